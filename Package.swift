@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Descent",
+    products: [
+        .library(name: "Descent", targets: ["Descent"]),
+        .executable(name: "bench", targets: ["bench"]),
+    ],
+    targets: [
+        // The single C boundary: CBLAS and LAPACKE from Debian's OpenBLAS and LAPACKE packages.
+        .systemLibrary(
+            name: "COpenBLAS",
+            path: "Sources/COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        .target(
+            name: "Descent",
+            dependencies: ["COpenBLAS"],
+            path: "Sources/Descent"
+        ),
+        .executableTarget(
+            name: "bench",
+            dependencies: ["Descent"],
+            path: "Benchmarks/bench"
+        ),
+        .testTarget(
+            name: "DescentTests",
+            dependencies: ["Descent"],
+            path: "Tests/DescentTests",
+            resources: [.copy("Resources")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

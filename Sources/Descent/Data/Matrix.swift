@@ -1,0 +1,98 @@
+/// A dense, row-major matrix of `Float` or `Double`, stored contiguously.
+///
+/// Row `i` occupies elements `i·columns ..< (i+1)·columns`. Building a matrix from an array
+/// takes that array without copying it again; nothing in Descent copies a `Matrix` to train.
+public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
+    /// The number of rows (samples).
+    public let rows: Int
+    /// The number of columns (features).
+    public let columns: Int
+    @usableFromInline
+    internal var _storage: [Scalar]
+
+    /// Creates a matrix from its elements in row-major order.
+    ///
+    /// - Parameters:
+    ///   - rows: The number of rows, ≥ 0.
+    ///   - columns: The number of columns, ≥ 0.
+    ///   - elements: `rows × columns` values, row by row.
+    /// - Throws: ``DescentError/invalidMatrixShape(rows:columns:elementCount:)`` when a dimension is
+    ///   negative or the element count is not `rows × columns`. Values are not checked here; fitting
+    ///   and solving reject NaN and ±∞.
+    /// - Complexity: O(1); the array is adopted, not copied.
+    @inlinable
+    public init(rows: Int, columns: Int, elements: [Scalar]) throws(DescentError) {
+        guard rows >= 0, columns >= 0,
+              case (let product, false) = rows.multipliedReportingOverflow(by: columns),
+              product == elements.count
+        else { throw .invalidMatrixShape(rows: rows, columns: columns, elementCount: elements.count) }
+        self.rows = rows
+        self.columns = columns
+        self._storage = elements
+    }
+
+    /// Creates a matrix from an array of rows, each with the same number of columns.
+    ///
+    /// - Throws: ``DescentError/invalidMatrixShape(rows:columns:elementCount:)`` when rows differ in length.
+    /// - Complexity: O(rows × columns).
+    public init(_ rowArrays: [[Scalar]]) throws(DescentError) {
+        let columns = rowArrays.first?.count ?? 0
+        var elements = [Scalar]()
+        elements.reserveCapacity(rowArrays.count * columns)
+        for row in rowArrays {
+            guard row.count == columns else {
+                throw .invalidMatrixShape(rows: rowArrays.count, columns: columns,
+                                          elementCount: rowArrays.reduce(0) { $0 + $1.count })
+            }
+            elements.append(contentsOf: row)
+        }
+        try self.init(rows: rowArrays.count, columns: columns, elements: elements)
+    }
+
+    /// Creates a matrix filled by calling `value(row, column)` for every element, row by row.
+    ///
+    /// - Complexity: O(rows × columns).
+    @inlinable
+    public init(rows: Int, columns: Int, _ value: (_ row: Int, _ column: Int) -> Scalar) throws(DescentError) {
+        guard rows >= 0, columns >= 0 else {
+            throw .invalidMatrixShape(rows: rows, columns: columns, elementCount: 0)
+        }
+        var elements = [Scalar]()
+        elements.reserveCapacity(rows * columns)
+        for i in 0..<rows { for j in 0..<columns { elements.append(value(i, j)) } }
+        try self.init(rows: rows, columns: columns, elements: elements)
+    }
+
+    /// The elements in row-major order.
+    @inlinable
+    public var elements: [Scalar] { _storage }
+
+    /// The element at `row`, `column` (both zero-based; out-of-range indices trap, as for arrays).
+    @inlinable
+    public subscript(row: Int, column: Int) -> Scalar {
+        get {
+            precondition(row >= 0 && row < rows && column >= 0 && column < columns, "Matrix index out of range")
+            return _storage[row * columns + column]
+        }
+        set {
+            precondition(row >= 0 && row < rows && column >= 0 && column < columns, "Matrix index out of range")
+            _storage[row * columns + column] = newValue
+        }
+    }
+
+    /// Calls `body` with the row-major elements.
+    @inlinable
+    public func withUnsafeBufferPointer<R, E: Error>(
+        _ body: (UnsafeBufferPointer<Scalar>) throws(E) -> R
+    ) throws(E) -> R {
+        let result: Result<R, E> = _storage.withUnsafeBufferPointer { buffer in
+            do throws(E) { return .success(try body(buffer)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+}
+
+extension Matrix: CustomStringConvertible {
+    /// A short summary, e.g. `Matrix<Double>(3 × 2)`.
+    public var description: String { "Matrix<\(Scalar.self)>(\(rows) × \(columns))" }
+}

@@ -1,0 +1,98 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Every way Descent can refuse a user's data or configuration.
+///
+/// Each case's ``description`` says what was wrong and what to do about it. Descent throws these
+/// instead of trapping; a trap inside Descent is a bug in Descent.
+public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Where a non-finite value was found.
+    public enum Location: Equatable, Sendable, CustomStringConvertible {
+        /// In the feature matrix, at this row and column (both zero-based).
+        case features(row: Int, column: Int)
+        /// In the targets, at this index (zero-based).
+        case targets(index: Int)
+        /// In the model's weights (index) or bias (`nil`) before training.
+        case model(weight: Int?)
+
+        /// A readable location, e.g. `features[3, 1]`.
+        public var description: String {
+            switch self {
+            case let .features(row, column): "features[row \(row), column \(column)]"
+            case let .targets(index): "targets[\(index)]"
+            case let .model(weight?): "the model's weight \(weight)"
+            case .model(nil): "the model's bias"
+            }
+        }
+    }
+
+    /// A matrix was built from an element array of the wrong length, or with negative dimensions.
+    case invalidMatrixShape(rows: Int, columns: Int, elementCount: Int)
+    /// The number of targets differs from the number of feature rows.
+    case targetCountMismatch(rows: Int, targets: Int)
+    /// The model has a different number of weights than the data has feature columns.
+    case weightCountMismatch(weights: Int, features: Int)
+    /// The data has no rows.
+    case noRows
+    /// The data has no feature columns.
+    case noFeatures
+    /// A value is NaN or ±∞.
+    case nonFiniteValue(at: Location)
+    /// The learning rate is not a finite number greater than zero.
+    case invalidLearningRate(String)
+    /// The epoch budget is less than one.
+    case invalidEpochs(Int)
+    /// A mini-batch size is less than one.
+    case invalidBatchSize(Int)
+    /// An option other than the ones above has a value it cannot take.
+    case invalidOption(name: String, value: String, expected: String)
+    /// The chosen exact method cannot solve this system (singular, rank deficient or too
+    /// ill-conditioned for the method).
+    case unsolvable(method: String, reason: String, conditionEstimate: Double?)
+    /// Training diverged: the loss stopped being finite.
+    case diverged(epoch: Int, update: Int, learningRate: String, hint: String)
+
+    /// What went wrong and what to do about it.
+    public var description: String {
+        switch self {
+        case let .invalidMatrixShape(rows, columns, count):
+            return "A \(rows) × \(columns) matrix needs rows ≥ 0, columns ≥ 0 and exactly rows × columns elements, "
+                + "but \(count) were given. Pass the elements row by row (row-major)."
+        case let .targetCountMismatch(rows, targets):
+            return "The features have \(rows) rows but there are \(targets) targets. Pass one target per feature row."
+        case let .weightCountMismatch(weights, features):
+            return "The model has \(weights) weights but the features have \(features) columns. "
+                + "Start from a model with one weight per feature column, or from LinearModel() to let training initialise it."
+        case .noRows:
+            return "The data has no rows. Pass at least one row of features and its target."
+        case .noFeatures:
+            return "The data has no feature columns. Pass at least one feature column."
+        case let .nonFiniteValue(location):
+            return "\(location) is NaN or infinite. Remove or impute non-finite values before fitting."
+        case let .invalidLearningRate(value):
+            return "The learning rate is \(value); it must be a finite number greater than 0 (try 0.01)."
+        case let .invalidEpochs(value):
+            return "The epoch budget is \(value); it must be at least 1."
+        case let .invalidBatchSize(value):
+            return "The mini-batch size is \(value); it must be at least 1 (try 32 to 512)."
+        case let .invalidOption(name, value, expected):
+            return "The option \(name) is \(value); it must be \(expected)."
+        case let .unsolvable(method, reason, condition):
+            let estimate = condition.map { " (condition estimate \(formatScientific($0)))" } ?? ""
+            return "The \(method) method cannot solve this least-squares problem: \(reason)\(estimate). "
+                + "Use method .svd for the minimum-norm solution, or .automatic, which falls back to it."
+        case let .diverged(epoch, update, rate, hint):
+            return "Training diverged in epoch \(epoch) (update \(update) of that epoch): the loss stopped being "
+                + "finite at learning rate \(rate). The model was left at its last finite state. \(hint)"
+        }
+    }
+}
+
+/// `1.23e+08`-style formatting of a condition estimate or other wide-ranging number.
+func formatScientific(_ value: Double) -> String {
+    guard value.isFinite, value != 0 else { return "\(value)" }
+    let exponent = Int(log10(Swift.abs(value)).rounded(.down))
+    let mantissa = (value / pow(10, Double(exponent)) * 100).rounded() / 100
+    return "\(mantissa)e\(exponent >= 0 ? "+" : "")\(exponent)"
+}

@@ -1,0 +1,71 @@
+/// A linear model `ŷ = Xw + b`: one weight per feature column and a bias (intercept).
+public struct LinearModel<Scalar: BLASScalar>: Sendable, Equatable, CustomStringConvertible {
+    /// The weights `w`, one per feature column.
+    public var weights: [Scalar]
+    /// The bias (intercept) `b`.
+    public var bias: Scalar
+
+    /// Creates a model with the given weights and bias.
+    public init(weights: [Scalar], bias: Scalar = 0) {
+        self.weights = weights
+        self.bias = bias
+    }
+
+    /// Creates an empty model (no weights). Training initialises it to the data's width using the
+    /// trainer's ``GradientDescent/initialization``.
+    public init() {
+        self.init(weights: [], bias: 0)
+    }
+
+    /// A readable summary, e.g. `ŷ = Xw + b with w = [1.0, -2.0], b = 0.0`.
+    public var description: String { "ŷ = Xw + b with w = \(weights), b = \(bias)" }
+
+    /// Predictions `ŷ = Xw + b` for every row of `features`.
+    ///
+    /// - Throws: ``DescentError/weightCountMismatch(weights:features:)`` if the widths differ,
+    ///   ``DescentError/nonFiniteValue(at:)`` for NaN or ±∞ in the features or the model.
+    /// - Complexity: O(rows × columns), one `gemv`.
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
+    public func predict(_ features: Matrix<Scalar>) throws(DescentError) -> [Scalar] {
+        try checkWidth(features.columns)
+        try Validation.checkFinite(features)
+        try Validation.checkFinite(self)
+        var output = [Scalar](repeating: bias, count: features.rows)
+        guard features.rows > 0 else { return output }
+        features.withUnsafeBufferPointer { x in
+            weights.withUnsafeBufferPointer { w in
+                output.withUnsafeMutableBufferPointer { out in
+                    Kernels.predict(x.baseAddress!, rows: features.rows, columns: features.columns,
+                                    weights: w.baseAddress!, bias: bias, into: out.baseAddress!)
+                }
+            }
+        }
+        return output
+    }
+
+    /// The mean squared error `(1/n)·Σ(ŷᵢ − yᵢ)²` of this model on `features` and `targets`.
+    ///
+    /// - Throws: as ``predict(_:)``, and ``DescentError/targetCountMismatch(rows:targets:)``,
+    ///   ``DescentError/noRows``.
+    /// - Complexity: O(rows × columns).
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
+    public func meanSquaredError(features: Matrix<Scalar>, targets: [Scalar]) throws(DescentError) -> Scalar {
+        try Validation.checkShape(features, targets)
+        try Validation.checkFinite(targets)
+        let predictions = try predict(features)
+        var sum = Scalar.Accumulator.zero
+        for (p, t) in zip(predictions, targets) {
+            let r = Scalar.Accumulator(p) - Scalar.Accumulator(t)
+            sum += r * r
+        }
+        return Scalar(sum / Scalar.Accumulator(targets.count))
+    }
+
+    func checkWidth(_ columns: Int) throws(DescentError) {
+        guard weights.count == columns else {
+            throw .weightCountMismatch(weights: weights.count, features: columns)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+/// Input checks shared by training, prediction and the solvers; each throws the typed error a
+/// user can act on.
+enum Validation {
+    /// Rows and targets agree, and there is at least one row and one column.
+    static func checkShape<S: BLASScalar>(_ features: Matrix<S>, _ targets: [S]) throws(DescentError) {
+        guard features.rows == targets.count else {
+            throw .targetCountMismatch(rows: features.rows, targets: targets.count)
+        }
+        guard features.rows > 0 else { throw .noRows }
+        guard features.columns > 0 else { throw .noFeatures }
+    }
+
+    /// Every element is finite. One vectorisable pass (`x − x` is NaN exactly for NaN and ±∞);
+    /// the location is searched for only when something is wrong.
+    static func checkFinite<S: BLASScalar>(_ features: Matrix<S>) throws(DescentError) {
+        if let index = features.withUnsafeBufferPointer({ firstNonFinite($0) }) {
+            throw .nonFiniteValue(at: .features(row: index / features.columns, column: index % features.columns))
+        }
+    }
+
+    static func checkFinite<S: BLASScalar>(_ targets: [S]) throws(DescentError) {
+        if let index = targets.withUnsafeBufferPointer({ firstNonFinite($0) }) {
+            throw .nonFiniteValue(at: .targets(index: index))
+        }
+    }
+
+    static func checkFinite<S: BLASScalar>(_ model: LinearModel<S>) throws(DescentError) {
+        if let index = model.weights.withUnsafeBufferPointer({ firstNonFinite($0) }) {
+            throw .nonFiniteValue(at: .model(weight: index))
+        }
+        guard model.bias.isFinite else { throw .nonFiniteValue(at: .model(weight: nil)) }
+    }
+
+    static func firstNonFinite<S: BLASScalar>(_ values: UnsafeBufferPointer<S>) -> Int? {
+        guard let base = values.baseAddress else { return nil }
+        let n = values.count
+        var probe = SIMD8<S>()
+        var i = 0
+        while i + 8 <= n {
+            let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD8<S>.self)
+            probe += v - v
+            i += 8
+        }
+        var tail = S.zero
+        while i < n { tail += base[i] - base[i]; i += 1 }
+        if probe.sum().isFinite && tail.isFinite { return nil }
+        return values.firstIndex { !$0.isFinite }
+    }
+}

@@ -1,0 +1,97 @@
+internal import COpenBLAS
+
+extension Float: BLASScalar {
+    /// `Double`: residuals and long sums of `Float` data are accumulated in it.
+    public typealias Accumulator = Double
+
+    /// `"float32"`.
+    public static var precisionName: String { "float32" }
+
+    /// `cblas_sdot`.
+    public static func _dot(_ n: Int32, _ x: UnsafePointer<Float>, _ incx: Int32,
+                            _ y: UnsafePointer<Float>, _ incy: Int32) -> Float {
+        cblas_sdot(n, x, incx, y, incy)
+    }
+
+    /// `cblas_saxpy`.
+    public static func _axpy(_ n: Int32, _ alpha: Float, _ x: UnsafePointer<Float>, _ incx: Int32,
+                             _ y: UnsafeMutablePointer<Float>, _ incy: Int32) {
+        cblas_saxpy(n, alpha, x, incx, y, incy)
+    }
+
+    /// `cblas_sgemv`, row-major.
+    public static func _gemv(transposed: Bool, _ m: Int32, _ n: Int32, _ alpha: Float,
+                             _ a: UnsafePointer<Float>, _ lda: Int32,
+                             _ x: UnsafePointer<Float>, _ incx: Int32, _ beta: Float,
+                             _ y: UnsafeMutablePointer<Float>, _ incy: Int32) {
+        cblas_sgemv(CblasRowMajor, transposed ? CblasTrans : CblasNoTrans,
+                    m, n, alpha, a, lda, x, incx, beta, y, incy)
+    }
+
+    /// `cblas_ssyrk`, row-major, upper, transposed.
+    public static func _syrk(_ n: Int32, _ k: Int32, _ alpha: Float, _ a: UnsafePointer<Float>, _ lda: Int32,
+                             _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int32) {
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, n, k, alpha, a, lda, beta, c, ldc)
+    }
+
+    /// `LAPACKE_spotrf_work`, column-major, upper.
+    public static func _potrf(_ n: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32) -> Int32 {
+        LAPACKE_spotrf_work(LAPACK_COL_MAJOR, upper, n, a, lda)
+    }
+
+    /// `LAPACKE_spotrs_work`, column-major, upper.
+    public static func _potrs(_ n: Int32, _ nrhs: Int32, _ a: UnsafePointer<Float>, _ lda: Int32,
+                              _ b: UnsafeMutablePointer<Float>, _ ldb: Int32) -> Int32 {
+        LAPACKE_spotrs_work(LAPACK_COL_MAJOR, upper, n, nrhs, a, lda, b, ldb)
+    }
+
+    /// `LAPACKE_spocon_work`, column-major, upper.
+    public static func _pocon(_ n: Int32, _ a: UnsafePointer<Float>, _ lda: Int32, _ anorm: Float,
+                              _ rcond: UnsafeMutablePointer<Float>, _ work: UnsafeMutablePointer<Float>,
+                              _ iwork: UnsafeMutablePointer<Int32>) -> Int32 {
+        LAPACKE_spocon_work(LAPACK_COL_MAJOR, upper, n, a, lda, anorm, rcond, work, iwork)
+    }
+
+    /// `LAPACKE_sgeqp3_work`, column-major.
+    public static func _geqp3(_ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32,
+                              _ jpvt: UnsafeMutablePointer<Int32>, _ tau: UnsafeMutablePointer<Float>,
+                              _ work: UnsafeMutablePointer<Float>, _ lwork: Int32) -> Int32 {
+        LAPACKE_sgeqp3_work(LAPACK_COL_MAJOR, m, n, a, lda, jpvt, tau, work, lwork)
+    }
+
+    /// `LAPACKE_sormqr_work`, column-major, left side.
+    public static func _ormqr(transposed: Bool, _ m: Int32, _ n: Int32, _ k: Int32,
+                              _ a: UnsafePointer<Float>, _ lda: Int32, _ tau: UnsafePointer<Float>,
+                              _ c: UnsafeMutablePointer<Float>, _ ldc: Int32,
+                              _ work: UnsafeMutablePointer<Float>, _ lwork: Int32) -> Int32 {
+        LAPACKE_sormqr_work(LAPACK_COL_MAJOR, left, transposed ? trans : noTrans,
+                            m, n, k, a, lda, tau, c, ldc, work, lwork)
+    }
+
+    /// `LAPACKE_strtrs_work`, column-major, upper, non-unit diagonal.
+    public static func _trtrs(transposed: Bool, _ n: Int32, _ nrhs: Int32,
+                              _ a: UnsafePointer<Float>, _ lda: Int32,
+                              _ b: UnsafeMutablePointer<Float>, _ ldb: Int32) -> Int32 {
+        LAPACKE_strtrs_work(LAPACK_COL_MAJOR, upper, transposed ? trans : noTrans, nonUnit,
+                            n, nrhs, a, lda, b, ldb)
+    }
+
+    /// `LAPACKE_strcon_work`, column-major, 1-norm, upper, non-unit diagonal.
+    public static func _trcon(_ n: Int32, _ a: UnsafePointer<Float>, _ lda: Int32,
+                              _ rcond: UnsafeMutablePointer<Float>, _ work: UnsafeMutablePointer<Float>,
+                              _ iwork: UnsafeMutablePointer<Int32>) -> Int32 {
+        LAPACKE_strcon_work(LAPACK_COL_MAJOR, oneNorm, upper, nonUnit, n, a, lda, rcond, work, iwork)
+    }
+
+    /// `LAPACKE_sgelsd_work`, column-major.
+    public static func _gelsd(_ m: Int32, _ n: Int32, _ nrhs: Int32,
+                              _ a: UnsafeMutablePointer<Float>, _ lda: Int32,
+                              _ b: UnsafeMutablePointer<Float>, _ ldb: Int32,
+                              _ s: UnsafeMutablePointer<Float>, _ rcond: Float,
+                              _ rank: UnsafeMutablePointer<Int32>,
+                              _ work: UnsafeMutablePointer<Float>, _ lwork: Int32,
+                              _ iwork: UnsafeMutablePointer<Int32>) -> Int32 {
+        LAPACKE_sgelsd_work(LAPACK_COL_MAJOR, m, n, nrhs, a, lda, b, ldb, s, rcond, rank,
+                            work, lwork, iwork)
+    }
+}

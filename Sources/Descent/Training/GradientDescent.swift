@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Trains a ``LinearModel`` by gradient descent on the mean squared error.
+///
+/// Loss over a batch of `m` rows is `L = (1/m)·Σ(ŷᵢ − yᵢ)²`, so each update is
+/// `w ← w − η·(2/m)·Xᵀ(ŷ − y)` and `b ← b − η·(2/m)·Σ(ŷᵢ − yᵢ)`.
+///
+/// ```swift
+/// let gd = GradientDescent<Double>(mode: .miniBatch(size: 64), learningRate: 0.01, epochs: 20)
+/// var model = LinearModel<Double>()
+/// let history = try gd.fit(&model, features: X, targets: y)
+/// ```
+///
+/// A configuration is a value; fitting does not change it, and the same configuration and seed
+/// give bit-identical results.
+public struct GradientDescent<Scalar: BLASScalar>: Sendable {
+    /// Rows per update: ``BatchMode/batch``, ``BatchMode/miniBatch(size:)`` or ``BatchMode/stochastic``.
+    public var mode: BatchMode
+    /// The step size `η`, finite and > 0.
+    public var learningRate: Scalar
+    /// The epoch budget, ≥ 1.
+    public var epochs: Int
+    /// Whether rows are visited in a new seeded random order every epoch (mini-batch and
+    /// stochastic modes; a full batch's gradient does not depend on the order).
+    public var shuffle: Bool
+    /// The seed for shuffling and random initialisation.
+    public var seed: UInt64
+    /// Stop early once an epoch's training loss is at or below this value (`nil`: never).
+    public var lossThreshold: Scalar?
+    /// How to initialise a model that has no weights yet.
+    public var initialization: Initialization
+
+    /// The seed used when none is given.
+    public static var defaultSeed: UInt64 { 0x5EED_DE5C }
+
+    /// Creates a gradient-descent configuration. Nothing is checked until ``fit(_:features:targets:onEpoch:)``.
+    public init(mode: BatchMode = .batch, learningRate: Scalar = 0.01, epochs: Int = 100,
+                shuffle: Bool = true, seed: UInt64 = Self.defaultSeed, lossThreshold: Scalar? = nil,
+                initialization: Initialization = .zeros) {
+        self.mode = mode
+        self.learningRate = learningRate
+        self.epochs = epochs
+        self.shuffle = shuffle
+        self.seed = seed
+        self.lossThreshold = lossThreshold
+        self.initialization = initialization
+    }
+
+    /// Trains `model` in place on `features` and `targets`.
+    ///
+    /// A model with weights continues from them (its width must match the features); an empty
+    /// model (``LinearModel/init()``) is first initialised per ``initialization``.
+    ///
+    /// - Parameters:
+    ///   - model: The model to train.
+    ///   - features: `n × d` features, row-major.
+    ///   - targets: `n` targets.
+    ///   - onEpoch: Called after every epoch, e.g. to log progress.
+    /// - Returns: The per-epoch losses and times, and why training stopped.
+    /// - Throws: ``DescentError`` for inconsistent shapes, empty data, NaN or ±∞ in the data or
+    ///   the model, an invalid configuration, or divergence (``DescentError/diverged(epoch:update:learningRate:hint:)``,
+    ///   which leaves the model at its last finite state).
+    /// - Complexity: O(epochs × n × d) time; O(batch × d) memory besides the data.
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
+    @discardableResult
+    public func fit(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar],
+                    onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError) -> FitHistory<Scalar> {
+        try validateConfiguration()
+        try Validation.checkShape(features, targets)
+        try Validation.checkFinite(features)
+        try Validation.checkFinite(targets)
+        if model.weights.isEmpty { model = initialModel(columns: features.columns) }
+        try model.checkWidth(features.columns)
+        try Validation.checkFinite(model)
+
+        let result: Result<FitHistory<Scalar>, DescentError> = features.withUnsafeBufferPointer { x in
+            targets.withUnsafeBufferPointer { y in
+                let source = InMemoryRows(features: x, targets: y, columns: features.columns)
+                var loop = EpochLoop(source: source, configuration: self)
+                do throws(DescentError) {
+                    return .success(try loop.run(&model, onEpoch: onEpoch))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    /// Trains a new model from ``initialization`` and returns it with its history.
+    ///
+    /// - Throws: as ``fit(_:features:targets:onEpoch:)``.
+    public func fit(features: Matrix<Scalar>, targets: [Scalar],
+                    onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError)
+        -> (model: LinearModel<Scalar>, history: FitHistory<Scalar>) {
+        var model = LinearModel<Scalar>()
+        let history = try fit(&model, features: features, targets: targets, onEpoch: onEpoch)
+        return (model, history)
+    }
+
+    func validateConfiguration() throws(DescentError) {
+        guard learningRate.isFinite, learningRate > 0 else { throw .invalidLearningRate("\(learningRate)") }
+        guard epochs >= 1 else { throw .invalidEpochs(epochs) }
+        if case let .miniBatch(size) = mode, size < 1 { throw .invalidBatchSize(size) }
+        if let threshold = lossThreshold, !(threshold.isFinite && threshold >= 0) {
+            throw .invalidOption(name: "lossThreshold", value: "\(threshold)", expected: "a finite number ≥ 0, or nil")
+        }
+        if case let .truncatedNormal(sigma) = initialization, !(sigma.isFinite && sigma > 0) {
+            throw .invalidOption(name: "initialization", value: "truncatedNormal(standardDeviation: \(sigma))",
+                                 expected: "a finite standard deviation > 0")
+        }
+    }
+
+    func initialModel(columns: Int) -> LinearModel<Scalar> {
+        switch initialization {
+        case .zeros:
+            return LinearModel(weights: [Scalar](repeating: 0, count: columns), bias: 0)
+        case let .truncatedNormal(sigma):
+            // A stream of its own, so initialisation does not change the shuffling sequence.
+            var random = RandomSource(seed: seed ^ 0xA5A5_A5A5_A5A5_A5A5)
+            let weights = (0..<columns).map { _ in Scalar(random.nextTruncatedNormal(standardDeviation: sigma)) }
+            return LinearModel(weights: weights, bias: 0)
+        }
+    }
+}
