@@ -1,0 +1,131 @@
+/// Exact linear least squares: the `w`, `b` that minimise `Σ(xᵢᵀw + b − yᵢ)²`.
+///
+/// This is the oracle every gradient-descent result is checked against. All methods compute in
+/// `Double` whatever the input precision (so `Float` data gets a `Double`-quality answer), after
+/// centring the columns (the intercept is then the mean, not a column of ones) and scaling them
+/// to unit norm (so badly scaled features do not ruin the conditioning).
+///
+/// ```swift
+/// let exact = try LeastSquares.solve(X, y)                  // intercept: true, method: .automatic
+/// exact.model.weights; exact.model.bias; exact.rank; exact.conditionEstimate
+/// ```
+public enum LeastSquares {
+    /// How to solve.
+    public enum Method: Sendable, Hashable, CustomStringConvertible {
+        /// Normal equations `XᵀX w = Xᵀy` by Cholesky (LAPACK `potrf`/`potrs`, as `posv`), the Gram
+        /// matrix built with `syrk` one block of centred rows at a time. Fastest; loses accuracy as
+        /// the square of the condition number, and throws when the Gram matrix is singular or nearly so.
+        case normalEquations
+        /// Householder QR with column pivoting (LAPACK `geqp3`), then iterative refinement of the
+        /// solution and residual together (Björck's augmented system) with residuals in extended
+        /// precision. Throws when the features are rank deficient.
+        case qr
+        /// Singular value decomposition (LAPACK `gelsd`): the minimum-norm solution, the numerical
+        /// rank and the singular values. Never throws for rank deficiency.
+        case svd
+        /// Fast when it can be and accurate when it must be: small problems take the QR path;
+        /// large ones take the normal equations when their condition estimate is at most 10⁸
+        /// (`pocon`), QR otherwise; rank deficiency falls back to the SVD.
+        case automatic
+
+        /// The method's name, e.g. `normal equations`.
+        public var description: String {
+            switch self {
+            case .normalEquations: "normal equations"
+            case .qr: "QR"
+            case .svd: "SVD"
+            case .automatic: "automatic"
+            }
+        }
+    }
+
+    /// Solves the least-squares problem for `features` and `targets`.
+    ///
+    /// - Parameters:
+    ///   - features: `n × d` features, row-major.
+    ///   - targets: `n` targets.
+    ///   - intercept: Fit a bias `b` (default). Without it the model passes through the origin.
+    ///   - method: See ``Method``. `.automatic` by default.
+    /// - Returns: The model, the method that ran, the rank and a condition estimate.
+    /// - Throws: ``DescentError`` for inconsistent shapes, empty data, NaN or ±∞, or a system the
+    ///   chosen method cannot solve (``DescentError/unsolvable(method:reason:conditionEstimate:)``).
+    /// - Complexity: O(n·d²) time. Memory: O(d²) plus one block of rows for the normal equations;
+    ///   one `Double` copy of the features for QR and SVD, which factor it in place.
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
+    public static func solve<Scalar: BLASScalar>(_ features: Matrix<Scalar>, _ targets: [Scalar],
+                                                 intercept: Bool = true,
+                                                 method: Method = .automatic) throws(DescentError)
+        -> LeastSquaresSolution<Scalar> {
+        try Validation.checkShape(features, targets)
+        try Validation.checkFinite(features)
+        try Validation.checkFinite(targets)
+        guard features.rows < Int(Int32.max), features.columns < Int(Int32.max) / 2 else {
+            throw .invalidOption(name: "features", value: "\(features.rows) × \(features.columns)",
+                                 expected: "at most 2³¹ − 1 rows and 2³⁰ columns (LAPACK's 32-bit indices)")
+        }
+        let problem = features.withUnsafeBufferPointer { x in
+            targets.withUnsafeBufferPointer { y in
+                CenteredProblem(features: x, targets: y, columns: features.columns, intercept: intercept)
+            }
+        }
+        let outcome = features.withUnsafeBufferPointer { x in
+            targets.withUnsafeBufferPointer { y in
+                switch method {
+                case .normalEquations: Solvers.normalEquations(problem, x, y)
+                case .qr: Solvers.qr(problem, x, y)
+                case .svd: Solvers.svd(problem, x, y)
+                case .automatic: SolverOutcome.solved(Solvers.automatic(problem, x, y))
+                }
+            }
+        }
+        switch outcome {
+        case let .solved(raw):
+            return LeastSquaresSolution(raw, intercept: intercept)
+        case let .failed(reason, condition):
+            throw .unsolvable(method: method.description, reason: reason, conditionEstimate: condition)
+        }
+    }
+}
+
+/// The result of ``LeastSquares/solve(_:_:intercept:method:)``.
+public struct LeastSquaresSolution<Scalar: BLASScalar>: Sendable {
+    /// The least-squares model. Without an intercept its bias is zero.
+    public let model: LinearModel<Scalar>
+    /// The method that produced the model (for `.automatic`, the one it chose).
+    public let method: LeastSquares.Method
+    /// The numerical rank of the (centred) features: `d` when they are linearly independent.
+    public let rank: Int
+    /// An estimate of the 1-norm condition number of the centred, column-scaled features
+    /// (from `pocon`, `trcon` or the singular values); `.infinity` when rank deficient.
+    public let conditionEstimate: Double
+    /// The singular values of the centred, column-scaled features, largest first (`.svd` only).
+    public let singularValues: [Double]?
+    /// Iterative-refinement steps taken (QR and normal equations).
+    public let refinementSteps: Int
+
+    init(_ raw: RawSolution, intercept: Bool) {
+        model = LinearModel(weights: raw.weights.map { Scalar($0) }, bias: intercept ? Scalar(raw.bias) : 0)
+        method = raw.method
+        rank = raw.rank
+        conditionEstimate = raw.condition
+        singularValues = raw.singularValues
+        refinementSteps = raw.refinementSteps
+    }
+}
+
+/// What a solver returns before conversion to the caller's precision.
+struct RawSolution {
+    var weights: [Double]
+    var bias: Double
+    var method: LeastSquares.Method
+    var rank: Int
+    var condition: Double
+    var singularValues: [Double]? = nil
+    var refinementSteps: Int = 0
+}
+
+enum SolverOutcome {
+    case solved(RawSolution)
+    case failed(reason: String, condition: Double?)
+}

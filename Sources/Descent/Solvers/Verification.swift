@@ -1,0 +1,60 @@
+/// How close a trained model is to the exact least-squares solution on the same data.
+public struct Verification<Scalar: BLASScalar>: Sendable, CustomStringConvertible {
+    /// The exact solution the model was compared with.
+    public let exact: LeastSquaresSolution<Scalar>
+    /// `maxⱼ |wⱼ − w*ⱼ|` over the weights.
+    public let maxWeightDifference: Double
+    /// `|b − b*|`.
+    public let biasDifference: Double
+    /// The trained model's training MSE.
+    public let trainedMSE: Double
+    /// The exact solution's training MSE (the least achievable).
+    public let exactMSE: Double
+    /// `(trainedMSE − exactMSE) / max(exactMSE, ε·mean(y²))`: how much worse than the best the trained
+    /// model fits, relative to the best (the floor keeps it finite on noiseless data; ε is the
+    /// scalar type's ulp). Never meaningfully negative.
+    public let relativeMSEGap: Double
+
+    /// Whether both differences are within the given tolerances.
+    public func isWithin(weightTolerance: Double, relativeMSETolerance: Double) -> Bool {
+        Swift.max(maxWeightDifference, biasDifference) <= weightTolerance && relativeMSEGap <= relativeMSETolerance
+    }
+
+    /// A one-line summary.
+    public var description: String {
+        "max |Δw| = \(formatScientific(maxWeightDifference)), |Δb| = \(formatScientific(biasDifference)), "
+            + "relative MSE gap = \(formatScientific(relativeMSEGap)) (exact: \(exact.method))"
+    }
+}
+
+extension LeastSquares {
+    /// Compares a trained model with the exact least-squares solution on the same data.
+    ///
+    /// - Parameters:
+    ///   - model: The trained model.
+    ///   - features: The training features.
+    ///   - targets: The training targets.
+    ///   - intercept: Whether the exact solution fits a bias (as the trained model does).
+    ///   - method: The exact method; `.automatic` by default.
+    /// - Throws: as ``solve(_:_:intercept:method:)``, and ``DescentError/weightCountMismatch(weights:features:)``.
+    /// - Complexity: that of the exact solve, plus two passes over the data.
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
+    public static func verify<Scalar: BLASScalar>(_ model: LinearModel<Scalar>, features: Matrix<Scalar>,
+                                                  targets: [Scalar], intercept: Bool = true,
+                                                  method: Method = .automatic) throws(DescentError)
+        -> Verification<Scalar> {
+        try model.checkWidth(features.columns)
+        let exact = try solve(features, targets, intercept: intercept, method: method)
+        let trained = try model.meanSquaredError(features: features, targets: targets)
+        let best = try exact.model.meanSquaredError(features: features, targets: targets)
+        let meanSquare = targets.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(targets.count)
+        let floor = Swift.max(Double(best), Double(Scalar.ulpOfOne) * meanSquare, Double.leastNormalMagnitude)
+        let weightDifference = zip(model.weights, exact.model.weights)
+            .reduce(0.0) { Swift.max($0, Swift.abs(Double($1.0) - Double($1.1))) }
+        return Verification(exact: exact, maxWeightDifference: weightDifference,
+                            biasDifference: Swift.abs(Double(model.bias) - Double(exact.model.bias)),
+                            trainedMSE: Double(trained), exactMSE: Double(best),
+                            relativeMSEGap: (Double(trained) - Double(best)) / floor)
+    }
+}
