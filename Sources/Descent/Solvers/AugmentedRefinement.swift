@@ -18,7 +18,7 @@ struct AugmentedRefinement {
     static let maximumSteps = 10
 
     func solve<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: UnsafeBufferPointer<S>)
-        -> (v: [Double], c: Double, steps: Int) {
+        -> (v: [E], c: E, steps: Int) {
         let n = problem.rows, d = problem.columns
         let means = problem.means.map { E($0) }, scales = problem.scales.map { E($0) }
         var v = [E](repeating: 0, count: d)
@@ -77,6 +77,6 @@ struct AugmentedRefinement {
             if size <= 0x1p-60 * magnitude || (steps > 2 && size > 0.5 * previous) { break }
             previous = size
         }
-        return (v.map { Double($0) }, Double(c), steps)
+        return (v, c, steps)
     }
 }

@@ -65,12 +65,19 @@ struct CenteredProblem {
         return a
     }
 
-    /// Maps a solution in centred, scaled coordinates back to the caller's units.
-    func model(v: [Double], c: Double, scaled: Bool = true) -> (weights: [Double], bias: Double) {
-        let w = (0..<columns).map { j in scaled ? v[j] * scales[j] : v[j] }
+    /// Maps a solution in centred, scaled coordinates back to the caller's units, in extended
+    /// precision: `b = c − μᵀw` cancels heavily when the means are large.
+    func model(v: [Double.Accumulator], c: Double.Accumulator, scaled: Bool = true) -> (weights: [Double], bias: Double) {
+        typealias E = Double.Accumulator
+        let w = (0..<columns).map { j in scaled ? v[j] * E(scales[j]) : v[j] }
         var b = c
-        if intercept { for j in 0..<columns { b -= means[j] * w[j] } }
-        return (w, intercept ? b : 0)
+        if intercept { for j in 0..<columns { b -= E(means[j]) * w[j] } }
+        return (w.map { Double($0) }, intercept ? Double(b) : 0)
+    }
+
+    /// ``model(v:c:scaled:)`` for a solution computed in `Double`.
+    func model(v: [Double], c: Double, scaled: Bool = true) -> (weights: [Double], bias: Double) {
+        model(v: v.map { Double.Accumulator($0) }, c: Double.Accumulator(c), scaled: scaled)
     }
 }
 
