@@ -1,0 +1,130 @@
+import Testing
+@testable import Descent
+
+/// Every kernel against a naive loop, and the gradient against finite differences.
+@Suite("Kernels")
+struct KernelTests {
+    struct Block<S: BLASScalar> {
+        var x: [S], y: [S], w: [S], b: S
+        let m: Int, d: Int
+        init(m: Int, d: Int, seed: UInt64) {
+            var random = RandomSource(seed: seed)
+            self.m = m
+            self.d = d
+            x = (0..<(m * d)).map { _ in S(random.nextNormal()) }
+            y = (0..<m).map { _ in S(random.nextNormal()) }
+            w = (0..<d).map { _ in S(random.nextNormal()) }
+            b = S(random.nextNormal())
+        }
+        func with<R>(_ body: (RowBlock<S>) -> R) -> R {
+            x.withUnsafeBufferPointer { x in
+                y.withUnsafeBufferPointer { y in
+                    body(RowBlock(features: x.baseAddress!, targets: y.baseAddress!, count: m, columns: d))
+                }
+            }
+        }
+        func naiveResidual(_ i: Int) -> Double {
+            var s = Double(b)
+            for j in 0..<d { s += Double(x[i * d + j]) * Double(w[j]) }
+            return s - Double(y[i])
+        }
+    }
+
+    /// Shapes that exercise SIMD tails: widths below, at and past the 8- and 16-lane loops.
+    static let shapes: [(Int, Int)] = [(1, 1), (3, 7), (9, 8), (17, 16), (33, 17), (64, 100), (5, 257)]
+
+    func residualsAndGradient<S: BLASScalar>(_: S.Type) {
+        for (m, d) in Self.shapes {
+            let block = Block<S>(m: m, d: d, seed: UInt64(m * 1000 + d))
+            var r = [S](repeating: 0, count: m)
+            var g = [S](repeating: 1, count: d)   // accumulates: starts non-zero on purpose
+            let (sum, squares) = block.with { rows in
+                block.w.withUnsafeBufferPointer { w in
+                    r.withUnsafeMutableBufferPointer { r in
+                        let result = Kernels.residuals(rows, weights: w.baseAddress!, bias: block.b, into: r.baseAddress!)
+                        g.withUnsafeMutableBufferPointer { Kernels.accumulateGradient(rows, residuals: r.baseAddress!, into: $0.baseAddress!) }
+                        return result
+                    }
+                }
+            }
+            let naive = (0..<m).map(block.naiveResidual)
+            let scale = Double(d + 1) * S.ulps(8)
+            for i in 0..<m { #expect(Swift.abs(Double(r[i]) - naive[i]) <= scale * (1 + Swift.abs(naive[i])) * 4, "r[\(i)] \(m)×\(d)") }
+            #expect(Swift.abs(Double(sum) - naive.reduce(0, +)) <= scale * Double(m) * 8)
+            #expect(Swift.abs(Double(squares) - naive.reduce(0) { $0 + $1 * $1 }) <= scale * Double(m) * 64)
+            for j in 0..<d {
+                var expected = 1.0
+                for i in 0..<m { expected += Double(block.x[i * d + j]) * Double(r[i]) }
+                #expect(Swift.abs(Double(g[j]) - expected) <= scale * Double(m) * 16, "g[\(j)] \(m)×\(d)")
+            }
+        }
+    }
+
+    @Test("residuals and Xᵀr match naive loops")
+    func residuals() {
+        residualsAndGradient(Float.self)
+        residualsAndGradient(Double.self)
+    }
+
+    func stochastic<S: BLASScalar>(_: S.Type) {
+        for (m, d) in Self.shapes {
+            let block = Block<S>(m: m, d: d, seed: UInt64(m + 7 * d))
+            var w = block.w, b = block.b
+            let eta: S = 0.01
+            let (squares, failed) = block.with { rows in
+                w.withUnsafeMutableBufferPointer { Kernels.stochasticSteps(rows, weights: $0.baseAddress!, bias: &b, learningRate: eta) }
+            }
+            #expect(failed == nil)
+            var nw = block.w.map(Double.init), nb = Double(block.b), nq = 0.0
+            for i in 0..<m {
+                var r = nb - Double(block.y[i])
+                for j in 0..<d { r += Double(block.x[i * d + j]) * nw[j] }
+                nq += r * r
+                for j in 0..<d { nw[j] -= Double(eta) * 2 * r * Double(block.x[i * d + j]) }
+                nb -= Double(eta) * 2 * r
+            }
+            let tolerance = Double(d + m) * S.ulps(64)
+            for j in 0..<d { #expect(Swift.abs(Double(w[j]) - nw[j]) <= tolerance * (1 + Swift.abs(nw[j])), "w[\(j)] \(m)×\(d)") }
+            #expect(Swift.abs(Double(b) - nb) <= tolerance * (1 + Swift.abs(nb)))
+            #expect(Swift.abs(Double(squares) - nq) <= tolerance * (1 + nq))
+        }
+    }
+
+    @Test("stochastic steps match a naive per-row loop")
+    func stochasticSteps() {
+        stochastic(Float.self)
+        stochastic(Double.self)
+    }
+
+    @Test("predict matches a naive loop")
+    func predict() throws {
+        let block = Block<Double>(m: 13, d: 19, seed: 5)
+        let model = LinearModel(weights: block.w, bias: block.b)
+        let yHat = try model.predict(try Matrix(rows: 13, columns: 19, elements: block.x))
+        for i in 0..<13 {
+            let expected = block.naiveResidual(i) + block.y[i]
+            #expect(Swift.abs(yHat[i] - expected) <= 1e-13 * (1 + Swift.abs(expected)))
+        }
+    }
+
+    @Test("the gradient matches central finite differences of the MSE")
+    func finiteDifferences() throws {
+        // One batch update with learning rate η moves θ by −η·∇L, so ∇L = (θ₀ − θ₁)/η.
+        let problem = RandomProblem<Double>(rows: 40, columns: 6, noise: 0.5)
+        let start = LinearModel<Double>(weights: [0.3, -0.2, 0.1, 0.5, -0.4, 0.2], bias: 0.7)
+        var stepped = start
+        let eta = 1e-3
+        try GradientDescent<Double>(mode: .batch, learningRate: eta, epochs: 1).fit(&stepped, features: problem.features, targets: problem.targets)
+        func loss(_ model: LinearModel<Double>) throws -> Double {
+            try model.meanSquaredError(features: problem.features, targets: problem.targets)
+        }
+        let h = 1e-6
+        for j in 0...6 {
+            var plus = start, minus = start
+            if j < 6 { plus.weights[j] += h; minus.weights[j] -= h } else { plus.bias += h; minus.bias -= h }
+            let numeric = (try loss(plus) - loss(minus)) / (2 * h)
+            let analytic = j < 6 ? (start.weights[j] - stepped.weights[j]) / eta : (start.bias - stepped.bias) / eta
+            #expect(Swift.abs(numeric - analytic) <= 1e-6 * (1 + Swift.abs(numeric)), "parameter \(j)")
+        }
+    }
+}
