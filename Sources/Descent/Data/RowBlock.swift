@@ -1,7 +1,7 @@
 /// A block of consecutive training rows: `count` rows of features (row-major, `columns` wide)
 /// and their targets. Kernels compute on blocks; they never see where the rows came from.
 @usableFromInline
-struct RowBlock<Scalar: BLASScalar> {
+struct RowBlock<Scalar: BLASScalar>: @unchecked Sendable {  // a read-only view; the loop keeps the memory alive
     @usableFromInline let features: UnsafePointer<Scalar>
     @usableFromInline let targets: UnsafePointer<Scalar>
     @usableFromInline let count: Int
@@ -72,3 +72,4 @@ struct InMemoryRows<Scalar: BLASScalar>: RowBlockSource {
         }
     }
 }
+

@@ -46,6 +46,19 @@ extension LeastSquares {
         -> Verification<Scalar> {
         try model.checkWidth(features.columns)
         let exact = try solve(features, targets, intercept: intercept, method: method)
+        return try verify(model, against: exact, features: features, targets: targets)
+    }
+
+    /// Compares a trained model with an exact solution already computed for the same data.
+    ///
+    /// - Throws: ``DescentError`` for inconsistent shapes, empty data or non-finite values.
+    /// - Complexity: two passes over the data.
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
+    public static func verify<Scalar: BLASScalar>(_ model: LinearModel<Scalar>, against exact: LeastSquaresSolution<Scalar>,
+                                                  features: Matrix<Scalar>, targets: [Scalar]) throws(DescentError)
+        -> Verification<Scalar> {
+        try model.checkWidth(features.columns)
         let trained = try model.meanSquaredError(features: features, targets: targets)
         let best = try exact.model.meanSquaredError(features: features, targets: targets)
         let meanSquare = targets.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(targets.count)

@@ -1,24 +1,23 @@
 import Dispatch
 
 /// Buffers sized once per fit: nothing in the epoch loop allocates.
-final class Workspace<S: BLASScalar> {
-    let order: UnsafeMutableBufferPointer<Int>?      // epoch order of row indices; nil = identity
-    let gatheredFeatures: UnsafeMutableBufferPointer<S>  // partitions × blockRows × d
-    let gatheredTargets: UnsafeMutableBufferPointer<S>   // partitions × blockRows
+final class Workspace<S: BLASScalar>: @unchecked Sendable {
+    /// The source row of every epoch position (shuffled modes only).
+    let order: UnsafeMutableBufferPointer<Int>
+    /// The epoch's order of shuffle blocks (``Shuffling/blocks`` only).
+    var blockOrder: [Int]
+    /// Shuffled rows gathered for the kernels: partitions × blockRows rows, and their targets.
+    let gatheredFeatures: UnsafeMutableBufferPointer<S>
+    let gatheredTargets: UnsafeMutableBufferPointer<S>
     let residuals: UnsafeMutableBufferPointer<S>         // partitions × blockRows
     let partialGradients: UnsafeMutableBufferPointer<S>  // partitions × d
     let partialSums: UnsafeMutableBufferPointer<S>       // partitions × 2: Σr, Σr²
     let weights: UnsafeMutableBufferPointer<S>           // d: the weights being trained
     let savedWeights: UnsafeMutableBufferPointer<S>      // d: last state known to be finite
 
-    init(rows: Int, columns d: Int, blockRows: Int, partitions: Int, shuffled: Bool) {
-        if shuffled {
-            let order = UnsafeMutableBufferPointer<Int>.allocate(capacity: rows)
-            for i in 0..<rows { order[i] = i }
-            self.order = order
-        } else {
-            self.order = nil
-        }
+    init(rows: Int, columns d: Int, blockRows: Int, partitions: Int, shuffled: Bool, shuffleBlocks: Int) {
+        order = .allocate(capacity: shuffled ? rows : 0)
+        blockOrder = [Int](repeating: 0, count: shuffled ? shuffleBlocks : 0)
         gatheredFeatures = .allocate(capacity: shuffled ? partitions * blockRows * d : 0)
         gatheredTargets = .allocate(capacity: shuffled ? partitions * blockRows : 0)
         residuals = .allocate(capacity: partitions * blockRows)
@@ -29,16 +28,18 @@ final class Workspace<S: BLASScalar> {
     }
 
     deinit {
-        order?.deallocate()
-        for buffer in [gatheredFeatures, gatheredTargets, residuals, partialGradients, partialSums,
-                       weights, savedWeights] {
-            buffer.deallocate()
-        }
+        order.deallocate()
+        for buffer in [gatheredFeatures, gatheredTargets, residuals, partialGradients, partialSums, weights, savedWeights] { buffer.deallocate() }
     }
 }
 
-/// The training loop: per epoch, per batch, pull row blocks in epoch order, compute the
-/// gradient with the kernels, update. Knows nothing of where rows live (``RowBlockSource``).
+/// The training loop: per epoch, per batch, pull the batch's rows from a ``RowBlockSource`` in
+/// epoch order, compute the gradient with the kernels, update. It never indexes the data
+/// directly, so a source may stream from a file or hold one machine's share of the rows.
+///
+/// Rows are handed to the kernels in place wherever consecutive epoch positions are contiguous
+/// rows (no shuffling, or ``Shuffling/blocks``); only ``Shuffling/uniform`` gathers rows into a
+/// small buffer.
 struct EpochLoop<Source: RowBlockSource> {
     typealias S = Source.Scalar
     let source: Source
@@ -48,14 +49,26 @@ struct EpochLoop<Source: RowBlockSource> {
     /// Rows per update.
     let batchSize: Int
     /// Rows per kernel call: small enough that a block stays in cache and that OpenBLAS runs
-    /// the call on the calling thread (no nested threading under our own partitions).
+    /// the call on the calling thread (no nested threading under our own).
     let blockRows: Int
-    /// A large gradient is summed over this many fixed partitions, concurrently when OpenBLAS
-    /// is allowed more than one thread. The count does not depend on the thread count, so the
-    /// result is the same bit for bit with any number of threads.
+    /// Contiguous rows that stay together when ``Shuffling/blocks`` permutes the data.
+    let shuffleBlockRows: Int
+    let shuffling: Shuffling
+    /// A large gradient is summed over this many fixed partitions, concurrently when more than
+    /// one thread is allowed. The count does not depend on the thread count, so the result is the
+    /// same bit for bit with any number of threads.
     static var partitions: Int { 8 }
-    /// Gradients over fewer elements than this are not worth splitting.
+    /// Gradients over at least this many elements are split into ``partitions`` partitions.
     static var parallelElements: Int { 1 << 17 }
+    /// Gradients over at least this many elements (and fewer than ``parallelElements``) are split
+    /// in two halves, which two workers compute at the same time in mini-batch mode.
+    static var pairElements: Int { 1 << 12 }
+
+    /// How many partitions the gradient over `count` rows is split into. It depends only on the
+    /// shape, so results are identical however many threads run.
+    func partitionCount(_ count: Int) -> Int {
+        count * columns >= Self.parallelElements ? Self.partitions : count * columns >= Self.pairElements ? 2 : 1
+    }
     let threads: Int
     var random: RandomSource
     let workspace: Workspace<S>
@@ -71,11 +84,15 @@ struct EpochLoop<Source: RowBlockSource> {
         case .stochastic: batchSize = 1
         }
         blockRows = Swift.max(1, Swift.min(8192 / columns, rows))
+        shuffleBlockRows = Shuffling.blockRows(rows: rows, rowBytes: columns * MemoryLayout<S>.stride)
+        // A full batch's gradient does not depend on the order of the rows.
+        shuffling = batchSize == rows ? .none : configuration.shuffling
         threads = BLASConfiguration.threads
         random = RandomSource(seed: configuration.seed)
-        let shuffled = configuration.shuffle && batchSize < rows
-        workspace = Workspace(rows: rows, columns: columns, blockRows: blockRows,
-                              partitions: Self.partitions, shuffled: shuffled)
+        workspace = Workspace(rows: rows, columns: columns, blockRows: blockRows, partitions: Self.partitions,
+                              shuffled: shuffling != .none,
+                              shuffleBlocks: (rows + shuffleBlockRows - 1) / shuffleBlockRows)
+        if shuffling != .none { for i in 0..<rows { workspace.order[i] = i } }
     }
 
     mutating func run(_ model: inout LinearModel<S>, onEpoch: ((EpochReport<S>) -> Void)?) throws(DescentError)
@@ -89,17 +106,26 @@ struct EpochLoop<Source: RowBlockSource> {
         let clock = ContinuousClock()
         let start = clock.now
         for epoch in 1...configuration.epochs {
-            if let order = workspace.order { random.shuffle(order) }
-            let (sumOfSquares, updates) = try runEpoch(epoch, bias: &bias)
-            let loss = S(sumOfSquares / Double(rows))
-            guard loss.isFinite else {
-                throw divergence(epoch: epoch, update: updates)
+            shuffleOrder()
+            var state = EpochState(bias: bias)
+            _ = workspace.savedWeights.update(fromContentsOf: w)
+            let failure = compute(0..<rows, &state)
+            bias = state.bias
+            if let update = failure {
+                // The last update overflowed: return to the start of the epoch, the last state known finite.
+                if !isFinite(w) || !bias.isFinite {
+                    _ = w.update(fromContentsOf: workspace.savedWeights)
+                    bias = state.epochStartBias
+                }
+                throw divergence(epoch: epoch, update: update)
             }
+            let loss = S(state.sumOfSquares / Double(rows))
+            guard loss.isFinite else { throw divergence(epoch: epoch, update: state.updates) }
             let elapsed = (clock.now - start).seconds
             history.losses.append(loss)
             history.elapsedSeconds.append(elapsed)
-            history.updates += updates
-            onEpoch?(EpochReport(epoch: epoch, loss: loss, elapsedSeconds: elapsed, updates: updates))
+            history.updates += state.updates
+            onEpoch?(EpochReport(epoch: epoch, loss: loss, elapsedSeconds: elapsed, updates: state.updates))
             if let threshold = configuration.lossThreshold, loss <= threshold {
                 history.stopReason = .lossThreshold
                 break
@@ -108,109 +134,201 @@ struct EpochLoop<Source: RowBlockSource> {
         return history
     }
 
-    /// One epoch; returns `Σr²` over its rows (in `Double`) and the number of updates.
-    mutating func runEpoch(_ epoch: Int, bias: inout S) throws(DescentError) -> (Double, Int) {
-        let w = workspace.weights
-        let saved = workspace.savedWeights
-        let eta = configuration.learningRate
-        var total = 0.0
+    /// What one epoch accumulates.
+    struct EpochState {
+        var bias: S
+        let epochStartBias: S
+        var sumOfSquares = 0.0
         var updates = 0
-        if batchSize == 1 {
-            // Stochastic: blocks of rows, one update per row inside the kernel.
-            _ = saved.update(fromContentsOf: w)
-            var position = 0
-            while position < rows {
-                let end = Swift.min(position + blockRows, rows)
-                let block = fetch(position..<end, slot: 0)
-                let (q, failed) = Kernels.stochasticSteps(block, weights: w.baseAddress!, bias: &bias,
-                                                          learningRate: eta)
-                updates += failed ?? block.count
-                total += Double(q)
-                if failed != nil || !q.isFinite || !isFinite(w) || !bias.isFinite {
-                    // An update overflowed: return to the start of the epoch, the last state known finite.
-                    if !isFinite(w) || !bias.isFinite { _ = w.update(fromContentsOf: saved) }
-                    throw divergence(epoch: epoch, update: updates + 1)
+        init(bias: S) { self.bias = bias; epochStartBias = bias }
+    }
+
+    /// Draws this epoch's row order.
+    mutating func shuffleOrder() {
+        switch shuffling {
+        case .none:
+            return
+        case .uniform:
+            random.shuffle(workspace.order)
+        case .blocks:
+            // Fisher–Yates over blocks of contiguous rows, writing each block's rows as it is drawn.
+            // The last (possibly short) block is drawn like any other.
+            let blocks = (rows + shuffleBlockRows - 1) / shuffleBlockRows
+            let order = workspace.order
+            workspace.blockOrder.withUnsafeMutableBufferPointer { blockOrder in
+                for b in 0..<blocks { blockOrder[b] = b }
+                var position = 0
+                for drawn in 0..<blocks {
+                    let pick = drawn + Int(random.next(upperBound: UInt64(blocks - drawn)))
+                    blockOrder.swapAt(drawn, pick)
+                    let block = blockOrder[drawn]
+                    for row in (block * shuffleBlockRows)..<Swift.min(rows, (block + 1) * shuffleBlockRows) {
+                        order[position] = row
+                        position += 1
+                    }
                 }
-                position = end
             }
-            return (total, updates)
         }
-        var position = 0
-        while position < rows {
-            let m = Swift.min(batchSize, rows - position)
-            let (sum, q) = gradient(position..<(position + m), bias: bias)
-            let g = workspace.partialGradients
-            guard q.isFinite, sum.isFinite, isFinite(UnsafeMutableBufferPointer(rebasing: g[0..<columns])) else {
-                throw divergence(epoch: epoch, update: updates + 1)
+    }
+
+    /// Rows from epoch position `position` on, at most `limit` of them: in place when
+    /// consecutive positions are contiguous rows (the whole run, up to `limit`), otherwise
+    /// gathered into partition `slot`'s buffer. The block may hold fewer than `limit` rows.
+    func fetch(_ position: Int, limit: Int, slot: Int) -> RowBlock<S> {
+        guard shuffling != .none else { return source.block(position..<(position + limit)) }
+        let order = workspace.order
+        let first = order[position]
+        var run = 1
+        while run < limit && order[position + run] == first + run { run += 1 }
+        if run == limit || run >= 4 { return source.block(first..<(first + run)) }
+        let features = workspace.gatheredFeatures.baseAddress! + slot * blockRows * columns
+        let targets = workspace.gatheredTargets.baseAddress! + slot * blockRows
+        source.gather(UnsafeBufferPointer(rebasing: order[position..<(position + limit)]),
+                      features: features, targets: targets)
+        return RowBlock(features: features, targets: targets, count: limit, columns: columns)
+    }
+
+    /// The updates for the rows at epoch positions `window`. Returns `nil`, or the number of the
+    /// update that diverged.
+    func compute(_ window: Range<Int>, _ state: inout EpochState) -> Int? {
+        let w = workspace.weights
+        let eta = configuration.learningRate
+        if batchSize == 1 {
+            var position = window.lowerBound
+            while position < window.upperBound {
+                let block = fetch(position, limit: Swift.min(blockRows, window.upperBound - position), slot: 0)
+                let (q, failed) = Kernels.stochasticSteps(block, weights: w.baseAddress!, bias: &state.bias,
+                                                          learningRate: eta)
+                state.updates += failed ?? block.count
+                state.sumOfSquares += Double(q)
+                if failed != nil || !q.isFinite || !state.bias.isFinite || !isFinite(w) { return state.updates + 1 }
+                position += block.count
             }
-            _ = saved.update(fromContentsOf: w)
-            let step = -eta * 2 / S(m)
-            S._axpy(Int32(columns), step, g.baseAddress!, 1, w.baseAddress!, 1)
-            let newBias = bias + step * sum
-            guard isFinite(w), newBias.isFinite else {
-                _ = w.update(fromContentsOf: saved)
-                throw divergence(epoch: epoch, update: updates + 1)
-            }
-            bias = newBias
-            total += Double(q)
-            updates += 1
+            return nil
+        }
+        if threads > 1, partitionCount(batchSize) == 2, window.count > batchSize,
+           let failed = computeInPairs(window, &state) {
+            return failed
+        }
+        let saved = workspace.savedWeights
+        var position = window.lowerBound + state.updates * batchSize
+        while position < window.upperBound {
+            let m = Swift.min(batchSize, window.upperBound - position)
+            let (sum, q) = gradient(position..<(position + m), bias: state.bias)
+            if let failed = update(&state, rows: m, sum: sum, sumOfSquares: q) { return failed }
             position += m
         }
-        return (total, updates)
+        return nil
+    }
+
+    /// `w ← w − η·(2/m)·g`, `b ← b − η·(2/m)·Σr` from the reduced gradient in the first partial
+    /// buffer, refusing (and returning the update's number) when anything is not finite.
+    func update(_ state: inout EpochState, rows m: Int, sum: S, sumOfSquares q: S) -> Int? {
+        let w = workspace.weights, saved = workspace.savedWeights
+        let g = workspace.partialGradients
+        guard q.isFinite, sum.isFinite, isFinite(UnsafeMutableBufferPointer(rebasing: g[0..<columns])) else {
+            return state.updates + 1
+        }
+        _ = saved.update(fromContentsOf: w)
+        let step = -configuration.learningRate * 2 / S(m)
+        S._axpy(Int32(columns), step, g.baseAddress!, 1, w.baseAddress!, 1)
+        let newBias = state.bias + step * sum
+        guard isFinite(w), newBias.isFinite else {
+            _ = w.update(fromContentsOf: saved)
+            return state.updates + 1
+        }
+        state.bias = newBias
+        state.sumOfSquares += Double(q)
+        state.updates += 1
+        return nil
+    }
+
+    /// The full batches of `window` with each batch's two halves computed at the same time: this
+    /// thread takes the first half and updates, a helper thread takes the second. Returns the
+    /// diverged update's number, or `nil` with `state.updates` batches done (the caller finishes
+    /// a short last batch). Returns `nil` at once if no helper thread can be started.
+    func computeInPairs(_ window: Range<Int>, _ state: inout EpochState) -> Int? {
+        let batches = window.count / batchSize
+        let handOver = BatchHandOver()
+        let shared = UncheckedSendable((self, UnsafeMutablePointer(&state)))
+        func half(_ p: Int, of batch: Int, bias: S) {
+            let lower = window.lowerBound + batch * batchSize
+            partialGradient(p, of: 2, in: lower..<(lower + batchSize), bias: bias)
+        }
+        guard let helper = WorkerThread({
+            let (loop, state) = shared.value
+            for batch in 0..<batches {
+                BatchHandOver.wait { handOver.ready.load(ordering: .acquiring) > batch || handOver.stop.load(ordering: .acquiring) }
+                if handOver.stop.load(ordering: .acquiring) { return }
+                let lower = window.lowerBound + batch * loop.batchSize
+                loop.partialGradient(1, of: 2, in: lower..<(lower + loop.batchSize), bias: state.pointee.bias)
+                handOver.done.store(batch + 1, ordering: .releasing)
+            }
+        }) else { return nil }
+        defer { helper.join() }
+        for batch in 0..<batches {
+            half(0, of: batch, bias: state.bias)
+            BatchHandOver.wait { handOver.done.load(ordering: .acquiring) > batch }
+            let (sum, q) = reducePartials(2)
+            if let failed = update(&state, rows: batchSize, sum: sum, sumOfSquares: q) {
+                handOver.stop.store(true, ordering: .releasing)
+                return failed
+            }
+            handOver.ready.store(batch + 2, ordering: .releasing)
+        }
+        return nil
     }
 
     /// `g ← Xᵀr` over the rows at epoch positions `range`, with `r = Xw + b − y`, into the first
     /// `d` entries of the partial-gradient buffer; returns `Σr` and `Σr²`.
     func gradient(_ range: Range<Int>, bias: S) -> (sum: S, sumOfSquares: S) {
-        let d = columns
-        let parts = range.count * d >= Self.parallelElements ? Self.partitions : 1
-        // Each partition writes only its own slices of the workspace.
+        let parts = partitionCount(range.count)
         let shared = UncheckedSendable(self)
-        let work = { @Sendable (p: Int) in
-            let loop = shared.value, ws = loop.workspace, blockRows = loop.blockRows
-            let w = UnsafePointer(ws.weights.baseAddress!)
-            let lower = range.lowerBound + range.count * p / parts
-            let upper = range.lowerBound + range.count * (p + 1) / parts
-            let g = ws.partialGradients.baseAddress! + p * d
-            let r = ws.residuals.baseAddress! + p * blockRows
-            g.update(repeating: 0, count: d)
-            var sum = S.zero, squares = S.zero
-            var position = lower
-            while position < upper {
-                let end = Swift.min(position + blockRows, upper)
-                let block = loop.fetch(position..<end, slot: p)
-                let (s, q) = Kernels.residuals(block, weights: w, bias: bias, into: r)
-                Kernels.accumulateGradient(block, residuals: r, into: g)
-                sum += s
-                squares += q
-                position = end
+        if parts > 2 && threads > 1 {
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                shared.value.partialGradient(p, of: parts, in: range, bias: bias)
             }
-            ws.partialSums[2 * p] = sum
-            ws.partialSums[2 * p + 1] = squares
-        }
-        if parts > 1 && threads > 1 {
-            DispatchQueue.concurrentPerform(iterations: parts, execute: work)
         } else {
-            for p in 0..<parts { work(p) }
+            for p in 0..<parts { partialGradient(p, of: parts, in: range, bias: bias) }
         }
+        return reducePartials(parts)
+    }
+
+    /// Partition `p` of `parts` of the gradient over epoch positions `range`, into partial
+    /// buffer `p`. Touches only partition `p`'s buffers.
+    func partialGradient(_ p: Int, of parts: Int, in range: Range<Int>, bias: S) {
+        let d = columns
         let ws = workspace
+        let w = UnsafePointer(ws.weights.baseAddress!)
+        let lower = range.lowerBound + range.count * p / parts
+        let upper = range.lowerBound + range.count * (p + 1) / parts
+        let g = ws.partialGradients.baseAddress! + p * d
+        let r = ws.residuals.baseAddress! + p * blockRows
+        g.update(repeating: 0, count: d)
+        var sum = S.zero, squares = S.zero
+        var position = lower
+        while position < upper {
+            let rows = fetch(position, limit: Swift.min(blockRows, upper - position), slot: p)
+            let (s, q) = Kernels.residuals(rows, weights: w, bias: bias, into: r)
+            Kernels.accumulateGradient(rows, residuals: r, into: g)
+            sum += s
+            squares += q
+            position += rows.count
+        }
+        ws.partialSums[2 * p] = sum
+        ws.partialSums[2 * p + 1] = squares
+    }
+
+    /// Sums partial buffers `1..<parts` into partial buffer 0, in order; returns `Σr` and `Σr²`.
+    func reducePartials(_ parts: Int) -> (sum: S, sumOfSquares: S) {
+        let ws = workspace, d = columns
         var sum = ws.partialSums[0], squares = ws.partialSums[1]
-        for p in 1..<parts {
+        for p in 1..<Swift.max(1, parts) {
             S._axpy(Int32(d), 1, ws.partialGradients.baseAddress! + p * d, 1, ws.partialGradients.baseAddress!, 1)
             sum += ws.partialSums[2 * p]
             squares += ws.partialSums[2 * p + 1]
         }
         return (sum, squares)
-    }
-
-    /// The rows at epoch positions `range`: in place when the order is the identity, otherwise
-    /// gathered into partition `slot`'s buffer.
-    func fetch(_ range: Range<Int>, slot: Int) -> RowBlock<S> {
-        guard let order = workspace.order else { return source.block(range) }
-        let features = workspace.gatheredFeatures.baseAddress! + slot * blockRows * columns
-        let targets = workspace.gatheredTargets.baseAddress! + slot * blockRows
-        source.gather(UnsafeBufferPointer(rebasing: order[range]), features: features, targets: targets)
-        return RowBlock(features: features, targets: targets, count: range.count, columns: columns)
     }
 
     func isFinite(_ values: UnsafeMutableBufferPointer<S>) -> Bool {
@@ -254,7 +372,7 @@ extension Duration {
     }
 }
 
-/// Hands a value to concurrent partitions that each touch only their own part of it.
+/// Hands a value to concurrent tasks that each touch only their own part of it.
 struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }

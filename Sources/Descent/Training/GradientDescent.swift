@@ -22,9 +22,15 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     public var learningRate: Scalar
     /// The epoch budget, ≥ 1.
     public var epochs: Int
-    /// Whether rows are visited in a new seeded random order every epoch (mini-batch and
-    /// stochastic modes; a full batch's gradient does not depend on the order).
-    public var shuffle: Bool
+    /// The order the rows are visited in each epoch (mini-batch and stochastic modes; a full
+    /// batch's gradient does not depend on the order). Seeded by ``seed``.
+    public var shuffling: Shuffling
+    /// Whether rows are visited in a new seeded random order every epoch: `true` is
+    /// ``Shuffling/blocks``, `false` ``Shuffling/none``. Set ``shuffling`` for ``Shuffling/uniform``.
+    public var shuffle: Bool {
+        get { shuffling != .none }
+        set { shuffling = newValue ? .blocks : .none }
+    }
     /// The seed for shuffling and random initialisation.
     public var seed: UInt64
     /// Stop early once an epoch's training loss is at or below this value (`nil`: never).
@@ -42,7 +48,7 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
         self.mode = mode
         self.learningRate = learningRate
         self.epochs = epochs
-        self.shuffle = shuffle
+        self.shuffling = shuffle ? .blocks : .none
         self.seed = seed
         self.lossThreshold = lossThreshold
         self.initialization = initialization

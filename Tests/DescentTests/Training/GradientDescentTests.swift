@@ -13,22 +13,30 @@ struct GradientDescentTests {
         case .miniBatch: 0.05
         case .stochastic: 0.002
         }
-        // Constant-step SGD settles in a noise ball of radius ~ η·σ: that sets the tolerance.
-        let tolerance = switch mode {
-        case .batch: S.self == Float.self ? 2e-5 : 1e-10
-        case .miniBatch: 2e-4
-        case .stochastic: 2e-4
-        }
         var model = LinearModel<S>()
-        let gd = GradientDescent<S>(mode: mode, learningRate: rate, epochs: 300, seed: 11)
+        var gd = GradientDescent<S>(mode: mode, learningRate: rate, epochs: 300, seed: 11)
         let history = try gd.fit(&model, features: problem.features, targets: problem.targets)
-        let check = try LeastSquares.verify(model, features: problem.features, targets: problem.targets)
-        #expect(check.maxWeightDifference <= tolerance, "\(S.self) \(mode): \(check)")
-        #expect(check.biasDifference <= tolerance, "\(S.self) \(mode): \(check)")
-        #expect(check.relativeMSEGap <= 0.01, "\(S.self) \(mode): \(check)")
         #expect(history.epochs == 300 && history.stopReason == .epochBudget)
         // The loss falls: the last epoch's is far below the first's.
         #expect(history.losses.last! < history.losses.first! / 100)
+        // A constant step leaves (mini-)batch-stochastic iterates in a noise ball: their excess
+        // loss is about η·tr(H)/(2m) of the noise variance (a few per cent here). Stepping η down
+        // shrinks the ball, as a schedule would; then the model must match the closed form.
+        if mode != .batch {
+            for factor in [10, 100] as [S] {
+                gd.learningRate = rate / factor
+                gd.epochs = 50
+                try gd.fit(&model, features: problem.features, targets: problem.targets)
+            }
+        }
+        let tolerance = switch mode {
+        case .batch: S.self == Float.self ? 2e-5 : 1e-10
+        case .miniBatch, .stochastic: S.self == Float.self ? 5e-5 : 2e-5
+        }
+        let check = try LeastSquares.verify(model, features: problem.features, targets: problem.targets)
+        #expect(check.maxWeightDifference <= tolerance, "\(S.self) \(mode): \(check)")
+        #expect(check.biasDifference <= tolerance, "\(S.self) \(mode): \(check)")
+        #expect(check.relativeMSEGap <= (S.self == Float.self ? 3e-3 : 1e-3), "\(S.self) \(mode): \(check)")
     }
 
     @Test("every mode converges to the closed form", arguments: allModes, Precision.allCases)

@@ -1,0 +1,101 @@
+import Foundation
+
+/// One measured figure.
+struct Measurement {
+    var benchmark: String
+    var precision: String
+    var rows: Int
+    var features: Int
+    var seconds: Double
+    /// Bytes of X one pass reads.
+    var bytes: Double
+    var readOnceSeconds: Double?
+    var extra: [(String, String)] = []   // (key, already-JSON-encoded value)
+
+    var samplesPerSecond: Double { Double(rows) / seconds }
+    var gigabytesPerSecond: Double { bytes / seconds / 1e9 }
+    var ratio: Double? { readOnceSeconds.map { seconds / $0 } }
+
+    var json: String {
+        var fields: [(String, String)] = [
+            ("benchmark", quote(benchmark)), ("precision", quote(precision)), ("rows", "\(rows)"),
+            ("features", "\(features)"), ("seconds", number(seconds)),
+            ("samples_per_second", number(samplesPerSecond)), ("gb_per_second", number(gigabytesPerSecond)),
+            ("ratio_to_read_once", ratio.map(number) ?? "null"),
+        ]
+        fields += extra
+        return "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+    }
+}
+
+func quote(_ text: String) -> String {
+    "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+}
+
+func number(_ value: Double) -> String {
+    value.isFinite ? String(format: "%.6g", value) : "null"
+}
+
+/// The readable table.
+func table(_ measurements: [Measurement]) -> String {
+    var lines = [String(format: "%-22@ %-8@ %11@ %12@ %8@ %9@  %@", "benchmark" as NSString, "prec" as NSString,
+                        "time" as NSString, "samples/s" as NSString, "GB/s" as NSString, "÷ read" as NSString,
+                        "notes" as NSString)]
+    for m in measurements {
+        let time = m.seconds < 1 ? String(format: "%.2f ms", m.seconds * 1e3) : String(format: "%.3f s", m.seconds)
+        let ratio = m.ratio.map { String(format: "%.2f×", $0) } ?? "—"
+        let notes = m.extra.filter { $0.0 != "mode" }.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+        lines.append(String(format: "%-22@ %-8@ %11@ %12@ %8.1f %9@  %@", m.benchmark as NSString, m.precision as NSString,
+                            time as NSString, engineering(m.samplesPerSecond) as NSString, m.gigabytesPerSecond,
+                            ratio as NSString, notes as NSString))
+    }
+    return lines.joined(separator: "\n")
+}
+
+func engineering(_ value: Double) -> String {
+    switch value {
+    case 1e9...: String(format: "%.2f G", value / 1e9)
+    case 1e6...: String(format: "%.1f M", value / 1e6)
+    case 1e3...: String(format: "%.1f k", value / 1e3)
+    default: String(format: "%.0f", value)
+    }
+}
+
+/// Progress for phases that take a while, on stderr so `--json` output stays clean.
+enum Progress {
+    nonisolated(unsafe) static var quiet = false
+    static func phase<R>(_ name: String, _ body: () throws -> R) rethrows -> R {
+        let start = ContinuousClock.now
+        if !quiet { FileHandle.standardError.write(Data("[bench] \(name)…".utf8)) }
+        let result = try body()
+        let seconds = (ContinuousClock.now - start).seconds
+        if !quiet { FileHandle.standardError.write(Data(String(format: " %.2f s\n", seconds).utf8)) }
+        return result
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) * 1e-18
+    }
+}
+
+/// The median of a non-empty list.
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+/// Runs `body` once to warm up, then `repetitions` times; the median wall time.
+func time(repetitions: Int, _ body: () throws -> Void) rethrows -> Double {
+    try body()
+    var times = [Double]()
+    for _ in 0..<repetitions {
+        let start = ContinuousClock.now
+        try body()
+        times.append((ContinuousClock.now - start).seconds)
+    }
+    return median(times)
+}

@@ -1,0 +1,57 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A dedicated OS thread running one closure, joined on demand. Used where two workers must run
+/// at the same time (they meet at spin barriers), which a task pool does not guarantee.
+final class WorkerThread: @unchecked Sendable {
+    private var thread = pthread_t()
+    private let started: Bool
+
+    /// Starts `body` on a new thread; `nil` if the system refused to create one.
+    init?(_ body: @escaping @Sendable () -> Void) {
+        let context = Unmanaged.passRetained(Box(body)).toOpaque()
+        let result = pthread_create(&thread, nil, { context in
+            let box = Unmanaged<Box>.fromOpaque(context!).takeRetainedValue()
+            box.body()
+            return nil
+        }, context)
+        started = result == 0
+        if !started {
+            Unmanaged<Box>.fromOpaque(context).release()
+            return nil
+        }
+    }
+
+    /// Waits for the closure to return.
+    func join() {
+        if started { pthread_join(thread, nil) }
+    }
+
+    private final class Box {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    }
+}
+
+/// The hand-over between the two workers of a mini-batch epoch: worker 0 owns the weights and
+/// updates them after each batch; worker 1 computes the second half of each batch's gradient.
+final class BatchHandOver: Sendable {
+    /// Batches whose weights are ready: worker 1 may start batch `b` once `ready > b`.
+    let ready = Atomic<Int>(1)
+    /// Batches whose second half worker 1 has finished.
+    let done = Atomic<Int>(0)
+    /// Set by worker 0 to end the epoch early (divergence).
+    let stop = Atomic<Bool>(false)
+
+    /// Spins until `condition` holds, yielding the processor after a while so an oversubscribed
+    /// machine still makes progress.
+    static func wait(until condition: () -> Bool) {
+        var spins = 0
+        while !condition() {
+            spins += 1
+            if spins > 2000 { sched_yield() }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Testing
+@testable import Descent
+
+@Suite("Epoch order")
+struct ShufflingTests {
+    func order(rows: Int, columns: Int, shuffling: Shuffling, seed: UInt64 = 1) -> (orders: [[Int]], blockRows: Int) {
+        let x = [Double](repeating: 0, count: rows * columns), y = [Double](repeating: 0, count: rows)
+        return x.withUnsafeBufferPointer { x in
+            y.withUnsafeBufferPointer { y in
+                var gd = GradientDescent<Double>(mode: .stochastic, seed: seed)
+                gd.shuffling = shuffling
+                var loop = EpochLoop(source: InMemoryRows(features: x, targets: y, columns: columns), configuration: gd)
+                let orders = (0..<3).map { _ in
+                    loop.shuffleOrder()
+                    return Array(loop.workspace.order)
+                }
+                return (orders, loop.shuffleBlockRows)
+            }
+        }
+    }
+
+    @Test("every epoch visits every row once, in a new order", arguments: [Shuffling.blocks, .uniform])
+    func permutation(shuffling: Shuffling) {
+        // 40 000 rows × 20 doubles = 6.4 MB: above the size that is always permuted row by row.
+        let (orders, blockRows) = order(rows: 40_000, columns: 20, shuffling: shuffling)
+        for epoch in orders { #expect(epoch.sorted() == Array(0..<40_000)) }
+        #expect(orders[0] != orders[1] && orders[1] != orders[2])
+        #expect(orders[0] != Array(0..<40_000))
+        if shuffling == .blocks {
+            // Blocks of ⌈1 MiB / 160 B⌉ = 6554 consecutive rows stay together, at block boundaries.
+            #expect(blockRows == 6554)
+            var position = 0
+            while position < 40_000 {
+                let first = orders[0][position]
+                #expect(first % blockRows == 0)
+                let length = Swift.min(blockRows, 40_000 - first)
+                #expect(Array(orders[0][position..<(position + length)]) == Array(first..<(first + length)))
+                position += length
+            }
+        }
+    }
+
+    @Test("small data is permuted row by row, uniformly, even in block mode")
+    func smallDataUniform() {
+        let (orders, blockRows) = order(rows: 1000, columns: 10, shuffling: .blocks)
+        #expect(blockRows == 1)
+        #expect(orders[0].sorted() == Array(0..<1000))
+        // Not made of runs: a uniform permutation of 1000 has few consecutive pairs.
+        let runs = zip(orders[0], orders[0].dropFirst()).filter { $1 == $0 + 1 }.count
+        #expect(runs < 20)
+    }
+
+    @Test("shuffle: true is block shuffling; shuffle: false is none")
+    func flag() {
+        var gd = GradientDescent<Float>(shuffle: true)
+        #expect(gd.shuffling == .blocks && gd.shuffle)
+        gd.shuffle = false
+        #expect(gd.shuffling == .none)
+        gd.shuffling = .uniform
+        #expect(gd.shuffle)
+    }
+
+    @Test("mini-batches computed by two workers equal one worker's, bit for bit", arguments: [Shuffling.none, .blocks, .uniform])
+    func pairedBatches(shuffling: Shuffling) throws {
+        // 256 × 40 elements per batch: the size at which each batch is split in two halves.
+        let problem = RandomProblem<Double>(rows: 30_000, columns: 40)
+        func train() throws -> LinearModel<Double> {
+            var model = LinearModel<Double>()
+            var gd = GradientDescent<Double>(mode: .miniBatch(size: 256), learningRate: 0.05, epochs: 2)
+            gd.shuffling = shuffling
+            try gd.fit(&model, features: problem.features, targets: problem.targets)
+            return model
+        }
+        let threads = BLASConfiguration.threads
+        let paired = try train()
+        BLASConfiguration.setThreads(1)
+        defer { BLASConfiguration.setThreads(threads) }
+        #expect(try train() == paired)
+        let check = try LeastSquares.verify(paired, features: problem.features, targets: problem.targets)
+        #expect(check.maxWeightDifference < 1e-2)
+    }
+}
