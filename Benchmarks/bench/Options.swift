@@ -12,6 +12,7 @@ struct Options {
     var quick = false
     var skipSolvers = false
     var skipAgreement = false
+    var only: Set<String>? = nil
 
     static let usage = """
         Usage: bench [options]
@@ -26,6 +27,7 @@ struct Options {
           --quick                  small sizes (20000 × 50, 3 epochs): a few seconds
           --skip-solvers           leave out the exact solvers
           --skip-agreement         leave out training to convergence
+          --only A,B,…             run only these benchmarks (read-once always runs), e.g. --only normal-equations,qr
           --help                   this text
         """
 
@@ -69,6 +71,7 @@ struct Options {
             case "--quick": options.quick = true
             case "--skip-solvers": options.skipSolvers = true
             case "--skip-agreement": options.skipAgreement = true
+            case "--only": options.only = Set(try value(argument).split(separator: ",").map(String.init))
             case "--help", "-h": throw ParseError(description: usage)
             default: throw ParseError(description: "unknown option '\(argument)'\n\(usage)")
             }

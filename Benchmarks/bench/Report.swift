@@ -38,16 +38,21 @@ func number(_ value: Double) -> String {
 
 /// The readable table.
 func table(_ measurements: [Measurement]) -> String {
-    var lines = [String(format: "%-22@ %-8@ %11@ %12@ %8@ %9@  %@", "benchmark" as NSString, "prec" as NSString,
-                        "time" as NSString, "samples/s" as NSString, "GB/s" as NSString, "÷ read" as NSString,
-                        "notes" as NSString)]
+    func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+        let padding = String(repeating: " ", count: Swift.max(0, width - text.count))
+        return right ? padding + text : text + padding
+    }
+    var lines = [pad("benchmark", 26) + pad("precision", 10) + pad("time", 11, right: true) + pad("samples/s", 12, right: true)
+                 + pad("GB/s", 8, right: true) + pad("÷ read-once", 13, right: true) + "  notes"]
     for m in measurements {
         let time = m.seconds < 1 ? String(format: "%.2f ms", m.seconds * 1e3) : String(format: "%.3f s", m.seconds)
         let ratio = m.ratio.map { String(format: "%.2f×", $0) } ?? "—"
+        let name = m.benchmark == "agreement" ? "agreement (\(m.extra.first { $0.0 == "mode" }?.1.replacingOccurrences(of: "\"", with: "") ?? ""))" : m.benchmark
         let notes = m.extra.filter { $0.0 != "mode" }.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
-        lines.append(String(format: "%-22@ %-8@ %11@ %12@ %8.1f %9@  %@", m.benchmark as NSString, m.precision as NSString,
-                            time as NSString, engineering(m.samplesPerSecond) as NSString, m.gigabytesPerSecond,
-                            ratio as NSString, notes as NSString))
+        lines.append(pad(name, 26) + pad(m.precision, 10) + pad(time, 11, right: true)
+                     + pad(engineering(m.samplesPerSecond), 12, right: true)
+                     + pad(String(format: "%.1f", m.gigabytesPerSecond), 8, right: true) + pad(ratio, 13, right: true)
+                     + "  " + notes)
     }
     return lines.joined(separator: "\n")
 }

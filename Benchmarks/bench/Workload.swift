@@ -19,6 +19,8 @@ struct Workload<S: BLASScalar> {
         targets = data.y.map { S($0) }
     }
 
+    func selected(_ name: String) -> Bool { options.only?.contains(name) ?? true }
+
     func measurement(_ name: String, _ seconds: Double, readOnce: Double?,
                      extra: [(String, String)] = []) -> Measurement {
         Measurement(benchmark: name, precision: precision, rows: rows, features: columns, seconds: seconds,
@@ -55,20 +57,25 @@ struct Workload<S: BLASScalar> {
         //    after a warm-up epoch (input validation, done once per fit, is not part of an epoch).
         let modes: [(String, BatchMode)] = [("batch-epoch", .batch), ("minibatch-epoch", .miniBatch(size: options.batchSize)),
                                             ("stochastic-epoch", .stochastic)]
-        for (name, mode) in modes {
+        // The default shuffling (blocks), then the exact uniform permutation for comparison.
+        let epochRuns = modes.map { ($0.0, $0.1, Shuffling.blocks) }
+            + modes.dropFirst().map { ($0.0 + "-uniform", $0.1, Shuffling.uniform) }
+        for (name, mode, shuffling) in epochRuns where selected(name) {
             let seconds = try Progress.phase("\(precision) \(name) ×\(epochs)") {
                 var model = LinearModel<S>()
-                let gd = GradientDescent<S>(mode: mode, learningRate: learningRate(mode), epochs: epochs,
-                                            shuffle: true, seed: options.seed)
+                var gd = GradientDescent<S>(mode: mode, learningRate: learningRate(mode), epochs: epochs,
+                                            seed: options.seed)
+                gd.shuffling = shuffling
                 let history = try gd.fit(&model, features: features, targets: targets)
                 let times = zip(history.elapsedSeconds.dropFirst(), history.elapsedSeconds).map { $0 - $1 }
                 return median(times)
             }
-            results.append(measurement(name, seconds, readOnce: readOnce))
+            results.append(measurement(name, seconds, readOnce: readOnce,
+                                       extra: mode == .batch ? [] : [("shuffling", quote(shuffling.description))]))
         }
 
         // 3. The same epochs as naive scalar loops.
-        for (name, mode) in modes {
+        for (name, mode) in modes where selected("naive-" + name) {
             let batch = switch mode {
             case .batch: rows
             case let .miniBatch(size): size
@@ -96,7 +103,7 @@ struct Workload<S: BLASScalar> {
         if !options.skipSolvers {
             let methods: [(String, LeastSquares.Method)] = [("normal-equations", .normalEquations), ("qr", .qr),
                                                             ("svd", .svd), ("automatic", .automatic)]
-            for (name, method) in methods {
+            for (name, method) in methods where selected(name) {
                 var solution: LeastSquaresSolution<S>? = nil
                 let seconds = try Progress.phase("\(precision) \(name)") {
                     try time(repetitions: method == .qr || method == .svd ? 1 : 3) {
@@ -112,7 +119,7 @@ struct Workload<S: BLASScalar> {
         }
 
         // 5. Agreement: each mode trained to convergence against the exact solution.
-        if !options.skipAgreement {
+        if !options.skipAgreement && selected("agreement") {
             let reference = try exact ?? LeastSquares.solve(features, targets)
             for (name, mode) in modes {
                 let label = name.replacingOccurrences(of: "-epoch", with: "")

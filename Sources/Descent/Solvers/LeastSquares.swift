@@ -64,18 +64,18 @@ public enum LeastSquares {
             throw .invalidOption(name: "features", value: "\(features.rows) × \(features.columns)",
                                  expected: "at most 2³¹ − 1 rows and 2³⁰ columns (LAPACK's 32-bit indices)")
         }
-        let problem = features.withUnsafeBufferPointer { x in
-            targets.withUnsafeBufferPointer { y in
-                CenteredProblem(features: x, targets: y, columns: features.columns, intercept: intercept)
-            }
-        }
+        let d = features.columns
         let outcome = features.withUnsafeBufferPointer { x in
             targets.withUnsafeBufferPointer { y in
                 switch method {
-                case .normalEquations: Solvers.normalEquations(problem, x, y)
-                case .qr: Solvers.qr(problem, x, y)
-                case .svd: Solvers.svd(problem, x, y)
-                case .automatic: SolverOutcome.solved(Solvers.automatic(problem, x, y))
+                case .normalEquations:
+                    return Solvers.normalEquations(x, y, columns: d, intercept: intercept)
+                case .qr:
+                    return Solvers.qr(CenteredProblem(features: x, targets: y, columns: d, intercept: intercept), x, y)
+                case .svd:
+                    return Solvers.svd(CenteredProblem(features: x, targets: y, columns: d, intercept: intercept), x, y)
+                case .automatic:
+                    return SolverOutcome.solved(Solvers.automatic(x, y, intercept: intercept))
                 }
             }
         }

@@ -91,13 +91,15 @@ enum Solvers {
     /// Condition estimates of the Gram matrix above this send `.automatic` to QR.
     static let normalEquationsLimit = 1e8
 
-    static func automatic<S: BLASScalar>(_ p: CenteredProblem, _ x: UnsafeBufferPointer<S>,
-                                         _ y: UnsafeBufferPointer<S>) -> RawSolution {
-        if p.rows * p.columns > smallProblem, p.rows > p.columns,
-           case let .solved(solution) = normalEquations(p, x, y),
+    static func automatic<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: UnsafeBufferPointer<S>,
+                                         intercept: Bool) -> RawSolution {
+        let n = y.count, d = x.count / Swift.max(1, n)
+        if n * d > smallProblem, n > d,
+           case let .solved(solution) = normalEquations(x, y, columns: d, intercept: intercept),
            solution.condition * solution.condition <= normalEquationsLimit {
             return solution
         }
+        let p = CenteredProblem(features: x, targets: y, columns: d, intercept: intercept)
         if case let .solved(solution) = qr(p, x, y) { return solution }
         if case let .solved(solution) = svd(p, x, y) { return solution }
         // The SVD did not converge (LAPACK info > 0): practically unheard of for finite data.
@@ -108,29 +110,55 @@ enum Solvers {
 
     // MARK: Normal equations
 
-    static func normalEquations<S: BLASScalar>(_ p: CenteredProblem, _ x: UnsafeBufferPointer<S>,
-                                               _ y: UnsafeBufferPointer<S>) -> SolverOutcome {
-        let n = p.rows, d = p.columns
-        let blockRows = Swift.max(1, Swift.min(n, 32768 / d))
+    /// Normal equations on centred, scaled data, in one pass over `X` after a BLAS pass for the
+    /// column sums. Rows are centred by a shift `μ̃` (the column means in the data's precision);
+    /// the exact column sums of the shifted block make the Gram matrix exactly centred afterwards:
+    /// `Xcᵀ Xc = (X − μ̃)ᵀ(X − μ̃) − n·δδᵀ` with `δ = mean(X − μ̃)`.
+    static func normalEquations<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: UnsafeBufferPointer<S>,
+                                               columns d: Int, intercept: Bool) -> SolverOutcome {
+        let n = y.count
+        // The shift: column means from one gemv, in the data's precision.
+        var shift = [Double](repeating: 0, count: d)
+        var targetMean = 0.0
+        if intercept {
+            var sums = [S](repeating: 0, count: d)
+            let ones = [S](repeating: 1, count: n)
+            S._gemv(transposed: true, Int32(n), Int32(d), 1, x.baseAddress!, Int32(d), ones, 1, 0, &sums, 1)
+            shift = sums.map { Double($0) / Double(n) }
+            targetMean = y.reduce(0.0) { $0 + Double($1) } / Double(n)
+            targetMean += y.reduce(0.0) { $0 + (Double($1) - targetMean) } / Double(n)
+        }
+        // Double data first tries the Gram matrix of the rows as they are, with no copy, centred
+        // afterwards (G = XᵀX − n·μμᵀ); that subtraction loses a factor diag(XᵀX)/diag(G) of
+        // accuracy, so when it loses more than a factor of 4 (0.6 digit) the pass is redone on
+        // centred rows. Data whose means are small next to its spread takes the fast path.
+        var pass = S.self == Double.self ? gramOfRows(x, y, columns: d, shift: shift, targetMean: targetMean, centre: false)
+                                         : nil
+        if pass == nil || pass!.cancellation > 4 {
+            pass = gramOfRows(x, y, columns: d, shift: shift, targetMean: targetMean, centre: true)
+        }
+        var (gram, rhs, deviation, _) = pass!
+        let means = (0..<d).map { shift[$0] + deviation[$0] / Double(n) }
+        let blockRows = Swift.max(1, Swift.min(n, 131_072 / d))
         var z = [Double](repeating: 0, count: blockRows * d)
         var t = [Double](repeating: 0, count: blockRows)
-        var gram = [Double](repeating: 0, count: d * d)
-        var rhs = [Double](repeating: 0, count: d)
-        var start = 0
-        while start < n {
-            let m = Swift.min(blockRows, n - start)
-            p.centredRows(x, y, start..<(start + m), into: &z, targets: &t)
-            Double._syrk(Int32(d), Int32(m), 1, z, Int32(d), 1, &gram, Int32(d))
-            Double._gemv(transposed: true, Int32(m), Int32(d), 1, z, Int32(d), t, 1, 1, &rhs, 1)
-            start += m
+        func centre(_ start: Int, _ m: Int) {
+            for k in 0..<m {
+                let row = (start + k) * d
+                for j in 0..<d { z[k * d + j] = Double(x[row + j]) - shift[j] }
+                t[k] = Double(y[start + k]) - targetMean
+            }
         }
-        // Row-major upper is column-major lower: mirror into a full symmetric matrix.
-        for i in 0..<d { for j in (i + 1)..<Swift.max(i + 1, d) { gram[i + j * d] = gram[i * d + j]; gram[j + i * d] = gram[i * d + j] } }
+        var start = 0
+        // Unit diagonal: scale sⱼ = 1/√Gⱼⱼ (1 for a constant column, which then fails Cholesky).
+        let scales = (0..<d).map { gram[$0 * d + $0] > 0 ? 1 / gram[$0 * d + $0].squareRoot() : 1 }
+        for i in 0..<d { for j in 0..<d { gram[i * d + j] *= scales[i] * scales[j] } }
+        for j in 0..<d { rhs[j] *= scales[j] }
         var oneNorm = 0.0
         for j in 0..<d { oneNorm = Swift.max(oneNorm, (0..<d).reduce(0.0) { $0 + Swift.abs(gram[$1 + j * d]) }) }
         var factor = gram
         let positive = factor.withUnsafeMutableBufferPointer { LAPACK.choleskyFactor($0, n: d) }
-        guard positive, n > d || (n == d && !p.intercept) else {
+        guard positive, n > d || (n == d && !intercept) else {
             return .failed(reason: "the Gram matrix XᵀX is singular (the features are linearly dependent)",
                            condition: .infinity)
         }
@@ -142,30 +170,100 @@ enum Solvers {
         var v = rhs
         factor.withUnsafeBufferPointer { f in v.withUnsafeMutableBufferPointer { LAPACK.choleskySolve(f, n: d, $0) } }
 
-        // Refinement: v ← v + G⁻¹·Zᵀ(t − Zv), one block at a time, while it still helps.
+        // Refinement, v ← v + G⁻¹·S·Zᵀ(t − Z·S·v), when it is worth a pass over the data: when
+        // the condition, or the cancellation in b = ȳ − μᵀw, would cost more than three digits.
         var steps = 0
         var residual = [Double](repeating: 0, count: blockRows)
-        while steps < 2 {
+        var u = (0..<d).map { v[$0] * scales[$0] }
+        let interceptTerms = intercept ? (0..<d).reduce(0.0) { Swift.max($0, Swift.abs(means[$1] * u[$1])) } : 0
+        let cancellation = interceptTerms / Swift.max(Swift.abs(targetMean - (0..<d).reduce(0.0) { $0 + means[$1] * u[$1] }),
+                                                      .leastNormalMagnitude)
+        let worthRefining = epsilon / rcond > 1e-13 || cancellation > 1e3
+        while worthRefining && steps < 2 {
             var correction = [Double](repeating: 0, count: d)
             start = 0
             while start < n {
                 let m = Swift.min(blockRows, n - start)
-                p.centredRows(x, y, start..<(start + m), into: &z, targets: &residual)
-                Double._gemv(transposed: false, Int32(m), Int32(d), -1, z, Int32(d), v, 1, 1, &residual, 1)
+                centre(start, m)
+                residual.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: t, count: m) }
+                Double._gemv(transposed: false, Int32(m), Int32(d), -1, z, Int32(d), u, 1, 1, &residual, 1)
+                // Rows were shifted by μ̃, not μ: the model's intercept absorbs the difference.
+                let offset = (0..<d).reduce(0.0) { $0 + deviation[$1] / Double(n) * u[$1] }
+                for k in 0..<m { residual[k] += offset }
                 Double._gemv(transposed: true, Int32(m), Int32(d), 1, z, Int32(d), residual, 1, 1, &correction, 1)
                 start += m
             }
+            for j in 0..<d { correction[j] *= scales[j] }
             factor.withUnsafeBufferPointer { f in
                 correction.withUnsafeMutableBufferPointer { LAPACK.choleskySolve(f, n: d, $0) }
             }
             steps += 1
             let size = correction.reduce(0) { Swift.max($0, Swift.abs($1)) }
             for j in 0..<d { v[j] += correction[j] }
+            u = (0..<d).map { v[$0] * scales[$0] }
             if size <= epsilon * v.reduce(0.0, { Swift.max($0, Swift.abs($1)) }) { break }
         }
-        let model = p.model(v: v, c: p.targetMean)
-        return .solved(RawSolution(weights: model.weights, bias: model.bias, method: .normalEquations, rank: d,
+        // b = ȳ − μᵀw, in extended precision.
+        typealias E = Double.Accumulator
+        var bias = E(targetMean)
+        if intercept { for j in 0..<d { bias -= E(means[j]) * E(u[j]) } }
+        return .solved(RawSolution(weights: u, bias: intercept ? Double(bias) : 0, method: .normalEquations, rank: d,
                                    condition: (1 / rcond).squareRoot(), refinementSteps: steps))
+    }
+
+    /// The centred Gram matrix `Xcᵀ Xc` (full, symmetric), `Xcᵀ(y − ȳ)`, the column sums of
+    /// `X − shift`, and how much accuracy centring after the product cost (1 when the rows were
+    /// centred first). Row-major, `d × d`. Blocks of rows are centred into a `Double` buffer when
+    /// `centre` is set (and always for `Float` data); otherwise `Double` rows are used in place.
+    static func gramOfRows<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: UnsafeBufferPointer<S>, columns d: Int,
+                                          shift: [Double], targetMean: Double, centre: Bool)
+        -> (gram: [Double], rhs: [Double], deviation: [Double], cancellation: Double) {
+        let n = y.count
+        let inPlace = !centre && S.self == Double.self
+        let blockRows = Swift.max(1, Swift.min(n, (inPlace ? 819_200 : 131_072) / d))
+        var z = [Double](repeating: 0, count: inPlace ? 0 : blockRows * d)
+        var t = [Double](repeating: 0, count: blockRows)
+        let ones = [Double](repeating: 1, count: blockRows)
+        var gram = [Double](repeating: 0, count: d * d)
+        var rhs = [Double](repeating: 0, count: d)
+        var deviation = [Double](repeating: 0, count: d)
+        let raw = UnsafeRawPointer(x.baseAddress!).assumingMemoryBound(to: Double.self)   // used only when S == Double
+        var start = 0
+        while start < n {
+            let m = Swift.min(blockRows, n - start)
+            for k in 0..<m { t[k] = Double(y[start + k]) - targetMean }
+            let rows: UnsafePointer<Double>
+            if inPlace {
+                rows = raw + start * d
+            } else {
+                for k in 0..<m {
+                    let row = (start + k) * d
+                    for j in 0..<d { z[k * d + j] = Double(x[row + j]) - shift[j] }
+                }
+                rows = z.withUnsafeBufferPointer { UnsafePointer($0.baseAddress!) }
+            }
+            Double._syrk(Int32(d), Int32(m), 1, rows, Int32(d), 1, &gram, Int32(d))
+            Double._gemv(transposed: true, Int32(m), Int32(d), 1, rows, Int32(d), t, 1, 1, &rhs, 1)
+            if !inPlace { Double._gemv(transposed: true, Int32(m), Int32(d), 1, rows, Int32(d), ones, 1, 1, &deviation, 1) }
+            start += m
+        }
+        // Centre: in place, the rows were not shifted, so the shift itself is the deviation from 0.
+        let offset = inPlace ? shift.map { $0 * Double(n) } : deviation
+        var cancellation = 1.0
+        for i in 0..<d {
+            let before = gram[i * d + i]
+            for j in i..<d {
+                let value = gram[i * d + j] - offset[i] * offset[j] / Double(n)
+                gram[i * d + j] = value
+                gram[j * d + i] = value
+            }
+            if before > 0 { cancellation = Swift.max(cancellation, gram[i * d + i] > 0 ? before / gram[i * d + i] : .infinity) }
+        }
+        if inPlace {
+            // Xᵀ(y − ȳ) needs no correction: Σ(y − ȳ) = 0. The deviation from the shift is zero.
+            return (gram, rhs, [Double](repeating: 0, count: d), cancellation)
+        }
+        return (gram, rhs, deviation, 1)
     }
 
     // MARK: QR
