@@ -47,6 +47,24 @@ enum Kernels {
                 Int32(block.columns), r, 1, 1, g, 1)
     }
 
+    /// `g ← g + X_bᵀ·r` with `r = X_b·w + b − y_b`, one row at a time while it is in L1: the
+    /// fused form of ``residuals(_:weights:bias:into:)`` and ``accumulateGradient(_:residuals:into:)``.
+    /// Returns `Σr` and `Σr²`.
+    @inlinable
+    static func fusedGradient<S: BLASScalar>(_ block: RowBlock<S>, weights w: UnsafePointer<S>, bias: S,
+                                             into g: UnsafeMutablePointer<S>) -> (sum: S, sumOfSquares: S) {
+        let d = block.columns
+        var sum = S.zero, squares = S.zero
+        for i in 0..<block.count {
+            let x = block.features + i * d
+            let r = dot(x, w, d) + bias - block.targets[i]
+            sum += r
+            squares += r * r
+            axpy(r, x, g, d)
+        }
+        return (sum, squares)
+    }
+
     /// `xᵀy` over `n` elements, in SIMD lanes with two accumulators.
     @inlinable @inline(__always)
     static func dot<S: BLASScalar>(_ x: UnsafePointer<S>, _ y: UnsafePointer<S>, _ n: Int) -> S {
