@@ -66,6 +66,33 @@ struct KernelTests {
         residualsAndGradient(Double.self)
     }
 
+    func fused<S: BLASScalar>(_: S.Type) {
+        for (m, d) in Self.shapes {
+            let block = Block<S>(m: m, d: d, seed: UInt64(3 * m + d))
+            var g = [S](repeating: 1, count: d)
+            let (sum, squares) = block.with { rows in
+                block.w.withUnsafeBufferPointer { w in
+                    g.withUnsafeMutableBufferPointer { Kernels.fusedGradient(rows, weights: w.baseAddress!, bias: block.b, into: $0.baseAddress!) }
+                }
+            }
+            let naive = (0..<m).map(block.naiveResidual)
+            let scale = Double(d + 1) * S.ulps(8)
+            #expect(Swift.abs(Double(sum) - naive.reduce(0, +)) <= scale * Double(m) * 8)
+            #expect(Swift.abs(Double(squares) - naive.reduce(0) { $0 + $1 * $1 }) <= scale * Double(m) * 64)
+            for j in 0..<d {
+                var expected = 1.0
+                for i in 0..<m { expected += Double(block.x[i * d + j]) * naive[i] }
+                #expect(Swift.abs(Double(g[j]) - expected) <= scale * Double(m) * 16, "g[\(j)] \(m)×\(d)")
+            }
+        }
+    }
+
+    @Test("the fused one-read gradient matches naive loops")
+    func fusedGradient() {
+        fused(Float.self)
+        fused(Double.self)
+    }
+
     func stochastic<S: BLASScalar>(_: S.Type) {
         for (m, d) in Self.shapes {
             let block = Block<S>(m: m, d: d, seed: UInt64(m + 7 * d))
