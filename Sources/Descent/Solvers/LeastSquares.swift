@@ -58,8 +58,12 @@ public enum LeastSquares {
                                                  method: Method = .automatic) throws(DescentError)
         -> LeastSquaresSolution<Scalar> {
         try Validation.checkShape(features, targets)
-        try Validation.checkFinite(features)
         try Validation.checkFinite(targets)
+        // With an intercept, the normal equations' column sums expose any NaN or ±∞ in X for
+        // free; otherwise check first, in a pass of its own.
+        let foldsCheck = intercept && (method == .normalEquations
+            || (method == .automatic && Solvers.prefersNormalEquations(rows: features.rows, columns: features.columns)))
+        if !foldsCheck { try Validation.checkFinite(features) }
         guard features.rows < Int(Int32.max), features.columns < Int(Int32.max) / 2 else {
             throw .invalidOption(name: "features", value: "\(features.rows) × \(features.columns)",
                                  expected: "at most 2³¹ − 1 rows and 2³⁰ columns (LAPACK's 32-bit indices)")
@@ -75,7 +79,7 @@ public enum LeastSquares {
                 case .svd:
                     return Solvers.svd(CenteredProblem(features: x, targets: y, columns: d, intercept: intercept), x, y)
                 case .automatic:
-                    return SolverOutcome.solved(Solvers.automatic(x, y, intercept: intercept))
+                    return Solvers.automatic(x, y, intercept: intercept)
                 }
             }
         }
@@ -84,6 +88,10 @@ public enum LeastSquares {
             return LeastSquaresSolution(raw, intercept: intercept)
         case let .failed(reason, condition):
             throw .unsolvable(method: method.description, reason: reason, conditionEstimate: condition)
+        case .nonFiniteFeatures:
+            try Validation.checkFinite(features)
+            throw .unsolvable(method: method.description, reason: "sums of the features overflow",
+                              conditionEstimate: nil)
         }
     }
 }
@@ -128,4 +136,6 @@ struct RawSolution {
 enum SolverOutcome {
     case solved(RawSolution)
     case failed(reason: String, condition: Double?)
+    /// The features hold NaN or ±∞ (found by a pass that did not look for where).
+    case nonFiniteFeatures
 }

@@ -91,21 +91,30 @@ enum Solvers {
     /// Condition estimates of the Gram matrix above this send `.automatic` to QR.
     static let normalEquationsLimit = 1e8
 
+    /// Whether `.automatic` tries the normal equations first.
+    static func prefersNormalEquations(rows n: Int, columns d: Int) -> Bool {
+        n * d > smallProblem && n > d
+    }
+
     static func automatic<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: UnsafeBufferPointer<S>,
-                                         intercept: Bool) -> RawSolution {
+                                         intercept: Bool) -> SolverOutcome {
         let n = y.count, d = x.count / Swift.max(1, n)
-        if n * d > smallProblem, n > d,
-           case let .solved(solution) = normalEquations(x, y, columns: d, intercept: intercept),
-           solution.condition * solution.condition <= normalEquationsLimit {
-            return solution
+        if prefersNormalEquations(rows: n, columns: d) {
+            let outcome = normalEquations(x, y, columns: d, intercept: intercept)
+            switch outcome {
+            case .nonFiniteFeatures:
+                // Either NaN or ±∞ in X (the caller reports where), or finite values whose sums
+                // overflow, which QR's scaled columns can still handle.
+                if Validation.firstNonFinite(x) != nil { return outcome }
+            case let .solved(solution) where solution.condition * solution.condition <= normalEquationsLimit:
+                return outcome
+            default: break
+            }
         }
         let p = CenteredProblem(features: x, targets: y, columns: d, intercept: intercept)
-        if case let .solved(solution) = qr(p, x, y) { return solution }
-        if case let .solved(solution) = svd(p, x, y) { return solution }
-        // The SVD did not converge (LAPACK info > 0): practically unheard of for finite data.
-        // Report the centred means model rather than trap; rank 0 says it is not a solution.
-        let model = p.model(v: [Double](repeating: 0, count: p.columns), c: p.targetMean)
-        return RawSolution(weights: model.weights, bias: model.bias, method: .svd, rank: 0, condition: .infinity)
+        let viaQR = qr(p, x, y)
+        if case .solved = viaQR { return viaQR }
+        return svd(p, x, y)
     }
 
     // MARK: Normal equations
@@ -124,6 +133,8 @@ enum Solvers {
             var sums = [S](repeating: 0, count: d)
             let ones = [S](repeating: 1, count: n)
             S._gemv(transposed: true, Int32(n), Int32(d), 1, x.baseAddress!, Int32(d), ones, 1, 0, &sums, 1)
+            // A NaN or ±∞ anywhere in X makes its column's sum non-finite.
+            guard sums.allSatisfy(\.isFinite) else { return .nonFiniteFeatures }
             shift = sums.map { Double($0) / Double(n) }
             targetMean = y.reduce(0.0) { $0 + Double($1) } / Double(n)
             targetMean += y.reduce(0.0) { $0 + (Double($1) - targetMean) } / Double(n)
