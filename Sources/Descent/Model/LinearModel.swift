@@ -32,7 +32,7 @@ public struct LinearModel<Scalar: BLASScalar>: Sendable, Equatable, CustomString
         try Validation.checkFinite(features)
         try Validation.checkFinite(self)
         var output = [Scalar](repeating: bias, count: features.rows)
-        guard features.rows > 0 else { return output }
+        guard features.rows > 0, features.columns > 0 else { return output }
         features.withUnsafeBufferPointer { x in
             weights.withUnsafeBufferPointer { w in
                 output.withUnsafeMutableBufferPointer { out in

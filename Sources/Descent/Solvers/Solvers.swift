@@ -8,6 +8,9 @@ struct CenteredProblem {
     let means: [Double]
     let targetMean: Double
     let scales: [Double]
+    /// The input type's unit roundoff: the numerical rank is judged at the data's own precision
+    /// (Float data is computed on in Double, but is only as exact as Float).
+    let dataEpsilon: Double
 
     init<S: BLASScalar>(features x: UnsafeBufferPointer<S>, targets y: UnsafeBufferPointer<S>,
                         columns d: Int, intercept: Bool) {
@@ -20,8 +23,15 @@ struct CenteredProblem {
         if intercept {
             // Two passes: the mean, then the mean of the deviations from it, which removes the
             // first pass's rounding error.
+            // Two passes: the mean, then the mean of the deviations from it, which removes the
+            // first pass's rounding error. Sums that overflow (values near Double's limit) are
+            // redone as sums of xᵢ/n, which cannot.
             for i in 0..<n { for j in 0..<d { means[j] += Double(x[i * d + j]) } }
             for j in 0..<d { means[j] /= Double(n) }
+            if !means.allSatisfy(\.isFinite) {
+                means = [Double](repeating: 0, count: d)
+                for i in 0..<n { for j in 0..<d { means[j] += Double(x[i * d + j]) / Double(n) } }
+            }
             var correction = [Double](repeating: 0, count: d)
             for i in 0..<n { for j in 0..<d { correction[j] += Double(x[i * d + j]) - means[j] } }
             for j in 0..<d { means[j] += correction[j] / Double(n) }
@@ -37,9 +47,14 @@ struct CenteredProblem {
                 squares[j] += v * v
             }
         }
-        scales = (0..<d).map { j in largest[j] > 0 ? 1 / (largest[j] * squares[j].squareRoot()) : 1 }
+        // Unit-norm columns, except that the factor stays within 10^±300 (a column of subnormal
+        // values would need one beyond Double's range; QR copes with the rest of the scale).
+        scales = (0..<d).map { j in
+            largest[j] > 0 ? Swift.min(1e300, Swift.max(1e-300, 1 / (largest[j] * squares[j].squareRoot()))) : 1
+        }
         self.means = means
         self.targetMean = targetMean
+        dataEpsilon = Double(S.ulpOfOne)
     }
 
     /// Writes the centred, scaled rows `range` of `x` into `z` (row-major, `d` wide) and their
@@ -117,6 +132,16 @@ enum Solvers {
         return svd(p, x, y)
     }
 
+    /// A solution, unless over- or underflow made any of it non-finite: nothing leaves a solver
+    /// as NaN or ±∞.
+    static func finite(_ solution: RawSolution) -> SolverOutcome {
+        guard solution.weights.allSatisfy(\.isFinite), solution.bias.isFinite else {
+            return .failed(reason: "the solution over- or underflows Double's range (rescale the features)",
+                           condition: solution.condition)
+        }
+        return .solved(solution)
+    }
+
     // MARK: Normal equations
 
     /// Normal equations on centred, scaled data, in one pass over `X` after a BLAS pass for the
@@ -161,6 +186,9 @@ enum Solvers {
             }
         }
         var start = 0
+        guard gram.allSatisfy(\.isFinite), rhs.allSatisfy(\.isFinite) else {
+            return .failed(reason: "XᵀX overflows: the features are too large for the normal equations", condition: nil)
+        }
         // Unit diagonal: scale sⱼ = 1/√Gⱼⱼ (1 for a constant column, which then fails Cholesky).
         let scales = (0..<d).map { gram[$0 * d + $0] > 0 ? 1 / gram[$0 * d + $0].squareRoot() : 1 }
         for i in 0..<d { for j in 0..<d { gram[i * d + j] *= scales[i] * scales[j] } }
@@ -218,8 +246,8 @@ enum Solvers {
         typealias E = Double.Accumulator
         var bias = E(targetMean)
         if intercept { for j in 0..<d { bias -= E(means[j]) * E(u[j]) } }
-        return .solved(RawSolution(weights: u, bias: intercept ? Double(bias) : 0, method: .normalEquations, rank: d,
-                                   condition: (1 / rcond).squareRoot(), refinementSteps: steps))
+        return finite(RawSolution(weights: u, bias: intercept ? Double(bias) : 0, method: .normalEquations, rank: d,
+                                  condition: (1 / rcond).squareRoot(), refinementSteps: steps))
     }
 
     /// The centred Gram matrix `Xcᵀ Xc` (full, symmetric), `Xcᵀ(y − ȳ)`, the column sums of
@@ -290,7 +318,7 @@ enum Solvers {
         var a = p.centredCopy(x, scaled: true)
         let (pivot, tau) = a.withUnsafeMutableBufferPointer { LAPACK.pivotedQR($0, m: n, n: d) }
         let r00 = Swift.abs(a[0])
-        let tolerance = Double(Swift.max(n, d)) * epsilon * r00
+        let tolerance = Double(Swift.max(n, d)) * p.dataEpsilon * r00
         let rank = (0..<d).firstIndex { Swift.abs(a[$0 + $0 * n]) <= tolerance } ?? d
         guard rank == d, r00 > 0 else {
             return .failed(reason: "the features are rank deficient (numerical rank \(rank) of \(d))",
@@ -301,8 +329,8 @@ enum Solvers {
             AugmentedRefinement(problem: p, factors: factors, pivot: pivot, tau: tau).solve(x, y)
         }
         let model = p.model(v: refined.v, c: refined.c)
-        return .solved(RawSolution(weights: model.weights, bias: model.bias, method: .qr, rank: d,
-                                   condition: 1 / rcond, refinementSteps: refined.steps))
+        return finite(RawSolution(weights: model.weights, bias: model.bias, method: .qr, rank: d,
+                                  condition: 1 / rcond, refinementSteps: refined.steps))
     }
 
     // MARK: SVD
@@ -310,7 +338,7 @@ enum Solvers {
     static func svd<S: BLASScalar>(_ p: CenteredProblem, _ x: UnsafeBufferPointer<S>,
                                    _ y: UnsafeBufferPointer<S>) -> SolverOutcome {
         let n = p.rows, d = p.columns
-        let rcond = Double(Swift.max(n, d)) * epsilon
+        let rcond = Double(Swift.max(n, d)) * p.dataEpsilon
         func run(scaled: Bool) -> (v: [Double], rank: Int, singularValues: [Double])? {
             var a = p.centredCopy(x, scaled: scaled)
             var b = [Double](repeating: 0, count: Swift.max(n, d))
@@ -329,8 +357,8 @@ enum Solvers {
             // The minimum-norm solution must be minimal in the caller's units, not the scaled ones.
             model = p.model(v: unscaled.v, c: p.targetMean, scaled: false)
         }
-        return .solved(RawSolution(weights: model.weights, bias: model.bias, method: .svd, rank: scaled.rank,
-                                   condition: scaled.rank < d ? .infinity : condition,
-                                   singularValues: scaled.singularValues))
+        return finite(RawSolution(weights: model.weights, bias: model.bias, method: .svd, rank: scaled.rank,
+                                  condition: scaled.rank < d ? .infinity : condition,
+                                  singularValues: scaled.singularValues))
     }
 }
