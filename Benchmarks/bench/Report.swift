@@ -66,13 +66,20 @@ func engineering(_ value: Double) -> String {
     }
 }
 
-/// Progress for phases that take a while, on stderr so `--json` output stays clean.
+/// Progress for phases that take a while, on stderr so `--json` output stays clean; and each
+/// phase's peak resident memory (Linux: the high-water mark is reset before the phase).
 enum Progress {
     nonisolated(unsafe) static var quiet = false
+    nonisolated(unsafe) static var lastPeakMegabytes: Double? = nil
+    nonisolated(unsafe) static var lastGrowthMegabytes: Double? = nil
     static func phase<R>(_ name: String, _ body: () throws -> R) rethrows -> R {
         let start = ContinuousClock.now
         if !quiet { FileHandle.standardError.write(Data("[bench] \(name)…".utf8)) }
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+        let before = residentMegabytes("VmRSS:")
         let result = try body()
+        lastPeakMegabytes = residentMegabytes("VmHWM:")
+        lastGrowthMegabytes = lastPeakMegabytes.flatMap { peak in before.map { peak - $0 } }
         let seconds = (ContinuousClock.now - start).seconds
         if !quiet { FileHandle.standardError.write(Data(String(format: " %.2f s\n", seconds).utf8)) }
         return result
@@ -103,4 +110,12 @@ func time(repetitions: Int, _ body: () throws -> Void) rethrows -> Double {
         times.append((ContinuousClock.now - start).seconds)
     }
     return median(times)
+}
+
+/// A line of /proc/self/status (`VmHWM:` peak, `VmRSS:` current), in MB; nil where it cannot be read.
+func residentMegabytes(_ key: String) -> Double? {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
+          let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+    return kilobytes / 1024
 }

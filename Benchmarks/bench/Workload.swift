@@ -23,8 +23,14 @@ struct Workload<S: BLASScalar> {
 
     func measurement(_ name: String, _ seconds: Double, readOnce: Double?,
                      extra: [(String, String)] = []) -> Measurement {
-        Measurement(benchmark: name, precision: precision, rows: rows, features: columns, seconds: seconds,
-                    bytes: bytes, readOnceSeconds: readOnce, extra: extra)
+        // Peak memory of the phase just run, next to the size of X, so a copy of X would show.
+        var memory: [(String, String)] = []
+        if let peak = Progress.lastPeakMegabytes, let growth = Progress.lastGrowthMegabytes {
+            memory = [("peak_rss_mb", String(format: "%.0f", peak)), ("phase_growth_mb", String(format: "%.0f", growth)),
+                      ("x_mb", String(format: "%.0f", bytes / 1_048_576))]
+        }
+        return Measurement(benchmark: name, precision: precision, rows: rows, features: columns, seconds: seconds,
+                           bytes: bytes, readOnceSeconds: readOnce, extra: extra + memory)
     }
 
     /// The learning rate each mode trains with: stable on standard-normal features.
