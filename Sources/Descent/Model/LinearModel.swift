@@ -4,6 +4,20 @@ public struct LinearModel<Scalar: BLASScalar>: Sendable, Equatable, CustomString
     public var weights: [Scalar]
     /// The bias (intercept) `b`.
     public var bias: Scalar
+    /// What training remembers (counters, optimiser buffers), so that training this model again
+    /// continues where it stopped; `nil` for a model that has not been trained. Not part of `==`.
+    public internal(set) var trainingState: TrainingState<Scalar>? = nil
+
+    /// Two models are equal when their weights and biases are.
+    public static func == (lhs: LinearModel, rhs: LinearModel) -> Bool {
+        lhs.weights == rhs.weights && lhs.bias == rhs.bias
+    }
+
+    /// Forgets the training state: the next `fit` starts the optimiser, schedule counters and
+    /// averaging afresh from the current weights.
+    public mutating func resetTrainingState() {
+        trainingState = nil
+    }
 
     /// Creates a model with the given weights and bias.
     public init(weights: [Scalar], bias: Scalar = 0) {

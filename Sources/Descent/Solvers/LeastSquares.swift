@@ -46,6 +46,10 @@ public enum LeastSquares {
     ///   - targets: `n` targets.
     ///   - intercept: Fit a bias `b` (default). Without it the model passes through the origin.
     ///   - method: See ``Method``. `.automatic` by default.
+    ///   - ridge: `λ ≥ 0`. With `λ > 0` the solution minimises `MSE + λ‖w‖²` (bias not penalised),
+    ///     i.e. solves `(XcᵀXc + nλI)w = Xcᵀyc` on centred data, the objective of
+    ///     `GradientDescent` with `penalty: .l2(λ)`. That system is positive definite, and every
+    ///     method solves it by Cholesky with refinement (the solution reports `.normalEquations`).
     /// - Returns: The model, the method that ran, the rank and a condition estimate.
     /// - Throws: ``DescentError`` for inconsistent shapes, empty data, NaN or ±∞, or a system the
     ///   chosen method cannot solve (``DescentError/unsolvable(method:reason:conditionEstimate:)``).
@@ -55,13 +59,17 @@ public enum LeastSquares {
     @specialized(where Scalar == Double)
     public static func solve<Scalar: BLASScalar>(_ features: Matrix<Scalar>, _ targets: [Scalar],
                                                  intercept: Bool = true,
-                                                 method: Method = .automatic) throws(DescentError)
+                                                 method: Method = .automatic,
+                                                 ridge: Double = 0) throws(DescentError)
         -> LeastSquaresSolution<Scalar> {
         try Validation.checkShape(features, targets)
+        guard ridge.isFinite, ridge >= 0 else {
+            throw .invalidOption(name: "ridge", value: "\(ridge)", expected: "a finite λ ≥ 0")
+        }
         try Validation.checkFinite(targets)
         // With an intercept, the normal equations' column sums expose any NaN or ±∞ in X for
         // free; otherwise check first, in a pass of its own.
-        let foldsCheck = intercept && (method == .normalEquations
+        let foldsCheck = intercept && (method == .normalEquations || ridge > 0
             || (method == .automatic && Solvers.prefersNormalEquations(rows: features.rows, columns: features.columns)))
         if !foldsCheck { try Validation.checkFinite(features) }
         guard features.rows < Int(Int32.max), features.columns < Int(Int32.max) / 2 else {
@@ -71,6 +79,9 @@ public enum LeastSquares {
         let d = features.columns
         let outcome = features.withUnsafeBufferPointer { x in
             targets.withUnsafeBufferPointer { y in
+                if ridge > 0 {
+                    return Solvers.normalEquations(x, y, columns: d, intercept: intercept, ridge: ridge)
+                }
                 switch method {
                 case .normalEquations:
                     return Solvers.normalEquations(x, y, columns: d, intercept: intercept)

@@ -149,7 +149,7 @@ enum Solvers {
     /// the exact column sums of the shifted block make the Gram matrix exactly centred afterwards:
     /// `Xcᵀ Xc = (X − μ̃)ᵀ(X − μ̃) − n·δδᵀ` with `δ = mean(X − μ̃)`.
     static func normalEquations<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: UnsafeBufferPointer<S>,
-                                               columns d: Int, intercept: Bool) -> SolverOutcome {
+                                               columns d: Int, intercept: Bool, ridge: Double = 0) -> SolverOutcome {
         let n = y.count
         // The shift: column means from one gemv, in the data's precision.
         var shift = [Double](repeating: 0, count: d)
@@ -186,6 +186,8 @@ enum Solvers {
             }
         }
         var start = 0
+        // Ridge: (XcᵀXc + nλI)·w = Xcᵀyc.
+        for j in 0..<d { gram[j * d + j] += Double(n) * ridge }
         guard gram.allSatisfy(\.isFinite), rhs.allSatisfy(\.isFinite) else {
             return .failed(reason: "XᵀX overflows: the features are too large for the normal equations", condition: nil)
         }
@@ -197,7 +199,7 @@ enum Solvers {
         for j in 0..<d { oneNorm = Swift.max(oneNorm, (0..<d).reduce(0.0) { $0 + Swift.abs(gram[$1 + j * d]) }) }
         var factor = gram
         let positive = factor.withUnsafeMutableBufferPointer { LAPACK.choleskyFactor($0, n: d) }
-        guard positive, n > d || (n == d && !intercept) else {
+        guard positive, ridge > 0 || n > d || (n == d && !intercept) else {
             return .failed(reason: "the Gram matrix XᵀX is singular (the features are linearly dependent)",
                            condition: .infinity)
         }
@@ -232,7 +234,7 @@ enum Solvers {
                 Double._gemv(transposed: true, Int32(m), Int32(d), 1, z, Int32(d), residual, 1, 1, &correction, 1)
                 start += m
             }
-            for j in 0..<d { correction[j] *= scales[j] }
+            for j in 0..<d { correction[j] = (correction[j] - Double(n) * ridge * u[j]) * scales[j] }
             factor.withUnsafeBufferPointer { f in
                 correction.withUnsafeMutableBufferPointer { LAPACK.choleskySolve(f, n: d, $0) }
             }

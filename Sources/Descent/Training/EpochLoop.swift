@@ -2,34 +2,46 @@ import Dispatch
 
 /// Buffers sized once per fit: nothing in the epoch loop allocates.
 final class Workspace<S: BLASScalar>: @unchecked Sendable {
-    /// The source row of every epoch position (shuffled modes only).
+    /// The source row of every epoch position (shuffled or subset epochs only).
     let order: UnsafeMutableBufferPointer<Int>
     /// The epoch's order of shuffle blocks (``Shuffling/blocks`` only).
     var blockOrder: [Int]
-    /// Shuffled rows gathered for the kernels: partitions × blockRows rows, and their targets.
+    /// Rows gathered for the kernels: partitions × blockRows rows, and their targets.
     let gatheredFeatures: UnsafeMutableBufferPointer<S>
     let gatheredTargets: UnsafeMutableBufferPointer<S>
     let residuals: UnsafeMutableBufferPointer<S>         // partitions × blockRows
     let partialGradients: UnsafeMutableBufferPointer<S>  // partitions × d
     let partialSums: UnsafeMutableBufferPointer<S>       // partitions × 2: Σr, Σr²
-    let weights: UnsafeMutableBufferPointer<S>           // d: the weights being trained
-    let savedWeights: UnsafeMutableBufferPointer<S>      // d: last state known to be finite
+    /// `θ = (w, b)` being trained, and copies: the last state known finite, the best epoch's
+    /// (early stopping); the optimiser's moments and the averaged-SGD average. `d + 1` each.
+    let theta: UnsafeMutableBufferPointer<S>
+    let savedTheta: UnsafeMutableBufferPointer<S>
+    let bestTheta: UnsafeMutableBufferPointer<S>
+    let first: UnsafeMutableBufferPointer<S>
+    let second: UnsafeMutableBufferPointer<S>
+    let average: UnsafeMutableBufferPointer<S>
 
-    init(rows: Int, columns d: Int, blockRows: Int, partitions: Int, shuffled: Bool, shuffleBlocks: Int) {
-        order = .allocate(capacity: shuffled ? rows : 0)
-        blockOrder = [Int](repeating: 0, count: shuffled ? shuffleBlocks : 0)
-        gatheredFeatures = .allocate(capacity: shuffled ? partitions * blockRows * d : 0)
-        gatheredTargets = .allocate(capacity: shuffled ? partitions * blockRows : 0)
+    init(rows: Int, columns d: Int, blockRows: Int, partitions: Int, ordered: Bool, shuffleBlocks: Int) {
+        order = .allocate(capacity: ordered ? rows : 0)
+        blockOrder = [Int](repeating: 0, count: ordered ? shuffleBlocks : 0)
+        gatheredFeatures = .allocate(capacity: partitions * blockRows * d)
+        gatheredTargets = .allocate(capacity: partitions * blockRows)
         residuals = .allocate(capacity: partitions * blockRows)
         partialGradients = .allocate(capacity: partitions * d)
         partialSums = .allocate(capacity: partitions * 2)
-        weights = .allocate(capacity: d)
-        savedWeights = .allocate(capacity: d)
+        theta = .allocate(capacity: d + 1)
+        savedTheta = .allocate(capacity: d + 1)
+        bestTheta = .allocate(capacity: d + 1)
+        first = .allocate(capacity: d + 1)
+        second = .allocate(capacity: d + 1)
+        average = .allocate(capacity: d + 1)
+        for buffer in [theta, savedTheta, bestTheta, first, second, average] { buffer.initialize(repeating: 0) }
     }
 
     deinit {
         order.deallocate()
-        for buffer in [gatheredFeatures, gatheredTargets, residuals, partialGradients, partialSums, weights, savedWeights] { buffer.deallocate() }
+        for buffer in [gatheredFeatures, gatheredTargets, residuals, partialGradients, partialSums,
+                       theta, savedTheta, bestTheta, first, second, average] { buffer.deallocate() }
     }
 }
 
@@ -38,14 +50,20 @@ final class Workspace<S: BLASScalar>: @unchecked Sendable {
 /// directly, so a source may stream from a file or hold one machine's share of the rows.
 ///
 /// Rows are handed to the kernels in place wherever consecutive epoch positions are contiguous
-/// rows (no shuffling, or ``Shuffling/blocks``); only ``Shuffling/uniform`` gathers rows into a
-/// small buffer.
+/// rows (no shuffling, or ``Shuffling/blocks``); only ``Shuffling/uniform`` and training on a
+/// subset (early stopping's held-out rows) gather rows into a small buffer.
 struct EpochLoop<Source: RowBlockSource> {
     typealias S = Source.Scalar
     let source: Source
     let configuration: GradientDescent<S>
+    /// The rows trained on (all, or those not held out), and the held-out validation rows.
+    let members: [Int]?
+    let validation: [Int]
     let rows: Int
     let columns: Int
+    let epochs: Int
+    /// The base learning rate `η₀` (the configured one, or the automatic choice).
+    let baseRate: Double
     /// Rows per update.
     let batchSize: Int
     /// Rows per kernel call: small enough that a block stays in cache and that OpenBLAS runs
@@ -54,6 +72,11 @@ struct EpochLoop<Source: RowBlockSource> {
     /// Contiguous rows that stay together when ``Shuffling/blocks`` permutes the data.
     let shuffleBlockRows: Int
     let shuffling: Shuffling
+    /// Whether epochs visit rows through `order` (shuffled, or a subset).
+    let ordered: Bool
+    /// Plain SGD with no penalty and a rate that is constant within an epoch: the fast path.
+    let plain: Bool
+    let rule: UpdateRule<S>
     /// A large gradient is summed over this many fixed partitions, concurrently when more than
     /// one thread is allowed. The count does not depend on the thread count, so the result is the
     /// same bit for bit with any number of threads.
@@ -63,20 +86,19 @@ struct EpochLoop<Source: RowBlockSource> {
     /// Gradients over at least this many elements (and fewer than ``parallelElements``) are split
     /// in two halves, which two workers compute at the same time in mini-batch mode.
     static var pairElements: Int { 1 << 12 }
-
-    /// How many partitions the gradient over `count` rows is split into. It depends only on the
-    /// shape, so results are identical however many threads run.
-    func partitionCount(_ count: Int) -> Int {
-        count * columns >= Self.parallelElements ? Self.partitions : count * columns >= Self.pairElements ? 2 : 1
-    }
     let threads: Int
     var random: RandomSource
     let workspace: Workspace<S>
 
-    init(source: Source, configuration: GradientDescent<S>) {
+    init(source: Source, configuration: GradientDescent<S>, baseRate: Double, epochs: Int,
+         members: [Int]? = nil, validation: [Int] = [], seed: UInt64) {
         self.source = source
         self.configuration = configuration
-        rows = source.rowCount
+        self.members = members
+        self.validation = validation
+        self.baseRate = baseRate
+        self.epochs = epochs
+        rows = members?.count ?? source.rowCount
         columns = source.columns
         switch configuration.mode {
         case .batch: batchSize = rows
@@ -87,74 +109,200 @@ struct EpochLoop<Source: RowBlockSource> {
         shuffleBlockRows = Shuffling.blockRows(rows: rows, rowBytes: columns * MemoryLayout<S>.stride)
         // A full batch's gradient does not depend on the order of the rows.
         shuffling = batchSize == rows ? .none : configuration.shuffling
+        ordered = shuffling != .none || members != nil
         threads = BLASConfiguration.threads
-        random = RandomSource(seed: configuration.seed)
+        random = RandomSource(seed: seed)
         workspace = Workspace(rows: rows, columns: columns, blockRows: blockRows, partitions: Self.partitions,
-                              shuffled: shuffling != .none,
-                              shuffleBlocks: (rows + shuffleBlockRows - 1) / shuffleBlockRows)
-        if shuffling != .none { for i in 0..<rows { workspace.order[i] = i } }
+                              ordered: ordered, shuffleBlocks: (rows + shuffleBlockRows - 1) / shuffleBlockRows)
+        let strengths = configuration.penalty.strengths
+        plain = configuration.optimizer == .sgd && strengths.l1 == 0 && strengths.l2 == 0
+            && !configuration.schedule.changesWithinEpoch
+        rule = UpdateRule(optimizer: configuration.optimizer, l2: S(strengths.l2), l1: S(strengths.l1), d: columns,
+                          theta: workspace.theta.baseAddress!, first: workspace.first.baseAddress!,
+                          second: workspace.second.baseAddress!, average: workspace.average.baseAddress!)
+    }
+
+    /// Loads the model and its training state into the buffers.
+    func load(_ model: LinearModel<S>, _ state: TrainingState<S>) {
+        let d = columns, ws = workspace
+        let averagedSGD = if case .averaged = configuration.optimizer.kind { true } else { false }
+        if averagedSGD && state.iterate.count == d + 1 {
+            _ = ws.theta.update(fromContentsOf: state.iterate)
+            for j in 0..<d { ws.average[j] = model.weights[j] }
+            ws.average[d] = model.bias
+        } else {
+            for j in 0..<d { ws.theta[j] = model.weights[j] }
+            ws.theta[d] = model.bias
+            _ = ws.average.update(fromContentsOf: ws.theta)
+        }
+        if state.firstMoment.count == d + 1 { _ = ws.first.update(fromContentsOf: state.firstMoment) }
+        if state.secondMoment.count == d + 1 { _ = ws.second.update(fromContentsOf: state.secondMoment) }
+    }
+
+    /// Writes the buffers back into the model and its training state.
+    func store(_ model: inout LinearModel<S>, _ state: inout TrainingState<S>) {
+        let d = columns, ws = workspace
+        let averagedSGD = if case .averaged = configuration.optimizer.kind { true } else { false }
+        let output = averagedSGD && state.averaged > 0 ? ws.average : ws.theta
+        model.weights = Array(output[0..<d])
+        model.bias = output[d]
+        state.optimizer = configuration.optimizer
+        switch configuration.optimizer.kind {
+        case .sgd: break
+        case .momentum, .nesterov: state.firstMoment = Array(ws.first)
+        case .adam: state.firstMoment = Array(ws.first); state.secondMoment = Array(ws.second)
+        case .averaged: state.iterate = Array(ws.theta)
+        }
     }
 
     mutating func run(_ model: inout LinearModel<S>, onEpoch: ((EpochReport<S>) -> Void)?) throws(DescentError)
         -> FitHistory<S> {
-        let w = workspace.weights
-        _ = w.initialize(from: model.weights)
-        var bias = model.bias
-        defer { model.weights = Array(w); model.bias = bias }
-
+        var state = model.trainingState ?? TrainingState()
+        if state.optimizer != configuration.optimizer {
+            // Another optimiser's buffers mean nothing to this one.
+            state.firstMoment = []; state.secondMoment = []; state.iterate = []; state.averaged = 0
+        }
+        load(model, state)
+        defer {
+            store(&model, &state)
+            model.trainingState = state
+        }
+        let ws = workspace
         var history = FitHistory<S>()
+        history.learningRate = baseRate
         let clock = ContinuousClock()
         let start = clock.now
-        for epoch in 1...configuration.epochs {
+        var bestValidation = Double.infinity, bestTraining = Double.infinity
+        var validationStale = 0, trainingStale = 0
+        for _ in 1...epochs {
+            let epoch = history.epochs + 1
             shuffleOrder()
-            var state = EpochState(bias: bias)
-            _ = workspace.savedWeights.update(fromContentsOf: w)
-            let failure = compute(0..<rows, &state)
-            bias = state.bias
+            let rate = configuration.schedule.rate(base: baseRate, update: state.updates + 1, epoch: state.epochs,
+                                                   scale: state.rateScale)
+            var progress = EpochProgress(updatesBefore: state.updates, averaged: state.averaged, rate: S(rate))
+            _ = ws.savedTheta.update(fromContentsOf: ws.theta)
+            let failure = compute(0..<rows, &progress)
+            state.updates = progress.updatesBefore + progress.updates
+            state.averaged = progress.averaged
             if let update = failure {
-                // The last update overflowed: return to the start of the epoch, the last state known finite.
-                if !isFinite(w) || !bias.isFinite {
-                    _ = w.update(fromContentsOf: workspace.savedWeights)
-                    bias = state.epochStartBias
-                }
+                // Return to the last state known finite; the optimiser starts afresh after it.
+                if !isFinite(ws.theta) { _ = ws.theta.update(fromContentsOf: ws.savedTheta) }
+                ws.first.update(repeating: 0); ws.second.update(repeating: 0)
+                if state.averaged == 0 || !isFinite(ws.average) { _ = ws.average.update(fromContentsOf: ws.theta) }
+                state.firstMoment = []; state.secondMoment = []
                 throw divergence(epoch: epoch, update: update)
             }
-            let loss = S(state.sumOfSquares / Double(rows))
-            guard loss.isFinite else { throw divergence(epoch: epoch, update: state.updates) }
+            let loss = S(progress.sumOfSquares / Double(rows))
+            guard loss.isFinite else { throw divergence(epoch: epoch, update: progress.updates) }
+            state.epochs += 1
             let elapsed = (clock.now - start).seconds
             history.losses.append(loss)
             history.elapsedSeconds.append(elapsed)
-            history.updates += state.updates
-            onEpoch?(EpochReport(epoch: epoch, loss: loss, elapsedSeconds: elapsed, updates: state.updates))
+            history.learningRates.append(rate)
+            history.updates += progress.updates
+            var monitored = Double(loss)
+            if !validation.isEmpty {
+                let validationLoss = validationError()
+                history.validationLosses.append(S(validationLoss))
+                monitored = validationLoss
+            }
+            onEpoch?(EpochReport(epoch: epoch, loss: loss, elapsedSeconds: elapsed, updates: progress.updates))
+
             if let threshold = configuration.lossThreshold, loss <= threshold {
                 history.stopReason = .lossThreshold
                 break
             }
+            if let rule = configuration.earlyStopping, !validation.isEmpty {
+                if monitored < bestValidation - rule.tolerance {
+                    bestValidation = monitored
+                    validationStale = 0
+                    history.bestEpoch = epoch
+                    _ = ws.bestTheta.update(fromContentsOf: currentModel())
+                } else {
+                    validationStale += 1
+                    if validationStale >= rule.patience {
+                        restoreBest()
+                        history.stopReason = .earlyStopping
+                        break
+                    }
+                }
+            }
+            if let tolerance = configuration.tolerance {
+                if Double(loss) < bestTraining - tolerance { bestTraining = Double(loss); trainingStale = 0 } else {
+                    trainingStale += 1
+                    if trainingStale >= configuration.patience {
+                        history.stopReason = .tolerance
+                        break
+                    }
+                }
+            }
+            if case let .adaptive(tolerance, patience, minimum) = configuration.schedule {
+                if monitored < state.bestMonitored - tolerance {
+                    state.bestMonitored = monitored
+                    state.epochsWithoutImprovement = 0
+                } else {
+                    state.epochsWithoutImprovement += 1
+                    if state.epochsWithoutImprovement >= patience {
+                        state.rateScale /= 5
+                        state.epochsWithoutImprovement = 0
+                        if baseRate * state.rateScale < minimum {
+                            history.stopReason = .learningRateExhausted
+                            break
+                        }
+                    }
+                }
+            }
+        }
+        if history.stopReason == .epochBudget, configuration.earlyStopping != nil, !validation.isEmpty,
+           history.bestEpoch != history.epochs {
+            restoreBest()
         }
         return history
     }
 
+    /// The parameters the model would hold now: the average for averaged SGD, else `θ`.
+    func currentModel() -> UnsafeMutableBufferPointer<S> {
+        if case .averaged = configuration.optimizer.kind, rule.optimizer == configuration.optimizer {
+            return workspace.average
+        }
+        return workspace.theta
+    }
+
+    /// Puts the best epoch's parameters back (into the average too, for averaged SGD).
+    func restoreBest() {
+        _ = workspace.theta.update(fromContentsOf: workspace.bestTheta)
+        _ = workspace.average.update(fromContentsOf: workspace.bestTheta)
+    }
+
     /// What one epoch accumulates.
-    struct EpochState {
-        var bias: S
-        let epochStartBias: S
+    struct EpochProgress {
+        let updatesBefore: Int
+        var averaged: Int
+        let rate: S
         var sumOfSquares = 0.0
         var updates = 0
-        init(bias: S) { self.bias = bias; epochStartBias = bias }
+        init(updatesBefore: Int, averaged: Int, rate: S) {
+            self.updatesBefore = updatesBefore
+            self.averaged = averaged
+            self.rate = rate
+        }
     }
 
     /// Draws this epoch's row order.
     mutating func shuffleOrder() {
+        guard ordered else { return }
+        let order = workspace.order
+        func member(_ position: Int) -> Int { members?[position] ?? position }
         switch shuffling {
         case .none:
-            return
+            for p in 0..<rows { order[p] = member(p) }
         case .uniform:
-            random.shuffle(workspace.order)
+            for p in 0..<rows { order[p] = member(p) }
+            random.shuffle(order)
         case .blocks:
-            // Fisher–Yates over blocks of contiguous rows, writing each block's rows as it is drawn.
-            // The last (possibly short) block is drawn like any other.
+            // Fisher–Yates over blocks of contiguous positions, writing each block's rows as it is
+            // drawn. The last (possibly short) block is drawn like any other.
             let blocks = (rows + shuffleBlockRows - 1) / shuffleBlockRows
-            let order = workspace.order
             workspace.blockOrder.withUnsafeMutableBufferPointer { blockOrder in
                 for b in 0..<blocks { blockOrder[b] = b }
                 var position = 0
@@ -162,8 +310,8 @@ struct EpochLoop<Source: RowBlockSource> {
                     let pick = drawn + Int(random.next(upperBound: UInt64(blocks - drawn)))
                     blockOrder.swapAt(drawn, pick)
                     let block = blockOrder[drawn]
-                    for row in (block * shuffleBlockRows)..<Swift.min(rows, (block + 1) * shuffleBlockRows) {
-                        order[position] = row
+                    for p in (block * shuffleBlockRows)..<Swift.min(rows, (block + 1) * shuffleBlockRows) {
+                        order[position] = member(p)
                         position += 1
                     }
                 }
@@ -175,102 +323,161 @@ struct EpochLoop<Source: RowBlockSource> {
     /// consecutive positions are contiguous rows (the whole run, up to `limit`), otherwise
     /// gathered into partition `slot`'s buffer. The block may hold fewer than `limit` rows.
     func fetch(_ position: Int, limit: Int, slot: Int) -> RowBlock<S> {
-        guard shuffling != .none else { return source.block(position..<(position + limit)) }
+        guard ordered else { return source.block(position..<(position + limit)) }
         let order = workspace.order
         let first = order[position]
         var run = 1
         while run < limit && order[position + run] == first + run { run += 1 }
         if run == limit || run >= 4 { return source.block(first..<(first + run)) }
+        return gather(UnsafeBufferPointer(rebasing: order[position..<(position + limit)]), slot: slot)
+    }
+
+    func gather(_ indices: UnsafeBufferPointer<Int>, slot: Int) -> RowBlock<S> {
         let features = workspace.gatheredFeatures.baseAddress! + slot * blockRows * columns
         let targets = workspace.gatheredTargets.baseAddress! + slot * blockRows
-        source.gather(UnsafeBufferPointer(rebasing: order[position..<(position + limit)]),
-                      features: features, targets: targets)
-        return RowBlock(features: features, targets: targets, count: limit, columns: columns)
+        source.gather(indices, features: features, targets: targets)
+        return RowBlock(features: features, targets: targets, count: indices.count, columns: columns)
+    }
+
+    /// The MSE of `θ` on the held-out rows.
+    func validationError() -> Double {
+        let theta = currentModel()
+        var total = 0.0
+        validation.withUnsafeBufferPointer { indices in
+            var start = 0
+            while start < indices.count {
+                let end = Swift.min(start + blockRows, indices.count)
+                let block = gather(UnsafeBufferPointer(rebasing: indices[start..<end]), slot: 0)
+                let (_, q) = Kernels.residuals(block, weights: theta.baseAddress!, bias: theta[columns],
+                                               into: workspace.residuals.baseAddress!)
+                total += Double(q)
+                start = end
+            }
+        }
+        return total / Double(validation.count)
     }
 
     /// The updates for the rows at epoch positions `window`. Returns `nil`, or the number of the
     /// update that diverged.
-    func compute(_ window: Range<Int>, _ state: inout EpochState) -> Int? {
-        let w = workspace.weights
-        let eta = configuration.learningRate
+    func compute(_ window: Range<Int>, _ progress: inout EpochProgress) -> Int? {
+        let theta = workspace.theta
         if batchSize == 1 {
             var position = window.lowerBound
             while position < window.upperBound {
                 let block = fetch(position, limit: Swift.min(blockRows, window.upperBound - position), slot: 0)
-                let (q, failed) = Kernels.stochasticSteps(block, weights: w.baseAddress!, bias: &state.bias,
-                                                          learningRate: eta)
-                state.updates += failed ?? block.count
-                state.sumOfSquares += Double(q)
-                if failed != nil || !q.isFinite || !state.bias.isFinite || !isFinite(w) { return state.updates + 1 }
+                let q: S, failed: Int?
+                if plain {
+                    var bias = theta[columns]
+                    (q, failed) = Kernels.stochasticSteps(block, weights: theta.baseAddress!, bias: &bias,
+                                                          learningRate: progress.rate)
+                    theta[columns] = bias
+                } else {
+                    (q, failed) = stochasticSteps(block, &progress)
+                }
+                if plain { progress.updates += failed ?? block.count }   // the general path counts per row
+                progress.sumOfSquares += Double(q)
+                if failed != nil || !q.isFinite || !isFinite(theta) { return progress.updates + 1 }
                 position += block.count
             }
             return nil
         }
         if threads > 1, partitionCount(batchSize) == 2, window.count > batchSize,
-           let failed = computeInPairs(window, &state) {
+           let failed = computeInPairs(window, &progress) {
             return failed
         }
-        let saved = workspace.savedWeights
-        var position = window.lowerBound + state.updates * batchSize
+        var position = window.lowerBound + progress.updates * batchSize
         while position < window.upperBound {
             let m = Swift.min(batchSize, window.upperBound - position)
-            let (sum, q) = gradient(position..<(position + m), bias: state.bias)
-            if let failed = update(&state, rows: m, sum: sum, sumOfSquares: q) { return failed }
+            let (sum, q) = gradient(position..<(position + m), bias: theta[columns])
+            if let failed = update(&progress, rows: m, sum: sum, sumOfSquares: q) { return failed }
             position += m
         }
         return nil
     }
 
-    /// `w ← w − η·(2/m)·g`, `b ← b − η·(2/m)·Σr` from the reduced gradient in the first partial
-    /// buffer, refusing (and returning the update's number) when anything is not finite.
-    func update(_ state: inout EpochState, rows m: Int, sum: S, sumOfSquares q: S) -> Int? {
-        let w = workspace.weights, saved = workspace.savedWeights
+    /// One update per row of `block` with the general rule (any optimiser, penalty, schedule).
+    /// Returns `Σr²` and the index of the first row whose loss was not finite, if any.
+    func stochasticSteps(_ block: RowBlock<S>, _ progress: inout EpochProgress) -> (S, Int?) {
+        let theta = workspace.theta.baseAddress!
+        let d = columns
+        var q = S.zero
+        let perUpdate = configuration.schedule.changesWithinEpoch
+        for i in 0..<block.count {
+            let x = block.features + i * d
+            let r = Kernels.dot(x, theta, d) + theta[d] - block.targets[i]
+            let loss = r * r
+            guard loss.isFinite else { return (q, i) }
+            q += loss
+            let t = progress.updatesBefore + progress.updates + 1
+            let eta = perUpdate ? S(configuration.schedule.rate(base: baseRate, update: t, epoch: 0, scale: 1)) : progress.rate
+            let twoR = 2 * r
+            rule.apply(eta: eta, t: t, averaged: &progress.averaged) { j in j < d ? twoR * x[j] : twoR }
+            progress.updates += 1
+        }
+        return (q, nil)
+    }
+
+    /// `θ ← θ − η·∂L/∂θ` from the reduced gradient in the first partial buffer (`Xᵀr`, `Σr` over
+    /// `m` rows), refusing (and returning the update's number) when anything is not finite.
+    func update(_ progress: inout EpochProgress, rows m: Int, sum: S, sumOfSquares q: S) -> Int? {
+        let theta = workspace.theta, saved = workspace.savedTheta
         let g = workspace.partialGradients
         guard q.isFinite, sum.isFinite, isFinite(UnsafeMutableBufferPointer(rebasing: g[0..<columns])) else {
-            return state.updates + 1
+            return progress.updates + 1
         }
-        _ = saved.update(fromContentsOf: w)
-        let step = -configuration.learningRate * 2 / S(m)
-        S._axpy(Int32(columns), step, g.baseAddress!, 1, w.baseAddress!, 1)
-        let newBias = state.bias + step * sum
-        guard isFinite(w), newBias.isFinite else {
-            _ = w.update(fromContentsOf: saved)
-            return state.updates + 1
+        _ = saved.update(fromContentsOf: theta)
+        let scale = 2 / S(m)
+        let t = progress.updatesBefore + progress.updates + 1
+        if plain {
+            let step = -progress.rate * scale
+            S._axpy(Int32(columns), step, g.baseAddress!, 1, theta.baseAddress!, 1)
+            theta[columns] += step * sum
+        } else {
+            let eta = configuration.schedule.changesWithinEpoch
+                ? S(configuration.schedule.rate(base: baseRate, update: t, epoch: 0, scale: 1)) : progress.rate
+            let d = columns
+            rule.apply(eta: eta, t: t, averaged: &progress.averaged) { j in j < d ? scale * g[j] : scale * sum }
         }
-        state.bias = newBias
-        state.sumOfSquares += Double(q)
-        state.updates += 1
+        guard isFinite(theta) else {
+            _ = theta.update(fromContentsOf: saved)
+            return progress.updates + 1
+        }
+        progress.sumOfSquares += Double(q)
+        progress.updates += 1
         return nil
+    }
+
+    /// How many partitions the gradient over `count` rows is split into. It depends only on the
+    /// shape, so results are identical however many threads run.
+    func partitionCount(_ count: Int) -> Int {
+        count * columns >= Self.parallelElements ? Self.partitions : count * columns >= Self.pairElements ? 2 : 1
     }
 
     /// The full batches of `window` with each batch's two halves computed at the same time: this
     /// thread takes the first half and updates, a helper thread takes the second. Returns the
-    /// diverged update's number, or `nil` with `state.updates` batches done (the caller finishes
+    /// diverged update's number, or `nil` with `progress.updates` batches done (the caller finishes
     /// a short last batch). Returns `nil` at once if no helper thread can be started.
-    func computeInPairs(_ window: Range<Int>, _ state: inout EpochState) -> Int? {
+    func computeInPairs(_ window: Range<Int>, _ progress: inout EpochProgress) -> Int? {
         let batches = window.count / batchSize
         let handOver = BatchHandOver()
-        let shared = UncheckedSendable((self, UnsafeMutablePointer(&state)))
-        func half(_ p: Int, of batch: Int, bias: S) {
-            let lower = window.lowerBound + batch * batchSize
-            partialGradient(p, of: 2, in: lower..<(lower + batchSize), bias: bias)
-        }
+        let shared = UncheckedSendable(self)
         guard let helper = WorkerThread({
-            let (loop, state) = shared.value
+            let loop = shared.value
             for batch in 0..<batches {
                 BatchHandOver.wait { handOver.ready.load(ordering: .acquiring) > batch || handOver.stop.load(ordering: .acquiring) }
                 if handOver.stop.load(ordering: .acquiring) { return }
                 let lower = window.lowerBound + batch * loop.batchSize
-                loop.partialGradient(1, of: 2, in: lower..<(lower + loop.batchSize), bias: state.pointee.bias)
+                loop.partialGradient(1, of: 2, in: lower..<(lower + loop.batchSize), bias: loop.workspace.theta[loop.columns])
                 handOver.done.store(batch + 1, ordering: .releasing)
             }
         }) else { return nil }
         defer { helper.join() }
         for batch in 0..<batches {
-            half(0, of: batch, bias: state.bias)
+            let lower = window.lowerBound + batch * batchSize
+            partialGradient(0, of: 2, in: lower..<(lower + batchSize), bias: workspace.theta[columns])
             BatchHandOver.wait { handOver.done.load(ordering: .acquiring) > batch }
             let (sum, q) = reducePartials(2)
-            if let failed = update(&state, rows: batchSize, sum: sum, sumOfSquares: q) {
+            if let failed = update(&progress, rows: batchSize, sum: sum, sumOfSquares: q) {
                 handOver.stop.store(true, ordering: .releasing)
                 return failed
             }
@@ -299,7 +506,7 @@ struct EpochLoop<Source: RowBlockSource> {
     func partialGradient(_ p: Int, of parts: Int, in range: Range<Int>, bias: S) {
         let d = columns
         let ws = workspace
-        let w = UnsafePointer(ws.weights.baseAddress!)
+        let w = UnsafePointer(ws.theta.baseAddress!)
         let lower = range.lowerBound + range.count * p / parts
         let upper = range.lowerBound + range.count * (p + 1) / parts
         let g = ws.partialGradients.baseAddress! + p * d
@@ -349,14 +556,15 @@ struct EpochLoop<Source: RowBlockSource> {
     /// full-batch step is `2/λ_max`, and `λ_max ≤ 2·(1 + Σⱼ mean(xⱼ²))`.
     func divergence(epoch: Int, update: Int) -> DescentError {
         var meanSquares = [Double](repeating: 0, count: columns)
+        let all = source.rowCount
         var position = 0
-        while position < rows {
-            let end = Swift.min(position + blockRows, rows)
+        while position < all {
+            let end = Swift.min(position + blockRows, all)
             let block = source.block(position..<end)
             for i in 0..<block.count {
                 for j in 0..<columns {
                     let v = Double(block.features[i * columns + j])
-                    meanSquares[j] += v * v / Double(rows)
+                    meanSquares[j] += v * v / Double(all)
                 }
             }
             position = end
@@ -370,7 +578,7 @@ struct EpochLoop<Source: RowBlockSource> {
             hint += " Feature \(largest) has a scale far above the others (root mean square "
                 + "\(formatScientific(meanSquares[largest].squareRoot()))); standardising it will help most."
         }
-        return .diverged(epoch: epoch, update: update, learningRate: "\(configuration.learningRate)", hint: hint)
+        return .diverged(epoch: epoch, update: update, learningRate: "\(S(baseRate))", hint: hint)
     }
 }
 

@@ -71,12 +71,22 @@ public enum StopReason: Sendable, Hashable, CustomStringConvertible {
     case epochBudget
     /// The epoch's training loss fell to the threshold the caller set.
     case lossThreshold
+    /// The training loss stopped improving by ``GradientDescent/tolerance`` for
+    /// ``GradientDescent/patience`` epochs.
+    case tolerance
+    /// The validation loss stopped improving (``EarlyStopping``); the best epoch's weights were restored.
+    case earlyStopping
+    /// The adaptive schedule brought the learning rate below its minimum.
+    case learningRateExhausted
 
-    /// `epoch budget spent` or `loss threshold reached`.
+    /// A readable reason.
     public var description: String {
         switch self {
         case .epochBudget: "epoch budget spent"
         case .lossThreshold: "loss threshold reached"
+        case .tolerance: "training loss stopped improving"
+        case .earlyStopping: "validation loss stopped improving"
+        case .learningRateExhausted: "learning rate exhausted"
         }
     }
 }
@@ -109,6 +119,14 @@ public struct FitHistory<Scalar: BLASScalar>: Sendable {
     public internal(set) var stopReason: StopReason = .epochBudget
     /// The number of updates made in all.
     public internal(set) var updates: Int = 0
+    /// The base learning rate `η₀` used (the automatic choice, when that option is on).
+    public internal(set) var learningRate: Double = 0
+    /// The learning rate at the start of each epoch.
+    public internal(set) var learningRates: [Double] = []
+    /// The MSE on the held-out rows after each epoch (with ``EarlyStopping``; empty otherwise).
+    public internal(set) var validationLosses: [Scalar] = []
+    /// With ``EarlyStopping``: the epoch (from 1) whose weights the model holds.
+    public internal(set) var bestEpoch: Int? = nil
 
     /// The number of epochs completed.
     public var epochs: Int { losses.count }

@@ -37,6 +37,28 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     public var lossThreshold: Scalar?
     /// How to initialise a model that has no weights yet.
     public var initialization: Initialization
+    /// How a gradient becomes a step: ``Optimizer/sgd`` (the default), momentum, Nesterov, Adam
+    /// or averaged SGD.
+    public var optimizer: Optimizer
+    /// How the learning rate changes over training.
+    public var schedule: LearningRateSchedule
+    /// A penalty on the weights (never the bias): `gd.penalty = .l2(0.01)`.
+    public var penalty: Penalty
+    /// Hold out a share of the rows and stop when their loss stops improving (`nil`: never).
+    public var earlyStopping: EarlyStopping?
+    /// Stop when the training loss has not improved by this much for ``patience`` epochs
+    /// (`nil`: never).
+    public var tolerance: Double?
+    /// Epochs without improvement that ``tolerance`` allows.
+    public var patience: Int
+    /// Choose `η₀` from the data instead of ``learningRate``: `1/λ_max` of the loss Hessian
+    /// `(2/n)·[X 1]ᵀ[X 1]` (half the largest stable full-batch step), by power iteration without
+    /// forming `XᵀX`, for batch and mini-batch modes; for stochastic mode `1/(2·maxᵢ(‖xᵢ‖² + 1))`.
+    public var automaticLearningRate: Bool
+    /// Train on standardised features (each column centred and divided by its standard
+    /// deviation, in one copy of `X`), and return the model in the original units. The penalty
+    /// and the automatic learning rate then apply to the standardised problem.
+    public var standardize: Bool
 
     /// The seed used when none is given.
     public static var defaultSeed: UInt64 { 0x5EED_DE5C }
@@ -44,7 +66,17 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     /// Creates a gradient-descent configuration. Nothing is checked until ``fit(_:features:targets:onEpoch:)``.
     public init(mode: BatchMode = .batch, learningRate: Scalar = 0.01, epochs: Int = 100,
                 shuffle: Bool = true, seed: UInt64 = Self.defaultSeed, lossThreshold: Scalar? = nil,
-                initialization: Initialization = .zeros) {
+                initialization: Initialization = .zeros, optimizer: Optimizer = .sgd,
+                schedule: LearningRateSchedule = .constant, penalty: Penalty = .none,
+                earlyStopping: EarlyStopping? = nil) {
+        self.optimizer = optimizer
+        self.schedule = schedule
+        self.penalty = penalty
+        self.earlyStopping = earlyStopping
+        self.tolerance = nil
+        self.patience = 5
+        self.automaticLearningRate = false
+        self.standardize = false
         self.mode = mode
         self.learningRate = learningRate
         self.epochs = epochs
@@ -82,10 +114,72 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
         try model.checkWidth(features.columns)
         try Validation.checkFinite(model)
 
+        return try train(&model, features: features, targets: targets, epochs: epochs, holdOut: true, onEpoch: onEpoch)
+    }
+
+    /// Trains `model` for one epoch on `features` and `targets` only: for data that arrives in
+    /// pieces. The optimiser state and the schedule's counters carry over between calls (each call
+    /// counts as one epoch), so calling it on the batches of an epoch, in order and without
+    /// shuffling, gives exactly the model that one ``fit(_:features:targets:onEpoch:)`` epoch gives.
+    /// ``earlyStopping`` does not apply (there is no epoch to hold rows out of).
+    ///
+    /// - Throws: as ``fit(_:features:targets:onEpoch:)``.
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
+    @discardableResult
+    public func partialFit(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>,
+                           targets: [Scalar]) throws(DescentError) -> FitHistory<Scalar> {
+        try validateConfiguration()
+        try Validation.checkShape(features, targets)
+        try Validation.checkFinite(features)
+        try Validation.checkFinite(targets)
+        if model.weights.isEmpty { model = initialModel(columns: features.columns) }
+        try model.checkWidth(features.columns)
+        try Validation.checkFinite(model)
+        return try train(&model, features: features, targets: targets, epochs: 1, holdOut: false, onEpoch: nil)
+    }
+
+    /// Standardises if asked, then runs the epoch loop.
+    func train(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar], epochs: Int,
+               holdOut: Bool, onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
+        guard standardize else {
+            return try run(&model, features: features, targets: targets, epochs: epochs, holdOut: holdOut, onEpoch: onEpoch)
+        }
+        let standardizer = try Standardizer(fitting: features)
+        let scaled = standardizer.transform(features)
+        var inner = standardizer.standardized(model)
+        defer { model = standardizer.original(inner) }
+        return try run(&inner, features: scaled, targets: targets, epochs: epochs, holdOut: holdOut, onEpoch: onEpoch)
+    }
+
+    /// Holds rows out, picks the learning rate, and runs the epoch loop.
+    func run(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar], epochs: Int,
+             holdOut: Bool, onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
+        let n = features.rows
+        var members: [Int]? = nil, validation: [Int] = []
+        if holdOut, let rule = earlyStopping {
+            let held = Int((rule.validationFraction * Double(n)).rounded())
+            guard held >= 1, held < n else {
+                throw .invalidOption(name: "earlyStopping.validationFraction", value: "\(rule.validationFraction)",
+                                     expected: "a share that holds out at least one of the \(n) rows and keeps at least one")
+            }
+            var indices = Array(0..<n)
+            var random = RandomSource(seed: seed ^ 0x5A17_0F0F_5A17_0F0F)
+            indices.withUnsafeMutableBufferPointer { random.shuffle($0) }
+            validation = indices[..<held].sorted()
+            members = indices[held...].sorted()
+        }
+        // A continued fit draws new epoch orders rather than repeating the first fit's.
+        let epochsSoFar = model.trainingState?.epochs ?? 0
+        let loopSeed = seed &+ UInt64(epochsSoFar) &* 0x9E37_79B9_7F4A_7C15
         let result: Result<FitHistory<Scalar>, DescentError> = features.withUnsafeBufferPointer { x in
             targets.withUnsafeBufferPointer { y in
                 let source = InMemoryRows(features: x, targets: y, columns: features.columns)
-                var loop = EpochLoop(source: source, configuration: self)
+                let rate = automaticLearningRate
+                    ? LearningRateEstimate.rate(for: mode, source: source, members: members, seed: seed)
+                    : Double(learningRate)
+                var loop = EpochLoop(source: source, configuration: self, baseRate: rate, epochs: epochs,
+                                     members: members, validation: validation, seed: loopSeed)
                 do throws(DescentError) {
                     return .success(try loop.run(&model, onEpoch: onEpoch))
                 } catch {
@@ -108,7 +202,17 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     }
 
     func validateConfiguration() throws(DescentError) {
-        guard learningRate.isFinite, learningRate > 0 else { throw .invalidLearningRate("\(learningRate)") }
+        if !automaticLearningRate {
+            guard learningRate.isFinite, learningRate > 0 else { throw .invalidLearningRate("\(learningRate)") }
+        }
+        try optimizer.validate()
+        try schedule.validate()
+        try penalty.validate()
+        try earlyStopping?.validate()
+        if let tolerance, !(tolerance.isFinite && tolerance >= 0) {
+            throw .invalidOption(name: "tolerance", value: "\(tolerance)", expected: "a finite number ≥ 0, or nil")
+        }
+        guard patience >= 1 else { throw .invalidOption(name: "patience", value: "\(patience)", expected: "at least 1") }
         guard epochs >= 1 else { throw .invalidEpochs(epochs) }
         if case let .miniBatch(size) = mode, size < 1 { throw .invalidBatchSize(size) }
         if let threshold = lossThreshold, !(threshold.isFinite && threshold >= 0) {

@@ -9,7 +9,8 @@ struct ShufflingTests {
             y.withUnsafeBufferPointer { y in
                 var gd = GradientDescent<Double>(mode: .stochastic, seed: seed)
                 gd.shuffling = shuffling
-                var loop = EpochLoop(source: InMemoryRows(features: x, targets: y, columns: columns), configuration: gd)
+                var loop = EpochLoop(source: InMemoryRows(features: x, targets: y, columns: columns), configuration: gd,
+                                     baseRate: 0.01, epochs: 1, seed: seed)
                 let orders = (0..<3).map { _ in
                     loop.shuffleOrder()
                     return Array(loop.workspace.order)

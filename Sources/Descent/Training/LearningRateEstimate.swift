@@ -1,0 +1,57 @@
+/// The automatic learning rate (``GradientDescent/automaticLearningRate``).
+enum LearningRateEstimate {
+    /// Rows beyond this many elements are subsampled (evenly spaced rows) for the estimate.
+    static let sampleElements = 1 << 22
+
+    static func rate<Source: RowBlockSource>(for mode: BatchMode, source: Source, members: [Int]?, seed: UInt64) -> Double {
+        let d = source.columns
+        let all = members ?? Array(0..<source.rowCount)
+        let count = Swift.min(all.count, Swift.max(1, sampleElements / d))
+        let sample = (0..<count).map { all[$0 * all.count / count] }
+        var x = [Source.Scalar](repeating: 0, count: count * d)
+        var y = [Source.Scalar](repeating: 0, count: count)
+        sample.withUnsafeBufferPointer { indices in
+            x.withUnsafeMutableBufferPointer { xs in
+                y.withUnsafeMutableBufferPointer { ys in
+                    source.gather(indices, features: xs.baseAddress!, targets: ys.baseAddress!)
+                }
+            }
+        }
+        if mode == .stochastic {
+            // One row's Hessian is 2(xxᵀ) plus 2 for the bias: stable below 1/(‖x‖² + 1).
+            var largest = 0.0
+            for i in 0..<count {
+                var norm = 1.0
+                for j in 0..<d { let v = Double(x[i * d + j]); norm += v * v }
+                largest = Swift.max(largest, norm)
+            }
+            return 0.5 / largest
+        }
+        return 1 / largestEigenvalue(x, rows: count, columns: d, seed: seed)
+    }
+
+    /// `λ_max((2/n)·AᵀA)` for `A = [X 1]`, by power iteration with two gemv per step.
+    static func largestEigenvalue<S: BLASScalar>(_ x: [S], rows n: Int, columns d: Int, seed: UInt64) -> Double {
+        var random = RandomSource(seed: seed ^ 0xE16E_0000)
+        var v = (0...d).map { _ in S(random.nextNormal()) }
+        var u = [S](repeating: 0, count: n)
+        var w = [S](repeating: 0, count: d)
+        var lambda = 0.0
+        for _ in 0..<500 {
+            let norm = v.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+            guard norm > 0 else { return 1 }
+            for j in 0...d { v[j] = S(Double(v[j]) / norm) }
+            // u = X·v_w + v_b;  w = Xᵀu;  v ← (2/n)·(w, Σu)
+            for i in 0..<n { u[i] = v[d] }
+            S._gemv(transposed: false, Int32(n), Int32(d), 1, x, Int32(d), v, 1, 1, &u, 1)
+            S._gemv(transposed: true, Int32(n), Int32(d), 1, x, Int32(d), u, 1, 0, &w, 1)
+            let scale = 2 / S(n)
+            for j in 0..<d { v[j] = scale * w[j] }
+            v[d] = scale * u.reduce(S.zero, +)
+            let next = v.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+            if Swift.abs(next - lambda) <= 1e-6 * next { return next }
+            lambda = next
+        }
+        return lambda
+    }
+}
