@@ -3,7 +3,8 @@ public enum BatchMode: Sendable, Hashable, CustomStringConvertible {
     /// Full batch: one update per epoch, from all `n` rows.
     case batch
     /// Mini-batch: one update per `size` rows, ⌈n/size⌉ updates per epoch; the last, shorter batch
-    /// uses its own row count in the gradient's `2/m`. A size of `n` or more is the same as `.batch`.
+    /// uses its own row count in the gradient's `2/m` (so its rows weigh a little more in that
+    /// epoch). A size of `n` or more is the same as `.batch`.
     case miniBatch(size: Int)
     /// Stochastic: one update per row, `n` updates per epoch.
     case stochastic

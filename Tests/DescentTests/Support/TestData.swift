@@ -39,9 +39,10 @@ struct RandomProblem<S: BLASScalar> {
     let weights: [Double]
     let bias: Double
 
-    init(rows: Int, columns: Int, noise: Double = 0.01, seed: UInt64 = 7) {
+    /// `sparse`: every other true weight is zero; `scale`: the true weights' size.
+    init(rows: Int, columns: Int, noise: Double = 0.01, seed: UInt64 = 7, sparse: Bool = false, scale: Double = 1) {
         var random = RandomSource(seed: seed)
-        let w = (0..<columns).map { _ in random.nextNormal() }
+        let w = (0..<columns).map { j in (sparse && j % 2 == 1) ? 0 : scale * random.nextNormal() }
         let b = random.nextNormal()
         var x = [S]()
         var y = [S]()
