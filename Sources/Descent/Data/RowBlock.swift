@@ -14,13 +14,6 @@ struct RowBlock<Scalar: BLASScalar>: @unchecked Sendable {  // a read-only view;
         self.count = count
         self.columns = columns
     }
-
-    /// The sub-block of rows `range` (relative to this block).
-    @inlinable
-    func rows(_ range: Range<Int>) -> RowBlock {
-        RowBlock(features: features + range.lowerBound * columns, targets: targets + range.lowerBound,
-                 count: range.count, columns: columns)
-    }
 }
 
 /// Where the training loop gets its rows from. The loop asks for blocks of rows in its epoch

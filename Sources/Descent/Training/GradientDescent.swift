@@ -106,14 +106,7 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     @discardableResult
     public func fit(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar],
                     onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError) -> FitHistory<Scalar> {
-        try validateConfiguration()
-        try Validation.checkShape(features, targets)
-        try Validation.checkFinite(features)
-        try Validation.checkFinite(targets)
-        if model.weights.isEmpty { model = initialModel(columns: features.columns) }
-        try model.checkWidth(features.columns)
-        try Validation.checkFinite(model)
-
+        try prepare(&model, features: features, targets: targets)
         return try train(&model, features: features, targets: targets, epochs: epochs, holdOut: true, onEpoch: onEpoch)
     }
 
@@ -129,6 +122,12 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     @discardableResult
     public func partialFit(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>,
                            targets: [Scalar]) throws(DescentError) -> FitHistory<Scalar> {
+        try prepare(&model, features: features, targets: targets)
+        return try train(&model, features: features, targets: targets, epochs: 1, holdOut: false, onEpoch: nil)
+    }
+
+    /// Checks the configuration, the data and the model, and initialises an empty model.
+    func prepare(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar]) throws(DescentError) {
         try validateConfiguration()
         try Validation.checkShape(features, targets)
         try Validation.checkFinite(features)
@@ -136,7 +135,6 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
         if model.weights.isEmpty { model = initialModel(columns: features.columns) }
         try model.checkWidth(features.columns)
         try Validation.checkFinite(model)
-        return try train(&model, features: features, targets: targets, epochs: 1, holdOut: false, onEpoch: nil)
     }
 
     /// Standardises if asked, then runs the epoch loop.
