@@ -141,4 +141,30 @@ struct ErrorTests {
             #expect(model.weights.allSatisfy(\.isFinite) && model.bias.isFinite, "\(mode)")
         }
     }
+
+    @Test("divergence names the feature whose scale dwarfs the others, and a stable rate bound")
+    func divergenceNamesFeature() throws {
+        let base = RandomProblem<Double>(rows: 200, columns: 3)
+        let x = try Matrix<Double>(rows: 200, columns: 3) { i, j in base.features[i, j] * (j == 1 ? 1000 : 1) }
+        var model = LinearModel<Double>()
+        var suggested = 0.0
+        do {
+            try GradientDescent<Double>(mode: .batch, learningRate: 0.1, epochs: 100).fit(&model, features: x, targets: base.targets)
+            Issue.record("did not diverge")
+        } catch {
+            guard case let .diverged(epoch, _, _, hint) = error else { Issue.record("\(error)"); return }
+            #expect(epoch < 100)
+            #expect(hint.contains("Feature 1 has a scale far above the others"), "\(hint)")
+            // The suggested bound 1/(1 + Σ mean(xⱼ²)) ≈ 1e-6 here.
+            let text = hint.split(separator: "learning rate below ").last?.split(separator: " ").first ?? ""
+            suggested = try #require(Double(text), "\(hint)")
+            #expect(suggested > 5e-7 && suggested < 1.1e-6, "\(hint)")
+        }
+        #expect(model.weights.allSatisfy(\.isFinite) && model.bias.isFinite)
+        // Training at the suggested rate is stable.
+        var safe = LinearModel<Double>()
+        let history = try GradientDescent<Double>(mode: .batch, learningRate: suggested, epochs: 100)
+            .fit(&safe, features: x, targets: base.targets)
+        #expect(history.losses.last! < history.losses.first!)
+    }
 }
