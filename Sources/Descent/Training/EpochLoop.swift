@@ -570,7 +570,8 @@ struct EpochLoop<Source: RowBlockSource> {
             position = end
         }
         let bound = 1 / (1 + meanSquares.reduce(0, +))
-        var hint = "Try a learning rate below \(formatScientific(bound)) (a bound from the data's scale), "
+        var hint = "From the data's scale, the largest stable full-batch learning rate is at most "
+            + "\(formatScientific(bound)): try a learning rate of about \(formatScientific(bound / 2)), "
             + "or standardise the features."
         let sorted = meanSquares.sorted()
         if let largest = meanSquares.indices.max(by: { meanSquares[$0] < meanSquares[$1] }),

@@ -46,7 +46,7 @@ struct SeedExampleTests {
             return
         }
         #expect(expected.contains(epoch), "diverged in epoch \(epoch)")
-        #expect(hint.contains("learning rate below"))
+        #expect(hint.contains("try a learning rate of about"))
         #expect(model.weights.allSatisfy(\.isFinite) && model.bias.isFinite)
         #expect(String(describing: error!).contains("epoch \(epoch)"))
     }
