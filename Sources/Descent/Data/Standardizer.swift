@@ -33,10 +33,12 @@ public struct Standardizer<Scalar: BLASScalar>: Sendable {
 
     /// The standardised features `(x − μ)/σ`: one new matrix.
     ///
+    /// - Throws: ``DescentError/weightCountMismatch(weights:features:)`` when the matrix's width
+    ///   differs from the one measured.
     /// - Complexity: O(rows × columns); one copy of the features.
-    public func transform(_ features: Matrix<Scalar>) -> Matrix<Scalar> {
+    public func transform(_ features: Matrix<Scalar>) throws(DescentError) -> Matrix<Scalar> {
         let d = features.columns
-        precondition(d == means.count, "transform: the matrix has \(d) columns, the standardizer \(means.count)")
+        guard d == means.count else { throw .weightCountMismatch(weights: means.count, features: d) }
         var out = [Scalar](repeating: 0, count: features.rows * d)
         features.withUnsafeBufferPointer { x in
             for i in 0..<features.rows {
@@ -48,8 +50,12 @@ public struct Standardizer<Scalar: BLASScalar>: Sendable {
 
     /// A model on the original features as the same model on standardised ones. Its training
     /// state is kept: it belongs to the standardised problem.
-    public func standardized(_ model: LinearModel<Scalar>) -> LinearModel<Scalar> {
-        guard model.weights.count == means.count else { return model }
+    ///
+    /// - Throws: ``DescentError/weightCountMismatch(weights:features:)`` for a model of another width.
+    public func standardized(_ model: LinearModel<Scalar>) throws(DescentError) -> LinearModel<Scalar> {
+        guard model.weights.count == means.count else {
+            throw .weightCountMismatch(weights: model.weights.count, features: means.count)
+        }
         var result = model
         var bias = Double(model.bias)
         for j in 0..<means.count {
@@ -61,8 +67,12 @@ public struct Standardizer<Scalar: BLASScalar>: Sendable {
     }
 
     /// A model on standardised features as the same model on the original ones.
-    public func original(_ model: LinearModel<Scalar>) -> LinearModel<Scalar> {
-        guard model.weights.count == means.count else { return model }
+    ///
+    /// - Throws: ``DescentError/weightCountMismatch(weights:features:)`` for a model of another width.
+    public func original(_ model: LinearModel<Scalar>) throws(DescentError) -> LinearModel<Scalar> {
+        guard model.weights.count == means.count else {
+            throw .weightCountMismatch(weights: model.weights.count, features: means.count)
+        }
         var result = model
         var bias = Double(model.bias)
         for j in 0..<means.count {

@@ -144,9 +144,9 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
             return try run(&model, features: features, targets: targets, epochs: epochs, holdOut: holdOut, onEpoch: onEpoch)
         }
         let standardizer = try Standardizer(fitting: features)
-        let scaled = standardizer.transform(features)
-        var inner = standardizer.standardized(model)
-        defer { model = standardizer.original(inner) }
+        let scaled = try standardizer.transform(features)
+        var inner = try standardizer.standardized(model)
+        defer { model = (try? standardizer.original(inner)) ?? model }
         return try run(&inner, features: scaled, targets: targets, epochs: epochs, holdOut: holdOut, onEpoch: onEpoch)
     }
 
@@ -176,6 +176,10 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
                 let rate = automaticLearningRate
                     ? LearningRateEstimate.rate(for: mode, source: source, members: members, seed: seed)
                     : Double(learningRate)
+                guard rate.isFinite, rate > 0, Scalar(rate) > 0 else {
+                    return .failure(.invalidOption(name: "automaticLearningRate", value: "an estimate of \(rate)",
+                                                   expected: "data whose scale allows a step (standardise the features)"))
+                }
                 var loop = EpochLoop(source: source, configuration: self, baseRate: rate, epochs: epochs,
                                      members: members, validation: validation, seed: loopSeed)
                 do throws(DescentError) {

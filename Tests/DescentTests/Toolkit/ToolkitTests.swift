@@ -240,12 +240,14 @@ struct ToolkitTests {
         }
         let standardizer = try Standardizer(fitting: x)
         let model = LinearModel<Double>(weights: [0.001, -2, 300], bias: 4)
-        let back = standardizer.original(standardizer.standardized(model))
+        let back = try standardizer.original(try standardizer.standardized(model))
         #expect(zip(back.weights, model.weights).allSatisfy { Swift.abs($0 - $1) <= 1e-12 * Swift.abs($1) })
         #expect(Swift.abs(back.bias - model.bias) < 1e-9)
         // Same predictions on raw and standardised data.
-        let z = standardizer.transform(x)
+        let z = try standardizer.transform(x)
         let p1 = try model.predict(x), p2 = try standardizer.standardized(model).predict(z)
+        #expect(throws: DescentError.self) { try standardizer.transform(try Matrix<Double>(rows: 1, columns: 2, elements: [1, 2])) }
+        #expect(throws: DescentError.self) { try standardizer.original(LinearModel<Double>(weights: [1])) }
         #expect(zip(p1, p2).allSatisfy { Swift.abs($0 - $1) < 1e-9 * (1 + Swift.abs($0)) })
     }
 
