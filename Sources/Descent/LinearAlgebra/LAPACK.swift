@@ -76,17 +76,31 @@ enum LAPACK {
         return (jpvt.map { Int($0) - 1 }, tau)
     }
 
-    /// `c ← Qᵀc` (or `Qc`) for the `Q` of ``pivotedQR(_:m:n:)``, `c` of length `m`;
-    /// `work` is reused between calls and grown when needed.
-    static func applyQ<S: BLASScalar>(_ factors: UnsafeBufferPointer<S>, m: Int, k: Int, tau: [S],
-                                      _ c: UnsafeMutablePointer<S>, transposed: Bool, work: inout [S]) {
+    /// Householder QR, `A = QR`, of a column-major `m × n` matrix with leading dimension `lda`,
+    /// in place; returns `τ`. `work` is reused between calls and grown when needed.
+    static func householderQR<S: BLASScalar>(_ a: UnsafeMutablePointer<S>, m: Int, n: Int, lda: Int,
+                                             tau: UnsafeMutablePointer<S>, work: inout [S]) {
         if work.isEmpty {
             var query = S.zero
-            check(S._ormqr(transposed: transposed, int32(m), 1, int32(k), factors.baseAddress!, int32(m),
+            check(S._geqrf(int32(m), int32(n), a, int32(lda), tau, &query, -1), "geqrf")
+            work = [S](repeating: 0, count: Swift.max(1, Int(query)))
+        }
+        check(S._geqrf(int32(m), int32(n), a, int32(lda), tau, &work, int32(work.count)), "geqrf")
+    }
+
+    /// `c ← Qᵀc` (or `Qc`) for the `Q` of ``pivotedQR(_:m:n:)``, `c` of length `m`;
+    /// `work` is reused between calls and grown when needed.
+    static func applyQ<S: BLASScalar>(_ factors: UnsafeBufferPointer<S>, m: Int, k: Int, lda: Int? = nil,
+                                      tau: UnsafePointer<S>, _ c: UnsafeMutablePointer<S>, transposed: Bool,
+                                      work: inout [S]) {
+        let lda = int32(lda ?? m)
+        if work.isEmpty {
+            var query = S.zero
+            check(S._ormqr(transposed: transposed, int32(m), 1, int32(k), factors.baseAddress!, lda,
                            tau, c, int32(m), &query, -1), "ormqr")
             work = [S](repeating: 0, count: Swift.max(1, Int(query)))
         }
-        check(S._ormqr(transposed: transposed, int32(m), 1, int32(k), factors.baseAddress!, int32(m),
+        check(S._ormqr(transposed: transposed, int32(m), 1, int32(k), factors.baseAddress!, lda,
                        tau, c, int32(m), &work, int32(work.count)), "ormqr")
     }
 

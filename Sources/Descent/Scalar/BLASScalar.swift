@@ -48,7 +48,10 @@ where RawSignificand: FixedWidthInteger {
     static func _geqp3(_ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32,
                        _ jpvt: UnsafeMutablePointer<Int32>, _ tau: UnsafeMutablePointer<Self>,
                        _ work: UnsafeMutablePointer<Self>, _ lwork: Int32) -> Int32
-    /// `C ← QC` or `C ← QᵀC` (when `transposed`) with `Q` from `_geqp3` (`?ormqr`, left side).
+    /// QR without pivoting, `A = QR` (`?geqrf`); `lwork == -1` is a workspace query.
+    static func _geqrf(_ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32,
+                       _ tau: UnsafeMutablePointer<Self>, _ work: UnsafeMutablePointer<Self>, _ lwork: Int32) -> Int32
+    /// `C ← QC` or `C ← QᵀC` (when `transposed`) with `Q` from `_geqp3` or `_geqrf` (`?ormqr`, left side).
     static func _ormqr(transposed: Bool, _ m: Int32, _ n: Int32, _ k: Int32,
                        _ a: UnsafePointer<Self>, _ lda: Int32, _ tau: UnsafePointer<Self>,
                        _ c: UnsafeMutablePointer<Self>, _ ldc: Int32,

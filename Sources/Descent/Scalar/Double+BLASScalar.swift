@@ -64,6 +64,13 @@ extension Double: BLASScalar {
         LAPACKE_dgeqp3_work(LAPACK_COL_MAJOR, m, n, a, lda, jpvt, tau, work, lwork)
     }
 
+    /// `LAPACKE_dgeqrf_work`, column-major.
+    public static func _geqrf(_ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ lda: Int32,
+                              _ tau: UnsafeMutablePointer<Double>, _ work: UnsafeMutablePointer<Double>,
+                              _ lwork: Int32) -> Int32 {
+        LAPACKE_dgeqrf_work(LAPACK_COL_MAJOR, m, n, a, lda, tau, work, lwork)
+    }
+
     /// `LAPACKE_dormqr_work`, column-major, left side.
     public static func _ormqr(transposed: Bool, _ m: Int32, _ n: Int32, _ k: Int32,
                               _ a: UnsafePointer<Double>, _ lda: Int32, _ tau: UnsafePointer<Double>,

@@ -59,6 +59,13 @@ extension Float: BLASScalar {
         LAPACKE_sgeqp3_work(LAPACK_COL_MAJOR, m, n, a, lda, jpvt, tau, work, lwork)
     }
 
+    /// `LAPACKE_sgeqrf_work`, column-major.
+    public static func _geqrf(_ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32,
+                              _ tau: UnsafeMutablePointer<Float>, _ work: UnsafeMutablePointer<Float>,
+                              _ lwork: Int32) -> Int32 {
+        LAPACKE_sgeqrf_work(LAPACK_COL_MAJOR, m, n, a, lda, tau, work, lwork)
+    }
+
     /// `LAPACKE_sormqr_work`, column-major, left side.
     public static func _ormqr(transposed: Bool, _ m: Int32, _ n: Int32, _ k: Int32,
                               _ a: UnsafePointer<Float>, _ lda: Int32, _ tau: UnsafePointer<Float>,

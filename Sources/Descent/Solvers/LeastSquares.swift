@@ -16,12 +16,16 @@ public enum LeastSquares {
         /// matrix built with `syrk` one block of centred rows at a time. Fastest; loses accuracy as
         /// the square of the condition number, and throws when the Gram matrix is singular or nearly so.
         case normalEquations
-        /// Householder QR with column pivoting (LAPACK `geqp3`), then iterative refinement of the
-        /// solution and residual together (Björck's augmented system) with residuals in extended
-        /// precision. Throws when the features are rank deficient.
+        /// Householder QR with iterative refinement, residuals in extended precision (`Float80`).
+        /// Small problems (≤ 2²⁰ elements) and ill-conditioned ones (κ > 10⁶) factor a copy with
+        /// column pivoting (LAPACK `geqp3`) and refine the solution and residual together
+        /// (Björck's augmented system). Large well-conditioned ones stream: blocks of rows are
+        /// folded into `R` (`geqrf`) with no copy of `X`, and the corrected semi-normal equations
+        /// refine. Throws when the features are rank deficient.
         case qr
-        /// Singular value decomposition (LAPACK `gelsd`): the minimum-norm solution, the numerical
-        /// rank and the singular values. Never throws for rank deficiency.
+        /// Singular value decomposition (LAPACK `gelsd`) of the `R` of a streaming QR (no copy of
+        /// `X`): the minimum-norm solution, the numerical rank and the singular values; full-rank,
+        /// well-conditioned solutions are refined like QR's. Never throws for rank deficiency.
         case svd
         /// Fast when it can be and accurate when it must be: small problems take the QR path;
         /// large ones take the normal equations when their condition estimate is at most 10⁸
@@ -53,8 +57,8 @@ public enum LeastSquares {
     /// - Returns: The model, the method that ran, the rank and a condition estimate.
     /// - Throws: ``DescentError`` for inconsistent shapes, empty data, NaN or ±∞, or a system the
     ///   chosen method cannot solve (``DescentError/unsolvable(method:reason:conditionEstimate:)``).
-    /// - Complexity: O(n·d²) time. Memory: O(d²) plus one block of rows for the normal equations;
-    ///   one `Double` copy of the features for QR and SVD, which factor it in place.
+    /// - Complexity: O(n·d²) time. Memory: O(d² + block·d), except that `.qr` factors one `Double`
+    ///   copy of the features for small (≤ 8 MB) or ill-conditioned (κ > 10⁶) problems.
     @specialized(where Scalar == Float)
     @specialized(where Scalar == Double)
     public static func solve<Scalar: BLASScalar>(_ features: Matrix<Scalar>, _ targets: [Scalar],

@@ -309,6 +309,11 @@ enum Solvers {
 
     // MARK: QR
 
+    /// Large problems with condition numbers up to this take the streaming QR with semi-normal
+    /// refinement (no copy of `X`; its accuracy floor is about `κ²·ε` of `Float80`); small ones and
+    /// worse-conditioned ones take pivoted QR of a copy with augmented-system refinement.
+    static let streamingConditionLimit = 1e6
+
     static func qr<S: BLASScalar>(_ p: CenteredProblem, _ x: UnsafeBufferPointer<S>,
                                   _ y: UnsafeBufferPointer<S>) -> SolverOutcome {
         let n = p.rows, d = p.columns
@@ -317,6 +322,28 @@ enum Solvers {
             return .failed(reason: "there are fewer rows (\(n)) than unknowns (\(d + (p.intercept ? 1 : 0)))",
                            condition: .infinity)
         }
+        // Small problems (a copy costs at most 8 MB) take the most accurate path.
+        if n * d <= smallProblem { return pivotedQR(p, x, y) }
+        let streamed = StreamingQR(p, x, y)
+        let rcond = streamed.reciprocalCondition
+        guard rcond.isFinite, rcond > Double(Swift.max(n, d)) * p.dataEpsilon else {
+            return .failed(reason: "the features are rank deficient, or nearly so at the data's precision",
+                           condition: rcond > 0 ? 1 / rcond : .infinity)
+        }
+        guard 1 / rcond <= streamingConditionLimit else { return pivotedQR(p, x, y) }
+        var v = streamed.solve().map { Double.Accumulator($0) }
+        var c = Double.Accumulator(p.targetMean)
+        let steps = streamed.refine(p, x, y, v: &v, c: &c)
+        let model = p.model(v: v, c: c)
+        return finite(RawSolution(weights: model.weights, bias: model.bias, method: .qr, rank: d,
+                                  condition: 1 / rcond, refinementSteps: steps))
+    }
+
+    /// Pivoted QR of a centred, scaled copy, refined on the augmented system: for conditions
+    /// beyond ``streamingConditionLimit``.
+    static func pivotedQR<S: BLASScalar>(_ p: CenteredProblem, _ x: UnsafeBufferPointer<S>,
+                                         _ y: UnsafeBufferPointer<S>) -> SolverOutcome {
+        let n = p.rows, d = p.columns
         var a = p.centredCopy(x, scaled: true)
         let (pivot, tau) = a.withUnsafeMutableBufferPointer { LAPACK.pivotedQR($0, m: n, n: d) }
         let r00 = Swift.abs(a[0])
@@ -337,30 +364,42 @@ enum Solvers {
 
     // MARK: SVD
 
+    /// The SVD of `R` from the streaming QR: `A = QR` has the singular values of `R`, and
+    /// `min‖Av − b‖` is `min‖Rv − z‖`, so no copy of `X` is needed. Scaling commutes with QR
+    /// (`R` of `A·S` is `R·S`), so the unscaled minimum-norm solution uses `R·S⁻¹`.
     static func svd<S: BLASScalar>(_ p: CenteredProblem, _ x: UnsafeBufferPointer<S>,
                                    _ y: UnsafeBufferPointer<S>) -> SolverOutcome {
         let n = p.rows, d = p.columns
-        let rcond = Double(Swift.max(n, d)) * p.dataEpsilon
-        func run(scaled: Bool) -> (v: [Double], rank: Int, singularValues: [Double])? {
-            var a = p.centredCopy(x, scaled: scaled)
-            var b = [Double](repeating: 0, count: Swift.max(n, d))
-            for i in 0..<n { b[i] = Double(y[i]) - p.targetMean }
-            let result = a.withUnsafeMutableBufferPointer { a in
-                b.withUnsafeMutableBufferPointer { b in LAPACK.minimumNormSolve(a, m: n, n: d, b, rcond: rcond) }
+        let rcondSVD = Double(Swift.max(n, d)) * p.dataEpsilon
+        let streamed = StreamingQR(p, x, y)
+        func run(unscaled: Bool) -> (v: [Double], rank: Int, singularValues: [Double])? {
+            var r = streamed.r
+            if unscaled { for j in 0..<d { for i in 0..<d { r[i + j * d] /= p.scales[j] } } }
+            var b = streamed.z
+            let result = r.withUnsafeMutableBufferPointer { a in
+                b.withUnsafeMutableBufferPointer { b in LAPACK.minimumNormSolve(a, m: d, n: d, b, rcond: rcondSVD) }
             }
-            return result.map { (Array(b[0..<d]), $0.rank, $0.singularValues) }
+            return result.map { (b, $0.rank, $0.singularValues) }
         }
-        guard let scaled = run(scaled: true) else {
+        guard let scaled = run(unscaled: false) else {
             return .failed(reason: "the SVD did not converge", condition: nil)
         }
-        let condition = scaled.singularValues.last.map { $0 > 0 ? scaled.singularValues[0] / $0 : .infinity } ?? .infinity
-        var model = p.model(v: scaled.v, c: p.targetMean)
-        if scaled.rank < d, let unscaled = run(scaled: false) {
+        let smallest = scaled.singularValues.last ?? 0
+        let condition = smallest > 0 ? scaled.singularValues[0] / smallest : .infinity
+        var steps = 0
+        let model: (weights: [Double], bias: Double)
+        if scaled.rank < d {
             // The minimum-norm solution must be minimal in the caller's units, not the scaled ones.
+            guard let unscaled = run(unscaled: true) else { return .failed(reason: "the SVD did not converge", condition: nil) }
             model = p.model(v: unscaled.v, c: p.targetMean, scaled: false)
+        } else {
+            var v = scaled.v.map { Double.Accumulator($0) }
+            var c = Double.Accumulator(p.targetMean)
+            if condition <= streamingConditionLimit { steps = streamed.refine(p, x, y, v: &v, c: &c) }
+            model = p.model(v: v, c: c)
         }
         return finite(RawSolution(weights: model.weights, bias: model.bias, method: .svd, rank: scaled.rank,
                                   condition: scaled.rank < d ? .infinity : condition,
-                                  singularValues: scaled.singularValues))
+                                  singularValues: scaled.singularValues, refinementSteps: steps))
     }
 }

@@ -1,0 +1,44 @@
+import Testing
+@testable import Descent
+
+@Suite("Streaming QR")
+struct StreamingTests {
+    /// 12 000 × 100 = 1.2·10⁶ elements: above the size where `.qr` stops copying X.
+    @Test("the streaming QR and SVD agree with pivoted QR on a copy, and with the normal equations")
+    func agreesWithCopy() throws {
+        let problem = RandomProblem<Double>(rows: 12_000, columns: 100, noise: 0.5, seed: 31)
+        let x = problem.features, y = problem.targets
+        let streamed = try LeastSquares.solve(x, y, method: .qr)
+        let svd = try LeastSquares.solve(x, y, method: .svd)
+        let normal = try LeastSquares.solve(x, y, method: .normalEquations)
+        let copied: RawSolution = try x.withUnsafeBufferPointer { xs in
+            try y.withUnsafeBufferPointer { ys in
+                let p = CenteredProblem(features: xs, targets: ys, columns: 100, intercept: true)
+                guard case let .solved(solution) = Solvers.pivotedQR(p, xs, ys) else { throw DescentError.noRows }
+                return solution
+            }
+        }
+        #expect(streamed.refinementSteps >= 1 && streamed.rank == 100)
+        #expect(svd.rank == 100 && svd.singularValues?.count == 100)
+        for j in 0..<100 {
+            #expect(Swift.abs(streamed.model.weights[j] - copied.weights[j]) <= 1e-14 * (1 + Swift.abs(copied.weights[j])))
+            #expect(Swift.abs(svd.model.weights[j] - copied.weights[j]) <= 1e-14 * (1 + Swift.abs(copied.weights[j])))
+            #expect(Swift.abs(normal.model.weights[j] - copied.weights[j]) <= 1e-12 * (1 + Swift.abs(copied.weights[j])))
+        }
+        #expect(Swift.abs(streamed.model.bias - copied.bias) <= 1e-14 * (1 + Swift.abs(copied.bias)))
+        // Condition estimates of the same (centred, scaled) matrix.
+        #expect(Swift.abs(streamed.conditionEstimate / copied.condition - 1) < 0.5)
+    }
+
+    @Test("the streaming SVD gives the minimum-norm solution in the caller's units when rank deficient")
+    func rankDeficient() throws {
+        // Column 2 duplicates column 0 at another scale: rank 99 of 100.
+        let base = RandomProblem<Double>(rows: 12_000, columns: 100, noise: 0.5, seed: 32)
+        let x = try Matrix<Double>(rows: 12_000, columns: 100) { i, j in j == 2 ? 3 * base.features[i, 0] : base.features[i, j] }
+        #expect(throws: DescentError.self) { try LeastSquares.solve(x, base.targets, method: .qr) }
+        let solution = try LeastSquares.solve(x, base.targets)
+        #expect(solution.rank == 99 && solution.method == .svd)
+        // Minimum norm over w₀ + 3w₂ = const: w₂ = 3·w₀.
+        #expect(Swift.abs(solution.model.weights[2] - 3 * solution.model.weights[0]) < 1e-10)
+    }
+}
