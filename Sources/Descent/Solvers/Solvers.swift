@@ -57,17 +57,6 @@ struct CenteredProblem {
         dataEpsilon = Double(S.ulpOfOne)
     }
 
-    /// Writes the centred, scaled rows `range` of `x` into `z` (row-major, `d` wide) and their
-    /// centred targets into `t`.
-    func centredRows<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: UnsafeBufferPointer<S>, _ range: Range<Int>,
-                                    into z: UnsafeMutablePointer<Double>, targets t: UnsafeMutablePointer<Double>) {
-        let d = columns
-        for (k, i) in range.enumerated() {
-            for j in 0..<d { z[k * d + j] = (Double(x[i * d + j]) - means[j]) * scales[j] }
-            t[k] = Double(y[i]) - targetMean
-        }
-    }
-
     /// The centred (and, if `scaled`, column-scaled) features as a column-major `n × d` copy.
     func centredCopy<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, scaled: Bool) -> [Double] {
         let n = rows, d = columns
