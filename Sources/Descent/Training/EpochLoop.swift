@@ -110,7 +110,7 @@ struct EpochLoop<Source: RowBlockSource> {
         // A full batch's gradient does not depend on the order of the rows.
         shuffling = batchSize == rows ? .none : configuration.shuffling
         ordered = shuffling != .none || members != nil
-        threads = BLASConfiguration.threads
+        threads = configuration.threadsOverride ?? BLASConfiguration.threads
         random = RandomSource(seed: seed)
         workspace = Workspace(rows: rows, columns: columns, blockRows: blockRows, partitions: Self.partitions,
                               ordered: ordered, shuffleBlocks: (rows + shuffleBlockRows - 1) / shuffleBlockRows)

@@ -60,6 +60,10 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     /// and the automatic learning rate then apply to the standardised problem.
     public var standardize: Bool
 
+    /// Tests only: run Descent's own loops on this many threads instead of OpenBLAS's count,
+    /// without touching the process-wide setting.
+    var threadsOverride: Int? = nil
+
     /// The seed used when none is given.
     public static var defaultSeed: UInt64 { 0x5EED_DE5C }
 
