@@ -89,6 +89,8 @@ struct EpochLoop<Source: RowBlockSource> {
     let threads: Int
     var random: RandomSource
     let workspace: Workspace<S>
+    /// The helper thread and its hand-over, while a fit that splits mini-batches runs.
+    var pair: (thread: WorkerThread, handOver: BatchHandOver)? = nil
 
     init(source: Source, configuration: GradientDescent<S>, baseRate: Double, epochs: Int,
          members: [Int]? = nil, validation: [Int] = [], seed: UInt64) {
@@ -167,8 +169,17 @@ struct EpochLoop<Source: RowBlockSource> {
             store(&model, &state)
             model.trainingState = state
         }
+        // Mini-batches split in two halves get one helper thread for the whole fit.
+        if threads > 1, batchSize > 1, partitionCount(batchSize) == 2, rows > batchSize {
+            pair = startPair()
+        }
+        defer { stopPair() }
         let ws = workspace
         var history = FitHistory<S>()
+        history.losses.reserveCapacity(epochs)
+        history.elapsedSeconds.reserveCapacity(epochs)
+        history.learningRates.reserveCapacity(epochs)
+        if !validation.isEmpty { history.validationLosses.reserveCapacity(epochs) }
         history.learningRate = baseRate
         let clock = ContinuousClock()
         let start = clock.now
@@ -381,8 +392,7 @@ struct EpochLoop<Source: RowBlockSource> {
             }
             return nil
         }
-        if threads > 1, partitionCount(batchSize) == 2, window.count > batchSize,
-           let failed = computeInPairs(window, &progress) {
+        if pair != nil, window.count > batchSize, let failed = computeInPairs(window, &progress) {
             return failed
         }
         var position = window.lowerBound + progress.updates * batchSize
@@ -453,35 +463,55 @@ struct EpochLoop<Source: RowBlockSource> {
         count * columns >= Self.parallelElements ? Self.partitions : count * columns >= Self.pairElements ? 2 : 1
     }
 
-    /// The full batches of `window` with each batch's two halves computed at the same time: this
-    /// thread takes the first half and updates, a helper thread takes the second. Returns the
-    /// diverged update's number, or `nil` with `progress.updates` batches done (the caller finishes
-    /// a short last batch). Returns `nil` at once if no helper thread can be started.
-    func computeInPairs(_ window: Range<Int>, _ progress: inout EpochProgress) -> Int? {
-        let batches = window.count / batchSize
+    /// Starts the helper that computes the second half of every mini-batch of the fit: it waits
+    /// for job `k` to be published, reads the job's first position, computes its half into partial
+    /// buffer 1 and reports it done. `nil` if no thread can be started (then one thread does all).
+    func startPair() -> (thread: WorkerThread, handOver: BatchHandOver)? {
         let handOver = BatchHandOver()
         let shared = UncheckedSendable(self)
-        guard let helper = WorkerThread({
+        guard let thread = WorkerThread({
             let loop = shared.value
-            for batch in 0..<batches {
-                BatchHandOver.wait { handOver.ready.load(ordering: .acquiring) > batch || handOver.stop.load(ordering: .acquiring) }
-                if handOver.stop.load(ordering: .acquiring) { return }
-                let lower = window.lowerBound + batch * loop.batchSize
+            var job = 0
+            while true {
+                BatchHandOver.wait {
+                    handOver.published.load(ordering: .acquiring) > job || handOver.stop.load(ordering: .acquiring)
+                }
+                if handOver.published.load(ordering: .acquiring) <= job { return }   // stopped
+                let lower = handOver.position.load(ordering: .relaxed)
                 loop.partialGradient(1, of: 2, in: lower..<(lower + loop.batchSize), bias: loop.workspace.theta[loop.columns])
-                handOver.done.store(batch + 1, ordering: .releasing)
+                job += 1
+                handOver.done.store(job, ordering: .releasing)
             }
         }) else { return nil }
-        defer { helper.join() }
+        return (thread, handOver)
+    }
+
+    /// Ends the helper and waits for it.
+    mutating func stopPair() {
+        guard let (thread, handOver) = pair else { return }
+        handOver.stop.store(true, ordering: .releasing)
+        thread.join()
+        pair = nil
+    }
+
+    /// The full batches of `window` with each batch's two halves computed at the same time: this
+    /// thread takes the first half and updates, the helper takes the second. Returns the diverged
+    /// update's number, or `nil` with `progress.updates` batches done (the caller finishes a short
+    /// last batch); `nil` at once when there is no helper.
+    func computeInPairs(_ window: Range<Int>, _ progress: inout EpochProgress) -> Int? {
+        guard let (_, handOver) = pair else { return nil }
+        let batches = window.count / batchSize
+        var job = handOver.done.load(ordering: .acquiring)
         for batch in 0..<batches {
             let lower = window.lowerBound + batch * batchSize
+            // θ is up to date (the previous update is done): publish the job.
+            handOver.position.store(lower, ordering: .relaxed)
+            handOver.published.store(job + 1, ordering: .releasing)
             partialGradient(0, of: 2, in: lower..<(lower + batchSize), bias: workspace.theta[columns])
-            BatchHandOver.wait { handOver.done.load(ordering: .acquiring) > batch }
+            BatchHandOver.wait { handOver.done.load(ordering: .acquiring) > job }
+            job += 1
             let (sum, q) = reducePartials(2)
-            if let failed = update(&progress, rows: batchSize, sum: sum, sumOfSquares: q) {
-                handOver.stop.store(true, ordering: .releasing)
-                return failed
-            }
-            handOver.ready.store(batch + 2, ordering: .releasing)
+            if let failed = update(&progress, rows: batchSize, sum: sum, sumOfSquares: q) { return failed }
         }
         return nil
     }

@@ -35,14 +35,17 @@ final class WorkerThread: @unchecked Sendable {
     }
 }
 
-/// The hand-over between the two workers of a mini-batch epoch: worker 0 owns the weights and
-/// updates them after each batch; worker 1 computes the second half of each batch's gradient.
+/// The hand-over between the two workers of mini-batch training, for a whole fit: worker 0 owns
+/// the weights and publishes each batch as a numbered job; worker 1 computes the second half of
+/// its gradient. Job numbers run on across epochs, so the helper thread is started once per fit.
 final class BatchHandOver: Sendable {
-    /// Batches whose weights are ready: worker 1 may start batch `b` once `ready > b`.
-    let ready = Atomic<Int>(1)
-    /// Batches whose second half worker 1 has finished.
+    /// Jobs published so far: worker 1 may start job `k` once `published > k`.
+    let published = Atomic<Int>(0)
+    /// Jobs whose second half worker 1 has finished.
     let done = Atomic<Int>(0)
-    /// Set by worker 0 to end the epoch early (divergence).
+    /// The first epoch position of the latest job (written before `published` is raised).
+    let position = Atomic<Int>(0)
+    /// Set by worker 0 to end the helper.
     let stop = Atomic<Bool>(false)
 
     /// Spins until `condition` holds, yielding the processor after a while so an oversubscribed
