@@ -81,10 +81,10 @@ struct EpochLoop<Source: RowBlockSource> {
     /// one thread is allowed. The count does not depend on the thread count, so the result is the
     /// same bit for bit with any number of threads.
     static var partitions: Int { 8 }
-    /// Gradients over at least this many elements are split into ``partitions`` partitions.
+    /// Full-batch gradients over at least this many elements are split into ``partitions`` partitions.
     static var parallelElements: Int { 1 << 17 }
-    /// Gradients over at least this many elements (and fewer than ``parallelElements``) are split
-    /// in two halves, which two workers compute at the same time in mini-batch mode.
+    /// Mini-batch gradients over at least this many elements are split in two halves, which two
+    /// workers compute at the same time.
     static var pairElements: Int { 1 << 12 }
     let threads: Int
     var random: RandomSource
@@ -459,8 +459,12 @@ struct EpochLoop<Source: RowBlockSource> {
 
     /// How many partitions the gradient over `count` rows is split into. It depends only on the
     /// shape, so results are identical however many threads run.
+    /// Full-batch gradients use ``partitions`` partitions (run by all threads); mini-batches, whose
+    /// updates follow each other closely, are split in two halves for the fit's helper thread.
     func partitionCount(_ count: Int) -> Int {
-        count * columns >= Self.parallelElements ? Self.partitions : count * columns >= Self.pairElements ? 2 : 1
+        let elements = count * columns
+        if batchSize == rows { return elements >= Self.parallelElements ? Self.partitions : 1 }
+        return elements >= Self.pairElements ? 2 : 1
     }
 
     /// Starts the helper that computes the second half of every mini-batch of the fit: it waits
@@ -541,11 +545,12 @@ struct EpochLoop<Source: RowBlockSource> {
         let upper = range.lowerBound + range.count * (p + 1) / parts
         let g = ws.partialGradients.baseAddress! + p * d
         let r = ws.residuals.baseAddress! + p * blockRows
-        // Which kernel, from `swift run -c release bench` on 10⁶ × 100: for a full-batch gradient of
-        // Double rows, the fused SIMD loop (each row read once) took 1.04–1.17× read-once against
-        // 1.28–1.38× for two gemv per block; for mini-batches, and for Float rows (OpenBLAS's AVX2
-        // kernels against Swift's baseline SSE2 code), the gemv pair was faster.
-        let fused = parts == Self.partitions && MemoryLayout<S>.size == 8
+        // Which kernel, from `swift run -c release bench` (ratios to read-once): for full-batch
+        // gradients of Double rows of 100 features the fused SIMD loop (each row read once) took
+        // 1.04–1.17× against 1.28–1.38× for two gemv per block; at 300 features they were level
+        // (1.37× vs 1.33×), at 1000 gemv won (1.13× vs 3.0×). For mini-batches, and for Float rows
+        // (OpenBLAS's AVX2 kernels against Swift's baseline SSE2 code), the gemv pair was faster.
+        let fused = parts == Self.partitions && MemoryLayout<S>.size == 8 && d <= 200
         g.update(repeating: 0, count: d)
         var sum = S.zero, squares = S.zero
         var position = lower
