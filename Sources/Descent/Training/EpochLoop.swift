@@ -76,6 +76,8 @@ struct EpochLoop<Source: RowBlockSource> {
     let ordered: Bool
     /// Plain SGD with no penalty and a rate that is constant within an epoch: the fast path.
     let plain: Bool
+    /// Averaged SGD: the model is the average of the iterates once averaging has begun.
+    let averaging: Bool
     let rule: UpdateRule<S>
     /// A large gradient is summed over this many fixed partitions, concurrently when more than
     /// one thread is allowed. The count does not depend on the thread count, so the result is the
@@ -116,6 +118,7 @@ struct EpochLoop<Source: RowBlockSource> {
         random = RandomSource(seed: seed)
         workspace = Workspace(rows: rows, columns: columns, blockRows: blockRows, partitions: Self.partitions,
                               ordered: ordered, shuffleBlocks: (rows + shuffleBlockRows - 1) / shuffleBlockRows)
+        averaging = if case .averaged = configuration.optimizer.kind { true } else { false }
         let strengths = configuration.penalty.strengths
         plain = configuration.optimizer == .sgd && strengths.l1 == 0 && strengths.l2 == 0
             && !configuration.schedule.changesWithinEpoch
@@ -127,8 +130,7 @@ struct EpochLoop<Source: RowBlockSource> {
     /// Loads the model and its training state into the buffers.
     func load(_ model: LinearModel<S>, _ state: TrainingState<S>) {
         let d = columns, ws = workspace
-        let averagedSGD = if case .averaged = configuration.optimizer.kind { true } else { false }
-        if averagedSGD && state.iterate.count == d + 1 {
+        if averaging && state.iterate.count == d + 1 {
             _ = ws.theta.update(fromContentsOf: state.iterate)
             for j in 0..<d { ws.average[j] = model.weights[j] }
             ws.average[d] = model.bias
@@ -144,8 +146,7 @@ struct EpochLoop<Source: RowBlockSource> {
     /// Writes the buffers back into the model and its training state.
     func store(_ model: inout LinearModel<S>, _ state: inout TrainingState<S>) {
         let d = columns, ws = workspace
-        let averagedSGD = if case .averaged = configuration.optimizer.kind { true } else { false }
-        let output = averagedSGD && state.averaged > 0 ? ws.average : ws.theta
+        let output = currentModel(averaged: state.averaged)
         model.weights = Array(output[0..<d])
         model.bias = output[d]
         state.optimizer = configuration.optimizer
@@ -213,7 +214,7 @@ struct EpochLoop<Source: RowBlockSource> {
             history.updates += progress.updates
             var monitored = Double(loss)
             if !validation.isEmpty {
-                let validationLoss = validationError()
+                let validationLoss = validationError(averaged: state.averaged)
                 history.validationLosses.append(S(validationLoss))
                 monitored = validationLoss
             }
@@ -228,7 +229,7 @@ struct EpochLoop<Source: RowBlockSource> {
                     bestValidation = monitored
                     validationStale = 0
                     history.bestEpoch = epoch
-                    _ = ws.bestTheta.update(fromContentsOf: currentModel())
+                    _ = ws.bestTheta.update(fromContentsOf: currentModel(averaged: state.averaged))
                 } else {
                     validationStale += 1
                     if validationStale >= rule.patience {
@@ -271,12 +272,10 @@ struct EpochLoop<Source: RowBlockSource> {
         return history
     }
 
-    /// The parameters the model would hold now: the average for averaged SGD, else `θ`.
-    func currentModel() -> UnsafeMutableBufferPointer<S> {
-        if case .averaged = configuration.optimizer.kind, rule.optimizer == configuration.optimizer {
-            return workspace.average
-        }
-        return workspace.theta
+    /// The parameters the model would hold now, with `averaged` iterates averaged so far: the
+    /// average for averaged SGD once averaging has begun, else `θ`.
+    func currentModel(averaged: Int) -> UnsafeMutableBufferPointer<S> {
+        averaging && averaged > 0 ? workspace.average : workspace.theta
     }
 
     /// Puts the best epoch's parameters back (into the average too, for averaged SGD).
@@ -350,9 +349,9 @@ struct EpochLoop<Source: RowBlockSource> {
         return RowBlock(features: features, targets: targets, count: indices.count, columns: columns)
     }
 
-    /// The MSE of `θ` on the held-out rows.
-    func validationError() -> Double {
-        let theta = currentModel()
+    /// The MSE of the current model on the held-out rows.
+    func validationError(averaged: Int) -> Double {
+        let theta = currentModel(averaged: averaged)
         var total = 0.0
         validation.withUnsafeBufferPointer { indices in
             var start = 0

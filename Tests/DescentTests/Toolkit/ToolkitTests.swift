@@ -216,6 +216,24 @@ struct ToolkitTests {
         #expect(shorter == model)
     }
 
+    @Test("averaged SGD before its averaging starts is plain SGD, also for validation and early stopping")
+    func averagingNotStarted() throws {
+        let problem = RandomProblem<Double>(rows: 200, columns: 4, noise: 0.5)
+        let rule = EarlyStopping(validationFraction: 0.2, patience: 3, tolerance: 1e-3)
+        func train(_ optimizer: Optimizer) throws -> (LinearModel<Double>, FitHistory<Double>) {
+            var model = LinearModel<Double>()
+            let history = try GradientDescent<Double>(mode: .miniBatch(size: 16), learningRate: 0.01, epochs: 60,
+                                                      optimizer: optimizer, earlyStopping: rule)
+                .fit(&model, features: problem.features, targets: problem.targets)
+            return (model, history)
+        }
+        let (plain, plainHistory) = try train(.sgd)
+        let (averaged, averagedHistory) = try train(.averaged(startingAfter: 1_000_000))
+        #expect(averagedHistory.validationLosses == plainHistory.validationLosses)
+        #expect(averagedHistory.bestEpoch == plainHistory.bestEpoch)
+        #expect(averaged == plain)
+    }
+
     @Test("standardised training maps back to the closed form on the raw data")
     func standardization() throws {
         // Columns on wildly different scales: raw descent would need a step ~1e-6 and crawl.
