@@ -22,8 +22,6 @@ struct CenteredProblem {
         var targetMean = 0.0
         if intercept {
             // Two passes: the mean, then the mean of the deviations from it, which removes the
-            // first pass's rounding error.
-            // Two passes: the mean, then the mean of the deviations from it, which removes the
             // first pass's rounding error. Sums that overflow (values near Double's limit) are
             // redone as sums of xᵢ/n, which cannot.
             for i in 0..<n { for j in 0..<d { means[j] += Double(x[i * d + j]) } }
@@ -35,8 +33,7 @@ struct CenteredProblem {
             var correction = [Double](repeating: 0, count: d)
             for i in 0..<n { for j in 0..<d { correction[j] += Double(x[i * d + j]) - means[j] } }
             for j in 0..<d { means[j] += correction[j] / Double(n) }
-            targetMean = y.reduce(0.0) { $0 + Double($1) } / Double(n)
-            targetMean += y.reduce(0.0) { $0 + (Double($1) - targetMean) } / Double(n)
+            targetMean = Self.mean(y)
         }
         var squares = [Double](repeating: 0, count: d)
         var largest = [Double](repeating: 0, count: d)
@@ -55,6 +52,13 @@ struct CenteredProblem {
         self.means = means
         self.targetMean = targetMean
         dataEpsilon = Double(S.ulpOfOne)
+    }
+
+    /// The mean of `values` in two passes: the mean, then the mean of the deviations from it.
+    static func mean<S: BLASScalar>(_ values: UnsafeBufferPointer<S>) -> Double {
+        let n = Double(values.count)
+        let first = values.reduce(0.0) { $0 + Double($1) } / n
+        return first + values.reduce(0.0) { $0 + (Double($1) - first) } / n
     }
 
     /// The centred (and, if `scaled`, column-scaled) features as a column-major `n × d` copy.
@@ -144,14 +148,23 @@ enum Solvers {
         var shift = [Double](repeating: 0, count: d)
         var targetMean = 0.0
         if intercept {
-            var sums = [S](repeating: 0, count: d)
-            let ones = [S](repeating: 1, count: n)
-            S._gemv(transposed: true, Int32(n), Int32(d), 1, x.baseAddress!, Int32(d), ones, 1, 0, &sums, 1)
+            // Column sums by gemv over chunks of rows (a ones vector of one chunk, not of n),
+            // added up in Double.
+            let chunk = Swift.min(n, 1 << 16)
+            let ones = [S](repeating: 1, count: chunk)
+            var partial = [S](repeating: 0, count: d)
+            var start = 0
+            while start < n {
+                let m = Swift.min(chunk, n - start)
+                S._gemv(transposed: true, Int32(m), Int32(d), 1, x.baseAddress! + start * d, Int32(d), ones, 1, 0,
+                        &partial, 1)
+                for j in 0..<d { shift[j] += Double(partial[j]) }
+                start += m
+            }
             // A NaN or ±∞ anywhere in X makes its column's sum non-finite.
-            guard sums.allSatisfy(\.isFinite) else { return .nonFiniteFeatures }
-            shift = sums.map { Double($0) / Double(n) }
-            targetMean = y.reduce(0.0) { $0 + Double($1) } / Double(n)
-            targetMean += y.reduce(0.0) { $0 + (Double($1) - targetMean) } / Double(n)
+            guard shift.allSatisfy(\.isFinite) else { return .nonFiniteFeatures }
+            for j in 0..<d { shift[j] /= Double(n) }
+            targetMean = CenteredProblem.mean(y)
         }
         // Double data first tries the Gram matrix of the rows as they are, with no copy, centred
         // afterwards (G = XᵀX − n·μμᵀ); that subtraction loses a factor diag(XᵀX)/diag(G) of
@@ -174,7 +187,6 @@ enum Solvers {
                 t[k] = Double(y[start + k]) - targetMean
             }
         }
-        var start = 0
         // Ridge: (XcᵀXc + nλI)·w = Xcᵀyc.
         for j in 0..<d { gram[j * d + j] += Double(n) * ridge }
         guard gram.allSatisfy(\.isFinite), rhs.allSatisfy(\.isFinite) else {
@@ -211,14 +223,14 @@ enum Solvers {
         let worthRefining = epsilon / rcond > 1e-13 || cancellation > 1e3
         while worthRefining && steps < 2 {
             var correction = [Double](repeating: 0, count: d)
-            start = 0
+            // Rows were shifted by μ̃, not μ: the model's intercept absorbs the difference.
+            let offset = (0..<d).reduce(0.0) { $0 + deviation[$1] / Double(n) * u[$1] }
+            var start = 0
             while start < n {
                 let m = Swift.min(blockRows, n - start)
                 centre(start, m)
                 residual.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: t, count: m) }
                 Double._gemv(transposed: false, Int32(m), Int32(d), -1, z, Int32(d), u, 1, 1, &residual, 1)
-                // Rows were shifted by μ̃, not μ: the model's intercept absorbs the difference.
-                let offset = (0..<d).reduce(0.0) { $0 + deviation[$1] / Double(n) * u[$1] }
                 for k in 0..<m { residual[k] += offset }
                 Double._gemv(transposed: true, Int32(m), Int32(d), 1, z, Int32(d), residual, 1, 1, &correction, 1)
                 start += m
