@@ -47,15 +47,10 @@ struct Workload<S: BLASScalar> {
         let epochs = options.epochs
 
         // 1. The machine's own reference: one streaming pass over X (gemv, no transpose).
-        let readOnce = Progress.phase("\(precision) read-once") {
+        let readOnce = try Progress.phase("\(precision) read-once") {
             var out = [S](repeating: 0, count: rows)
             let w = [S](repeating: 1, count: columns)
-            return features.withUnsafeBufferPointer { x in
-                time(repetitions: epochs) {
-                    S._gemv(transposed: false, Int32(rows), Int32(columns), 1, x.baseAddress!, Int32(columns),
-                            w, 1, 0, &out, 1)
-                }
-            }
+            return try time(repetitions: epochs) { try features.multiply(w, into: &out) }
         }
         results.append(measurement("read-once", readOnce, readOnce: readOnce))
 
@@ -94,7 +89,7 @@ struct Workload<S: BLASScalar> {
                 return features.withUnsafeBufferPointer { x in
                     targets.withUnsafeBufferPointer { y in
                         time(repetitions: 2) {
-                            if batch < rows { order.withUnsafeMutableBufferPointer { random.shuffle($0) } }
+                            if batch < rows { random.shuffle(&order) }
                             Naive.epoch(x, y, columns: columns, order: order, batchSize: batch,
                                         learningRate: learningRate(mode), weights: &w, bias: &b)
                         }
@@ -189,21 +184,14 @@ struct SyntheticData: @unchecked Sendable {
                         var target = b
                         var j = 0
                         while j < columns {
-                            // Box–Muller, both values of the pair.
-                            var u1: Double
-                            repeat { u1 = random.nextUniform() } while u1 == 0
-                            let u2: Double = random.nextUniform()
-                            let radius = (-2 * Foundation.log(u1)).squareRoot()
-                            let z = [radius * Foundation.cos(2 * .pi * u2), radius * Foundation.sin(2 * .pi * u2)]
-                            for v in z where j < columns {
+                            let (first, second) = random.nextNormalPair()
+                            for v in [first, second] where j < columns {
                                 out.xs[i * columns + j] = v
                                 target += w[j] * v
                                 j += 1
                             }
                         }
-                        var u1: Double
-                        repeat { u1 = random.nextUniform() } while u1 == 0
-                        let noise = (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * .pi * random.nextUniform(Double.self))
+                        let noise = random.nextNormal()
                         out.ys[i] = target + 0.1 * noise
                     }
                 }

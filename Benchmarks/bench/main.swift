@@ -8,7 +8,7 @@ do {
     FileHandle.standardError.write(Data("bench: \(error)\n".utf8))
     exit("\(error)".hasPrefix("Usage") ? 0 : 2)
 }
-if let threads = options.threads { BLASConfiguration.setThreads(threads) }
+if let threads = options.threads { BLASConfiguration.threads = threads }
 Progress.quiet = false
 
 let environment = ProcessInfo.processInfo.environment

@@ -15,7 +15,7 @@ public struct DataSplit<Scalar: BLASScalar>: Sendable {
     ///   sum to 1 or more, or leave no training row.
     /// - Complexity: O(rows × columns); the parts are copies.
     public init(features: Matrix<Scalar>, targets: [Scalar], validationFraction: Double = 0.1,
-                testFraction: Double = 0.1, seed: UInt64 = GradientDescent<Scalar>.defaultSeed) throws(DescentError) {
+                testFraction: Double = 0.1, seed: UInt64 = RandomSource.defaultSeed) throws(DescentError) {
         try Validation.checkShape(features, targets)
         guard validationFraction.isFinite, testFraction.isFinite, validationFraction >= 0, testFraction >= 0,
               validationFraction + testFraction < 1 else {
@@ -29,11 +29,9 @@ public struct DataSplit<Scalar: BLASScalar>: Sendable {
             throw .invalidOption(name: "validationFraction, testFraction", value: "\(validationFraction), \(testFraction)",
                                  expected: "fractions that leave at least one of the \(n) rows for training")
         }
-        var indices = Array(0..<n)
         var random = RandomSource(seed: seed)
-        indices.withUnsafeMutableBufferPointer { random.shuffle($0) }
-        func part(_ range: Range<Int>) -> (features: Matrix<Scalar>, targets: [Scalar]) {
-            let rows = indices[range].sorted()
+        let parts = random.partition(n, sizes: [validationCount, testCount])
+        func part(_ rows: [Int]) -> (features: Matrix<Scalar>, targets: [Scalar]) {
             let d = features.columns
             var elements = [Scalar]()
             elements.reserveCapacity(rows.count * d)
@@ -42,8 +40,8 @@ public struct DataSplit<Scalar: BLASScalar>: Sendable {
             }
             return (try! Matrix(rows: rows.count, columns: d, elements: elements), rows.map { targets[$0] })
         }
-        validation = part(0..<validationCount)
-        test = part(validationCount..<(validationCount + testCount))
-        training = part((validationCount + testCount)..<n)
+        validation = part(parts[0])
+        test = part(parts[1])
+        training = part(parts[2])
     }
 }

@@ -44,14 +44,25 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
         T(next() >> 11) * T(0x1p-53)
     }
 
-    /// A standard normal value, N(0, 1) (Box–Muller; the second value of each pair is discarded
-    /// so that the sequence depends only on the number of calls).
+    /// The seed Descent uses when none is given (``GradientDescent/defaultSeed``, ``DataSplit``).
+    public static var defaultSeed: UInt64 { 0x5EED_DE5C }
+
+    /// Two independent standard normal values, N(0, 1), from two uniform draws (Box–Muller:
+    /// `√(−2 ln u₁)·(cos 2πu₂, sin 2πu₂)`).
     @inlinable
-    public mutating func nextNormal() -> Double {
+    public mutating func nextNormalPair() -> (Double, Double) {
         var u1: Double
         repeat { u1 = nextUniform() } while u1 == 0
         let u2: Double = nextUniform()
-        return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
+        let radius = (-2 * _log(u1)).squareRoot()
+        return (radius * _cos(2 * Double.pi * u2), radius * _sin(2 * Double.pi * u2))
+    }
+
+    /// A standard normal value, N(0, 1): the first of ``nextNormalPair()`` (the second is
+    /// discarded, so that the sequence depends only on the number of calls).
+    @inlinable
+    public mutating func nextNormal() -> Double {
+        nextNormalPair().0
     }
 
     /// A normal value with standard deviation `sigma`, redrawn until it lies within two standard
@@ -63,17 +74,37 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
         return z * sigma
     }
 
-    /// Shuffles `indices` in place (Fisher–Yates, unbiased).
+    /// Shuffles `values` in place (Fisher–Yates, unbiased); the same seed gives the same order.
+    ///
+    /// - Complexity: O(count).
     @inlinable
-    public mutating func shuffle(_ indices: UnsafeMutableBufferPointer<Int>) {
-        var i = indices.count
+    public mutating func shuffle<C: MutableCollection & RandomAccessCollection>(_ values: inout C) {
+        var i = values.count
         while i > 1 {
             let j = Int(next(upperBound: UInt64(i)))
             i -= 1
-            indices.swapAt(i, j)
+            values.swapAt(values.index(values.startIndex, offsetBy: i), values.index(values.startIndex, offsetBy: j))
         }
+    }
+
+    /// The row indices `0..<count` cut at random into parts of the given `sizes` and a last part
+    /// holding the rest, each part in increasing order: one shuffle of all indices, the parts
+    /// taken from its front in turn.
+    ///
+    /// - Precondition: the sizes are ≥ 0 and sum to at most `count`.
+    mutating func partition(_ count: Int, sizes: [Int]) -> [[Int]] {
+        var indices = Array(0..<count)
+        shuffle(&indices)
+        var parts = [[Int]]()
+        var start = 0
+        for size in sizes + [count - sizes.reduce(0, +)] {
+            parts.append(indices[start..<(start + size)].sorted())
+            start += size
+        }
+        return parts
     }
 }
 
 @usableFromInline func _log(_ x: Double) -> Double { Glibc.log(x) }
 @usableFromInline func _cos(_ x: Double) -> Double { Glibc.cos(x) }
+@usableFromInline func _sin(_ x: Double) -> Double { Glibc.sin(x) }

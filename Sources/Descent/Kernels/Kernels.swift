@@ -1,5 +1,5 @@
 /// The arithmetic of one block of rows. Nothing here allocates, loops over epochs, or knows where
-/// the rows came from. Counts and leading dimensions are converted to BLAS's `Int32` here.
+/// the rows came from. BLAS is reached through the typed ``BLAS`` namespace.
 @usableFromInline
 enum Kernels {
     /// `out ← Xw + b` for a row-major `X` of `rows × columns` (`gemv`).
@@ -7,7 +7,7 @@ enum Kernels {
     static func predict<S: BLASScalar>(_ x: UnsafePointer<S>, rows: Int, columns: Int,
                                        weights: UnsafePointer<S>, bias: S, into out: UnsafeMutablePointer<S>) {
         out.update(repeating: bias, count: rows)
-        S._gemv(transposed: false, Int32(rows), Int32(columns), 1, x, Int32(columns), weights, 1, 1, out, 1)
+        BLAS.gemv(x, rows: rows, columns: columns, weights, beta: 1, out)
     }
 
     /// `r ← X_b·w + b − y_b` for the rows of `block` (`gemv`), returning `Σr` and `Σr²`.
@@ -18,8 +18,7 @@ enum Kernels {
                                          into r: UnsafeMutablePointer<S>) -> (sum: S, sumOfSquares: S) {
         let m = block.count
         r.update(from: block.targets, count: m)
-        S._gemv(transposed: false, Int32(m), Int32(block.columns), 1, block.features, Int32(block.columns),
-                weights, 1, -1, r, 1)
+        BLAS.gemv(block.features, rows: m, columns: block.columns, weights, beta: -1, r)
         var sum = SIMD8<S>(), squares = SIMD8<S>()
         var i = 0
         while i + 8 <= m {
@@ -43,8 +42,7 @@ enum Kernels {
     @inlinable
     static func accumulateGradient<S: BLASScalar>(_ block: RowBlock<S>, residuals r: UnsafePointer<S>,
                                                   into g: UnsafeMutablePointer<S>) {
-        S._gemv(transposed: true, Int32(block.count), Int32(block.columns), 1, block.features,
-                Int32(block.columns), r, 1, 1, g, 1)
+        BLAS.gemvTransposed(block.features, rows: block.count, columns: block.columns, r, beta: 1, g)
     }
 
     /// `g ← g + X_bᵀ·r` with `r = X_b·w + b − y_b`, one row at a time while it is in L1: the

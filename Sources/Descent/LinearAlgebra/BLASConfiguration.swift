@@ -9,13 +9,18 @@ public enum BLASConfiguration {
     /// OpenBLAS's build configuration string (version, threading model).
     public static var configuration: String { String(cString: openblas_get_config()) }
 
-    /// The number of threads OpenBLAS uses for a large call (from `OPENBLAS_NUM_THREADS`, or the
-    /// number of cores). Descent's own parallel loops use the same count.
-    public static var threads: Int { Int(openblas_get_num_threads()) }
+    /// The number of threads OpenBLAS uses for a large call, and Descent's own parallel loops too.
+    ///
+    /// It starts from `OPENBLAS_NUM_THREADS` (or the number of cores). Setting it changes the whole
+    /// process (values below 1 mean 1); do not set it while another thread is inside a fit or a solve.
+    public static var threads: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(clamping: Swift.max(1, newValue))) }
+    }
 
-    /// Sets the number of OpenBLAS threads for the whole process (and Descent's own parallel
-    /// loops). Not safe to call while another thread is inside a fit or a solve.
+    /// Sets ``threads``.
+    @available(*, deprecated, message: "set BLASConfiguration.threads instead")
     public static func setThreads(_ count: Int) {
-        openblas_set_num_threads(Int32(Swift.max(1, count)))
+        threads = count
     }
 }

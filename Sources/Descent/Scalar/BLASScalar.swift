@@ -18,6 +18,14 @@ where RawSignificand: FixedWidthInteger {
     /// A short name for reports: `"float32"` or `"float64"`.
     static var precisionName: String { get }
 
+    /// Whether Descent's own SIMD loops beat a pair of BLAS calls for this type on a full-batch
+    /// gradient (`Double`: yes; `Float`: no, OpenBLAS's AVX2 kernels beat Swift's baseline SIMD).
+    /// Measured with the bench; see `Kernels.fusedGradient`.
+    static var _prefersFusedKernels: Bool { get }
+
+    /// `values` seen as `Double`s when `Self` is `Double` (no copy), `nil` for other types.
+    static func _asDouble(_ values: UnsafePointer<Self>) -> UnsafePointer<Double>?
+
     /// `xᵀy` (`?dot`).
     static func _dot(_ n: Int32, _ x: UnsafePointer<Self>, _ incx: Int32,
                      _ y: UnsafePointer<Self>, _ incy: Int32) -> Self
@@ -29,6 +37,10 @@ where RawSignificand: FixedWidthInteger {
                       _ a: UnsafePointer<Self>, _ lda: Int32,
                       _ x: UnsafePointer<Self>, _ incx: Int32, _ beta: Self,
                       _ y: UnsafeMutablePointer<Self>, _ incy: Int32)
+    /// `C ← α·op(A)·op(B) + βC` (`?gemm`, row-major; `op(X)` is `Xᵀ` when its flag is set).
+    static func _gemm(transposeA: Bool, transposeB: Bool, _ m: Int32, _ n: Int32, _ k: Int32, _ alpha: Self,
+                      _ a: UnsafePointer<Self>, _ lda: Int32, _ b: UnsafePointer<Self>, _ ldb: Int32,
+                      _ beta: Self, _ c: UnsafeMutablePointer<Self>, _ ldc: Int32)
     /// `C ← αAᵀA + βC` on the upper triangle of the `n × n` row-major `C`, for a row-major
     /// `A` of `k × n` (`?syrk`, row-major, upper, transposed).
     static func _syrk(_ n: Int32, _ k: Int32, _ alpha: Self, _ a: UnsafePointer<Self>, _ lda: Int32,

@@ -7,6 +7,12 @@ extension Float: BLASScalar {
     /// `"float32"`.
     public static var precisionName: String { "float32" }
 
+    /// `false`: the gemv pair (OpenBLAS AVX2) wins.
+    public static var _prefersFusedKernels: Bool { false }
+
+    /// `nil`: `Float` values are not `Double`s.
+    public static func _asDouble(_ values: UnsafePointer<Float>) -> UnsafePointer<Double>? { nil }
+
     /// `cblas_sdot`.
     public static func _dot(_ n: Int32, _ x: UnsafePointer<Float>, _ incx: Int32,
                             _ y: UnsafePointer<Float>, _ incy: Int32) -> Float {
@@ -28,6 +34,14 @@ extension Float: BLASScalar {
                     m, n, alpha, a, lda, x, incx, beta, y, incy)
     }
 
+    /// `cblas_sgemm`, row-major.
+    public static func _gemm(transposeA: Bool, transposeB: Bool, _ m: Int32, _ n: Int32, _ k: Int32, _ alpha: Float,
+                             _ a: UnsafePointer<Float>, _ lda: Int32, _ b: UnsafePointer<Float>, _ ldb: Int32,
+                             _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int32) {
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    }
+
     /// `cblas_ssyrk`, row-major, upper, transposed.
     public static func _syrk(_ n: Int32, _ k: Int32, _ alpha: Float, _ a: UnsafePointer<Float>, _ lda: Int32,
                              _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int32) {
@@ -36,20 +50,20 @@ extension Float: BLASScalar {
 
     /// `LAPACKE_spotrf_work`, column-major, upper.
     public static func _potrf(_ n: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32) -> Int32 {
-        LAPACKE_spotrf_work(LAPACK_COL_MAJOR, upper, n, a, lda)
+        LAPACKE_spotrf_work(LAPACK_COL_MAJOR, LAPACKFlag.upper, n, a, lda)
     }
 
     /// `LAPACKE_spotrs_work`, column-major, upper.
     public static func _potrs(_ n: Int32, _ nrhs: Int32, _ a: UnsafePointer<Float>, _ lda: Int32,
                               _ b: UnsafeMutablePointer<Float>, _ ldb: Int32) -> Int32 {
-        LAPACKE_spotrs_work(LAPACK_COL_MAJOR, upper, n, nrhs, a, lda, b, ldb)
+        LAPACKE_spotrs_work(LAPACK_COL_MAJOR, LAPACKFlag.upper, n, nrhs, a, lda, b, ldb)
     }
 
     /// `LAPACKE_spocon_work`, column-major, upper.
     public static func _pocon(_ n: Int32, _ a: UnsafePointer<Float>, _ lda: Int32, _ anorm: Float,
                               _ rcond: UnsafeMutablePointer<Float>, _ work: UnsafeMutablePointer<Float>,
                               _ iwork: UnsafeMutablePointer<Int32>) -> Int32 {
-        LAPACKE_spocon_work(LAPACK_COL_MAJOR, upper, n, a, lda, anorm, rcond, work, iwork)
+        LAPACKE_spocon_work(LAPACK_COL_MAJOR, LAPACKFlag.upper, n, a, lda, anorm, rcond, work, iwork)
     }
 
     /// `LAPACKE_sgeqp3_work`, column-major.
@@ -71,7 +85,7 @@ extension Float: BLASScalar {
                               _ a: UnsafePointer<Float>, _ lda: Int32, _ tau: UnsafePointer<Float>,
                               _ c: UnsafeMutablePointer<Float>, _ ldc: Int32,
                               _ work: UnsafeMutablePointer<Float>, _ lwork: Int32) -> Int32 {
-        LAPACKE_sormqr_work(LAPACK_COL_MAJOR, left, transposed ? trans : noTrans,
+        LAPACKE_sormqr_work(LAPACK_COL_MAJOR, LAPACKFlag.left, transposed ? LAPACKFlag.trans : LAPACKFlag.noTrans,
                             m, n, k, a, lda, tau, c, ldc, work, lwork)
     }
 
@@ -79,7 +93,7 @@ extension Float: BLASScalar {
     public static func _trtrs(transposed: Bool, _ n: Int32, _ nrhs: Int32,
                               _ a: UnsafePointer<Float>, _ lda: Int32,
                               _ b: UnsafeMutablePointer<Float>, _ ldb: Int32) -> Int32 {
-        LAPACKE_strtrs_work(LAPACK_COL_MAJOR, upper, transposed ? trans : noTrans, nonUnit,
+        LAPACKE_strtrs_work(LAPACK_COL_MAJOR, LAPACKFlag.upper, transposed ? LAPACKFlag.trans : LAPACKFlag.noTrans, LAPACKFlag.nonUnit,
                             n, nrhs, a, lda, b, ldb)
     }
 
@@ -87,7 +101,7 @@ extension Float: BLASScalar {
     public static func _trcon(_ n: Int32, _ a: UnsafePointer<Float>, _ lda: Int32,
                               _ rcond: UnsafeMutablePointer<Float>, _ work: UnsafeMutablePointer<Float>,
                               _ iwork: UnsafeMutablePointer<Int32>) -> Int32 {
-        LAPACKE_strcon_work(LAPACK_COL_MAJOR, oneNorm, upper, nonUnit, n, a, lda, rcond, work, iwork)
+        LAPACKE_strcon_work(LAPACK_COL_MAJOR, LAPACKFlag.oneNorm, LAPACKFlag.upper, LAPACKFlag.nonUnit, n, a, lda, rcond, work, iwork)
     }
 
     /// `LAPACKE_sgelsd_work`, column-major.

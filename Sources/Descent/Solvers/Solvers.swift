@@ -156,8 +156,7 @@ enum Solvers {
             var start = 0
             while start < n {
                 let m = Swift.min(chunk, n - start)
-                S._gemv(transposed: true, Int32(m), Int32(d), 1, x.baseAddress! + start * d, Int32(d), ones, 1, 0,
-                        &partial, 1)
+                BLAS.gemvTransposed(x.baseAddress! + start * d, rows: m, columns: d, ones, beta: 0, &partial)
                 for j in 0..<d { shift[j] += Double(partial[j]) }
                 start += m
             }
@@ -230,9 +229,9 @@ enum Solvers {
                 let m = Swift.min(blockRows, n - start)
                 centre(start, m)
                 residual.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: t, count: m) }
-                Double._gemv(transposed: false, Int32(m), Int32(d), -1, z, Int32(d), u, 1, 1, &residual, 1)
+                BLAS.gemv(z, rows: m, columns: d, alpha: -1, u, beta: 1, &residual)
                 for k in 0..<m { residual[k] += offset }
-                Double._gemv(transposed: true, Int32(m), Int32(d), 1, z, Int32(d), residual, 1, 1, &correction, 1)
+                BLAS.gemvTransposed(z, rows: m, columns: d, residual, beta: 1, &correction)
                 start += m
             }
             for j in 0..<d { correction[j] = (correction[j] - Double(n) * ridge * u[j]) * scales[j] }
@@ -284,9 +283,9 @@ enum Solvers {
                 }
                 rows = z.withUnsafeBufferPointer { UnsafePointer($0.baseAddress!) }
             }
-            Double._syrk(Int32(d), Int32(m), 1, rows, Int32(d), 1, &gram, Int32(d))
-            Double._gemv(transposed: true, Int32(m), Int32(d), 1, rows, Int32(d), t, 1, 1, &rhs, 1)
-            if !inPlace { Double._gemv(transposed: true, Int32(m), Int32(d), 1, rows, Int32(d), ones, 1, 1, &deviation, 1) }
+            BLAS.syrk(rows, rows: m, columns: d, beta: 1, &gram)
+            BLAS.gemvTransposed(rows, rows: m, columns: d, t, beta: 1, &rhs)
+            if !inPlace { BLAS.gemvTransposed(rows, rows: m, columns: d, ones, beta: 1, &deviation) }
             start += m
         }
         // Centre: in place, the rows were not shifted, so the shift itself is the deviation from 0.

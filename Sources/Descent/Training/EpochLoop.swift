@@ -308,7 +308,8 @@ struct EpochLoop<Source: RowBlockSource> {
             for p in 0..<rows { order[p] = member(p) }
         case .uniform:
             for p in 0..<rows { order[p] = member(p) }
-            random.shuffle(order)
+            var rows = order
+            random.shuffle(&rows)
         case .blocks:
             // Fisher–Yates over blocks of contiguous positions, writing each block's rows as it is
             // drawn. The last (possibly short) block is drawn like any other.
@@ -439,7 +440,7 @@ struct EpochLoop<Source: RowBlockSource> {
         let t = progress.updatesBefore + progress.updates + 1
         if plain {
             let step = -progress.rate * scale
-            S._axpy(Int32(columns), step, g.baseAddress!, 1, theta.baseAddress!, 1)
+            BLAS.axpy(columns, step, g.baseAddress!, theta.baseAddress!)
             theta[columns] += step * sum
         } else {
             let eta = configuration.schedule.changesWithinEpoch
@@ -575,7 +576,7 @@ struct EpochLoop<Source: RowBlockSource> {
         let ws = workspace, d = columns
         var sum = ws.partialSums[0], squares = ws.partialSums[1]
         for p in 1..<Swift.max(1, parts) {
-            S._axpy(Int32(d), 1, ws.partialGradients.baseAddress! + p * d, 1, ws.partialGradients.baseAddress!, 1)
+            BLAS.axpy(d, 1, ws.partialGradients.baseAddress! + p * d, ws.partialGradients.baseAddress!)
             sum += ws.partialSums[2 * p]
             squares += ws.partialSums[2 * p + 1]
         }

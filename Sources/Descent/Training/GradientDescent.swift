@@ -165,11 +165,10 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
                 throw .invalidOption(name: "earlyStopping.validationFraction", value: "\(rule.validationFraction)",
                                      expected: "a share that holds out at least one of the \(n) rows and keeps at least one")
             }
-            var indices = Array(0..<n)
             var random = RandomSource(seed: seed ^ 0x5A17_0F0F_5A17_0F0F)
-            indices.withUnsafeMutableBufferPointer { random.shuffle($0) }
-            validation = indices[..<held].sorted()
-            members = indices[held...].sorted()
+            let parts = random.partition(n, sizes: [held])
+            validation = parts[0]
+            members = parts[1]
         }
         // A continued fit draws new epoch orders rather than repeating the first fit's.
         let epochsSoFar = model.trainingState?.epochs ?? 0

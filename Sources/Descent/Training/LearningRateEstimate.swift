@@ -43,8 +43,8 @@ enum LearningRateEstimate {
             for j in 0...d { v[j] = S(Double(v[j]) / norm) }
             // u = X·v_w + v_b;  w = Xᵀu;  v ← (2/n)·(w, Σu)
             for i in 0..<n { u[i] = v[d] }
-            S._gemv(transposed: false, Int32(n), Int32(d), 1, x, Int32(d), v, 1, 1, &u, 1)
-            S._gemv(transposed: true, Int32(n), Int32(d), 1, x, Int32(d), u, 1, 0, &w, 1)
+            BLAS.gemv(x, rows: n, columns: d, v, beta: 1, &u)
+            BLAS.gemvTransposed(x, rows: n, columns: d, u, beta: 0, &w)
             let scale = 2 / S(n)
             for j in 0..<d { v[j] = scale * w[j] }
             v[d] = scale * u.reduce(S.zero, +)

@@ -9,7 +9,7 @@ struct TutorialTests {
         let x = (0..<100).map { _ in random.nextUniform(Double.self) }
         let y = x.map { 1 + 2 * $0 + 0.1 * random.nextNormal() }
         var indices = Array(0..<100)
-        indices.withUnsafeMutableBufferPointer { random.shuffle($0) }
+        random.shuffle(&indices)
         let train = indices.prefix(80), validation = indices.suffix(20)
         let features = try Matrix<S>(rows: 80, columns: 1, elements: train.map { S(x[$0]) })
         let targets = train.map { S(y[$0]) }
