@@ -1,12 +1,19 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Every way Descent can refuse a user's data or configuration.
 ///
-/// Each case's ``description`` says what was wrong and what to do about it. Descent throws these
-/// instead of trapping; a trap inside Descent is a bug in Descent.
-public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible {
+/// Each case's ``description`` (also its `errorDescription`, so `error.localizedDescription`
+/// shows it) says what was wrong and what to do about it. Row, column and index numbers are
+/// zero-based, as Swift indexes arrays. Descent throws these instead of trapping; a trap inside
+/// Descent is a bug in Descent.
+public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible, LocalizedError {
     /// Where a non-finite value was found.
     public enum Location: Equatable, Sendable, CustomStringConvertible {
         /// In the feature matrix, at this row and column (both zero-based).
@@ -16,12 +23,12 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible {
         /// In the model's weights (index) or bias (`nil`) before training.
         case model(weight: Int?)
 
-        /// A readable location, e.g. `features[3, 1]`.
+        /// A readable location with zero-based indices, e.g. `features[row 3, column 1] (zero-based)`.
         public var description: String {
             switch self {
-            case let .features(row, column): "features[row \(row), column \(column)]"
-            case let .targets(index): "targets[\(index)]"
-            case let .model(weight?): "the model's weight \(weight)"
+            case let .features(row, column): "features[row \(row), column \(column)] (zero-based)"
+            case let .targets(index): "targets[\(index)] (zero-based)"
+            case let .model(weight?): "the model's weight \(weight) (zero-based)"
             case .model(nil): "the model's bias"
             }
         }
@@ -40,7 +47,7 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A value is NaN or ±∞.
     case nonFiniteValue(at: Location)
     /// The learning rate is not a finite number greater than zero.
-    case invalidLearningRate(String)
+    case invalidLearningRate(Double)
     /// The epoch budget is less than one.
     case invalidEpochs(Int)
     /// A mini-batch size is less than one.
@@ -50,8 +57,9 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The chosen exact method cannot solve this system (singular, rank deficient or too
     /// ill-conditioned for the method).
     case unsolvable(method: String, reason: String, conditionEstimate: Double?)
-    /// Training diverged: the loss stopped being finite.
-    case diverged(epoch: Int, update: Int, learningRate: String, hint: String)
+    /// Training diverged: the loss stopped being finite. `epoch` counts from 1, `update` from 1
+    /// within that epoch; `learningRate` is the base rate `η₀` trained with.
+    case diverged(epoch: Int, update: Int, learningRate: Double, hint: String)
 
     /// What went wrong and what to do about it.
     public var description: String {
@@ -61,9 +69,13 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "but \(count) were given. Pass the elements row by row (row-major)."
         case let .targetCountMismatch(rows, targets):
             return "The features have \(rows) rows but there are \(targets) targets. Pass one target per feature row."
+        case let .weightCountMismatch(0, features):
+            return "The model has no weights, but the features have \(features) columns. Train it first "
+                + "(GradientDescent.fit or LeastSquares.solve), or give it one weight per feature column."
         case let .weightCountMismatch(weights, features):
             return "The model has \(weights) weights but the features have \(features) columns. "
-                + "Start from a model with one weight per feature column, or from LinearModel() to let training initialise it."
+                + "Pass features with one column per weight, the columns the model was trained on; "
+                + "to train on other columns, start from LinearModel(), which takes the data's width."
         case .noRows:
             return "The data has no rows. Pass at least one row of features and its target."
         case .noFeatures:
@@ -71,7 +83,7 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .nonFiniteValue(location):
             return "\(location) is NaN or infinite. Remove or impute non-finite values before fitting."
         case let .invalidLearningRate(value):
-            return "The learning rate is \(value); it must be a finite number greater than 0 (try 0.01)."
+            return "The learning rate is \(shortest(value)); it must be a finite number greater than 0 (try 0.01)."
         case let .invalidEpochs(value):
             return "The epoch budget is \(value); it must be at least 1."
         case let .invalidBatchSize(value):
@@ -84,9 +96,18 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "Use method .svd for the minimum-norm solution, or .automatic, which falls back to it."
         case let .diverged(epoch, update, rate, hint):
             return "Training diverged in epoch \(epoch) (update \(update) of that epoch): the loss stopped being "
-                + "finite at learning rate \(rate). The model was left at its last finite state. \(hint)"
+                + "finite at learning rate \(shortest(rate)). The model was left at its last finite state. \(hint)"
         }
     }
+
+    /// The same text as ``description``, for `LocalizedError` (and so `localizedDescription`).
+    public var errorDescription: String? { description }
+}
+
+/// `value` as written by the user: a `Double` that holds a `Float` (a `Float` rate widened)
+/// prints as that `Float` (`0.05`, not `0.05000000074505806`).
+func shortest(_ value: Double) -> String {
+    value.isFinite && Double(Float(value)) == value ? "\(Float(value))" : "\(value)"
 }
 
 /// `1.23e+08`-style formatting of a condition estimate or other wide-ranging number.

@@ -1,15 +1,14 @@
 /// Column means and standard deviations of a feature matrix, to train on standardised features
-/// and map the model back to the original units.
-///
-/// A model `ŷ = zᵀv + c` on standardised features `zⱼ = (xⱼ − μⱼ)/σⱼ` is the model
-/// `ŷ = xᵀw + b` with `wⱼ = vⱼ/σⱼ` and `b = c − Σⱼ μⱼwⱼ`.
+/// `zⱼ = (xⱼ − μⱼ)/σⱼ` and map the model back to the original units (see
+/// ``original(_:)`` and ``standardized(_:)``).
 public struct Standardizer<Scalar: BLASScalar>: Sendable {
     /// The column means `μ`.
     public let means: [Double]
     /// The column standard deviations `σ` (population); 1 for a constant column.
     public let deviations: [Double]
 
-    /// Measures the columns of `features` (two passes, in `Double`).
+    /// Measures the columns of `features` (in `Double`: the means as ``ColumnStatistics`` computes
+    /// them, then the deviations from them).
     ///
     /// - Throws: ``DescentError/noRows``, ``DescentError/noFeatures`` or ``DescentError/nonFiniteValue(at:)``.
     public init(fitting features: Matrix<Scalar>) throws(DescentError) {
@@ -17,12 +16,11 @@ public struct Standardizer<Scalar: BLASScalar>: Sendable {
         guard features.columns > 0 else { throw .noFeatures }
         try Validation.checkFinite(features)
         let n = features.rows, d = features.columns
-        var means = [Double](repeating: 0, count: d)
         var squares = [Double](repeating: 0, count: d)
-        features.withUnsafeBufferPointer { x in
-            for i in 0..<n { for j in 0..<d { means[j] += Double(x[i * d + j]) } }
-            for j in 0..<d { means[j] /= Double(n) }
+        let means = features.withUnsafeBufferPointer { x in
+            let means = ColumnStatistics.means(x, columns: d)
             for i in 0..<n { for j in 0..<d { let v = Double(x[i * d + j]) - means[j]; squares[j] += v * v } }
+            return means
         }
         self.means = means
         deviations = squares.map { s in
@@ -46,41 +44,5 @@ public struct Standardizer<Scalar: BLASScalar>: Sendable {
             }
         }
         return try! Matrix(rows: features.rows, columns: d, elements: out)
-    }
-
-    /// A model on the original features as the same model on standardised ones. Its training
-    /// state is kept: it belongs to the standardised problem.
-    ///
-    /// - Throws: ``DescentError/weightCountMismatch(weights:features:)`` for a model of another width.
-    public func standardized(_ model: LinearModel<Scalar>) throws(DescentError) -> LinearModel<Scalar> {
-        guard model.weights.count == means.count else {
-            throw .weightCountMismatch(weights: model.weights.count, features: means.count)
-        }
-        var result = model
-        var bias = Double(model.bias)
-        for j in 0..<means.count {
-            bias += means[j] * Double(model.weights[j])
-            result.weights[j] = Scalar(Double(model.weights[j]) * deviations[j])
-        }
-        result.bias = Scalar(bias)
-        return result
-    }
-
-    /// A model on standardised features as the same model on the original ones.
-    ///
-    /// - Throws: ``DescentError/weightCountMismatch(weights:features:)`` for a model of another width.
-    public func original(_ model: LinearModel<Scalar>) throws(DescentError) -> LinearModel<Scalar> {
-        guard model.weights.count == means.count else {
-            throw .weightCountMismatch(weights: model.weights.count, features: means.count)
-        }
-        var result = model
-        var bias = Double(model.bias)
-        for j in 0..<means.count {
-            let w = Double(model.weights[j]) / deviations[j]
-            result.weights[j] = Scalar(w)
-            bias -= means[j] * w
-        }
-        result.bias = Scalar(bias)
-        return result
     }
 }

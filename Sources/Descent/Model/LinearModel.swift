@@ -44,7 +44,7 @@ public struct LinearModel<Scalar: BLASScalar>: Sendable, Equatable, CustomString
     public func predict(_ features: Matrix<Scalar>) throws(DescentError) -> [Scalar] {
         try checkWidth(features.columns)
         try Validation.checkFinite(features)
-        try Validation.checkFinite(self)
+        try checkFinite()
         var output = [Scalar](repeating: bias, count: features.rows)
         guard features.rows > 0, features.columns > 0 else { return output }
         let d = features.columns
@@ -82,6 +82,14 @@ public struct LinearModel<Scalar: BLASScalar>: Sendable, Equatable, CustomString
             sum += r * r
         }
         return Scalar(sum / Scalar.Accumulator(targets.count))
+    }
+
+    /// Throws ``DescentError/nonFiniteValue(at:)`` for a NaN or ±∞ weight or bias.
+    func checkFinite() throws(DescentError) {
+        if let index = weights.withUnsafeBufferPointer({ Validation.firstNonFinite($0) }) {
+            throw .nonFiniteValue(at: .model(weight: index))
+        }
+        guard bias.isFinite else { throw .nonFiniteValue(at: .model(weight: nil)) }
     }
 
     func checkWidth(_ columns: Int) throws(DescentError) {

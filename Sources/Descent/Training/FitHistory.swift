@@ -1,109 +1,3 @@
-/// How many rows each gradient-descent update uses.
-public enum BatchMode: Sendable, Hashable, CustomStringConvertible {
-    /// Full batch: one update per epoch, from all `n` rows.
-    case batch
-    /// Mini-batch: one update per `size` rows, ⌈n/size⌉ updates per epoch; the last, shorter batch
-    /// uses its own row count in the gradient's `2/m` (so its rows weigh a little more in that
-    /// epoch). A size of `n` or more is the same as `.batch`.
-    case miniBatch(size: Int)
-    /// Stochastic: one update per row, `n` updates per epoch.
-    case stochastic
-
-    /// `batch`, `mini-batch(256)` or `stochastic`.
-    public var description: String {
-        switch self {
-        case .batch: "batch"
-        case let .miniBatch(size): "mini-batch(\(size))"
-        case .stochastic: "stochastic"
-        }
-    }
-}
-
-/// The order in which an epoch visits the rows (mini-batch and stochastic modes).
-public enum Shuffling: Sendable, Hashable, CustomStringConvertible {
-    /// The rows in their stored order, every epoch.
-    case none
-    /// A new random order every epoch that is read at streaming speed: the rows are cut into
-    /// blocks of consecutive rows (about 1 MiB of features each, see ``blockRows(rows:rowBytes:)``)
-    /// and the blocks are visited in a uniformly random order. Data of at most 4 MiB, which
-    /// stays in cache, is instead permuted row by row, uniformly. This is what `shuffle: true`
-    /// means. Rows inside a block keep their stored order: if that order means something (sorted
-    /// by time or by target), use ``uniform``, or shuffle the rows once before training.
-    case blocks
-    /// A uniformly random permutation of all rows every epoch. Exact, but on data far larger
-    /// than cache every row is a random memory access, and an epoch costs several times a
-    /// streaming pass (the bench reports both).
-    case uniform
-
-    /// `none`, `blocks` or `uniform`.
-    public var description: String {
-        switch self {
-        case .none: "none"
-        case .blocks: "blocks"
-        case .uniform: "uniform"
-        }
-    }
-
-    /// The rows per block that ``blocks`` keeps together, for `rows` rows of `rowBytes` bytes:
-    /// 1 (a uniform permutation) when the data is at most 4 MiB, otherwise ⌈1 MiB / rowBytes⌉.
-    ///
-    /// Measured with `swift run -c release bench` on 10⁶ × 100 doubles: jumping to a random place
-    /// in memory costs a few microseconds here, so 8 KiB blocks made a stochastic epoch four
-    /// times slower than an unshuffled one, and 1 MiB blocks cost under 10 %.
-    public static func blockRows(rows: Int, rowBytes: Int) -> Int {
-        let bytes = rows.multipliedReportingOverflow(by: rowBytes)
-        if !bytes.overflow && bytes.partialValue <= 4 << 20 { return 1 }
-        return Swift.max(1, ((1 << 20) + rowBytes - 1) / rowBytes)
-    }
-}
-
-/// How training starts when it is given a model without weights (``LinearModel/init()``).
-public enum Initialization: Sendable, Hashable {
-    /// All weights and the bias zero.
-    case zeros
-    /// Weights drawn from a normal distribution with this standard deviation, truncated at two
-    /// standard deviations (redrawn beyond), from the trainer's seed; bias zero.
-    case truncatedNormal(standardDeviation: Double)
-}
-
-/// Why training stopped.
-public enum StopReason: Sendable, Hashable, CustomStringConvertible {
-    /// The epoch budget was spent. Not an error: check ``FitHistory/losses`` for convergence.
-    case epochBudget
-    /// The epoch's training loss fell to the threshold the caller set.
-    case lossThreshold
-    /// The training loss stopped improving by ``GradientDescent/tolerance`` for
-    /// ``GradientDescent/patience`` epochs.
-    case tolerance
-    /// The validation loss stopped improving (``EarlyStopping``); the best epoch's weights were restored.
-    case earlyStopping
-    /// The adaptive schedule brought the learning rate below its minimum.
-    case learningRateExhausted
-
-    /// A readable reason.
-    public var description: String {
-        switch self {
-        case .epochBudget: "epoch budget spent"
-        case .lossThreshold: "loss threshold reached"
-        case .tolerance: "training loss stopped improving"
-        case .earlyStopping: "validation loss stopped improving"
-        case .learningRateExhausted: "learning rate exhausted"
-        }
-    }
-}
-
-/// What happened in one epoch, passed to the `onEpoch` callback of ``GradientDescent/fit(_:features:targets:onEpoch:)``.
-public struct EpochReport<Scalar: BLASScalar>: Sendable {
-    /// The epoch number, from 1.
-    public let epoch: Int
-    /// The epoch's training loss (see ``FitHistory/losses``).
-    public let loss: Scalar
-    /// Seconds since training started.
-    public let elapsedSeconds: Double
-    /// Updates made in this epoch.
-    public let updates: Int
-}
-
 /// The record of one call to ``GradientDescent/fit(_:features:targets:onEpoch:)``.
 public struct FitHistory<Scalar: BLASScalar>: Sendable {
     /// The training loss of each epoch: the mean of `(ŷᵢ − yᵢ)²` over all rows, each row's
@@ -131,4 +25,21 @@ public struct FitHistory<Scalar: BLASScalar>: Sendable {
 
     /// The number of epochs completed.
     public var epochs: Int { losses.count }
+
+    /// An empty history with room for `epochs` epochs (and their validation losses when `validating`).
+    init(reservingEpochs epochs: Int, validating: Bool) {
+        losses.reserveCapacity(epochs)
+        elapsedSeconds.reserveCapacity(epochs)
+        learningRates.reserveCapacity(epochs)
+        if validating { validationLosses.reserveCapacity(epochs) }
+    }
+
+    /// Records one epoch: its training loss, the seconds since training started, its rate, and
+    /// the updates it made.
+    mutating func record(loss: Scalar, seconds: Double, rate: Double, updates: Int) {
+        losses.append(loss)
+        elapsedSeconds.append(seconds)
+        learningRates.append(rate)
+        self.updates += updates
+    }
 }

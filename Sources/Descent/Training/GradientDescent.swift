@@ -33,7 +33,8 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     }
     /// The seed for shuffling and random initialisation.
     public var seed: UInt64
-    /// Stop early once an epoch's training loss is at or below this value (`nil`: never).
+    /// Stop early once an epoch's training loss is at or below this value (`nil`: never). In the
+    /// loss's units, so of type `Scalar` (see the precision policy in Conventions).
     public var lossThreshold: Scalar?
     /// How to initialise a model that has no weights yet.
     public var initialization: Initialization
@@ -47,8 +48,8 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     /// Hold out a share of the rows and stop when their loss stops improving (`nil`: never).
     public var earlyStopping: EarlyStopping?
     /// Stop when the training loss has not improved by this much for ``patience`` epochs
-    /// (`nil`: never).
-    public var tolerance: Double?
+    /// (`nil`: never). In the loss's units, so of type `Scalar`, like ``lossThreshold``.
+    public var tolerance: Scalar?
     /// Epochs without improvement that ``tolerance`` allows.
     public var patience: Int
     /// Choose `η₀` from the data instead of ``learningRate``: `1/λ_max` of the loss Hessian
@@ -64,8 +65,8 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     /// without touching the process-wide setting.
     var threadsOverride: Int? = nil
 
-    /// The seed used when none is given.
-    public static var defaultSeed: UInt64 { 0x5EED_DE5C }
+    /// The seed used when none is given (``RandomSource/defaultSeed``).
+    public static var defaultSeed: UInt64 { RandomSource.defaultSeed }
 
     /// Creates a gradient-descent configuration. Nothing is checked until ``fit(_:features:targets:onEpoch:)``.
     public init(mode: BatchMode = .batch, learningRate: Scalar = 0.01, epochs: Int = 100,
@@ -136,9 +137,9 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
         try Validation.checkShape(features, targets)
         try Validation.checkFinite(features)
         try Validation.checkFinite(targets)
-        if model.weights.isEmpty { model = initialModel(columns: features.columns) }
+        if model.weights.isEmpty { model = initialization.model(columns: features.columns, seed: seed) }
         try model.checkWidth(features.columns)
-        try Validation.checkFinite(model)
+        try model.checkFinite()
     }
 
     /// Standardises if asked, then runs the epoch loop.
@@ -154,7 +155,7 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
         return try run(&inner, features: scaled, targets: targets, epochs: epochs, holdOut: holdOut, onEpoch: onEpoch)
     }
 
-    /// Holds rows out, picks the learning rate, and runs the epoch loop.
+    /// Holds rows out, picks the learning rate, resolves the settings, and runs the epoch driver.
     func run(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar], epochs: Int,
              holdOut: Bool, onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
         let n = features.rows
@@ -172,7 +173,7 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
         }
         // A continued fit draws new epoch orders rather than repeating the first fit's.
         let epochsSoFar = model.trainingState?.epochs ?? 0
-        let loopSeed = seed &+ UInt64(epochsSoFar) &* 0x9E37_79B9_7F4A_7C15
+        let orderSeed = seed &+ UInt64(epochsSoFar) &* 0x9E37_79B9_7F4A_7C15
         let result: Result<FitHistory<Scalar>, DescentError> = features.withUnsafeBufferPointer { x in
             targets.withUnsafeBufferPointer { y in
                 let source = InMemoryRows(features: x, targets: y, columns: features.columns)
@@ -183,10 +184,12 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
                     return .failure(.invalidOption(name: "automaticLearningRate", value: "an estimate of \(rate)",
                                                    expected: "data whose scale allows a step (standardise the features)"))
                 }
-                var loop = EpochLoop(source: source, configuration: self, baseRate: rate, epochs: epochs,
-                                     members: members, validation: validation, seed: loopSeed)
+                let settings = TrainingSettings(self, rows: members?.count ?? n, columns: features.columns,
+                                                epochs: epochs, baseRate: rate, validating: !validation.isEmpty,
+                                                orderSeed: orderSeed)
+                var driver = EpochDriver(source: source, settings: settings, members: members, validation: validation)
                 do throws(DescentError) {
-                    return .success(try loop.run(&model, onEpoch: onEpoch))
+                    return .success(try driver.run(&model, onEpoch: onEpoch))
                 } catch {
                     return .failure(error)
                 }
@@ -206,38 +209,24 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
         return (model, history)
     }
 
+    /// Checks every option; each option type validates itself.
     func validateConfiguration() throws(DescentError) {
         if !automaticLearningRate {
-            guard learningRate.isFinite, learningRate > 0 else { throw .invalidLearningRate("\(learningRate)") }
+            guard learningRate.isFinite, learningRate > 0 else { throw .invalidLearningRate(Double(learningRate)) }
         }
+        try mode.validate()
         try optimizer.validate()
         try schedule.validate()
         try penalty.validate()
         try earlyStopping?.validate()
+        try initialization.validate()
         if let tolerance, !(tolerance.isFinite && tolerance >= 0) {
             throw .invalidOption(name: "tolerance", value: "\(tolerance)", expected: "a finite number ≥ 0, or nil")
         }
         guard patience >= 1 else { throw .invalidOption(name: "patience", value: "\(patience)", expected: "at least 1") }
         guard epochs >= 1 else { throw .invalidEpochs(epochs) }
-        if case let .miniBatch(size) = mode, size < 1 { throw .invalidBatchSize(size) }
         if let threshold = lossThreshold, !(threshold.isFinite && threshold >= 0) {
             throw .invalidOption(name: "lossThreshold", value: "\(threshold)", expected: "a finite number ≥ 0, or nil")
-        }
-        if case let .truncatedNormal(sigma) = initialization, !(sigma.isFinite && sigma > 0) {
-            throw .invalidOption(name: "initialization", value: "truncatedNormal(standardDeviation: \(sigma))",
-                                 expected: "a finite standard deviation > 0")
-        }
-    }
-
-    func initialModel(columns: Int) -> LinearModel<Scalar> {
-        switch initialization {
-        case .zeros:
-            return LinearModel(weights: [Scalar](repeating: 0, count: columns), bias: 0)
-        case let .truncatedNormal(sigma):
-            // A stream of its own, so initialisation does not change the shuffling sequence.
-            var random = RandomSource(seed: seed ^ 0xA5A5_A5A5_A5A5_A5A5)
-            let weights = (0..<columns).map { _ in Scalar(random.nextTruncatedNormal(standardDeviation: sigma)) }
-            return LinearModel(weights: weights, bias: 0)
         }
     }
 }

@@ -7,15 +7,13 @@ struct ShufflingTests {
         let x = [Double](repeating: 0, count: rows * columns), y = [Double](repeating: 0, count: rows)
         return x.withUnsafeBufferPointer { x in
             y.withUnsafeBufferPointer { y in
-                var gd = GradientDescent<Double>(mode: .stochastic, seed: seed)
-                gd.shuffling = shuffling
-                var loop = EpochLoop(source: InMemoryRows(features: x, targets: y, columns: columns), configuration: gd,
-                                     baseRate: 0.01, epochs: 1, seed: seed)
+                let order = EpochOrder(source: InMemoryRows(features: x, targets: y, columns: columns), members: nil,
+                                       shuffling: shuffling, blockRows: 1, slots: 1, seed: seed)
                 let orders = (0..<3).map { _ in
-                    loop.shuffleOrder()
-                    return Array(loop.workspace.order)
+                    order.shuffle()
+                    return Array(order.order)
                 }
-                return (orders, loop.shuffleBlockRows)
+                return (orders, order.shuffleBlockRows)
             }
         }
     }

@@ -1,5 +1,5 @@
-/// Input checks shared by training, prediction and the solvers; each throws the typed error a
-/// user can act on.
+/// Checks of user data shared by training, prediction and the solvers; each throws the typed
+/// error a user can act on.
 enum Validation {
     /// Rows and targets agree, and there is at least one row and one column.
     static func checkShape<S: BLASScalar>(_ features: Matrix<S>, _ targets: [S]) throws(DescentError) {
@@ -22,13 +22,6 @@ enum Validation {
         if let index = targets.withUnsafeBufferPointer({ firstNonFinite($0) }) {
             throw .nonFiniteValue(at: .targets(index: index))
         }
-    }
-
-    static func checkFinite<S: BLASScalar>(_ model: LinearModel<S>) throws(DescentError) {
-        if let index = model.weights.withUnsafeBufferPointer({ firstNonFinite($0) }) {
-            throw .nonFiniteValue(at: .model(weight: index))
-        }
-        guard model.bias.isFinite else { throw .nonFiniteValue(at: .model(weight: nil)) }
     }
 
     static func firstNonFinite<S: BLASScalar>(_ values: UnsafeBufferPointer<S>) -> Int? {

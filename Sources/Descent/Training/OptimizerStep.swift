@@ -2,33 +2,10 @@
 import Glibc
 #endif
 
-/// What training remembers between calls, carried by the model: the update and epoch counters
-/// that schedules use, the optimiser's buffers, the averaged-SGD iterate, and the adaptive
-/// schedule's progress. Calling `fit` or `partialFit` again continues from it.
-public struct TrainingState<Scalar: BLASScalar>: Sendable, Equatable {
-    /// Updates made so far (a schedule's `t`).
-    public internal(set) var updates: Int = 0
-    /// Epochs completed so far (a schedule's `e`; each `partialFit` call counts as one).
-    public internal(set) var epochs: Int = 0
-    /// The optimiser the buffers below belong to; another optimiser starts them afresh.
-    var optimizer: Optimizer? = nil
-    /// Momentum's velocity or Adam's first moment, `d + 1` entries (bias last).
-    var firstMoment: [Scalar] = []
-    /// Adam's second moment.
-    var secondMoment: [Scalar] = []
-    /// Averaged SGD: the current iterate (the model holds the average), and how many iterates
-    /// the average holds.
-    var iterate: [Scalar] = []
-    var averaged: Int = 0
-    /// The adaptive schedule's divisor so far, best monitored loss, and epochs without improvement.
-    var rateScale: Double = 1
-    var bestMonitored: Double = .infinity
-    var epochsWithoutImprovement: Int = 0
-}
-
-/// Turns a gradient into an update of `θ = (w, b)`, for every optimiser and penalty. Works on the
-/// loop's buffers, which hold the optimiser state for the length of a fit.
-struct UpdateRule<S: BLASScalar> {
+/// The optimiser maths: turns a gradient into an update of `θ = (w, b)`, for every optimiser
+/// (SGD, momentum, Nesterov, Adam, averaged SGD) and penalty (the L2 term in the gradient, the L1
+/// proximal step). Works on the workspace's buffers, which hold the optimiser state for a fit.
+struct OptimizerStep<S: BLASScalar> {
     let optimizer: Optimizer
     let l2: S
     let l1: S
@@ -45,21 +22,21 @@ struct UpdateRule<S: BLASScalar> {
     @inline(__always)
     func apply(eta: S, t: Int, averaged: inout Int, gradient: (Int) -> S) {
         let twoL2 = 2 * l2
-        switch optimizer.kind {
+        switch optimizer {
         case .sgd, .averaged:
             for j in 0...d {
                 let g = gradient(j) + (j < d ? twoL2 * theta[j] : 0)
                 theta[j] -= eta * g
                 if j < d { proximal(j, step: eta) }
             }
-            if case let .averaged(start) = optimizer.kind, t > start {
+            if case let .averaged(start) = optimizer, t > start {
                 averaged += 1
                 let weight = 1 / S(averaged)
                 for j in 0...d { average[j] += (theta[j] - average[j]) * weight }
             }
         case let .momentum(mu), let .nesterov(mu):
             let mu = S(mu)
-            let nesterov = if case .nesterov = optimizer.kind { true } else { false }
+            let nesterov = if case .nesterov = optimizer { true } else { false }
             for j in 0...d {
                 let g = gradient(j) + (j < d ? twoL2 * theta[j] : 0)
                 first[j] = mu * first[j] + g
@@ -87,18 +64,5 @@ struct UpdateRule<S: BLASScalar> {
         let threshold = step * l1
         let value = theta[j]
         theta[j] = value > threshold ? value - threshold : value < -threshold ? value + threshold : 0
-    }
-}
-
-extension LearningRateSchedule {
-    /// The rate for update `t` (from 1) in epoch `e` (completed epochs, from 0).
-    func rate(base: Double, update t: Int, epoch e: Int, scale: Double) -> Double {
-        switch self {
-        case .constant: base
-        case let .inverseScaling(power): base / pow(Double(Swift.max(t, 1)), power)
-        case let .stepDecay(every, factor): base * pow(factor, Double(e / every))
-        case let .exponential(decay): base * pow(decay, Double(e))
-        case .adaptive: base * scale
-        }
     }
 }

@@ -1,0 +1,36 @@
+/// Why training diverged, and what to try: a cheap look at the data's scale when the loss stops
+/// being finite.
+enum DivergenceDiagnosis {
+    /// The divergence error for update `update` of epoch `epoch` at base rate `learningRate`, with
+    /// a hint: the largest stable full-batch step is `2/λ_max` of the loss Hessian, and
+    /// `λ_max ≤ 2·(1 + Σⱼ mean(xⱼ²))`; a feature whose scale dwarfs the others is named.
+    static func error<Source: RowBlockSource>(source: Source, blockRows: Int, epoch: Int, update: Int,
+                                              learningRate: Double) -> DescentError {
+        let columns = source.columns
+        var meanSquares = [Double](repeating: 0, count: columns)
+        let all = source.rowCount
+        var position = 0
+        while position < all {
+            let end = Swift.min(position + blockRows, all)
+            let block = source.block(position..<end)
+            for i in 0..<block.count {
+                for j in 0..<columns {
+                    let v = Double(block.features[i * columns + j])
+                    meanSquares[j] += v * v / Double(all)
+                }
+            }
+            position = end
+        }
+        let bound = 1 / (1 + meanSquares.reduce(0, +))
+        var hint = "From the data's scale, the largest stable full-batch learning rate is at most "
+            + "\(formatScientific(bound)): try a learning rate of about \(formatScientific(bound / 2)), "
+            + "or standardise the features."
+        let sorted = meanSquares.sorted()
+        if let largest = meanSquares.indices.max(by: { meanSquares[$0] < meanSquares[$1] }),
+           columns > 1, meanSquares[largest] > 100 * Swift.max(sorted[columns / 2], .leastNormalMagnitude) {
+            hint += " Feature column \(largest) (zero-based) has a scale far above the others (root mean square "
+                + "\(formatScientific(meanSquares[largest].squareRoot()))); standardising it will help most."
+        }
+        return .diverged(epoch: epoch, update: update, learningRate: learningRate, hint: hint)
+    }
+}

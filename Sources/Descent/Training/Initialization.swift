@@ -1,0 +1,28 @@
+/// How training starts when it is given a model without weights (``LinearModel/init()``).
+public enum Initialization: Sendable, Hashable {
+    /// All weights and the bias zero.
+    case zeros
+    /// Weights drawn from a normal distribution with this standard deviation, truncated at two
+    /// standard deviations (redrawn beyond), from the trainer's seed; bias zero.
+    case truncatedNormal(standardDeviation: Double)
+
+    func validate() throws(DescentError) {
+        if case let .truncatedNormal(sigma) = self, !(sigma.isFinite && sigma > 0) {
+            throw .invalidOption(name: "initialization", value: "truncatedNormal(standardDeviation: \(sigma))",
+                                 expected: "a finite standard deviation > 0")
+        }
+    }
+
+    /// A model of `columns` weights and a zero bias: zeros, or truncated-normal weights drawn from
+    /// their own stream of `seed` (so initialisation does not change the shuffling sequence).
+    func model<S: BLASScalar>(columns: Int, seed: UInt64) -> LinearModel<S> {
+        switch self {
+        case .zeros:
+            return LinearModel(weights: [S](repeating: 0, count: columns), bias: 0)
+        case let .truncatedNormal(sigma):
+            var random = RandomSource(seed: seed ^ 0xA5A5_A5A5_A5A5_A5A5)
+            let weights = (0..<columns).map { _ in S(random.nextTruncatedNormal(standardDeviation: sigma)) }
+            return LinearModel(weights: weights, bias: 0)
+        }
+    }
+}

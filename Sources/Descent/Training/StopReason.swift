@@ -1,0 +1,25 @@
+/// Why training stopped.
+public enum StopReason: Sendable, Hashable, CustomStringConvertible {
+    /// The epoch budget was spent. Not an error: check ``FitHistory/losses`` for convergence.
+    case epochBudget
+    /// The epoch's training loss fell to the threshold the caller set.
+    case lossThreshold
+    /// The training loss stopped improving by ``GradientDescent/tolerance`` for
+    /// ``GradientDescent/patience`` epochs.
+    case tolerance
+    /// The validation loss stopped improving (``EarlyStopping``); the best epoch's weights were restored.
+    case earlyStopping
+    /// The adaptive schedule brought the learning rate below its minimum.
+    case learningRateExhausted
+
+    /// A readable reason.
+    public var description: String {
+        switch self {
+        case .epochBudget: "epoch budget spent"
+        case .lossThreshold: "loss threshold reached"
+        case .tolerance: "training loss stopped improving"
+        case .earlyStopping: "validation loss stopped improving"
+        case .learningRateExhausted: "learning rate exhausted"
+        }
+    }
+}

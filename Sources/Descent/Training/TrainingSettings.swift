@@ -1,0 +1,81 @@
+/// The learning rate as a function of the update count: `η₀` and the schedule, resolved once.
+struct LearningRate: Sendable {
+    /// `η₀`: the configured rate, or the automatic choice.
+    let base: Double
+    let schedule: LearningRateSchedule
+
+    /// Whether the rate can change between the updates of one epoch (then every update asks
+    /// ``step(update:)``; otherwise the epoch's rate holds for all of them).
+    var changesWithinEpoch: Bool { schedule.changesWithinEpoch }
+
+    /// The rate for update `t` (from 1) in epoch `e` (completed epochs, from 0), with the adaptive
+    /// schedule's divisor `scale`: what the history records.
+    func at(update t: Int, epoch e: Int, scale: Double) -> Double {
+        schedule.rate(base: base, update: t, epoch: e, scale: scale)
+    }
+
+    /// The step size of update `t` in the training precision, for schedules that change within
+    /// an epoch (they depend on `t` only).
+    func step<S: BLASScalar>(update t: Int) -> S {
+        S(at(update: t, epoch: 0, scale: 1))
+    }
+}
+
+/// The public ``GradientDescent`` configuration resolved for one fit on `rows` rows, as flat
+/// values: what the epoch driver reads. The driver never sees the public configuration (the way
+/// scikit-learn's `SGDRegressor` hands flat arguments to its inner loop).
+struct TrainingSettings<S: BLASScalar>: Sendable {
+    /// Training rows (those not held out).
+    let rows: Int
+    let columns: Int
+    let epochs: Int
+    /// Rows per update.
+    let batchSize: Int
+    let learningRate: LearningRate
+    let optimizer: Optimizer
+    /// `λ` of the squared-norm and absolute-value penalty terms.
+    let l2: Double
+    let l1: Double
+    /// The epoch order; `.none` for a full batch, whose gradient does not depend on the order.
+    let shuffling: Shuffling
+    /// Seeds the epoch order.
+    let orderSeed: UInt64
+    /// Threads for Descent's own parallel loops.
+    let threads: Int
+    let stopRules: StopRules
+
+    /// Plain SGD with no penalty and a rate that is constant within an epoch: the fast path.
+    var plain: Bool { optimizer == .sgd && l1 == 0 && l2 == 0 && !learningRate.changesWithinEpoch }
+
+    /// Resolves `configuration` (already validated) for `rows` training rows of `columns` features.
+    ///
+    /// - Parameters:
+    ///   - configuration: The validated public configuration.
+    ///   - rows: The rows trained on (without held-out rows).
+    ///   - columns: The feature columns.
+    ///   - epochs: The epoch budget of this call (1 for `partialFit`).
+    ///   - baseRate: `η₀`, configured or estimated.
+    ///   - validating: Whether validation rows are held out (early stopping applies).
+    ///   - orderSeed: The seed of the epoch order for this call.
+    init(_ configuration: GradientDescent<S>, rows: Int, columns: Int, epochs: Int, baseRate: Double,
+         validating: Bool, orderSeed: UInt64) {
+        self.rows = rows
+        self.columns = columns
+        self.epochs = epochs
+        batchSize = configuration.mode.batchSize(rows: rows)
+        learningRate = LearningRate(base: baseRate, schedule: configuration.schedule)
+        optimizer = configuration.optimizer
+        (l2, l1) = configuration.penalty.strengths
+        shuffling = batchSize == rows ? .none : configuration.shuffling
+        self.orderSeed = orderSeed
+        threads = configuration.threadsOverride ?? BLASConfiguration.threads
+        var adaptive: StopRules.Adaptive? = nil
+        if case let .adaptive(tolerance, patience, minimum) = configuration.schedule {
+            adaptive = .init(tolerance: tolerance, patience: patience, minimum: minimum, baseRate: baseRate)
+        }
+        stopRules = StopRules(lossThreshold: configuration.lossThreshold.map { Double($0) },
+                              earlyStopping: validating ? configuration.earlyStopping : nil,
+                              tolerance: configuration.tolerance.map { Double($0) },
+                              patience: configuration.patience, adaptive: adaptive)
+    }
+}
