@@ -9,12 +9,13 @@ enum LAPACK {
         precondition(info >= 0, "LAPACK \(routine): argument \(-info) was invalid (a bug in Descent)")
     }
 
-    /// `A = UᵀU` in place (upper triangle of column-major `n × n`); returns `false` when `A` is not
-    /// positive definite (`info > 0`).
-    static func choleskyFactor<S: BLASScalar>(_ a: UnsafeMutableBufferPointer<S>, n: Int) -> Bool {
+    /// `A = UᵀU` in place (upper triangle of column-major `n × n`). Returns `nil`, or, when `A` is
+    /// not positive definite (`info > 0`), the zero-based column whose leading minor failed: the
+    /// first column that is (numerically) a combination of the columns before it.
+    static func choleskyFactor<S: BLASScalar>(_ a: UnsafeMutableBufferPointer<S>, n: Int) -> Int? {
         let info = S._potrf(BLAS.int(n), a.baseAddress!, BLAS.int(n))
         check(info, "potrf")
-        return info == 0
+        return info == 0 ? nil : Int(info) - 1
     }
 
     /// Solves `AX = B` in place with the factor from ``choleskyFactor(_:n:)``; `b` is `n × nrhs`.

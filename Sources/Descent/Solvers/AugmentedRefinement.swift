@@ -20,7 +20,7 @@ struct AugmentedRefinement {
     func solve<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: UnsafeBufferPointer<S>)
         -> (v: [E], c: E, steps: Int) {
         let n = problem.rows, d = problem.columns
-        let means = problem.means.map { E($0) }, scales = problem.scales.map { E($0) }
+        let scales = problem.scales.map { E($0) }
         var v = [E](repeating: 0, count: d)
         var c = E(0)
         var r = [E](repeating: 0, count: n)
@@ -33,17 +33,12 @@ struct AugmentedRefinement {
         while steps < Self.maximumSteps {
             // Residuals of both equations, in extended precision, from the original data.
             let u = (0..<d).map { scales[$0] * v[$0] }
-            var fSum = E(0), g0 = E(0)
-            var gE = [E](repeating: 0, count: d)
-            for i in 0..<n {
-                var prediction = c
-                for j in 0..<d { prediction += (E(x[i * d + j]) - means[j]) * u[j] }
-                let fi = E(y[i]) - r[i] - prediction
+            var g0 = E(0)
+            let (fSum, gE) = ExtendedResiduals.pass(problem, x, y, u: u, c: c, offset: { r[$0] }, visit: { i, fi in
                 f[i] = Double(fi)
-                fSum += fi
                 g0 -= r[i]
-                for j in 0..<d { gE[j] -= (E(x[i * d + j]) - means[j]) * r[i] }
-            }
+                return -r[i]
+            })
             for j in 0..<d { g[j] = Double(gE[j] * scales[j]) }
 
             // Corrections. The ones column is orthogonal to the centred columns, so the intercept
@@ -74,7 +69,7 @@ struct AugmentedRefinement {
             c += E(deltaC)
             steps += 1
             // Stop when the correction is below Double's resolution, or stops shrinking.
-            if size <= 0x1p-60 * magnitude || (steps > 2 && size > 0.5 * previous) { break }
+            if ExtendedResiduals.converged(size: size, previous: previous, magnitude: magnitude, steps: steps) { break }
             previous = size
         }
         return (v, c, steps)

@@ -74,7 +74,7 @@ public enum LeastSquares {
         // With an intercept, the normal equations' column sums expose any NaN or ±∞ in X for
         // free; otherwise check first, in a pass of its own.
         let foldsCheck = intercept && (method == .normalEquations || ridge > 0
-            || (method == .automatic && Solvers.prefersNormalEquations(rows: features.rows, columns: features.columns)))
+            || (method == .automatic && prefersNormalEquations(rows: features.rows, columns: features.columns)))
         if !foldsCheck { try Validation.checkFinite(features) }
         guard features.rows < Int(Int32.max), features.columns < Int(Int32.max) / 2 else {
             throw .invalidOption(name: "features", value: "\(features.rows) × \(features.columns)",
@@ -84,17 +84,17 @@ public enum LeastSquares {
         let outcome = features.withUnsafeBufferPointer { x in
             targets.withUnsafeBufferPointer { y in
                 if ridge > 0 {
-                    return Solvers.normalEquations(x, y, columns: d, intercept: intercept, ridge: ridge)
+                    return normalEquations(x, y, columns: d, intercept: intercept, ridge: ridge)
                 }
                 switch method {
                 case .normalEquations:
-                    return Solvers.normalEquations(x, y, columns: d, intercept: intercept)
+                    return normalEquations(x, y, columns: d, intercept: intercept)
                 case .qr:
-                    return Solvers.qr(CenteredProblem(features: x, targets: y, columns: d, intercept: intercept), x, y)
+                    return qr(CenteredProblem(features: x, targets: y, columns: d, intercept: intercept), x, y)
                 case .svd:
-                    return Solvers.svd(CenteredProblem(features: x, targets: y, columns: d, intercept: intercept), x, y)
+                    return svd(CenteredProblem(features: x, targets: y, columns: d, intercept: intercept), x, y)
                 case .automatic:
-                    return Solvers.automatic(x, y, intercept: intercept)
+                    return automatic(x, y, intercept: intercept)
                 }
             }
         }
@@ -109,48 +109,40 @@ public enum LeastSquares {
                               conditionEstimate: nil)
         }
     }
-}
 
-/// The result of ``LeastSquares/solve(_:_:intercept:method:)``.
-public struct LeastSquaresSolution<Scalar: BLASScalar>: Sendable {
-    /// The least-squares model. Without an intercept its bias is zero.
-    public let model: LinearModel<Scalar>
-    /// The method that produced the model (for `.automatic`, the one it chose).
-    public let method: LeastSquares.Method
-    /// The numerical rank of the (centred) features: `d` when they are linearly independent.
-    public let rank: Int
-    /// An estimate of the 1-norm condition number of the centred, column-scaled features
-    /// (from `pocon`, `trcon` or the singular values); `.infinity` when rank deficient.
-    public let conditionEstimate: Double
-    /// The singular values of the centred, column-scaled features, largest first (`.svd` only).
-    public let singularValues: [Double]?
-    /// Iterative-refinement steps taken (QR and normal equations).
-    public let refinementSteps: Int
+    // MARK: The automatic choice
 
-    init(_ raw: RawSolution, intercept: Bool) {
-        model = LinearModel(weights: raw.weights.map { Scalar($0) }, bias: intercept ? Scalar(raw.bias) : 0)
-        method = raw.method
-        rank = raw.rank
-        conditionEstimate = raw.condition
-        singularValues = raw.singularValues
-        refinementSteps = raw.refinementSteps
+    static let epsilon = Double.ulpOfOne
+
+    /// Problems with at most this many elements always take the accurate path in `.automatic`.
+    static let smallProblem = 1 << 20
+
+    /// Condition estimates of the Gram matrix above this send `.automatic` to QR.
+    static let normalEquationsLimit = 1e8
+
+    /// Whether `.automatic` tries the normal equations first.
+    static func prefersNormalEquations(rows n: Int, columns d: Int) -> Bool {
+        n * d > smallProblem && n > d
     }
-}
 
-/// What a solver returns before conversion to the caller's precision.
-struct RawSolution {
-    var weights: [Double]
-    var bias: Double
-    var method: LeastSquares.Method
-    var rank: Int
-    var condition: Double
-    var singularValues: [Double]? = nil
-    var refinementSteps: Int = 0
-}
-
-enum SolverOutcome {
-    case solved(RawSolution)
-    case failed(reason: String, condition: Double?)
-    /// The features hold NaN or ±∞ (found by a pass that did not look for where).
-    case nonFiniteFeatures
+    static func automatic<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: UnsafeBufferPointer<S>,
+                                         intercept: Bool) -> SolverOutcome {
+        let n = y.count, d = x.count / Swift.max(1, n)
+        if prefersNormalEquations(rows: n, columns: d) {
+            let outcome = normalEquations(x, y, columns: d, intercept: intercept)
+            switch outcome {
+            case .nonFiniteFeatures:
+                // Either NaN or ±∞ in X (the caller reports where), or finite values whose sums
+                // overflow, which QR's scaled columns can still handle.
+                if Validation.firstNonFinite(x) != nil { return outcome }
+            case let .solved(solution) where solution.condition * solution.condition <= normalEquationsLimit:
+                return outcome
+            default: break
+            }
+        }
+        let p = CenteredProblem(features: x, targets: y, columns: d, intercept: intercept)
+        let viaQR = qr(p, x, y)
+        if case .solved = viaQR { return viaQR }
+        return svd(p, x, y)
+    }
 }

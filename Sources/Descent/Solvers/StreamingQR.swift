@@ -49,6 +49,14 @@ struct StreamingQR {
         return r.withUnsafeBufferPointer { LAPACK.triangularReciprocalCondition($0.baseAddress!, n: d, lda: d) }
     }
 
+    /// The columns `j` whose `|Rⱼⱼ|` is at most `tolerance` times the largest: each is (nearly) a
+    /// combination of the columns before it.
+    func smallDiagonal(tolerance: Double) -> [Int] {
+        let d = z.count
+        let largest = (0..<d).reduce(0.0) { Swift.max($0, Swift.abs(r[$1 + $1 * d])) }
+        return (0..<d).filter { Swift.abs(r[$0 + $0 * d]) <= tolerance * largest }
+    }
+
     /// `v` with `Rv = z` (`R` must be non-singular).
     func solve() -> [Double] {
         var v = z
@@ -72,15 +80,7 @@ struct StreamingQR {
         var steps = 0
         while steps < 10 {
             let u = (0..<d).map { scales[$0] * v[$0] }
-            var fSum = E(0)
-            var g = [E](repeating: 0, count: d)
-            for i in 0..<n {
-                var prediction = c
-                for j in 0..<d { prediction += (E(x[i * d + j]) - means[j]) * u[j] }
-                let f = E(y[i]) - prediction
-                fSum += f
-                for j in 0..<d { g[j] += (E(x[i * d + j]) - means[j]) * f }
-            }
+            let (fSum, g) = ExtendedResiduals.pass(p, x, y, u: u, c: c, offset: { _ in 0 }, visit: { _, f in f })
             let meanF = p.intercept ? fSum / E(n) : 0
             var delta = (0..<d).map { Double((g[$0] - meanF * columnSums[$0]) * scales[$0]) }
             r.withUnsafeBufferPointer { r in
@@ -95,7 +95,7 @@ struct StreamingQR {
             }
             c += meanF
             steps += 1
-            if size <= 0x1p-60 * magnitude || (steps > 2 && size > 0.5 * previous) { break }
+            if ExtendedResiduals.converged(size: size, previous: previous, magnitude: magnitude, steps: steps) { break }
             previous = size
         }
         return steps

@@ -109,6 +109,15 @@ struct ErrorTests {
             do { _ = try LeastSquares.solve(collinear, targets, method: method) } catch {
                 guard case .unsolvable = error else { Issue.record("\(error)"); continue }
                 #expect(error.description.contains(".svd"))
+                #expect(error.description.contains("linear combination") && error.description.contains("zero-based"),
+                        "\(error)")
+            }
+        }
+        // A constant column is named, with an intercept, by both methods that throw.
+        let constant = try Matrix<Double>(rows: 5, columns: 3, elements: [1, 7, 2, 2, 7, 1, 3, 7, 5, 4, 7, 3, 5, 7, 8])
+        for method in [LeastSquares.Method.normalEquations, .qr] {
+            do { _ = try LeastSquares.solve(constant, [1, 2, 3, 5, 4], method: method); Issue.record("\(method) solved") } catch {
+                #expect(error.description.contains("column 1 is constant"), "\(method): \(error)")
             }
         }
         // The SVD and .automatic give the minimum-norm solution: equal weights, rank 1.

@@ -14,7 +14,7 @@ struct StreamingTests {
         let copied: RawSolution = try x.withUnsafeBufferPointer { xs in
             try y.withUnsafeBufferPointer { ys in
                 let p = CenteredProblem(features: xs, targets: ys, columns: 100, intercept: true)
-                guard case let .solved(solution) = Solvers.pivotedQR(p, xs, ys) else { throw DescentError.noRows }
+                guard case let .solved(solution) = LeastSquares.pivotedQR(p, xs, ys) else { throw DescentError.noRows }
                 return solution
             }
         }

@@ -1,0 +1,71 @@
+/// The centring and scaling shared by every method: column means `μ` (zero without an
+/// intercept), the target mean, and column scales `sⱼ = 1/‖xⱼ − μⱼ‖₂`. The methods solve for `v`
+/// in `ŷ = c + Σⱼ (xⱼ − μⱼ)·sⱼ·vⱼ`; then `wⱼ = sⱼvⱼ` and `b = c − μᵀw`.
+struct CenteredProblem {
+    let rows: Int
+    let columns: Int
+    let intercept: Bool
+    let means: [Double]
+    let targetMean: Double
+    let scales: [Double]
+    /// Columns that are constant (with an intercept) or all zero (without): zero after centring.
+    let constantColumns: [Int]
+    /// The input type's unit roundoff: the numerical rank is judged at the data's own precision
+    /// (Float data is computed on in Double, but is only as exact as Float).
+    let dataEpsilon: Double
+
+    init<S: BLASScalar>(features x: UnsafeBufferPointer<S>, targets y: UnsafeBufferPointer<S>,
+                        columns d: Int, intercept: Bool) {
+        let n = y.count
+        rows = n
+        columns = d
+        self.intercept = intercept
+        let means = intercept ? ColumnStatistics.means(x, columns: d) : [Double](repeating: 0, count: d)
+        let targetMean = intercept ? ColumnStatistics.mean(y) : 0
+        var squares = [Double](repeating: 0, count: d)
+        var largest = [Double](repeating: 0, count: d)
+        for i in 0..<n { for j in 0..<d { largest[j] = Swift.max(largest[j], Swift.abs(Double(x[i * d + j]) - means[j])) } }
+        for i in 0..<n {
+            for j in 0..<d where largest[j] > 0 {
+                let v = (Double(x[i * d + j]) - means[j]) / largest[j]   // scaled: no overflow near 1e±150
+                squares[j] += v * v
+            }
+        }
+        // Unit-norm columns, except that the factor stays within 10^±300 (a column of subnormal
+        // values would need one beyond Double's range; QR copes with the rest of the scale).
+        scales = (0..<d).map { j in
+            largest[j] > 0 ? Swift.min(1e300, Swift.max(1e-300, 1 / (largest[j] * squares[j].squareRoot()))) : 1
+        }
+        self.means = means
+        self.targetMean = targetMean
+        constantColumns = (0..<d).filter { largest[$0] == 0 }
+        dataEpsilon = Double(S.ulpOfOne)
+    }
+
+    /// The centred (and, if `scaled`, column-scaled) features as a column-major `n × d` copy.
+    func centredCopy<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, scaled: Bool) -> [Double] {
+        let n = rows, d = columns
+        var a = [Double](repeating: 0, count: n * d)
+        for i in 0..<n {
+            for j in 0..<d {
+                a[i + j * n] = (Double(x[i * d + j]) - means[j]) * (scaled ? scales[j] : 1)
+            }
+        }
+        return a
+    }
+
+    /// Maps a solution in centred, scaled coordinates back to the caller's units, in extended
+    /// precision: `b = c − μᵀw` cancels heavily when the means are large.
+    func model(v: [Double.Accumulator], c: Double.Accumulator, scaled: Bool = true) -> (weights: [Double], bias: Double) {
+        typealias E = Double.Accumulator
+        let w = (0..<columns).map { j in scaled ? v[j] * E(scales[j]) : v[j] }
+        var b = c
+        if intercept { for j in 0..<columns { b -= E(means[j]) * w[j] } }
+        return (w.map { Double($0) }, intercept ? Double(b) : 0)
+    }
+
+    /// ``model(v:c:scaled:)`` for a solution computed in `Double`.
+    func model(v: [Double], c: Double, scaled: Bool = true) -> (weights: [Double], bias: Double) {
+        model(v: v.map { Double.Accumulator($0) }, c: Double.Accumulator(c), scaled: scaled)
+    }
+}

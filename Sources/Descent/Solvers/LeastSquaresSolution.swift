@@ -1,0 +1,54 @@
+/// The result of ``LeastSquares/solve(_:_:intercept:method:ridge:)``.
+public struct LeastSquaresSolution<Scalar: BLASScalar>: Sendable {
+    /// The least-squares model. Without an intercept its bias is zero.
+    public let model: LinearModel<Scalar>
+    /// The method that produced the model (for `.automatic`, the one it chose).
+    public let method: LeastSquares.Method
+    /// The numerical rank of the (centred) features: `d` when they are linearly independent.
+    public let rank: Int
+    /// An estimate of the 1-norm condition number of the centred, column-scaled features
+    /// (from `pocon`, `trcon` or the singular values); `.infinity` when rank deficient.
+    public let conditionEstimate: Double
+    /// The singular values of the centred, column-scaled features, largest first (`.svd` only).
+    public let singularValues: [Double]?
+    /// Iterative-refinement steps taken (QR and normal equations).
+    public let refinementSteps: Int
+
+    init(_ raw: RawSolution, intercept: Bool) {
+        model = LinearModel(weights: raw.weights.map { Scalar($0) }, bias: intercept ? Scalar(raw.bias) : 0)
+        method = raw.method
+        rank = raw.rank
+        conditionEstimate = raw.condition
+        singularValues = raw.singularValues
+        refinementSteps = raw.refinementSteps
+    }
+}
+
+/// What a solver returns before conversion to the caller's precision.
+struct RawSolution {
+    var weights: [Double]
+    var bias: Double
+    var method: LeastSquares.Method
+    var rank: Int
+    var condition: Double
+    var singularValues: [Double]? = nil
+    var refinementSteps: Int = 0
+}
+
+enum SolverOutcome {
+    case solved(RawSolution)
+    case failed(reason: String, condition: Double?)
+    /// The features hold NaN or ±∞ (found by a pass that did not look for where).
+    case nonFiniteFeatures
+}
+
+extension SolverOutcome {
+    /// A solution, unless over- or underflow made any of it non-finite: nothing leaves a solver
+    /// as NaN or ±∞.
+    static func finite(_ solution: RawSolution) -> SolverOutcome {
+        guard solution.weights.allSatisfy(\.isFinite), solution.bias.isFinite else {
+            return .failed(reason: "the solution over- or underflows Double's range (rescale the features)",
+                           condition: solution.condition)
+        }
+        return .solved(solution)
+    }}

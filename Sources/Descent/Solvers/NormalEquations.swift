@@ -1,0 +1,177 @@
+extension LeastSquares {
+    /// Normal equations on centred, scaled data, in one pass over `X` after a BLAS pass for the
+    /// column sums. Rows are centred by a shift `μ̃` (the column means in the data's precision);
+    /// the exact column sums of the shifted block make the Gram matrix exactly centred afterwards:
+    /// `Xcᵀ Xc = (X − μ̃)ᵀ(X − μ̃) − n·δδᵀ` with `δ = mean(X − μ̃)`.
+    static func normalEquations<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: UnsafeBufferPointer<S>,
+                                               columns d: Int, intercept: Bool, ridge: Double = 0) -> SolverOutcome {
+        let n = y.count
+        // The shift: column means from one gemv, in the data's precision.
+        var shift = [Double](repeating: 0, count: d)
+        var targetMean = 0.0
+        if intercept {
+            // Column sums by gemv over chunks of rows (a ones vector of one chunk, not of n),
+            // added up in Double.
+            let chunk = Swift.min(n, 1 << 16)
+            let ones = [S](repeating: 1, count: chunk)
+            var partial = [S](repeating: 0, count: d)
+            var start = 0
+            while start < n {
+                let m = Swift.min(chunk, n - start)
+                BLAS.gemvTransposed(x.baseAddress! + start * d, rows: m, columns: d, ones, beta: 0, &partial)
+                for j in 0..<d { shift[j] += Double(partial[j]) }
+                start += m
+            }
+            // A NaN or ±∞ anywhere in X makes its column's sum non-finite.
+            guard shift.allSatisfy(\.isFinite) else { return .nonFiniteFeatures }
+            for j in 0..<d { shift[j] /= Double(n) }
+            targetMean = ColumnStatistics.mean(y)
+        }
+        // Double data first tries the Gram matrix of the rows as they are, with no copy, centred
+        // afterwards (G = XᵀX − n·μμᵀ); that subtraction loses a factor diag(XᵀX)/diag(G) of
+        // accuracy, so when it loses more than a factor of 4 (0.6 digit) the pass is redone on
+        // centred rows. Data whose means are small next to its spread takes the fast path.
+        var pass = S._asDouble(x.baseAddress!) != nil
+            ? gramOfRows(x, y, columns: d, shift: shift, targetMean: targetMean, centre: false) : nil
+        if pass == nil || pass!.cancellation > 4 {
+            pass = gramOfRows(x, y, columns: d, shift: shift, targetMean: targetMean, centre: true)
+        }
+        var (gram, rhs, deviation, _) = pass!
+        let means = (0..<d).map { shift[$0] + deviation[$0] / Double(n) }
+        let blockRows = Swift.max(1, Swift.min(n, 131_072 / d))
+        var z = [Double](repeating: 0, count: blockRows * d)
+        var t = [Double](repeating: 0, count: blockRows)
+        func centre(_ start: Int, _ m: Int) {
+            for k in 0..<m {
+                let row = (start + k) * d
+                for j in 0..<d { z[k * d + j] = Double(x[row + j]) - shift[j] }
+                t[k] = Double(y[start + k]) - targetMean
+            }
+        }
+        // Ridge: (XcᵀXc + nλI)·w = Xcᵀyc.
+        for j in 0..<d { gram[j * d + j] += Double(n) * ridge }
+        guard gram.allSatisfy(\.isFinite), rhs.allSatisfy(\.isFinite) else {
+            return .failed(reason: "XᵀX overflows: the features are too large for the normal equations", condition: nil)
+        }
+        // Columns that are zero once centred: constant (or all zero without an intercept).
+        let constant = (0..<d).filter { gram[$0 * d + $0] <= 0 }
+        // Unit diagonal: scale sⱼ = 1/√Gⱼⱼ (1 for a constant column, which then fails Cholesky).
+        let scales = (0..<d).map { gram[$0 * d + $0] > 0 ? 1 / gram[$0 * d + $0].squareRoot() : 1 }
+        for i in 0..<d { for j in 0..<d { gram[i * d + j] *= scales[i] * scales[j] } }
+        for j in 0..<d { rhs[j] *= scales[j] }
+        var oneNorm = 0.0
+        for j in 0..<d { oneNorm = Swift.max(oneNorm, (0..<d).reduce(0.0) { $0 + Swift.abs(gram[$1 + j * d]) }) }
+        var factor = gram
+        if let failed = factor.withUnsafeMutableBufferPointer({ LAPACK.choleskyFactor($0, n: d) }) {
+            return .failed(reason: "the Gram matrix XᵀX is singular: "
+                               + RankDeficiency.describe(constant: constant, dependent: [failed]),
+                           condition: .infinity)
+        }
+        guard ridge > 0 || n > d || (n == d && !intercept) else {
+            return .failed(reason: "there are \(n) rows, too few for \(d + (intercept ? 1 : 0)) unknowns",
+                           condition: .infinity)
+        }
+        let rcond = factor.withUnsafeBufferPointer { LAPACK.choleskyReciprocalCondition($0, n: d, oneNorm: oneNorm) }
+        guard rcond >= 10 * Double(d) * epsilon else {
+            return .failed(reason: "the Gram matrix XᵀX is too close to singular for the Cholesky factor",
+                           condition: (1 / rcond).squareRoot())
+        }
+        var v = rhs
+        factor.withUnsafeBufferPointer { f in v.withUnsafeMutableBufferPointer { LAPACK.choleskySolve(f, n: d, $0) } }
+
+        // Refinement, v ← v + G⁻¹·S·Zᵀ(t − Z·S·v), when it is worth a pass over the data: when
+        // the condition, or the cancellation in b = ȳ − μᵀw, would cost more than three digits.
+        var steps = 0
+        var residual = [Double](repeating: 0, count: blockRows)
+        var u = (0..<d).map { v[$0] * scales[$0] }
+        let interceptTerms = intercept ? (0..<d).reduce(0.0) { Swift.max($0, Swift.abs(means[$1] * u[$1])) } : 0
+        let cancellation = interceptTerms / Swift.max(Swift.abs(targetMean - (0..<d).reduce(0.0) { $0 + means[$1] * u[$1] }),
+                                                      .leastNormalMagnitude)
+        let worthRefining = epsilon / rcond > 1e-13 || cancellation > 1e3
+        while worthRefining && steps < 2 {
+            var correction = [Double](repeating: 0, count: d)
+            // Rows were shifted by μ̃, not μ: the model's intercept absorbs the difference.
+            let offset = (0..<d).reduce(0.0) { $0 + deviation[$1] / Double(n) * u[$1] }
+            var start = 0
+            while start < n {
+                let m = Swift.min(blockRows, n - start)
+                centre(start, m)
+                residual.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: t, count: m) }
+                BLAS.gemv(z, rows: m, columns: d, alpha: -1, u, beta: 1, &residual)
+                for k in 0..<m { residual[k] += offset }
+                BLAS.gemvTransposed(z, rows: m, columns: d, residual, beta: 1, &correction)
+                start += m
+            }
+            for j in 0..<d { correction[j] = (correction[j] - Double(n) * ridge * u[j]) * scales[j] }
+            factor.withUnsafeBufferPointer { f in
+                correction.withUnsafeMutableBufferPointer { LAPACK.choleskySolve(f, n: d, $0) }
+            }
+            steps += 1
+            let size = correction.reduce(0) { Swift.max($0, Swift.abs($1)) }
+            for j in 0..<d { v[j] += correction[j] }
+            u = (0..<d).map { v[$0] * scales[$0] }
+            if size <= epsilon * v.reduce(0.0, { Swift.max($0, Swift.abs($1)) }) { break }
+        }
+        // b = ȳ − μᵀw, in extended precision.
+        typealias E = Double.Accumulator
+        var bias = E(targetMean)
+        if intercept { for j in 0..<d { bias -= E(means[j]) * E(u[j]) } }
+        return .finite(RawSolution(weights: u, bias: intercept ? Double(bias) : 0, method: .normalEquations, rank: d,
+                                  condition: (1 / rcond).squareRoot(), refinementSteps: steps))
+    }
+
+    /// The centred Gram matrix `Xcᵀ Xc` (full, symmetric), `Xcᵀ(y − ȳ)`, the column sums of
+    /// `X − shift`, and how much accuracy centring after the product cost (1 when the rows were
+    /// centred first). Row-major, `d × d`. Blocks of rows are centred into a `Double` buffer when
+    /// `centre` is set (and always for `Float` data); otherwise `Double` rows are used in place.
+    static func gramOfRows<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: UnsafeBufferPointer<S>, columns d: Int,
+                                          shift: [Double], targetMean: Double, centre: Bool)
+        -> (gram: [Double], rhs: [Double], deviation: [Double], cancellation: Double) {
+        let n = y.count
+        let doubles = centre ? nil : S._asDouble(x.baseAddress!)   // Double rows are used in place
+        let inPlace = doubles != nil
+        let blockRows = Swift.max(1, Swift.min(n, (inPlace ? 819_200 : 131_072) / d))
+        var z = [Double](repeating: 0, count: inPlace ? 0 : blockRows * d)
+        var t = [Double](repeating: 0, count: blockRows)
+        let ones = [Double](repeating: 1, count: blockRows)
+        var gram = [Double](repeating: 0, count: d * d)
+        var rhs = [Double](repeating: 0, count: d)
+        var deviation = [Double](repeating: 0, count: d)
+        var start = 0
+        while start < n {
+            let m = Swift.min(blockRows, n - start)
+            for k in 0..<m { t[k] = Double(y[start + k]) - targetMean }
+            let rows: UnsafePointer<Double>
+            if inPlace {
+                rows = doubles! + start * d
+            } else {
+                for k in 0..<m {
+                    let row = (start + k) * d
+                    for j in 0..<d { z[k * d + j] = Double(x[row + j]) - shift[j] }
+                }
+                rows = z.withUnsafeBufferPointer { UnsafePointer($0.baseAddress!) }
+            }
+            BLAS.syrk(rows, rows: m, columns: d, beta: 1, &gram)
+            BLAS.gemvTransposed(rows, rows: m, columns: d, t, beta: 1, &rhs)
+            if !inPlace { BLAS.gemvTransposed(rows, rows: m, columns: d, ones, beta: 1, &deviation) }
+            start += m
+        }
+        // Centre: in place, the rows were not shifted, so the shift itself is the deviation from 0.
+        let offset = inPlace ? shift.map { $0 * Double(n) } : deviation
+        var cancellation = 1.0
+        for i in 0..<d {
+            let before = gram[i * d + i]
+            for j in i..<d {
+                let value = gram[i * d + j] - offset[i] * offset[j] / Double(n)
+                gram[i * d + j] = value
+                gram[j * d + i] = value
+            }
+            if before > 0 { cancellation = Swift.max(cancellation, gram[i * d + i] > 0 ? before / gram[i * d + i] : .infinity) }
+        }
+        if inPlace {
+            // Xᵀ(y − ȳ) needs no correction: Σ(y − ȳ) = 0. The deviation from the shift is zero.
+            return (gram, rhs, [Double](repeating: 0, count: d), cancellation)
+        }
+        return (gram, rhs, deviation, 1)
+    }
+}

@@ -1,0 +1,40 @@
+extension LeastSquares {
+    /// The SVD of `R` from the streaming QR: `A = QR` has the singular values of `R`, and
+    /// `min‖Av − b‖` is `min‖Rv − z‖`, so no copy of `X` is needed. Scaling commutes with QR
+    /// (`R` of `A·S` is `R·S`), so the unscaled minimum-norm solution uses `R·S⁻¹`.
+    static func svd<S: BLASScalar>(_ p: CenteredProblem, _ x: UnsafeBufferPointer<S>,
+                                   _ y: UnsafeBufferPointer<S>) -> SolverOutcome {
+        let n = p.rows, d = p.columns
+        let rcondSVD = Double(Swift.max(n, d)) * p.dataEpsilon
+        let streamed = StreamingQR(p, x, y)
+        func run(unscaled: Bool) -> (v: [Double], rank: Int, singularValues: [Double])? {
+            var r = streamed.r
+            if unscaled { for j in 0..<d { for i in 0..<d { r[i + j * d] /= p.scales[j] } } }
+            var b = streamed.z
+            let result = r.withUnsafeMutableBufferPointer { a in
+                b.withUnsafeMutableBufferPointer { b in LAPACK.minimumNormSolve(a, m: d, n: d, b, rcond: rcondSVD) }
+            }
+            return result.map { (b, $0.rank, $0.singularValues) }
+        }
+        guard let scaled = run(unscaled: false) else {
+            return .failed(reason: "the SVD did not converge", condition: nil)
+        }
+        let smallest = scaled.singularValues.last ?? 0
+        let condition = smallest > 0 ? scaled.singularValues[0] / smallest : .infinity
+        var steps = 0
+        let model: (weights: [Double], bias: Double)
+        if scaled.rank < d {
+            // The minimum-norm solution must be minimal in the caller's units, not the scaled ones.
+            guard let unscaled = run(unscaled: true) else { return .failed(reason: "the SVD did not converge", condition: nil) }
+            model = p.model(v: unscaled.v, c: p.targetMean, scaled: false)
+        } else {
+            var v = scaled.v.map { Double.Accumulator($0) }
+            var c = Double.Accumulator(p.targetMean)
+            if condition <= streamingConditionLimit { steps = streamed.refine(p, x, y, v: &v, c: &c) }
+            model = p.model(v: v, c: c)
+        }
+        return .finite(RawSolution(weights: model.weights, bias: model.bias, method: .svd, rank: scaled.rank,
+                                  condition: scaled.rank < d ? .infinity : condition,
+                                  singularValues: scaled.singularValues, refinementSteps: steps))
+    }
+}
