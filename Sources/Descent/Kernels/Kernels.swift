@@ -2,14 +2,6 @@
 /// the rows came from. BLAS is reached through the typed ``BLAS`` namespace.
 @usableFromInline
 enum Kernels {
-    /// `out ← Xw + b` for a row-major `X` of `rows × columns` (`gemv`).
-    @inlinable
-    static func predict<S: BLASScalar>(_ x: UnsafePointer<S>, rows: Int, columns: Int,
-                                       weights: UnsafePointer<S>, bias: S, into out: UnsafeMutablePointer<S>) {
-        out.update(repeating: bias, count: rows)
-        BLAS.gemv(x, rows: rows, columns: columns, weights, beta: 1, out)
-    }
-
     /// `r ← X_b·w + b − y_b` for the rows of `block` (`gemv`), returning `Σr` and `Σr²`.
     ///
     /// `Σr²` is what the loss needs; `Σr` is the bias gradient's sum.

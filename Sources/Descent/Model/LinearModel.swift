@@ -47,16 +47,15 @@ public struct LinearModel<Scalar: BLASScalar>: Sendable, Equatable, CustomString
         try checkFinite()
         var output = [Scalar](repeating: bias, count: features.rows)
         guard features.rows > 0, features.columns > 0 else { return output }
-        let d = features.columns
-        let chunk = Swift.max(1, Swift.min(1 << 20, Int(Int32.max) / d))   // BLAS counts are 32-bit
+        let d = features.columns, chunk = features._rowsPerCall
         features.withUnsafeBufferPointer { x in
             weights.withUnsafeBufferPointer { w in
                 output.withUnsafeMutableBufferPointer { out in
                     var start = 0
                     while start < features.rows {
                         let m = Swift.min(chunk, features.rows - start)
-                        Kernels.predict(x.baseAddress! + start * d, rows: m, columns: d,
-                                        weights: w.baseAddress!, bias: bias, into: out.baseAddress! + start)
+                        BLAS.gemv(x.baseAddress! + start * d, rows: m, columns: d, w.baseAddress!, beta: 1,
+                                  out.baseAddress! + start)   // out holds the bias: ŷ = Xw + b
                         start += m
                     }
                 }

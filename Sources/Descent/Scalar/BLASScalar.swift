@@ -87,3 +87,11 @@ where RawSignificand: FixedWidthInteger {
                        _ work: UnsafeMutablePointer<Self>, _ lwork: Int32,
                        _ iwork: UnsafeMutablePointer<Int32>) -> Int32
 }
+
+extension BLASScalar {
+    /// Whether the fused SIMD gradient kernel beats the BLAS pair for this type (``_prefersFusedKernels``).
+    @inlinable static var prefersFusedKernels: Bool { _prefersFusedKernels }
+
+    /// `values` as `Double`s when this type is `Double` (no copy); `nil` otherwise (``_asDouble(_:)``).
+    @inlinable static func doubles(_ values: UnsafePointer<Self>) -> UnsafePointer<Double>? { _asDouble(values) }
+}

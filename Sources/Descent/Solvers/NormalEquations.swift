@@ -31,7 +31,7 @@ extension LeastSquares {
         // afterwards (G = XᵀX − n·μμᵀ); that subtraction loses a factor diag(XᵀX)/diag(G) of
         // accuracy, so when it loses more than a factor of 4 (0.6 digit) the pass is redone on
         // centred rows. Data whose means are small next to its spread takes the fast path.
-        var pass = S._asDouble(x.baseAddress!) != nil
+        var pass = S.doubles(x.baseAddress!) != nil
             ? gramOfRows(x, y, columns: d, shift: shift, targetMean: targetMean, centre: false) : nil
         if pass == nil || pass!.cancellation > 4 {
             pass = gramOfRows(x, y, columns: d, shift: shift, targetMean: targetMean, centre: true)
@@ -128,7 +128,7 @@ extension LeastSquares {
                                           shift: [Double], targetMean: Double, centre: Bool)
         -> (gram: [Double], rhs: [Double], deviation: [Double], cancellation: Double) {
         let n = y.count
-        let doubles = centre ? nil : S._asDouble(x.baseAddress!)   // Double rows are used in place
+        let doubles = centre ? nil : S.doubles(x.baseAddress!)   // Double rows are used in place
         let inPlace = doubles != nil
         let blockRows = Swift.max(1, Swift.min(n, (inPlace ? 819_200 : 131_072) / d))
         var z = [Double](repeating: 0, count: inPlace ? 0 : blockRows * d)

@@ -41,7 +41,10 @@ extension EpochDriver {
                     (q, failed) = stochasticSteps(block, &progress)
                 }
                 progress.sumOfSquares += Double(q)
-                if failed != nil || !q.isFinite || !workspace.isFinite(theta) { return progress.updates + 1 }
+                // A row whose loss was not finite is the failed update; otherwise the last update made
+                // left the loss or θ non-finite.
+                if failed != nil { return progress.updates + 1 }
+                if !q.isFinite || !workspace.isFinite(theta) { return Swift.max(1, progress.updates) }
                 position += block.count
             }
             return nil

@@ -71,7 +71,7 @@ struct ParallelGradient<Source: RowBlockSource> {
         // 1.04–1.17× against 1.28–1.38× for two gemv per block; at 300 features they were level
         // (1.37× vs 1.33×), at 1000 gemv won (1.13× vs 3.0×). For mini-batches, and for Float rows
         // (OpenBLAS's AVX2 kernels against Swift's baseline SSE2 code), the gemv pair was faster.
-        let fused = parts == Self.partitions && S._prefersFusedKernels && d <= 200
+        let fused = parts == Self.partitions && S.prefersFusedKernels && d <= 200
         g.update(repeating: 0, count: d)
         var sum = S.zero, squares = S.zero
         var position = lower
