@@ -7,6 +7,9 @@ let package = Package(
         .library(name: "Descent", targets: ["Descent"]),
         .executable(name: "bench", targets: ["bench"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
+    ],
     targets: [
         // The single C boundary: CBLAS and LAPACKE from Debian's OpenBLAS and LAPACKE packages.
         .systemLibrary(
