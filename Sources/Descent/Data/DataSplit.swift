@@ -11,6 +11,12 @@ public struct DataSplit<Scalar: BLASScalar>: Sendable {
     /// validation, the next `testFraction` for testing, the rest for training. Each part keeps
     /// the rows' original relative order.
     ///
+    /// - Parameters:
+    ///   - features: `n × d` features, row-major.
+    ///   - targets: `n` targets.
+    ///   - validationFraction: The share of rows for validation, in [0, 1).
+    ///   - testFraction: The share of rows for testing, in [0, 1).
+    ///   - seed: Seeds the random order; the same seed gives the same split.
     /// - Throws: ``DescentError`` for inconsistent shapes, or fractions that are not in [0, 1),
     ///   sum to 1 or more, or leave no training row.
     /// - Complexity: O(rows × columns); the parts are copies.

@@ -51,6 +51,11 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
 
     /// Creates a matrix filled by calling `value(row, column)` for every element, row by row.
     ///
+    /// - Parameters:
+    ///   - rows: The number of rows, ≥ 0.
+    ///   - columns: The number of columns, ≥ 0.
+    ///   - value: The element at a (zero-based) row and column.
+    /// - Throws: ``DescentError/invalidMatrixShape(rows:columns:elementCount:)`` for a negative dimension.
     /// - Complexity: O(rows × columns).
     @inlinable
     public init(rows: Int, columns: Int, _ value: (_ row: Int, _ column: Int) -> Scalar) throws(DescentError) {

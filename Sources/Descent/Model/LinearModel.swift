@@ -20,6 +20,10 @@ public struct LinearModel<Scalar: BLASScalar>: Sendable, Equatable, CustomString
     }
 
     /// Creates a model with the given weights and bias.
+    ///
+    /// - Parameters:
+    ///   - weights: One weight per feature column.
+    ///   - bias: The intercept `b`.
     public init(weights: [Scalar], bias: Scalar = 0) {
         self.weights = weights
         self.bias = bias
@@ -66,6 +70,10 @@ public struct LinearModel<Scalar: BLASScalar>: Sendable, Equatable, CustomString
 
     /// The mean squared error `(1/n)·Σ(ŷᵢ − yᵢ)²` of this model on `features` and `targets`.
     ///
+    /// - Parameters:
+    ///   - features: `n × d` features, row-major.
+    ///   - targets: `n` targets.
+    /// - Returns: The MSE, in the training precision (a loss, like ``FitHistory/losses``).
     /// - Throws: as ``predict(_:)``, and ``DescentError/targetCountMismatch(rows:targets:)``,
     ///   ``DescentError/noRows``.
     /// - Complexity: O(rows × columns).

@@ -19,6 +19,9 @@ public struct RegressionMetrics: Sendable, Equatable, CustomStringConvertible {
 extension LinearModel {
     /// MSE, RMSE, MAE and R² of this model on `features` and `targets` (sums in `Double`).
     ///
+    /// - Parameters:
+    ///   - features: `n × d` features, row-major.
+    ///   - targets: `n` targets.
     /// - Throws: as ``meanSquaredError(features:targets:)``.
     /// - Complexity: O(rows × columns).
     public func metrics(features: Matrix<Scalar>, targets: [Scalar]) throws(DescentError) -> RegressionMetrics {

@@ -16,6 +16,10 @@ public struct Verification<Scalar: BLASScalar>: Sendable, CustomStringConvertibl
     public let relativeMSEGap: Double
 
     /// Whether both differences are within the given tolerances.
+    ///
+    /// - Parameters:
+    ///   - weightTolerance: The largest allowed `|Δw|` or `|Δb|`.
+    ///   - relativeMSETolerance: The largest allowed ``relativeMSEGap``.
     public func isWithin(weightTolerance: Double, relativeMSETolerance: Double) -> Bool {
         Swift.max(maxWeightDifference, biasDifference) <= weightTolerance && relativeMSEGap <= relativeMSETolerance
     }
@@ -36,7 +40,7 @@ extension LeastSquares {
     ///   - targets: The training targets.
     ///   - intercept: Whether the exact solution fits a bias (as the trained model does).
     ///   - method: The exact method; `.automatic` by default.
-    /// - Throws: as ``solve(_:_:intercept:method:)``, and ``DescentError/weightCountMismatch(weights:features:)``.
+    /// - Throws: as ``solve(_:_:intercept:method:ridge:)``, and ``DescentError/weightCountMismatch(weights:features:)``.
     /// - Complexity: that of the exact solve, plus two passes over the data.
     @specialized(where Scalar == Float)
     @specialized(where Scalar == Double)
@@ -51,6 +55,11 @@ extension LeastSquares {
 
     /// Compares a trained model with an exact solution already computed for the same data.
     ///
+    /// - Parameters:
+    ///   - model: The trained model.
+    ///   - exact: The exact solution on `features` and `targets`.
+    ///   - features: The training features.
+    ///   - targets: The training targets.
     /// - Throws: ``DescentError`` for inconsistent shapes, empty data or non-finite values.
     /// - Complexity: two passes over the data.
     @specialized(where Scalar == Float)

@@ -8,6 +8,11 @@ public struct EarlyStopping: Sendable, Hashable {
     public var tolerance: Double
 
     /// Creates an early-stopping rule. Training then restores the weights of the best epoch.
+    ///
+    /// - Parameters:
+    ///   - validationFraction: The share of rows held out, in (0, 1).
+    ///   - patience: Epochs without improvement before stopping, ≥ 1.
+    ///   - tolerance: The validation-loss improvement that counts, ≥ 0.
     public init(validationFraction: Double = 0.1, patience: Int = 5, tolerance: Double = 1e-4) {
         self.validationFraction = validationFraction
         self.patience = patience

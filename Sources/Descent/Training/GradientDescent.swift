@@ -69,6 +69,23 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     public static var defaultSeed: UInt64 { RandomSource.defaultSeed }
 
     /// Creates a gradient-descent configuration. Nothing is checked until ``fit(_:features:targets:onEpoch:)``.
+    ///
+    /// The options not in this initialiser (``penalty`` aside, which is) are properties:
+    /// ``shuffling``, ``tolerance``, ``patience``, ``automaticLearningRate``, ``standardize``.
+    ///
+    /// - Parameters:
+    ///   - mode: Rows per update: ``BatchMode/batch`` (the default), mini-batches or stochastic.
+    ///   - learningRate: The step size `η₀`, finite and > 0 (ignored with ``automaticLearningRate``).
+    ///   - epochs: The epoch budget, ≥ 1.
+    ///   - shuffle: Visit rows in a new seeded order each epoch (``Shuffling/blocks``); `false` keeps
+    ///     the stored order.
+    ///   - seed: Seeds shuffling, initialisation and held-out rows.
+    ///   - lossThreshold: Stop once an epoch's training loss is at or below it (`nil`: never).
+    ///   - initialization: How an empty model starts.
+    ///   - optimizer: How a gradient becomes a step.
+    ///   - schedule: How the learning rate changes over training.
+    ///   - penalty: A penalty on the weights (never the bias).
+    ///   - earlyStopping: Hold out rows and stop when their loss stops improving (`nil`: never).
     public init(mode: BatchMode = .batch, learningRate: Scalar = 0.01, epochs: Int = 100,
                 shuffle: Bool = true, seed: UInt64 = Self.defaultSeed, lossThreshold: Scalar? = nil,
                 initialization: Initialization = .zeros, optimizer: Optimizer = .sgd,
@@ -121,6 +138,11 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     /// shuffling, gives exactly the model that one ``fit(_:features:targets:onEpoch:)`` epoch gives.
     /// ``earlyStopping`` does not apply (there is no epoch to hold rows out of).
     ///
+    /// - Parameters:
+    ///   - model: The model to train; an empty one is first initialised.
+    ///   - features: `n × d` features, row-major.
+    ///   - targets: `n` targets.
+    /// - Returns: The epoch's loss and time.
     /// - Throws: as ``fit(_:features:targets:onEpoch:)``.
     @specialized(where Scalar == Float)
     @specialized(where Scalar == Double)
@@ -200,6 +222,10 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
 
     /// Trains a new model from ``initialization`` and returns it with its history.
     ///
+    /// - Parameters:
+    ///   - features: `n × d` features, row-major.
+    ///   - targets: `n` targets.
+    ///   - onEpoch: Called after every epoch, e.g. to log progress.
     /// - Throws: as ``fit(_:features:targets:onEpoch:)``.
     public func fit(features: Matrix<Scalar>, targets: [Scalar],
                     onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError)
