@@ -7,7 +7,7 @@ public struct Standardizer<Scalar: BLASScalar>: Sendable {
     /// The column standard deviations `σ` (population); 1 for a constant column.
     public let deviations: [Double]
 
-    /// Measures the columns of `features` (in `Double`: the means as ``ColumnStatistics`` computes
+    /// Measures the columns of `features` (in `Double`: the means in two passes, as the exact solvers compute
     /// them, then the deviations from them).
     ///
     /// - Throws: ``DescentError/noRows``, ``DescentError/noFeatures`` or ``DescentError/nonFiniteValue(at:)``.
