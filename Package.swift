@@ -7,6 +7,9 @@ let package = Package(
         .library(name: "Descent", targets: ["Descent"]),
         .executable(name: "bench", targets: ["bench"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
     targets: [
         // The single C boundary: CBLAS and LAPACKE from Debian's OpenBLAS and LAPACKE packages.
         .systemLibrary(
@@ -22,7 +25,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "bench",
-            dependencies: ["Descent"],
+            dependencies: [
+                "Descent",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Benchmarks/bench"
         ),
         .testTarget(
