@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "bench", targets: ["bench"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
@@ -25,7 +26,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "bench",
-            dependencies: ["Descent"],
+            dependencies: [
+                "Descent",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Benchmarks/bench"
         ),
         .testTarget(

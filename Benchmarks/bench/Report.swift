@@ -1,8 +1,8 @@
 import Foundation
 
-/// One measured figure.
+/// One measured figure, with what only some benchmarks report.
 struct Measurement {
-    var benchmark: String
+    var benchmark: BenchmarkName
     var precision: String
     var rows: Int
     var features: Int
@@ -10,34 +10,57 @@ struct Measurement {
     /// Bytes of X one pass reads.
     var bytes: Double
     var readOnceSeconds: Double?
-    var extra: [(String, String)] = []   // (key, already-JSON-encoded value)
+    /// The row order of an epoch that shuffles.
+    var shuffling: String? = nil
+    /// The method an exact solver used, and its condition estimate.
+    var methodUsed: String? = nil
+    var condition: Double? = nil
+    /// The training mode an agreement row checks, and how far it ended from the exact solution.
+    var mode: String? = nil
+    var maxWeightError: Double? = nil
+    var relativeMSEGap: Double? = nil
+    /// The phase's peak resident memory, its growth, and the size of X, in MB.
+    var memory: (peak: Int, growth: Int, x: Int)? = nil
 
     var samplesPerSecond: Double { Double(rows) / seconds }
     var gigabytesPerSecond: Double { bytes / seconds / 1e9 }
     var ratio: Double? { readOnceSeconds.map { seconds / $0 } }
+}
 
-    var json: String {
-        var fields: [(String, String)] = [
-            ("benchmark", quote(benchmark)), ("precision", quote(precision)), ("rows", "\(rows)"),
-            ("features", "\(features)"), ("seconds", number(seconds)),
-            ("samples_per_second", number(samplesPerSecond)), ("gb_per_second", number(gigabytesPerSecond)),
-            ("ratio_to_read_once", ratio.map(number) ?? "null"),
+extension Measurement: JSONRow {
+    enum CodingKeys: String, CodingKey {
+        case benchmark, precision, rows, features, seconds
+        case samplesPerSecond = "samples_per_second", gbPerSecond = "gb_per_second"
+        case ratioToReadOnce = "ratio_to_read_once"
+        case shuffling, methodUsed = "method_used", condition, mode
+        case maxWeightError = "max_weight_error", relativeMSEGap = "relative_mse_gap"
+        case peakRSSMB = "peak_rss_mb", phaseGrowthMB = "phase_growth_mb", xMB = "x_mb"
+    }
+
+    /// The figures every row has (`ratio_to_read_once` is `null` where there is none), then `extras`.
+    var members: [(key: CodingKeys, value: JSONValue)] {
+        [(.benchmark, .string(benchmark.rawValue)), (.precision, .string(precision)), (.rows, .int(rows)),
+         (.features, .int(features)), (.seconds, .number(seconds)), (.samplesPerSecond, .number(samplesPerSecond)),
+         (.gbPerSecond, .number(gigabytesPerSecond)), (.ratioToReadOnce, ratio.map(JSONValue.number) ?? .null)]
+            + extras
+    }
+
+    /// The members only some rows have, present where set.
+    var extras: [(key: CodingKeys, value: JSONValue)] {
+        let optional: [(CodingKeys, JSONValue?)] = [
+            (.shuffling, shuffling.map(JSONValue.string)), (.methodUsed, methodUsed.map(JSONValue.string)),
+            (.condition, condition.map(JSONValue.number)), (.mode, mode.map(JSONValue.string)),
+            (.maxWeightError, maxWeightError.map(JSONValue.number)),
+            (.relativeMSEGap, relativeMSEGap.map(JSONValue.number)),
+            (.peakRSSMB, memory.map { .int($0.peak) }), (.phaseGrowthMB, memory.map { .int($0.growth) }),
+            (.xMB, memory.map { .int($0.x) }),
         ]
-        fields += extra
-        return "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+        return optional.compactMap { key, value in value.map { (key, $0) } }
     }
 }
 
-func quote(_ text: String) -> String {
-    "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-}
-
-func number(_ value: Double) -> String {
-    value.isFinite ? String(format: "%.6g", value) : "null"
-}
-
 /// The readable table.
-func table(_ measurements: [Measurement]) -> String {
+func table(_ measurements: [Measurement]) throws -> String {
     func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
         let padding = String(repeating: " ", count: Swift.max(0, width - text.count))
         return right ? padding + text : text + padding
@@ -47,16 +70,18 @@ func table(_ measurements: [Measurement]) -> String {
     for m in measurements {
         let time = m.seconds < 1 ? String(format: "%.2f ms", m.seconds * 1e3) : String(format: "%.3f s", m.seconds)
         let ratio = m.ratio.map { String(format: "%.2f×", $0) } ?? "—"
-        let name = m.benchmark == "agreement" ? "agreement (\(m.extra.first { $0.0 == "mode" }?.1.replacingOccurrences(of: "\"", with: "") ?? ""))" : m.benchmark
-        let notes = m.extra.filter { $0.0 != "mode" }.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+        let name = m.benchmark == .agreement ? "agreement (\(m.mode ?? ""))" : m.benchmark.rawValue
+        // The extras as JSON writes them (strings quoted), the mode being in the name.
+        let notes = try m.extras.filter { $0.key != .mode }.map { "\($0.key.stringValue)=\(try $0.value.text)" }
         lines.append(pad(name, 26) + pad(m.precision, 10) + pad(time, 11, right: true)
                      + pad(engineering(m.samplesPerSecond), 12, right: true)
                      + pad(String(format: "%.1f", m.gigabytesPerSecond), 8, right: true) + pad(ratio, 13, right: true)
-                     + "  " + notes)
+                     + "  " + notes.joined(separator: " "))
     }
     return lines.joined(separator: "\n")
 }
 
+/// `value` with a k, M or G suffix.
 func engineering(_ value: Double) -> String {
     switch value {
     case 1e9...: String(format: "%.2f G", value / 1e9)
@@ -64,58 +89,4 @@ func engineering(_ value: Double) -> String {
     case 1e3...: String(format: "%.1f k", value / 1e3)
     default: String(format: "%.0f", value)
     }
-}
-
-/// Progress for phases that take a while, on stderr so `--json` output stays clean; and each
-/// phase's peak resident memory (Linux: the high-water mark is reset before the phase).
-enum Progress {
-    nonisolated(unsafe) static var quiet = false
-    nonisolated(unsafe) static var lastPeakMegabytes: Double? = nil
-    nonisolated(unsafe) static var lastGrowthMegabytes: Double? = nil
-    static func phase<R>(_ name: String, _ body: () throws -> R) rethrows -> R {
-        let start = ContinuousClock.now
-        if !quiet { FileHandle.standardError.write(Data("[bench] \(name)…".utf8)) }
-        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
-        let before = residentMegabytes("VmRSS:")
-        let result = try body()
-        lastPeakMegabytes = residentMegabytes("VmHWM:")
-        lastGrowthMegabytes = lastPeakMegabytes.flatMap { peak in before.map { peak - $0 } }
-        let seconds = (ContinuousClock.now - start).seconds
-        if !quiet { FileHandle.standardError.write(Data(String(format: " %.2f s\n", seconds).utf8)) }
-        return result
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let (s, attoseconds) = components
-        return Double(s) + Double(attoseconds) * 1e-18
-    }
-}
-
-/// The median of a non-empty list.
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    let middle = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}
-
-/// Runs `body` once to warm up, then `repetitions` times; the median wall time.
-func time(repetitions: Int, _ body: () throws -> Void) rethrows -> Double {
-    try body()
-    var times = [Double]()
-    for _ in 0..<repetitions {
-        let start = ContinuousClock.now
-        try body()
-        times.append((ContinuousClock.now - start).seconds)
-    }
-    return median(times)
-}
-
-/// A line of /proc/self/status (`VmHWM:` peak, `VmRSS:` current), in MB; nil where it cannot be read.
-func residentMegabytes(_ key: String) -> Double? {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
-          let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
-    return kilobytes / 1024
 }

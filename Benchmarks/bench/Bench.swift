@@ -1,0 +1,118 @@
+import ArgumentParser
+import Descent
+import Foundation
+
+/// The bench's command line: Descent's epochs and solvers timed against one streaming read of the
+/// data, on synthetic data generated from a seed.
+@main
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Times Descent's training epochs and exact solvers against one streaming read of X.",
+        discussion: """
+            Prints a table, or with --json one JSON object per line (a configuration line first). \
+            Progress goes to stderr. Benchmarks: \(BenchmarkName.list).
+            """
+    )
+
+    @Option(help: ArgumentHelp("Rows of synthetic data, ≥ 1 (default: 1000000; 20000 with --quick).", valueName: "n"))
+    var rows: Int?
+
+    @Option(help: ArgumentHelp("Feature columns, ≥ 1 (default: 100; 50 with --quick).", valueName: "n"))
+    var features: Int?
+
+    @Option(help: "Precisions to run.")
+    var precision: PrecisionChoice = .both
+
+    @Option(help: ArgumentHelp("Mini-batch size, ≥ 1.", valueName: "n"))
+    var batchSize = 256
+
+    @Option(help: ArgumentHelp(
+        "Epochs per mode, ≥ 2: the first is a warm-up, the median of the others is reported (default: 5; 3 with --quick).",
+        valueName: "n"))
+    var epochs: Int?
+
+    @Option(help: ArgumentHelp("OpenBLAS and Descent threads, ≥ 1 (default: OPENBLAS_NUM_THREADS or all cores).", valueName: "n"))
+    var threads: Int?
+
+    @Option(help: ArgumentHelp("Seed for the data and the shuffling.", valueName: "n"))
+    var seed: UInt64 = 2026
+
+    @Flag(help: "One JSON object per line instead of a table.")
+    var json = false
+
+    @Flag(help: "Small sizes (20000 × 50, 3 epochs; explicit --rows, --features, --epochs win): a few seconds.")
+    var quick = false
+
+    @Flag(help: "Leave out the exact solvers.")
+    var skipSolvers = false
+
+    @Flag(help: "Leave out training to convergence (agreement).")
+    var skipAgreement = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Run only these benchmarks, comma-separated (read-once always runs), e.g. --only normal-equations,qr.",
+            valueName: "names"),
+        transform: BenchmarkName.parseList)
+    var only: Set<BenchmarkName>?
+
+    /// The settings with `--quick`'s sizes filled in where no size was given.
+    var settings: Settings {
+        Settings(rows: rows ?? (quick ? 20_000 : 1_000_000), features: features ?? (quick ? 50 : 100),
+                 batchSize: batchSize, epochs: epochs ?? (quick ? 3 : 5), seed: seed,
+                 skipSolvers: skipSolvers, skipAgreement: skipAgreement, only: only)
+    }
+
+    /// Rejects sizes and counts out of range, naming the option.
+    func validate() throws {
+        let settings = settings
+        for (option, value) in [("--rows", settings.rows), ("--features", settings.features),
+                                ("--batch-size", settings.batchSize)] where value < 1 {
+            throw ValidationError("\(option) must be a whole number ≥ 1, not \(value)")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be a whole number ≥ 1, not \(threads)") }
+        guard settings.epochs >= 2 else {
+            throw ValidationError("--epochs must be at least 2: the first epoch is a warm-up, not \(settings.epochs)")
+        }
+    }
+
+    /// Prints the header (or the JSON configuration line), generates the data, runs each selected
+    /// precision's workload, then prints the table or the JSON rows.
+    func run() throws {
+        if let threads { BLASConfiguration.threads = threads }
+        Progress.quiet = false
+        let settings = settings
+        if json {
+            print(try ConfigurationRow(settings).jsonLine())
+        } else {
+            print(header(settings))
+        }
+
+        let data = Progress.phase("generating \(settings.rows) × \(settings.features) data") {
+            SyntheticData(rows: settings.rows, columns: settings.features, seed: settings.seed)
+        }
+        var measurements = [Measurement]()
+        if precision != .float32 {
+            measurements += try Workload<Double>(settings: settings, data: data).run()
+        }
+        if precision != .float64 {
+            measurements += try Workload<Float>(settings: settings, data: data).run()
+        }
+        if json {
+            for m in measurements { print(try m.jsonLine()) }
+        } else {
+            print(try table(measurements))
+        }
+    }
+
+    /// The table's two header lines: sizes, then the OpenBLAS build and threads in use.
+    func header(_ settings: Settings) -> String {
+        """
+        Descent bench: \(settings.rows) rows × \(settings.features) features, batch size \(settings.batchSize), \
+        \(settings.epochs) epochs per mode (median after a warm-up), seed \(settings.seed)
+        OpenBLAS core: \(BLASConfiguration.coreName) (OPENBLAS_CORETYPE=\(ConfigurationRow.coreTypeEnvironment ?? "unset")), \
+        threads: \(BLASConfiguration.threads), config: \(BLASConfiguration.configuration)
+        """
+    }
+}
