@@ -57,6 +57,18 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible, L
     /// The chosen exact method cannot solve this system (singular, rank deficient or too
     /// ill-conditioned for the method).
     case unsolvable(method: String, reason: String, conditionEstimate: Double?)
+    /// A file could not be opened or read: missing, a directory, not permitted, or a read error.
+    case fileNotReadable(path: String, reason: String)
+    /// A file could not be written: no permission, a missing folder, or a full disk. Nothing is
+    /// left under the file's name (files are written to a temporary name, then renamed).
+    case fileNotWritable(path: String, reason: String)
+    /// A file's contents are not what its format (`.npy`, CSV, a saved model) requires, or hold
+    /// something Descent cannot use (another format version or precision, the wrong width).
+    case invalidFile(path: String, format: String, reason: String)
+    /// A CSV cell or row is wrong at this line and column (both 1-based, as editors show them).
+    case invalidCSV(path: String, line: Int, column: Int, reason: String)
+    /// A column named by the caller is not in the data.
+    case unknownColumn(name: String, available: [String])
     /// Training diverged: the loss stopped being finite. `epoch` counts from 1, `update` from 1
     /// within that epoch; `learningRate` is the base rate `η₀` trained with.
     case diverged(epoch: Int, update: Int, learningRate: Double, hint: String)
@@ -94,6 +106,19 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible, L
             let estimate = condition.map { " (condition estimate \(formatScientific($0)))" } ?? ""
             return "The \(method) method cannot solve this least-squares problem: \(reason)\(estimate). "
                 + "Use method .svd for the minimum-norm solution, or .automatic, which falls back to it."
+        case let .fileNotReadable(path, reason):
+            return "Cannot read \(path): \(reason). Check that the path names a readable file."
+        case let .fileNotWritable(path, reason):
+            return "Cannot write \(path): \(reason). Check the folder exists, is writable and has space; "
+                + "nothing was left under that name."
+        case let .invalidFile(path, format, reason):
+            return "\(path) is not a usable \(format) file: \(reason)."
+        case let .invalidCSV(path, line, column, reason):
+            return "\(path), line \(line), column \(column): \(reason). Fix the cell, or ask to drop rows with "
+                + "missing or non-numeric cells (CSVOptions.dropInvalidRows)."
+        case let .unknownColumn(name, available):
+            let shown = available.prefix(20).map { "'\($0)'" }.joined(separator: ", ")
+            return "There is no column named '\(name)'. The columns are \(shown)\(available.count > 20 ? ", …" : "")."
         case let .diverged(epoch, update, rate, hint):
             return "Training diverged in epoch \(epoch) (update \(update) of that epoch): the loss stopped being "
                 + "finite at learning rate \(shortest(rate)). The model was left at its last finite state. \(hint)"

@@ -2,13 +2,19 @@
 ///
 /// Row `i` occupies elements `i·columns ..< (i+1)·columns`. Building a matrix from an array
 /// takes that array without copying it again; nothing in Descent copies a `Matrix` to train.
+/// A matrix read from a `.npy` file whose layout matches is a read-only memory map of the file
+/// (``isMemoryMapped``): it costs no copy until an element is assigned.
 public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
     /// The number of rows (samples).
     public let rows: Int
     /// The number of columns (features).
     public let columns: Int
+    /// The elements, unless they are mapped.
     @usableFromInline
     internal var _storage: [Scalar]
+    /// The elements when they live in a memory-mapped file.
+    @usableFromInline
+    internal var _mapped: _MappedElements<Scalar>?
 
     /// Creates a matrix from its elements in row-major order.
     ///
@@ -29,6 +35,25 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
         self.rows = rows
         self.columns = columns
         self._storage = elements
+        self._mapped = nil
+    }
+
+    /// A matrix over `rows × columns` elements already in memory that a mapped file keeps alive.
+    init(rows: Int, columns: Int, mapped: _MappedElements<Scalar>) {
+        self.rows = rows
+        self.columns = columns
+        _storage = []
+        _mapped = mapped
+    }
+
+    /// Whether the elements are a memory map of a file (no copy in memory); assigning an element
+    /// copies them into memory first.
+    public var isMemoryMapped: Bool { _mapped != nil }
+
+    /// Two matrices are equal when their shapes and elements are.
+    public static func == (lhs: Matrix, rhs: Matrix) -> Bool {
+        lhs.rows == rhs.rows && lhs.columns == rhs.columns
+            && lhs.withUnsafeBufferPointer { a in rhs.withUnsafeBufferPointer { b in a.elementsEqual(b) } }
     }
 
     /// Creates a matrix from an array of rows, each with the same number of columns.
@@ -68,19 +93,27 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
         try self.init(rows: rows, columns: columns, elements: elements)
     }
 
-    /// The elements in row-major order.
+    /// The elements in row-major order (a copy when the matrix is memory-mapped).
     @inlinable
-    public var elements: [Scalar] { _storage }
+    public var elements: [Scalar] {
+        if let mapped = _mapped { return Array(mapped.buffer) }
+        return _storage
+    }
 
     /// The element at `row`, `column` (both zero-based; out-of-range indices trap, as for arrays).
     @inlinable
     public subscript(row: Int, column: Int) -> Scalar {
         get {
             precondition(row >= 0 && row < rows && column >= 0 && column < columns, "Matrix index out of range")
+            if let mapped = _mapped { return mapped.buffer[row * columns + column] }
             return _storage[row * columns + column]
         }
         set {
             precondition(row >= 0 && row < rows && column >= 0 && column < columns, "Matrix index out of range")
+            if let mapped = _mapped {
+                _storage = Array(mapped.buffer)
+                _mapped = nil
+            }
             _storage[row * columns + column] = newValue
         }
     }
@@ -90,6 +123,7 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
     public func withUnsafeBufferPointer<R, E: Error>(
         _ body: (UnsafeBufferPointer<Scalar>) throws(E) -> R
     ) throws(E) -> R {
+        if let mapped = _mapped { return try body(mapped.buffer) }
         let result: Result<R, E> = _storage.withUnsafeBufferPointer { buffer in
             do throws(E) { return .success(try body(buffer)) } catch { return .failure(error) }
         }
@@ -100,4 +134,16 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
 extension Matrix: CustomStringConvertible {
     /// A short summary, e.g. `Matrix<Double>(3 × 2)`.
     public var description: String { "Matrix<\(Scalar.self)>(\(rows) × \(columns))" }
+}
+
+/// Elements that live in a memory-mapped file, kept alive with it.
+@usableFromInline
+struct _MappedElements<Scalar: BLASScalar>: @unchecked Sendable {  // read-only memory
+    let file: MappedFile
+    @usableFromInline let buffer: UnsafeBufferPointer<Scalar>
+
+    init(file: MappedFile, offset: Int, count: Int) {
+        self.file = file
+        buffer = UnsafeBufferPointer(start: (file.base + offset).assumingMemoryBound(to: Scalar.self), count: count)
+    }
 }

@@ -1,0 +1,166 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Matrix {
+    /// Reads a NumPy `.npy` file (versions 1.0, 2.0, 3.0): a 2-D array as a matrix, a 1-D array of
+    /// `n` values as `n × 1`.
+    ///
+    /// A file that holds this matrix's own type (`<f8` for `Double`, `<f4` for `Float`) in C order
+    /// is memory-mapped, not read: opening it costs no copy (``isMemoryMapped``; the file must not
+    /// be changed while the matrix is in use). Anything else is read and converted: big-endian
+    /// floats byte-swapped, Fortran order transposed into row-major, integers and booleans
+    /// converted, `float32` widened into `Matrix<Double>`. A `float64` file into `Matrix<Float>`
+    /// rounds every value, so it is an error unless `allowPrecisionLoss` is set.
+    ///
+    /// - Parameters:
+    ///   - path: The file's path.
+    ///   - allowPrecisionLoss: Round `float64` values into a `Float` matrix instead of refusing.
+    /// - Throws: ``DescentError/fileNotReadable(path:reason:)`` for a missing file, a directory or
+    ///   a read error; ``DescentError/invalidFile(path:format:reason:)`` for anything that is not
+    ///   a well-formed 1-D or 2-D numeric `.npy` file (wrong magic or version, complex, object or
+    ///   structured dtypes, a shape that disagrees with the file's size, a malformed header).
+    /// - Complexity: O(1) when mapped; one pass over the file otherwise.
+    public init(npyFile path: String, allowPrecisionLoss: Bool = false) throws(DescentError) {
+        let (fd, size) = try FileIO.openForReading(path)
+        defer { close(fd) }
+        // The header: its first 12 bytes say how long it is.
+        var prefix = try FileIO.read(fd, count: Swift.min(size, 12), offset: 0, path: path)
+        if prefix.count >= 12 {
+            let major = prefix[6]
+            let length = major == 1 ? Int(prefix[8]) | Int(prefix[9]) << 8
+                : Int(prefix[8]) | Int(prefix[9]) << 8 | Int(prefix[10]) << 16 | Int(prefix[11]) << 24
+            let wanted = Swift.min(size, 12 + Swift.min(length, NPYFormat.maximumHeaderBytes))
+            prefix = try FileIO.read(fd, count: wanted, offset: 0, path: path)
+        }
+        let header = try NPYFormat.parseHeader(prefix, fileSize: size, path: path)
+        let element = header.element
+        if element.kind == .float, element.size == 8, MemoryLayout<Scalar>.size == 4, !allowPrecisionLoss {
+            throw .invalidFile(path: path, format: ".npy", reason: "it holds float64 values and this is a Float matrix; "
+                               + "read it as Matrix<Double>, or pass allowPrecisionLoss: true to round them")
+        }
+        let rows = header.rows, columns = header.columns
+        let native = element.kind == .float && element.size == MemoryLayout<Scalar>.size && !element.bigEndian
+        let rowMajor = !header.fortranOrder || rows == 1 || columns == 1
+        if native, rowMajor, header.count > 0, header.dataOffset % MemoryLayout<Scalar>.alignment == 0 {
+            let file = try MappedFile(path)
+            self.init(rows: rows, columns: columns,
+                      mapped: _MappedElements(file: file, offset: header.dataOffset, count: header.count))
+            return
+        }
+        var elements = [Scalar](repeating: 0, count: header.count)
+        try NPYReader.convert(fd, header: header, path: path, rowMajor: rowMajor, into: &elements)
+        try self.init(rows: rows, columns: columns, elements: elements)
+    }
+
+    /// Reads a NumPy `.npy` file; see ``init(npyFile:allowPrecisionLoss:)-(String,_)``.
+    ///
+    /// - Parameters:
+    ///   - url: The file's URL.
+    ///   - allowPrecisionLoss: Round `float64` values into a `Float` matrix instead of refusing.
+    /// - Throws: as ``init(npyFile:allowPrecisionLoss:)-(String,_)``.
+    public init(npyFile url: URL, allowPrecisionLoss: Bool = false) throws(DescentError) {
+        try self.init(npyFile: url.path, allowPrecisionLoss: allowPrecisionLoss)
+    }
+
+    /// Writes the matrix as a NumPy `.npy` file (version 1.0, C order, `<f8` or `<f4`, shape
+    /// `(rows, columns)`) that `numpy.load` reads back bit for bit. The file appears under its
+    /// name only when completely written.
+    ///
+    /// - Parameter path: The file's path; an existing file is replaced.
+    /// - Throws: ``DescentError/fileNotWritable(path:reason:)``.
+    public func writeNPY(to path: String) throws(DescentError) {
+        try withUnsafeBufferPointer { (values) throws(DescentError) in
+            try NPYReader.write(values, shape: [rows, columns], to: path)
+        }
+    }
+
+    /// Writes the matrix as a NumPy `.npy` file; see ``writeNPY(to:)-(String)``.
+    ///
+    /// - Parameter url: The file's URL.
+    /// - Throws: ``DescentError/fileNotWritable(path:reason:)``.
+    public func writeNPY(to url: URL) throws(DescentError) {
+        try writeNPY(to: url.path)
+    }
+}
+
+extension Array where Element: BLASScalar {
+    /// Writes the values as a 1-D NumPy `.npy` file (shape `(count,)`), as `numpy.save` would.
+    ///
+    /// - Parameter path: The file's path; an existing file is replaced.
+    /// - Throws: ``DescentError/fileNotWritable(path:reason:)``.
+    public func writeNPY(to path: String) throws(DescentError) {
+        let result = withUnsafeBufferPointer { (values) -> Result<Void, DescentError> in
+            do throws(DescentError) { return .success(try NPYReader.write(values, shape: [count], to: path)) }
+            catch { return .failure(error) }
+        }
+        try result.get()
+    }
+}
+
+/// Conversion of `.npy` data that cannot be mapped, and writing.
+enum NPYReader {
+    /// Reads the data after `header` in chunks, converting each element into `out` (transposing
+    /// Fortran order).
+    static func convert<S: BLASScalar>(_ fd: Int32, header: NPYFormat.Header, path: String, rowMajor: Bool,
+                                       into out: inout [S]) throws(DescentError) {
+        let element = header.element, size = element.size
+        let rows = header.rows, columns = header.columns
+        let chunkElements = Swift.max(1, (1 << 20) / size)
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunkElements * size, alignment: 8)
+        defer { buffer.deallocate() }
+        var k = 0
+        while k < header.count {
+            let n = Swift.min(chunkElements, header.count - k)
+            let got = try FileIO.read(fd, into: buffer, count: n * size, offset: header.dataOffset + k * size, path: path)
+            guard got == n * size else {
+                throw .invalidFile(path: path, format: ".npy", reason: "the file ended early (it changed while being read)")
+            }
+            for e in 0..<n {
+                let value: S = decode(buffer + e * size, element)
+                let index = k + e
+                out[rowMajor ? index : (index % rows) * columns + index / rows] = value
+            }
+            k += n
+        }
+    }
+
+    /// One element's value.
+    @inline(__always)
+    static func decode<S: BLASScalar>(_ p: UnsafeRawPointer, _ element: NPYFormat.ElementType) -> S {
+        func bits<T: FixedWidthInteger>(_: T.Type) -> T {
+            let raw = p.loadUnaligned(as: T.self)
+            return element.bigEndian ? T(bigEndian: raw) : T(littleEndian: raw)
+        }
+        switch (element.kind, element.size) {
+        case (.float, 8): return S(Double(bitPattern: bits(UInt64.self)))
+        case (.float, _): return S(Float(bitPattern: bits(UInt32.self)))
+        case (.signed, 1): return S(bits(Int8.self))
+        case (.signed, 2): return S(bits(Int16.self))
+        case (.signed, 4): return S(bits(Int32.self))
+        case (.signed, _): return S(bits(Int64.self))
+        case (.unsigned, 1): return S(bits(UInt8.self))
+        case (.unsigned, 2): return S(bits(UInt16.self))
+        case (.unsigned, 4): return S(bits(UInt32.self))
+        case (.unsigned, _): return S(bits(UInt64.self))
+        case (.boolean, _): return bits(UInt8.self) == 0 ? 0 : 1
+        }
+    }
+
+    /// Writes `values` with a C-order header for `shape`.
+    static func write<S: BLASScalar>(_ values: UnsafeBufferPointer<S>, shape: [Int], to path: String) throws(DescentError) {
+        let header = NPYFormat.header(descr: MemoryLayout<S>.size == 8 ? "<f8" : "<f4", shape: shape)
+        try FileIO.writeAtomically(path) { (append) throws(DescentError) in
+            let result = header.withUnsafeBytes { bytes -> Result<Void, DescentError> in
+                do throws(DescentError) { return .success(try append(bytes)) } catch { return .failure(error) }
+            }
+            try result.get()
+            if !values.isEmpty { try append(UnsafeRawBufferPointer(values)) }
+        }
+    }
+}
