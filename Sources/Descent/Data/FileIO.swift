@@ -83,7 +83,7 @@ enum FileIO {
             try body { (bytes: UnsafeRawBufferPointer) throws(DescentError) in
                 var done = 0
                 while done < bytes.count {
-                    let wrote = write(fd, bytes.baseAddress! + done, bytes.count - done)
+                    let wrote = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
                     if wrote < 0 {
                         if errno == EINTR { continue }
                         throw .fileNotWritable(path: path, reason: systemError())
@@ -99,6 +99,18 @@ enum FileIO {
             if !closed { close(fd) }
             unlink(temporary)
             throw error
+        }
+    }
+}
+
+extension FileIO {
+    /// Writes `bytes` as the whole file, atomically (see ``writeAtomically(_:_:)``).
+    static func write(_ bytes: [UInt8], to path: String) throws(DescentError) {
+        try writeAtomically(path) { (append) throws(DescentError) in
+            let result = bytes.withUnsafeBytes { raw -> Result<Void, DescentError> in
+                do throws(DescentError) { return .success(try append(raw)) } catch { return .failure(error) }
+            }
+            try result.get()
         }
     }
 }

@@ -7,6 +7,9 @@ public struct LinearModel<Scalar: BLASScalar>: Sendable, Equatable, CustomString
     /// What training remembers (counters, optimiser buffers), so that training this model again
     /// continues where it stopped; `nil` for a model that has not been trained. Not part of `==`.
     public internal(set) var trainingState: TrainingState<Scalar>? = nil
+    /// The names of the feature columns, when the model was fitted on a ``Dataset`` or given them;
+    /// saved with the model. Not part of `==`.
+    public var featureNames: [String]? = nil
 
     /// Two models are equal when their weights and biases are.
     public static func == (lhs: LinearModel, rhs: LinearModel) -> Bool {

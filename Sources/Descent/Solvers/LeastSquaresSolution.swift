@@ -1,7 +1,7 @@
 /// The result of ``LeastSquares/solve(_:_:intercept:method:ridge:)``.
 public struct LeastSquaresSolution<Scalar: BLASScalar>: Sendable {
     /// The least-squares model. Without an intercept its bias is zero.
-    public let model: LinearModel<Scalar>
+    public internal(set) var model: LinearModel<Scalar>
     /// The method that produced the model (for `.automatic`, the one it chose).
     public let method: LeastSquares.Method
     /// The numerical rank of the (centred) features: `d` when they are linearly independent.

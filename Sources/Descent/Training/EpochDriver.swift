@@ -60,7 +60,7 @@ struct EpochDriver<Source: RowBlockSource> {
         let start = clock.now
         for _ in 1...settings.epochs {
             let epoch = history.epochs + 1
-            order.shuffle()
+            order.shuffle(epoch: state.epochs)
             let rate = settings.learningRate.at(update: state.updates + 1, epoch: state.epochs, scale: state.rateScale)
             var progress = EpochProgress(updatesBefore: state.updates, averaged: state.averaged, rate: S(rate))
             _ = ws.savedTheta.update(fromContentsOf: ws.theta)

@@ -16,7 +16,8 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     let shuffleBlockRows: Int
     /// Whether epochs visit rows through `order` (shuffled, or a subset).
     let ordered: Bool
-    private var random: RandomSource
+    /// The seed that, with the epoch number, determines every epoch's order.
+    let seed: UInt64
     /// The source row of every epoch position (ordered epochs only).
     let order: UnsafeMutableBufferPointer<Int>
     /// The epoch's order of shuffle blocks (``Shuffling/blocks`` only).
@@ -34,7 +35,7 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         self.blockRows = blockRows
         shuffleBlockRows = Shuffling.blockRows(rows: rows, rowBytes: columns * MemoryLayout<S>.stride)
         ordered = shuffling != .none || members != nil
-        random = RandomSource(seed: seed)
+        self.seed = seed
         order = .allocate(capacity: ordered ? rows : 0)
         blockOrder = [Int](repeating: 0, count: ordered ? (rows + shuffleBlockRows - 1) / shuffleBlockRows : 0)
         gatheredFeatures = .allocate(capacity: slots * blockRows * columns)
@@ -47,9 +48,13 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         gatheredTargets.deallocate()
     }
 
-    /// Draws the next epoch's row order.
-    func shuffle() {
+    /// Draws the row order of epoch `epoch` (counted over the model's whole training, from 0).
+    ///
+    /// The order depends only on the seed and the epoch number, so training that stops, is saved
+    /// and continues visits the rows exactly as training that never stopped.
+    func shuffle(epoch: Int) {
         guard ordered else { return }
+        var random = RandomSource(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
         let order = order
         func member(_ position: Int) -> Int { members?[position] ?? position }
         switch shuffling {

@@ -1,5 +1,5 @@
 /// The record of one call to ``GradientDescent/fit(_:features:targets:onEpoch:)``.
-public struct FitHistory<Scalar: BLASScalar>: Sendable {
+public struct FitHistory<Scalar: BLASScalar>: Sendable, Codable {
     /// The training loss of each epoch: the mean of `(ŷᵢ − yᵢ)²` over all rows, each row's
     /// prediction made with the weights in force when that row was used.
     ///

@@ -193,9 +193,6 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
             validation = parts[0]
             members = parts[1]
         }
-        // A continued fit draws new epoch orders rather than repeating the first fit's.
-        let epochsSoFar = model.trainingState?.epochs ?? 0
-        let orderSeed = seed &+ UInt64(epochsSoFar) &* 0x9E37_79B9_7F4A_7C15
         let result: Result<FitHistory<Scalar>, DescentError> = features.withUnsafeBufferPointer { x in
             targets.withUnsafeBufferPointer { y in
                 let source = InMemoryRows(features: x, targets: y, columns: features.columns)
@@ -208,7 +205,7 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
                 }
                 let settings = TrainingSettings(self, rows: members?.count ?? n, columns: features.columns,
                                                 epochs: epochs, baseRate: rate, validating: !validation.isEmpty,
-                                                orderSeed: orderSeed)
+                                                orderSeed: seed)
                 var driver = EpochDriver(source: source, settings: settings, members: members, validation: validation)
                 do throws(DescentError) {
                     return .success(try driver.run(&model, onEpoch: onEpoch))

@@ -1,5 +1,5 @@
 /// Why training stopped.
-public enum StopReason: Sendable, Hashable, CustomStringConvertible {
+public enum StopReason: String, Sendable, Hashable, CustomStringConvertible, Codable {
     /// The epoch budget was spent. Not an error: check ``FitHistory/losses`` for convergence.
     case epochBudget
     /// The epoch's training loss fell to the threshold the caller set.

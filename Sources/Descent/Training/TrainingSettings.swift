@@ -38,7 +38,9 @@ struct TrainingSettings<S: BLASScalar>: Sendable {
     let l1: Double
     /// The epoch order; `.none` for a full batch, whose gradient does not depend on the order.
     let shuffling: Shuffling
-    /// Seeds the epoch order.
+    /// Seeds the epoch orders: epoch `e` (over the model's whole training) draws its order from
+    /// this seed and `e` alone, so a continued fit repeats none of the earlier orders and visits the
+    /// rows as one uninterrupted fit would.
     let orderSeed: UInt64
     /// Threads for Descent's own parallel loops.
     let threads: Int
@@ -56,7 +58,7 @@ struct TrainingSettings<S: BLASScalar>: Sendable {
     ///   - epochs: The epoch budget of this call (1 for `partialFit`).
     ///   - baseRate: `η₀`, configured or estimated.
     ///   - validating: Whether validation rows are held out (early stopping applies).
-    ///   - orderSeed: The seed of the epoch order for this call.
+    ///   - orderSeed: The seed of the epoch orders.
     init(_ configuration: GradientDescent<S>, rows: Int, columns: Int, epochs: Int, baseRate: Double,
          validating: Bool, orderSeed: UInt64) {
         self.rows = rows

@@ -113,14 +113,23 @@ struct ToolkitTests {
         kkt(model, problem, lambda: lambda, rho: rho, tolerance: 1e-9)
         #expect(model.weights.contains(0), "\(model.weights)")
         #expect(model.weights.contains { $0 != 0 })
-        // Mini-batch proximal steps reach the same zeros.
-        var mini = LinearModel<Double>()
-        for rate in [0.02, 0.002] {
-            try GradientDescent<Double>(mode: .miniBatch(size: 50), learningRate: rate, epochs: 200, penalty: penalty)
-                .fit(&mini, features: problem.features, targets: problem.targets)
+        // Mini-batch proximal steps also make exact zeros and land near the batch solution. Which
+        // coordinates the last iterate of a constant-rate run leaves exactly at zero is a matter of
+        // the shuffle draw (over 20 seeds, 5 missed the batch zero pattern by a weight of ~1e-5), so
+        // the claim is checked for every one of 20 seeds: some weights are exactly zero, and every
+        // weight is within 2e-3 of the batch solution.
+        for seed in 0..<20 as Range<UInt64> {
+            var mini = LinearModel<Double>()
+            for rate in [0.02, 0.002] {
+                try GradientDescent<Double>(mode: .miniBatch(size: 50), learningRate: rate, epochs: 200, seed: seed,
+                                            penalty: penalty)
+                    .fit(&mini, features: problem.features, targets: problem.targets)
+            }
+            #expect(mini.weights.contains(0), "seed \(seed): \(mini.weights)")
+            for j in 0..<mini.weights.count {
+                #expect(Swift.abs(mini.weights[j] - model.weights[j]) < 2e-3, "seed \(seed): w\(j)")
+            }
         }
-        kkt(mini, problem, lambda: lambda, rho: rho, tolerance: 2e-3)
-        #expect(zip(model.weights, mini.weights).allSatisfy { ($0 == 0) == ($1 == 0) })
     }
 
     @Test("a large enough λ gives exactly zero weights, in every mode", arguments: modes)

@@ -9,8 +9,8 @@ struct ShufflingTests {
             y.withUnsafeBufferPointer { y in
                 let order = EpochOrder(source: InMemoryRows(features: x, targets: y, columns: columns), members: nil,
                                        shuffling: shuffling, blockRows: 1, slots: 1, seed: seed)
-                let orders = (0..<3).map { _ in
-                    order.shuffle()
+                let orders = (0..<3).map { epoch in
+                    order.shuffle(epoch: epoch)
                     return Array(order.order)
                 }
                 return (orders, order.shuffleBlockRows)
