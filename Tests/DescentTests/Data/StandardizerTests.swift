@@ -10,6 +10,23 @@ struct StandardizerTests {
         return try Matrix<Double>(rows: 300, columns: 3) { i, j in base.features[i, j] * scales[j] + 50 }
     }
 
+    @Test("means and deviations are the columns' mean and population standard deviation")
+    func fitted() throws {
+        let x = try Self.data()
+        let standardizer = try Standardizer(fitting: x)
+        for j in 0..<3 {
+            let column = (0..<300).map { x[$0, j] }
+            let mean = column.reduce(0, +) / 300
+            let deviation = (column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 300).squareRoot()
+            // The naive one-pass mean is itself within ~300 ulps; the deviation follows it.
+            #expect(Swift.abs(standardizer.means[j] - mean) <= Double.ulps(512) * Swift.abs(mean), "column \(j)")
+            #expect(Swift.abs(standardizer.deviations[j] - deviation) <= Double.ulps(512) * deviation, "column \(j)")
+        }
+        // A constant column keeps its scale: deviation 1, not 0.
+        let constant = try Standardizer(fitting: try Matrix<Double>(rows: 3, columns: 2, elements: [1, 4, 2, 4, 3, 4]))
+        #expect(constant.means[1] == 4 && constant.deviations[1] == 1)
+    }
+
     @Test("models map between raw and standardised units and predict the same")
     func modelRoundTrip() throws {
         let x = try Self.data()

@@ -1,5 +1,5 @@
 import Testing
-import Descent
+@testable import Descent
 
 /// The checks of user data every entry point runs, and the typed errors they raise.
 @Suite("Validation")
@@ -27,5 +27,35 @@ struct ValidationTests {
                 expectDescentError(expected) { _ = try LeastSquares.solve(features, targets, method: method) }
             }
         }
+    }
+
+    /// Every length up to 20 (the SIMD loop takes 8 at a time, then a tail), every position, every
+    /// non-finite value, alone and followed by a second one: the first position is found.
+    func findsFirstNonFinite<S: BLASScalar>(_: S.Type) {
+        for n in 0...20 {
+            // Finite values, including the largest, whose differences (x − x = 0) must not overflow.
+            var values = (0..<n).map { S($0) - 7.5 }
+            if n > 2 { values[1] = S.greatestFiniteMagnitude; values[2] = -S.greatestFiniteMagnitude }
+            #expect(values.withUnsafeBufferPointer { Validation.firstNonFinite($0) } == nil, "n = \(n)")
+            for position in 0..<n {
+                for bad in [S.nan, .infinity, -.infinity, .signalingNaN] {
+                    var withBad = values
+                    withBad[position] = bad
+                    #expect(withBad.withUnsafeBufferPointer { Validation.firstNonFinite($0) } == position,
+                            "\(S.self) n = \(n): \(bad) at \(position)")
+                    for later in (position + 1)..<n {
+                        var twice = withBad
+                        twice[later] = .infinity
+                        #expect(twice.withUnsafeBufferPointer { Validation.firstNonFinite($0) } == position)
+                    }
+                }
+            }
+        }
+        #expect(Validation.firstNonFinite(UnsafeBufferPointer<S>(start: nil, count: 0)) == nil)
+    }
+
+    @Test("firstNonFinite finds the first NaN or ±∞, and nothing in finite data", arguments: Precision.allCases)
+    func firstNonFinite(_ precision: Precision) {
+        findsFirstNonFinite(precision.scalar)
     }
 }
