@@ -93,7 +93,7 @@ struct NPYTests {
         let back = try Matrix<Double>(npyFile: url)
         #expect(back.isMemoryMapped && back == problem.features)
         #expect(back.elements.map(\.bitPattern) == problem.features.elements.map(\.bitPattern))
-        let float = try Matrix<Float>(rows: 3, columns: 2, elements: [1.5, -2, .pi, 0, 1e-40, 3e38])
+        let float = try Matrix<Float>(rows: 3, columns: 2, elements: [1.5, -2, .pi, 0, Float.leastNormalMagnitude / 64, 3e38])
         try float.writeNPY(to: url.path)
         #expect(try Matrix<Float>(npyFile: url) == float)
         try problem.targets.writeNPY(to: directory.appendingPathComponent("y.npy").path)

@@ -45,7 +45,7 @@ struct ModelFileTests {
     func document() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        var model = LinearModel<Double>(weights: [0.1, -1e-300, 5e-324, 1.7976931348623157e308], bias: -0.0)
+        var model = LinearModel<Double>(weights: [0.1, -1e-300, Double.leastNonzeroMagnitude, 1.7976931348623157e308], bias: -0.0)
         model.featureNames = ["a", "b", "c", "d"]
         let path = directory.appendingPathComponent("m.json").path
         try model.save(to: path)
@@ -55,7 +55,7 @@ struct ModelFileTests {
         let back = try LinearModel<Double>(contentsOf: path)
         #expect(back.weights.map(\.bitPattern) == model.weights.map(\.bitPattern) && back.bias.bitPattern == model.bias.bitPattern)
         #expect(back.featureNames == model.featureNames)
-        let float = LinearModel<Float>(weights: [.pi, 1e-45, -3.4028235e38], bias: 0.1)
+        let float = LinearModel<Float>(weights: [.pi, Float.leastNonzeroMagnitude, -3.4028235e38], bias: 0.1)
         try float.save(to: path)
         let floatBack = try LinearModel<Float>(contentsOf: path)
         #expect(floatBack.weights.map(\.bitPattern) == float.weights.map(\.bitPattern) && floatBack.bias == float.bias)

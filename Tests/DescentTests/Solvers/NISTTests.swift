@@ -136,6 +136,6 @@ struct NISTTests {
             #expect(Swift.abs(Double(a) - b) <= 2 * Float.ulps(1) * Swift.abs(b))
         }
         #expect(Swift.abs(Double(solution.model.bias) - reference.model.bias)
-                <= 2 * Float.ulps(1) * Swift.abs(reference.model.bias) + 1e-30)
+                <= 2 * Float.ulps(1) * Swift.abs(reference.model.bias) + Double(Float.leastNormalMagnitude))
     }
 }

@@ -20,12 +20,16 @@ struct StreamingTests {
         }
         #expect(streamed.refinementSteps >= 1 && streamed.rank == 100)
         #expect(svd.rank == 100 && svd.singularValues?.count == 100)
+        // Refined QR and SVD agree with the copy to a few ulps; the normal equations, which square
+        // the condition number, to a few hundred.
+        let close = Double.ulps(32), normalClose = Double.ulps(512)
         for j in 0..<100 {
-            #expect(Swift.abs(streamed.model.weights[j] - copied.weights[j]) <= 1e-14 * (1 + Swift.abs(copied.weights[j])))
-            #expect(Swift.abs(svd.model.weights[j] - copied.weights[j]) <= 1e-14 * (1 + Swift.abs(copied.weights[j])))
-            #expect(Swift.abs(normal.model.weights[j] - copied.weights[j]) <= 1e-12 * (1 + Swift.abs(copied.weights[j])))
+            let scale = 1 + Swift.abs(copied.weights[j])
+            #expect(Swift.abs(streamed.model.weights[j] - copied.weights[j]) <= close * scale)
+            #expect(Swift.abs(svd.model.weights[j] - copied.weights[j]) <= close * scale)
+            #expect(Swift.abs(normal.model.weights[j] - copied.weights[j]) <= normalClose * scale)
         }
-        #expect(Swift.abs(streamed.model.bias - copied.bias) <= 1e-14 * (1 + Swift.abs(copied.bias)))
+        #expect(Swift.abs(streamed.model.bias - copied.bias) <= close * (1 + Swift.abs(copied.bias)))
         // Condition estimates of the same (centred, scaled) matrix.
         #expect(Swift.abs(streamed.conditionEstimate / copied.condition - 1) < 0.5)
     }
@@ -39,6 +43,6 @@ struct StreamingTests {
         let solution = try LeastSquares.solve(x, base.targets)
         #expect(solution.rank == 99 && solution.method == .svd)
         // Minimum norm over w₀ + 3w₂ = const: w₂ = 3·w₀.
-        #expect(Swift.abs(solution.model.weights[2] - 3 * solution.model.weights[0]) < 1e-10)
+        #expect(Swift.abs(solution.model.weights[2] - 3 * solution.model.weights[0]) < Double.ulps(64))
     }
 }

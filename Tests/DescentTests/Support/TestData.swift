@@ -61,14 +61,3 @@ struct RandomProblem<S: BLASScalar> {
         bias = b
     }
 }
-
-/// The two precisions every check runs in.
-enum Precision: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case float32, float64
-    var testDescription: String { rawValue }
-}
-
-extension BLASScalar {
-    /// A tolerance of `k` units in the last place of this type, as a `Double`.
-    static func ulps(_ k: Double) -> Double { k * Double(ulpOfOne) }
-}

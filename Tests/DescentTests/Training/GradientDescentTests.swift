@@ -3,7 +3,17 @@ import Testing
 
 @Suite("Gradient descent against the closed form")
 struct GradientDescentTests {
-    static let allModes: [BatchMode] = [.batch, .miniBatch(size: 32), .stochastic]
+    /// Full-batch descent on this problem ends at the least-squares solution to within rounding.
+    static let batchUlps = 64.0
+    /// Mini-batch and stochastic runs end in a noise ball around the solution (a statistical
+    /// gap, the same in both precisions) ...
+    static let steppedDownAgreement = 2e-5
+    /// ... or, in `Float`, at its rounding floor (ulps), whichever is larger.
+    static let steppedDownUlps = 384.0
+    /// Relative excess of the training MSE over the optimum's: the noise ball again, or the
+    /// rounding floor of the MSE in `Float` (ulps).
+    static let mseGap = 1e-3
+    static let mseGapUlps = 16_384.0
 
     /// Each mode trains to the exact least-squares solution on a well-conditioned problem.
     func convergesToExact<S: BLASScalar>(_: S.Type, mode: BatchMode) throws {
@@ -30,21 +40,18 @@ struct GradientDescentTests {
             }
         }
         let tolerance = switch mode {
-        case .batch: S.self == Float.self ? 2e-5 : 1e-10
-        case .miniBatch, .stochastic: S.self == Float.self ? 5e-5 : 2e-5
+        case .batch: S.ulps(Self.batchUlps)
+        case .miniBatch, .stochastic: Swift.max(Self.steppedDownAgreement, S.ulps(Self.steppedDownUlps))
         }
         let check = try LeastSquares.verify(model, features: problem.features, targets: problem.targets)
         #expect(check.maxWeightDifference <= tolerance, "\(S.self) \(mode): \(check)")
         #expect(check.biasDifference <= tolerance, "\(S.self) \(mode): \(check)")
-        #expect(check.relativeMSEGap <= (S.self == Float.self ? 3e-3 : 1e-3), "\(S.self) \(mode): \(check)")
+        #expect(check.relativeMSEGap <= Swift.max(Self.mseGap, S.ulps(Self.mseGapUlps)), "\(S.self) \(mode): \(check)")
     }
 
-    @Test("every mode converges to the closed form", arguments: allModes, Precision.allCases)
+    @Test("every mode converges to the closed form", arguments: Sweep.modes, Precision.allCases)
     func modeConverges(mode: BatchMode, precision: Precision) throws {
-        switch precision {
-        case .float32: try convergesToExact(Float.self, mode: mode)
-        case .float64: try convergesToExact(Double.self, mode: mode)
-        }
+        try convergesToExact(precision.scalar, mode: mode)
     }
 
     @Test("updates per epoch: 1, ⌈n/k⌉, n")
@@ -79,7 +86,7 @@ struct GradientDescentTests {
             w -= 0.1 * gw
             b -= 0.1 * gb
         }
-        #expect(Swift.abs(model.weights[0] - w) < 1e-15 && Swift.abs(model.bias - b) < 1e-15)
+        #expect(Swift.abs(model.weights[0] - w) < Double.ulps(4) && Swift.abs(model.bias - b) < Double.ulps(4))
     }
 
     @Test("the batch-mode loss is the MSE before each update")
@@ -89,7 +96,7 @@ struct GradientDescentTests {
         let before = try model.meanSquaredError(features: problem.features, targets: problem.targets)
         let history = try GradientDescent<Double>(mode: .batch, learningRate: 0.05, epochs: 1)
             .fit(&model, features: problem.features, targets: problem.targets)
-        #expect(Swift.abs(history.losses[0] - before) <= 1e-13 * before)
+        #expect(Swift.abs(history.losses[0] - before) <= Double.ulps(16) * before)
     }
 
     @Test("the same seed gives bit-identical results; another seed does not")
@@ -132,47 +139,14 @@ struct GradientDescentTests {
         #expect(a == b)
     }
 
-    @Test("training stops once the loss reaches the threshold")
-    func lossThreshold() throws {
-        let problem = RandomProblem<Double>(rows: 200, columns: 3, noise: 0)
-        var model = LinearModel<Double>()
-        let history = try GradientDescent<Double>(mode: .batch, learningRate: 0.2, epochs: 10_000, lossThreshold: 1e-6)
-            .fit(&model, features: problem.features, targets: problem.targets)
-        #expect(history.stopReason == .lossThreshold)
-        #expect(history.epochs < 10_000)
-        #expect(history.losses.last! <= 1e-6)
-        #expect(history.losses.dropLast().allSatisfy { $0 > 1e-6 })
-    }
-
-    @Test("initialisation: zeros, seeded truncated normal, or the caller's weights")
-    func initialization() throws {
-        let problem = RandomProblem<Double>(rows: 10, columns: 400)
-        // A tiny learning rate and one epoch: the model barely moves from its start.
-        let zeros = try GradientDescent<Double>(learningRate: 1e-12, epochs: 1).fit(features: problem.features, targets: problem.targets)
-        #expect(zeros.model.weights.allSatisfy { Swift.abs($0) < 1e-9 })
-        let normal = GradientDescent<Double>(learningRate: 1e-300, epochs: 1, seed: 3,
-                                             initialization: .truncatedNormal(standardDeviation: 0.05))
-        let a = try normal.fit(features: problem.features, targets: problem.targets).model
-        let b = try normal.fit(features: problem.features, targets: problem.targets).model
+    @Test("a batch size above n trains as full batch")
+    func batchLargerThanRows() throws {
+        let x = try Matrix<Double>(rows: 3, columns: 2, elements: [1, 2, 3, 4, 5, 7])
+        let y: [Double] = [1, 2, 3]
+        var a = LinearModel<Double>(), b = LinearModel<Double>()
+        try GradientDescent<Double>(mode: .miniBatch(size: 1000), epochs: 3).fit(&a, features: x, targets: y)
+        try GradientDescent<Double>(mode: .batch, epochs: 3).fit(&b, features: x, targets: y)
         #expect(a == b)
-        #expect(a.weights.allSatisfy { Swift.abs($0) <= 0.1 })
-        let mean = a.weights.reduce(0, +) / 400
-        let sd = (a.weights.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 400).squareRoot()
-        #expect(Swift.abs(mean) < 0.01 && sd > 0.035 && sd < 0.05)   // truncation at 2σ shrinks σ by ~12 %
-        var own = LinearModel<Double>(weights: [Double](repeating: 7, count: 400), bias: 3)
-        try GradientDescent<Double>(learningRate: 1e-300, epochs: 1).fit(&own, features: problem.features, targets: problem.targets)
-        #expect(own.weights.allSatisfy { $0 == 7 } && own.bias == 3)
-    }
-
-    @Test("fit continues from the model it is given")
-    func warmStart() throws {
-        let problem = RandomProblem<Double>(rows: 100, columns: 3)
-        var once = LinearModel<Double>(), twice = LinearModel<Double>()
-        try GradientDescent<Double>(mode: .batch, learningRate: 0.1, epochs: 10).fit(&once, features: problem.features, targets: problem.targets)
-        let half = GradientDescent<Double>(mode: .batch, learningRate: 0.1, epochs: 5)
-        try half.fit(&twice, features: problem.features, targets: problem.targets)
-        try half.fit(&twice, features: problem.features, targets: problem.targets)
-        #expect(once == twice)
     }
 }
 

@@ -74,6 +74,8 @@ struct ShufflingTests {
         let paired = try train(threads: 2)
         #expect(try train(threads: 1) == paired)
         let check = try LeastSquares.verify(paired, features: problem.features, targets: problem.targets)
-        #expect(check.maxWeightDifference < 1e-2)
+        // Two epochs from zero: a loose convergence check (the bit-for-bit equality above is the point).
+        let twoEpochGap = 1e-2
+        #expect(check.maxWeightDifference < twoEpochGap)
     }
 }

@@ -5,6 +5,14 @@ import Descent
 /// documentation is wrong.
 @Suite("Documented API")
 struct DocumentedAPITests {
+    /// The exact solution (zero residual, small integers) to within rounding.
+    static let exactAgreement = Double.ulps(4096)
+    /// The issue prints the weights after one epoch to 8 decimals: agreement with a printed figure.
+    static let printedFigure = 1e-6
+    /// 500 stochastic epochs at η = 0.01 (the README's run) are still converging: a convergence
+    /// gap, not rounding.
+    static let readmeGap = 1e-6
+
     @Test("the core issue's API block compiles and behaves as described")
     func issueBlock() throws {
         let X = try Matrix<Double>(rows: 6, columns: 2, elements: [4,1, 2,8, 1,0, 3,2, 1,4, 6,7]) // row-major
@@ -13,15 +21,16 @@ struct DocumentedAPITests {
 
         let exact = try LeastSquares.solve(X, y)                       // intercept: true, method: .automatic
         let viaQR = try LeastSquares.solve(X, y, intercept: true, method: .qr)   // .normalEquations .qr .svd .automatic
-        #expect(Swift.abs(exact.model.weights[0] - 1) < 1e-12 && Swift.abs(exact.model.weights[1] + 2) < 1e-12)
-        #expect(Swift.abs(exact.model.bias) < 1e-12 && exact.rank == 2)
-        #expect(Swift.abs(viaQR.model.weights[0] - 1) < 1e-12)
+        #expect(Swift.abs(exact.model.weights[0] - 1) < Self.exactAgreement
+                && Swift.abs(exact.model.weights[1] + 2) < Self.exactAgreement)
+        #expect(Swift.abs(exact.model.bias) < Self.exactAgreement && exact.rank == 2)
+        #expect(Swift.abs(viaQR.model.weights[0] - 1) < Self.exactAgreement)
 
         var model = LinearModel<Double>(weights: [-0.017, -0.048], bias: 0)
         let gd = GradientDescent<Double>(mode: .stochastic, learningRate: 0.05, epochs: 1, shuffle: false)
         let history = try gd.fit(&model, features: X, targets: y)   // mode: BatchMode = .batch, .miniBatch(size: 64), .stochastic
         #expect(history.losses.count == 1)                            // per-epoch training MSE
-        #expect(Swift.abs(model.weights[0] - -18.46221088) < 1e-6)
+        #expect(Swift.abs(model.weights[0] - -18.46221088) < Self.printedFigure)
         let yHat = try model.predict(X)
         #expect(yHat.count == 6)
         let seeded = GradientDescent<Double>(mode: .miniBatch(size: 50), learningRate: 0.01, epochs: 3, shuffle: true, seed: 42)
@@ -43,7 +52,7 @@ struct DocumentedAPITests {
         }
         #expect(lines == 5 && history.stopReason == .epochBudget)
         let check = try LeastSquares.verify(model, features: X, targets: y)
-        #expect(check.maxWeightDifference < 1e-6)
+        #expect(check.maxWeightDifference < Self.readmeGap)
 
         let problem = RandomProblem<Double>(rows: 500, columns: 4, noise: 0.1)
         var tuned = GradientDescent<Double>(mode: .miniBatch(size: 64), learningRate: 0.05, epochs: 200,
