@@ -18,14 +18,23 @@ enum ColumnStatistics {
         }
         var correction = [Double](repeating: 0, count: d)
         for i in 0..<n { for j in 0..<d { correction[j] += Double(x[i * d + j]) - means[j] } }
-        for j in 0..<d { means[j] += correction[j] / Double(n) }
+        // Deviations near Double's limit can overflow: such a column keeps its first-pass mean.
+        for j in 0..<d where correction[j].isFinite { means[j] += correction[j] / Double(n) }
         return means
     }
 
     /// The mean of `values` in two passes: the mean, then the mean of the deviations from it.
+    /// Sums that overflow are redone as sums of `xᵢ/n`, and a correction that overflows is skipped.
     static func mean<S: BLASScalar>(_ values: UnsafeBufferPointer<S>) -> Double {
         let n = Double(values.count)
-        let first = values.reduce(0.0) { $0 + Double($1) } / n
-        return first + values.reduce(0.0) { $0 + (Double($1) - first) } / n
+        var first = values.reduce(0.0) { $0 + Double($1) } / n
+        if !first.isFinite { first = values.reduce(0.0) { $0 + Double($1) / n } }
+        let correction = values.reduce(0.0) { $0 + (Double($1) - first) } / n
+        return correction.isFinite ? first + correction : first
+    }
+
+    /// The mean of an array; see ``mean(_:)-(UnsafeBufferPointer<S>)``.
+    static func mean<S: BLASScalar>(_ values: [S]) -> Double {
+        values.withUnsafeBufferPointer { mean($0) }
     }
 }

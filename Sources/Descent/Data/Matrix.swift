@@ -84,11 +84,11 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
     /// - Complexity: O(rows × columns).
     @inlinable
     public init(rows: Int, columns: Int, _ value: (_ row: Int, _ column: Int) -> Scalar) throws(DescentError) {
-        guard rows >= 0, columns >= 0 else {
+        guard rows >= 0, columns >= 0, case (let count, false) = rows.multipliedReportingOverflow(by: columns) else {
             throw .invalidMatrixShape(rows: rows, columns: columns, elementCount: 0)
         }
         var elements = [Scalar]()
-        elements.reserveCapacity(rows * columns)
+        elements.reserveCapacity(count)
         for i in 0..<rows { for j in 0..<columns { elements.append(value(i, j)) } }
         try self.init(rows: rows, columns: columns, elements: elements)
     }

@@ -29,7 +29,7 @@ extension LinearModel {
         try Validation.checkFinite(targets)
         let predictions = try predict(features)
         let n = Double(targets.count)
-        let mean = targets.reduce(0.0) { $0 + Double($1) } / n
+        let mean = ColumnStatistics.mean(targets)
         var squares = 0.0, absolute = 0.0, total = 0.0
         for (p, t) in zip(predictions, targets) {
             let r = Double(p) - Double(t)

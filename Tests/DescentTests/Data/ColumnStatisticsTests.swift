@@ -41,4 +41,15 @@ struct ColumnStatisticsTests {
         }
         #expect(ColumnStatistics.means(UnsafeBufferPointer<Double>(start: nil, count: 0), columns: 3) == [0, 0, 0])
     }
+
+    @Test("deviations that overflow keep the first-pass mean: finite means for columns spanning ±max")
+    func overflowingDeviations() {
+        let big = Double.greatestFiniteMagnitude
+        let column: [Double] = [big, -big, -big]
+        let means = column.withUnsafeBufferPointer { ColumnStatistics.means($0, columns: 1) }
+        #expect(means[0].isFinite && Swift.abs(means[0] + big / 3) <= Double.ulps(4) * big / 3, "\(means)")
+        let vector: [Double] = [big, big / 2, -big]
+        let mean = ColumnStatistics.mean(vector)
+        #expect(mean.isFinite && Swift.abs(mean - big / 6) <= Double.ulps(4) * big / 6, "\(mean)")
+    }
 }
