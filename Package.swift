@@ -32,6 +32,13 @@ let package = Package(
             ],
             path: "Benchmarks/bench"
         ),
+        // The fuzzing harness for the file parsers (Scripts/fuzz); not a product.
+        .executableTarget(
+            name: "descent-fuzz",
+            dependencies: ["Descent"],
+            path: "Tests/Fuzz",
+            exclude: ["Corpus"]
+        ),
         .testTarget(
             name: "DescentTests",
             dependencies: ["Descent"],
