@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "Descent", targets: ["Descent"]),
         .executable(name: "bench", targets: ["bench"]),
+        .executable(name: "descent", targets: ["DescentCommand"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,6 +32,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/bench"
+        ),
+        // The command line: fit, solve, predict, verify on CSV and .npy files.
+        .executableTarget(
+            name: "DescentCommand",
+            dependencies: ["Descent", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/DescentCommand"
         ),
         // The fuzzing harness for the file parsers (Scripts/fuzz); not a product.
         .executableTarget(

@@ -4,7 +4,7 @@ import Glibc
 
 /// Files in and out, with every failure a typed error: whole-file reads, read-only memory maps,
 /// and writes that land under the final name only when complete (temporary name, `fsync`, rename).
-enum FileIO {
+package enum FileIO {
     /// The last system error as words, e.g. `No such file or directory`.
     static func systemError(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
@@ -104,8 +104,13 @@ enum FileIO {
 }
 
 extension FileIO {
+    /// Writes `text` as the whole file in UTF-8, atomically.
+    package static func writeText(_ text: String, to path: String) throws(DescentError) {
+        try write(Array(text.utf8), to: path)
+    }
+
     /// Writes `bytes` as the whole file, atomically (see ``writeAtomically(_:_:)``).
-    static func write(_ bytes: [UInt8], to path: String) throws(DescentError) {
+    package static func write(_ bytes: [UInt8], to path: String) throws(DescentError) {
         try writeAtomically(path) { (append) throws(DescentError) in
             let result = bytes.withUnsafeBytes { raw -> Result<Void, DescentError> in
                 do throws(DescentError) { return .success(try append(raw)) } catch { return .failure(error) }

@@ -54,6 +54,7 @@ struct EpochDriver<Source: RowBlockSource> {
         defer { gradient.stopHelper() }
         let ws = workspace, rows = settings.rows
         var rules = settings.stopRules
+        var convergence = Convergence<S>(tolerance: settings.convergenceTolerance, l2: settings.l2, l1: settings.l1)
         var history = FitHistory<S>(reservingEpochs: settings.epochs, validating: !validation.isEmpty)
         history.learningRate = settings.learningRate.base
         let clock = ContinuousClock()
@@ -85,10 +86,14 @@ struct EpochDriver<Source: RowBlockSource> {
             }
             onEpoch?(EpochReport(epoch: epoch, loss: loss, elapsedSeconds: elapsed, updates: progress.updates))
 
-            let stop = rules.observe(loss: Double(loss), validation: validationLoss, state: &state)
+            var stop = rules.observe(loss: Double(loss), validation: validationLoss, state: &state)
             if rules.validationImproved {
                 history.bestEpoch = epoch
                 _ = ws.bestTheta.update(fromContentsOf: ws.current(averaging: averaging, averaged: state.averaged))
+            }
+            if stop == nil, settings.stopsWhenConverged,
+               isConverged(epoch: history.epochs, biasSum: progress.lastSum, averaged: state.averaged, &convergence) {
+                stop = .converged
             }
             if let stop {
                 if stop == .earlyStopping { ws.restoreBest() }
@@ -100,7 +105,36 @@ struct EpochDriver<Source: RowBlockSource> {
            history.bestEpoch != history.epochs {
             ws.restoreBest()
         }
+        if settings.measuresConvergence {
+            let model = ws.current(averaging: averaging, averaged: state.averaged)
+            let norm = measureGradient(at: model.baseAddress!, &convergence)
+            let ratio = convergence.ratio(norm)
+            history.relativeGradientNorm = ratio
+            history.convergenceTolerance = settings.convergenceTolerance
+            if !history.converged {
+                history.advice = Convergence.advice(ratio: ratio, tolerance: settings.convergenceTolerance, settings: settings)
+            }
+        }
         return history
+    }
+
+    /// Whether the criterion holds after this fit's epoch `epoch`: in batch mode from the epoch's
+    /// own gradient (every epoch); otherwise from a pass over the data after epochs 1, 2, 4, 8, ….
+    func isConverged(epoch: Int, biasSum: S, averaged: Int, _ convergence: inout Convergence<S>) -> Bool {
+        let norm: Double
+        if settings.batchSize == settings.rows {
+            let cheap = convergence.reference == nil
+                ? measureGradient(at: workspace.savedTheta.baseAddress!, &convergence)
+                : lastBatchGradientNorm(biasSum: biasSum, convergence)
+            guard convergence.ratio(cheap) <= settings.convergenceTolerance else { return false }
+            // That was at the parameters before the update; confirm at the model itself.
+            norm = measureGradient(at: workspace.current(averaging: averaging, averaged: averaged).baseAddress!, &convergence)
+        } else if epoch & (epoch - 1) == 0 {
+            norm = measureGradient(at: workspace.current(averaging: averaging, averaged: averaged).baseAddress!, &convergence)
+        } else {
+            return false
+        }
+        return convergence.ratio(norm) <= settings.convergenceTolerance
     }
 
     /// The MSE of the current model on the held-out rows.

@@ -9,6 +9,8 @@ struct EpochProgress<S: BLASScalar> {
     var sumOfSquares = 0.0
     /// Updates accepted in this epoch.
     var updates = 0
+    /// `Σr` of the last update's batch (with the batch's `Xᵀr` left in the first partial buffer).
+    var lastSum: S = 0
 
     init(updatesBefore: Int, averaged: Int, rate: S) {
         self.updatesBefore = updatesBefore
@@ -97,6 +99,7 @@ extension EpochDriver {
             return progress.updates + 1
         }
         _ = saved.update(fromContentsOf: theta)
+        progress.lastSum = sum
         let scale = 2 / S(m)
         let t = progress.nextUpdate
         if plain {

@@ -22,6 +22,19 @@ public struct FitHistory<Scalar: BLASScalar>: Sendable, Codable {
     public internal(set) var validationLosses: [Scalar] = []
     /// With ``EarlyStopping``: the epoch (from 1) whose weights the model holds.
     public internal(set) var bestEpoch: Int? = nil
+    /// `‖∇L(θ)‖ / ‖∇L(0)‖` for the model training returned, over all training rows (see
+    /// ``converged``); `nil` for ``GradientDescent/partialFit(_:features:targets:)``, which does not
+    /// measure it (it would cost a pass over the data).
+    public internal(set) var relativeGradientNorm: Double? = nil
+    /// Whether the model converged: ``relativeGradientNorm`` is at most
+    /// ``GradientDescent/convergenceTolerance``. The objective's gradient (MSE plus penalty) is
+    /// measured on every training row at the model returned, relative to its size at the zero
+    /// model, so the criterion does not depend on the data's scale or on where training started.
+    public var converged: Bool { relativeGradientNorm.map { $0 <= convergenceTolerance } ?? false }
+    /// The tolerance ``converged`` was judged with.
+    public internal(set) var convergenceTolerance: Double = 0
+    /// When the fit did not converge: what was measured, and what to try.
+    public internal(set) var advice: String? = nil
 
     /// The number of epochs completed.
     public var epochs: Int { losses.count }

@@ -18,8 +18,10 @@ import Glibc
 public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     /// Rows per update: ``BatchMode/batch``, ``BatchMode/miniBatch(size:)`` or ``BatchMode/stochastic``.
     public var mode: BatchMode
-    /// The step size `η`, finite and > 0.
-    public var learningRate: Scalar
+    /// The step size `η₀`, finite and > 0. Setting it turns ``automaticLearningRate`` off.
+    public var learningRate: Scalar {
+        didSet { automaticLearningRate = false; learningRateGiven = true }
+    }
     /// The epoch budget, ≥ 1.
     public var epochs: Int
     /// The order the rows are visited in each epoch (mini-batch and stochastic modes; a full
@@ -38,9 +40,20 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     public var lossThreshold: Scalar?
     /// How to initialise a model that has no weights yet.
     public var initialization: Initialization
-    /// How a gradient becomes a step: ``Optimizer/sgd`` (the default), momentum, Nesterov, Adam
-    /// or averaged SGD.
-    public var optimizer: Optimizer
+    /// How a gradient becomes a step: SGD, momentum, Nesterov, Adam or averaged SGD.
+    ///
+    /// Unless set, it is ``Optimizer/sgd`` for a configuration created with a learning rate, and
+    /// otherwise depends on the mode: ``Optimizer/nesterov(_:)`` with momentum 0.99 for
+    /// ``BatchMode/batch`` (and a mini-batch as large as the data), ``Optimizer/averaged(startingAfter:)``
+    /// from the first update for the stochastic modes (as scikit-learn's `SGDRegressor(average=True)`).
+    public var optimizer: Optimizer {
+        get { chosenOptimizer ?? (learningRateGiven ? .sgd : mode == .batch ? .nesterov(0.99) : .averaged()) }
+        set { chosenOptimizer = newValue }
+    }
+    /// The optimiser the caller set, if any.
+    var chosenOptimizer: Optimizer?
+    /// Whether the configuration was created with a learning rate (then nothing is chosen for it).
+    var learningRateGiven: Bool
     /// How the learning rate changes over training.
     public var schedule: LearningRateSchedule
     /// A penalty on the weights (never the bias): `gd.penalty = .l2(0.01)`.
@@ -61,6 +74,16 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     /// and the automatic learning rate then apply to the standardised problem.
     public var standardize: Bool
 
+    /// The convergence criterion's tolerance: a fit converged when the gradient of its objective,
+    /// over all training rows at the model returned, is at most this fraction of its size at the
+    /// zero model (``FitHistory/converged``). Default `1e-3`, as scikit-learn's `tol`.
+    public var convergenceTolerance: Double
+    /// Stop as soon as the model meets the convergence criterion (``StopReason/converged``): checked
+    /// every epoch in batch mode, where the gradient is at hand, and after epochs 1, 2, 4, 8, … in
+    /// the other modes, at the cost of a pass over the data each. On by default when the epoch
+    /// budget was not given; off when it was, so an explicit budget runs to its end.
+    public var stopWhenConverged: Bool
+
     /// Tests only: run Descent's own loops on this many threads instead of OpenBLAS's count,
     /// without touching the process-wide setting.
     var threadsOverride: Int? = nil
@@ -70,38 +93,49 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
 
     /// Creates a gradient-descent configuration. Nothing is checked until ``fit(_:features:targets:onEpoch:)``.
     ///
-    /// The options not in this initialiser (``penalty`` aside, which is) are properties:
-    /// ``shuffling``, ``tolerance``, ``patience``, ``automaticLearningRate``, ``standardize``.
+    /// A configuration created without a learning rate picks everything a first fit needs: the
+    /// automatic learning rate (``automaticLearningRate``), an optimiser for the mode (see
+    /// ``optimizer``) and, without an epoch budget, up to 1000 epochs that stop once converged
+    /// (``stopWhenConverged``). A configuration that names its learning rate trains exactly as
+    /// written: plain SGD, a constant rate, and 100 epochs unless given.
+    ///
+    /// The options not in this initialiser are properties: ``shuffling``, ``tolerance``,
+    /// ``patience``, ``automaticLearningRate``, ``standardize``, ``convergenceTolerance``,
+    /// ``stopWhenConverged``.
     ///
     /// - Parameters:
     ///   - mode: Rows per update: ``BatchMode/batch`` (the default), mini-batches or stochastic.
-    ///   - learningRate: The step size `η₀`, finite and > 0 (ignored with ``automaticLearningRate``).
-    ///   - epochs: The epoch budget, ≥ 1.
+    ///   - learningRate: The step size `η₀`, finite and > 0; `nil` chooses it from the data.
+    ///   - epochs: The epoch budget, ≥ 1; `nil` for 1000 epochs that stop once converged (100 when a
+    ///     learning rate is given).
     ///   - shuffle: Visit rows in a new seeded order each epoch (``Shuffling/blocks``); `false` keeps
     ///     the stored order.
     ///   - seed: Seeds shuffling, initialisation and held-out rows.
     ///   - lossThreshold: Stop once an epoch's training loss is at or below it (`nil`: never).
     ///   - initialization: How an empty model starts.
-    ///   - optimizer: How a gradient becomes a step.
+    ///   - optimizer: How a gradient becomes a step; `nil` for the default described in ``optimizer``.
     ///   - schedule: How the learning rate changes over training.
     ///   - penalty: A penalty on the weights (never the bias).
     ///   - earlyStopping: Hold out rows and stop when their loss stops improving (`nil`: never).
-    public init(mode: BatchMode = .batch, learningRate: Scalar = 0.01, epochs: Int = 100,
+    public init(mode: BatchMode = .batch, learningRate: Scalar? = nil, epochs: Int? = nil,
                 shuffle: Bool = true, seed: UInt64 = Self.defaultSeed, lossThreshold: Scalar? = nil,
-                initialization: Initialization = .zeros, optimizer: Optimizer = .sgd,
+                initialization: Initialization = .zeros, optimizer: Optimizer? = nil,
                 schedule: LearningRateSchedule = .constant, penalty: Penalty = .none,
                 earlyStopping: EarlyStopping? = nil) {
-        self.optimizer = optimizer
+        self.chosenOptimizer = optimizer
+        self.learningRateGiven = learningRate != nil
         self.schedule = schedule
         self.penalty = penalty
         self.earlyStopping = earlyStopping
         self.tolerance = nil
         self.patience = 5
-        self.automaticLearningRate = false
         self.standardize = false
         self.mode = mode
-        self.learningRate = learningRate
-        self.epochs = epochs
+        self.learningRate = learningRate ?? 0.01
+        self.automaticLearningRate = learningRate == nil
+        self.epochs = epochs ?? (learningRate == nil ? 1000 : 100)
+        self.stopWhenConverged = epochs == nil && learningRate == nil
+        self.convergenceTolerance = 1e-3
         self.shuffling = shuffle ? .blocks : .none
         self.seed = seed
         self.lossThreshold = lossThreshold
@@ -129,7 +163,8 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     public func fit(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar],
                     onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError) -> FitHistory<Scalar> {
         try prepare(&model, features: features, targets: targets)
-        return try train(&model, features: features, targets: targets, epochs: epochs, holdOut: true, onEpoch: onEpoch)
+        return try train(&model, features: features, targets: targets, epochs: epochs, holdOut: true, whole: true,
+                         onEpoch: onEpoch)
     }
 
     /// Trains `model` for one epoch on `features` and `targets` only: for data that arrives in
@@ -150,7 +185,8 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     public func partialFit(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>,
                            targets: [Scalar]) throws(DescentError) -> FitHistory<Scalar> {
         try prepare(&model, features: features, targets: targets)
-        return try train(&model, features: features, targets: targets, epochs: 1, holdOut: false, onEpoch: nil)
+        return try train(&model, features: features, targets: targets, epochs: 1, holdOut: false, whole: false,
+                         onEpoch: nil)
     }
 
     /// Checks the configuration, the data and the model, and initialises an empty model.
@@ -166,20 +202,22 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
 
     /// Standardises if asked, then runs the epoch loop.
     func train(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar], epochs: Int,
-               holdOut: Bool, onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
+               holdOut: Bool, whole: Bool, onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
         guard standardize else {
-            return try run(&model, features: features, targets: targets, epochs: epochs, holdOut: holdOut, onEpoch: onEpoch)
+            return try run(&model, features: features, targets: targets, epochs: epochs, holdOut: holdOut, whole: whole,
+                           onEpoch: onEpoch)
         }
         let standardizer = try Standardizer(fitting: features)
         let scaled = try standardizer.transform(features)
         var inner = try standardizer.standardized(model)
         defer { model = (try? standardizer.original(inner)) ?? model }
-        return try run(&inner, features: scaled, targets: targets, epochs: epochs, holdOut: holdOut, onEpoch: onEpoch)
+        return try run(&inner, features: scaled, targets: targets, epochs: epochs, holdOut: holdOut, whole: whole,
+                       onEpoch: onEpoch)
     }
 
     /// Holds rows out, picks the learning rate, resolves the settings, and runs the epoch driver.
     func run(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar], epochs: Int,
-             holdOut: Bool, onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
+             holdOut: Bool, whole: Bool, onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
         let n = features.rows
         var members: [Int]? = nil, validation: [Int] = []
         if holdOut, let rule = earlyStopping {
@@ -205,7 +243,7 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
                 }
                 let settings = TrainingSettings(self, rows: members?.count ?? n, columns: features.columns,
                                                 epochs: epochs, baseRate: rate, validating: !validation.isEmpty,
-                                                orderSeed: seed)
+                                                orderSeed: seed, measuresConvergence: whole)
                 var driver = EpochDriver(source: source, settings: settings, members: members, validation: validation)
                 do throws(DescentError) {
                     return .success(try driver.run(&model, onEpoch: onEpoch))
@@ -248,6 +286,9 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
         }
         guard patience >= 1 else { throw .invalidOption(name: "patience", value: "\(patience)", expected: "at least 1") }
         guard epochs >= 1 else { throw .invalidEpochs(epochs) }
+        guard convergenceTolerance.isFinite, convergenceTolerance >= 0 else {
+            throw .invalidOption(name: "convergenceTolerance", value: "\(convergenceTolerance)", expected: "a finite number ≥ 0")
+        }
         if let threshold = lossThreshold, !(threshold.isFinite && threshold >= 0) {
             throw .invalidOption(name: "lossThreshold", value: "\(threshold)", expected: "a finite number ≥ 0, or nil")
         }

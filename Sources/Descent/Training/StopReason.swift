@@ -1,6 +1,7 @@
 /// Why training stopped.
 public enum StopReason: String, Sendable, Hashable, CustomStringConvertible, Codable {
-    /// The epoch budget was spent. Not an error: check ``FitHistory/losses`` for convergence.
+    /// The epoch budget was spent. Not an error: ``FitHistory/converged`` says whether the model
+    /// converged, and ``FitHistory/advice`` what to try if not.
     case epochBudget
     /// The epoch's training loss fell to the threshold the caller set.
     case lossThreshold
@@ -11,6 +12,8 @@ public enum StopReason: String, Sendable, Hashable, CustomStringConvertible, Cod
     case earlyStopping
     /// The adaptive schedule brought the learning rate below its minimum.
     case learningRateExhausted
+    /// The model met the convergence criterion (``GradientDescent/stopWhenConverged``).
+    case converged
 
     /// A readable reason.
     public var description: String {
@@ -20,6 +23,7 @@ public enum StopReason: String, Sendable, Hashable, CustomStringConvertible, Cod
         case .tolerance: "training loss stopped improving"
         case .earlyStopping: "validation loss stopped improving"
         case .learningRateExhausted: "learning rate exhausted"
+        case .converged: "converged"
         }
     }
 }

@@ -45,6 +45,19 @@ struct TrainingSettings<S: BLASScalar>: Sendable {
     /// Threads for Descent's own parallel loops.
     let threads: Int
     let stopRules: StopRules
+    /// The convergence criterion's tolerance (see ``Convergence``).
+    let convergenceTolerance: Double
+    /// Whether to measure convergence at the end (not for `partialFit`).
+    let measuresConvergence: Bool
+    /// Whether to stop once converged (checked every epoch in batch mode, after epochs 1, 2, 4, 8,
+    /// … otherwise).
+    let stopsWhenConverged: Bool
+    /// Whether `η₀` was chosen from the data, and whether the features were standardised: for advice.
+    let automaticRate: Bool
+    let standardized: Bool
+
+    /// `optimizer`'s own `isAveraging`.
+    var averaging: Bool { optimizer.isAveraging }
 
     /// Plain SGD with no penalty and a rate that is constant within an epoch: the fast path.
     var plain: Bool { optimizer == .sgd && l1 == 0 && l2 == 0 && !learningRate.changesWithinEpoch }
@@ -59,14 +72,18 @@ struct TrainingSettings<S: BLASScalar>: Sendable {
     ///   - baseRate: `η₀`, configured or estimated.
     ///   - validating: Whether validation rows are held out (early stopping applies).
     ///   - orderSeed: The seed of the epoch orders.
+    ///   - measuresConvergence: Whether to measure convergence (`fit`, not `partialFit`).
     init(_ configuration: GradientDescent<S>, rows: Int, columns: Int, epochs: Int, baseRate: Double,
-         validating: Bool, orderSeed: UInt64) {
+         validating: Bool, orderSeed: UInt64, measuresConvergence: Bool) {
         self.rows = rows
         self.columns = columns
         self.epochs = epochs
         batchSize = configuration.mode.batchSize(rows: rows)
         learningRate = LearningRate(base: baseRate, schedule: configuration.schedule)
-        optimizer = configuration.optimizer
+        // The default optimiser of a configuration without a learning rate: averaging for the
+        // stochastic modes, Nesterov momentum for a full batch (a mini-batch as large as the data).
+        optimizer = configuration.chosenOptimizer
+            ?? (configuration.learningRateGiven ? .sgd : batchSize == rows ? .nesterov(0.99) : .averaged())
         (l2, l1) = configuration.penalty.strengths
         shuffling = batchSize == rows ? .none : configuration.shuffling
         self.orderSeed = orderSeed
@@ -75,6 +92,11 @@ struct TrainingSettings<S: BLASScalar>: Sendable {
         if case let .adaptive(tolerance, patience, minimum) = configuration.schedule {
             adaptive = .init(tolerance: tolerance, patience: patience, minimum: minimum, baseRate: baseRate)
         }
+        convergenceTolerance = configuration.convergenceTolerance
+        self.measuresConvergence = measuresConvergence
+        stopsWhenConverged = measuresConvergence && configuration.stopWhenConverged
+        automaticRate = configuration.automaticLearningRate
+        standardized = configuration.standardize
         stopRules = StopRules(lossThreshold: configuration.lossThreshold.map { Double($0) },
                               earlyStopping: validating ? configuration.earlyStopping : nil,
                               tolerance: configuration.tolerance.map { Double($0) },

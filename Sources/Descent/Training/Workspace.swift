@@ -18,6 +18,10 @@ final class Workspace<S: BLASScalar>: @unchecked Sendable {  // partitions write
     let first: UnsafeMutableBufferPointer<S>
     let second: UnsafeMutableBufferPointer<S>
     let average: UnsafeMutableBufferPointer<S>
+    /// The convergence check's MSE gradients at the model and at zero, and zeros: `d + 1` each.
+    let gradientAtModel: UnsafeMutableBufferPointer<S>
+    let gradientAtZero: UnsafeMutableBufferPointer<S>
+    let zeros: UnsafeMutableBufferPointer<S>
 
     init(columns d: Int, blockRows: Int, partitions: Int) {
         columns = d
@@ -30,11 +34,17 @@ final class Workspace<S: BLASScalar>: @unchecked Sendable {  // partitions write
         first = .allocate(capacity: d + 1)
         second = .allocate(capacity: d + 1)
         average = .allocate(capacity: d + 1)
-        for buffer in [theta, savedTheta, bestTheta, first, second, average] { buffer.initialize(repeating: 0) }
+        gradientAtModel = .allocate(capacity: d + 1)
+        gradientAtZero = .allocate(capacity: d + 1)
+        zeros = .allocate(capacity: d + 1)
+        for buffer in [theta, savedTheta, bestTheta, first, second, average, gradientAtModel, gradientAtZero, zeros] {
+            buffer.initialize(repeating: 0)
+        }
     }
 
     deinit {
-        for buffer in [residuals, partialGradients, partialSums, theta, savedTheta, bestTheta, first, second, average] {
+        for buffer in [residuals, partialGradients, partialSums, theta, savedTheta, bestTheta, first, second, average,
+                       gradientAtModel, gradientAtZero, zeros] {
             buffer.deallocate()
         }
     }

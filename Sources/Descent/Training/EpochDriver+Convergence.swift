@@ -1,0 +1,45 @@
+/// Measuring the convergence criterion (``Convergence``) inside the epoch driver.
+extension EpochDriver {
+    /// One pass over the training rows: the MSE gradient `(2/n)·[X 1]ᵀ(Xw + b − y)` at `theta`, and
+    /// the first time also at the zero model (the criterion's reference). Returns `‖∇L(θ)‖`.
+    func measureGradient(at theta: UnsafePointer<S>, _ convergence: inout Convergence<S>) -> Double {
+        let ws = workspace, d = settings.columns, rows = settings.rows
+        let g = ws.gradientAtModel.baseAddress!, g0 = ws.gradientAtZero.baseAddress!
+        let withReference = convergence.reference == nil
+        g.update(repeating: 0, count: d + 1)
+        g0.update(repeating: 0, count: d + 1)
+        var sum = 0.0, targetSum = 0.0
+        var position = 0
+        while position < rows {
+            let block = order.fetch(position, limit: Swift.min(order.blockRows, rows - position), slot: 0)
+            let (s, _) = Kernels.residuals(block, weights: theta, bias: theta[d], into: ws.residuals.baseAddress!)
+            Kernels.accumulateGradient(block, residuals: ws.residuals.baseAddress!, into: g)
+            sum += Double(s)
+            if withReference {
+                BLAS.gemvTransposed(block.features, rows: block.count, columns: d, alpha: -1, block.targets, beta: 1, g0)
+                for i in 0..<block.count { targetSum += Double(block.targets[i]) }
+            }
+            position += block.count
+        }
+        let scale = 2 / Double(rows)
+        for j in 0..<d { g[j] = S(Double(g[j]) * scale) }
+        g[d] = S(sum * scale)
+        if withReference {
+            for j in 0..<d { g0[j] = S(Double(g0[j]) * scale) }
+            g0[d] = S(-targetSum * scale)
+            convergence.setReference(mseAtZero: g0, zeros: ws.zeros.baseAddress!, columns: d)
+        }
+        return convergence.objectiveGradientNorm(mse: g, theta: theta, columns: d)
+    }
+
+    /// In batch mode, `‖∇L‖` at the parameters the last update started from, from that update's own
+    /// gradient (no extra pass): `Xᵀr` is in the first partial buffer and `Σr` in `biasSum`.
+    func lastBatchGradientNorm(biasSum: S, _ convergence: Convergence<S>) -> Double {
+        let ws = workspace, d = settings.columns
+        let g = ws.gradientAtModel.baseAddress!
+        let scale = 2 / S(settings.rows)
+        for j in 0..<d { g[j] = scale * ws.partialGradients[j] }
+        g[d] = scale * biasSum
+        return convergence.objectiveGradientNorm(mse: g, theta: ws.savedTheta.baseAddress!, columns: d)
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Descent
+
+/// Where the data comes from: a CSV file, or features and targets `.npy` files.
+struct DataOptions: ParsableArguments {
+    @Argument(help: "A .csv file, or a features .npy file (with --targets).")
+    var data: String
+
+    @Option(help: "The CSV column to predict (the other numeric columns are the features).")
+    var target: String?
+
+    @Option(help: "With a features .npy file: the targets .npy file.")
+    var targets: String?
+
+    @Option(help: "The CSV delimiter: one ASCII character, or 'tab'.")
+    var delimiter: String = ","
+
+    @Flag(help: "The CSV file has no header row (columns are named 'column 1', 'column 2', …).")
+    var noHeader = false
+
+    @Flag(help: "Skip CSV rows with a missing or non-numeric cell instead of stopping with an error.")
+    var dropInvalidRows = false
+
+    var isNPY: Bool { data.lowercased().hasSuffix(".npy") }
+
+    var csvOptions: CSVOptions {
+        CSVOptions(delimiter: delimiter == "tab" ? "\t" : Character(delimiter), hasHeader: !noHeader,
+                   dropInvalidRows: dropInvalidRows)
+    }
+
+    func validate() throws {
+        if isNPY {
+            if target != nil { throw ValidationError("--target names a CSV column; with a .npy file pass --targets y.npy") }
+        } else if targets != nil {
+            throw ValidationError("--targets takes a .npy file and goes with a features .npy file, not a CSV file")
+        }
+        guard delimiter == "tab" || (delimiter.count == 1 && delimiter.first!.isASCII) else {
+            throw ValidationError("--delimiter must be one ASCII character or 'tab', not '\(delimiter)'")
+        }
+    }
+
+    /// The data set with its targets, which the command needs.
+    func dataset(command: String) throws(DescentError) -> Dataset<Double> {
+        if isNPY {
+            guard let targets else {
+                throw .invalidOption(name: "--targets", value: "missing", expected: "the targets .npy file for `descent \(command)`")
+            }
+            return try Dataset(npyFeatures: data, targets: targets)
+        }
+        guard let target else {
+            throw .invalidOption(name: "--target", value: "missing", expected: "the name of the CSV column to predict")
+        }
+        return try Dataset(csvFile: data, target: target, options: csvOptions)
+    }
+
+    /// The features only: the columns named `names` (when known) of a CSV file, or a features `.npy` file.
+    func features(named names: [String]?) throws(DescentError) -> Matrix<Double> {
+        if isNPY { return try Matrix(npyFile: data) }
+        return try Matrix(csvFile: data, columns: names, options: csvOptions)
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Descent
+import Foundation
+
+/// `descent fit`: gradient descent on a data file, the model saved as JSON.
+struct Fit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a linear model by gradient descent and save it.",
+        discussion: "Progress goes to stderr: a live bar on a terminal, a line every few seconds otherwise.")
+
+    @OptionGroup var input: DataOptions
+
+    @Option(help: "Rows per update: batch, minibatch or stochastic.")
+    var mode: ModeArgument = .batch
+
+    @Option(help: "Rows per mini-batch (with --mode minibatch), ≥ 1.")
+    var batchSize: Int = 32
+
+    @Option(help: "The learning rate η₀, > 0.")
+    var learningRate: Double?
+
+    @Flag(help: "Choose η₀ from the data (1/λ_max of the loss Hessian) instead of --learning-rate.")
+    var automaticLearningRate = false
+
+    @Option(help: "The epoch budget, ≥ 1.")
+    var epochs: Int = 100
+
+    @Flag(help: "Train on standardised columns; the saved model is in the original units.")
+    var standardize = false
+
+    @Option(help: "A penalty on the weights: none, l2:λ, l1:λ or elastic:λ:ρ.")
+    var penalty: PenaltyArgument = PenaltyArgument(argument: "none")!
+
+    @Option(help: "sgd, momentum[:μ], nesterov[:μ], adam or averaged[:start].")
+    var optimizer: OptimizerArgument = OptimizerArgument(argument: "sgd")!
+
+    @Option(help: "constant, invscaling:p, step:every:factor, exponential:decay or adaptive.")
+    var schedule: ScheduleArgument = ScheduleArgument(argument: "constant")!
+
+    @Option(help: "Hold out this share of rows and stop when their loss stops improving (early stopping).")
+    var earlyStopping: Double?
+
+    @Option(help: "The seed for shuffling, initialisation and held-out rows.")
+    var seed: UInt64 = GradientDescent<Double>.defaultSeed
+
+    @Option(help: "Continue training this saved model (its optimiser state and counters included).")
+    var initial: String?
+
+    @Option(help: "Where to save the trained model (JSON).")
+    var output: String
+
+    @Option(help: "Also write the per-epoch history as CSV (epoch, loss, validation loss, rate, seconds).")
+    var history: String?
+
+    @Option(help: "Also write an SVG plot of the training and validation loss per epoch.")
+    var plot: String?
+
+    @Flag(help: "No progress on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, not \(epochs)") }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, not \(batchSize)") }
+        if automaticLearningRate && learningRate != nil {
+            throw ValidationError("give --learning-rate or --automatic-learning-rate, not both")
+        }
+        if let learningRate, !(learningRate.isFinite && learningRate > 0) {
+            throw ValidationError("--learning-rate must be a finite number > 0, not \(learningRate)")
+        }
+    }
+
+    func run() throws {
+        try reportingErrors { () throws(DescentError) in
+            let data = try input.dataset(command: "fit")
+            let batchMode: BatchMode = switch mode {
+            case .batch: .batch
+            case .minibatch: .miniBatch(size: batchSize)
+            case .stochastic: .stochastic
+            }
+            var gd = GradientDescent<Double>(
+                mode: batchMode, learningRate: learningRate ?? 0.01, epochs: epochs, seed: seed, optimizer: optimizer.optimizer,
+                schedule: schedule.schedule, penalty: penalty.penalty,
+                earlyStopping: earlyStopping.map { EarlyStopping(validationFraction: $0) })
+            gd.automaticLearningRate = automaticLearningRate
+            gd.standardize = standardize
+            var model = LinearModel<Double>()
+            if let initial { model = try LinearModel(contentsOf: initial, features: data.columns) }
+            let progress = ProgressReporter(epochs: epochs, rows: data.rowCount, quiet: quiet)
+            let trained = try gd.fit(&model, from: data) { progress.epochDone($0) }
+            progress.finish(trained)
+            try model.save(to: output)
+            if let history { try trained.writeCSV(to: history) }
+            if let plot { try FileIO.writeText(LossPlot.svg(trained), to: plot) }
+            if !quiet {
+                note("saved \(output): \(trained.epochs) epochs, final loss \(trained.losses.last.map { "\($0)" } ?? "—"), "
+                     + "stopped: \(trained.stopReason)")
+            }
+        }
+    }
+}
