@@ -1,16 +1,22 @@
-/// A block of consecutive training rows: `count` rows of features (row-major, `columns` wide)
-/// and their targets. Kernels compute on blocks; they never see where the rows came from.
+/// A block of consecutive training rows: `count` rows of features (row-major, `columns` wide),
+/// their targets and, for weighted training, their sample weights normalised to mean 1 over the
+/// training rows (so that every formula stays the unweighted one with `rᵢ` weighted by `ŵᵢ`).
+/// Kernels compute on blocks; they never see where the rows came from.
 @usableFromInline
 struct RowBlock<Scalar: BLASScalar>: @unchecked Sendable {  // a read-only view; the loop keeps the memory alive
     @usableFromInline let features: UnsafePointer<Scalar>
     @usableFromInline let targets: UnsafePointer<Scalar>
+    /// `ŵᵢ = wᵢ / mean(w)`, or `nil` when unweighted (every `ŵᵢ = 1`).
+    @usableFromInline let sampleWeights: UnsafePointer<Scalar>?
     @usableFromInline let count: Int
     @usableFromInline let columns: Int
 
     @inlinable
-    init(features: UnsafePointer<Scalar>, targets: UnsafePointer<Scalar>, count: Int, columns: Int) {
+    init(features: UnsafePointer<Scalar>, targets: UnsafePointer<Scalar>, sampleWeights: UnsafePointer<Scalar>? = nil,
+         count: Int, columns: Int) {
         self.features = features
         self.targets = targets
+        self.sampleWeights = sampleWeights
         self.count = count
         self.columns = columns
     }
@@ -28,9 +34,12 @@ protocol RowBlockSource: SendableMetatype {
     var columns: Int { get }
     /// The rows `range`, in place when they are stored contiguously.
     func block(_ range: Range<Int>) -> RowBlock<Scalar>
-    /// Copies the rows `indices`, in that order, into `features` (row-major) and `targets`.
+    /// Whether rows carry sample weights.
+    var isWeighted: Bool { get }
+    /// Copies the rows `indices`, in that order, into `features` (row-major) and `targets`, and
+    /// their normalised sample weights into `sampleWeights` when the rows are weighted.
     func gather(_ indices: UnsafeBufferPointer<Int>, features: UnsafeMutablePointer<Scalar>,
-                targets: UnsafeMutablePointer<Scalar>)
+                targets: UnsafeMutablePointer<Scalar>, sampleWeights: UnsafeMutablePointer<Scalar>)
 }
 
 /// A ``RowBlockSource`` over a matrix and target array in memory, valid while they are pinned.
@@ -39,29 +48,38 @@ struct InMemoryRows<Scalar: BLASScalar>: RowBlockSource {
     @usableFromInline let features: UnsafeBufferPointer<Scalar>
     @usableFromInline let targets: UnsafeBufferPointer<Scalar>
     @usableFromInline let columns: Int
+    /// Normalised sample weights (mean 1 over the training rows), or `nil`.
+    @usableFromInline let sampleWeights: UnsafeBufferPointer<Scalar>?
 
     @inlinable
-    init(features: UnsafeBufferPointer<Scalar>, targets: UnsafeBufferPointer<Scalar>, columns: Int) {
+    init(features: UnsafeBufferPointer<Scalar>, targets: UnsafeBufferPointer<Scalar>, columns: Int,
+         sampleWeights: UnsafeBufferPointer<Scalar>? = nil) {
         self.features = features
         self.targets = targets
         self.columns = columns
+        self.sampleWeights = sampleWeights
     }
 
     @inlinable var rowCount: Int { targets.count }
 
+    @inlinable var isWeighted: Bool { sampleWeights != nil }
+
     @inlinable
     func block(_ range: Range<Int>) -> RowBlock<Scalar> {
         RowBlock(features: features.baseAddress! + range.lowerBound * columns,
-                 targets: targets.baseAddress! + range.lowerBound, count: range.count, columns: columns)
+                 targets: targets.baseAddress! + range.lowerBound,
+                 sampleWeights: sampleWeights.map { $0.baseAddress! + range.lowerBound },
+                 count: range.count, columns: columns)
     }
 
     @inlinable
     func gather(_ indices: UnsafeBufferPointer<Int>, features out: UnsafeMutablePointer<Scalar>,
-                targets outTargets: UnsafeMutablePointer<Scalar>) {
+                targets outTargets: UnsafeMutablePointer<Scalar>, sampleWeights outWeights: UnsafeMutablePointer<Scalar>) {
         let base = features.baseAddress!
         for (k, i) in indices.enumerated() {
             (out + k * columns).update(from: base + i * columns, count: columns)
             outTargets[k] = targets[i]
+            if let sampleWeights { outWeights[k] = sampleWeights[i] }
         }
     }
 }

@@ -39,4 +39,19 @@ enum Validation {
         if probe.sum().isFinite && tail.isFinite { return nil }
         return values.firstIndex { !$0.isFinite }
     }
+
+    /// Sample weights: one per row, finite, ≥ 0, and not all zero.
+    static func checkWeights<S: BLASScalar>(_ weights: [S], rows: Int) throws(DescentError) {
+        guard weights.count == rows else {
+            throw .invalidOption(name: "weights", value: "\(weights.count) weights",
+                                 expected: "one weight per row (\(rows))")
+        }
+        if let index = weights.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
+            throw .invalidOption(name: "weights", value: "weights[\(index)] = \(weights[index]) (zero-based)",
+                                 expected: "finite weights ≥ 0")
+        }
+        guard weights.contains(where: { $0 > 0 }) else {
+            throw .invalidOption(name: "weights", value: "all zero", expected: "at least one weight > 0")
+        }
+    }
 }

@@ -4,7 +4,8 @@
 enum Kernels {
     /// `r ← X_b·w + b − y_b` for the rows of `block` (`gemv`), returning `Σr` and `Σr²`.
     ///
-    /// `Σr²` is what the loss needs; `Σr` is the bias gradient's sum.
+    /// `Σr²` is what the loss needs; `Σr` is the bias gradient's sum. For weighted rows, `r`
+    /// becomes `ŵ⊙r` and the sums are `Σŵr` and `Σŵr²`: the gradient then needs no other change.
     @inlinable
     static func residuals<S: BLASScalar>(_ block: RowBlock<S>, weights: UnsafePointer<S>, bias: S,
                                          into r: UnsafeMutablePointer<S>) -> (sum: S, sumOfSquares: S) {
@@ -27,6 +28,15 @@ enum Kernels {
             q += r[i] * r[i]
             i += 1
         }
+        guard let weights = block.sampleWeights else { return (s, q) }
+        s = 0
+        q = 0
+        for k in 0..<m {
+            let weighted = weights[k] * r[k]
+            s += weighted
+            q += weighted * r[k]
+            r[k] = weighted
+        }
         return (s, q)
     }
 
@@ -45,6 +55,17 @@ enum Kernels {
                                              into g: UnsafeMutablePointer<S>) -> (sum: S, sumOfSquares: S) {
         let d = block.columns
         var sum = S.zero, squares = S.zero
+        if let weights = block.sampleWeights {
+            for i in 0..<block.count {
+                let x = block.features + i * d
+                let r = dot(x, w, d) + bias - block.targets[i]
+                let weighted = weights[i] * r
+                sum += weighted
+                squares += weighted * r
+                axpy(weighted, x, g, d)
+            }
+            return (sum, squares)
+        }
         for i in 0..<block.count {
             let x = block.features + i * d
             let r = dot(x, w, d) + bias - block.targets[i]
@@ -92,7 +113,7 @@ enum Kernels {
     }
 
     /// One stochastic update per row of `block`, in order: `r = xᵢᵀw + b − yᵢ`, then
-    /// `w ← w − η·2r·xᵢ`, `b ← b − η·2r`.
+    /// `w ← w − η·2ŵᵢr·xᵢ`, `b ← b − η·2ŵᵢr` (`ŵᵢ = 1` unweighted).
     ///
     /// A per-row BLAS call (`dot` + `axpy`) costs more than the row's own work when rows are
     /// short, so this is a specialised SIMD loop (the bench compares it with the naive loop).
@@ -106,13 +127,15 @@ enum Kernels {
         var q = S.zero
         var b = bias
         defer { bias = b }
+        let weights = block.sampleWeights
         for i in 0..<block.count {
             let x = block.features + i * d
             let r = dot(x, w, d) + b - block.targets[i]
-            let loss = r * r
+            let weighted = weights.map { $0[i] * r } ?? r
+            let loss = weighted * r
             guard loss.isFinite else { return (q, i) }
             q += loss
-            let step = -eta * 2 * r
+            let step = -eta * 2 * weighted
             axpy(step, x, w, d)
             b += step
         }

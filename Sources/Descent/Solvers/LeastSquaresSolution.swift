@@ -14,6 +14,16 @@ public struct LeastSquaresSolution<Scalar: BLASScalar>: Sendable {
     /// Iterative-refinement steps taken (QR and normal equations).
     public let refinementSteps: Int
 
+    init(model: LinearModel<Scalar>, method: LeastSquares.Method, rank: Int, conditionEstimate: Double,
+         singularValues: [Double]?, refinementSteps: Int) {
+        self.model = model
+        self.method = method
+        self.rank = rank
+        self.conditionEstimate = conditionEstimate
+        self.singularValues = singularValues
+        self.refinementSteps = refinementSteps
+    }
+
     init(_ raw: RawSolution, intercept: Bool) {
         model = LinearModel(weights: raw.weights.map { Scalar($0) }, bias: intercept ? Scalar(raw.bias) : 0)
         method = raw.method

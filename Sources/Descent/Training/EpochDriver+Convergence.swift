@@ -16,8 +16,13 @@ extension EpochDriver {
             Kernels.accumulateGradient(block, residuals: ws.residuals.baseAddress!, into: g)
             sum += Double(s)
             if withReference {
-                BLAS.gemvTransposed(block.features, rows: block.count, columns: d, alpha: -1, block.targets, beta: 1, g0)
-                for i in 0..<block.count { targetSum += Double(block.targets[i]) }
+                // At the zero model r = −ŵ⊙y: reuse the residual buffer, now that Xᵀr is accumulated.
+                let r0 = ws.residuals.baseAddress!
+                for i in 0..<block.count {
+                    r0[i] = -(block.sampleWeights.map { $0[i] * block.targets[i] } ?? block.targets[i])
+                    targetSum -= Double(r0[i])
+                }
+                BLAS.gemvTransposed(block.features, rows: block.count, columns: d, r0, beta: 1, g0)
             }
             position += block.count
         }

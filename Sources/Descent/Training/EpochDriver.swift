@@ -137,10 +137,10 @@ struct EpochDriver<Source: RowBlockSource> {
         return convergence.ratio(norm) <= settings.convergenceTolerance
     }
 
-    /// The MSE of the current model on the held-out rows.
+    /// The (weighted) MSE of the current model on the held-out rows: `Σŵr² / Σŵ`.
     func validationError(averaged: Int) -> Double {
         let theta = workspace.current(averaging: averaging, averaged: averaged)
-        var total = 0.0
+        var total = 0.0, weights = 0.0
         validation.withUnsafeBufferPointer { indices in
             var start = 0
             while start < indices.count {
@@ -149,10 +149,15 @@ struct EpochDriver<Source: RowBlockSource> {
                 let (_, q) = Kernels.residuals(block, weights: theta.baseAddress!, bias: theta[settings.columns],
                                                into: workspace.residuals.baseAddress!)
                 total += Double(q)
+                if let sampleWeights = block.sampleWeights {
+                    for k in 0..<block.count { weights += Double(sampleWeights[k]) }
+                } else {
+                    weights += Double(block.count)
+                }
                 start = end
             }
         }
-        return total / Double(validation.count)
+        return weights > 0 ? total / weights : 0
     }
 
     /// The divergence error for update `update` of epoch `epoch`, with the diagnosis.

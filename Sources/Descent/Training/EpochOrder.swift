@@ -22,9 +22,10 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     let order: UnsafeMutableBufferPointer<Int>
     /// The epoch's order of shuffle blocks (``Shuffling/blocks`` only).
     private var blockOrder: [Int]
-    /// Gathered rows and targets: `slots × blockRows` rows.
+    /// Gathered rows, targets and sample weights: `slots × blockRows` rows.
     private let gatheredFeatures: UnsafeMutableBufferPointer<S>
     private let gatheredTargets: UnsafeMutableBufferPointer<S>
+    private let gatheredWeights: UnsafeMutableBufferPointer<S>
 
     init(source: Source, members: [Int]?, shuffling: Shuffling, blockRows: Int, slots: Int, seed: UInt64) {
         self.source = source
@@ -40,12 +41,14 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         blockOrder = [Int](repeating: 0, count: ordered ? (rows + shuffleBlockRows - 1) / shuffleBlockRows : 0)
         gatheredFeatures = .allocate(capacity: slots * blockRows * columns)
         gatheredTargets = .allocate(capacity: slots * blockRows)
+        gatheredWeights = .allocate(capacity: source.isWeighted ? slots * blockRows : 0)
     }
 
     deinit {
         order.deallocate()
         gatheredFeatures.deallocate()
         gatheredTargets.deallocate()
+        gatheredWeights.deallocate()
     }
 
     /// Draws the row order of epoch `epoch` (counted over the model's whole training, from 0).
@@ -100,7 +103,9 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     func gather(_ indices: UnsafeBufferPointer<Int>, slot: Int) -> RowBlock<S> {
         let features = gatheredFeatures.baseAddress! + slot * blockRows * columns
         let targets = gatheredTargets.baseAddress! + slot * blockRows
-        source.gather(indices, features: features, targets: targets)
-        return RowBlock(features: features, targets: targets, count: indices.count, columns: columns)
+        let weights = source.isWeighted ? gatheredWeights.baseAddress! + slot * blockRows : nil
+        source.gather(indices, features: features, targets: targets, sampleWeights: weights ?? targets)
+        return RowBlock(features: features, targets: targets, sampleWeights: weights.map { UnsafePointer($0) },
+                        count: indices.count, columns: columns)
     }
 }

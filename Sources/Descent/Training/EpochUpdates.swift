@@ -78,12 +78,13 @@ extension EpochDriver {
         for i in 0..<block.count {
             let x = block.features + i * d
             let r = Kernels.dot(x, theta, d) + theta[d] - block.targets[i]
-            let loss = r * r
+            let weighted = block.sampleWeights.map { $0[i] * r } ?? r
+            let loss = weighted * r
             guard loss.isFinite else { return (q, i) }
             q += loss
             let t = progress.nextUpdate
             let eta: S = settings.learningRate.changesWithinEpoch ? settings.learningRate.step(update: t) : progress.rate
-            let twoR = 2 * r
+            let twoR = 2 * weighted
             step.apply(eta: eta, t: t, averaged: &progress.averaged) { j in j < d ? twoR * x[j] : twoR }
             progress.updates += 1
         }

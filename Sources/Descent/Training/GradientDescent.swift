@@ -163,8 +163,8 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     public func fit(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar],
                     onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError) -> FitHistory<Scalar> {
         try prepare(&model, features: features, targets: targets)
-        return try train(&model, features: features, targets: targets, epochs: epochs, holdOut: true, whole: true,
-                         onEpoch: onEpoch)
+        return try train(&model, features: features, targets: targets, weights: nil, epochs: epochs, holdOut: true,
+                         whole: true, onEpoch: onEpoch)
     }
 
     /// Trains `model` for one epoch on `features` and `targets` only: for data that arrives in
@@ -185,8 +185,8 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     public func partialFit(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>,
                            targets: [Scalar]) throws(DescentError) -> FitHistory<Scalar> {
         try prepare(&model, features: features, targets: targets)
-        return try train(&model, features: features, targets: targets, epochs: 1, holdOut: false, whole: false,
-                         onEpoch: nil)
+        return try train(&model, features: features, targets: targets, weights: nil, epochs: 1, holdOut: false,
+                         whole: false, onEpoch: nil)
     }
 
     /// Checks the configuration, the data and the model, and initialises an empty model.
@@ -201,23 +201,25 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     }
 
     /// Standardises if asked, then runs the epoch loop.
-    func train(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar], epochs: Int,
-               holdOut: Bool, whole: Bool, onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
+    func train(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar]?,
+               epochs: Int, holdOut: Bool, whole: Bool,
+               onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
         guard standardize else {
-            return try run(&model, features: features, targets: targets, epochs: epochs, holdOut: holdOut, whole: whole,
-                           onEpoch: onEpoch)
+            return try run(&model, features: features, targets: targets, weights: weights, epochs: epochs,
+                           holdOut: holdOut, whole: whole, onEpoch: onEpoch)
         }
         let standardizer = try Standardizer(fitting: features)
         let scaled = try standardizer.transform(features)
         var inner = try standardizer.standardized(model)
         defer { model = (try? standardizer.original(inner)) ?? model }
-        return try run(&inner, features: scaled, targets: targets, epochs: epochs, holdOut: holdOut, whole: whole,
-                       onEpoch: onEpoch)
+        return try run(&inner, features: scaled, targets: targets, weights: weights, epochs: epochs, holdOut: holdOut,
+                       whole: whole, onEpoch: onEpoch)
     }
 
     /// Holds rows out, picks the learning rate, resolves the settings, and runs the epoch driver.
-    func run(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar], epochs: Int,
-             holdOut: Bool, whole: Bool, onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
+    func run(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar]?,
+             epochs: Int, holdOut: Bool, whole: Bool,
+             onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
         let n = features.rows
         var members: [Int]? = nil, validation: [Int] = []
         if holdOut, let rule = earlyStopping {
@@ -231,9 +233,22 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
             validation = parts[0]
             members = parts[1]
         }
+        // Sample weights normalised to mean 1 over the training rows: ŵᵢ = wᵢ / mean(w).
+        var normalized: [Scalar]? = nil
+        if let weights {
+            let training = members.map { $0.reduce(0.0) { $0 + Double(weights[$1]) } / Double($0.count) }
+                ?? weights.reduce(0.0) { $0 + Double($1) } / Double(n)
+            guard training > 0 else {
+                throw .invalidOption(name: "weights", value: "zero on every training row",
+                                     expected: "at least one training row (not held out) with a weight > 0")
+            }
+            normalized = weights.map { Scalar(Double($0) / training) }
+        }
         let result: Result<FitHistory<Scalar>, DescentError> = features.withUnsafeBufferPointer { x in
             targets.withUnsafeBufferPointer { y in
-                let source = InMemoryRows(features: x, targets: y, columns: features.columns)
+                (normalized ?? []).withUnsafeBufferPointer { w in
+                let source = InMemoryRows(features: x, targets: y, columns: features.columns,
+                                          sampleWeights: normalized == nil ? nil : w)
                 let rate = automaticLearningRate
                     ? LearningRateEstimate.rate(for: mode, source: source, members: members, seed: seed)
                     : Double(learningRate)
@@ -249,6 +264,7 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
                     return .success(try driver.run(&model, onEpoch: onEpoch))
                 } catch {
                     return .failure(error)
+                }
                 }
             }
         }

@@ -10,28 +10,34 @@ enum LearningRateEstimate {
         let sample = (0..<count).map { all[$0 * all.count / count] }
         var x = [Source.Scalar](repeating: 0, count: count * d)
         var y = [Source.Scalar](repeating: 0, count: count)
+        var weights = [Source.Scalar](repeating: 1, count: count)
         sample.withUnsafeBufferPointer { indices in
             x.withUnsafeMutableBufferPointer { xs in
                 y.withUnsafeMutableBufferPointer { ys in
-                    source.gather(indices, features: xs.baseAddress!, targets: ys.baseAddress!)
+                    weights.withUnsafeMutableBufferPointer { ws in
+                        source.gather(indices, features: xs.baseAddress!, targets: ys.baseAddress!, sampleWeights: ws.baseAddress!)
+                    }
                 }
             }
         }
         if mode == .stochastic {
-            // One row's Hessian is 2(xxᵀ) plus 2 for the bias: stable below 1/(‖x‖² + 1).
+            // One row's Hessian is 2ŵ(xxᵀ) plus 2ŵ for the bias: stable below 1/(ŵ(‖x‖² + 1)).
             var largest = 0.0
             for i in 0..<count {
                 var norm = 1.0
                 for j in 0..<d { let v = Double(x[i * d + j]); norm += v * v }
-                largest = Swift.max(largest, norm)
+                largest = Swift.max(largest, norm * Double(weights[i]))
             }
             return 0.5 / largest
         }
-        return 1 / largestEigenvalue(x, rows: count, columns: d, seed: seed)
+        return 1 / largestEigenvalue(x, rows: count, columns: d, seed: seed,
+                                     sampleWeights: source.isWeighted ? weights : nil)
     }
 
-    /// `λ_max((2/n)·AᵀA)` for `A = [X 1]`, by power iteration with two gemv per step.
-    static func largestEigenvalue<S: BLASScalar>(_ x: [S], rows n: Int, columns d: Int, seed: UInt64) -> Double {
+    /// `λ_max((2/n)·AᵀŴA)` for `A = [X 1]` (`Ŵ` the normalised sample weights, `I` unweighted), by
+    /// power iteration with two gemv per step.
+    static func largestEigenvalue<S: BLASScalar>(_ x: [S], rows n: Int, columns d: Int, seed: UInt64,
+                                                 sampleWeights: [S]? = nil) -> Double {
         var random = RandomSource(seed: seed ^ 0xE16E_0000)
         var v = (0...d).map { _ in S(random.nextNormal()) }
         var u = [S](repeating: 0, count: n)
@@ -44,6 +50,7 @@ enum LearningRateEstimate {
             // u = X·v_w + v_b;  w = Xᵀu;  v ← (2/n)·(w, Σu)
             for i in 0..<n { u[i] = v[d] }
             BLAS.gemv(x, rows: n, columns: d, v, beta: 1, &u)
+            if let sampleWeights { for i in 0..<n { u[i] *= sampleWeights[i] } }
             BLAS.gemvTransposed(x, rows: n, columns: d, u, beta: 0, &w)
             let scale = 2 / S(n)
             for j in 0..<d { v[j] = scale * w[j] }
