@@ -105,7 +105,9 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible, L
         case let .unsolvable(method, reason, condition):
             let estimate = condition.map { " (condition estimate \(formatScientific($0)))" } ?? ""
             return "The \(method) method cannot solve this least-squares problem: \(reason)\(estimate). "
-                + "Use method .svd for the minimum-norm solution, or .automatic, which falls back to it."
+                + (method == Self.polynomialFitMethod
+                    ? "Lower the degree: a degree-k fit needs at least k + 1 distinct, well-separated values of x."
+                    : "Use method .svd for the minimum-norm solution, or .automatic, which falls back to it.")
         case let .fileNotReadable(path, reason):
             return "Cannot read \(path): \(reason). Check that the path names a readable file."
         case let .fileNotWritable(path, reason):
@@ -124,6 +126,11 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible, L
                 + "finite at learning rate \(shortest(rate)). The model was left at its last finite state. \(hint)"
         }
     }
+
+    /// The `method` that ``LeastSquares/polynomialFit(x:y:degree:)`` reports in
+    /// ``unsolvable(method:reason:conditionEstimate:)``, whose advice differs (lower the degree;
+    /// there is no other method to fall back to).
+    static let polynomialFitMethod = "polynomial fit"
 
     /// The same text as ``description``, for `LocalizedError` (and so `localizedDescription`).
     public var errorDescription: String? { description }
