@@ -13,9 +13,12 @@ public struct LeastSquaresSolution<Scalar: BLASScalar>: Sendable {
     public let singularValues: [Double]?
     /// Iterative-refinement steps taken (QR and normal equations).
     public let refinementSteps: Int
+    /// Whether the fit has an intercept.
+    public let hasIntercept: Bool
 
     init(model: LinearModel<Scalar>, method: LeastSquares.Method, rank: Int, conditionEstimate: Double,
-         singularValues: [Double]?, refinementSteps: Int) {
+         singularValues: [Double]?, refinementSteps: Int, intercept: Bool) {
+        hasIntercept = intercept
         self.model = model
         self.method = method
         self.rank = rank
@@ -25,6 +28,7 @@ public struct LeastSquaresSolution<Scalar: BLASScalar>: Sendable {
     }
 
     init(_ raw: RawSolution, intercept: Bool) {
+        hasIntercept = intercept
         model = LinearModel(weights: raw.weights.map { Scalar($0) }, bias: intercept ? Scalar(raw.bias) : 0)
         method = raw.method
         rank = raw.rank

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension LeastSquares {
     /// Fits `y ≈ c₀ + c₁x + … + c_k·x^k` (monomial basis, as NIST certifies) by least squares,
     /// carrying the design and the solve in double-double so that the answer is the exact one for
@@ -103,9 +107,14 @@ extension LeastSquares {
                                            + "squares leave Double's range (rescale x or y, e.g. to other units)",
                                        condition: nil)
         }
+        let mean = ColumnStatistics.mean(y)
+        let spread = y.reduce(0.0) { $0 + ($1 - mean) * ($1 - mean) }
         return PolynomialFit(coefficients: coefficients, degree: k, residualSumOfSquares: rss.double, rank: p,
                              conditionEstimate: condition, rows: n, extendedCoefficients: c, r: r,
-                             rInverse: rInverse, residuals: residuals)
+                             rInverse: rInverse, residuals: residuals, totalSumOfSquares: spread,
+                             rawConditionNumber: SummaryFactor.rawConditionNumber(
+                                 Matrix(rows: n, columns: k, validElements: x.flatMap { v in (0..<k).map { pow(v, Double($0 + 1)) } }),
+                                 weights: [Double]?.none, intercept: true))
     }
 
     /// How many distinct values `x` holds, counting no further than `limit`.

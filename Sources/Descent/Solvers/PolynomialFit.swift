@@ -39,6 +39,29 @@ public struct PolynomialFit: Sendable {
     let rInverse: [DoubleDouble]
     /// `yᵢ − p(xᵢ)` at the double-double solution, for every point in order.
     let residuals: [DoubleDouble]
+    /// `Σ(yᵢ − ȳ)²`, for R².
+    let totalSumOfSquares: Double
+    /// statsmodels' condition number of the monomial design `[1, x, …, x^k]` (see ``RegressionSummary/conditionNumber``).
+    let rawConditionNumber: Double
+
+    /// The inference summary: standard errors from the double-double factorisation (as NIST
+    /// certifies them), t statistics, p-values, intervals, R² and the rest (see ``RegressionSummary``).
+    /// The terms are `const`, `x`, `x^2`, …, `x^k`.
+    ///
+    /// - Returns: The summary.
+    /// - Throws: ``DescentError/unsolvable(method:reason:conditionEstimate:)`` when `n = k + 1`
+    ///   leaves no degrees of freedom.
+    public func summary() throws(DescentError) -> RegressionSummary {
+        guard let errors = standardErrors else {
+            throw .unsolvable(method: "summary", reason: "\(rows) points leave no residual degrees of freedom for "
+                                  + "\(degree + 1) coefficients", conditionEstimate: nil)
+        }
+        return RegressionSummary(.init(
+            names: ["const"] + (0..<degree).map { $0 == 0 ? "x" : "x^\($0 + 1)" }, coefficients: coefficients,
+            standardErrors: errors, observations: rows, hasIntercept: true, isWeighted: false,
+            residualSumOfSquares: residualSumOfSquares, totalSumOfSquares: totalSumOfSquares, halfLogWeights: 0,
+            conditionNumber: rawConditionNumber, scaledConditionNumber: conditionEstimate))
+    }
 
     /// The standard error of each coefficient, `s·√((VᵀV)⁻¹)ⱼⱼ` with
     /// `s² = RSS/(n − k − 1)`, as NIST certifies them; `nil` when `n = k + 1` (no degrees of

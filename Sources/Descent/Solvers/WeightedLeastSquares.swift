@@ -40,7 +40,8 @@ extension LeastSquares {
         }
         return LeastSquaresSolution(model: LinearModel(weights: slopes.map { Scalar($0) }, bias: Scalar(bias)),
                                     method: inner.method, rank: inner.rank, conditionEstimate: inner.conditionEstimate,
-                                    singularValues: inner.singularValues, refinementSteps: inner.refinementSteps)
+                                    singularValues: inner.singularValues, refinementSteps: inner.refinementSteps,
+                                    intercept: intercept)
     }
 }
 

@@ -1,0 +1,167 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension LeastSquaresSolution {
+    /// The inference summary of this fit on the data it was fitted to (see ``RegressionSummary``).
+    ///
+    /// Standard errors come from `R` of the QR factorisation of the centred, column-scaled design
+    /// `A = (X − 1μᵀ)S` (`AᵀA = RᵀR`): `Var(wⱼ) = σ̂²·sⱼ²·‖row j of R⁻¹‖²`, and the intercept's
+    /// variance through the centring, `Var(b) = σ̂²·(1/n + ‖R⁻ᵀSμ‖²)` — never by inverting `XᵀX`.
+    ///
+    /// - Parameters:
+    ///   - features: The features the solution was computed from.
+    ///   - targets: The targets it was computed from.
+    ///   - featureNames: Names for the weights' rows of the table (default: the model's names, or `x1`, `x2`, …).
+    /// - Returns: Coefficients, standard errors, t statistics, p-values, intervals, R², F, log-likelihood, AIC, BIC.
+    /// - Throws: ``DescentError`` for data of another shape than the model, non-finite values, no
+    ///   residual degrees of freedom, or rank-deficient features (standard errors are then undefined).
+    /// - Complexity: O(n·d²): one QR pass over the data and one over the raw columns.
+    public func summary(features: Matrix<Scalar>, targets: [Scalar],
+                        featureNames: [String]? = nil) throws(DescentError) -> RegressionSummary {
+        try summarize(features: features, targets: targets, weights: nil, featureNames: featureNames)
+    }
+
+    /// The inference summary of a weighted fit (``LeastSquares/solve(_:_:weights:intercept:method:ridge:)``),
+    /// as statsmodels' `WLS` reports it: `σ̂² = Σwᵢrᵢ²/(n − p)`, R² about the weighted mean, and the
+    /// log-likelihood with its `½Σ ln wᵢ` term.
+    ///
+    /// - Parameters:
+    ///   - features: The features the solution was computed from.
+    ///   - targets: The targets.
+    ///   - weights: The weights it was computed with.
+    ///   - featureNames: Names for the table, as for the unweighted summary.
+    /// - Returns: The summary.
+    /// - Throws: as ``summary(features:targets:featureNames:)``, and for unusable weights.
+    public func summary(features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar],
+                        featureNames: [String]? = nil) throws(DescentError) -> RegressionSummary {
+        try summarize(features: features, targets: targets, weights: weights, featureNames: featureNames)
+    }
+
+    func summarize(features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar]?,
+                   featureNames: [String]?) throws(DescentError) -> RegressionSummary {
+        try Validation.checkShape(features, targets)
+        try Validation.checkFinite(features)
+        try Validation.checkFinite(targets)
+        if let weights { try Validation.checkWeights(weights, rows: targets.count) }
+        try model.checkWidth(features.columns)
+        let n = features.rows, d = features.columns, p = d + (hasIntercept ? 1 : 0)
+        guard n > p else {
+            throw .unsolvable(method: "summary", reason: "\(n) rows leave no residual degrees of freedom for \(p) parameters",
+                              conditionEstimate: nil)
+        }
+        let w = { (i: Int) -> Double in weights.map { Double($0[i]) } ?? 1 }
+        // Residuals in extended precision from the caller's data.
+        typealias E = Double.Accumulator
+        var rss = E(0), total = E(0), weightSum = 0.0, weightedTargets = 0.0
+        for i in 0..<n { weightSum += w(i); weightedTargets += w(i) * Double(targets[i]) }
+        let mean = hasIntercept ? weightedTargets / weightSum : 0
+        features.withUnsafeBufferPointer { x in
+            for i in 0..<n {
+                var prediction = E(model.bias)
+                for j in 0..<d { prediction += E(model.weights[j]) * E(x[i * d + j]) }
+                let r = E(targets[i]) - prediction, spread = E(targets[i]) - E(mean)
+                rss += E(w(i)) * r * r
+                total += E(w(i)) * spread * spread
+            }
+        }
+        let variance = Double(rss) / Double(n - p)
+        let errors = try SummaryFactor(features, targets, weights: weights, intercept: hasIntercept)
+            .standardErrors(variance: variance, totalWeight: weightSum)
+        let names = featureNames ?? model.featureNames ?? (0..<d).map { "x\($0 + 1)" }
+        guard names.count == d else {
+            throw .invalidOption(name: "featureNames", value: "\(names.count) names", expected: "one per feature (\(d))")
+        }
+        let halfLogWeights = weights.map { $0.reduce(0.0) { $1 > 0 ? $0 + log(Double($1)) / 2 : $0 } } ?? 0
+        return RegressionSummary(.init(
+            names: (hasIntercept ? ["const"] : []) + names,
+            coefficients: (hasIntercept ? [Double(model.bias)] : []) + model.weights.map { Double($0) },
+            standardErrors: errors, observations: n, hasIntercept: hasIntercept, isWeighted: weights != nil,
+            residualSumOfSquares: Double(rss), totalSumOfSquares: Double(total), halfLogWeights: halfLogWeights,
+            conditionNumber: SummaryFactor.rawConditionNumber(features, weights: weights, intercept: hasIntercept),
+            scaledConditionNumber: conditionEstimate))
+    }
+}
+
+/// `R` of the centred (for WLS, weighted and `√w`-scaled), column-scaled design, and what the
+/// summary computes from it.
+struct SummaryFactor {
+    let r: [Double]
+    let scales: [Double]
+    let means: [Double]
+    let columns: Int
+    let intercept: Bool
+
+    init<S: BLASScalar>(_ x: Matrix<S>, _ y: [S], weights: [S]?, intercept: Bool) throws(DescentError) {
+        let d = x.columns
+        columns = d
+        self.intercept = intercept
+        if let weights {
+            let problem = WeightedProblem(x, y, weights: weights, intercept: intercept)
+            let factored = problem.features.withUnsafeBufferPointer { z in
+                problem.targets.withUnsafeBufferPointer { t in
+                    let centred = CenteredProblem(features: z, targets: t, columns: d, intercept: false)
+                    return (StreamingQR(centred, z, t).r, centred.scales)
+                }
+            }
+            (r, scales, means) = (factored.0, factored.1, problem.means)
+        } else {
+            let factored = x.withUnsafeBufferPointer { xs in
+                y.withUnsafeBufferPointer { ys in
+                    let centred = CenteredProblem(features: xs, targets: ys, columns: d, intercept: intercept)
+                    return (StreamingQR(centred, xs, ys).r, centred.scales, centred.means)
+                }
+            }
+            (r, scales, means) = factored
+        }
+        let largest = (0..<d).reduce(0.0) { Swift.max($0, Swift.abs(r[$1 + $1 * d])) }
+        let dependent = (0..<d).filter { Swift.abs(r[$0 + $0 * d]) <= Double(Swift.max(x.rows, d)) * Double(S.ulpOfOne) * largest }
+        guard largest > 0, dependent.isEmpty else {
+            throw .unsolvable(method: "summary", reason: "standard errors are undefined: "
+                                  + RankDeficiency.describe(constant: [], dependent: dependent), conditionEstimate: .infinity)
+        }
+    }
+
+    /// The standard errors, intercept first, for residual variance `σ̂²`.
+    func standardErrors(variance: Double, totalWeight: Double) -> [Double] {
+        let d = columns
+        // Rows of R⁻¹: column k of R⁻¹ solves R·c = e_k.
+        var inverse = [Double](repeating: 0, count: d * d)   // column-major
+        for k in 0..<d {
+            var e = [Double](repeating: 0, count: d)
+            e[k] = 1
+            r.withUnsafeBufferPointer { _ = LAPACK.triangularSolve($0.baseAddress!, n: d, lda: d, &e) }
+            for i in 0..<d { inverse[i + k * d] = e[i] }
+        }
+        let slopes = (0..<d).map { j in
+            ((0..<d).reduce(0.0) { $0 + inverse[j + $1 * d] * inverse[j + $1 * d] } * variance).squareRoot() * scales[j]
+        }
+        guard intercept else { return slopes }
+        var z = (0..<d).map { scales[$0] * means[$0] }
+        r.withUnsafeBufferPointer { _ = LAPACK.triangularSolve($0.baseAddress!, n: d, lda: d, &z, transposed: true) }
+        let intercept = (variance * (1 / totalWeight + z.reduce(0) { $0 + $1 * $1 })).squareRoot()
+        return [intercept] + slopes
+    }
+
+    /// `√(λmax/λmin)` of `AᵀA` for the raw design `A = [1 X]` (`√W`-weighted for WLS): the ratio of
+    /// its extreme singular values, as statsmodels reports `condition_number`.
+    static func rawConditionNumber<S: BLASScalar>(_ x: Matrix<S>, weights: [S]?, intercept: Bool) -> Double {
+        let n = x.rows, d = x.columns, p = d + (intercept ? 1 : 0)
+        var a = [Double](repeating: 0, count: n * p)   // column-major
+        x.withUnsafeBufferPointer { xs in
+            for i in 0..<n {
+                let root = weights.map { Double($0[i]).squareRoot() } ?? 1
+                if intercept { a[i] = root }
+                for j in 0..<d { a[i + (j + (intercept ? 1 : 0)) * n] = root * Double(xs[i * d + j]) }
+            }
+        }
+        var b = [Double](repeating: 0, count: Swift.max(n, p))
+        let result = a.withUnsafeMutableBufferPointer { a in
+            b.withUnsafeMutableBufferPointer { b in LAPACK.minimumNormSolve(a, m: n, n: p, b, rcond: -1) }
+        }
+        guard let values = result?.singularValues, let largest = values.first, let smallest = values.last, smallest > 0 else {
+            return .infinity
+        }
+        return largest / smallest
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+extension RegressionSummary {
+    /// A table a person reads at a glance, laid out like statsmodels' summary: the fit's
+    /// statistics, then one row per term with its estimate, standard error, t, p-value and 95 %
+    /// interval, then the notes.
+    public var description: String {
+        let title = isWeighted ? "Weighted least squares (WLS)" : "Ordinary least squares (OLS)"
+        let r2Label = hasIntercept ? "R²" : "R² (uncentred)"
+        let left: [(String, String)] = [
+            ("Observations", "\(observations)"), ("Df residuals", "\(degreesOfFreedom)"),
+            ("Df model", "\(modelDegreesOfFreedom)"), ("Residual std. error", number(residualStandardError)),
+            ("Condition number", number(conditionNumber)),
+        ]
+        let right: [(String, String)] = [
+            (r2Label, number(rSquared)), ("Adj. " + r2Label, number(adjustedRSquared)),
+            ("F statistic", number(fStatistic)), ("Prob (F statistic)", number(fPValue)),
+            ("Log-likelihood", number(logLikelihood)), ("AIC", number(aic)), ("BIC", number(bic)),
+        ]
+        let width = 78
+        var lines = [title, String(repeating: "=", count: width)]
+        for row in 0..<Swift.max(left.count, right.count) {
+            let l = row < left.count ? pad(left[row].0 + ":", 22) + pad(left[row].1, 14, right: true) : String(repeating: " ", count: 36)
+            let r = row < right.count ? pad(right[row].0 + ":", 24) + pad(right[row].1, 16, right: true) : ""
+            lines.append(l + "   " + r)
+        }
+        lines.append(String(repeating: "=", count: width))
+        let nameWidth = Swift.max(12, (names.map(\.count).max() ?? 0) + 1)
+        lines.append(pad("", nameWidth) + pad("coef", 13, right: true) + pad("std err", 12, right: true)
+                     + pad("t", 9, right: true) + pad("P>|t|", 9, right: true) + pad("[0.025", 12, right: true)
+                     + pad("0.975]", 12, right: true))
+        lines.append(String(repeating: "-", count: width))
+        let intervals = confidenceIntervals(level: 0.95)
+        for k in 0..<coefficients.count {
+            lines.append(pad(names[k], nameWidth) + pad(number(coefficients[k]), 13, right: true)
+                         + pad(number(standardErrors[k]), 12, right: true)
+                         + pad(String(format: "%.3f", tStatistics[k]), 9, right: true)
+                         + pad(String(format: "%.3f", pValues[k]), 9, right: true)
+                         + pad(number(intervals[k].lower), 12, right: true) + pad(number(intervals[k].upper), 12, right: true))
+        }
+        lines.append(String(repeating: "=", count: width))
+        for (k, note) in notes.enumerated() { lines.append("[\(k + 1)] \(note)") }
+        return lines.joined(separator: "\n")
+    }
+
+    private func number(_ value: Double) -> String {
+        guard value.isFinite else { return "\(value)" }
+        let magnitude = Swift.abs(value)
+        return magnitude != 0 && (magnitude >= 1e6 || magnitude < 1e-4) ? String(format: "%.4e", value)
+            : String(format: "%.6g", value)
+    }
+
+    private func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+        let padding = String(repeating: " ", count: Swift.max(0, width - text.count))
+        return right ? padding + text : text + padding
+    }
+}
