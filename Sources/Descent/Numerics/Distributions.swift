@@ -9,27 +9,71 @@ enum SpecialFunctions {
         lgamma(a) + lgamma(b) - lgamma(a + b)
     }
 
-    /// `I_x(a, b)` for `a, b > 0`, `0 ≤ x ≤ 1`; NaN outside.
-    static func regularizedIncompleteBeta(_ a: Double, _ b: Double, _ x: Double) -> Double {
+    /// `I_x(a, b)` for `a, b > 0`, `0 ≤ x ≤ 1`; NaN outside. `y = 1 − x` may be given when the
+    /// caller knows it more accurately than `1 − x` rounds.
+    static func regularizedIncompleteBeta(_ a: Double, _ b: Double, _ x: Double, complement y: Double? = nil) -> Double {
         guard a > 0, b > 0, x >= 0, x <= 1 else { return .nan }
+        let y = y ?? 1 - x
         if x == 0 { return 0 }
-        if x == 1 { return 1 }
-        return x <= (a + 1) / (a + b + 2) ? lower(a, b, x) : 1 - lower(b, a, 1 - x)
+        if y == 0 { return 1 }
+        return x <= (a + 1) / (a + b + 2) ? lower(a, b, x, y) : 1 - lower(b, a, y, x)
     }
 
-    /// `1 − I_x(a, b) = I_{1−x}(b, a)`, without cancellation.
-    static func complementedIncompleteBeta(_ a: Double, _ b: Double, _ x: Double) -> Double {
+    /// `1 − I_x(a, b) = I_{1−x}(b, a)`, without cancellation; `y = 1 − x` as for ``regularizedIncompleteBeta(_:_:_:complement:)``.
+    static func complementedIncompleteBeta(_ a: Double, _ b: Double, _ x: Double, complement y: Double? = nil) -> Double {
         guard a > 0, b > 0, x >= 0, x <= 1 else { return .nan }
+        let y = y ?? 1 - x
         if x == 0 { return 1 }
-        if x == 1 { return 0 }
-        return x <= (a + 1) / (a + b + 2) ? 1 - lower(a, b, x) : lower(b, a, 1 - x)
+        if y == 0 { return 0 }
+        return x <= (a + 1) / (a + b + 2) ? 1 - lower(a, b, x, y) : lower(b, a, y, x)
     }
 
     /// `I_x(a, b)` where the continued fraction converges fast (`x < (a+1)/(a+b+2)`): the prefactor
-    /// `xᵃ(1−x)ᵇ/(a·B(a, b))` in logs, times the fraction.
-    private static func lower(_ a: Double, _ b: Double, _ x: Double) -> Double {
-        let logPrefactor = a * log(x) + b * log1p(-x) - logBeta(a, b) - log(a)
-        return exp(logPrefactor) * fraction(a, b, x)
+    /// `xᵃ(1−x)ᵇ/(a·B(a, b))` times the fraction.
+    private static func lower(_ a: Double, _ b: Double, _ x: Double, _ y: Double) -> Double {
+        exp(logPrefactor(a, b, x, y)) / a * fraction(a, b, x)
+    }
+
+    /// `ln(xᵃ(1−x)ᵇ/B(a, b))` without the cancellation that `ln Γ` differences suffer for large `a`,
+    /// `b`: with `s = a + b`, Stirling's form of `B` gives
+    /// `a·ln(xs/a) + b·ln(ys/b) + ½·ln(ab/(2πs)) − (Δ(a) + Δ(b) − Δ(s))`, `Δ` the Stirling series'
+    /// remainder; near `x = a/s` the two logarithms are summed as `a·(ln(1+u) − u) + b·(ln(1+v) − v)`
+    /// (`au + bv = 0`).
+    static func logPrefactor(_ a: Double, _ b: Double, _ x: Double, _ y: Double) -> Double {
+        let s = a + b
+        let u = (s * x - a) / a, v = (s * y - b) / b
+        let main: Double
+        if Swift.abs(u) < 0.5 && Swift.abs(v) < 0.5 {
+            main = a * log1pmx(u) + b * log1pmx(v)
+        } else {
+            // ln x and ln y from whichever of x, y is small (the other is 1 − it, known to rounding).
+            let logX = x < 0.5 ? log(x) : log1p(-y), logY = y < 0.5 ? log(y) : log1p(-x)
+            main = a * (logX + log1p(b / a)) + b * (logY + log1p(a / b))
+        }
+        return main + 0.5 * (log(a) - log1p(a / b)) - 0.5 * log(2 * Double.pi) - (stirlingRemainder(a) + stirlingRemainder(b) - stirlingRemainder(s))
+    }
+
+    /// `ln(1 + u) − u`, accurate for small `u`: the series `−u²/2 + u³/3 − u⁴/4 + …` below
+    /// `|u| = 1/4`.
+    static func log1pmx(_ u: Double) -> Double {
+        guard Swift.abs(u) < 0.25 else { return log1p(u) - u }
+        var power = u * u
+        var sum = -power / 2
+        for k in 3...80 {
+            power *= u
+            let term = (k % 2 == 1 ? power : -power) / Double(k)
+            sum += term
+            if Swift.abs(term) <= Double.ulpOfOne / 8 * Swift.abs(sum) { break }
+        }
+        return sum
+    }
+
+    /// `Δ(x) = ln Γ(x) − ((x − ½)ln x − x + ½ ln 2π)`: the series `1/(12x) − 1/(360x³) + …` for
+    /// `x ≥ 10`, the difference itself below.
+    static func stirlingRemainder(_ x: Double) -> Double {
+        guard x >= 10 else { return lgamma(x) - ((x - 0.5) * log(x) - x + 0.5 * log(2 * Double.pi)) }
+        let r = 1 / x, r2 = r * r
+        return r * (1.0 / 12 - r2 * (1.0 / 360 - r2 * (1.0 / 1260 - r2 * (1.0 / 1680 - r2 * (1.0 / 1188)))))
     }
 
     /// The continued fraction `1/(1+ d₁/(1+ d₂/(1+ …)))` of the incomplete beta function.
@@ -68,11 +112,9 @@ enum StudentT {
     /// `P(T > t)`, accurate in both tails.
     static func survival(_ t: Double, degreesOfFreedom nu: Double) -> Double {
         guard t.isFinite else { return t.isNaN ? .nan : (t > 0 ? 0 : 1) }
-        let x = nu / (nu + t * t)
-        // P(|T| > |t|) = I_x(ν/2, 1/2); for small |t| the complement avoids cancellation.
-        let twoSided = t * t < nu
-            ? SpecialFunctions.complementedIncompleteBeta(0.5, nu / 2, t * t / (nu + t * t))
-            : SpecialFunctions.regularizedIncompleteBeta(nu / 2, 0.5, x)
+        // P(|T| > |t|) = I_x(ν/2, 1/2) with x = ν/(ν + t²), 1 − x = t²/(ν + t²), both exact to rounding.
+        let x = nu / (nu + t * t), y = t * t / (nu + t * t)
+        let twoSided = SpecialFunctions.regularizedIncompleteBeta(nu / 2, 0.5, x, complement: y)
         return t > 0 ? twoSided / 2 : 1 - twoSided / 2
     }
 
@@ -121,14 +163,14 @@ enum FisherF {
     static func survival(_ f: Double, numerator d1: Double, denominator d2: Double) -> Double {
         guard f > 0 else { return f.isNaN ? .nan : 1 }
         guard f.isFinite else { return 0 }
-        // P(F > f) = I_{d₂/(d₂ + d₁f)}(d₂/2, d₁/2).
-        return SpecialFunctions.regularizedIncompleteBeta(d2 / 2, d1 / 2, d2 / (d2 + d1 * f))
+        // P(F > f) = I_{d₂/(d₂ + d₁f)}(d₂/2, d₁/2), with the complement d₁f/(d₂ + d₁f) exact to rounding.
+        return SpecialFunctions.regularizedIncompleteBeta(d2 / 2, d1 / 2, d2 / (d2 + d1 * f), complement: d1 * f / (d2 + d1 * f))
     }
 
     /// `P(F ≤ f)`.
     static func cdf(_ f: Double, numerator d1: Double, denominator d2: Double) -> Double {
         guard f > 0 else { return f.isNaN ? .nan : 0 }
         guard f.isFinite else { return 1 }
-        return SpecialFunctions.regularizedIncompleteBeta(d1 / 2, d2 / 2, d1 * f / (d1 * f + d2))
+        return SpecialFunctions.regularizedIncompleteBeta(d1 / 2, d2 / 2, d1 * f / (d1 * f + d2), complement: d2 / (d1 * f + d2))
     }
 }
