@@ -52,23 +52,42 @@ struct Bench: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Run only these benchmarks, comma-separated (read-once always runs), e.g. --only normal-equations,qr.",
+            "Run only these benchmarks, comma-separated (read-once always runs with the training ones; csv runs "
+                + "only when named), e.g. --only normal-equations,qr or --only csv.",
             valueName: "names"),
         transform: BenchmarkName.parseList)
     var only: Set<BenchmarkName>?
+
+    @Option(help: ArgumentHelp("csv: rows of the CSV file, ≥ 1 (default: 1000000; 100000 with --quick).", valueName: "n"))
+    var csvRows: Int?
+
+    @Option(help: ArgumentHelp("csv: columns of the CSV file, ≥ 1.", valueName: "n"))
+    var csvColumns = 10
+
+    @Option(help: "csv: how the numbers are written (shortest: like pandas' to_csv; scientific: %.18e like numpy.savetxt).")
+    var csvStyle = CSVStyle.both
+
+    @Option(help: ArgumentHelp(
+        "csv: rounds per style, ≥ 1; each times Descent, then pandas (warm-up, then the median of 3).",
+        valueName: "n"))
+    var csvRounds = 2
 
     /// The settings with `--quick`'s sizes filled in where no size was given.
     var settings: Settings {
         Settings(rows: rows ?? (quick ? 20_000 : 1_000_000), features: features ?? (quick ? 50 : 100),
                  batchSize: batchSize, epochs: epochs ?? (quick ? 3 : 5), seed: seed,
-                 skipSolvers: skipSolvers, skipAgreement: skipAgreement, only: only)
+                 skipSolvers: skipSolvers, skipAgreement: skipAgreement, only: only,
+                 csvRows: csvRows ?? (quick ? 100_000 : 1_000_000), csvColumns: csvColumns, csvStyle: csvStyle,
+                 csvRounds: csvRounds)
     }
 
     /// Rejects sizes and counts out of range, naming the option.
     func validate() throws {
         let settings = settings
         for (option, value) in [("--rows", settings.rows), ("--features", settings.features),
-                                ("--batch-size", settings.batchSize)] where value < 1 {
+                                ("--batch-size", settings.batchSize), ("--csv-rows", settings.csvRows),
+                                ("--csv-columns", settings.csvColumns), ("--csv-rounds", settings.csvRounds)]
+            where value < 1 {
             throw ValidationError("\(option) must be a whole number ≥ 1, not \(value)")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be a whole number ≥ 1, not \(threads)") }
@@ -89,28 +108,42 @@ struct Bench: ParsableCommand {
             print(header(settings))
         }
 
-        let data = Progress.phase("generating \(settings.rows) × \(settings.features) data") {
-            SyntheticData(rows: settings.rows, columns: settings.features, seed: settings.seed)
+        if settings.runsTraining {
+            let data = Progress.phase("generating \(settings.rows) × \(settings.features) data") {
+                SyntheticData(rows: settings.rows, columns: settings.features, seed: settings.seed)
+            }
+            var measurements = [Measurement]()
+            if precision != .float32 {
+                measurements += try Workload<Double>(settings: settings, data: data).run()
+            }
+            if precision != .float64 {
+                measurements += try Workload<Float>(settings: settings, data: data).run()
+            }
+            if json {
+                for m in measurements { print(try m.jsonLine()) }
+            } else {
+                print(try table(measurements))
+            }
         }
-        var measurements = [Measurement]()
-        if precision != .float32 {
-            measurements += try Workload<Double>(settings: settings, data: data).run()
-        }
-        if precision != .float64 {
-            measurements += try Workload<Float>(settings: settings, data: data).run()
-        }
-        if json {
-            for m in measurements { print(try m.jsonLine()) }
-        } else {
-            print(try table(measurements))
+        if settings.selected(.csv) {
+            let rows = try CSVBenchmark(settings: settings).run()
+            if json {
+                for row in rows { print(try row.jsonLine()) }
+            } else {
+                print(try csvTable(rows))
+            }
         }
     }
 
     /// The table's two header lines: sizes, then the OpenBLAS build and threads in use.
     func header(_ settings: Settings) -> String {
-        """
-        Descent bench: \(settings.rows) rows × \(settings.features) features, batch size \(settings.batchSize), \
-        \(settings.epochs) epochs per mode (median after a warm-up), seed \(settings.seed)
+        let sizes = settings.runsTraining
+            ? "\(settings.rows) rows × \(settings.features) features, batch size \(settings.batchSize), "
+                + "\(settings.epochs) epochs per mode (median after a warm-up)"
+            : "csv only, \(settings.csvRows) rows × \(settings.csvColumns) columns, \(settings.csvRounds) round(s) "
+                + "per style (median of 3 after a warm-up)"
+        return """
+        Descent bench: \(sizes), seed \(settings.seed)
         OpenBLAS core: \(BLASConfiguration.coreName) (OPENBLAS_CORETYPE=\(ConfigurationRow.coreTypeEnvironment ?? "unset")), \
         threads: \(BLASConfiguration.threads), config: \(BLASConfiguration.configuration)
         """

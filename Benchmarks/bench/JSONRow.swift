@@ -9,6 +9,7 @@ enum JSONValue: Encodable {
     case int(Int)
     case unsigned(UInt64)
     case number(Double)
+    case bool(Bool)
     case null
 
     func encode(to encoder: any Encoder) throws {
@@ -17,6 +18,7 @@ enum JSONValue: Encodable {
         case let .string(text): try container.encode(text)
         case let .int(value): try container.encode(value)
         case let .unsigned(value): try container.encode(value)
+        case let .bool(value): try container.encode(value)
         case let .number(value) where value.isFinite:
             try container.encode(Double(String(format: "%.6g", value)) ?? value)
         case .number, .null: try container.encodeNil()

@@ -18,6 +18,12 @@ enum BenchmarkName: String, CaseIterable, Sendable {
     case svd
     case automatic
     case agreement
+    /// Reading a numeric CSV file, timed against pandas.read_csv; only when asked for (`--only csv`):
+    /// it writes a file of a few hundred MB and runs python3.
+    case csv
+
+    /// Whether the benchmark runs when `--only` is not given.
+    var runsByDefault: Bool { self != .csv }
 
     /// All names, comma-separated, for help and error messages.
     static let list = allCases.map(\.rawValue).joined(separator: ", ")
@@ -37,6 +43,21 @@ enum BenchmarkName: String, CaseIterable, Sendable {
     }
 }
 
+/// How the csv benchmark writes its numbers.
+enum CSVStyle: String, CaseIterable, ExpressibleByArgument, Sendable {
+    /// The shortest text that reads back exactly (Swift's `description`, as pandas' `to_csv` writes
+    /// float64 with Python's `repr`): up to 17 significant digits, e.g. `-0.7364540870016669`.
+    case shortest
+    /// `%.18e`, as `numpy.savetxt(..., fmt="%.18e")` writes: 19 significant digits, e.g.
+    /// `-7.364540870016669238e-01`.
+    case scientific
+    /// Both, one after the other.
+    case both
+
+    /// The styles to run.
+    var styles: [CSVStyle] { self == .both ? [.shortest, .scientific] : [self] }
+}
+
 /// Which precisions to run.
 enum PrecisionChoice: String, CaseIterable, ExpressibleByArgument, Sendable {
     case float32, float64, both
@@ -51,9 +72,18 @@ struct Settings: Sendable {
     var seed: UInt64
     var skipSolvers: Bool
     var skipAgreement: Bool
-    /// The benchmarks to run besides read-once, which always runs (nil: all of them).
+    /// The benchmarks to run besides read-once, which always runs with the training benchmarks
+    /// (nil: all of those that run by default).
     var only: Set<BenchmarkName>?
+    /// The csv benchmark's file: rows, columns, number style, and rounds of (Descent, pandas).
+    var csvRows = 1_000_000
+    var csvColumns = 10
+    var csvStyle = CSVStyle.both
+    var csvRounds = 2
 
     /// Whether `name` was asked for.
-    func selected(_ name: BenchmarkName) -> Bool { only?.contains(name) ?? true }
+    func selected(_ name: BenchmarkName) -> Bool { only?.contains(name) ?? name.runsByDefault }
+
+    /// Whether any training or solver benchmark (anything but csv) was asked for.
+    var runsTraining: Bool { only.map { !$0.subtracting([.csv]).isEmpty } ?? true }
 }

@@ -1,0 +1,284 @@
+/// A problem in a CSV file: its 1-based line (counted from the scan's first line) and column (in
+/// characters from the start of that line), and what is wrong.
+struct CSVProblem: Error, Equatable {
+    var line: Int
+    var column: Int
+    var reason: String
+}
+
+/// Why a scan stopped before the end of its bytes.
+enum CSVScanStop: Error, Equatable {
+    /// The bytes end inside a record and are not the end of the data: read more, then scan again
+    /// from ``CSVScanner/position`` (the start of that record).
+    case needMore
+    /// The data is wrong here.
+    case problem(CSVProblem)
+}
+
+/// Reads CSV records from a range of bytes: numbers into rows of `Double`, header names into
+/// strings, keeping the physical line number and the start of the current line for errors.
+///
+/// The hot path reads a cell as a number straight from the bytes (``DecimalParser``) and accepts it
+/// if blanks and then a delimiter or line end follow; anything else (a quote, text, an empty cell)
+/// goes through ``scanField(from:keepText:)``, which knows quoting, and ``cellValue(_:)``.
+struct CSVScanner {
+    static let lineFeed = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r"), quote = UInt8(ascii: "\"")
+
+    /// The end of the bytes.
+    let end: UnsafePointer<UInt8>
+    /// Whether the data ends at ``end`` (otherwise a record cut there asks for more).
+    let isFinal: Bool
+    /// The byte between cells.
+    let delimiter: UInt8
+    /// The blanks trimmed around a cell: space and tab, except the one that is the delimiter.
+    let blank1: UInt8, blank2: UInt8
+    /// Whether a cell may be read as a number before its end is found: not when the delimiter is
+    /// a character numbers contain.
+    let numbersFirst: Bool
+    /// What a row's width is compared with in errors: "the header" or "the first row".
+    let widthSource: String
+    /// Where scanning continues: the start of a record.
+    var position: UnsafePointer<UInt8>
+    /// The physical line at ``position`` (newlines inside quoted cells count).
+    var line: Int
+    /// The start of that line.
+    var lineStart: UnsafePointer<UInt8>
+    /// A quoted cell's text with its `""` escapes undone.
+    var scratch: [UInt8] = []
+
+    /// A scanner of `start..<end`, whose first line is line `line`.
+    init(start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, isFinal: Bool, delimiter: UInt8, line: Int,
+         widthSource: String) {
+        self.end = end
+        self.isFinal = isFinal
+        self.delimiter = delimiter
+        blank1 = delimiter == UInt8(ascii: " ") ? UInt8(ascii: "\t") : UInt8(ascii: " ")
+        blank2 = delimiter == UInt8(ascii: "\t") ? UInt8(ascii: " ") : UInt8(ascii: "\t")
+        numbersFirst = !"0123456789+-.eE".utf8.contains(delimiter)
+        self.widthSource = widthSource
+        position = start
+        self.line = line
+        lineStart = start
+    }
+
+    /// "1 cell", "3 cells".
+    static func cells(_ count: Int) -> String { count == 1 ? "1 cell" : "\(count) cells" }
+
+    /// Whether `byte` is a blank trimmed around cells.
+    @inline(__always) func isBlank(_ byte: UInt8) -> Bool { byte == blank1 || byte == blank2 }
+
+    /// Whether `byte` ends an unquoted cell: the delimiter or a line end.
+    @inline(__always) func isTerminator(_ byte: UInt8) -> Bool {
+        byte == delimiter || byte == Self.lineFeed || byte == Self.carriageReturn
+    }
+
+    /// The 1-based column of `p` in the line that starts at `start`, in characters (UTF-8
+    /// continuation bytes do not count).
+    func column(_ p: UnsafePointer<UInt8>, lineStart start: UnsafePointer<UInt8>) -> Int {
+        var count = 1
+        var s = start
+        while s < p {
+            if s.pointee & 0xC0 != 0x80 { count += 1 }
+            s += 1
+        }
+        return count
+    }
+
+    /// Reads data records into `output` (row `rows` onwards, `columns` values each) until the end,
+    /// counting the rows kept and dropped. Blank lines are skipped.
+    ///
+    /// - Throws: ``CSVScanStop/needMore`` with ``position`` at the start of the incomplete record;
+    ///   ``CSVScanStop/problem(_:)`` for the first invalid row unless `dropInvalid`, and for an
+    ///   unclosed quote or rows beyond `capacity` (a bug: callers size `output` from the line count).
+    mutating func readRows(columns: Int, into output: UnsafeMutablePointer<Double>, capacity: Int,
+                           rows: inout Int, dropped: inout Int, dropInvalid: Bool) throws(CSVScanStop) {
+        while position < end {
+            // The common row first: numbers and delimiters only, then a line end.
+            if numbersFirst, rows < capacity,
+               let next = Self.plainRow(at: position, end: end, delimiter: delimiter, columns: columns,
+                                        into: output + rows * columns) {
+                rows += 1
+                line += 1
+                position = next
+                lineStart = next
+                continue
+            }
+            let recordStart = position, recordLine = line, recordLineStart = lineStart
+            do throws(CSVScanStop) {
+                let first = position.pointee
+                if first == Self.lineFeed || first == Self.carriageReturn || isBlank(first),
+                   let next = try skipBlankLine(at: position) {
+                    position = next
+                    continue
+                }
+                guard rows < capacity else {
+                    throw .problem(CSVProblem(line: line, column: 1, reason: "more rows than lines (a bug in Descent)"))
+                }
+                if try readRecord(columns: columns, into: output + rows * columns, dropInvalid: dropInvalid) {
+                    rows += 1
+                } else {
+                    dropped += 1
+                }
+            } catch {
+                position = recordStart
+                line = recordLine
+                lineStart = recordLineStart
+                throw error
+            }
+        }
+    }
+
+    /// Reads a row of `columns` numbers, with nothing but a delimiter between them (no blanks, no
+    /// quotes) and a line end after them, into `out`; returns where the next line starts, or `nil`
+    /// for any other row (which ``readRecord(columns:into:dropInvalid:)`` then reads, or rejects).
+    @inline(__always)
+    static func plainRow(at start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, delimiter: UInt8, columns: Int,
+                         into out: UnsafeMutablePointer<Double>) -> UnsafePointer<UInt8>? {
+        var p = start
+        var cell = 0
+        while true {
+            var value = 0.0
+            guard let numberEnd = DecimalParser.parse(p, end, into: &value), numberEnd < end, value.isFinite else {
+                return nil
+            }
+            out[cell] = value
+            cell += 1
+            let next = numberEnd.pointee
+            if next == delimiter {
+                guard cell < columns else { return nil }
+                p = numberEnd + 1
+                continue
+            }
+            guard cell == columns else { return nil }
+            if next == lineFeed { return numberEnd + 1 }
+            guard next == carriageReturn, numberEnd + 1 < end else { return nil }
+            return (numberEnd + 1).pointee == lineFeed ? numberEnd + 2 : numberEnd + 1
+        }
+    }
+
+    /// Reads the record at ``position`` as `columns` numbers into `out` and moves past it.
+    ///
+    /// - Returns: `false` if the row was invalid and skipped (only with `dropInvalid`).
+    @inline(__always)
+    mutating func readRecord(columns: Int, into out: UnsafeMutablePointer<Double>,
+                             dropInvalid: Bool) throws(CSVScanStop) -> Bool {
+        var p = position
+        var cell = 0
+        while true {
+            let cellStart = p
+            if cell == columns { return try tooManyCells(at: cellStart, columns: columns, dropInvalid: dropInvalid) }
+            var value = 0.0
+            var terminator = end
+            var accepted = false
+            if numbersFirst {
+                var q = p
+                while q < end, isBlank(q.pointee) { q += 1 }
+                if let numberEnd = DecimalParser.parse(q, end, into: &value) {
+                    q = numberEnd
+                    while q < end, isBlank(q.pointee) { q += 1 }
+                    if q < end {
+                        let next = q.pointee
+                        accepted = next == delimiter || next == Self.lineFeed || next == Self.carriageReturn
+                    } else {
+                        accepted = isFinal
+                    }
+                    terminator = q
+                }
+            }
+            if !accepted || !value.isFinite {
+                let cellLine = line, cellLineStart = lineStart
+                let field = try scanField(from: cellStart, keepText: true)
+                terminator = field.terminator
+                switch cellValue(field) {
+                case let .number(number):
+                    value = number
+                case let .invalid(reason):
+                    guard dropInvalid else {
+                        throw .problem(CSVProblem(line: cellLine, column: column(cellStart, lineStart: cellLineStart),
+                                                  reason: reason))
+                    }
+                    try skipRest(at: terminator)
+                    return false
+                }
+            }
+            out[cell] = value
+            cell += 1
+            if terminator < end, terminator.pointee == delimiter {
+                p = terminator + 1
+                continue
+            }
+            if cell < columns {
+                guard dropInvalid else {
+                    throw .problem(CSVProblem(line: line, column: column(terminator, lineStart: lineStart),
+                                              reason: "this row has \(Self.cells(cell)); \(widthSource) has \(columns)"))
+                }
+                position = try endRecord(at: terminator)
+                return false
+            }
+            position = try endRecord(at: terminator)
+            return true
+        }
+    }
+
+    /// A row with a cell beyond the last column, at `cellStart`: counts its cells, then throws, or
+    /// skips it (returning `false`) when `dropInvalid`.
+    mutating func tooManyCells(at cellStart: UnsafePointer<UInt8>, columns: Int,
+                               dropInvalid: Bool) throws(CSVScanStop) -> Bool {
+        let cellLine = line, cellColumn = column(cellStart, lineStart: lineStart)
+        let extra = try skipRecord(from: cellStart)
+        guard dropInvalid else {
+            throw .problem(CSVProblem(line: cellLine, column: cellColumn,
+                                      reason: "this row has \(Self.cells(columns + extra)); \(widthSource) has \(columns)"))
+        }
+        return false
+    }
+
+    /// Moves past the rest of a record whose current cell ends at `terminator`.
+    mutating func skipRest(at terminator: UnsafePointer<UInt8>) throws(CSVScanStop) {
+        if terminator < end, terminator.pointee == delimiter {
+            _ = try skipRecord(from: terminator + 1)
+        } else {
+            position = try endRecord(at: terminator)
+        }
+    }
+
+    /// Moves over the record's end at `p` (a line end, or the end of the data) and returns where
+    /// the next record starts, counting the line. CRLF is one line end; so is a lone CR.
+    mutating func endRecord(at p: UnsafePointer<UInt8>) throws(CSVScanStop) -> UnsafePointer<UInt8> {
+        guard p < end else { return end }
+        var next = p + 1
+        if p.pointee == Self.carriageReturn {
+            if next < end {
+                if next.pointee == Self.lineFeed { next += 1 }
+            } else if !isFinal {
+                throw .needMore
+            }
+        }
+        line += 1
+        lineStart = next
+        return next
+    }
+
+    /// If the line at `p` holds nothing but blanks, moves past it and returns where the next line
+    /// starts; `nil` if it holds anything else.
+    mutating func skipBlankLine(at p: UnsafePointer<UInt8>) throws(CSVScanStop) -> UnsafePointer<UInt8>? {
+        var q = p
+        while q < end, isBlank(q.pointee) { q += 1 }
+        if q == end {
+            if !isFinal { throw .needMore }
+            return end
+        }
+        guard q.pointee == Self.lineFeed || q.pointee == Self.carriageReturn else { return nil }
+        return try endRecord(at: q)
+    }
+
+    /// Moves ``position`` past blank lines, to the next record or the end.
+    mutating func skipBlankLines() throws(CSVScanStop) {
+        while position < end {
+            let first = position.pointee
+            guard first == Self.lineFeed || first == Self.carriageReturn || isBlank(first),
+                  let next = try skipBlankLine(at: position) else { return }
+            position = next
+        }
+    }
+}
