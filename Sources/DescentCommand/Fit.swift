@@ -16,14 +16,14 @@ struct Fit: ParsableCommand {
     @Option(help: "Rows per mini-batch (with --mode minibatch), ≥ 1.")
     var batchSize: Int = 32
 
-    @Option(help: "The learning rate η₀, > 0.")
+    @Option(help: "The learning rate η₀, > 0. Without it Descent chooses the rate, the optimiser and the epochs (see --epochs).")
     var learningRate: Double?
 
     @Flag(help: "Choose η₀ from the data (1/λ_max of the loss Hessian) instead of --learning-rate.")
     var automaticLearningRate = false
 
-    @Option(help: "The epoch budget, ≥ 1.")
-    var epochs: Int = 100
+    @Option(help: "The epoch budget, ≥ 1 (default: up to 1000, stopping once converged, without --learning-rate; 100 with it).")
+    var epochs: Int?
 
     @Flag(help: "Train on standardised columns; the saved model is in the original units.")
     var standardize = false
@@ -31,8 +31,8 @@ struct Fit: ParsableCommand {
     @Option(help: "A penalty on the weights: none, l2:λ, l1:λ or elastic:λ:ρ.")
     var penalty: PenaltyArgument = PenaltyArgument(argument: "none")!
 
-    @Option(help: "sgd, momentum[:μ], nesterov[:μ], adam or averaged[:start].")
-    var optimizer: OptimizerArgument = OptimizerArgument(argument: "sgd")!
+    @Option(help: "sgd, momentum[:μ], nesterov[:μ], adam or averaged[:start] (default: chosen for the mode without --learning-rate, sgd with it).")
+    var optimizer: OptimizerArgument?
 
     @Option(help: "constant, invscaling:p, step:every:factor, exponential:decay or adaptive.")
     var schedule: ScheduleArgument = ScheduleArgument(argument: "constant")!
@@ -59,7 +59,7 @@ struct Fit: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, not \(epochs)") }
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, not \(epochs)") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, not \(batchSize)") }
         if automaticLearningRate && learningRate != nil {
             throw ValidationError("give --learning-rate or --automatic-learning-rate, not both")
@@ -78,14 +78,14 @@ struct Fit: ParsableCommand {
             case .stochastic: .stochastic
             }
             var gd = GradientDescent<Double>(
-                mode: batchMode, learningRate: learningRate ?? 0.01, epochs: epochs, seed: seed, optimizer: optimizer.optimizer,
+                mode: batchMode, learningRate: learningRate, epochs: epochs, seed: seed, optimizer: optimizer?.optimizer,
                 schedule: schedule.schedule, penalty: penalty.penalty,
                 earlyStopping: earlyStopping.map { EarlyStopping(validationFraction: $0) })
-            gd.automaticLearningRate = automaticLearningRate
+            if automaticLearningRate { gd.automaticLearningRate = true }
             gd.standardize = standardize
             var model = LinearModel<Double>()
             if let initial { model = try LinearModel(contentsOf: initial, features: data.columns) }
-            let progress = ProgressReporter(epochs: epochs, rows: data.rowCount, quiet: quiet)
+            let progress = ProgressReporter(epochs: gd.epochs, rows: data.rowCount, quiet: quiet)
             let trained = try gd.fit(&model, from: data) { progress.epochDone($0) }
             progress.finish(trained)
             try model.save(to: output)
@@ -93,7 +93,8 @@ struct Fit: ParsableCommand {
             if let plot { try FileIO.writeText(LossPlot.svg(trained), to: plot) }
             if !quiet {
                 note("saved \(output): \(trained.epochs) epochs, final loss \(trained.losses.last.map { "\($0)" } ?? "—"), "
-                     + "stopped: \(trained.stopReason)")
+                     + "stopped: \(trained.stopReason), converged: \(trained.converged ? "yes" : "no")")
+                if let advice = trained.advice { note(advice) }
             }
         }
     }

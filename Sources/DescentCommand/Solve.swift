@@ -18,6 +18,9 @@ struct Solve: ParsableCommand {
     @Flag(help: "Fit no intercept (the model passes through the origin).")
     var noIntercept = false
 
+    @Flag(help: "Print the inference summary (standard errors, t, p-values, intervals, R², F, AIC, BIC).")
+    var summary = false
+
     @Option(help: "Also save the model (JSON).")
     var output: String?
 
@@ -25,7 +28,11 @@ struct Solve: ParsableCommand {
         try reportingErrors { () throws(DescentError) in
             let data = try input.dataset(command: "solve")
             let solution = try LeastSquares.solve(from: data, intercept: !noIntercept, method: method.method, ridge: ridge)
-            print(Self.table(solution, names: data.featureNames))
+            if summary {
+                print(try solution.summary(features: data.features, targets: data.targets, featureNames: data.featureNames))
+            } else {
+                print(Self.table(solution, names: data.featureNames))
+            }
             if let output { try solution.model.save(to: output) }
         }
     }

@@ -83,6 +83,15 @@ struct FuzzTarget: Sendable {
             _ = x.withUnsafeBufferPointer { $0.reduce(0, +) }   // touch every element
             _ = try Matrix<Float>(npyFile: path, allowPrecisionLoss: true)
         },
+        FuzzTarget(name: "csv") { path in
+            for options in [CSVOptions(), CSVOptions(delimiter: ";", hasHeader: false), CSVOptions(dropInvalidRows: true)] {
+                do {
+                    let x = try Matrix<Double>(csvFile: path, options: options)
+                    _ = x.withUnsafeBufferPointer { $0.reduce(0, +) }
+                } catch {}
+            }
+            _ = try Matrix<Double>(csvFile: path)
+        },
         FuzzTarget(name: "model") { path in
             let model = try LinearModel<Double>(contentsOf: path)
             if !model.weights.isEmpty {

@@ -1,0 +1,82 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+extension Dataset {
+    /// Reads a numeric CSV file: the column named `target` becomes the targets, and the other
+    /// columns (or those named in `features`) the features, with the header's names.
+    ///
+    /// Cells are read as Swift's `Double(_:)` reads numbers (correctly rounded), then rounded to
+    /// `Scalar`. See ``CSVOptions`` for headers, delimiters and rows with missing cells.
+    ///
+    /// - Parameters:
+    ///   - path: The file's path.
+    ///   - target: The name of the column to predict.
+    ///   - features: The names of the feature columns, in order; `nil` for every other column.
+    ///   - options: Header, delimiter, and whether to drop rows with missing or non-numeric cells.
+    /// - Throws: ``DescentError/fileNotReadable(path:reason:)``, ``DescentError/invalidCSV(path:line:column:reason:)``
+    ///   naming the line and column (1-based) of a bad cell, ``DescentError/unknownColumn(name:available:)``.
+    public init(csvFile path: String, target: String, features: [String]? = nil,
+                options: CSVOptions = CSVOptions()) throws(DescentError) {
+        let table = try CSVReader.read(path: path, options: options)
+        guard let targetColumn = table.columnNames.firstIndex(of: target) else {
+            throw .unknownColumn(name: target, available: table.columnNames)
+        }
+        let chosen = try Self.columns(features, in: table, excluding: targetColumn)
+        let x = table.selecting(chosen)
+        try self.init(features: Matrix(rows: table.rows, columns: chosen.count, validElements: x.map { Scalar($0) }),
+                      targets: (0..<table.rows).map { Scalar(table.values[$0 * table.columns + targetColumn]) },
+                      featureNames: chosen.map { table.columnNames[$0] }, targetName: target)
+    }
+
+    /// Reads a numeric CSV file; see ``init(csvFile:target:features:options:)-(String,_,_,_)``.
+    ///
+    /// - Parameters:
+    ///   - url: The file's URL.
+    ///   - target: The name of the column to predict.
+    ///   - features: The names of the feature columns; `nil` for every other column.
+    ///   - options: How to read the file.
+    /// - Throws: as ``init(csvFile:target:features:options:)-(String,_,_,_)``.
+    public init(csvFile url: URL, target: String, features: [String]? = nil,
+                options: CSVOptions = CSVOptions()) throws(DescentError) {
+        try self.init(csvFile: url.path, target: target, features: features, options: options)
+    }
+
+    /// The indices of the named columns, or of every column but `excluded`.
+    static func columns(_ names: [String]?, in table: CSVTable, excluding excluded: Int?) throws(DescentError) -> [Int] {
+        guard let names else { return (0..<table.columns).filter { $0 != excluded } }
+        return try names.map { (name) throws(DescentError) -> Int in
+            guard let index = table.columnNames.firstIndex(of: name) else {
+                throw .unknownColumn(name: name, available: table.columnNames)
+            }
+            return index
+        }
+    }
+}
+
+extension Matrix {
+    /// Reads the numeric columns of a CSV file into a matrix: all of them, or those named.
+    ///
+    /// - Parameters:
+    ///   - path: The file's path.
+    ///   - columns: The names of the columns to read, in order; `nil` for all.
+    ///   - options: Header, delimiter, and whether to drop rows with missing or non-numeric cells.
+    /// - Throws: as ``Dataset/init(csvFile:target:features:options:)-(String,_,_,_)``.
+    public init(csvFile path: String, columns: [String]? = nil, options: CSVOptions = CSVOptions()) throws(DescentError) {
+        let table = try CSVReader.read(path: path, options: options)
+        let chosen = try Dataset<Scalar>.columns(columns, in: table, excluding: nil)
+        self.init(rows: table.rows, columns: chosen.count, validElements: table.selecting(chosen).map { Scalar($0) })
+    }
+}
+
+extension CSVTable {
+    /// The given columns of every row, row-major.
+    func selecting(_ columns: [Int]) -> [Double] {
+        var out = [Double]()
+        out.reserveCapacity(rows * columns.count)
+        for i in 0..<rows { for j in columns { out.append(values[i * self.columns + j]) } }
+        return out
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+@testable import Descent
+
+/// The `descent` executable run end to end, as a user would, on the seed example and NIST's
+/// Longley data: fit, solve, predict, verify, and errors that exit non-zero with a message.
+@Suite("The descent command")
+struct DescentCommandTests {
+    /// The built `descent` next to the test binary.
+    static var executable: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("descent")
+    }
+
+    /// Runs `descent` with `arguments`; its exit status, stdout and stderr.
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile(), errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+    }
+
+    func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("descent-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test("fit, verify, predict and solve the seed example from its CSV")
+    func seedExample() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "descent is not built")
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = try TestData.url("seed-example.csv").path
+        let model = dir.appendingPathComponent("model.json").path
+        let fit = try run(["fit", data, "--target", "y", "--mode", "stochastic", "--learning-rate", "0.01", "--epochs", "500",
+                           "--seed", "42", "--output", model, "--history", dir.appendingPathComponent("h.csv").path,
+                           "--plot", dir.appendingPathComponent("loss.svg").path])
+        #expect(fit.status == 0, "\(fit.errors)")
+        let saved = try LinearModel<Double>(contentsOf: model)
+        #expect(saved.featureNames == ["x1", "x2"])
+        #expect(Swift.abs(saved.weights[0] - 1) < 1e-3 && Swift.abs(saved.weights[1] + 2) < 1e-3 && Swift.abs(saved.bias) < 1e-3)
+        let svg = try String(contentsOfFile: dir.appendingPathComponent("loss.svg").path, encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.contains("polyline"))
+        let history = try String(contentsOfFile: dir.appendingPathComponent("h.csv").path, encoding: .utf8)
+        #expect(history.hasPrefix("epoch,loss,validation_loss,learning_rate,seconds\n1,"))
+        let verify = try run(["verify", model, data, "--target", "y"])
+        #expect(verify.status == 0 && verify.output.contains("relative MSE gap"))
+        let predict = try run(["predict", model, data])
+        let predictions = predict.output.split(separator: "\n").dropFirst().compactMap { Double($0) }
+        let expected = try saved.predict(try TestData.seedExample(Double.self).0)
+        #expect(predict.status == 0 && predictions == expected)
+        let solve = try run(["solve", data, "--target", "y"])
+        #expect(solve.status == 0 && solve.output.contains("x1") && solve.output.contains("(intercept)"))
+    }
+
+    @Test("solve and its summary on NIST Longley match the library")
+    func longley() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "descent is not built")
+        let data = try TestData.url("nist/Longley.csv").path
+        let solve = try run(["solve", data, "--target", "y", "--method", "qr"])
+        #expect(solve.status == 0, "\(solve.errors)")
+        let dataset = try Dataset<Double>(csvFile: data, target: "y")
+        let exact = try LeastSquares.solve(from: dataset, method: .qr)
+        for (name, value) in zip(dataset.featureNames, exact.model.weights) {
+            let line = try #require(solve.output.split(separator: "\n").first { $0.hasPrefix(name + " ") })
+            let printed = try #require(Double(line.split(separator: " ").last.map(String.init) ?? ""))
+            #expect(printed == value, "\(name)")
+        }
+        let summary = try run(["solve", data, "--target", "y", "--summary"])
+        #expect(summary.status == 0 && summary.output.contains("P>|t|") && summary.output.contains("Condition number"))
+    }
+
+    @Test("bad files, columns and options exit non-zero with the message, no stack trace")
+    func errors() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "descent is not built")
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bad = dir.appendingPathComponent("bad.csv").path
+        try "a,b,y\n1,2,3\n4,x,6\n".write(toFile: bad, atomically: true, encoding: .utf8)   // "x": line 3, character 3
+        let cell = try run(["fit", bad, "--target", "y", "--output", dir.appendingPathComponent("m.json").path])
+        #expect(cell.status != 0 && cell.errors.contains("line 3, column 3") && !cell.errors.contains("Fatal"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("m.json").path))
+        let column = try run(["solve", try TestData.url("seed-example.csv").path, "--target", "nope"])
+        #expect(column.status != 0 && column.errors.contains("no column named 'nope'"))
+        let missing = try run(["predict", dir.appendingPathComponent("none.json").path, bad])
+        #expect(missing.status != 0 && missing.errors.contains("Cannot read"))
+        let option = try run(["fit", bad, "--target", "y", "--epochs", "0", "--output", "x.json"])
+        #expect(option.status != 0 && option.errors.contains("--epochs"))
+        let help = try run(["--help"])
+        #expect(help.status == 0 && help.output.contains("fit") && help.output.contains("verify"))
+    }
+}
