@@ -57,7 +57,7 @@ struct ConvergenceTests {
             var model = LinearModel<Double>()
             let history = try GradientDescent<Double>(mode: mode, epochs: 200).fit(&model, from: data)
             #expect(!history.converged, "\(mode)")
-            #expect(history.advice?.contains("LeastSquares.solve") == true)
+            #expect(history.advice?.contains("exact least-squares solver") == true)
         }
     }
 
