@@ -20,16 +20,24 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible, L
         case features(row: Int, column: Int)
         /// In the targets, at this index (zero-based).
         case targets(index: Int)
+        /// In a matrix of targets (several targets per row), at this row and target column (both zero-based).
+        case targetMatrix(row: Int, column: Int)
         /// In the model's weights (index) or bias (`nil`) before training.
         case model(weight: Int?)
+        /// In a ``MultiLinearModel``: the weight of a feature (row) for a target (column), or the
+        /// target's bias (`feature` `nil`), all zero-based.
+        case multiModel(feature: Int?, target: Int)
 
         /// A readable location with zero-based indices, e.g. `features[row 3, column 1] (zero-based)`.
         public var description: String {
             switch self {
             case let .features(row, column): "features[row \(row), column \(column)] (zero-based)"
             case let .targets(index): "targets[\(index)] (zero-based)"
+            case let .targetMatrix(row, column): "targets[row \(row), column \(column)] (zero-based)"
             case let .model(weight?): "the model's weight \(weight) (zero-based)"
             case .model(nil): "the model's bias"
+            case let .multiModel(feature?, target): "the model's weight for feature \(feature), target \(target) (zero-based)"
+            case let .multiModel(nil, target): "the model's bias for target \(target) (zero-based)"
             }
         }
     }

@@ -1,6 +1,7 @@
 /// A block of consecutive training rows: `count` rows of features (row-major, `columns` wide),
-/// their targets and, for weighted training, their sample weights normalised to mean 1 over the
-/// training rows (so that every formula stays the unweighted one with `rᵢ` weighted by `ŵᵢ`).
+/// their targets (one per row, or `count × k` row-major when the source has `k` target columns)
+/// and, for weighted training, their sample weights normalised to mean 1 over the training rows
+/// (so that every formula stays the unweighted one with `rᵢ` weighted by `ŵᵢ`).
 /// Kernels compute on blocks; they never see where the rows came from.
 @usableFromInline
 struct RowBlock<Scalar: BLASScalar>: @unchecked Sendable {  // a read-only view; the loop keeps the memory alive
@@ -32,14 +33,22 @@ protocol RowBlockSource: SendableMetatype {
     var rowCount: Int { get }
     /// The number of feature columns.
     var columns: Int { get }
+    /// The number of targets per row (1 unless the source serves several targets).
+    var targetColumns: Int { get }
     /// The rows `range`, in place when they are stored contiguously.
     func block(_ range: Range<Int>) -> RowBlock<Scalar>
     /// Whether rows carry sample weights.
     var isWeighted: Bool { get }
-    /// Copies the rows `indices`, in that order, into `features` (row-major) and `targets`, and
-    /// their normalised sample weights into `sampleWeights` when the rows are weighted.
+    /// Copies the rows `indices`, in that order, into `features` (row-major) and `targets`
+    /// (``targetColumns`` per row), and their normalised sample weights into `sampleWeights` when
+    /// the rows are weighted.
     func gather(_ indices: UnsafeBufferPointer<Int>, features: UnsafeMutablePointer<Scalar>,
                 targets: UnsafeMutablePointer<Scalar>, sampleWeights: UnsafeMutablePointer<Scalar>)
+}
+
+extension RowBlockSource {
+    /// One target per row.
+    @inlinable var targetColumns: Int { 1 }
 }
 
 /// A ``RowBlockSource`` over a matrix and target array in memory, valid while they are pinned.

@@ -10,6 +10,27 @@ enum Validation {
         guard features.columns > 0 else { throw .noFeatures }
     }
 
+    /// Rows of features and of targets agree, and there is at least one row, one feature column and
+    /// one target column.
+    static func checkShape<S: BLASScalar>(_ features: Matrix<S>, targets: Matrix<S>) throws(DescentError) {
+        guard features.rows == targets.rows else {
+            throw .targetCountMismatch(rows: features.rows, targets: targets.rows)
+        }
+        guard features.rows > 0 else { throw .noRows }
+        guard features.columns > 0 else { throw .noFeatures }
+        guard targets.columns > 0 else {
+            throw .invalidOption(name: "targets", value: "a \(targets.rows) × 0 matrix",
+                                 expected: "at least one target column")
+        }
+    }
+
+    /// Every target in a matrix of targets is finite.
+    static func checkFinite<S: BLASScalar>(targets: Matrix<S>) throws(DescentError) {
+        if let index = targets.withUnsafeBufferPointer({ firstNonFinite($0) }) {
+            throw .nonFiniteValue(at: .targetMatrix(row: index / targets.columns, column: index % targets.columns))
+        }
+    }
+
     /// Every element is finite. One vectorisable pass (`x − x` is NaN exactly for NaN and ±∞);
     /// the location is searched for only when something is wrong.
     static func checkFinite<S: BLASScalar>(_ features: Matrix<S>) throws(DescentError) {

@@ -46,11 +46,13 @@ enum LAPACK {
         return rcond
     }
 
-    /// Solves `Rx = b` (or `Rᵀx = b`) in place for the leading `n × n` upper triangle of a
-    /// column-major matrix with leading dimension `lda`. Returns `false` if `R` is exactly singular.
+    /// Solves `RX = B` (or `RᵀX = B`) in place for the leading `n × n` upper triangle of a
+    /// column-major matrix with leading dimension `lda`; `b` is column-major `n × nrhs` (one
+    /// right-hand side by default). Returns `false` if `R` is exactly singular.
     static func triangularSolve<S: BLASScalar>(_ r: UnsafePointer<S>, n: Int, lda: Int,
-                                               _ b: UnsafeMutablePointer<S>, transposed: Bool = false) -> Bool {
-        let info = S._trtrs(transposed: transposed, BLAS.int(n), 1, r, BLAS.int(lda), b, BLAS.int(n))
+                                               _ b: UnsafeMutablePointer<S>, transposed: Bool = false,
+                                               nrhs: Int = 1) -> Bool {
+        let info = S._trtrs(transposed: transposed, BLAS.int(n), BLAS.int(nrhs), r, BLAS.int(lda), b, BLAS.int(n))
         check(info, "trtrs")
         return info == 0
     }
@@ -81,38 +83,40 @@ enum LAPACK {
         check(S._geqrf(BLAS.int(m), BLAS.int(n), a, BLAS.int(lda), tau, &work, BLAS.int(work.count)), "geqrf")
     }
 
-    /// `c ← Qᵀc` (or `Qc`) for the `Q` of ``pivotedQR(_:m:n:)``, `c` of length `m`;
-    /// `work` is reused between calls and grown when needed.
+    /// `C ← QᵀC` (or `QC`) for the `Q` of ``pivotedQR(_:m:n:)`` or ``householderQR(_:m:n:lda:tau:work:)``:
+    /// `c` is one column of length `m`, or column-major `m × columns` with leading dimension `ldc`
+    /// (default `m`). `work` is reused between calls (of the same `columns`) and grown when needed.
     static func applyQ<S: BLASScalar>(_ factors: UnsafeBufferPointer<S>, m: Int, k: Int, lda: Int? = nil,
                                       tau: UnsafePointer<S>, _ c: UnsafeMutablePointer<S>, transposed: Bool,
-                                      work: inout [S]) {
-        let lda = BLAS.int(lda ?? m)
+                                      columns: Int = 1, ldc: Int? = nil, work: inout [S]) {
+        let lda = BLAS.int(lda ?? m), ldc = BLAS.int(ldc ?? m), columns = BLAS.int(columns)
         if work.isEmpty {
             var query = S.zero
-            check(S._ormqr(transposed: transposed, BLAS.int(m), 1, BLAS.int(k), factors.baseAddress!, lda,
-                           tau, c, BLAS.int(m), &query, -1), "ormqr")
+            check(S._ormqr(transposed: transposed, BLAS.int(m), columns, BLAS.int(k), factors.baseAddress!, lda,
+                           tau, c, ldc, &query, -1), "ormqr")
             work = [S](repeating: 0, count: Swift.max(1, Int(query)))
         }
-        check(S._ormqr(transposed: transposed, BLAS.int(m), 1, BLAS.int(k), factors.baseAddress!, lda,
-                       tau, c, BLAS.int(m), &work, BLAS.int(work.count)), "ormqr")
+        check(S._ormqr(transposed: transposed, BLAS.int(m), columns, BLAS.int(k), factors.baseAddress!, lda,
+                       tau, c, ldc, &work, BLAS.int(work.count)), "ormqr")
     }
 
     /// Minimum-norm least squares by SVD (`gelsd`) of a column-major `m × n` `a`, destroyed;
-    /// `b` has `max(m, n)` entries and returns the solution in its first `n`.
+    /// `b` is column-major `max(m, n) × nrhs` (one right-hand side by default) and returns the
+    /// solutions in the first `n` entries of each column: one factorisation for every column.
     /// Returns `nil` if the SVD failed to converge (`info > 0`).
     static func minimumNormSolve<S: BLASScalar>(_ a: UnsafeMutableBufferPointer<S>, m: Int, n: Int,
-                                                _ b: UnsafeMutableBufferPointer<S>, rcond: S)
+                                                _ b: UnsafeMutableBufferPointer<S>, rcond: S, nrhs: Int = 1)
         -> (rank: Int, singularValues: [S])? {
         var s = [S](repeating: 0, count: Swift.min(m, n))
         var rank: Int32 = 0
         var query = S.zero
         var iquery: Int32 = 0
         let ldb = BLAS.int(Swift.max(m, n))
-        check(S._gelsd(BLAS.int(m), BLAS.int(n), 1, a.baseAddress!, BLAS.int(m), b.baseAddress!, ldb, &s, rcond,
+        check(S._gelsd(BLAS.int(m), BLAS.int(n), BLAS.int(nrhs), a.baseAddress!, BLAS.int(m), b.baseAddress!, ldb, &s, rcond,
                        &rank, &query, -1, &iquery), "gelsd")
         var work = [S](repeating: 0, count: Swift.max(1, Int(query)))
         var iwork = [Int32](repeating: 0, count: Swift.max(1, Int(iquery)))
-        let info = S._gelsd(BLAS.int(m), BLAS.int(n), 1, a.baseAddress!, BLAS.int(m), b.baseAddress!, ldb, &s, rcond,
+        let info = S._gelsd(BLAS.int(m), BLAS.int(n), BLAS.int(nrhs), a.baseAddress!, BLAS.int(m), b.baseAddress!, ldb, &s, rcond,
                             &rank, &work, BLAS.int(work.count), &iwork)
         check(info, "gelsd")
         return info == 0 ? (Int(rank), s) : nil

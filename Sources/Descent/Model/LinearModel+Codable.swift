@@ -48,7 +48,10 @@ extension LinearModel: Codable {
             .dataCorruptedError(forKey: .format, in: container, debugDescription: reason)
         }
         let format = try container.decode(String.self, forKey: .format)
-        guard format == Self.fileFormat else { throw refuse("it is a '\(format)' document, not a Descent linear model") }
+        guard format == Self.fileFormat else {
+            throw refuse("it is a '\(format)' document, not a Descent linear model"
+                         + (format == MultiLinearModel<Scalar>.fileFormat ? " (load it as MultiLinearModel)" : ""))
+        }
         let version = try container.decode(Int.self, forKey: .version)
         guard version == Self.fileVersion else {
             throw refuse("it holds format version \(version); this build of Descent reads version \(Self.fileVersion)")

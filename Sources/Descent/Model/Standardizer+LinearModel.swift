@@ -37,3 +37,31 @@ extension Standardizer {
         return result
     }
 }
+
+extension Standardizer {
+    /// A multi-target model on the original features as the same model on standardised ones,
+    /// target by target. Its training state and names are kept.
+    func standardized(_ model: MultiLinearModel<Scalar>) throws(DescentError) -> MultiLinearModel<Scalar> {
+        try model.mapTargets { (column) throws(DescentError) in try standardized(column) }
+    }
+
+    /// A multi-target model on standardised features as the same model on the original ones,
+    /// target by target.
+    func original(_ model: MultiLinearModel<Scalar>) throws(DescentError) -> MultiLinearModel<Scalar> {
+        try model.mapTargets { (column) throws(DescentError) in try original(column) }
+    }
+}
+
+extension MultiLinearModel {
+    /// The model whose target `t` is `transform(column(t))`, with this model's training state and names.
+    func mapTargets(_ transform: (LinearModel<Scalar>) throws(DescentError) -> LinearModel<Scalar>)
+        throws(DescentError) -> MultiLinearModel {
+        var columns = [LinearModel<Scalar>]()
+        for t in 0..<targetCount { columns.append(try transform(column(t))) }
+        var result = targetCount == 0 ? self : try MultiLinearModel(columns)
+        result.trainingState = trainingState
+        result.featureNames = featureNames
+        result.targetNames = targetNames
+        return result
+    }
+}

@@ -12,7 +12,9 @@ public struct TrainingState<Scalar: BLASScalar>: Sendable, Equatable, Codable {
     /// The optimiser the buffers below belong to (its description); another optimiser starts
     /// them afresh.
     var optimizer: String? = nil
-    /// Momentum's velocity or Adam's first moment, `d + 1` entries (bias last).
+    /// Momentum's velocity or Adam's first moment, one entry per parameter: `d + 1` for a
+    /// ``LinearModel`` (bias last); `(d + 1)·k` for a ``MultiLinearModel`` (each target's `d`
+    /// weights in turn, then the `k` biases).
     var firstMoment: [Scalar] = []
     /// Adam's second moment.
     var secondMoment: [Scalar] = []

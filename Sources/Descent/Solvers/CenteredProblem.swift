@@ -1,12 +1,16 @@
 /// The centring and scaling shared by every method: column means `μ` (zero without an
 /// intercept), the target mean, and column scales `sⱼ = 1/‖xⱼ − μⱼ‖₂`. The methods solve for `v`
 /// in `ŷ = c + Σⱼ (xⱼ − μⱼ)·sⱼ·vⱼ`; then `wⱼ = sⱼvⱼ` and `b = c − μᵀw`.
+///
+/// Everything but the target mean describes the features alone: several targets share one
+/// problem, each with its own ``targetMean``.
 struct CenteredProblem {
     let rows: Int
     let columns: Int
     let intercept: Bool
     let means: [Double]
-    let targetMean: Double
+    /// The mean of the target being solved for (zero without an intercept).
+    var targetMean: Double
     let scales: [Double]
     /// Columns that are constant (with an intercept) or all zero (without): zero after centring.
     let constantColumns: [Int]
@@ -16,12 +20,17 @@ struct CenteredProblem {
 
     init<S: BLASScalar>(features x: UnsafeBufferPointer<S>, targets y: UnsafeBufferPointer<S>,
                         columns d: Int, intercept: Bool) {
-        let n = y.count
+        self.init(features: x, rows: y.count, columns: d, intercept: intercept,
+                  targetMean: intercept ? ColumnStatistics.mean(y) : 0)
+    }
+
+    /// The problem of `rows` rows of features `x`, for a target whose mean is `targetMean`.
+    init<S: BLASScalar>(features x: UnsafeBufferPointer<S>, rows n: Int, columns d: Int, intercept: Bool,
+                        targetMean: Double) {
         rows = n
         columns = d
         self.intercept = intercept
         let means = intercept ? ColumnStatistics.means(x, columns: d) : [Double](repeating: 0, count: d)
-        let targetMean = intercept ? ColumnStatistics.mean(y) : 0
         var squares = [Double](repeating: 0, count: d)
         var largest = [Double](repeating: 0, count: d)
         for i in 0..<n { for j in 0..<d { largest[j] = Swift.max(largest[j], Swift.abs(Double(x[i * d + j]) - means[j])) } }

@@ -1,4 +1,4 @@
-/// The result of ``LeastSquares/solve(_:_:intercept:method:ridge:)``.
+/// The result of ``LeastSquares/solve(_:_:intercept:method:ridge:)->LeastSquaresSolution<Scalar>``.
 public struct LeastSquaresSolution<Scalar: BLASScalar>: Sendable {
     /// The least-squares model. Without an intercept its bias is zero.
     public internal(set) var model: LinearModel<Scalar>

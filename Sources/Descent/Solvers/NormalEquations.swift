@@ -10,33 +10,12 @@ extension LeastSquares {
         var shift = [Double](repeating: 0, count: d)
         var targetMean = 0.0
         if intercept {
-            // Column sums by gemv over chunks of rows (a ones vector of one chunk, not of n),
-            // added up in Double.
-            let chunk = Swift.min(n, 1 << 16)
-            let ones = [S](repeating: 1, count: chunk)
-            var partial = [S](repeating: 0, count: d)
-            var start = 0
-            while start < n {
-                let m = Swift.min(chunk, n - start)
-                BLAS.gemvTransposed(x.baseAddress! + start * d, rows: m, columns: d, ones, beta: 0, &partial)
-                for j in 0..<d { shift[j] += Double(partial[j]) }
-                start += m
-            }
             // A NaN or ±∞ anywhere in X makes its column's sum non-finite.
-            guard shift.allSatisfy(\.isFinite) else { return .nonFiniteFeatures }
-            for j in 0..<d { shift[j] /= Double(n) }
+            guard let sums = columnShift(x, rows: n, columns: d) else { return .nonFiniteFeatures }
+            shift = sums
             targetMean = ColumnStatistics.mean(y)
         }
-        // Double data first tries the Gram matrix of the rows as they are, with no copy, centred
-        // afterwards (G = XᵀX − n·μμᵀ); that subtraction loses a factor diag(XᵀX)/diag(G) of
-        // accuracy, so when it loses more than a factor of 4 (0.6 digit) the pass is redone on
-        // centred rows. Data whose means are small next to its spread takes the fast path.
-        var pass = S.doubles(x.baseAddress!) != nil
-            ? gramOfRows(x, y, columns: d, shift: shift, targetMean: targetMean, centre: false) : nil
-        if pass == nil || pass!.cancellation > 4 {
-            pass = gramOfRows(x, y, columns: d, shift: shift, targetMean: targetMean, centre: true)
-        }
-        var (gram, rhs, deviation, _) = pass!
+        var (gram, rhs, deviation) = centredGram(x, TargetColumns(y), columns: d, shift: shift, targetMeans: [targetMean])
         let means = (0..<d).map { shift[$0] + deviation[$0] / Double(n) }
         let blockRows = Swift.max(1, Swift.min(n, 131_072 / d))
         var z = [Double](repeating: 0, count: blockRows * d)
@@ -48,34 +27,14 @@ extension LeastSquares {
                 t[k] = Double(y[start + k]) - targetMean
             }
         }
-        // Ridge: (XcᵀXc + nλI)·w = Xcᵀyc.
-        for j in 0..<d { gram[j * d + j] += Double(n) * ridge }
-        guard gram.allSatisfy(\.isFinite), rhs.allSatisfy(\.isFinite) else {
-            return .failed(reason: "XᵀX overflows: the features are too large for the normal equations", condition: nil)
+        guard rhs.allSatisfy(\.isFinite) else { return .failed(reason: GramFactor.overflow, condition: nil) }
+        let gramFactor: GramFactor
+        switch GramFactor.factor(&gram, rows: n, columns: d, intercept: intercept, ridge: ridge) {
+        case let .factored(factored): gramFactor = factored
+        case let .failed(reason, condition): return .failed(reason: reason, condition: condition)
         }
-        // Columns that are zero once centred: constant (or all zero without an intercept).
-        let constant = (0..<d).filter { gram[$0 * d + $0] <= 0 }
-        // Unit diagonal: scale sⱼ = 1/√Gⱼⱼ (1 for a constant column, which then fails Cholesky).
-        let scales = (0..<d).map { gram[$0 * d + $0] > 0 ? 1 / gram[$0 * d + $0].squareRoot() : 1 }
-        for i in 0..<d { for j in 0..<d { gram[i * d + j] *= scales[i] * scales[j] } }
+        let (factor, scales, rcond) = (gramFactor.factor, gramFactor.scales, gramFactor.reciprocalCondition)
         for j in 0..<d { rhs[j] *= scales[j] }
-        var oneNorm = 0.0
-        for j in 0..<d { oneNorm = Swift.max(oneNorm, (0..<d).reduce(0.0) { $0 + Swift.abs(gram[$1 + j * d]) }) }
-        var factor = gram
-        if let failed = factor.withUnsafeMutableBufferPointer({ LAPACK.choleskyFactor($0, n: d) }) {
-            return .failed(reason: "the Gram matrix XᵀX is singular: "
-                               + RankDeficiency.describe(constant: constant, dependent: [failed]),
-                           condition: .infinity)
-        }
-        guard ridge > 0 || n > d || (n == d && !intercept) else {
-            return .failed(reason: "there are \(n) rows, too few for \(d + (intercept ? 1 : 0)) unknowns",
-                           condition: .infinity)
-        }
-        let rcond = factor.withUnsafeBufferPointer { LAPACK.choleskyReciprocalCondition($0, n: d, oneNorm: oneNorm) }
-        guard rcond >= 10 * Double(d) * epsilon else {
-            return .failed(reason: "the Gram matrix XᵀX is too close to singular for the Cholesky factor",
-                           condition: (1 / rcond).squareRoot())
-        }
         var v = rhs
         factor.withUnsafeBufferPointer { f in v.withUnsafeMutableBufferPointer { LAPACK.choleskySolve(f, n: d, $0) } }
 
@@ -120,39 +79,80 @@ extension LeastSquares {
                                   condition: (1 / rcond).squareRoot(), refinementSteps: steps))
     }
 
-    /// The centred Gram matrix `Xcᵀ Xc` (full, symmetric), `Xcᵀ(y − ȳ)`, the column sums of
-    /// `X − shift`, and how much accuracy centring after the product cost (1 when the rows were
-    /// centred first). Row-major, `d × d`. Blocks of rows are centred into a `Double` buffer when
-    /// `centre` is set (and always for `Float` data); otherwise `Double` rows are used in place.
-    static func gramOfRows<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: UnsafeBufferPointer<S>, columns d: Int,
-                                          shift: [Double], targetMean: Double, centre: Bool)
+    /// The column sums of `X` over `n`: the shift that centres the rows, computed by `gemv` over
+    /// chunks of rows (a ones vector of one chunk, not of `n`) and added up in `Double`. `nil` when
+    /// a sum is not finite (NaN or ±∞ somewhere in its column, or an overflow).
+    static func columnShift<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, rows n: Int, columns d: Int) -> [Double]? {
+        var shift = [Double](repeating: 0, count: d)
+        let chunk = Swift.min(n, 1 << 16)
+        let ones = [S](repeating: 1, count: chunk)
+        var partial = [S](repeating: 0, count: d)
+        var start = 0
+        while start < n {
+            let m = Swift.min(chunk, n - start)
+            BLAS.gemvTransposed(x.baseAddress! + start * d, rows: m, columns: d, ones, beta: 0, &partial)
+            for j in 0..<d { shift[j] += Double(partial[j]) }
+            start += m
+        }
+        guard shift.allSatisfy(\.isFinite) else { return nil }
+        for j in 0..<d { shift[j] /= Double(n) }
+        return shift
+    }
+
+    /// The centred Gram matrix, right-hand sides and column deviations of ``gramOfRows(_:_:columns:shift:targetMeans:centre:)``:
+    /// Double data first tries the Gram matrix of the rows as they are, with no copy, centred
+    /// afterwards (G = XᵀX − n·μμᵀ); that subtraction loses a factor diag(XᵀX)/diag(G) of
+    /// accuracy, so when it loses more than a factor of 4 (0.6 digit) the pass is redone on
+    /// centred rows. Data whose means are small next to its spread takes the fast path.
+    static func centredGram<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: TargetColumns<S>, columns d: Int,
+                                           shift: [Double], targetMeans: [Double])
+        -> (gram: [Double], rhs: [Double], deviation: [Double]) {
+        var pass = S.doubles(x.baseAddress!) != nil
+            ? gramOfRows(x, y, columns: d, shift: shift, targetMeans: targetMeans, centre: false) : nil
+        if pass == nil || pass!.cancellation > 4 {
+            pass = gramOfRows(x, y, columns: d, shift: shift, targetMeans: targetMeans, centre: true)
+        }
+        return (pass!.gram, pass!.rhs, pass!.deviation)
+    }
+
+    /// The centred Gram matrix `Xcᵀ Xc` (full, symmetric), `Xcᵀ(Y − 1ȳᵀ)` (row-major `d × k`, one
+    /// column per target), the column sums of `X − shift`, and how much accuracy centring after the
+    /// product cost (1 when the rows were centred first). Row-major, `d × d`. Blocks of rows are
+    /// centred into a `Double` buffer when `centre` is set (and always for `Float` data); otherwise
+    /// `Double` rows are used in place. One target takes `gemv` for the right-hand side, several `gemm`.
+    static func gramOfRows<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: TargetColumns<S>, columns d: Int,
+                                          shift: [Double], targetMeans: [Double], centre: Bool)
         -> (gram: [Double], rhs: [Double], deviation: [Double], cancellation: Double) {
-        let n = y.count
+        let n = y.rows, k = y.count
         let doubles = centre ? nil : S.doubles(x.baseAddress!)   // Double rows are used in place
         let inPlace = doubles != nil
         let blockRows = Swift.max(1, Swift.min(n, (inPlace ? 819_200 : 131_072) / d))
         var z = [Double](repeating: 0, count: inPlace ? 0 : blockRows * d)
-        var t = [Double](repeating: 0, count: blockRows)
+        var t = [Double](repeating: 0, count: blockRows * k)
         let ones = [Double](repeating: 1, count: blockRows)
         var gram = [Double](repeating: 0, count: d * d)
-        var rhs = [Double](repeating: 0, count: d)
+        var rhs = [Double](repeating: 0, count: d * k)
         var deviation = [Double](repeating: 0, count: d)
         var start = 0
         while start < n {
             let m = Swift.min(blockRows, n - start)
-            for k in 0..<m { t[k] = Double(y[start + k]) - targetMean }
+            for i in 0..<m { for c in 0..<k { t[i * k + c] = Double(y[start + i, c]) - targetMeans[c] } }
             let rows: UnsafePointer<Double>
             if inPlace {
                 rows = doubles! + start * d
             } else {
-                for k in 0..<m {
-                    let row = (start + k) * d
-                    for j in 0..<d { z[k * d + j] = Double(x[row + j]) - shift[j] }
+                for i in 0..<m {
+                    let row = (start + i) * d
+                    for j in 0..<d { z[i * d + j] = Double(x[row + j]) - shift[j] }
                 }
                 rows = z.withUnsafeBufferPointer { UnsafePointer($0.baseAddress!) }
             }
             BLAS.syrk(rows, rows: m, columns: d, beta: 1, &gram)
-            BLAS.gemvTransposed(rows, rows: m, columns: d, t, beta: 1, &rhs)
+            if k == 1 {
+                BLAS.gemvTransposed(rows, rows: m, columns: d, t, beta: 1, &rhs)
+            } else {
+                BLAS.gemm(rows, transposeA: true, t, m: d, n: k, k: m, beta: 1, &rhs)
+            }
             if !inPlace { BLAS.gemvTransposed(rows, rows: m, columns: d, ones, beta: 1, &deviation) }
             start += m
         }
@@ -173,5 +173,55 @@ extension LeastSquares {
             return (gram, rhs, [Double](repeating: 0, count: d), cancellation)
         }
         return (gram, rhs, deviation, 1)
+    }
+}
+
+/// The Cholesky factor of the centred Gram matrix scaled to unit diagonal, `S·G·S = UᵀU` with
+/// `sⱼ = 1/√Gⱼⱼ`, and its reciprocal condition estimate: what the normal equations solve with, for
+/// one target or several.
+struct GramFactor {
+    /// `U`, column-major `d × d` (upper triangle; the lower holds the scaled Gram matrix).
+    let factor: [Double]
+    let scales: [Double]
+    /// `1/κ₁` of the scaled Gram matrix (`pocon`).
+    let reciprocalCondition: Double
+
+    enum Outcome {
+        case factored(GramFactor)
+        case failed(reason: String, condition: Double?)
+    }
+
+    static let overflow = "XᵀX overflows: the features are too large for the normal equations"
+
+    /// Adds the ridge `nλ` to the diagonal of `gram` (row-major `d × d`, symmetric), scales it to
+    /// unit diagonal and factors it, refusing a Gram matrix that overflowed, is singular, has too
+    /// few rows behind it, or is too close to singular for the factor to be trusted.
+    static func factor(_ gram: inout [Double], rows n: Int, columns d: Int, intercept: Bool, ridge: Double) -> Outcome {
+        // Ridge: (XcᵀXc + nλI)·w = Xcᵀyc.
+        for j in 0..<d { gram[j * d + j] += Double(n) * ridge }
+        guard gram.allSatisfy(\.isFinite) else { return .failed(reason: overflow, condition: nil) }
+        // Columns that are zero once centred: constant (or all zero without an intercept).
+        let constant = (0..<d).filter { gram[$0 * d + $0] <= 0 }
+        // Unit diagonal: scale sⱼ = 1/√Gⱼⱼ (1 for a constant column, which then fails Cholesky).
+        let scales = (0..<d).map { gram[$0 * d + $0] > 0 ? 1 / gram[$0 * d + $0].squareRoot() : 1 }
+        for i in 0..<d { for j in 0..<d { gram[i * d + j] *= scales[i] * scales[j] } }
+        var oneNorm = 0.0
+        for j in 0..<d { oneNorm = Swift.max(oneNorm, (0..<d).reduce(0.0) { $0 + Swift.abs(gram[$1 + j * d]) }) }
+        var factor = gram
+        if let failed = factor.withUnsafeMutableBufferPointer({ LAPACK.choleskyFactor($0, n: d) }) {
+            return .failed(reason: "the Gram matrix XᵀX is singular: "
+                               + RankDeficiency.describe(constant: constant, dependent: [failed]),
+                           condition: .infinity)
+        }
+        guard ridge > 0 || n > d || (n == d && !intercept) else {
+            return .failed(reason: "there are \(n) rows, too few for \(d + (intercept ? 1 : 0)) unknowns",
+                           condition: .infinity)
+        }
+        let rcond = factor.withUnsafeBufferPointer { LAPACK.choleskyReciprocalCondition($0, n: d, oneNorm: oneNorm) }
+        guard rcond >= 10 * Double(d) * LeastSquares.epsilon else {
+            return .failed(reason: "the Gram matrix XᵀX is too close to singular for the Cholesky factor",
+                           condition: (1 / rcond).squareRoot())
+        }
+        return .factored(GramFactor(factor: factor, scales: scales, reciprocalCondition: rcond))
     }
 }

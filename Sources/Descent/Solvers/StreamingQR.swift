@@ -1,20 +1,32 @@
 /// The QR factorisation of the centred, scaled design `A = (X − 1μᵀ)·S`, one block of rows at a
 /// time, without a copy of `X`: each block is stacked under the running `R` and the stack is
-/// factored again (`geqrf`), with the same reflections applied to the centred targets. What is
-/// left is `R` (`d × d`) and `z`, the first `d` entries of `Qᵀ(y − ȳ)`: `min‖Av − (y − ȳ)‖` is
-/// `min‖Rv − z‖`. Memory: O(block·d + d²). The same loop could take its blocks from a file.
+/// factored again (`geqrf`), with the same reflections applied to the centred targets (all `k` of
+/// them at once, `ormqr` on `k` columns). What is left is `R` (`d × d`) and `Z`, the first `d` rows
+/// of `Qᵀ(Y − 1ȳᵀ)`: `min‖Av − (y − ȳ)‖` is `min‖Rv − z‖` for each target. Memory:
+/// O(block·(d + k) + d²). The same loop could take its blocks from a file.
 struct StreamingQR {
     /// `R`, column-major `d × d`, upper triangular.
     let r: [Double]
-    /// The first `d` entries of `Qᵀ(y − ȳ)`.
+    /// The first `d` entries of `Qᵀ(y − ȳ)` for each target: column-major `d × k`.
     let z: [Double]
+    /// `d`.
+    let columns: Int
+    /// `k`, the number of targets.
+    let targets: Int
 
+    /// The factorisation for one target `y` whose mean is `p.targetMean`.
     init<S: BLASScalar>(_ p: CenteredProblem, _ x: UnsafeBufferPointer<S>, _ y: UnsafeBufferPointer<S>) {
-        let n = p.rows, d = p.columns
+        self.init(p, x, targets: TargetColumns(y), means: [p.targetMean])
+    }
+
+    /// The factorisation for the targets `y`, centred on `means` (one per target).
+    init<S: BLASScalar>(_ p: CenteredProblem, _ x: UnsafeBufferPointer<S>, targets y: TargetColumns<S>,
+                        means: [Double]) {
+        let n = p.rows, d = p.columns, k = y.count
         let blockRows = Swift.max(d, Swift.min(n, 131_072 / d))
         let lda = d + blockRows
         var stack = [Double](repeating: 0, count: lda * d)   // rows 0..<d: R; below: the block
-        var rhs = [Double](repeating: 0, count: lda)
+        var rhs = [Double](repeating: 0, count: lda * k)     // column-major, leading dimension lda
         var tau = [Double](repeating: 0, count: d)
         var factorWork = [Double](), applyWork = [Double]()
         var start = 0
@@ -23,14 +35,15 @@ struct StreamingQR {
             for i in 0..<b {
                 let row = (start + i) * d
                 for j in 0..<d { stack[(d + i) + j * lda] = (Double(x[row + j]) - p.means[j]) * p.scales[j] }
-                rhs[d + i] = Double(y[start + i]) - p.targetMean
+                for c in 0..<k { rhs[(d + i) + c * lda] = Double(y[start + i, c]) - means[c] }
             }
             let m = d + b
             stack.withUnsafeMutableBufferPointer { a in
                 tau.withUnsafeMutableBufferPointer { t in
                     LAPACK.householderQR(a.baseAddress!, m: m, n: d, lda: lda, tau: t.baseAddress!, work: &factorWork)
                     LAPACK.applyQ(UnsafeBufferPointer(a), m: m, k: d, lda: lda, tau: t.baseAddress!,
-                                  rhs.withUnsafeMutableBufferPointer { $0.baseAddress! }, transposed: true, work: &applyWork)
+                                  rhs.withUnsafeMutableBufferPointer { $0.baseAddress! }, transposed: true,
+                                  columns: k, ldc: lda, work: &applyWork)
                 }
             }
             // Keep R: clear the reflectors stored below its diagonal.
@@ -40,27 +53,31 @@ struct StreamingQR {
         var r = [Double](repeating: 0, count: d * d)
         for j in 0..<d { for i in 0...j { r[i + j * d] = stack[i + j * lda] } }
         self.r = r
-        z = Array(rhs[0..<d])
+        z = (0..<k).flatMap { c in rhs[(c * lda)..<(c * lda + d)] }
+        columns = d
+        targets = k
     }
 
     /// `1/κ₁(R)` (`trcon`): `R` has the singular values of `A`.
     var reciprocalCondition: Double {
-        let d = z.count
+        let d = columns
         return r.withUnsafeBufferPointer { LAPACK.triangularReciprocalCondition($0.baseAddress!, n: d, lda: d) }
     }
 
     /// The columns `j` whose `|Rⱼⱼ|` is at most `tolerance` times the largest: each is (nearly) a
     /// combination of the columns before it.
     func smallDiagonal(tolerance: Double) -> [Int] {
-        let d = z.count
+        let d = columns
         let largest = (0..<d).reduce(0.0) { Swift.max($0, Swift.abs(r[$1 + $1 * d])) }
         return (0..<d).filter { Swift.abs(r[$0 + $0 * d]) <= tolerance * largest }
     }
 
-    /// `v` with `Rv = z` (`R` must be non-singular).
+    /// `V` with `RV = Z` (`R` must be non-singular): column-major `d × k`, one column per target.
     func solve() -> [Double] {
         var v = z
-        r.withUnsafeBufferPointer { _ = LAPACK.triangularSolve($0.baseAddress!, n: z.count, lda: z.count, &v) }
+        r.withUnsafeBufferPointer {
+            _ = LAPACK.triangularSolve($0.baseAddress!, n: columns, lda: columns, &v, nrhs: targets)
+        }
         return v
     }
 

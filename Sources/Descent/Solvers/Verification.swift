@@ -40,7 +40,7 @@ extension LeastSquares {
     ///   - targets: The training targets.
     ///   - intercept: Whether the exact solution fits a bias (as the trained model does).
     ///   - method: The exact method; `.automatic` by default.
-    /// - Throws: as ``solve(_:_:intercept:method:ridge:)``, and ``DescentError/weightCountMismatch(weights:features:)``.
+    /// - Throws: as ``solve(_:_:intercept:method:ridge:)->LeastSquaresSolution<Scalar>``, and ``DescentError/weightCountMismatch(weights:features:)``.
     /// - Complexity: that of the exact solve, plus two passes over the data.
     @specialized(where Scalar == Float)
     @specialized(where Scalar == Double)

@@ -17,7 +17,7 @@ extension LeastSquares {
     ///   - ridge: `λ ≥ 0`.
     /// - Returns: The model, the method that ran, the rank and a condition estimate of the
     ///   weighted, centred, column-scaled design.
-    /// - Throws: as ``solve(_:_:intercept:method:ridge:)``, and
+    /// - Throws: as ``solve(_:_:intercept:method:ridge:)->LeastSquaresSolution<Scalar>``, and
     ///   ``DescentError/invalidOption(name:value:expected:)`` for unusable weights.
     /// - Complexity: O(n·d²) time; one `Double` copy of the weighted features.
     public static func solve<Scalar: BLASScalar>(_ features: Matrix<Scalar>, _ targets: [Scalar], weights: [Scalar],

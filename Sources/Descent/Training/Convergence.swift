@@ -23,7 +23,14 @@ struct Convergence<S: BLASScalar> {
     /// The norm of `g + penalty terms` for the MSE gradient `g` (`d` weights, then the bias) at
     /// the weights `theta`: the L2 term `2λ₂w`, and for L1 the subgradient of least norm.
     func objectiveGradientNorm(mse g: UnsafePointer<S>, theta: UnsafePointer<S>, columns d: Int) -> Double {
-        var squares = Double(g[d]) * Double(g[d])
+        objectiveGradientNorm(mse: g, theta: theta, weights: d, parameters: d + 1)
+    }
+
+    /// The norm of `g + penalty terms` for a flat `θ` of `weights` weights and then unpenalised
+    /// biases, `parameters` entries in all (several targets: the sum of their objectives).
+    func objectiveGradientNorm(mse g: UnsafePointer<S>, theta: UnsafePointer<S>, weights d: Int, parameters: Int) -> Double {
+        var squares = 0.0
+        for j in d..<parameters { squares += Double(g[j]) * Double(g[j]) }
         for j in 0..<d {
             let w = Double(theta[j])
             var gj = Double(g[j]) + 2 * l2 * w
@@ -38,6 +45,11 @@ struct Convergence<S: BLASScalar> {
     /// Records `‖∇L(0)‖` from the MSE gradient at the zero model.
     mutating func setReference(mseAtZero g: UnsafePointer<S>, zeros: UnsafePointer<S>, columns d: Int) {
         reference = objectiveGradientNorm(mse: g, theta: zeros, columns: d)
+    }
+
+    /// Records `‖∇L(0)‖` for a flat `θ` of `weights` weights and `parameters` entries.
+    mutating func setReference(mseAtZero g: UnsafePointer<S>, zeros: UnsafePointer<S>, weights: Int, parameters: Int) {
+        reference = objectiveGradientNorm(mse: g, theta: zeros, weights: weights, parameters: parameters)
     }
 
     /// `‖∇L(θ)‖ / ‖∇L(0)‖` (0 when both vanish: the zero model is exact).

@@ -22,7 +22,7 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     let order: UnsafeMutableBufferPointer<Int>
     /// The epoch's order of shuffle blocks (``Shuffling/blocks`` only).
     private var blockOrder: [Int]
-    /// Gathered rows, targets and sample weights: `slots × blockRows` rows.
+    /// Gathered rows, targets (`targetColumns` per row) and sample weights: `slots × blockRows` rows.
     private let gatheredFeatures: UnsafeMutableBufferPointer<S>
     private let gatheredTargets: UnsafeMutableBufferPointer<S>
     private let gatheredWeights: UnsafeMutableBufferPointer<S>
@@ -40,7 +40,7 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         order = .allocate(capacity: ordered ? rows : 0)
         blockOrder = [Int](repeating: 0, count: ordered ? (rows + shuffleBlockRows - 1) / shuffleBlockRows : 0)
         gatheredFeatures = .allocate(capacity: slots * blockRows * columns)
-        gatheredTargets = .allocate(capacity: slots * blockRows)
+        gatheredTargets = .allocate(capacity: slots * blockRows * source.targetColumns)
         gatheredWeights = .allocate(capacity: source.isWeighted ? slots * blockRows : 0)
     }
 
@@ -102,7 +102,7 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     /// The rows `indices` (at most `blockRows`), copied into `slot`'s buffer.
     func gather(_ indices: UnsafeBufferPointer<Int>, slot: Int) -> RowBlock<S> {
         let features = gatheredFeatures.baseAddress! + slot * blockRows * columns
-        let targets = gatheredTargets.baseAddress! + slot * blockRows
+        let targets = gatheredTargets.baseAddress! + slot * blockRows * source.targetColumns
         let weights = source.isWeighted ? gatheredWeights.baseAddress! + slot * blockRows : nil
         source.gather(indices, features: features, targets: targets, sampleWeights: weights ?? targets)
         return RowBlock(features: features, targets: targets, sampleWeights: weights.map { UnsafePointer($0) },

@@ -1,4 +1,4 @@
-/// What happened in one epoch, passed to the `onEpoch` callback of ``GradientDescent/fit(_:features:targets:onEpoch:)``.
+/// What happened in one epoch, passed to the `onEpoch` callback of ``GradientDescent/fit(_:features:targets:onEpoch:)-(_,_,[Scalar],_)``.
 public struct EpochReport<Scalar: BLASScalar>: Sendable {
     /// The epoch number, from 1.
     public let epoch: Int

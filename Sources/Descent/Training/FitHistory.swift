@@ -1,4 +1,4 @@
-/// The record of one call to ``GradientDescent/fit(_:features:targets:onEpoch:)``.
+/// The record of one call to ``GradientDescent/fit(_:features:targets:onEpoch:)-(_,_,[Scalar],_)``.
 public struct FitHistory<Scalar: BLASScalar>: Sendable, Codable {
     /// The training loss of each epoch: the mean of `(ŷᵢ − yᵢ)²` over all rows, each row's
     /// prediction made with the weights in force when that row was used.
@@ -7,6 +7,9 @@ public struct FitHistory<Scalar: BLASScalar>: Sendable, Codable {
     /// its update). In the other modes it is the running loss of the epoch, as scikit-learn and
     /// PyTorch report it; it costs no extra pass over the data. For the MSE of the final model,
     /// call ``LinearModel/meanSquaredError(features:targets:)``.
+    ///
+    /// For a ``MultiLinearModel`` it is the mean over targets of each target's loss, so that one
+    /// target's history is the single-target one.
     public internal(set) var losses: [Scalar] = []
     /// Seconds since the start of training at the end of each epoch.
     public internal(set) var elapsedSeconds: [Double] = []

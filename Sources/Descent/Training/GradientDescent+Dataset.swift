@@ -1,5 +1,5 @@
 extension GradientDescent {
-    /// Trains `model` in place on a ``Dataset``, as ``fit(_:features:targets:onEpoch:)`` does, and
+    /// Trains `model` in place on a ``Dataset``, as ``fit(_:features:targets:onEpoch:)-(_,_,[Scalar],_)`` does, and
     /// gives the model the data set's feature names.
     ///
     /// - Parameters:
@@ -7,7 +7,7 @@ extension GradientDescent {
     ///   - dataset: The features, targets and names.
     ///   - onEpoch: Called after every epoch, e.g. to log progress.
     /// - Returns: The per-epoch losses and times, and why training stopped.
-    /// - Throws: as ``fit(_:features:targets:onEpoch:)``.
+    /// - Throws: as ``fit(_:features:targets:onEpoch:)-(_,_,[Scalar],_)``.
     @discardableResult
     public func fit(_ model: inout LinearModel<Scalar>, from dataset: Dataset<Scalar>,
                     onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError) -> FitHistory<Scalar> {

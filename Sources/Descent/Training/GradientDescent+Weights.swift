@@ -16,7 +16,7 @@ extension GradientDescent {
     ///   - weights: `n` sample weights, finite and ≥ 0, not all zero.
     ///   - onEpoch: Called after every epoch.
     /// - Returns: The per-epoch (weighted) losses and times, and why training stopped.
-    /// - Throws: as ``fit(_:features:targets:onEpoch:)``, and
+    /// - Throws: as ``fit(_:features:targets:onEpoch:)-(_,_,[Scalar],_)``, and
     ///   ``DescentError/invalidOption(name:value:expected:)`` for weights of the wrong count,
     ///   negative or non-finite weights, or all zero.
     @discardableResult

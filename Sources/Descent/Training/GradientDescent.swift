@@ -91,7 +91,7 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     /// The seed used when none is given (``RandomSource/defaultSeed``).
     public static var defaultSeed: UInt64 { RandomSource.defaultSeed }
 
-    /// Creates a gradient-descent configuration. Nothing is checked until ``fit(_:features:targets:onEpoch:)``.
+    /// Creates a gradient-descent configuration. Nothing is checked until ``fit(_:features:targets:onEpoch:)-(_,_,[Scalar],_)``.
     ///
     /// A configuration created without a learning rate picks everything a first fit needs: the
     /// automatic learning rate (``automaticLearningRate``), an optimiser for the mode (see
@@ -170,7 +170,7 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     /// Trains `model` for one epoch on `features` and `targets` only: for data that arrives in
     /// pieces. The optimiser state and the schedule's counters carry over between calls (each call
     /// counts as one epoch), so calling it on the batches of an epoch, in order and without
-    /// shuffling, gives exactly the model that one ``fit(_:features:targets:onEpoch:)`` epoch gives.
+    /// shuffling, gives exactly the model that one ``fit(_:features:targets:onEpoch:)-(_,_,[Scalar],_)`` epoch gives.
     /// ``earlyStopping`` does not apply (there is no epoch to hold rows out of).
     ///
     /// - Parameters:
@@ -178,7 +178,7 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     ///   - features: `n × d` features, row-major.
     ///   - targets: `n` targets.
     /// - Returns: The epoch's loss and time.
-    /// - Throws: as ``fit(_:features:targets:onEpoch:)``.
+    /// - Throws: as ``fit(_:features:targets:onEpoch:)-(_,_,[Scalar],_)``.
     @specialized(where Scalar == Float)
     @specialized(where Scalar == Double)
     @discardableResult
@@ -210,18 +210,7 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
              epochs: Int, holdOut: Bool, whole: Bool,
              onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
         let n = features.rows
-        var members: [Int]? = nil, validation: [Int] = []
-        if holdOut, let rule = earlyStopping {
-            let held = Int((rule.validationFraction * Double(n)).rounded())
-            guard held >= 1, held < n else {
-                throw .invalidOption(name: "earlyStopping.validationFraction", value: "\(rule.validationFraction)",
-                                     expected: "a share that holds out at least one of the \(n) rows and keeps at least one")
-            }
-            var random = RandomSource(seed: seed ^ 0x5A17_0F0F_5A17_0F0F)
-            let parts = random.partition(n, sizes: [held])
-            validation = parts[0]
-            members = parts[1]
-        }
+        let (members, validation) = try heldOutRows(n, holdOut: holdOut)
         // Sample weights normalised to mean 1 over the training rows: ŵᵢ = wᵢ / mean(w).
         var normalized: [Scalar]? = nil
         if let weights {
@@ -238,12 +227,10 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
                 (normalized ?? []).withUnsafeBufferPointer { w in
                 let source = InMemoryRows(features: x, targets: y, columns: features.columns,
                                           sampleWeights: normalized == nil ? nil : w)
-                let rate = automaticLearningRate
-                    ? LearningRateEstimate.rate(for: mode, source: source, members: members, seed: seed)
-                    : Double(learningRate)
-                guard rate.isFinite, rate > 0, Scalar(rate) > 0 else {
-                    return .failure(.invalidOption(name: "automaticLearningRate", value: "an estimate of \(rate)",
-                                                   expected: "data whose scale allows a step (standardise the features)"))
+                let rate: Double
+                switch baseRate(source, members: members) {
+                case let .success(value): rate = value
+                case let .failure(error): return .failure(error)
                 }
                 let settings = TrainingSettings(self, rows: members?.count ?? n, columns: features.columns,
                                                 epochs: epochs, baseRate: rate, validating: !validation.isEmpty,
@@ -266,7 +253,7 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     ///   - features: `n × d` features, row-major.
     ///   - targets: `n` targets.
     ///   - onEpoch: Called after every epoch, e.g. to log progress.
-    /// - Throws: as ``fit(_:features:targets:onEpoch:)``.
+    /// - Throws: as ``fit(_:features:targets:onEpoch:)-(_,_,[Scalar],_)``.
     public func fit(features: Matrix<Scalar>, targets: [Scalar],
                     onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError)
         -> (model: LinearModel<Scalar>, history: FitHistory<Scalar>) {

@@ -25,4 +25,18 @@ public enum Initialization: Sendable, Hashable {
             return LinearModel(weights: weights, bias: 0)
         }
     }
+
+    /// A model of `columns × targets` weights and zero biases, drawn target by target from the same
+    /// stream as ``model(columns:seed:)`` (so one target starts as a ``LinearModel`` would).
+    func model<S: BLASScalar>(columns: Int, targets: Int, seed: UInt64) -> MultiLinearModel<S> {
+        var draws = [S](repeating: 0, count: columns * targets)
+        if case let .truncatedNormal(sigma) = self {
+            var random = RandomSource(seed: seed ^ 0xA5A5_A5A5_A5A5_A5A5)
+            for t in 0..<targets {
+                for j in 0..<columns { draws[j * targets + t] = S(random.nextTruncatedNormal(standardDeviation: sigma)) }
+            }
+        }
+        return MultiLinearModel(weights: Matrix(rows: columns, columns: targets, validElements: draws),
+                                biases: [S](repeating: 0, count: targets), unchecked: ())
+    }
 }

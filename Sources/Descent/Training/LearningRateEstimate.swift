@@ -9,7 +9,7 @@ enum LearningRateEstimate {
         let count = Swift.min(all.count, Swift.max(1, sampleElements / d))
         let sample = (0..<count).map { all[$0 * all.count / count] }
         var x = [Source.Scalar](repeating: 0, count: count * d)
-        var y = [Source.Scalar](repeating: 0, count: count)
+        var y = [Source.Scalar](repeating: 0, count: count * source.targetColumns)   // gathered, not used
         var weights = [Source.Scalar](repeating: 1, count: count)
         sample.withUnsafeBufferPointer { indices in
             x.withUnsafeMutableBufferPointer { xs in

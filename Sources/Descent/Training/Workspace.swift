@@ -1,42 +1,66 @@
 /// The parameters being trained and every buffer the gradient needs, sized once per fit: nothing
 /// in the epoch loop allocates. Also moves a model and its training state into the buffers and
 /// back.
+///
+/// The parameters are one flat vector `θ`: the weights, then the biases. For one target that is
+/// `(w, b)`, `d + 1` entries; for `k` targets (a ``MultiLinearModel``) it is each target's `d`
+/// weights in turn (`Wᵀ`, row-major `k × d`) and then the `k` biases, `(d + 1)·k` entries.
 final class Workspace<S: BLASScalar>: @unchecked Sendable {  // partitions write disjoint parts
     let columns: Int
-    /// Per partition: residuals of a block of rows (`partitions × blockRows`), the partial
-    /// gradient (`partitions × d`) and `Σr`, `Σr²` (`partitions × 2`).
+    /// The number of targets `k` (1 for a ``LinearModel``).
+    let targets: Int
+    /// The weights in `θ`, `d·k`: the first entries; the `k` biases follow.
+    let weightCount: Int
+    /// `(d + 1)·k`.
+    let parameterCount: Int
+    /// Per partition: residuals of a block of rows (`partitions × blockRows × k`), the partial
+    /// gradient of the weights (`partitions × d·k`) and `Σr` per target then `Σr²`
+    /// (`partitions × (k + 1)`; `Σr`, `Σr²` for one target).
     let residuals: UnsafeMutableBufferPointer<S>
     let partialGradients: UnsafeMutableBufferPointer<S>
     let partialSums: UnsafeMutableBufferPointer<S>
-    /// `θ = (w, b)` being trained, bias last (`d + 1`), and copies: the last state known finite,
-    /// and the best epoch's (early stopping).
+    /// `θ` being trained, biases last, and copies: the last state known finite, and the best
+    /// epoch's (early stopping).
     let theta: UnsafeMutableBufferPointer<S>
     let savedTheta: UnsafeMutableBufferPointer<S>
     let bestTheta: UnsafeMutableBufferPointer<S>
     /// The optimiser's moments (momentum's velocity or Adam's first moment; Adam's second) and
-    /// averaged SGD's running average, `d + 1` each.
+    /// averaged SGD's running average, one entry per parameter each.
     let first: UnsafeMutableBufferPointer<S>
     let second: UnsafeMutableBufferPointer<S>
     let average: UnsafeMutableBufferPointer<S>
-    /// The convergence check's MSE gradients at the model and at zero, and zeros: `d + 1` each.
+    /// The convergence check's MSE gradients at the model and at zero, and zeros: one entry per
+    /// parameter each.
     let gradientAtModel: UnsafeMutableBufferPointer<S>
     let gradientAtZero: UnsafeMutableBufferPointer<S>
     let zeros: UnsafeMutableBufferPointer<S>
+    /// Several targets: each target's `Σr` over one block (`k`), and the convergence pass's
+    /// per-target sums at the model and at zero, in `Double` (`2k`).
+    let blockSums: UnsafeMutableBufferPointer<S>
+    let targetTotals: UnsafeMutableBufferPointer<Double>
 
-    init(columns d: Int, blockRows: Int, partitions: Int) {
+    init(columns d: Int, targets k: Int = 1, blockRows: Int, partitions: Int) {
         columns = d
-        residuals = .allocate(capacity: partitions * blockRows)
-        partialGradients = .allocate(capacity: partitions * d)
-        partialSums = .allocate(capacity: partitions * 2)
-        theta = .allocate(capacity: d + 1)
-        savedTheta = .allocate(capacity: d + 1)
-        bestTheta = .allocate(capacity: d + 1)
-        first = .allocate(capacity: d + 1)
-        second = .allocate(capacity: d + 1)
-        average = .allocate(capacity: d + 1)
-        gradientAtModel = .allocate(capacity: d + 1)
-        gradientAtZero = .allocate(capacity: d + 1)
-        zeros = .allocate(capacity: d + 1)
+        targets = k
+        weightCount = d * k
+        let p = (d + 1) * k
+        parameterCount = p
+        residuals = .allocate(capacity: partitions * blockRows * k)
+        partialGradients = .allocate(capacity: partitions * d * k)
+        partialSums = .allocate(capacity: partitions * (k + 1))
+        theta = .allocate(capacity: p)
+        savedTheta = .allocate(capacity: p)
+        bestTheta = .allocate(capacity: p)
+        first = .allocate(capacity: p)
+        second = .allocate(capacity: p)
+        average = .allocate(capacity: p)
+        gradientAtModel = .allocate(capacity: p)
+        gradientAtZero = .allocate(capacity: p)
+        zeros = .allocate(capacity: p)
+        blockSums = .allocate(capacity: k)
+        targetTotals = .allocate(capacity: 2 * k)
+        blockSums.initialize(repeating: 0)
+        targetTotals.initialize(repeating: 0)
         for buffer in [theta, savedTheta, bestTheta, first, second, average, gradientAtModel, gradientAtZero, zeros] {
             buffer.initialize(repeating: 0)
         }
@@ -44,9 +68,10 @@ final class Workspace<S: BLASScalar>: @unchecked Sendable {  // partitions write
 
     deinit {
         for buffer in [residuals, partialGradients, partialSums, theta, savedTheta, bestTheta, first, second, average,
-                       gradientAtModel, gradientAtZero, zeros] {
+                       gradientAtModel, gradientAtZero, zeros, blockSums] {
             buffer.deallocate()
         }
+        targetTotals.deallocate()
     }
 
     /// The parameters the model holds now: the average for averaged SGD once `averaged` iterates
@@ -57,18 +82,33 @@ final class Workspace<S: BLASScalar>: @unchecked Sendable {  // partitions write
 
     /// Loads the model and its training state into the buffers.
     func load(_ model: LinearModel<S>, _ state: TrainingState<S>, averaging: Bool) {
-        let d = columns
-        if averaging && state.iterate.count == d + 1 {
+        load(parameters: model.weights + [model.bias], state, averaging: averaging)
+    }
+
+    /// Loads a multi-target model (``MultiLinearModel``, `targets` columns) and its training state.
+    func load(_ model: MultiLinearModel<S>, _ state: TrainingState<S>, averaging: Bool) {
+        let d = columns, k = targets
+        var parameters = [S](repeating: 0, count: parameterCount)
+        model.weights.withUnsafeBufferPointer { w in
+            for j in 0..<d { for t in 0..<k { parameters[t * d + j] = w[j * k + t] } }
+        }
+        for t in 0..<k { parameters[d * k + t] = model.biases[t] }
+        load(parameters: parameters, state, averaging: averaging)
+    }
+
+    /// Loads the model's parameters `θ` (the average, for averaged SGD that has begun) and the
+    /// training state's buffers.
+    private func load(parameters: [S], _ state: TrainingState<S>, averaging: Bool) {
+        let p = parameterCount
+        if averaging && state.iterate.count == p {
             _ = theta.update(fromContentsOf: state.iterate)
-            for j in 0..<d { average[j] = model.weights[j] }
-            average[d] = model.bias
+            _ = average.update(fromContentsOf: parameters)
         } else {
-            for j in 0..<d { theta[j] = model.weights[j] }
-            theta[d] = model.bias
+            _ = theta.update(fromContentsOf: parameters)
             _ = average.update(fromContentsOf: theta)
         }
-        if state.firstMoment.count == d + 1 { _ = first.update(fromContentsOf: state.firstMoment) }
-        if state.secondMoment.count == d + 1 { _ = second.update(fromContentsOf: state.secondMoment) }
+        if state.firstMoment.count == p { _ = first.update(fromContentsOf: state.firstMoment) }
+        if state.secondMoment.count == p { _ = second.update(fromContentsOf: state.secondMoment) }
     }
 
     /// Writes the buffers back into the model and the optimiser's part of its training state.
@@ -77,6 +117,22 @@ final class Workspace<S: BLASScalar>: @unchecked Sendable {  // partitions write
         let output = current(averaging: optimizer.isAveraging, averaged: state.averaged)
         model.weights = Array(output[0..<d])
         model.bias = output[d]
+        storeBuffers(&state, optimizer: optimizer)
+    }
+
+    /// Writes the buffers back into a multi-target model and its training state.
+    func store(_ model: inout MultiLinearModel<S>, _ state: inout TrainingState<S>, optimizer: Optimizer) {
+        let d = columns, k = targets
+        let output = current(averaging: optimizer.isAveraging, averaged: state.averaged)
+        var weights = [S](repeating: 0, count: d * k)
+        for t in 0..<k { for j in 0..<d { weights[j * k + t] = output[t * d + j] } }
+        model.weights = Matrix(rows: d, columns: k, validElements: weights)
+        model.biases = Array(output[(d * k)...])
+        storeBuffers(&state, optimizer: optimizer)
+    }
+
+    /// The optimiser's buffers into the training state.
+    private func storeBuffers(_ state: inout TrainingState<S>, optimizer: Optimizer) {
         state.optimizer = optimizer.description
         switch optimizer {
         case .sgd: break

@@ -1,0 +1,77 @@
+/// The arithmetic of one block of rows for `k` targets at once: the block's features are read
+/// once for all targets (`gemm`). The targets' weights are one row each, `Wᵀ` row-major `k × d`,
+/// so that target `t`'s weights are contiguous; the block's targets are `count × k` row-major.
+/// With one target each kernel is its single-target counterpart (a `gemm` with one column is a
+/// `gemv`), so one target trains exactly as ``LinearModel`` does. Unweighted rows only.
+extension Kernels {
+    /// `R ← X_b·Wᵀ + 1bᵀ − Y_b` for the rows of `block` (`gemm`), adding each target's `Σr` into
+    /// `sums` (`k` entries) and returning `Σr²` over all targets.
+    @inlinable
+    static func residuals<S: BLASScalar>(_ block: RowBlock<S>, targets k: Int, weights w: UnsafePointer<S>,
+                                         biases b: UnsafePointer<S>, into r: UnsafeMutablePointer<S>,
+                                         sums: UnsafeMutablePointer<S>) -> S {
+        if k == 1 {
+            let (s, q) = residuals(block, weights: w, bias: b[0], into: r)
+            sums[0] += s
+            return q
+        }
+        let m = block.count
+        r.update(from: block.targets, count: m * k)
+        BLAS.gemm(block.features, w, transposeB: true, m: m, n: k, k: block.columns, beta: -1, r)
+        var q = S.zero
+        for i in 0..<m {
+            let row = r + i * k
+            for t in 0..<k {
+                let v = row[t] + b[t]
+                row[t] = v
+                sums[t] += v
+                q += v * v
+            }
+        }
+        return q
+    }
+
+    /// `G ← G + Rᵀ·X_b` for the rows of `block` and their residuals `R` (`count × k`): the
+    /// gradient of every target's weights, one target per row of `G` (`k × d`; `gemm`).
+    @inlinable
+    static func accumulateGradient<S: BLASScalar>(_ block: RowBlock<S>, targets k: Int, residuals r: UnsafePointer<S>,
+                                                  into g: UnsafeMutablePointer<S>) {
+        if k == 1 { return accumulateGradient(block, residuals: r, into: g) }
+        BLAS.gemm(r, transposeA: true, block.features, m: k, n: block.columns, k: block.count, beta: 1, g)
+    }
+
+    /// One plain stochastic update per row of `block`, in order, for every target at once:
+    /// `rₜ = xᵢᵀwₜ + bₜ − yᵢₜ` for all `t` first, then `wₜ ← wₜ − η·2rₜ·xᵢ`, `bₜ ← bₜ − η·2rₜ`.
+    /// The row stays in L1 while its `k` dot products and updates run (a per-row `gemm` would cost
+    /// more than the row's work). Returns `Σr²` over the rows updated, and the index of the first
+    /// row whose loss was not finite (no update is made for it), if any. `r` holds `k` scratch values.
+    @inlinable
+    static func stochasticSteps<S: BLASScalar>(_ block: RowBlock<S>, targets k: Int, weights w: UnsafeMutablePointer<S>,
+                                               biases b: UnsafeMutablePointer<S>, learningRate eta: S,
+                                               scratch r: UnsafeMutablePointer<S>) -> (sumOfSquares: S, failedRow: Int?) {
+        if k == 1 {
+            var bias = b[0]
+            defer { b[0] = bias }
+            return stochasticSteps(block, weights: w, bias: &bias, learningRate: eta)
+        }
+        let d = block.columns
+        var q = S.zero
+        for i in 0..<block.count {
+            let x = block.features + i * d
+            let y = block.targets + i * k
+            var loss = S.zero
+            for t in 0..<k {
+                r[t] = dot(x, w + t * d, d) + b[t] - y[t]
+                loss += r[t] * r[t]
+            }
+            guard loss.isFinite else { return (q, i) }
+            q += loss
+            for t in 0..<k {
+                let step = -eta * 2 * r[t]
+                axpy(step, x, w + t * d, d)
+                b[t] += step
+            }
+        }
+        return (q, nil)
+    }
+}

@@ -1,0 +1,52 @@
+/// The result of ``LeastSquares/solve(_:_:intercept:method:ridge:)->MultiLeastSquaresSolution<Scalar>``
+/// for several targets: one model with a column per target, and what the shared factorisation
+/// reported.
+public struct MultiLeastSquaresSolution<Scalar: BLASScalar>: Sendable {
+    /// The least-squares model: column `t` of its weights and bias `t` solve target `t`. Without an
+    /// intercept its biases are zero.
+    public internal(set) var model: MultiLinearModel<Scalar>
+    /// The method that produced the model (for `.automatic`, the one it chose); the same for
+    /// every target, which share its factorisation.
+    public let method: LeastSquares.Method
+    /// The numerical rank of the (centred) features: `d` when they are linearly independent.
+    public let rank: Int
+    /// An estimate of the 1-norm condition number of the centred, column-scaled features (from
+    /// `pocon`, `trcon` or the singular values); `.infinity` when rank deficient.
+    public let conditionEstimate: Double
+    /// The singular values of the centred, column-scaled features, largest first (`.svd` only).
+    public let singularValues: [Double]?
+    /// Iterative-refinement steps taken for each target (QR and normal equations).
+    public let refinementSteps: [Int]
+
+    /// The solution of one target per element of `solutions` (all from one factorisation).
+    init(_ solutions: [RawSolution], columns d: Int, intercept: Bool) {
+        let k = solutions.count
+        let elements = (0..<d).flatMap { j in solutions.map { Scalar($0.weights[j]) } }
+        model = MultiLinearModel(weights: Matrix(rows: d, columns: k, validElements: elements),
+                                 biases: solutions.map { intercept ? Scalar($0.bias) : 0 }, unchecked: ())
+        method = solutions[0].method
+        rank = solutions[0].rank
+        conditionEstimate = solutions[0].condition
+        singularValues = solutions[0].singularValues
+        refinementSteps = solutions.map(\.refinementSteps)
+    }
+}
+
+/// What a multi-target solver returns before conversion to the caller's precision: one
+/// ``RawSolution`` per target (sharing method, rank and condition), or the failure they share.
+enum MultiSolverOutcome {
+    case solved([RawSolution])
+    case failed(reason: String, condition: Double?)
+    /// The features hold NaN or ±∞ (found by a pass that did not look for where).
+    case nonFiniteFeatures
+
+    /// The solutions, unless over- or underflow made any of them non-finite (as ``SolverOutcome/finite(_:)``).
+    static func finite(_ solutions: [RawSolution]) -> MultiSolverOutcome {
+        for solution in solutions {
+            if case let .failed(reason, condition) = SolverOutcome.finite(solution) {
+                return .failed(reason: reason, condition: condition)
+            }
+        }
+        return .solved(solutions)
+    }
+}

@@ -1,0 +1,99 @@
+extension GradientDescent {
+    /// Trains a model of several targets in place on `features` and `targets` (`n × k`).
+    ///
+    /// The objective is the sum over targets of each target's objective (its MSE plus the
+    /// penalty on its weights), so every target's weights and bias take the steps a fit of that
+    /// target alone would take: the same mode, rate, schedule, optimiser, penalty and row order.
+    /// Each block of rows is read once for all targets: residuals `R = X_b·W + 1bᵀ − Y_b` and the
+    /// gradient `X_bᵀR` are two `gemm`. The history's loss is the mean over targets of their MSEs
+    /// (for one target, the single-target loss), and so are the loss-based stop rules'
+    /// (``lossThreshold``, ``tolerance``, the adaptive schedule, early stopping's validation
+    /// loss); the convergence criterion measures the gradient of the summed objective. The
+    /// automatic learning rate depends on the features alone, and is the single-target one.
+    ///
+    /// A model with weights continues from them and from its training state (its shape must match
+    /// the data); an empty model (``MultiLinearModel/init()``) is first initialised per
+    /// ``initialization``, target by target. One target trains as
+    /// ``fit(_:features:targets:onEpoch:)-(_,_,[Scalar],_)`` does, bit for bit whenever
+    /// that fit computes its gradients on one partition (full batches under 2¹⁷ elements,
+    /// mini-batches under 2¹²): the multi-target loop runs on the calling thread, with `gemm`
+    /// (threaded by OpenBLAS for large blocks) where the single-target loop splits large batches
+    /// between threads.
+    ///
+    /// ```swift
+    /// var model = MultiLinearModel<Double>()
+    /// let history = try gd.fit(&model, features: X, targets: Y)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - model: The model to train.
+    ///   - features: `n × d` features, row-major.
+    ///   - targets: `n × k` targets, one column per target.
+    ///   - onEpoch: Called after every epoch, e.g. to log progress.
+    /// - Returns: The per-epoch losses and times, and why training stopped.
+    /// - Throws: ``DescentError`` for inconsistent shapes (rows of targets and features differ, no
+    ///   target column, a model of another width or number of targets), empty data, NaN or ±∞ in
+    ///   the data or the model, an invalid configuration, or divergence
+    ///   (``DescentError/diverged(epoch:update:learningRate:hint:)``, which leaves the model at its
+    ///   last finite state).
+    /// - Complexity: O(epochs × n × d × k) time; O(block × (d + k) + d × k) memory besides the data.
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
+    @discardableResult
+    public func fit(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>, targets: Matrix<Scalar>,
+                    onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError) -> FitHistory<Scalar> {
+        try prepare(&model, features: features, targets: targets)
+        guard standardize else {
+            return try run(&model, features: features, targets: targets, onEpoch: onEpoch)
+        }
+        let standardizer = try Standardizer(fitting: features)
+        let scaled = try standardizer.transform(features)
+        var inner = try standardizer.standardized(model)
+        defer { model = (try? standardizer.original(inner)) ?? model }
+        return try run(&inner, features: scaled, targets: targets, onEpoch: onEpoch)
+    }
+
+    /// Checks the configuration, the data and the model, and initialises an empty model.
+    func prepare(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>,
+                 targets: Matrix<Scalar>) throws(DescentError) {
+        try validateConfiguration()
+        try Validation.checkShape(features, targets: targets)
+        try Validation.checkFinite(features)
+        try Validation.checkFinite(targets: targets)
+        if model.weights.rows == 0 || model.weights.columns == 0, model.biases.isEmpty {
+            model = initialization.model(columns: features.columns, targets: targets.columns, seed: seed)
+        }
+        try model.checkShape()
+        try model.checkWidth(features.columns)
+        try model.checkTargets(targets.columns)
+        try model.checkFinite()
+    }
+
+    /// Holds rows out, picks the learning rate, resolves the settings, and runs the multi-target driver.
+    func run(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>, targets: Matrix<Scalar>,
+             onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
+        let n = features.rows
+        let (members, validation) = try heldOutRows(n, holdOut: true)
+        let result: Result<FitHistory<Scalar>, DescentError> = features.withUnsafeBufferPointer { x in
+            targets.withUnsafeBufferPointer { y in
+                let source = MultiTargetRows(features: x, targets: y, columns: features.columns,
+                                             targetColumns: targets.columns)
+                let rate: Double
+                switch baseRate(source, members: members) {
+                case let .success(value): rate = value
+                case let .failure(error): return .failure(error)
+                }
+                let settings = TrainingSettings(self, rows: members?.count ?? n, columns: features.columns,
+                                                epochs: epochs, baseRate: rate, validating: !validation.isEmpty,
+                                                orderSeed: seed, measuresConvergence: true)
+                let driver = MultiTargetDriver(source: source, settings: settings, members: members, validation: validation)
+                do throws(DescentError) {
+                    return .success(try driver.run(&model, onEpoch: onEpoch))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+        return try result.get()
+    }
+}

@@ -1,0 +1,54 @@
+/// What every fit does before its loop, whatever the model: check the configuration, hold rows
+/// out for early stopping, and resolve the learning rate.
+extension GradientDescent {
+    /// Checks every option; each option type validates itself.
+    func validateConfiguration() throws(DescentError) {
+        if !automaticLearningRate {
+            guard learningRate.isFinite, learningRate > 0 else { throw .invalidLearningRate(Double(learningRate)) }
+        }
+        try mode.validate()
+        try optimizer.validate()
+        try schedule.validate()
+        try penalty.validate()
+        try earlyStopping?.validate()
+        try initialization.validate()
+        if let tolerance, !(tolerance.isFinite && tolerance >= 0) {
+            throw .invalidOption(name: "tolerance", value: "\(tolerance)", expected: "a finite number ≥ 0, or nil")
+        }
+        guard patience >= 1 else { throw .invalidOption(name: "patience", value: "\(patience)", expected: "at least 1") }
+        guard epochs >= 1 else { throw .invalidEpochs(epochs) }
+        guard convergenceTolerance.isFinite, convergenceTolerance >= 0 else {
+            throw .invalidOption(name: "convergenceTolerance", value: "\(convergenceTolerance)", expected: "a finite number ≥ 0")
+        }
+        if let threshold = lossThreshold, !(threshold.isFinite && threshold >= 0) {
+            throw .invalidOption(name: "lossThreshold", value: "\(threshold)", expected: "a finite number ≥ 0, or nil")
+        }
+    }
+
+    /// The training rows (`nil`: all `n`) and the rows held out for early stopping (none unless
+    /// `holdOut` and ``earlyStopping`` is set): a seeded partition.
+    func heldOutRows(_ n: Int, holdOut: Bool) throws(DescentError) -> (members: [Int]?, validation: [Int]) {
+        guard holdOut, let rule = earlyStopping else { return (nil, []) }
+        let held = Int((rule.validationFraction * Double(n)).rounded())
+        guard held >= 1, held < n else {
+            throw .invalidOption(name: "earlyStopping.validationFraction", value: "\(rule.validationFraction)",
+                                 expected: "a share that holds out at least one of the \(n) rows and keeps at least one")
+        }
+        var random = RandomSource(seed: seed ^ 0x5A17_0F0F_5A17_0F0F)
+        let parts = random.partition(n, sizes: [held])
+        return (parts[1], parts[0])
+    }
+
+    /// `η₀`: the configured rate, or the automatic one estimated from the training rows of `source`.
+    func baseRate<Source: RowBlockSource>(_ source: Source, members: [Int]?) -> Result<Double, DescentError>
+    where Source.Scalar == Scalar {
+        let rate = automaticLearningRate
+            ? LearningRateEstimate.rate(for: mode, source: source, members: members, seed: seed)
+            : Double(learningRate)
+        guard rate.isFinite, rate > 0, Scalar(rate) > 0 else {
+            return .failure(.invalidOption(name: "automaticLearningRate", value: "an estimate of \(rate)",
+                                           expected: "data whose scale allows a step (standardise the features)"))
+        }
+        return .success(rate)
+    }
+}
