@@ -6,11 +6,11 @@ extension SpecialFunctions {
     /// `λ = a − (a + b)·x = (a + b)·y − b`: how far x lies below the mean `a/(a + b)`, scaled by
     /// a + b.
     ///
-    /// Its sign picks the side the continued fraction runs on, and the fraction and the power
-    /// terms need it to full relative precision when x is within rounding of the mean of a
-    /// distribution with a, b near 10⁷. So it is formed from the smaller of x and y (the one
-    /// known exactly) with error-free transformations: `a + b` as a sum plus its rounding error,
-    /// and the product with x as a product plus its rounding error (one fused multiply-add).
+    /// The continued fraction and the power terms need it to full relative precision when x is
+    /// within rounding of the mean of a distribution with a, b near 10⁷. So it is formed from
+    /// the smaller of x and y (the one known exactly) with error-free transformations: `a + b`
+    /// as a sum plus its rounding error, and the product with x as a product plus its rounding
+    /// error (one fused multiply-add).
     static func meanOffset(_ a: Double, _ b: Double, x: Double, y: Double) -> Double {
         let (sum, sumError) = twoSum(a, b)
         if x <= y {

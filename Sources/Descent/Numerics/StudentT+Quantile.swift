@@ -13,10 +13,11 @@ extension StudentT {
     /// survival function's own rounding. Extreme p (10⁻³⁰⁰, 1 − 10⁻¹⁶) keep their digits,
     /// because the small tail probability is what is inverted.
     ///
-    /// - Returns: The quantile; −∞ at p = 0 and +∞ at p = 1 (or when the quantile exceeds the
-    ///   largest `Double`, as for ν = 0.01 and p = 10⁻¹²); NaN for NaN, p outside [0, 1] or
-    ///   ν ≤ 0.
-    /// - Complexity: typically 2 to 5 evaluations of the survival function; at most
+    /// - Returns: The quantile; −∞ at p = 0 and +∞ at p = 1, and ±∞ where its magnitude
+    ///   exceeds the largest `Double` (ν = 0.01 and p = 10⁻¹²); NaN for NaN, p outside [0, 1]
+    ///   or ν ≤ 0.
+    /// - Complexity: 1 to 5 evaluations of the survival function for ν ≥ 1 (measured over p
+    ///   from 10⁻³⁰⁰ to ½), up to about 15 below 1, where Hill's start does not apply; at most
     ///   ``UpperTailInversion/iterationLimit``.
     static func quantile(_ p: Double, degreesOfFreedom nu: Double) -> Double {
         guard p >= 0, p <= 1, nu > 0 else { return .nan }

@@ -7,15 +7,22 @@ import Glibc
 ///
 /// Newton's method on `log S` against `log s`, where both the power-law tails of small ν
 /// (`S ∝ s^(−ν)`, a straight line: one step) and the normal-like tails of large ν are nearly
-/// linear, safeguarded by a bracket: every evaluated point narrows `[low, high]` by the sign
-/// of `S(s) − q`, and a Newton step that leaves the bracket, or that does not halve the move
-/// before last, is replaced by bisection (geometric while the bracket spans more than a
-/// factor of 2). It stops when a step moves s by at most 2 ulps, when the bracket is that
-/// narrow, or after ``iterationLimit`` evaluations, so it terminates for every input.
+/// linear, safeguarded by a bracket: every evaluated point narrows `[low, high]` by the sign of
+/// `S(s) − q`, and a Newton step that leaves the bracket, or (above the noise floor) does not
+/// halve the move before last, is replaced by bisection: geometric while the bracket spans
+/// more than a factor of 2, squaring outwards while it is open above. It stops when a step
+/// moves s by at most 2 ulps (or points within 2 ulps past an end of the bracket); when steps
+/// stop shrinking below 10⁻¹² relative (the rounding of S itself, a few ulps, is then what
+/// moves s); when the bracket is 2 ulps wide; or after ``iterationLimit`` evaluations, so it
+/// terminates for every input.
 enum UpperTailInversion {
-    /// The most evaluations of S: a bracket from 10⁻³⁰⁸ to 10³⁰⁸ bisects geometrically to
-    /// a factor of 2 in about 11 steps and then to an ulp in 53, far fewer than this.
+    /// The most evaluations of S. From Hill's start 1 to 5 are typical for ν ≥ 1 (measured
+    /// over ν from 1 to ∞ and p from 10⁻³⁰⁰ to ½); bisection from 1 out to 10³⁰⁸ and down to an
+    /// ulp needs about 75.
     static let iterationLimit = 300
+
+    /// Newton moves below this relative size are at the noise floor of an accurate S.
+    private static let noiseFloor = 1e-12
 
     /// The s ≥ 0 with `survival(s) = q`, for 0 < q < ½, or +∞ if `survival` stays above q up to
     /// the largest finite `Double`.
@@ -30,23 +37,34 @@ enum UpperTailInversion {
         let logQ = log(q)
         var low = 0.0, high = Double.infinity
         var s = start > 0 && start.isFinite ? start : 1
-        // |log(next/s)| of the last two moves: a Newton move must at least halve the one before
-        // last, or it is replaced by bisection (Numerical Recipes' rtsafe rule).
+        // Relative sizes |log(next/s)| of the last two Newton moves.
         var moves = (Double.infinity, Double.infinity)
         for _ in 0..<iterationLimit {
             let tail = survival(s)
             if tail == q { return s }
             if tail > q { low = s } else { high = s }
             if high - low <= 2 * high.ulp { return s }
-            var next = newtonStep(from: s, tail: tail, logQ: logQ, logDensity: logDensity)
-            let inside = next > low && next < high
-            if !inside || Swift.abs(log(next / s)) > 0.5 * moves.0 {
+            let newton = newtonStep(from: s, tail: tail, logQ: logQ, logDensity: logDensity)
+            // Converged: Newton stays within 2 ulps of s, or of the bracket's end it points past
+            // (that end was evaluated, so the root is within rounding of it).
+            if Swift.abs(newton - s) <= 2 * s.ulp { return newton }
+            if newton <= low, low - newton <= 2 * low.ulp { return low }
+            if newton >= high, newton - high <= 2 * high.ulp { return high }
+            guard newton > low && newton < high else {
                 guard let bisected = bisect(low, high, from: s) else { return .infinity }
-                next = bisected
+                s = bisected
+                moves = (.infinity, .infinity)
+                continue
             }
-            if Swift.abs(next - s) <= 2 * s.ulp { return next }
-            moves = (moves.1, Swift.abs(log(next / s)))
-            s = next
+            let move = Swift.abs(log(newton / s))
+            if move < noiseFloor && move >= moves.1 { return newton }
+            if move >= noiseFloor && move > 0.5 * moves.0 && high.isFinite {
+                s = bisect(low, high, from: s) ?? s
+                moves = (.infinity, .infinity)
+                continue
+            }
+            moves = (moves.1, move)
+            s = newton
         }
         return s
     }
@@ -62,13 +80,14 @@ enum UpperTailInversion {
         return s + s * expm1(delta)   // s·exp(δ), exact to an ulp when δ is tiny
     }
 
-    /// The next point when Newton cannot be trusted: beyond s while the bracket is open above
-    /// (nil once the largest finite `Double` is passed), towards 0 while it is open below, the
+    /// The next point when Newton cannot be trusted: outwards while the bracket is open above
+    /// (16·s, or s² beyond 16, so 10³⁰⁸ is reached in a dozen steps; nil once the largest
+    /// finite `Double` has been tried), a sixteenth of the way down while it is open below, the
     /// geometric mean for a wide bracket and the midpoint for a narrow one.
     private static func bisect(_ low: Double, _ high: Double, from s: Double) -> Double? {
         if high == .infinity {
             if s == .greatestFiniteMagnitude { return nil }
-            return Swift.min(s * 16, .greatestFiniteMagnitude)
+            return Swift.min(Swift.max(s * 16, s * s), .greatestFiniteMagnitude)
         }
         if low == 0 { return high / 16 }
         if high > 2 * low { return low.squareRoot() * high.squareRoot() }

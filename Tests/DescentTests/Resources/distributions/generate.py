@@ -3,7 +3,7 @@
 
 Usage: python3 generate.py [output.json]     (default: reference.json next to this script)
 
-Needs scipy and mpmath (written with scipy 1.17.1, mpmath 1.3.0); takes about 10 minutes on two
+Needs scipy and mpmath (written with scipy 1.17.1, mpmath 1.3.0); takes under a minute on two
 cores. The Swift tests read only the JSON it writes.
 
 Every value is computed twice:
