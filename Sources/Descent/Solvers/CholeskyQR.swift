@@ -24,14 +24,18 @@ extension LeastSquares {
     /// follow until the correction is below `Double`'s resolution; extended-precision passes
     /// (``ExtendedResiduals``) finish the job when the `Double` residuals stall first.
     ///
+    /// `gram` is the first pass when the caller has made it already (`.automatic`, after the
+    /// normal equations declined).
+    ///
     /// Returns `nil` when the answer cannot be certified: features that overflow, a zero column,
     /// a Cholesky factor that fails even shifted, `κ₁(R) > 10⁷`, or refinement that does not
     /// converge. The caller then takes Householder QR.
-    static func choleskyQR<S: BLASScalar>(_ rows: SolverRows<S>, _ totals: RowTotals,
-                                          intercept: Bool) throws(DescentError) -> RawSolution? {
+    static func choleskyQR<S: BLASScalar>(_ rows: SolverRows<S>, _ totals: RowTotals, intercept: Bool,
+                                          gram: GramPass? = nil) throws(DescentError) -> RawSolution? {
         let n = totals.rows, d = rows.columns
         guard !totals.sumsOverflow else { return nil }
-        let pass = try centredGram(rows, shift: totals.shift, targetMeans: totals.targetMeans)
+        let pass: GramPass
+        if let gram { pass = gram } else { pass = try centredGram(rows, shift: totals.shift, targetMeans: totals.targetMeans) }
         let targetMean = totals.targetMeans[0] + (intercept ? pass.targetDeviation[0] / Double(n) : 0)
         let means = (0..<d).map { totals.shift[$0] + pass.deviation[$0] / Double(n) }
         guard pass.gram.allSatisfy(\.isFinite), pass.rhs.allSatisfy(\.isFinite),
@@ -75,7 +79,7 @@ extension LeastSquares {
         // Corrected semi-normal refinement with Double residuals: δc = mean(f), δv = R⁻¹R⁻ᵀ·S·Aᵀf.
         typealias E = Double.Accumulator
         let residuals = ResidualPass(shift: means, deviation: [Double](repeating: 0, count: d), rows: n,
-                                     targetMean: targetMean)
+                                     targetMean: targetMean, inPlace: pass.inPlace)
         var c = E(targetMean)
         var steps = 0, previous = Double.infinity
         var converged = false, stalled = false
