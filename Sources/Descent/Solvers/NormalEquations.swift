@@ -213,12 +213,19 @@ struct ResidualPass {
 
     func gradient<S: BLASScalar>(_ source: SolverRows<S>, u: [Double], intercept: Double = 0)
         throws(DescentError) -> (g: [Double], residualSum: Double) {
+        let pass = try gradientAndNorm(source, u: u, intercept: intercept)
+        return (pass.g, pass.residualSum)
+    }
+
+    /// ``gradient(_:u:intercept:)`` and `Σfᵢ²`, in the same pass.
+    func gradientAndNorm<S: BLASScalar>(_ source: SolverRows<S>, u: [Double], intercept: Double = 0)
+        throws(DescentError) -> (g: [Double], residualSum: Double, residualSquares: Double) {
         let d = source.columns
         let inPlace = self.inPlace && S.self == Double.self
         let blockRows = Swift.max(1, Swift.min(Swift.max(1, source.localRows), 131_072 / d))
         var z = [Double](repeating: 0, count: inPlace ? 0 : blockRows * d)
         var residual = [Double](repeating: 0, count: blockRows)
-        var sums = [Double](repeating: 0, count: d + 1)
+        var sums = [Double](repeating: 0, count: d + 2)
         var offset = (0..<d).reduce(0.0) { $0 + deviation[$1] / Double(rows) * u[$1] } - intercept
         if inPlace { offset += (0..<d).reduce(0.0) { $0 + shift[$1] * u[$1] } }
         try source.forEachBlock(rows: blockRows) { (block) throws(DescentError) in
@@ -237,12 +244,15 @@ struct ResidualPass {
             }
             BLAS.gemv(rows, rows: m, columns: d, alpha: -1, u, beta: 1, &residual)
             for i in 0..<m { residual[i] += offset }
-            for i in 0..<m { sums[d] += residual[i] }
+            for i in 0..<m {
+                sums[d] += residual[i]
+                sums[d + 1] += residual[i] * residual[i]
+            }
             BLAS.gemvTransposed(rows, rows: m, columns: d, residual, beta: 1, &sums)
         }
         try source.sum(&sums)
         if inPlace { for j in 0..<d { sums[j] -= shift[j] * sums[d] } }
-        return (Array(sums[0..<d]), sums[d])
+        return (Array(sums[0..<d]), sums[d], sums[d + 1])
     }
 }
 
