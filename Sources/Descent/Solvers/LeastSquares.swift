@@ -29,19 +29,21 @@ public enum LeastSquares {
         /// residual together in extended precision (Björck's augmented system).
         ///
         /// Larger ones take the fast path: Cholesky QR of the centred, scaled design over row
-        /// blocks, `Q` never stored (a CholeskyQR2 pass — `trsm`, `syrk`, `gemv` per cache-sized
-        /// block — when `κ(R₁) > 10⁵`; shifted CholeskyQR3 when the first Cholesky fails), then
-        /// corrected semi-normal refinement with that `R`, finished in extended precision
-        /// (`Float80`) when `Double` residuals stall. The answer is certified when `κ₁(R) ≤ 10⁷`
-        /// (`trcon`) and the refinement converges (the last correction below `Double`'s
-        /// resolution). Otherwise the streaming Householder QR (`geqrf` on blocks folded into `R`,
-        /// combined across parts as TSQR) decides: it names the dependent columns of rank-deficient
-        /// features and throws; beyond `κ = 10⁶` rows in memory are factored by pivoted QR of a
-        /// copy, a source's are refined from its `R`.
+        /// blocks, `Q` never stored (a CholeskyQR2 pass — `trsm`, `syrk`, `gemv` per 4,096-row
+        /// block — when `κ₁(R₁) > 3·10⁶`; shifted CholeskyQR3 when the first Cholesky fails), then
+        /// corrected semi-normal refinement with that `R` and `Double` residuals. The answer is
+        /// certified when `κ₁(R) ≤ 10⁸` (`trcon`) and the refinement either converges (last
+        /// correction below `Double`'s resolution) or stalls at a backward-stable answer
+        /// (`‖Aᵀr‖ ≤ 10·d·ε·‖A‖(‖A‖‖v‖ + ‖r‖)`, what Householder QR guarantees); otherwise
+        /// extended-precision (`Float80`) refinement must converge. Failing that, the streaming
+        /// Householder QR (`geqrf` on blocks folded into `R`, combined across parts as TSQR)
+        /// decides: it names the dependent columns of rank-deficient features and throws; beyond
+        /// `κ = 10⁶` rows in memory are factored by pivoted QR of a copy, a source's are refined
+        /// from its `R`.
         ///
         /// Passes on the fast path: 2 (column sums; Gram matrix) + 1 CholeskyQR2 pass if needed
-        /// (2 when shifted) + refinement passes (typically 1–2 on well-conditioned data, ~4 at
-        /// `κ ≈ 10⁶`). The Householder fallback adds 4 (means, scales, the QR) + up to 10.
+        /// (2 when shifted) + refinement passes (typically 1–3). The Householder fallback adds 4
+        /// (means, scales, the QR) + up to 10.
         case qr
         /// Singular value decomposition (LAPACK `gelsd`) of the `R` of a streaming QR (no copy of
         /// `X`): the minimum-norm solution, the numerical rank and the singular values; full-rank,
