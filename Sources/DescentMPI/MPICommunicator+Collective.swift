@@ -1,0 +1,132 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Descent
+
+/// The collective operations the solvers and the training loop call, across MPI ranks.
+///
+/// Sums and triangles go up a binary tree over the ranks in rank order (at step `s`, rank `r`
+/// with `r mod 2ˢ⁺¹ = 0` receives from rank `r + 2ˢ` and combines its own part first), and
+/// rank 0's result is broadcast: the same bits on every rank, the same bracketing in every run.
+/// Every operation first checks that all ranks passed the same shape (one exact integer
+/// reduction), so a rank with other columns makes every rank throw instead of waiting forever.
+extension MPICommunicator: Collective {
+    /// The message tags of the tree steps (the private communicator carries only Descent's messages).
+    private enum Tag {
+        static let sum: Int32 = 1
+        static let triangles: Int32 = 2
+    }
+
+    /// Replaces `values` on every rank by the element-wise sum over all ranks, in a fixed order.
+    package func sum(_ values: inout [Double]) throws(DescentError) {
+        try exclusive { () throws(DescentError) in
+            try sameEverywhere([values.count], names: ["length of a vector summed across ranks"])
+            guard size > 1 else { return }
+            var received = [Double](repeating: 0, count: values.count)
+            try reduceUpTree(&values, tag: Tag.sum) { (own, other) throws(DescentError) in
+                try MPI.receive(&received, from: other, tag: Tag.sum, communicator)
+                for i in own.indices { own[i] += received[i] }
+            }
+            try MPI.broadcast(&values, root: 0, communicator)
+        }
+    }
+
+    /// Throws on every rank the error of the lowest rank that passes one; returns on every rank if
+    /// none does.
+    package func agree(_ localError: DescentError?) throws(DescentError) {
+        let error: DescentError? = try exclusive { () throws(DescentError) -> DescentError? in
+            var lowest: [Int64] = [localError == nil ? Int64(size) : Int64(rank)]
+            try MPI.allReduce(&lowest, .minimum, communicator)
+            let failing = Int(lowest[0])
+            guard failing < size else { return nil }
+            var bytes: [UInt8] = rank == failing ? Self.encode(localError!) : []
+            var count: [Int64] = [Int64(bytes.count)]
+            try MPI.broadcast(&count, root: failing, communicator)
+            bytes = rank == failing ? bytes : [UInt8](repeating: 0, count: Int(count[0]))
+            try MPI.broadcast(&bytes, root: failing, communicator)
+            return rank == failing ? localError! : Self.decode(bytes)
+        }
+        if let error { throw error }
+    }
+
+    /// Replaces every rank's triangle `r` and right-hand sides `z` by those of the QR factorisation
+    /// of all ranks' triangles stacked in rank order (TSQR's combining step, up the tree).
+    package func combineTriangles(_ r: inout [Double], _ z: inout [Double], columns d: Int,
+                                  targets k: Int) throws(DescentError) {
+        precondition(r.count == d * d && z.count == d * k, "r is d × d and z is d × k")
+        try exclusive { () throws(DescentError) in
+            try sameEverywhere([d, k], names: ["number of columns of a triangle", "number of targets of a triangle"])
+            guard size > 1 else { return }
+            var payload = r + z
+            var received = [Double](repeating: 0, count: payload.count)
+            try reduceUpTree(&payload, tag: Tag.triangles) { (own, other) throws(DescentError) in
+                try MPI.receive(&received, from: other, tag: Tag.triangles, communicator)
+                let combined = TriangleStack.combine([Array(own[0..<(d * d)]), Array(received[0..<(d * d)])],
+                                                     [Array(own[(d * d)...]), Array(received[(d * d)...])],
+                                                     columns: d, targets: k)
+                own = combined.r + combined.z
+            }
+            try MPI.broadcast(&payload, root: 0, communicator)
+            r = Array(payload[0..<(d * d)])
+            z = Array(payload[(d * d)...])
+        }
+    }
+
+    // MARK: The pieces
+
+    /// Rank `i`'s integers, in rank order, on every rank (a small collective outside `exclusive`
+    /// callers only).
+    package func allGather(_ values: [Int]) throws(DescentError) -> [[Int]] {
+        try exclusive { () throws(DescentError) -> [[Int]] in try gather(values) }
+    }
+
+    private func gather(_ values: [Int]) throws(DescentError) -> [[Int]] {
+        let all = try MPI.allGather(values.map { Int64($0) }, communicator, size: size)
+        return (0..<size).map { rank in all[(rank * values.count)..<((rank + 1) * values.count)].map { Int($0) } }
+    }
+
+    /// Throws ``DescentError/ranksDisagree(quantity:values:)`` on every rank unless every rank
+    /// passed the same `values`. One exact reduction when they agree.
+    func sameEverywhere(_ values: [Int], names: [String]) throws(DescentError) {
+        var bounds = values.map { Int64($0) } + values.map { -Int64($0) }
+        try MPI.allReduce(&bounds, .maximum, communicator)
+        let n = values.count
+        guard let differing = (0..<n).first(where: { bounds[$0] != -bounds[n + $0] }) else { return }
+        let all = try gather(values)
+        throw .ranksDisagree(quantity: names[differing], values: all.map { $0[differing] })
+    }
+
+    /// The up-sweep of the fixed binary tree: a rank that receives at step `s` calls
+    /// `combine(&own, partner)`, where `own` holds ranks `r..<r+2ˢ` combined and the partner
+    /// `r+2ˢ` sends its `own`; at the end rank 0 holds every rank's part combined in rank order.
+    private func reduceUpTree(_ own: inout [Double], tag: Int32,
+                              combine: (inout [Double], Int) throws(DescentError) -> Void) throws(DescentError) {
+        var step = 1
+        while step < size {
+            if rank % (2 * step) == 0 {
+                if rank + step < size { try combine(&own, rank + step) }
+            } else {
+                try MPI.send(own, to: rank - step, tag: tag, communicator)
+                return
+            }
+            step *= 2
+        }
+    }
+
+    // MARK: Errors as bytes
+
+    /// `error` in its JSON form, to send to the other ranks.
+    static func encode(_ error: DescentError) -> [UInt8] {
+        (try? JSONEncoder().encode(error)).map { [UInt8]($0) }
+            ?? [UInt8](error.description.utf8)
+    }
+
+    /// The error another rank sent; if its bytes are not a `DescentError` (another version of
+    /// Descent on that rank), its text as ``DescentError/communicationFailed(reason:)``.
+    static func decode(_ bytes: [UInt8]) -> DescentError {
+        (try? JSONDecoder().decode(DescentError.self, from: Data(bytes)))
+            ?? .communicationFailed(reason: "another rank failed: \(String(decoding: bytes, as: UTF8.self))")
+    }
+}
