@@ -42,10 +42,7 @@ extension MPICommunicator: Collective {
             let failing = Int(lowest[0])
             guard failing < size else { return nil }
             var bytes: [UInt8] = rank == failing ? Self.encode(localError!) : []
-            var count: [Int64] = [Int64(bytes.count)]
-            try MPI.broadcast(&count, root: failing, communicator)
-            bytes = rank == failing ? bytes : [UInt8](repeating: 0, count: Int(count[0]))
-            try MPI.broadcast(&bytes, root: failing, communicator)
+            try broadcastBytesUnlocked(&bytes, root: failing)
             return rank == failing ? localError! : Self.decode(bytes)
         }
         if let error { throw error }
@@ -76,10 +73,21 @@ extension MPICommunicator: Collective {
 
     // MARK: The pieces
 
-    /// Rank `i`'s integers, in rank order, on every rank (a small collective outside `exclusive`
-    /// callers only).
+    /// Every rank's `values` (the same count on every rank), in rank order, on every rank.
     package func allGather(_ values: [Int]) throws(DescentError) -> [[Int]] {
         try exclusive { () throws(DescentError) -> [[Int]] in try gather(values) }
+    }
+
+    /// Replaces every rank's `bytes` by `root`'s (of any length).
+    package func broadcastBytes(_ bytes: inout [UInt8], root: Int) throws(DescentError) {
+        try exclusive { () throws(DescentError) in try broadcastBytesUnlocked(&bytes, root: root) }
+    }
+
+    private func broadcastBytesUnlocked(_ bytes: inout [UInt8], root: Int) throws(DescentError) {
+        var count: [Int64] = [Int64(bytes.count)]
+        try MPI.broadcast(&count, root: root, communicator)
+        if rank != root { bytes = [UInt8](repeating: 0, count: Int(count[0])) }
+        try MPI.broadcast(&bytes, root: root, communicator)
     }
 
     private func gather(_ values: [Int]) throws(DescentError) -> [[Int]] {
