@@ -66,6 +66,12 @@ let package = Package(
             dependencies: ["Descent", "DescentMPI"],
             path: "Tests/MPICheck"
         ),
+        // Scripts/bench-mpi runs it under mpirun: a distributed epoch and solve, and the collectives.
+        .executableTarget(
+            name: "bench-mpi",
+            dependencies: ["Descent", "DescentMPI"],
+            path: "Benchmarks/bench-mpi"
+        ),
         .testTarget(
             name: "DescentTests",
             dependencies: ["Descent"],
