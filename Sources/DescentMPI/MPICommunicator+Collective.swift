@@ -125,16 +125,21 @@ extension MPICommunicator: Collective {
 
     // MARK: Errors as bytes
 
-    /// `error` in its JSON form, to send to the other ranks.
-    static func encode(_ error: DescentError) -> [UInt8] {
-        (try? JSONEncoder().encode(error)).map { [UInt8]($0) }
-            ?? [UInt8](error.description.utf8)
+    /// `error` in its JSON form, to send to the other ranks (NaN and ±∞ payloads as strings).
+    package static func encode(_ error: DescentError) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf",
+                                                                      nan: "nan")
+        return (try? encoder.encode(error)).map { [UInt8]($0) } ?? [UInt8](error.description.utf8)
     }
 
     /// The error another rank sent; if its bytes are not a `DescentError` (another version of
     /// Descent on that rank), its text as ``DescentError/communicationFailed(reason:)``.
-    static func decode(_ bytes: [UInt8]) -> DescentError {
-        (try? JSONDecoder().decode(DescentError.self, from: Data(bytes)))
+    package static func decode(_ bytes: [UInt8]) -> DescentError {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf",
+                                                                        nan: "nan")
+        return (try? decoder.decode(DescentError.self, from: Data(bytes)))
             ?? .communicationFailed(reason: "another rank failed: \(String(decoding: bytes, as: UTF8.self))")
     }
 }

@@ -51,6 +51,13 @@ func checkCollectives(_ c: Checker) {
         try world.agree(me >= Swift.min(1, last) ? .diverged(epoch: me + 1, update: 2, learningRate: 0.5, hint: "rank \(me)") : nil)
     }
 
+    c.expectError("agree sends a NaN payload", {
+        if case .invalidLearningRate(let rate) = $0 { return rate.isNaN }
+        return false
+    }) { () throws(DescentError) in
+        try world.agree(me == last ? .invalidLearningRate(.nan) : nil)
+    }
+
     // A vector of another length on one rank: every rank throws, nobody waits.
     if p > 1 {
         c.expectError("sum of vectors of different lengths", {
