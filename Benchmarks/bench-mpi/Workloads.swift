@@ -2,6 +2,57 @@ import Descent
 import DescentMPI
 
 extension Bench {
-    /// The fit and the solves (after the distributed entry points land).
-    func workloads() {}
+    /// This rank's share of the `rows × columns` problem: consecutive rows, as even as can be.
+    /// Rows are drawn in blocks of 4096 from seeds of their own, so the whole problem is the same
+    /// for any number of ranks.
+    func localRows() -> (Matrix<Double>, [Double]) {
+        let start = rows * world.rank / world.size, end = rows * (world.rank + 1) / world.size
+        let block = 4096
+        var weights = RandomSource(seed: 1)
+        let w = (0..<columns).map { _ in weights.nextNormal() }
+        var x = [Double](repeating: 0, count: (end - start) * columns), y = [Double](repeating: 0, count: end - start)
+        var first = start / block * block
+        while first < end {
+            var random = RandomSource(seed: 1000 + UInt64(first / block))
+            for i in first..<Swift.min(first + block, end) {
+                var target = 0.5
+                for j in 0..<columns {
+                    let value = random.nextNormal()
+                    target += value * w[j]
+                    if i >= start { x[(i - start) * columns + j] = value }
+                }
+                if i >= start { y[i - start] = target + 0.1 * random.nextNormal() }
+            }
+            first += block
+        }
+        return (try! Matrix(rows: end - start, columns: columns, elements: x), y)
+    }
+
+    /// One batch epoch (the median of `epochs`, after the fit's first pass) and each exact solve.
+    func workloads() {
+        let (x, y) = localRows()
+        var gd = GradientDescent<Double>(mode: .batch, learningRate: 0.01, epochs: epochs, seed: 1)
+        gd.stopWhenConverged = false
+        var marks: [(seconds: Double, communication: Double)] = []
+        var model = LinearModel<Double>()
+        do {
+            try world.barrier()
+            marks.append((Bench.now(), world.communicationSeconds))
+            _ = try gd.fit(&model, features: x, targets: y, across: world) { _ in
+                marks.append((Bench.now(), world.communicationSeconds))
+            }
+        } catch { fail(error) }
+        let steps = (2..<marks.count).map { (marks[$0].seconds - marks[$0 - 1].seconds,
+                                             marks[$0].communication - marks[$0 - 1].communication) }
+        let median = steps.sorted { $0.0 < $1.0 }[steps.count / 2]
+        report("batch epoch (median of \(steps.count))", seconds: median.0, communication: median.1, doubles: columns + 3)
+        report("fit set-up and first epoch", seconds: marks[1].seconds - marks[0].seconds,
+               communication: marks[1].communication - marks[0].communication)
+        for method in [LeastSquares.Method.normalEquations, .qr, .automatic] {
+            let m = measure(repeats: 3) { () throws(DescentError) in
+                _ = try LeastSquares.solve(x, y, across: world, method: method)
+            }
+            report("exact solve, \(method)", seconds: m.seconds, communication: m.communication)
+        }
+    }
 }

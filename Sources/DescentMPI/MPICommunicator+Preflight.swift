@@ -73,3 +73,24 @@ extension MPICommunicator {
         try agree(localError)
     }
 }
+
+extension MPICommunicator {
+    /// This rank's rows as a ``Dataset``; every rank throws if any rank's rows and targets do not match.
+    func localDataset<Scalar: BLASScalar>(_ features: Matrix<Scalar>, _ targets: [Scalar]) throws(DescentError)
+        -> Dataset<Scalar> {
+        do {
+            return try Dataset(features: features, targets: targets)
+        } catch {
+            try agreeOnShape(.failure(error))
+            fatalError("unreachable: agreeOnShape throws the local error")
+        }
+    }
+
+    /// The agreement before a distributed fit: shapes (and no rank's construction error), then
+    /// the starting model.
+    func prepare<Source: RowSource>(_ model: inout LinearModel<Source.Scalar>, _ source: Source) throws(DescentError) {
+        try agreeOnShape(.success(LocalShape(columns: source.columns, rows: source.rowCount,
+                                             modelWeights: model.weights.isEmpty ? nil : model.weights.count)))
+        try sameModelEverywhere(&model)
+    }
+}

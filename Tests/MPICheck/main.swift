@@ -17,6 +17,10 @@ do {
 }
 let checker = Checker(world: world)
 checkCollectives(checker)
+checkProblems(checker)
+checkSolveFaults(checker)
+checkFits(checker)
+checkFitFaults(checker)
 
 var totals = [checker.passed, checker.failed]
 do {
