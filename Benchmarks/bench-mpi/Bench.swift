@@ -13,7 +13,7 @@ struct Bench {
     let world: MPICommunicator
 
     /// Rank 0's line of the table, with the slowest rank's figures (the job waits for it).
-    func report(_ name: String, seconds: Double, communication: Double, doubles: Int? = nil) {
+    func report(_ name: String, seconds: Double, communication: Double, calls: Double? = nil, doubles: Int? = nil) {
         let all: [[Int]]
         do {
             all = try world.allGather([Int(seconds * 1e9), Int(communication * 1e9)])
@@ -23,11 +23,13 @@ struct Bench {
         let talk = Double(all.map { $0[1] }.max()!) / 1e9
         if json {
             print("{\"ranks\":\(world.size),\"rows\":\(rows),\"columns\":\(columns),\"name\":\"\(name)\","
-                  + "\"seconds\":\(wall),\"communication_seconds\":\(talk)\(doubles.map { ",\"doubles\":\($0)" } ?? "")}")
+                  + "\"seconds\":\(wall),\"communication_seconds\":\(talk)\(calls.map { ",\"collective_calls\":\($0)" } ?? "")"
+                  + "\(doubles.map { ",\"doubles\":\($0)" } ?? "")}")
         } else {
             let share = wall > 0 ? talk / wall * 100 : 0
             print(pad(name, 46) + pad(fixed(wall, 6) + " s", 14, left: true) + pad(fixed(talk, 6) + " s", 14, left: true)
-                  + pad(fixed(share, 1) + " %", 9, left: true) + (doubles.map { "   \($0) doubles" } ?? ""))
+                  + pad(fixed(share, 1) + " %", 9, left: true) + pad(calls.map { fixed($0, 1) } ?? "", 8, left: true)
+                  + (doubles.map { "   \($0) doubles" } ?? ""))
         }
     }
 
@@ -36,13 +38,16 @@ struct Bench {
         guard world.isRoot, !json else { return }
         print("bench-mpi: \(world.size) rank(s), \(rows) × \(columns) Double in all, OpenBLAS \(BLASConfiguration.threads) "
               + "thread(s) per rank, core \(BLASConfiguration.coreName)")
-        print(pad("what", 46) + pad("wall", 14, left: true) + pad("communicating", 14, left: true) + pad("share", 9, left: true))
+        print(pad("what", 46) + pad("wall", 14, left: true) + pad("communicating", 14, left: true) + pad("share", 9, left: true)
+              + pad("calls", 8, left: true))
     }
 
     /// Runs `body` `repeats` times on every rank, between barriers: the median wall time and the
     /// median time inside the communicator's calls.
-    func measure(repeats: Int, _ body: () throws(DescentError) -> Void) -> (seconds: Double, communication: Double) {
+    func measure(repeats: Int, _ body: () throws(DescentError) -> Void)
+        -> (seconds: Double, communication: Double, calls: Double) {
         var walls: [Double] = [], talks: [Double] = []
+        let calls = world.collectiveCalls
         for _ in 0..<repeats {
             do {
                 try world.barrier()
@@ -53,7 +58,9 @@ struct Bench {
                 talks.append(world.communicationSeconds - before)
             } catch { fail(error) }
         }
-        return (walls.sorted()[repeats / 2], talks.sorted()[repeats / 2])
+        // Each repeat's barrier is a call too.
+        return (walls.sorted()[repeats / 2], talks.sorted()[repeats / 2],
+                Double(world.collectiveCalls - calls - repeats) / Double(repeats))
     }
 
     func fail(_ error: DescentError) -> Never {

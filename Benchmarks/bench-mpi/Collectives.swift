@@ -10,7 +10,7 @@ extension Bench {
                               ("sum of 1,000,000", 1_000_000)] {
             var values = [Double](repeating: 1, count: count)
             let m = measure(repeats: count > 100_000 ? 5 : 101) { () throws(DescentError) in try world.sum(&values) }
-            report(name, seconds: m.seconds, communication: m.communication, doubles: count)
+            report(name, seconds: m.seconds, communication: m.communication, calls: m.calls, doubles: count)
         }
         var r = [Double](repeating: 0, count: d * d)
         for j in 0..<d { for i in 0...j { r[i + j * d] = i == j ? 2 : 0.5 } }
@@ -20,6 +20,6 @@ extension Bench {
             try world.combineTriangles(&rr, &zz, columns: d, targets: 1)
         }
         report("combine triangles (TSQR, d×d and d)", seconds: m.seconds, communication: m.communication,
-               doubles: d * d + d)
+               calls: m.calls, doubles: d * d + d)
     }
 }

@@ -33,26 +33,28 @@ extension Bench {
         let (x, y) = localRows()
         var gd = GradientDescent<Double>(mode: .batch, learningRate: 0.01, epochs: epochs, seed: 1)
         gd.stopWhenConverged = false
-        var marks: [(seconds: Double, communication: Double)] = []
+        var marks: [(seconds: Double, communication: Double, calls: Int)] = []
         var model = LinearModel<Double>()
         do {
             try world.barrier()
-            marks.append((Bench.now(), world.communicationSeconds))
+            marks.append((Bench.now(), world.communicationSeconds, world.collectiveCalls))
             _ = try gd.fit(&model, features: x, targets: y, across: world) { _ in
-                marks.append((Bench.now(), world.communicationSeconds))
+                marks.append((Bench.now(), world.communicationSeconds, world.collectiveCalls))
             }
         } catch { fail(error) }
         let steps = (2..<marks.count).map { (marks[$0].seconds - marks[$0 - 1].seconds,
-                                             marks[$0].communication - marks[$0 - 1].communication) }
+                                             marks[$0].communication - marks[$0 - 1].communication,
+                                             marks[$0].calls - marks[$0 - 1].calls) }
         let median = steps.sorted { $0.0 < $1.0 }[steps.count / 2]
-        report("batch epoch (median of \(steps.count))", seconds: median.0, communication: median.1, doubles: columns + 3)
+        report("batch epoch (median of \(steps.count))", seconds: median.0, communication: median.1,
+               calls: Double(median.2), doubles: columns + 3)
         report("fit set-up and first epoch", seconds: marks[1].seconds - marks[0].seconds,
-               communication: marks[1].communication - marks[0].communication)
+               communication: marks[1].communication - marks[0].communication, calls: Double(marks[1].calls - marks[0].calls))
         for method in [LeastSquares.Method.normalEquations, .qr, .automatic] {
             let m = measure(repeats: 3) { () throws(DescentError) in
                 _ = try LeastSquares.solve(x, y, across: world, method: method)
             }
-            report("exact solve, \(method)", seconds: m.seconds, communication: m.communication)
+            report("exact solve, \(method)", seconds: m.seconds, communication: m.communication, calls: m.calls)
         }
     }
 }
