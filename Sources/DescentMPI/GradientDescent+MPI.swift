@@ -38,10 +38,10 @@ extension GradientDescent {
     ///   - world: The ranks that share the data set.
     ///   - onEpoch: Called on every rank after each epoch, with the same report on every rank.
     /// - Returns: The fit's history, the same on every rank.
-    /// - Throws: the same ``DescentError`` on every rank: the single-process errors of
-    ///   ``GradientDescent/fit(_:features:targets:onEpoch:)`` (found on any rank), or
-    ///   ``DescentError/ranksDisagree(quantity:values:)`` when the ranks' column counts or model
-    ///   widths differ, or ``DescentError/communicationFailed(reason:)``.
+    /// - Throws: the same `DescentError` on every rank: the single-process errors of
+    ///   `GradientDescent/fit(_:features:targets:onEpoch:)` (found on any rank), or
+    ///   `DescentError/ranksDisagree(quantity:values:)` when the ranks' column counts or model
+    ///   widths differ, or `DescentError/communicationFailed(reason:)`.
     /// - Complexity: O(epochs · n · d) on each rank, plus O(log size) messages per update.
     public func fit(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar],
                     across world: MPICommunicator,
@@ -50,7 +50,7 @@ extension GradientDescent {
         return try fit(&model, from: data, across: world, onEpoch: onEpoch)
     }
 
-    /// Trains `model` on every rank's rows read from a row source (a ``Dataset``, a stream from
+    /// Trains `model` on every rank's rows read from a row source (a `Dataset`, a stream from
     /// files), in place; every rank gets the same model.
     ///
     /// - Parameters:

@@ -25,11 +25,11 @@ extension LeastSquares {
     ///   - world: The ranks that share the data set.
     ///   - intercept: Fit a bias `b` (default), or force `b = 0`.
     ///   - method: The exact method, `.automatic` by default.
-    ///   - ridge: `λ ≥ 0`, as in ``LeastSquares/solve(_:_:intercept:method:ridge:)``.
+    ///   - ridge: `λ ≥ 0`, as in `LeastSquares/solve(_:_:intercept:method:ridge:)`.
     /// - Returns: The solution, the same bits on every rank.
-    /// - Throws: the same ``DescentError`` on every rank: the single-process errors (found on any
-    ///   rank), ``DescentError/ranksDisagree(quantity:values:)`` when the column counts differ, or
-    ///   ``DescentError/communicationFailed(reason:)``.
+    /// - Throws: the same `DescentError` on every rank: the single-process errors (found on any
+    ///   rank), `DescentError/ranksDisagree(quantity:values:)` when the column counts differ, or
+    ///   `DescentError/communicationFailed(reason:)`.
     /// - Complexity: O(n · d²) on each rank, plus O(log size) messages of O(d²) numbers.
     public static func solve<Scalar: BLASScalar>(_ features: Matrix<Scalar>, _ targets: [Scalar],
                                                  across world: MPICommunicator, intercept: Bool = true,
@@ -39,7 +39,7 @@ extension LeastSquares {
         return try solve(from: data, across: world, intercept: intercept, method: method, ridge: ridge)
     }
 
-    /// Solves least squares over every rank's rows read from a row source (a ``Dataset``, a
+    /// Solves least squares over every rank's rows read from a row source (a `Dataset`, a
     /// stream from files); every rank gets the answer.
     ///
     /// - Parameters:

@@ -10,7 +10,7 @@ extension LinearModel {
     /// - Parameters:
     ///   - path: Where rank 0 writes the model's JSON.
     ///   - world: The ranks; every rank must call it.
-    /// - Throws: rank 0's ``DescentError/fileNotWritable(path:reason:)`` on every rank.
+    /// - Throws: rank 0's `DescentError/fileNotWritable(path:reason:)` on every rank.
     public func save(to path: String, across world: MPICommunicator) throws(DescentError) {
         var failure: DescentError? = nil
         if world.isRoot {

@@ -7,7 +7,7 @@ import Glibc
 /// Typed Open MPI over Swift buffers: the only file that imports the C shim.
 ///
 /// Every call returns or throws; a non-zero MPI status becomes
-/// ``DescentError/communicationFailed(reason:)`` with MPI's own words (the private communicator
+/// `DescentError/communicationFailed(reason:)` with MPI's own words (the private communicator
 /// returns errors instead of aborting). Counts are Swift `Int`s, sent in pieces of at most
 /// `2³⁰` elements because MPI counts are 32-bit.
 enum MPI {

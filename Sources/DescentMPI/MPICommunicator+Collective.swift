@@ -95,7 +95,7 @@ extension MPICommunicator: Collective {
         return (0..<size).map { rank in all[(rank * values.count)..<((rank + 1) * values.count)].map { Int($0) } }
     }
 
-    /// Throws ``DescentError/ranksDisagree(quantity:values:)`` on every rank unless every rank
+    /// Throws `DescentError/ranksDisagree(quantity:values:)` on every rank unless every rank
     /// passed the same `values`. One exact reduction when they agree.
     func sameEverywhere(_ values: [Int], names: [String]) throws(DescentError) {
         var bounds = values.map { Int64($0) } + values.map { -Int64($0) }
@@ -134,7 +134,7 @@ extension MPICommunicator: Collective {
     }
 
     /// The error another rank sent; if its bytes are not a `DescentError` (another version of
-    /// Descent on that rank), its text as ``DescentError/communicationFailed(reason:)``.
+    /// Descent on that rank), its text as `DescentError/communicationFailed(reason:)`.
     package static func decode(_ bytes: [UInt8]) -> DescentError {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf",

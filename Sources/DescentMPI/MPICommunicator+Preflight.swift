@@ -21,12 +21,12 @@ extension MPICommunicator {
     }
 
     /// Every rank passes its own shape, or the error its own checks found; every rank throws the
-    /// lowest rank's error, or ``DescentError/ranksDisagree(quantity:values:)`` when the column or
-    /// weight counts differ, or ``DescentError/noRows`` when no rank has rows; otherwise returns on
+    /// lowest rank's error, or `DescentError/ranksDisagree(quantity:values:)` when the column or
+    /// weight counts differ, or `DescentError/noRows` when no rank has rows; otherwise returns on
     /// every rank.
     ///
     /// - Parameter local: This rank's shape, or the error its own checks threw.
-    /// - Throws: the same ``DescentError`` on every rank.
+    /// - Throws: the same `DescentError` on every rank.
     /// - Complexity: Two small collective steps (O(log size) messages of a few integers each).
     func agreeOnShape(_ local: Result<LocalShape, DescentError>) throws(DescentError) {
         switch local {
@@ -50,7 +50,7 @@ extension MPICommunicator {
     /// file on rank 0 only, say). Costs one gather of a hash when they are already the same.
     ///
     /// - Parameter model: This rank's model; on return, rank 0's.
-    /// - Throws: the same ``DescentError`` on every rank if a model cannot be encoded or decoded.
+    /// - Throws: the same `DescentError` on every rank if a model cannot be encoded or decoded.
     func sameModelEverywhere<Scalar: BLASScalar>(_ model: inout LinearModel<Scalar>) throws(DescentError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -75,7 +75,7 @@ extension MPICommunicator {
 }
 
 extension MPICommunicator {
-    /// This rank's rows as a ``Dataset``; every rank throws if any rank's rows and targets do not match.
+    /// This rank's rows as a `Dataset`; every rank throws if any rank's rows and targets do not match.
     func localDataset<Scalar: BLASScalar>(_ features: Matrix<Scalar>, _ targets: [Scalar]) throws(DescentError)
         -> Dataset<Scalar> {
         do {

@@ -56,7 +56,7 @@ public final class MPICommunicator: Sendable {
     /// Run without `mpirun`, a program is an MPI job of one rank.
     ///
     /// - Returns: The same communicator on every call.
-    /// - Throws: ``DescentError/communicationFailed(reason:)`` if MPI cannot start or does not give
+    /// - Throws: `DescentError/communicationFailed(reason:)` if MPI cannot start or does not give
     ///   the thread level Descent needs.
     public static func world() throws(DescentError) -> MPICommunicator {
         try shared.get()
@@ -68,7 +68,7 @@ public final class MPICommunicator: Sendable {
 
     /// Waits until every rank has called it.
     ///
-    /// - Throws: ``DescentError/communicationFailed(reason:)`` if MPI reports an error.
+    /// - Throws: `DescentError/communicationFailed(reason:)` if MPI reports an error.
     public func barrier() throws(DescentError) {
         try exclusive { () throws(DescentError) in try MPI.barrier(communicator) }
     }
