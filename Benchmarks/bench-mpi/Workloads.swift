@@ -28,11 +28,40 @@ extension Bench {
         return (try! Matrix(rows: end - start, columns: columns, elements: x), y)
     }
 
+    /// The median epoch of a batch fit, from the times `onEpoch` is called.
+    func epochSeconds(_ fit: (_ onEpoch: @escaping (EpochReport<Double>) -> Void) throws(DescentError) -> Void) -> Double {
+        var marks: [Double] = []
+        do { try fit { _ in marks.append(Bench.now()) } } catch { fail(error) }
+        let steps = (1..<marks.count).map { marks[$0] - marks[$0 - 1] }.sorted()
+        return steps[steps.count / 2]
+    }
+
+    /// With one rank: the same work through Descent alone, no MPI (the matrix and row-source entry points).
+    func singleProcessReference(_ x: Matrix<Double>, _ y: [Double], _ gd: GradientDescent<Double>) {
+        guard world.size == 1 else { return }
+        let matrix = epochSeconds { (onEpoch) throws(DescentError) in
+            var model = LinearModel<Double>()
+            _ = try gd.fit(&model, features: x, targets: y, onEpoch: onEpoch)
+        }
+        report("batch epoch, Descent alone: fit(features:targets:)", seconds: matrix, communication: 0)
+        let data = try! Dataset(features: x, targets: y)
+        let source = epochSeconds { (onEpoch) throws(DescentError) in
+            var model = LinearModel<Double>()
+            _ = try gd.fit(&model, from: data, onEpoch: onEpoch)
+        }
+        report("batch epoch, Descent alone: fit(from: Dataset)", seconds: source, communication: 0)
+        for method in [LeastSquares.Method.normalEquations, .qr] {
+            let m = measure(repeats: 3) { () throws(DescentError) in _ = try LeastSquares.solve(x, y, method: method) }
+            report("exact solve, \(method), Descent alone", seconds: m.seconds, communication: 0)
+        }
+    }
+
     /// One batch epoch (the median of `epochs`, after the fit's first pass) and each exact solve.
     func workloads() {
         let (x, y) = localRows()
         var gd = GradientDescent<Double>(mode: .batch, learningRate: 0.01, epochs: epochs, seed: 1)
         gd.stopWhenConverged = false
+        singleProcessReference(x, y, gd)
         var marks: [(seconds: Double, communication: Double, calls: Int)] = []
         var model = LinearModel<Double>()
         do {
