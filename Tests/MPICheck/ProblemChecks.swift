@@ -86,9 +86,11 @@ func checkProblems(_ c: Checker) {
 /// NIST's Longley (16 rows, 6 columns, condition ≈ 10⁸) split over the ranks: the certified digits.
 func checkLongley(_ c: Checker) {
     do {
-        let data = try Dataset<Double>(csvFile: "Tests/DescentTests/Resources/nist/Longley.csv", target: "y")
-        let json = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: "Tests/DescentTests/Resources/nist/certified.json")))
+        // The test resources, found from this source file (any working directory, any host).
+        let nist = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../DescentTests/Resources/nist").standardized
+        let data = try Dataset<Double>(csvFile: nist.appendingPathComponent("Longley.csv").path, target: "y")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: nist.appendingPathComponent("certified.json")))
         let certified = ((json as? [String: Any])?["Longley"] as? [String: Any])?["certified"] as? [String: String] ?? [:]
         let expected = (1...6).map { Double(certified["B\($0)"] ?? "") ?? .nan } + [Double(certified["B0"] ?? "") ?? .nan]
         let problem = SplitProblem(all: data.features, targets: data.targets, rank: c.world.rank, size: c.world.size)
