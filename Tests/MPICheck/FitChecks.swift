@@ -113,3 +113,36 @@ func checkFitFaults(_ c: Checker) {
         c.check("a fit starts from rank 0's model", relativeGap(parameters(model), parameters(reference)) <= 1e-12)
     } catch { c.check("a fit starts from rank 0's model", false, "\(error)") }
 }
+
+/// `partialFit` across ranks, twice, against two single-process `partialFit`s on all rows; and
+/// `Float` data through the same paths.
+func checkPartialFitsAndFloat(_ c: Checker) {
+    let world = c.world
+    let problem = SplitProblem(rows: 90, columns: 4, seed: 12, rank: world.rank, size: world.size)
+    let gd = GradientDescent<Double>(mode: .batch, learningRate: 0.02, epochs: 1, seed: 2)
+    do {
+        var single = LinearModel<Double>(), split = LinearModel<Double>()
+        for _ in 0..<2 {
+            try gd.partialFit(&single, features: problem.all, targets: problem.allTargets)
+            try gd.partialFit(&split, features: problem.local, targets: problem.localTargets, across: world)
+        }
+        let gap = relativeGap(parameters(split), parameters(single))
+        c.check("partialFit twice equals the single-process partialFits", gap <= 1e-12, "gap \(gap)")
+        c.sameOnEveryRank("partialFit", parameters(split))
+    } catch { c.check("partialFit across ranks", false, "\(error)") }
+    do {
+        let x = try Matrix<Float>(rows: problem.local.rows, columns: 4) { Float(problem.local[$0, $1]) }
+        let all = try Matrix<Float>(rows: problem.all.rows, columns: 4) { Float(problem.all[$0, $1]) }
+        let y = problem.localTargets.map { Float($0) }, allY = problem.allTargets.map { Float($0) }
+        for method in [LeastSquares.Method.normalEquations, .qr] {
+            let single = try LeastSquares.solve(all, allY, method: method)
+            let split = try LeastSquares.solve(x, y, across: world, method: method)
+            let a = split.model.weights.map(Double.init) + [Double(split.model.bias)]
+            let b = single.model.weights.map(Double.init) + [Double(single.model.bias)]
+            // Both solve in Double from the same Float data and round once: at most an ulp apart.
+            let gap = relativeGap(a, b)
+            c.check("Float solve \(method) equals the single-process answer", gap <= 2 * Double(Float.ulpOfOne), "gap \(gap)")
+            c.sameOnEveryRank("Float solve \(method)", a)
+        }
+    } catch { c.check("Float solve across ranks", false, "\(error)") }
+}

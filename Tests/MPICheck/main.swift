@@ -21,6 +21,7 @@ checkProblems(checker)
 checkSolveFaults(checker)
 checkFits(checker)
 checkFitFaults(checker)
+checkPartialFitsAndFloat(checker)
 
 var totals = [checker.passed, checker.failed]
 do {
