@@ -32,6 +32,20 @@ func checkFits(_ c: Checker) {
     batch("L2 penalty, Adam") { $0.penalty = .l2(0.01); $0.optimizer = .adam() }
     batch("tolerance") { $0.tolerance = 1e-3; $0.epochs = 400; $0.standardize = true }
 
+    // Early stopping holds out rows on every rank (its own share), so it is not the
+    // single-process split: the held-out loss must still be global (the same on every rank) and
+    // the fit must end with the same model everywhere.
+    do {
+        var gd = GradientDescent<Double>(mode: .batch, learningRate: 0.01, epochs: 300, seed: 5,
+                                         earlyStopping: .init(validationFraction: 0.2, patience: 3))
+        gd.standardize = true
+        var model = LinearModel<Double>()
+        let history = try gd.fit(&model, features: problem.local, targets: problem.localTargets, across: world)
+        c.check("early stopping: a held-out loss per epoch", history.validationLosses.count == history.losses.count,
+                "\(history.validationLosses.count) held-out losses for \(history.losses.count) epochs")
+        c.sameOnEveryRank("early stopping", parameters(model) + history.validationLosses + [Double(history.bestEpoch ?? -1)])
+    } catch { c.check("early stopping across ranks", false, "\(error)") }
+
     // Mini-batch and stochastic: not the single-process order, but the same model on every rank,
     // close to the exact answer after enough epochs.
     do {
