@@ -9,7 +9,7 @@ import Glibc
 /// Every call returns or throws; a non-zero MPI status becomes
 /// `DescentError/communicationFailed(reason:)` with MPI's own words (the private communicator
 /// returns errors instead of aborting). Counts are Swift `Int`s, sent in pieces of at most
-/// `2³⁰` elements because MPI counts are 32-bit.
+/// `2³¹ − 1` elements because MPI counts are 32-bit.
 enum MPI {
     /// A communicator handle. Immutable; the calls on it are serialised by ``MPICommunicator``.
     struct Communicator: @unchecked Sendable {
@@ -84,8 +84,9 @@ enum MPI {
         if code != MPI_SUCCESS { throw .communicationFailed(reason: "\(routine): \(describe(code))") }
     }
 
-    /// The largest count passed to one MPI call.
-    private static let piece = 1 << 30
+    /// The largest count passed to one MPI call (MPI counts are 32-bit): a shorter vector is
+    /// one message, which ``incomingCount(from:tag:_:)`` measures whole.
+    static let piece = Int(Int32.max)
 
     // MARK: Queries
 
@@ -183,6 +184,16 @@ enum MPI {
             try check(code, "MPI_Send")
             start += n
         } while start < values.count
+    }
+
+    /// The number of doubles in the next message from `source` with `tag`, without receiving it
+    /// (`MPI_Probe`, blocking until it arrives).
+    static func incomingCount(from source: Int, tag: Int32, _ comm: Communicator) throws(DescentError) -> Int {
+        var status = MPI_Status()
+        try check(MPI_Probe(Int32(source), tag, comm.handle, &status), "MPI_Probe")
+        var count: Int32 = 0
+        try check(MPI_Get_count(&status, descent_mpi_double(), &count), "MPI_Get_count")
+        return Int(count)
     }
 
     /// Receives `values.count` doubles from `source` with `tag` into `values` (blocking).

@@ -17,19 +17,35 @@ extension MPICommunicator: Collective {
     private enum Tag {
         static let sum: Int32 = 1
         static let triangles: Int32 = 2
+        static let sumResult: Int32 = 3
     }
 
     /// Replaces `values` on every rank by the element-wise sum over all ranks, in a fixed order.
+    ///
+    /// Two sweeps of the tree: up, adding, and down, copying rank 0's result. Each message is
+    /// `[flag, values…]`, and a receiver reads its length before receiving it, so a rank whose
+    /// vector has another length raises the flag instead of making anyone wait; every rank then
+    /// throws `DescentError.ranksDisagree`.
     package func sum(_ values: inout [Double]) throws(DescentError) {
+        let name = "length of a vector summed across ranks"
         try exclusive { () throws(DescentError) in
-            try sameEverywhere([values.count], names: ["length of a vector summed across ranks"])
             guard size > 1 else { return }
-            var received = [Double](repeating: 0, count: values.count)
-            try reduceUpTree(&values, tag: Tag.sum) { (own, other) throws(DescentError) in
+            precondition(values.count < MPI.piece, "a vector summed across ranks holds fewer than 2³¹ − 1 numbers")
+            var message = [0] + values
+            try reduceUpTree(&message, tag: Tag.sum) { (own, other) throws(DescentError) in
+                var received = [Double](repeating: 0, count: try MPI.incomingCount(from: other, tag: Tag.sum, communicator))
                 try MPI.receive(&received, from: other, tag: Tag.sum, communicator)
-                for i in own.indices { own[i] += received[i] }
+                guard own[0] == 0, received.count == own.count, received[0] == 0 else {
+                    own = [1]
+                    return
+                }
+                for i in 1..<own.count { own[i] += received[i] }
             }
-            try MPI.broadcast(&values, root: 0, communicator)
+            try broadcastDownTree(&message, tag: Tag.sumResult)
+            guard message[0] == 0 else {
+                throw .ranksDisagree(quantity: name, values: try gather([values.count]).map { $0[0] })
+            }
+            values = Array(message[1...])
         }
     }
 
@@ -120,6 +136,26 @@ extension MPICommunicator: Collective {
                 return
             }
             step *= 2
+        }
+    }
+
+    /// The down-sweep of a binomial tree from rank 0 (the order MPI's own broadcast often uses):
+    /// every rank receives rank 0's `message`, of a length it learns from the message itself.
+    private func broadcastDownTree(_ message: inout [Double], tag: Int32) throws(DescentError) {
+        var mask = 1
+        while mask < size {
+            if rank & mask != 0 {
+                let parent = rank - mask
+                message = [Double](repeating: 0, count: try MPI.incomingCount(from: parent, tag: tag, communicator))
+                try MPI.receive(&message, from: parent, tag: tag, communicator)
+                break
+            }
+            mask <<= 1
+        }
+        mask >>= 1
+        while mask > 0 {
+            if rank + mask < size { try MPI.send(message, to: rank + mask, tag: tag, communicator) }
+            mask >>= 1
         }
     }
 
