@@ -28,7 +28,9 @@ extension LeastSquares {
     /// follow until the correction is below `Double`'s resolution, or until they stall with a
     /// solution whose backward error (`‖Aᵀf‖` against `10·d·ε·‖A‖(‖A‖‖v‖ + ‖f‖)`) is that of a
     /// backward-stable solver such as Householder QR; extended-precision passes
-    /// (``ExtendedResiduals``) take over when neither happens.
+    /// (``ExtendedResiduals``) take over when neither happens, and polish small problems
+    /// (≤ 2²⁰ elements: rows not in this process's memory, which would otherwise have taken
+    /// pivoted QR).
     ///
     /// `gram` is the first pass when the caller has made it already (`.automatic`, after the
     /// normal equations declined).
@@ -116,13 +118,21 @@ extension LeastSquares {
             previous = size
         }
         var ve = v.map { E($0) }
-        if !converged && !backwardStable {
-            // Extended-precision residuals, when Double's could not certify the answer.
+        // Extended-precision residuals, when Double's could not certify the answer, and always on
+        // small problems (≤ 2²⁰ elements, which rows in memory would have factored by pivoted QR):
+        // there they cost little and give the last digits.
+        let small = n * d <= smallProblem
+        if small || (!converged && !backwardStable) {
             let problem = CenteredProblem(rows: n, columns: d, intercept: intercept, means: means, targetMean: targetMean,
                                           scales: scales, dataEpsilon: Double(S.ulpOfOne))
-            let extended = try StreamingQR.refine(r: r, problem, rows, v: &ve, c: &c)
-            guard extended.converged else { return nil }
-            steps += extended.steps
+            var (extendedV, extendedC) = (ve, c)
+            let extended = try StreamingQR.refine(r: r, problem, rows, v: &extendedV, c: &extendedC)
+            if extended.converged {
+                (ve, c) = (extendedV, extendedC)
+                steps += extended.steps
+            } else if !(converged || backwardStable) {
+                return nil
+            }
         }
         var w = [Double](repeating: 0, count: d)
         var b = c
