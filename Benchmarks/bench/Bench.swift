@@ -52,7 +52,7 @@ struct Bench: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Run only these benchmarks, comma-separated (read-once always runs with the training ones; csv runs "
+            "Run only these benchmarks, comma-separated (stream-read and read-once always run with the training ones; csv runs "
                 + "only when named), e.g. --only normal-equations,qr or --only csv.",
             valueName: "names"),
         transform: BenchmarkName.parseList)
