@@ -10,6 +10,9 @@ enum Kernels {
     static func residuals<S: BLASScalar>(_ block: RowBlock<S>, weights: UnsafePointer<S>, bias: S,
                                          into r: UnsafeMutablePointer<S>) -> (sum: S, sumOfSquares: S) {
         let m = block.count
+        if let (s, q) = CompiledKernels.residuals(block, weights: weights, bias: bias, into: r) {
+            return block.sampleWeights == nil ? (s, q) : weigh(block, r)
+        }
         r.update(from: block.targets, count: m)
         BLAS.gemv(block.features, rows: m, columns: block.columns, weights, beta: -1, r)
         var sum = SIMD8<S>(), squares = SIMD8<S>()
@@ -28,10 +31,16 @@ enum Kernels {
             q += r[i] * r[i]
             i += 1
         }
-        guard let weights = block.sampleWeights else { return (s, q) }
-        s = 0
-        q = 0
-        for k in 0..<m {
+        guard block.sampleWeights != nil else { return (s, q) }
+        return weigh(block, r)
+    }
+
+    /// `r ← ŵ⊙r` over `block`'s rows; returns `Σŵr` and `Σŵr²`.
+    @inlinable
+    static func weigh<S: BLASScalar>(_ block: RowBlock<S>, _ r: UnsafeMutablePointer<S>) -> (sum: S, sumOfSquares: S) {
+        guard let weights = block.sampleWeights else { return (0, 0) }
+        var s = S.zero, q = S.zero
+        for k in 0..<block.count {
             let weighted = weights[k] * r[k]
             s += weighted
             q += weighted * r[k]
@@ -44,6 +53,7 @@ enum Kernels {
     @inlinable
     static func accumulateGradient<S: BLASScalar>(_ block: RowBlock<S>, residuals r: UnsafePointer<S>,
                                                   into g: UnsafeMutablePointer<S>) {
+        if CompiledKernels.accumulateGradient(block, residuals: r, into: g) { return }
         BLAS.gemvTransposed(block.features, rows: block.count, columns: block.columns, r, beta: 1, g)
     }
 
@@ -53,6 +63,9 @@ enum Kernels {
     @inlinable
     static func fusedGradient<S: BLASScalar>(_ block: RowBlock<S>, weights w: UnsafePointer<S>, bias: S,
                                              into g: UnsafeMutablePointer<S>) -> (sum: S, sumOfSquares: S) {
+        if let (sum, squares) = CompiledKernels.fusedGradient(block, weights: w, bias: bias, into: g) {
+            return (sum, squares)
+        }
         let d = block.columns
         var sum = S.zero, squares = S.zero
         if let weights = block.sampleWeights {
@@ -123,6 +136,9 @@ enum Kernels {
     static func stochasticSteps<S: BLASScalar>(_ block: RowBlock<S>, weights w: UnsafeMutablePointer<S>,
                                                bias: inout S, learningRate eta: S)
         -> (sumOfSquares: S, failedRow: Int?) {
+        if let (q, failed) = CompiledKernels.stochasticSteps(block, weights: w, bias: &bias, learningRate: eta) {
+            return (q, failed)
+        }
         let d = block.columns
         var q = S.zero
         var b = bias
