@@ -118,6 +118,46 @@ DK_TARGET void dk_gradient_body_##SUF(const int nv, const T *x, const T *r, size
         for (int k = 0; k < nv; k++) G[k] = _mm512_fmadd_##P(rv, dk_load_##SUF(xi, k, nv, tail), G[k]); \
     }                                                                                                   \
     for (int k = 0; k < nv; k++) dk_store_##SUF(g, k, nv, tail, G[k]);                                  \
+}                                                                                                       \
+                                                                                                        \
+/* Several targets: the weights are read from memory (k rows of d), the operations in the order */    \
+/* of dk_dot and dk_sgd_body, so each target's numbers are bit for bit those of a one-target run. */    \
+DK_ENTRY int dk_sgd_targets_##SUF(const T *x, const T *y, size_t n, size_t d, size_t k, T *w, T *b,    \
+                                  T eta, T *r, T *q, size_t *failed) {                                  \
+    int nv = (int)((d + L - 1) / L);                                                                    \
+    if (nv > DK_MAX_VECTORS) return 0;                                                                  \
+    M tail = dk_tail_##SUF(d);                                                                          \
+    T squares = 0;                                                                                      \
+    size_t i = 0;                                                                                       \
+    for (; i < n; i++) {                                                                                \
+        const T *xi = x + i * d;                                                                        \
+        T loss = 0;                                                                                     \
+        for (size_t t = 0; t < k; t++) {                                                                \
+            const T *wt = w + t * d;                                                                    \
+            V a0 = _mm512_setzero_##P(), a1 = _mm512_setzero_##P();                                     \
+            for (int v = 0; v < nv; v += 2) {                                                           \
+                a0 = _mm512_fmadd_##P(dk_load_##SUF(xi, v, nv, tail), dk_load_##SUF(wt, v, nv, tail), a0); \
+                if (v + 1 < nv)                                                                         \
+                    a1 = _mm512_fmadd_##P(dk_load_##SUF(xi, v + 1, nv, tail), dk_load_##SUF(wt, v + 1, nv, tail), a1); \
+            }                                                                                           \
+            r[t] = _mm512_reduce_add_##P(_mm512_add_##P(a0, a1)) + b[t] - y[i * k + t];                 \
+            loss += r[t] * r[t];                                                                        \
+        }                                                                                               \
+        if (!isfinite(loss)) break;                                                                     \
+        squares += loss;                                                                                \
+        for (size_t t = 0; t < k; t++) {                                                                \
+            T *wt = w + t * d;                                                                          \
+            T step = -eta * 2 * r[t];                                                                   \
+            V s = _mm512_set1_##P(step);                                                                \
+            for (int v = 0; v < nv; v++)                                                                \
+                dk_store_##SUF(wt, v, nv, tail,                                                         \
+                               _mm512_fmadd_##P(s, dk_load_##SUF(xi, v, nv, tail), dk_load_##SUF(wt, v, nv, tail))); \
+            b[t] += step;                                                                               \
+        }                                                                                               \
+    }                                                                                                   \
+    *q = squares;                                                                                       \
+    *failed = i;                                                                                        \
+    return 1;                                                                                           \
 }
 
 DK_KERNELS(double, __m512d, __mmask8, 8, f64, pd)

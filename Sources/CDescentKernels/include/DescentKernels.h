@@ -22,6 +22,14 @@ int dk_sgd_f64(const double *x, const double *y, size_t n, size_t d, double *w, 
 int dk_sgd_f32(const float *x, const float *y, size_t n, size_t d, float *w, float *b, float eta,
                float *q, size_t *failed);
 
+/// Stochastic steps for k targets sharing each row (weights `k × d` row-major, biases `k`): per row
+/// every rₜ first, then every update, each target's arithmetic exactly as dk_sgd_* does it; stops
+/// before a row whose Σrₜ² is not finite. `r` holds k scratch values. Returns 1 when it ran.
+int dk_sgd_targets_f64(const double *x, const double *y, size_t n, size_t d, size_t k, double *w, double *b,
+                       double eta, double *r, double *q, size_t *failed);
+int dk_sgd_targets_f32(const float *x, const float *y, size_t n, size_t d, size_t k, float *w, float *b,
+                       float eta, float *r, float *q, size_t *failed);
+
 /// Fused gradient: for each row r = xᵢ·w + b − yᵢ, g ← g + r·xᵢ, *sum += r, *squares += r².
 int dk_fused_f64(const double *x, const double *y, size_t n, size_t d, const double *w, double b,
                  double *g, double *sum, double *squares);

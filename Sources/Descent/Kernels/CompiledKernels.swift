@@ -51,6 +51,32 @@ package enum CompiledKernels {
         return (q, failed < block.count ? failed : nil)
     }
 
+    /// Stochastic steps for `k` targets over the unweighted `block`, each target's arithmetic that
+    /// of ``stochasticSteps(_:weights:bias:learningRate:)``
+    /// (``Kernels/stochasticSteps(_:targets:weights:biases:learningRate:scratch:)``).
+    @usableFromInline
+    static func stochasticSteps<S: BLASScalar>(_ block: RowBlock<S>, targets k: Int, weights w: UnsafeMutablePointer<S>,
+                                               biases b: UnsafeMutablePointer<S>, learningRate eta: S,
+                                               scratch r: UnsafeMutablePointer<S>) -> (S, Int?)? {
+        guard block.sampleWeights == nil, runs(S.self, columns: block.columns) else { return nil }
+        var failed = 0
+        let ran: Int32, q: S
+        if S.self == Double.self {
+            var squares = 0.0
+            ran = dk_sgd_targets_f64(double(block.features), double(block.targets), block.count, block.columns, k,
+                                     mutableDouble(w), mutableDouble(b), Double(eta), mutableDouble(r), &squares,
+                                     &failed)
+            q = S(squares)
+        } else {
+            var squares: Float = 0
+            ran = dk_sgd_targets_f32(float(block.features), float(block.targets), block.count, block.columns, k,
+                                     mutableFloat(w), mutableFloat(b), Float(eta), mutableFloat(r), &squares, &failed)
+            q = S(squares)
+        }
+        guard ran != 0 else { return nil }
+        return (q, failed < block.count ? failed : nil)
+    }
+
     /// The fused gradient over the unweighted `block` (``Kernels/fusedGradient(_:weights:bias:into:)``).
     @usableFromInline
     static func fusedGradient<S: BLASScalar>(_ block: RowBlock<S>, weights w: UnsafePointer<S>, bias: S,
