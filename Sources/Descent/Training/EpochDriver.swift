@@ -31,9 +31,11 @@ struct EpochDriver<Source: RowBlockSource> {
     let plain: Bool
 
     /// Prepares a fit over `chunks` (in one chunk, its `members` rows, all when `nil`, holding out
-    /// `validation`), combining with the other parts through `collective`.
+    /// `validation`), combining with the other parts through `collective`; with `scaling`, on the
+    /// standardised rows.
     init(chunks: EpochChunks<Source>, settings: TrainingSettings<S>, members: [Int]?, validation: [Int],
-         validating: Bool, collective: any Collective = LocalCollective(), averagingInterval: Int? = nil) {
+         validating: Bool, collective: any Collective = LocalCollective(), averagingInterval: Int? = nil,
+         scaling: Standardizer<S>? = nil) {
         self.settings = settings
         self.chunks = chunks
         self.members = members
@@ -50,7 +52,7 @@ struct EpochDriver<Source: RowBlockSource> {
         let largest = chunks.rowCounts.max() ?? 0
         order = EpochOrder(source: chunks.placeholder, members: members, shuffling: settings.shuffling,
                            blockRows: blockRows, slots: slots, seed: settings.orderSeed,
-                           capacity: Swift.max(largest, members?.count ?? 0))
+                           capacity: Swift.max(largest, members?.count ?? 0), scaling: scaling)
         workspace = Workspace(columns: d, blockRows: blockRows, partitions: slots)
         step = OptimizerStep(optimizer: settings.optimizer, l2: S(settings.l2), l1: S(settings.l1), d: d,
                              theta: workspace.theta.baseAddress!, first: workspace.first.baseAddress!,
@@ -208,7 +210,7 @@ struct EpochDriver<Source: RowBlockSource> {
             var start = 0
             while start < source.rowCount {
                 let end = Swift.min(start + order.blockRows, source.rowCount)
-                add(source.block(start..<end))
+                add(order.scaled(source.block(start..<end), slot: 0))
                 start = end
             }
         }
@@ -223,7 +225,9 @@ struct EpochDriver<Source: RowBlockSource> {
         let all = Swift.max(1, chunks.trainingRows)
         do throws(DescentError) {
             try chunks.visit(chunks.training) { (_, source) throws(DescentError) in
-                DivergenceDiagnosis.addMeanSquares(source, blockRows: order.blockRows, rows: all, into: &meanSquares)
+                DivergenceDiagnosis.addMeanSquares(source, blockRows: order.blockRows, rows: all, into: &meanSquares) {
+                    order.scaled($0, slot: 0)
+                }
             }
         } catch {
             return .diverged(epoch: epoch, update: update, learningRate: settings.learningRate.base, hint: "")

@@ -145,14 +145,14 @@ extension GradientDescent {
         }
         try collective.agree(localError)
 
-        let chunks = InMemoryChunks.of(source, training: plan.training, validation: plan.validation,
-                                       standardizer: standardizer)
+        let chunks = InMemoryChunks.of(source, training: plan.training, validation: plan.validation)
         var inner = try standardizer?.standardized(model) ?? model
         defer {
             if let standardizer { model = (try? standardizer.original(inner)) ?? model } else { model = inner }
         }
         return try train(&inner, chunks: chunks, members: plan.members, validation: plan.rows,
-                         rows: Int(heldCounts[1]), validating: heldCounts[0] > 0, collective: collective,
+                         rows: Int(heldCounts[1]), validating: heldCounts[0] > 0, scaling: standardizer,
+                         collective: collective,
                          epochs: epochs, whole: whole, onEpoch: onEpoch)
     }
 
@@ -160,14 +160,15 @@ extension GradientDescent {
     @specialized(where Scalar == Float)
     @specialized(where Scalar == Double)
     func train(_ model: inout LinearModel<Scalar>, chunks: EpochChunks<InMemoryRows<Scalar>>, members: [Int]?,
-               validation: [Int], rows: Int, validating: Bool, collective: any Collective, epochs: Int,
+               validation: [Int], rows: Int, validating: Bool, scaling: Standardizer<Scalar>?,
+               collective: any Collective, epochs: Int,
                whole: Bool, onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
         var localError: DescentError? = nil
         var rate = Double(learningRate)
         if automaticLearningRate {
             do throws(DescentError) {
                 rate = try LearningRateEstimate.rate(for: mode, chunks: chunks, members: members, seed: seed,
-                                                     collective: collective)
+                                                     scaling: scaling, collective: collective)
             } catch { localError = error }
         }
         if localError == nil, !(rate.isFinite && rate > 0 && Scalar(rate) > 0) {
@@ -179,7 +180,8 @@ extension GradientDescent {
                                         baseRate: rate, validating: validating, orderSeed: seed,
                                         measuresConvergence: whole)
         var driver = EpochDriver(chunks: chunks, settings: settings, members: members, validation: validation,
-                                 validating: validating, collective: collective, averagingInterval: averagingInterval)
+                                 validating: validating, collective: collective, averagingInterval: averagingInterval,
+                                 scaling: scaling)
         return try driver.run(&model, onEpoch: onEpoch)
     }
 

@@ -53,6 +53,50 @@ struct RowSourceTrainingTests {
         }
     }
 
+    @Test("standardised training reads the raw rows: today's copy-based result, bit for bit", arguments: Precision.allCases)
+    func standardizedWithoutCopy(_ precision: Precision) throws { try checkStandardized(precision.scalar) }
+
+    func checkStandardized<S: BLASScalar>(_: S.Type) throws {
+        let problem = RandomProblem<S>(rows: 300, columns: 3)
+        let scales: [S] = [1000, 1, 0.01]
+        let x = try Matrix<S>(rows: 300, columns: 3) { i, j in problem.features[i, j] * scales[j] + 50 }
+        let y = problem.targets
+        for mode in [BatchMode.batch, .miniBatch(size: 20), .stochastic] {
+            for shuffling in [Shuffling.blocks, .uniform] {
+                var gd = GradientDescent<S>(mode: mode, epochs: 30,
+                                            earlyStopping: mode == .batch ? nil : EarlyStopping(validationFraction: 0.2))
+                gd.shuffling = shuffling
+                gd.standardize = true
+                var actual = LinearModel<S>()
+                let history = try gd.fit(&actual, features: x, targets: y)
+                // The oracle: a standardised copy of X, trained on, mapped back.
+                let standardizer = try Standardizer(fitting: x)
+                let z = try standardizer.transform(x)
+                var plain = gd
+                plain.standardize = false
+                var inner = try standardizer.standardized(LinearModel<S>(weights: [0, 0, 0], bias: 0))
+                let reference = try plain.fit(&inner, features: z, targets: y)
+                let expected = try standardizer.original(inner)
+                #expect(actual.weights == expected.weights && actual.bias == expected.bias, "\(mode) \(shuffling)")
+                #expect(history.losses == reference.losses && history.validationLosses == reference.validationLosses)
+                #expect(history.relativeGradientNorm == reference.relativeGradientNorm)
+                // From a source in uneven chunks: the column statistics merged chunk by chunk.
+                var chunked = LinearModel<S>()
+                var stored = gd
+                stored.shuffling = .none
+                stored.earlyStopping = nil
+                var matrix = LinearModel<S>()
+                try stored.fit(&matrix, features: x, targets: y)
+                try stored.fit(&chunked, from: SplitRows(x, y, starts: [0, 7, 150, 151]))
+                let scale = Double(matrix.weights.map(Swift.abs).max()!)
+                for j in 0..<3 {
+                    #expect(Swift.abs(Double(chunked.weights[j] - matrix.weights[j])) <= S.ulps(256) * scale,
+                            "\(mode): \(chunked.weights) vs \(matrix.weights)")
+                }
+            }
+        }
+    }
+
     @Test("uneven chunks in stored order: the matrix path's model to rounding")
     func chunks() throws {
         let problem = RandomProblem<Double>(rows: 200, columns: 5)
