@@ -20,8 +20,13 @@
 /// ``EarlyStopping/validationFraction`` of the rows (at least one chunk, and at least one chunk
 /// kept for training). A source of one chunk holds out rows, as a matrix does.
 ///
-/// Mini-batches do not cross chunk boundaries when there is one chunk; with several, a batch
-/// takes the next `B` rows of the epoch order, across a chunk's end if needed.
+/// A mini-batch takes the next `B` rows of the epoch order, across a chunk's end if needed, so a
+/// source read in stored order trains on the same batches as the matrix of its rows (to rounding:
+/// a batch's gradient is summed chunk by chunk). The automatic learning rate samples evenly spaced
+/// training rows of the chunks; convergence is measured over every training row, a pass each.
+///
+/// Weighted and multi-target training read matrices only (a ``RowSource`` carries no weights and
+/// one target).
 extension GradientDescent {
     /// Trains `model` in place on the rows of `source`, as ``fit(_:features:targets:onEpoch:)-(_,_,[Scalar],_)`` does
     /// on a matrix; the model takes the source's feature names.

@@ -70,8 +70,13 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     /// forming `XᵀX`, for batch and mini-batch modes; for stochastic mode `1/(2·maxᵢ(‖xᵢ‖² + 1))`.
     public var automaticLearningRate: Bool
     /// Train on standardised features (each column centred and divided by its standard
-    /// deviation, in one copy of `X`), and return the model in the original units. The penalty
-    /// and the automatic learning rate then apply to the standardised problem.
+    /// deviation), and return the model in the original units. The penalty and the automatic
+    /// learning rate then apply to the standardised problem.
+    ///
+    /// No copy of `X` is made: the columns are measured in one pass (from a ``RowSource``, merged
+    /// chunk by chunk), and each block of rows is standardised into a small buffer as the loop
+    /// reads it, so the result is bit for bit the one training on a standardised copy gives.
+    /// (Multi-target fits still standardise a copy.)
     public var standardize: Bool
 
     /// The convergence criterion's tolerance: a fit converged when the gradient of its objective,

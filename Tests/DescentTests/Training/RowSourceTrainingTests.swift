@@ -118,8 +118,44 @@ struct RowSourceTrainingTests {
                     #expect(actual.weights == expected.weights && actual.bias == expected.bias)
                 }
                 // The convergence criterion over chunks is the one over the matrix.
-                #expect(Swift.abs(history.relativeGradientNorm! - reference.relativeGradientNorm!)
-                        <= 1e-9 * reference.relativeGradientNorm!)
+                // The ratio is already relative to ‖∇L(0)‖ = O(1): rounding moves it by O(ε), absolutely.
+                #expect(Swift.abs(history.relativeGradientNorm! - reference.relativeGradientNorm!) <= 1e-12)
+            }
+        }
+    }
+
+    @Test("every option through chunks in stored order, and partialFit, match the matrix path to rounding")
+    func options() throws {
+        let problem = RandomProblem<Double>(rows: 200, columns: 4, noise: 0.1)
+        let source = SplitRows(problem.features, problem.targets, starts: Self.starts)
+        var list: [GradientDescent<Double>] = []
+        for mode in [BatchMode.batch, .miniBatch(size: 24), .stochastic] {
+            for schedule in [LearningRateSchedule.inverseScaling(power: 0.5), .stepDecay(every: 3, factor: 0.5),
+                             .adaptive(tolerance: 1e-3, patience: 2, minimum: 1e-9)] {
+                var gd = GradientDescent<Double>(mode: mode, learningRate: 0.01, epochs: 20, shuffle: false,
+                                                 optimizer: .averaged(), schedule: schedule, penalty: .elasticNet(0.01, l1Ratio: 0.5))
+                gd.tolerance = 1e-6
+                gd.lossThreshold = 1e-3
+                list.append(gd)
+            }
+            var automatic = GradientDescent<Double>(mode: mode, shuffle: false)
+            automatic.stopWhenConverged = true
+            list.append(automatic)
+        }
+        for gd in list {
+            var expected = LinearModel<Double>(), actual = LinearModel<Double>()
+            let reference = try gd.fit(&expected, features: problem.features, targets: problem.targets)
+            let history = try gd.fit(&actual, from: source)
+            #expect(history.epochs == reference.epochs && history.stopReason == reference.stopReason, "\(gd.mode)")
+            #expect(Swift.abs(history.learningRate - reference.learningRate) <= 1e-12 * reference.learningRate)
+            let scale = Swift.max(1, expected.weights.map(Swift.abs).max()!)
+            for j in 0..<4 { #expect(Swift.abs(actual.weights[j] - expected.weights[j]) <= 1e-12 * scale, "\(gd.mode)") }
+            // partialFit: one epoch, continuing the optimiser's state.
+            var partialExpected = expected, partialActual = actual
+            try gd.partialFit(&partialExpected, features: problem.features, targets: problem.targets)
+            try gd.partialFit(&partialActual, from: source)
+            for j in 0..<4 {
+                #expect(Swift.abs(partialActual.weights[j] - partialExpected.weights[j]) <= 1e-12 * scale, "\(gd.mode)")
             }
         }
     }
@@ -146,7 +182,6 @@ struct RowSourceTrainingTests {
                 #expect(rows.rowCount == source.chunkRows(index).count)
             }
             #expect(seen.sorted() == Array(0..<200))
-            // Rows stay inside their chunk: the positions of a chunk are a contiguous run.
         }
         #expect(orders.count > 1)
         // The same seed gives the same fit; another seed another one.
