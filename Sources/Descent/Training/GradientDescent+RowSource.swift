@@ -33,7 +33,7 @@ extension GradientDescent {
     ///
     /// - Parameters:
     ///   - model: The model to train; an empty one is first initialised.
-    ///   - source: The rows: a ``Dataset``, a ``StreamingDataset``, or a type of your own.
+    ///   - source: The rows: a ``Dataset``, a file streamed in chunks, or a type of your own.
     ///   - onEpoch: Called after every epoch, e.g. to log progress.
     /// - Returns: The per-epoch losses and times, and why training stopped.
     /// - Throws: as ``fit(_:features:targets:onEpoch:)-(_,_,[Scalar],_)``, and the source's own
@@ -54,7 +54,7 @@ extension GradientDescent {
     ///   - model: The model to train; an empty one is first initialised.
     ///   - source: The rows.
     /// - Returns: The epoch's loss and time.
-    /// - Throws: as ``fit(_:from:onEpoch:)``.
+    /// - Throws: as ``fit(_:from:onEpoch:)-(_,Source,_)``.
     /// - Complexity: O(n × d) time; O(largest chunk + d) memory besides the source's.
     @discardableResult
     public func partialFit<Source: RowSource>(_ model: inout LinearModel<Scalar>, from source: Source)
