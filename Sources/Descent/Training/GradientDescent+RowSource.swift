@@ -137,7 +137,9 @@ extension GradientDescent {
 
         let chunkRows = (0..<source.chunkCount).map { source.chunkRows($0).count }
         let held = holdOut ? earlyStopping.map { heldOut(chunkRows, fraction: $0.validationFraction) } : nil
-        if let held, case let .failure(error) = held { localError = error }
+        // Alone, a source too small to hold rows out is an error; one part of several may simply
+        // hold none out (the check below is on every part's rows).
+        if let held, case let .failure(error) = held, collective.size == 1 { localError = error }
         try collective.agree(localError)
         let plan = (try? held?.get()) ?? HeldOut(training: Array(0..<chunkRows.count), validation: [],
                                                     members: nil, rows: [])
