@@ -159,12 +159,22 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     /// `out ← (x − μ)/σ` for `rows` rows (`out` may be `x`), as ``Standardizer/transform(_:)`` computes it.
     static func standardize(_ out: UnsafeMutablePointer<S>, from x: UnsafePointer<S>, rows: Int,
                             _ scaling: Standardizer<S>) {
-        let d = scaling.means.count
-        scaling.means.withUnsafeBufferPointer { means in
-            scaling.deviations.withUnsafeBufferPointer { deviations in
-                for i in 0..<rows {
-                    for j in 0..<d { out[i * d + j] = S((Double(x[i * d + j]) - means[j]) / deviations[j]) }
-                }
+        standardizeRows(out, from: x, rows: rows, means: scaling.means, deviations: scaling.deviations)
+    }
+}
+
+/// `out ← (x − μ)/σ` row by row, each element as ``Standardizer/transform(_:)`` computes it:
+/// specialised, so that the per-element conversions are not generic calls.
+@specialized(where S == Float)
+@specialized(where S == Double)
+func standardizeRows<S: BLASScalar>(_ out: UnsafeMutablePointer<S>, from x: UnsafePointer<S>, rows: Int,
+                                    means: [Double], deviations: [Double]) {
+    let d = means.count
+    means.withUnsafeBufferPointer { means in
+        deviations.withUnsafeBufferPointer { deviations in
+            for i in 0..<rows {
+                let row = x + i * d, target = out + i * d
+                for j in 0..<d { target[j] = S((Double(row[j]) - means[j]) / deviations[j]) }
             }
         }
     }
