@@ -50,13 +50,18 @@ enum InMemoryChunks {
 }
 
 extension Collective {
-    /// The largest of every part's `value` (each part adds its value at its own rank's place,
-    /// which is exact: the other places hold zeros).
-    func maximum(_ value: Double) throws(DescentError) -> Double {
-        guard size > 1 else { return value }
+    /// Every part's `value`, by rank (each part adds its value at its own rank's place, which is
+    /// exact: the other places hold zeros).
+    func gather(_ value: Double) throws(DescentError) -> [Double] {
+        guard size > 1 else { return [value] }
         var values = [Double](repeating: 0, count: size)
         values[rank] = value
         try sum(&values)
-        return values.max() ?? value
+        return values
+    }
+
+    /// The largest of every part's `value`.
+    func maximum(_ value: Double) throws(DescentError) -> Double {
+        try gather(value).max() ?? value
     }
 }

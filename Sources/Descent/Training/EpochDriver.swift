@@ -20,8 +20,10 @@ struct EpochDriver<Source: RowBlockSource> {
     let validating: Bool
     /// The other parts of a data set split over processes (``LocalCollective`` in one process).
     let collective: any Collective
-    /// The training rows of this part (``TrainingSettings/rows`` counts every part's).
+    /// The training rows of this part (``TrainingSettings/rows`` counts every part's), and of
+    /// every part by rank (for the size of each global mini-batch).
     let localRows: Int
+    let partRows: [Int]
     /// Model averaging of stochastic training across parts: updates between averagings, on a
     /// part with an average share of the rows (`nil`: once per epoch).
     let averagingInterval: Int?
@@ -35,7 +37,7 @@ struct EpochDriver<Source: RowBlockSource> {
     /// standardised rows.
     init(chunks: EpochChunks<Source>, settings: TrainingSettings<S>, members: [Int]?, validation: [Int],
          validating: Bool, collective: any Collective = LocalCollective(), averagingInterval: Int? = nil,
-         scaling: Standardizer<S>? = nil) {
+         scaling: Standardizer<S>? = nil, partRows: [Int]? = nil) {
         self.settings = settings
         self.chunks = chunks
         self.members = members
@@ -44,6 +46,7 @@ struct EpochDriver<Source: RowBlockSource> {
         self.collective = collective
         self.averagingInterval = averagingInterval
         localRows = chunks.training.count == 1 && members != nil ? members!.count : chunks.trainingRows
+        self.partRows = partRows ?? [localRows]
         let d = settings.columns
         // Rows per kernel call: small enough that a block stays in cache and that OpenBLAS runs
         // the call on the calling thread (no nested threading under our own).

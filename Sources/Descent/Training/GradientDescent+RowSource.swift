@@ -65,7 +65,7 @@ extension GradientDescent {
     /// Trains `model` on this part's rows `source`, combining with the other parts through
     /// `collective`: every part calls it with the same configuration and ends with the same model.
     ///
-    /// Full batch: one sum of `d + 3` numbers per epoch; mini-batch: one per update, each global
+    /// Full batch: one sum of `d + 2` numbers per epoch; mini-batch: one per update, each global
     /// batch split over the parts in proportion to their rows (global batch `u` is every part's
     /// share of it in rank order); stochastic: local SGD with the models averaged every
     /// ``averagingInterval`` updates (once per epoch by default). Every statistic is global:
@@ -183,12 +183,14 @@ extension GradientDescent {
                                         expected: "data whose scale allows a step (standardise the features)")
         }
         try collective.agree(localError)
+        let localRows = chunks.training.count == 1 && members != nil ? members!.count : chunks.trainingRows
+        let partRows = try collective.gather(Double(localRows)).map { Int($0) }
         let settings = TrainingSettings(self, rows: rows, columns: chunks.placeholder.columns, epochs: epochs,
                                         baseRate: rate, validating: validating, orderSeed: seed,
                                         measuresConvergence: whole)
         var driver = EpochDriver(chunks: chunks, settings: settings, members: members, validation: validation,
                                  validating: validating, collective: collective, averagingInterval: averagingInterval,
-                                 scaling: scaling)
+                                 scaling: scaling, partRows: partRows)
         return try driver.run(&model, onEpoch: onEpoch)
     }
 
