@@ -54,6 +54,20 @@ extension EpochDriver {
                 let rows = order.rows
                 var position = offset
                 while u < count {
+                    if gradient.hasHelper, position == sliceEnd - settings.batchSize, sliceEnd <= offset + rows {
+                        // In one process, whole batches inside this chunk: each batch's halves on
+                        // two threads at once, as in memory (the same arithmetic as below).
+                        let window = (position - offset)..<(offset + rows - offset)
+                        let done = gradient.pairedBatches(window) { sum, q in
+                            failure = update(&progress, rows: settings.batchSize, sum: sum, sumOfSquares: q)
+                            return failure == nil
+                        }
+                        if failure != nil { stopped = true; return }
+                        position += done * settings.batchSize
+                        u += done
+                        sliceEnd = end(u)
+                        if u == count { break }
+                    }
                     let upper = Swift.min(sliceEnd, offset + rows)
                     if upper > position {
                         let window = (position - offset)..<(upper - offset)

@@ -77,8 +77,8 @@ struct EpochDriver<Source: RowBlockSource> {
             workspace.store(&model, &state, optimizer: settings.optimizer)
             model.trainingState = state
         }
-        // The mini-batch helper thread serves the in-memory epoch (``compute(_:_:)`` over one chunk).
-        if chunks.training.count == 1 && collective.size == 1 { gradient.startHelper() }
+        // The mini-batch helper thread serves one process (across parts, every update waits for a sum).
+        if collective.size == 1 { gradient.startHelper() }
         defer { gradient.stopHelper() }
         let ws = workspace, rows = settings.rows
         var rules = settings.stopRules

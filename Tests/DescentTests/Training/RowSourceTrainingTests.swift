@@ -160,6 +160,32 @@ struct RowSourceTrainingTests {
         }
     }
 
+    @Test("mini-batches large enough for two threads: chunks in stored order match the matrix path")
+    func pairedMiniBatches() throws {
+        // 64 × 80 elements per batch: each batch's halves run on two threads (when two are allowed).
+        let problem = RandomProblem<Double>(rows: 1000, columns: 80)
+        let source = SplitRows(problem.features, problem.targets, starts: [0, 130, 131, 640, 700])
+        for threads in [1, 2] {
+            var gd = GradientDescent<Double>(mode: .miniBatch(size: 64), learningRate: 0.002, epochs: 4, shuffle: false)
+            gd.threadsOverride = threads
+            var expected = LinearModel<Double>(), actual = LinearModel<Double>()
+            try gd.fit(&expected, features: problem.features, targets: problem.targets)
+            try gd.fit(&actual, from: source)
+            let scale = expected.weights.map(Swift.abs).max()!
+            for j in 0..<80 {
+                #expect(Swift.abs(actual.weights[j] - expected.weights[j]) <= 1e-12 * scale, "threads \(threads)")
+            }
+            var shuffled = gd
+            shuffled.shuffle = true
+            var a = LinearModel<Double>(), b = LinearModel<Double>()
+            try shuffled.fit(&a, from: source)
+            var one = shuffled
+            one.threadsOverride = 3 - threads
+            try one.fit(&b, from: source)
+            #expect(a.weights == b.weights && a.bias == b.bias, "the thread count changes no bit")
+        }
+    }
+
     @Test("a chunked shuffle visits every row once per epoch, in a new order of chunks each epoch")
     func chunkedShuffle() throws {
         let problem = RandomProblem<Double>(rows: 200, columns: 3)
