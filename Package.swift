@@ -22,9 +22,15 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        // AVX-512 gradient kernels, chosen at run time (function attributes, no -m flags); they won
+        // in the bench (Sources/Descent/Descent.docc/Performance.md). Imported by one Swift file.
+        .target(
+            name: "CDescentKernels",
+            path: "Sources/CDescentKernels"
+        ),
         .target(
             name: "Descent",
-            dependencies: ["COpenBLAS"],
+            dependencies: ["COpenBLAS", "CDescentKernels"],
             path: "Sources/Descent"
         ),
         .executableTarget(

@@ -68,7 +68,9 @@ extension Workload {
         }
         return names.compactMap { name, _ in
             guard let samples = times[name] else { return nil }
-            var result = workload.measurement(name, median(samples), readOnce: readOnce)
+            var result = Measurement(benchmark: name, precision: workload.precision, rows: workload.rows,
+                                     features: workload.columns, seconds: median(samples), bytes: workload.bytes,
+                                     readOnceSeconds: readOnce)
             result.methodUsed = solutions[name]?.method.description ?? "refused"
             result.condition = solutions[name]?.conditionEstimate
             return result
