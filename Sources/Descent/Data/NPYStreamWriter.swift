@@ -7,7 +7,7 @@ import Glibc
 /// rewritten with the final shape, and the file is flushed to disk; ``commit()`` then renames it
 /// to its final name. Until then nothing exists under that name, and ``discard()`` (or any
 /// failure) removes the temporary file.
-final class NPYStreamWriter<Scalar: BLASScalar> {
+package final class NPYStreamWriter<Scalar: BLASScalar> {
     /// The header's length: room for any shape of one or two dimensions.
     static var headerLength: Int { 128 }
 
@@ -27,7 +27,7 @@ final class NPYStreamWriter<Scalar: BLASScalar> {
     ///   - columns: Values per row, or `nil` for a 1-D file.
     ///   - bufferBytes: Values kept before they are written.
     /// - Throws: ``DescentError/fileNotWritable(path:reason:)``.
-    init(path: String, columns: Int?, bufferBytes: Int = 1 << 20) throws(DescentError) {
+    package init(path: String, columns: Int?, bufferBytes: Int = 1 << 20) throws(DescentError) {
         self.path = path
         self.columns = columns
         let slash = path.lastIndex(of: "/")
@@ -81,6 +81,15 @@ final class NPYStreamWriter<Scalar: BLASScalar> {
         if pending.count >= flushCount { try flush() }
     }
 
+    /// Appends whole rows at once (written straight through, after what is kept).
+    ///
+    /// - Parameter values: `rows × columns` values, row-major (`rows` values for a 1-D file).
+    package func append(rows values: UnsafeBufferPointer<Scalar>) throws(DescentError) {
+        try flush()
+        try write(UnsafeRawBufferPointer(values))
+        rows += values.count / (columns ?? 1)
+    }
+
     /// Counts a finished row.
     func endRow() { rows += 1 }
 
@@ -96,7 +105,7 @@ final class NPYStreamWriter<Scalar: BLASScalar> {
 
     /// Writes what is left, rewrites the header with the final shape and flushes the file to
     /// disk; the file stays under its temporary name.
-    func finish() throws(DescentError) {
+    package func finish() throws(DescentError) {
         try flush()
         let bytes = header(rows: rows)
         precondition(bytes.count == Self.headerLength, "the header outgrew its fixed length")
@@ -111,7 +120,7 @@ final class NPYStreamWriter<Scalar: BLASScalar> {
     }
 
     /// Renames the finished file to its final name.
-    func commit() throws(DescentError) {
+    package func commit() throws(DescentError) {
         guard rename(temporary, path) == 0 else { throw .fileNotWritable(path: path, reason: FileIO.systemError()) }
         committed = true
     }
@@ -119,7 +128,7 @@ final class NPYStreamWriter<Scalar: BLASScalar> {
     private var committed = false
 
     /// Closes and removes the temporary file, unless it was committed.
-    func discard() {
+    package func discard() {
         if descriptor >= 0 { close(descriptor) }
         descriptor = -1
         if !committed { unlink(temporary) }
