@@ -29,6 +29,13 @@ public struct Standardizer<Scalar: BLASScalar>: Sendable {
         }
     }
 
+    /// A standardiser with the column means and deviations already measured (e.g. in one pass
+    /// over the chunks of a ``RowSource``).
+    init(means: [Double], deviations: [Double]) {
+        self.means = means
+        self.deviations = deviations
+    }
+
     /// The standardised features `(x − μ)/σ`: one new matrix.
     ///
     /// - Throws: ``DescentError/weightCountMismatch(weights:features:)`` when the matrix's width

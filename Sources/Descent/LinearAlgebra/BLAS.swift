@@ -59,4 +59,11 @@ enum BLAS {
                                     _ c: UnsafeMutablePointer<S>) {
         S._syrk(int(columns), int(rows), alpha, a, int(columns), beta, c, int(columns))
     }
+
+    /// `B ← B·U⁻¹` for a row-major `B` of `rows × columns` and the upper triangle `U` of a
+    /// column-major `columns × columns` matrix (`?trsm`).
+    @inlinable
+    static func trsmRight<S: BLASScalar>(_ b: UnsafeMutablePointer<S>, rows: Int, columns: Int, _ u: UnsafePointer<S>) {
+        S._trsmRight(int(rows), int(columns), 1, u, int(columns), b, int(columns))
+    }
 }

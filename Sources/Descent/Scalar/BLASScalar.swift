@@ -45,6 +45,10 @@ where RawSignificand: FixedWidthInteger {
     /// `A` of `k × n` (`?syrk`, row-major, upper, transposed).
     static func _syrk(_ n: Int32, _ k: Int32, _ alpha: Self, _ a: UnsafePointer<Self>, _ lda: Int32,
                       _ beta: Self, _ c: UnsafeMutablePointer<Self>, _ ldc: Int32)
+    /// `B ← α·B·U⁻¹` for a row-major `m × n` `B` and the upper triangle `U` of a column-major
+    /// `n × n` matrix (`?trsm`, column-major `Bᵀ ← α·U⁻ᵀ·Bᵀ`).
+    static func _trsmRight(_ m: Int32, _ n: Int32, _ alpha: Self, _ u: UnsafePointer<Self>, _ ldu: Int32,
+                           _ b: UnsafeMutablePointer<Self>, _ ldb: Int32)
 
     /// Cholesky factor `A = UᵀU` of the upper triangle of a column-major `n × n` matrix (`?potrf`).
     static func _potrf(_ n: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32) -> Int32

@@ -53,6 +53,12 @@ extension Double: BLASScalar {
         cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, n, k, alpha, a, lda, beta, c, ldc)
     }
 
+    /// `cblas_dtrsm`, column-major, left, upper, transposed, on `Bᵀ`.
+    public static func _trsmRight(_ m: Int32, _ n: Int32, _ alpha: Double, _ u: UnsafePointer<Double>, _ ldu: Int32,
+                                  _ b: UnsafeMutablePointer<Double>, _ ldb: Int32) {
+        cblas_dtrsm(CblasColMajor, CblasLeft, CblasUpper, CblasTrans, CblasNonUnit, n, m, alpha, u, ldu, b, ldb)
+    }
+
     /// `LAPACKE_dpotrf_work`, column-major, upper.
     public static func _potrf(_ n: Int32, _ a: UnsafeMutablePointer<Double>, _ lda: Int32) -> Int32 {
         LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, LAPACKFlag.upper, n, a, lda)

@@ -48,6 +48,12 @@ extension Float: BLASScalar {
         cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, n, k, alpha, a, lda, beta, c, ldc)
     }
 
+    /// `cblas_strsm`, column-major, left, upper, transposed, on `Bᵀ`.
+    public static func _trsmRight(_ m: Int32, _ n: Int32, _ alpha: Float, _ u: UnsafePointer<Float>, _ ldu: Int32,
+                                  _ b: UnsafeMutablePointer<Float>, _ ldb: Int32) {
+        cblas_strsm(CblasColMajor, CblasLeft, CblasUpper, CblasTrans, CblasNonUnit, n, m, alpha, u, ldu, b, ldb)
+    }
+
     /// `LAPACKE_spotrf_work`, column-major, upper.
     public static func _potrf(_ n: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32) -> Int32 {
         LAPACKE_spotrf_work(LAPACK_COL_MAJOR, LAPACKFlag.upper, n, a, lda)

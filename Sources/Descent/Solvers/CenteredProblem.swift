@@ -51,6 +51,67 @@ struct CenteredProblem {
         dataEpsilon = Double(S.ulpOfOne)
     }
 
+    /// A problem whose centring and scaling are already known.
+    init(rows: Int, columns: Int, intercept: Bool, means: [Double], targetMean: Double, scales: [Double],
+         dataEpsilon: Double) {
+        self.rows = rows
+        self.columns = columns
+        self.intercept = intercept
+        self.means = means
+        self.targetMean = targetMean
+        self.scales = scales
+        constantColumns = []
+        self.dataEpsilon = dataEpsilon
+    }
+
+    /// The problem of every part's rows, in three passes after ``RowTotals``: the means'
+    /// correction (`Σ(x − μ̃)`), the largest deviation of each column (each part's, added up: a
+    /// safe bound within a factor of the number of parts), and the scaled sums of squares.
+    init<S: BLASScalar>(_ rows: SolverRows<S>, _ totals: RowTotals, intercept: Bool) throws(DescentError) {
+        let n = totals.rows, d = rows.columns
+        self.rows = n
+        columns = d
+        self.intercept = intercept
+        var means = totals.shift
+        var targetMean = totals.targetMeans[0]
+        if intercept {
+            var correction = [Double](repeating: 0, count: d + 1)
+            try rows.forEachBlock(rows: 4096) { (block) throws(DescentError) in
+                for i in 0..<block.count {
+                    for j in 0..<d { correction[j] += Double(block.features[i * d + j]) - means[j] }
+                    correction[d] += Double(block.targets[i]) - targetMean
+                }
+            }
+            try rows.sum(&correction)
+            for j in 0..<d where correction[j].isFinite { means[j] += correction[j] / Double(n) }
+            if correction[d].isFinite { targetMean += correction[d] / Double(n) }
+        }
+        var largest = [Double](repeating: 0, count: d)
+        try rows.forEachBlock(rows: 4096) { (block) throws(DescentError) in
+            for i in 0..<block.count {
+                for j in 0..<d { largest[j] = Swift.max(largest[j], Swift.abs(Double(block.features[i * d + j]) - means[j])) }
+            }
+        }
+        try rows.sum(&largest)
+        var squares = [Double](repeating: 0, count: d)
+        try rows.forEachBlock(rows: 4096) { (block) throws(DescentError) in
+            for i in 0..<block.count {
+                for j in 0..<d where largest[j] > 0 {
+                    let v = (Double(block.features[i * d + j]) - means[j]) / largest[j]
+                    squares[j] += v * v
+                }
+            }
+        }
+        try rows.sum(&squares)
+        scales = (0..<d).map { j in
+            largest[j] > 0 ? Swift.min(1e300, Swift.max(1e-300, 1 / (largest[j] * squares[j].squareRoot()))) : 1
+        }
+        self.means = means
+        self.targetMean = targetMean
+        constantColumns = (0..<d).filter { largest[$0] == 0 }
+        dataEpsilon = Double(S.ulpOfOne)
+    }
+
     /// The centred (and, if `scaled`, column-scaled) features as a column-major `n × d` copy.
     func centredCopy<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, scaled: Bool) -> [Double] {
         let n = rows, d = columns

@@ -29,4 +29,37 @@ enum ExtendedResiduals {
     static func converged(size: Double, previous: Double, magnitude: Double, steps: Int) -> Bool {
         size <= 0x1p-60 * magnitude || (steps > 2 && size > 0.5 * previous)
     }
+
+    /// One pass over every part's rows: `fᵢ = yᵢ − c − Σⱼ (xᵢⱼ − μⱼ)·uⱼ` and `gⱼ = Σᵢ (xᵢⱼ − μⱼ)·fᵢ`.
+    /// Returns `Σfᵢ` and `g`, summed over every part.
+    static func pass<S: BLASScalar>(_ p: CenteredProblem, _ rows: SolverRows<S>, u: [E], c: E)
+        throws(DescentError) -> (sum: E, g: [E]) {
+        let d = p.columns
+        let means = p.means.map { E($0) }
+        var sums = [E](repeating: 0, count: d + 1)
+        try rows.forEachBlock(rows: 4096) { (block) throws(DescentError) in
+            let x = block.features, y = block.targets
+            for i in 0..<block.count {
+                var prediction = c
+                for j in 0..<d { prediction += (E(x[i * d + j]) - means[j]) * u[j] }
+                let f = E(y[i]) - prediction
+                sums[d] += f
+                for j in 0..<d { sums[j] += (E(x[i * d + j]) - means[j]) * f }
+            }
+        }
+        try rows.sum(&sums)
+        return (sums[d], Array(sums[0..<d]))
+    }
+
+    /// `Σᵢ(xᵢⱼ − μⱼ)` in extended precision over every part's rows.
+    static func columnSums<S: BLASScalar>(_ p: CenteredProblem, _ rows: SolverRows<S>) throws(DescentError) -> [E] {
+        let d = p.columns
+        let means = p.means.map { E($0) }
+        var sums = [E](repeating: 0, count: d)
+        try rows.forEachBlock(rows: 4096) { (block) throws(DescentError) in
+            for i in 0..<block.count { for j in 0..<d { sums[j] += E(block.features[i * d + j]) - means[j] } }
+        }
+        try rows.sum(&sums)
+        return sums
+    }
 }

@@ -67,46 +67,55 @@ public enum LeastSquares {
                                                  ridge: Double = 0) throws(DescentError)
         -> LeastSquaresSolution<Scalar> {
         try Validation.checkShape(features, targets)
+        try checkRidge(ridge)
+        let d = features.columns
+        let raw = try features.withUnsafeBufferPointer { (x) throws(DescentError) in
+            try targets.withUnsafeBufferPointer { (y) throws(DescentError) in
+                try solve(SolverRows(x, TargetColumns(y), columns: d), intercept: intercept, method: method, ridge: ridge,
+                          inMemory: InMemoryRows(features: x, targets: y))
+            }
+        }
+        return LeastSquaresSolution(raw, intercept: intercept)
+    }
+
+    /// `λ` is finite and ≥ 0.
+    static func checkRidge(_ ridge: Double) throws(DescentError) {
         guard ridge.isFinite, ridge >= 0 else {
             throw .invalidOption(name: "ridge", value: "\(ridge)", expected: "a finite λ ≥ 0")
         }
-        try Validation.checkFinite(targets)
-        // With an intercept, the normal equations' column sums expose any NaN or ±∞ in X for
-        // free; otherwise check first, in a pass of its own.
-        let foldsCheck = intercept && (method == .normalEquations || ridge > 0
-            || (method == .automatic && prefersNormalEquations(rows: features.rows, columns: features.columns)))
-        if !foldsCheck { try Validation.checkFinite(features) }
-        guard features.rows < Int(Int32.max), features.columns < Int(Int32.max) / 2 else {
-            throw .invalidOption(name: "features", value: "\(features.rows) × \(features.columns)",
-                                 expected: "at most 2³¹ − 1 rows and 2³⁰ columns (LAPACK's 32-bit indices)")
-        }
-        let d = features.columns
-        let outcome = features.withUnsafeBufferPointer { x in
-            targets.withUnsafeBufferPointer { y in
-                if ridge > 0 {
-                    return normalEquations(x, y, columns: d, intercept: intercept, ridge: ridge)
-                }
-                switch method {
-                case .normalEquations:
-                    return normalEquations(x, y, columns: d, intercept: intercept)
-                case .qr:
-                    return qr(CenteredProblem(features: x, targets: y, columns: d, intercept: intercept), x, y)
-                case .svd:
-                    return svd(CenteredProblem(features: x, targets: y, columns: d, intercept: intercept), x, y)
-                case .automatic:
-                    return automatic(x, y, intercept: intercept)
-                }
+    }
+
+    /// Every part's rows as one process's memory, when they are: what pivoted QR factors a copy of.
+    struct InMemoryRows<S: BLASScalar> {
+        let features: UnsafeBufferPointer<S>
+        let targets: UnsafeBufferPointer<S>
+    }
+
+    /// The solver every entry point runs: validation and totals in one pass over the rows
+    /// (``RowTotals``), then the method, every pass over row blocks combined by the rows'
+    /// collective. `inMemory` is set when all rows are in this process's memory, which lets QR
+    /// factor a copy with column pivoting when the fast path cannot certify its answer.
+    static func solve<S: BLASScalar>(_ rows: SolverRows<S>, intercept: Bool, method: Method, ridge: Double,
+                                     inMemory: InMemoryRows<S>?) throws(DescentError) -> RawSolution {
+        let totals = try RowTotals.gather(rows, intercept: intercept)
+        let outcome: SolverOutcome
+        if ridge > 0 {
+            outcome = try normalEquations(rows, totals, intercept: intercept, ridge: ridge)
+        } else {
+            switch method {
+            case .normalEquations: outcome = try normalEquations(rows, totals, intercept: intercept)
+            case .qr: outcome = try qr(rows, totals, intercept: intercept, inMemory: inMemory)
+            case .svd: outcome = try svd(rows, totals, intercept: intercept)
+            case .automatic: outcome = try automatic(rows, totals, intercept: intercept, inMemory: inMemory)
             }
         }
         switch outcome {
         case let .solved(raw):
-            return LeastSquaresSolution(raw, intercept: intercept)
+            return raw
         case let .failed(reason, condition):
             throw .unsolvable(method: method.description, reason: reason, conditionEstimate: condition)
         case .nonFiniteFeatures:
-            try Validation.checkFinite(features)
-            throw .unsolvable(method: method.description, reason: "sums of the features overflow",
-                              conditionEstimate: nil)
+            throw .unsolvable(method: method.description, reason: "sums of the features overflow", conditionEstimate: nil)
         }
     }
 
@@ -125,24 +134,16 @@ public enum LeastSquares {
         n * d > smallProblem && n > d
     }
 
-    static func automatic<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: UnsafeBufferPointer<S>,
-                                         intercept: Bool) -> SolverOutcome {
-        let n = y.count, d = x.count / Swift.max(1, n)
-        if prefersNormalEquations(rows: n, columns: d) {
-            let outcome = normalEquations(x, y, columns: d, intercept: intercept)
-            switch outcome {
-            case .nonFiniteFeatures:
-                // Either NaN or ±∞ in X (the caller reports where), or finite values whose sums
-                // overflow, which QR's scaled columns can still handle.
-                if Validation.firstNonFinite(x) != nil { return outcome }
-            case let .solved(solution) where solution.condition * solution.condition <= normalEquationsLimit:
+    static func automatic<S: BLASScalar>(_ rows: SolverRows<S>, _ totals: RowTotals, intercept: Bool,
+                                         inMemory: InMemoryRows<S>?) throws(DescentError) -> SolverOutcome {
+        if prefersNormalEquations(rows: totals.rows, columns: rows.columns) {
+            let outcome = try normalEquations(rows, totals, intercept: intercept)
+            if case let .solved(solution) = outcome, solution.condition * solution.condition <= normalEquationsLimit {
                 return outcome
-            default: break
             }
         }
-        let p = CenteredProblem(features: x, targets: y, columns: d, intercept: intercept)
-        let viaQR = qr(p, x, y)
+        let viaQR = try qr(rows, totals, intercept: intercept, inMemory: inMemory)
         if case .solved = viaQR { return viaQR }
-        return svd(p, x, y)
+        return try svd(rows, totals, intercept: intercept)
     }
 }

@@ -1,66 +1,40 @@
 extension LeastSquares {
-    /// Normal equations on centred, scaled data, in one pass over `X` after a BLAS pass for the
-    /// column sums. Rows are centred by a shift `μ̃` (the column means in the data's precision);
-    /// the exact column sums of the shifted block make the Gram matrix exactly centred afterwards:
-    /// `Xcᵀ Xc = (X − μ̃)ᵀ(X − μ̃) − n·δδᵀ` with `δ = mean(X − μ̃)`.
-    static func normalEquations<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: UnsafeBufferPointer<S>,
-                                               columns d: Int, intercept: Bool, ridge: Double = 0) -> SolverOutcome {
-        let n = y.count
-        // The shift: column means from one gemv, in the data's precision.
-        var shift = [Double](repeating: 0, count: d)
-        var targetMean = 0.0
-        if intercept {
-            // A NaN or ±∞ anywhere in X makes its column's sum non-finite.
-            guard let sums = columnShift(x, rows: n, columns: d) else { return .nonFiniteFeatures }
-            shift = sums
-            targetMean = ColumnStatistics.mean(y)
-        }
-        var (gram, rhs, deviation) = centredGram(x, TargetColumns(y), columns: d, shift: shift, targetMeans: [targetMean])
+    /// Normal equations on centred, scaled data: after the first pass (``RowTotals``), one pass
+    /// builds the Gram matrix, and refinement passes follow when they are worth it. Rows are
+    /// centred by a shift `μ̃` (the column means in the data's precision); the exact column sums
+    /// of the shifted rows make the Gram matrix exactly centred afterwards:
+    /// `Xcᵀ Xc = (X − μ̃)ᵀ(X − μ̃) − n·δδᵀ` with `δ = mean(X − μ̃)`. Every sum goes through the
+    /// rows' collective.
+    static func normalEquations<S: BLASScalar>(_ rows: SolverRows<S>, _ totals: RowTotals, intercept: Bool,
+                                               ridge: Double = 0) throws(DescentError) -> SolverOutcome {
+        let n = totals.rows, d = rows.columns
+        guard !totals.sumsOverflow else { return .failed(reason: "sums of the features overflow", condition: nil) }
+        let shift = totals.shift
+        var gramPass = try centredGram(rows, shift: shift, targetMeans: totals.targetMeans)
+        let targetMean = totals.targetMeans[0] + (intercept ? gramPass.targetDeviation[0] / Double(n) : 0)
+        let deviation = gramPass.deviation
         let means = (0..<d).map { shift[$0] + deviation[$0] / Double(n) }
-        let blockRows = Swift.max(1, Swift.min(n, 131_072 / d))
-        var z = [Double](repeating: 0, count: blockRows * d)
-        var t = [Double](repeating: 0, count: blockRows)
-        func centre(_ start: Int, _ m: Int) {
-            for k in 0..<m {
-                let row = (start + k) * d
-                for j in 0..<d { z[k * d + j] = Double(x[row + j]) - shift[j] }
-                t[k] = Double(y[start + k]) - targetMean
-            }
-        }
-        guard rhs.allSatisfy(\.isFinite) else { return .failed(reason: GramFactor.overflow, condition: nil) }
+        guard gramPass.rhs.allSatisfy(\.isFinite) else { return .failed(reason: GramFactor.overflow, condition: nil) }
         let gramFactor: GramFactor
-        switch GramFactor.factor(&gram, rows: n, columns: d, intercept: intercept, ridge: ridge) {
+        switch GramFactor.factor(&gramPass.gram, rows: n, columns: d, intercept: intercept, ridge: ridge) {
         case let .factored(factored): gramFactor = factored
         case let .failed(reason, condition): return .failed(reason: reason, condition: condition)
         }
         let (factor, scales, rcond) = (gramFactor.factor, gramFactor.scales, gramFactor.reciprocalCondition)
-        for j in 0..<d { rhs[j] *= scales[j] }
-        var v = rhs
+        var v = (0..<d).map { gramPass.rhs[$0] * scales[$0] }
         factor.withUnsafeBufferPointer { f in v.withUnsafeMutableBufferPointer { LAPACK.choleskySolve(f, n: d, $0) } }
 
         // Refinement, v ← v + G⁻¹·S·Zᵀ(t − Z·S·v), when it is worth a pass over the data: when
         // the condition, or the cancellation in b = ȳ − μᵀw, would cost more than three digits.
         var steps = 0
-        var residual = [Double](repeating: 0, count: blockRows)
         var u = (0..<d).map { v[$0] * scales[$0] }
         let interceptTerms = intercept ? (0..<d).reduce(0.0) { Swift.max($0, Swift.abs(means[$1] * u[$1])) } : 0
         let cancellation = interceptTerms / Swift.max(Swift.abs(targetMean - (0..<d).reduce(0.0) { $0 + means[$1] * u[$1] }),
                                                       .leastNormalMagnitude)
         let worthRefining = epsilon / rcond > 1e-13 || cancellation > 1e3
+        let residuals = ResidualPass(shift: shift, deviation: deviation, rows: n, targetMean: totals.targetMeans[0])
         while worthRefining && steps < 2 {
-            var correction = [Double](repeating: 0, count: d)
-            // Rows were shifted by μ̃, not μ: the model's intercept absorbs the difference.
-            let offset = (0..<d).reduce(0.0) { $0 + deviation[$1] / Double(n) * u[$1] }
-            var start = 0
-            while start < n {
-                let m = Swift.min(blockRows, n - start)
-                centre(start, m)
-                residual.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: t, count: m) }
-                BLAS.gemv(z, rows: m, columns: d, alpha: -1, u, beta: 1, &residual)
-                for k in 0..<m { residual[k] += offset }
-                BLAS.gemvTransposed(z, rows: m, columns: d, residual, beta: 1, &correction)
-                start += m
-            }
+            var correction = try residuals.gradient(rows, u: u).g
             for j in 0..<d { correction[j] = (correction[j] - Double(n) * ridge * u[j]) * scales[j] }
             factor.withUnsafeBufferPointer { f in
                 correction.withUnsafeMutableBufferPointer { LAPACK.choleskySolve(f, n: d, $0) }
@@ -79,9 +53,8 @@ extension LeastSquares {
                                   condition: (1 / rcond).squareRoot(), refinementSteps: steps))
     }
 
-    /// The column sums of `X` over `n`: the shift that centres the rows, computed by `gemv` over
-    /// chunks of rows (a ones vector of one chunk, not of `n`) and added up in `Double`. `nil` when
-    /// a sum is not finite (NaN or ±∞ somewhere in its column, or an overflow).
+    /// The column sums of `X` over `n`: the shift that centres the rows (``RowTotals``' pass over
+    /// rows in memory). `nil` when a sum is not finite (NaN or ±∞ in its column, or an overflow).
     static func columnShift<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, rows n: Int, columns d: Int) -> [Double]? {
         var shift = [Double](repeating: 0, count: d)
         let chunk = Swift.min(n, 1 << 16)
@@ -99,70 +72,101 @@ extension LeastSquares {
         return shift
     }
 
-    /// The centred Gram matrix, right-hand sides and column deviations of ``gramOfRows(_:_:columns:shift:targetMeans:centre:)``:
+    /// ``centredGram(_:shift:targetMeans:)`` of rows in memory (one part).
+    static func centredGram<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: TargetColumns<S>, columns d: Int,
+                                           shift: [Double], targetMeans: [Double])
+        -> (gram: [Double], rhs: [Double], deviation: [Double]) {
+        let pass = orNothing { () throws(DescentError) in
+            try centredGram(SolverRows(x, y, columns: d), shift: shift, targetMeans: targetMeans)
+        }
+        return (pass.gram, pass.rhs, pass.deviation)
+    }
+
+    /// The result of a Gram pass.
+    struct GramPass {
+        /// `Xcᵀ Xc`, row-major `d × d`, symmetric.
+        var gram: [Double]
+        /// `Xcᵀ(Y − 1ȳᵀ)`, row-major `d × k`.
+        var rhs: [Double]
+        /// Column sums of `X − shift` (zero when the rows were used in place).
+        var deviation: [Double]
+        /// `Σᵢ(yᵢₜ − ȳₜ)` for each target, to correct the one-pass means.
+        var targetDeviation: [Double]
+        /// How much accuracy centring after the product cost (1 when the rows were centred first).
+        var cancellation: Double
+        /// Whether the rows were used in place (Double data, centred after the product).
+        var inPlace: Bool
+    }
+
+    /// The centred Gram matrix, right-hand sides and column deviations of ``gramOfRows(_:shift:targetMeans:centre:)``:
     /// Double data first tries the Gram matrix of the rows as they are, with no copy, centred
     /// afterwards (G = XᵀX − n·μμᵀ); that subtraction loses a factor diag(XᵀX)/diag(G) of
     /// accuracy, so when it loses more than a factor of 4 (0.6 digit) the pass is redone on
     /// centred rows. Data whose means are small next to its spread takes the fast path.
-    static func centredGram<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: TargetColumns<S>, columns d: Int,
-                                           shift: [Double], targetMeans: [Double])
-        -> (gram: [Double], rhs: [Double], deviation: [Double]) {
-        var pass = S.doubles(x.baseAddress!) != nil
-            ? gramOfRows(x, y, columns: d, shift: shift, targetMeans: targetMeans, centre: false) : nil
+    static func centredGram<S: BLASScalar>(_ rows: SolverRows<S>, shift: [Double], targetMeans: [Double])
+        throws(DescentError) -> GramPass {
+        var pass = S.self == Double.self
+            ? try gramOfRows(rows, shift: shift, targetMeans: targetMeans, centre: false) : nil
         if pass == nil || pass!.cancellation > 4 {
-            pass = gramOfRows(x, y, columns: d, shift: shift, targetMeans: targetMeans, centre: true)
+            pass = try gramOfRows(rows, shift: shift, targetMeans: targetMeans, centre: true)
         }
-        return (pass!.gram, pass!.rhs, pass!.deviation)
+        return pass!
     }
 
     /// The centred Gram matrix `Xcᵀ Xc` (full, symmetric), `Xcᵀ(Y − 1ȳᵀ)` (row-major `d × k`, one
     /// column per target), the column sums of `X − shift`, and how much accuracy centring after the
     /// product cost (1 when the rows were centred first). Row-major, `d × d`. Blocks of rows are
     /// centred into a `Double` buffer when `centre` is set (and always for `Float` data); otherwise
-    /// `Double` rows are used in place. One target takes `gemv` for the right-hand side, several `gemm`.
-    static func gramOfRows<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: TargetColumns<S>, columns d: Int,
-                                          shift: [Double], targetMeans: [Double], centre: Bool)
-        -> (gram: [Double], rhs: [Double], deviation: [Double], cancellation: Double) {
-        let n = y.rows, k = y.count
-        let doubles = centre ? nil : S.doubles(x.baseAddress!)   // Double rows are used in place
-        let inPlace = doubles != nil
-        let blockRows = Swift.max(1, Swift.min(n, (inPlace ? 819_200 : 131_072) / d))
+    /// `Double` rows are used in place. One target takes `gemv` for the right-hand side, several
+    /// `gemm`. The sums of every part are added by the rows' collective.
+    static func gramOfRows<S: BLASScalar>(_ rows: SolverRows<S>, shift: [Double], targetMeans: [Double],
+                                          centre: Bool) throws(DescentError) -> GramPass {
+        let d = rows.columns, k = rows.targets
+        let inPlace = !centre && S.self == Double.self
+        let blockRows = Swift.max(1, Swift.min(Swift.max(1, rows.localRows), (inPlace ? 819_200 : 131_072) / d))
         var z = [Double](repeating: 0, count: inPlace ? 0 : blockRows * d)
         var t = [Double](repeating: 0, count: blockRows * k)
         let ones = [Double](repeating: 1, count: blockRows)
-        var gram = [Double](repeating: 0, count: d * d)
-        var rhs = [Double](repeating: 0, count: d * k)
-        var deviation = [Double](repeating: 0, count: d)
-        var start = 0
-        while start < n {
-            let m = Swift.min(blockRows, n - start)
-            for i in 0..<m { for c in 0..<k { t[i * k + c] = Double(y[start + i, c]) - targetMeans[c] } }
+        // One buffer for every sum: Gram (d²), right-hand sides (d·k), deviation (d), targets (k).
+        var sums = [Double](repeating: 0, count: d * d + d * k + d + k)
+        try rows.forEachBlock(rows: blockRows) { (block) throws(DescentError) in
+            let m = block.count, x = block.features, y = block.targets
+            for i in 0..<m { for c in 0..<k { t[i * k + c] = Double(y[i * k + c]) - targetMeans[c] } }
             let rows: UnsafePointer<Double>
             if inPlace {
-                rows = doubles! + start * d
+                rows = S.doubles(x)!
             } else {
                 for i in 0..<m {
-                    let row = (start + i) * d
-                    for j in 0..<d { z[i * d + j] = Double(x[row + j]) - shift[j] }
+                    let row = i * d
+                    for j in 0..<d { z[row + j] = Double(x[row + j]) - shift[j] }
                 }
                 rows = z.withUnsafeBufferPointer { UnsafePointer($0.baseAddress!) }
             }
-            BLAS.syrk(rows, rows: m, columns: d, beta: 1, &gram)
-            if k == 1 {
-                BLAS.gemvTransposed(rows, rows: m, columns: d, t, beta: 1, &rhs)
-            } else {
-                BLAS.gemm(rows, transposeA: true, t, m: d, n: k, k: m, beta: 1, &rhs)
+            sums.withUnsafeMutableBufferPointer { s in
+                let base = s.baseAddress!
+                BLAS.syrk(rows, rows: m, columns: d, beta: 1, base)
+                if k == 1 {
+                    BLAS.gemvTransposed(rows, rows: m, columns: d, t, beta: 1, base + d * d)
+                } else {
+                    BLAS.gemm(rows, transposeA: true, t, m: d, n: k, k: m, beta: 1, base + d * d)
+                }
+                if !inPlace { BLAS.gemvTransposed(rows, rows: m, columns: d, ones, beta: 1, base + d * d + d * k) }
+                for i in 0..<m { for c in 0..<k { base[d * d + d * k + d + c] += t[i * k + c] } }
             }
-            if !inPlace { BLAS.gemvTransposed(rows, rows: m, columns: d, ones, beta: 1, &deviation) }
-            start += m
         }
+        try rows.sum(&sums)
+        let n = Double(try totalRows(rows))
+        var gram = Array(sums[0..<(d * d)])
+        let rhs = Array(sums[(d * d)..<(d * d + d * k)])
+        let deviation = Array(sums[(d * d + d * k)..<(d * d + d * k + d)])
+        let targetDeviation = Array(sums[(d * d + d * k + d)...])
         // Centre: in place, the rows were not shifted, so the shift itself is the deviation from 0.
-        let offset = inPlace ? shift.map { $0 * Double(n) } : deviation
+        let offset = inPlace ? shift.map { $0 * n } : deviation
         var cancellation = 1.0
         for i in 0..<d {
             let before = gram[i * d + i]
             for j in i..<d {
-                let value = gram[i * d + j] - offset[i] * offset[j] / Double(n)
+                let value = gram[i * d + j] - offset[i] * offset[j] / n
                 gram[i * d + j] = value
                 gram[j * d + i] = value
             }
@@ -170,9 +174,60 @@ extension LeastSquares {
         }
         if inPlace {
             // Xᵀ(y − ȳ) needs no correction: Σ(y − ȳ) = 0. The deviation from the shift is zero.
-            return (gram, rhs, [Double](repeating: 0, count: d), cancellation)
+            return GramPass(gram: gram, rhs: rhs, deviation: [Double](repeating: 0, count: d),
+                            targetDeviation: targetDeviation, cancellation: cancellation, inPlace: true)
         }
-        return (gram, rhs, deviation, 1)
+        return GramPass(gram: gram, rhs: rhs, deviation: deviation, targetDeviation: targetDeviation,
+                        cancellation: 1, inPlace: false)
+    }
+
+    /// The number of rows over every part.
+    static func totalRows<S: BLASScalar>(_ rows: SolverRows<S>) throws(DescentError) -> Int {
+        guard rows.collective.size > 1 else { return rows.localRows }
+        var count = [Double(rows.localRows)]
+        try rows.sum(&count)
+        return Int(count[0])
+    }
+}
+
+/// The value of work on rows in memory, which cannot fail (no source to read, one part).
+func orNothing<T>(_ body: () throws(DescentError) -> T) -> T {
+    do { return try body() } catch { preconditionFailure("rows in memory on one part cannot fail: \(error)") }
+}
+
+/// One refinement pass over the rows: the residuals `fᵢ = tᵢ − zᵢᵀu + offset` of the centred rows
+/// `zᵢ = xᵢ − shift`, `tᵢ = yᵢ − ȳ`, and `g = Zᵀf`, `Σfᵢ`, summed over every part. Each block is
+/// centred into a `Double` buffer (two `gemv`s while it is in cache).
+struct ResidualPass {
+    let shift: [Double]
+    /// Column sums of `X − shift`: the rows were shifted by `μ̃`, not `μ`; the offset `δᵀu/n`
+    /// absorbs the difference.
+    let deviation: [Double]
+    let rows: Int
+    let targetMean: Double
+
+    func gradient<S: BLASScalar>(_ source: SolverRows<S>, u: [Double], intercept: Double = 0)
+        throws(DescentError) -> (g: [Double], residualSum: Double) {
+        let d = source.columns
+        let blockRows = Swift.max(1, Swift.min(Swift.max(1, source.localRows), 131_072 / d))
+        var z = [Double](repeating: 0, count: blockRows * d)
+        var residual = [Double](repeating: 0, count: blockRows)
+        var sums = [Double](repeating: 0, count: d + 1)
+        let offset = (0..<d).reduce(0.0) { $0 + deviation[$1] / Double(rows) * u[$1] } - intercept
+        try source.forEachBlock(rows: blockRows) { (block) throws(DescentError) in
+            let m = block.count, x = block.features, y = block.targets
+            for i in 0..<m {
+                let row = i * d
+                for j in 0..<d { z[row + j] = Double(x[row + j]) - shift[j] }
+                residual[i] = Double(y[i]) - targetMean
+            }
+            BLAS.gemv(z, rows: m, columns: d, alpha: -1, u, beta: 1, &residual)
+            for i in 0..<m { residual[i] += offset }
+            for i in 0..<m { sums[d] += residual[i] }
+            BLAS.gemvTransposed(z, rows: m, columns: d, residual, beta: 1, &sums)
+        }
+        try source.sum(&sums)
+        return (Array(sums[0..<d]), sums[d])
     }
 }
 

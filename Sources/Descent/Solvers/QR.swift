@@ -4,17 +4,35 @@ extension LeastSquares {
     /// worse-conditioned ones take pivoted QR of a copy with augmented-system refinement.
     static let streamingConditionLimit = 1e6
 
-    static func qr<S: BLASScalar>(_ p: CenteredProblem, _ x: UnsafeBufferPointer<S>,
-                                  _ y: UnsafeBufferPointer<S>) -> SolverOutcome {
-        let n = p.rows, d = p.columns
-        let effectiveRows = p.intercept ? n - 1 : n
+    /// QR: small problems in memory factor a copy with column pivoting (the most accurate path);
+    /// the others take the fast path (``choleskyQR(_:_:intercept:)``), and when it cannot certify
+    /// its answer, the streaming Householder QR (TSQR across parts), which also names the
+    /// dependent columns of rank-deficient features; beyond `κ = 10⁶`, rows in memory are factored
+    /// by pivoted QR of a copy.
+    static func qr<S: BLASScalar>(_ rows: SolverRows<S>, _ totals: RowTotals, intercept: Bool,
+                                  inMemory: InMemoryRows<S>?) throws(DescentError) -> SolverOutcome {
+        let n = totals.rows, d = rows.columns
+        let effectiveRows = intercept ? n - 1 : n
         guard effectiveRows >= d else {
-            return .failed(reason: "there are fewer rows (\(n)) than unknowns (\(d + (p.intercept ? 1 : 0)))",
+            return .failed(reason: "there are fewer rows (\(n)) than unknowns (\(d + (intercept ? 1 : 0)))",
                            condition: .infinity)
         }
         // Small problems (a copy costs at most 8 MB) take the most accurate path.
-        if n * d <= smallProblem { return pivotedQR(p, x, y) }
-        let streamed = StreamingQR(p, x, y)
+        if let inMemory, n * d <= smallProblem {
+            let p = CenteredProblem(features: inMemory.features, targets: inMemory.targets, columns: d, intercept: intercept)
+            return pivotedQR(p, inMemory.features, inMemory.targets)
+        }
+        if let fast = try choleskyQR(rows, totals, intercept: intercept) { return .solved(fast) }
+        return try householderQR(rows, totals, intercept: intercept, inMemory: inMemory)
+    }
+
+    /// The streaming Householder QR with extended-precision semi-normal refinement (no copy of
+    /// `X`), or pivoted QR of a copy beyond `κ = 10⁶` when the rows are in memory.
+    static func householderQR<S: BLASScalar>(_ rows: SolverRows<S>, _ totals: RowTotals, intercept: Bool,
+                                             inMemory: InMemoryRows<S>?) throws(DescentError) -> SolverOutcome {
+        let n = totals.rows, d = rows.columns
+        let p = try CenteredProblem(rows, totals, intercept: intercept)
+        let streamed = try StreamingQR(p, rows, means: [p.targetMean])
         let rcond = streamed.reciprocalCondition
         guard rcond.isFinite, rcond > Double(Swift.max(n, d)) * p.dataEpsilon else {
             let dependent = streamed.smallDiagonal(tolerance: Double(Swift.max(n, d)) * p.dataEpsilon)
@@ -22,10 +40,13 @@ extension LeastSquares {
                                + RankDeficiency.describe(constant: p.constantColumns, dependent: dependent),
                            condition: rcond > 0 ? 1 / rcond : .infinity)
         }
-        guard 1 / rcond <= streamingConditionLimit else { return pivotedQR(p, x, y) }
+        if let inMemory, 1 / rcond > streamingConditionLimit {
+            let p = CenteredProblem(features: inMemory.features, targets: inMemory.targets, columns: d, intercept: intercept)
+            return pivotedQR(p, inMemory.features, inMemory.targets)
+        }
         var v = streamed.solve().map { Double.Accumulator($0) }
         var c = Double.Accumulator(p.targetMean)
-        let steps = streamed.refine(p, x, y, v: &v, c: &c)
+        let steps = try StreamingQR.refine(r: streamed.r, p, rows, v: &v, c: &c).steps
         let model = p.model(v: v, c: c)
         return .finite(RawSolution(weights: model.weights, bias: model.bias, method: .qr, rank: d,
                                   condition: 1 / rcond, refinementSteps: steps))

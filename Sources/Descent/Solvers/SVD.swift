@@ -2,11 +2,12 @@ extension LeastSquares {
     /// The SVD of `R` from the streaming QR: `A = QR` has the singular values of `R`, and
     /// `min‖Av − b‖` is `min‖Rv − z‖`, so no copy of `X` is needed. Scaling commutes with QR
     /// (`R` of `A·S` is `R·S`), so the unscaled minimum-norm solution uses `R·S⁻¹`.
-    static func svd<S: BLASScalar>(_ p: CenteredProblem, _ x: UnsafeBufferPointer<S>,
-                                   _ y: UnsafeBufferPointer<S>) -> SolverOutcome {
+    static func svd<S: BLASScalar>(_ rows: SolverRows<S>, _ totals: RowTotals,
+                                   intercept: Bool) throws(DescentError) -> SolverOutcome {
+        let p = try CenteredProblem(rows, totals, intercept: intercept)
         let n = p.rows, d = p.columns
         let rcondSVD = Double(Swift.max(n, d)) * p.dataEpsilon
-        let streamed = StreamingQR(p, x, y)
+        let streamed = try StreamingQR(p, rows, means: [p.targetMean])
         func run(unscaled: Bool) -> (v: [Double], rank: Int, singularValues: [Double])? {
             var r = streamed.r
             if unscaled { for j in 0..<d { for i in 0..<d { r[i + j * d] /= p.scales[j] } } }
@@ -30,7 +31,7 @@ extension LeastSquares {
         } else {
             var v = scaled.v.map { Double.Accumulator($0) }
             var c = Double.Accumulator(p.targetMean)
-            if condition <= streamingConditionLimit { steps = streamed.refine(p, x, y, v: &v, c: &c) }
+            if condition <= streamingConditionLimit { steps = try StreamingQR.refine(r: streamed.r, p, rows, v: &v, c: &c).steps }
             model = p.model(v: v, c: c)
         }
         return .finite(RawSolution(weights: model.weights, bias: model.bias, method: .svd, rank: scaled.rank,

@@ -19,23 +19,31 @@ struct StreamingQR {
         self.init(p, x, targets: TargetColumns(y), means: [p.targetMean])
     }
 
-    /// The factorisation for the targets `y`, centred on `means` (one per target).
+    /// The factorisation for the targets `y` in memory, centred on `means` (one per target).
     init<S: BLASScalar>(_ p: CenteredProblem, _ x: UnsafeBufferPointer<S>, targets y: TargetColumns<S>,
                         means: [Double]) {
-        let n = p.rows, d = p.columns, k = y.count
-        let blockRows = Swift.max(d, Swift.min(n, 131_072 / d))
+        self = orNothing { () throws(DescentError) in
+            try StreamingQR(p, SolverRows(x, y, columns: p.columns), means: means)
+        }
+    }
+
+    /// The factorisation of every part's rows, centred on `means` (one per target): each part
+    /// folds its blocks into its own triangle, then `collective.combineTriangles` combines the
+    /// parts' triangles in rank order (TSQR).
+    init<S: BLASScalar>(_ p: CenteredProblem, _ rows: SolverRows<S>, means: [Double]) throws(DescentError) {
+        let d = p.columns, k = rows.targets
+        let blockRows = Swift.max(d, Swift.min(Swift.max(1, rows.localRows), 131_072 / d))
         let lda = d + blockRows
         var stack = [Double](repeating: 0, count: lda * d)   // rows 0..<d: R; below: the block
         var rhs = [Double](repeating: 0, count: lda * k)     // column-major, leading dimension lda
         var tau = [Double](repeating: 0, count: d)
         var factorWork = [Double](), applyWork = [Double]()
-        var start = 0
-        while start < n {
-            let b = Swift.min(blockRows, n - start)
+        try rows.forEachBlock(rows: blockRows) { (block) throws(DescentError) in
+            let b = block.count, x = block.features, y = block.targets
             for i in 0..<b {
-                let row = (start + i) * d
+                let row = i * d
                 for j in 0..<d { stack[(d + i) + j * lda] = (Double(x[row + j]) - p.means[j]) * p.scales[j] }
-                for c in 0..<k { rhs[(d + i) + c * lda] = Double(y[start + i, c]) - means[c] }
+                for c in 0..<k { rhs[(d + i) + c * lda] = Double(y[i * k + c]) - means[c] }
             }
             let m = d + b
             stack.withUnsafeMutableBufferPointer { a in
@@ -48,12 +56,13 @@ struct StreamingQR {
             }
             // Keep R: clear the reflectors stored below its diagonal.
             for j in 0..<d { for i in (j + 1)..<Swift.max(j + 1, d) { stack[i + j * lda] = 0 } }
-            start += b
         }
         var r = [Double](repeating: 0, count: d * d)
         for j in 0..<d { for i in 0...j { r[i + j * d] = stack[i + j * lda] } }
+        var z = (0..<k).flatMap { c in rhs[(c * lda)..<(c * lda + d)] }
+        if rows.collective.size > 1 { try rows.collective.combineTriangles(&r, &z, columns: d, targets: k) }
         self.r = r
-        z = (0..<k).flatMap { c in rhs[(c * lda)..<(c * lda + d)] }
+        self.z = z
         columns = d
         targets = k
     }
@@ -81,23 +90,38 @@ struct StreamingQR {
         return v
     }
 
-    /// Refines `c` (intercept) and `v` by the corrected semi-normal equations: residuals
-    /// `f = y − c − Av` from the original data in extended precision, then `δc = mean(f)`,
-    /// `δv = R⁻¹R⁻ᵀAᵀ(f − f̄)`. It converges to the exact least-squares solution while
-    /// `κ(A)²·ε` is well below 1 (the caller uses it for `κ ≤ 10⁶`). Returns the steps taken.
+    /// Refines `c` (intercept) and `v` by the corrected semi-normal equations on rows in memory;
+    /// see ``refine(r:_:_:v:c:)``. Returns the steps taken.
     func refine<S: BLASScalar>(_ p: CenteredProblem, _ x: UnsafeBufferPointer<S>, _ y: UnsafeBufferPointer<S>,
                                v: inout [Double.Accumulator], c: inout Double.Accumulator) -> Int {
+        var vv = v, cc = c
+        let steps = orNothing { () throws(DescentError) in
+            try Self.refine(r: r, p, SolverRows(x, TargetColumns(y), columns: p.columns), v: &vv, c: &cc).steps
+        }
+        (v, c) = (vv, cc)
+        return steps
+    }
+
+    /// Refines `c` (intercept) and `v` by the corrected semi-normal equations: residuals
+    /// `f = y − c − Av` from the original data in extended precision, then `δc = mean(f)`,
+    /// `δv = R⁻¹R⁻ᵀAᵀ(f − f̄)`, every sum over every part. It converges to the exact least-squares
+    /// solution while `κ(A)²·ε` is well below 1 (the callers use it for `κ ≤ 10⁶`, or `10⁷` on
+    /// the fast path). Returns the steps taken and whether the last correction was below
+    /// `Double`'s resolution.
+    static func refine<S: BLASScalar>(r: [Double], _ p: CenteredProblem, _ rows: SolverRows<S>,
+                                      v: inout [Double.Accumulator], c: inout Double.Accumulator)
+        throws(DescentError) -> (steps: Int, converged: Bool) {
         typealias E = Double.Accumulator
         let n = p.rows, d = p.columns
-        let means = p.means.map { E($0) }, scales = p.scales.map { E($0) }
+        let scales = p.scales.map { E($0) }
         // Σᵢ(xᵢⱼ − μⱼ), to centre f without a second pass.
-        var columnSums = [E](repeating: 0, count: d)
-        for i in 0..<n { for j in 0..<d { columnSums[j] += E(x[i * d + j]) - means[j] } }
+        let columnSums = try ExtendedResiduals.columnSums(p, rows)
         var previous = Double.infinity
         var steps = 0
+        var converged = false
         while steps < 10 {
             let u = (0..<d).map { scales[$0] * v[$0] }
-            let (fSum, g) = ExtendedResiduals.pass(p, x, y, u: u, c: c, offset: { _ in 0 }, visit: { _, f in f })
+            let (fSum, g) = try ExtendedResiduals.pass(p, rows, u: u, c: c)
             let meanF = p.intercept ? fSum / E(n) : 0
             var delta = (0..<d).map { Double((g[$0] - meanF * columnSums[$0]) * scales[$0]) }
             r.withUnsafeBufferPointer { r in
@@ -112,9 +136,10 @@ struct StreamingQR {
             }
             c += meanF
             steps += 1
+            converged = size <= 0x1p-52 * magnitude
             if ExtendedResiduals.converged(size: size, previous: previous, magnitude: magnitude, steps: steps) { break }
             previous = size
         }
-        return steps
+        return (steps, converged)
     }
 }

@@ -6,12 +6,19 @@ enum DivergenceDiagnosis {
     /// `λ_max ≤ 2·(1 + Σⱼ mean(xⱼ²))`; a feature whose scale dwarfs the others is named.
     static func error<Source: RowBlockSource>(source: Source, blockRows: Int, epoch: Int, update: Int,
                                               learningRate: Double) -> DescentError {
-        let columns = source.columns
-        var meanSquares = [Double](repeating: 0, count: columns)
-        let all = source.rowCount
+        var meanSquares = [Double](repeating: 0, count: source.columns)
+        addMeanSquares(source, blockRows: blockRows, rows: source.rowCount, into: &meanSquares)
+        return error(meanSquares: meanSquares, epoch: epoch, update: update, learningRate: learningRate)
+    }
+
+    /// Adds `xᵢⱼ²/rows` over the rows of `source` to `meanSquares[j]`: one chunk's part of the
+    /// mean squares of `rows` rows.
+    static func addMeanSquares<Source: RowBlockSource>(_ source: Source, blockRows: Int, rows all: Int,
+                                                       into meanSquares: inout [Double]) {
+        let columns = source.columns, count = source.rowCount
         var position = 0
-        while position < all {
-            let end = Swift.min(position + blockRows, all)
+        while position < count {
+            let end = Swift.min(position + blockRows, count)
             let block = source.block(position..<end)
             for i in 0..<block.count {
                 for j in 0..<columns {
@@ -21,6 +28,11 @@ enum DivergenceDiagnosis {
             }
             position = end
         }
+    }
+
+    /// The divergence error with the hint drawn from the columns' mean squares.
+    static func error(meanSquares: [Double], epoch: Int, update: Int, learningRate: Double) -> DescentError {
+        let columns = meanSquares.count
         let bound = 1 / (1 + meanSquares.reduce(0, +))
         var hint = "From the data's scale, the largest stable full-batch learning rate is at most "
             + "\(formatScientific(bound)): try a learning rate of about \(formatScientific(bound / 2)), "

@@ -2,31 +2,47 @@
 extension EpochDriver {
     /// One pass over the training rows: the MSE gradient `(2/n)·[X 1]ᵀ(Xw + b − y)` at `theta`, and
     /// the first time also at the zero model (the criterion's reference). Returns `‖∇L(θ)‖`.
-    func measureGradient(at theta: UnsafePointer<S>, _ convergence: inout Convergence<S>) -> Double {
-        let ws = workspace, d = settings.columns, rows = settings.rows
+    func measureGradient(at theta: UnsafePointer<S>, _ convergence: inout Convergence<S>) throws(DescentError) -> Double {
+        let ws = workspace, d = settings.columns
         let g = ws.gradientAtModel.baseAddress!, g0 = ws.gradientAtZero.baseAddress!
         let withReference = convergence.reference == nil
         g.update(repeating: 0, count: d + 1)
         g0.update(repeating: 0, count: d + 1)
         var sum = 0.0, targetSum = 0.0
-        var position = 0
-        while position < rows {
-            let block = order.fetch(position, limit: Swift.min(order.blockRows, rows - position), slot: 0)
-            let (s, _) = Kernels.residuals(block, weights: theta, bias: theta[d], into: ws.residuals.baseAddress!)
-            Kernels.accumulateGradient(block, residuals: ws.residuals.baseAddress!, into: g)
-            sum += Double(s)
-            if withReference {
-                // At the zero model r = −ŵ⊙y: reuse the residual buffer, now that Xᵀr is accumulated.
-                let r0 = ws.residuals.baseAddress!
-                for i in 0..<block.count {
-                    r0[i] = -(block.sampleWeights.map { $0[i] * block.targets[i] } ?? block.targets[i])
-                    targetSum -= Double(r0[i])
+        try chunks.visit(chunks.training) { (index, source) throws(DescentError) in
+            bind(index, source)
+            let rows = order.rows
+            var position = 0
+            while position < rows {
+                let block = order.fetch(position, limit: Swift.min(order.blockRows, rows - position), slot: 0)
+                let (s, _) = Kernels.residuals(block, weights: theta, bias: theta[d], into: ws.residuals.baseAddress!)
+                Kernels.accumulateGradient(block, residuals: ws.residuals.baseAddress!, into: g)
+                sum += Double(s)
+                if withReference {
+                    // At the zero model r = −ŵ⊙y: reuse the residual buffer, now that Xᵀr is accumulated.
+                    let r0 = ws.residuals.baseAddress!
+                    for i in 0..<block.count {
+                        r0[i] = -(block.sampleWeights.map { $0[i] * block.targets[i] } ?? block.targets[i])
+                        targetSum -= Double(r0[i])
+                    }
+                    BLAS.gemvTransposed(block.features, rows: block.count, columns: d, r0, beta: 1, g0)
                 }
-                BLAS.gemvTransposed(block.features, rows: block.count, columns: d, r0, beta: 1, g0)
+                position += block.count
             }
-            position += block.count
         }
-        let scale = 2 / Double(rows)
+        if collective.size > 1 {
+            // Every part's sums, added in rank order: d + 1 numbers, 2d + 2 the first time.
+            var packed = (0..<d).map { Double(g[$0]) } + [sum]
+            if withReference { packed += (0..<d).map { Double(g0[$0]) } + [targetSum] }
+            try collective.sum(&packed)
+            for j in 0..<d { g[j] = S(packed[j]) }
+            sum = packed[d]
+            if withReference {
+                for j in 0..<d { g0[j] = S(packed[d + 1 + j]) }
+                targetSum = packed[2 * d + 1]
+            }
+        }
+        let scale = 2 / Double(settings.rows)
         for j in 0..<d { g[j] = S(Double(g[j]) * scale) }
         g[d] = S(sum * scale)
         if withReference {

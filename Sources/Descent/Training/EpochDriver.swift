@@ -11,30 +11,52 @@ struct EpochDriver<Source: RowBlockSource> {
     let workspace: Workspace<S>
     let step: OptimizerStep<S>
     var gradient: ParallelGradient<Source>
-    /// The held-out validation rows (early stopping), in increasing order.
+    /// The chunks of the rows, trained on and held out.
+    let chunks: EpochChunks<Source>
+    /// One chunk: the rows trained on in it (all when `nil`) and those held out, in increasing order.
+    let members: [Int]?
     let validation: [Int]
+    /// Whether rows are held out anywhere (on any part): early stopping applies.
+    let validating: Bool
+    /// The other parts of a data set split over processes (``LocalCollective`` in one process).
+    let collective: any Collective
+    /// The training rows of this part (``TrainingSettings/rows`` counts every part's).
+    let localRows: Int
+    /// Model averaging of stochastic training across parts: updates between averagings, on a
+    /// part with an average share of the rows (`nil`: once per epoch).
+    let averagingInterval: Int?
     /// Averaged SGD: the model is the average of the iterates once averaging has begun.
     let averaging: Bool
     /// Plain SGD with no penalty and a rate constant within the epoch: the fast update paths.
     let plain: Bool
 
-    /// Prepares a fit over the `members` rows of `source` (all when `nil`), holding out `validation`.
-    init(source: Source, settings: TrainingSettings<S>, members: [Int]?, validation: [Int]) {
+    /// Prepares a fit over `chunks` (in one chunk, its `members` rows, all when `nil`, holding out
+    /// `validation`), combining with the other parts through `collective`.
+    init(chunks: EpochChunks<Source>, settings: TrainingSettings<S>, members: [Int]?, validation: [Int],
+         validating: Bool, collective: any Collective = LocalCollective(), averagingInterval: Int? = nil) {
         self.settings = settings
+        self.chunks = chunks
+        self.members = members
         self.validation = validation
+        self.validating = validating
+        self.collective = collective
+        self.averagingInterval = averagingInterval
+        localRows = chunks.training.count == 1 && members != nil ? members!.count : chunks.trainingRows
         let d = settings.columns
         // Rows per kernel call: small enough that a block stays in cache and that OpenBLAS runs
         // the call on the calling thread (no nested threading under our own).
         let blockRows = Swift.max(1, Swift.min(8192 / d, settings.rows))
         let slots = ParallelGradient<Source>.partitions
-        order = EpochOrder(source: source, members: members, shuffling: settings.shuffling, blockRows: blockRows,
-                           slots: slots, seed: settings.orderSeed)
+        let largest = chunks.rowCounts.max() ?? 0
+        order = EpochOrder(source: chunks.placeholder, members: members, shuffling: settings.shuffling,
+                           blockRows: blockRows, slots: slots, seed: settings.orderSeed,
+                           capacity: Swift.max(largest, members?.count ?? 0))
         workspace = Workspace(columns: d, blockRows: blockRows, partitions: slots)
         step = OptimizerStep(optimizer: settings.optimizer, l2: S(settings.l2), l1: S(settings.l1), d: d,
                              theta: workspace.theta.baseAddress!, first: workspace.first.baseAddress!,
                              second: workspace.second.baseAddress!, average: workspace.average.baseAddress!)
-        gradient = ParallelGradient(order: order, workspace: workspace, batchSize: settings.batchSize,
-                                    threads: settings.threads)
+        gradient = ParallelGradient(order: order, workspace: workspace, rows: settings.rows,
+                                    batchSize: settings.batchSize, threads: settings.threads)
         averaging = settings.optimizer.isAveraging
         plain = settings.plain
     }
@@ -55,33 +77,49 @@ struct EpochDriver<Source: RowBlockSource> {
         let ws = workspace, rows = settings.rows
         var rules = settings.stopRules
         var convergence = Convergence<S>(tolerance: settings.convergenceTolerance, l2: settings.l2, l1: settings.l1)
-        var history = FitHistory<S>(reservingEpochs: settings.epochs, validating: !validation.isEmpty)
+        var history = FitHistory<S>(reservingEpochs: settings.epochs, validating: validating)
         history.learningRate = settings.learningRate.base
         let clock = ContinuousClock()
         let start = clock.now
         for _ in 1...settings.epochs {
             let epoch = history.epochs + 1
-            order.shuffle(epoch: state.epochs)
             let rate = settings.learningRate.at(update: state.updates + 1, epoch: state.epochs, scale: state.rateScale)
             var progress = EpochProgress(updatesBefore: state.updates, averaged: state.averaged, rate: S(rate))
             _ = ws.savedTheta.update(fromContentsOf: ws.theta)
-            let failure = compute(0..<rows, &progress)
+            ws.saveEpochStart()
+            let failure: Int?
+            do throws(DescentError) {
+                failure = try epochUpdates(epoch: state.epochs, &progress)
+            } catch {
+                ws.restoreEpochStart()   // a chunk could not be read: back to the last whole epoch
+                throw error
+            }
+            var localError: DescentError? = nil
+            if let update = failure {
+                ws.recoverFromDivergence(averaged: progress.averaged)
+                localError = diverged(epoch: epoch, update: update)
+            }
+            do throws(DescentError) {
+                try collective.agree(localError)
+            } catch {
+                if localError == nil { ws.restoreEpochStart() } else {
+                    state.updates = progress.updatesBefore + progress.updates
+                    state.averaged = progress.averaged
+                    state.firstMoment = []
+                    state.secondMoment = []
+                }
+                throw error
+            }
             state.updates = progress.updatesBefore + progress.updates
             state.averaged = progress.averaged
-            if let update = failure {
-                ws.recoverFromDivergence(averaged: state.averaged)
-                state.firstMoment = []
-                state.secondMoment = []
-                throw diverged(epoch: epoch, update: update)
-            }
             let loss = S(progress.sumOfSquares / Double(rows))
             guard loss.isFinite else { throw diverged(epoch: epoch, update: progress.updates) }
             state.epochs += 1
             let elapsed = (clock.now - start).seconds
             history.record(loss: loss, seconds: elapsed, rate: rate, updates: progress.updates)
             var validationLoss: Double? = nil
-            if !validation.isEmpty {
-                validationLoss = validationError(averaged: state.averaged)
+            if validating {
+                validationLoss = try validationError(averaged: state.averaged)
                 history.validationLosses.append(S(validationLoss!))
             }
             onEpoch?(EpochReport(epoch: epoch, loss: loss, elapsedSeconds: elapsed, updates: progress.updates))
@@ -92,7 +130,7 @@ struct EpochDriver<Source: RowBlockSource> {
                 _ = ws.bestTheta.update(fromContentsOf: ws.current(averaging: averaging, averaged: state.averaged))
             }
             if stop == nil, settings.stopsWhenConverged,
-               isConverged(epoch: history.epochs, biasSum: progress.lastSum, averaged: state.averaged, &convergence) {
+               try isConverged(epoch: history.epochs, biasSum: progress.lastSum, averaged: state.averaged, &convergence) {
                 stop = .converged
             }
             if let stop {
@@ -101,13 +139,13 @@ struct EpochDriver<Source: RowBlockSource> {
                 break
             }
         }
-        if history.stopReason == .epochBudget, rules.earlyStopping != nil, !validation.isEmpty,
+        if history.stopReason == .epochBudget, rules.earlyStopping != nil, validating,
            history.bestEpoch != history.epochs {
             ws.restoreBest()
         }
         if settings.measuresConvergence {
             let model = ws.current(averaging: averaging, averaged: state.averaged)
-            let norm = measureGradient(at: model.baseAddress!, &convergence)
+            let norm = try measureGradient(at: model.baseAddress!, &convergence)
             let ratio = convergence.ratio(norm)
             history.relativeGradientNorm = ratio
             history.convergenceTolerance = settings.convergenceTolerance
@@ -120,50 +158,85 @@ struct EpochDriver<Source: RowBlockSource> {
 
     /// Whether the criterion holds after this fit's epoch `epoch`: in batch mode from the epoch's
     /// own gradient (every epoch); otherwise from a pass over the data after epochs 1, 2, 4, 8, ….
-    func isConverged(epoch: Int, biasSum: S, averaged: Int, _ convergence: inout Convergence<S>) -> Bool {
+    func isConverged(epoch: Int, biasSum: S, averaged: Int, _ convergence: inout Convergence<S>) throws(DescentError)
+        -> Bool {
         let norm: Double
         if settings.batchSize == settings.rows {
             let cheap = convergence.reference == nil
-                ? measureGradient(at: workspace.savedTheta.baseAddress!, &convergence)
+                ? try measureGradient(at: workspace.savedTheta.baseAddress!, &convergence)
                 : lastBatchGradientNorm(biasSum: biasSum, convergence)
             guard convergence.ratio(cheap) <= settings.convergenceTolerance else { return false }
             // That was at the parameters before the update; confirm at the model itself.
-            norm = measureGradient(at: workspace.current(averaging: averaging, averaged: averaged).baseAddress!, &convergence)
+            norm = try measureGradient(at: workspace.current(averaging: averaging, averaged: averaged).baseAddress!,
+                                       &convergence)
         } else if epoch & (epoch - 1) == 0 {
-            norm = measureGradient(at: workspace.current(averaging: averaging, averaged: averaged).baseAddress!, &convergence)
+            norm = try measureGradient(at: workspace.current(averaging: averaging, averaged: averaged).baseAddress!, &convergence)
         } else {
             return false
         }
         return convergence.ratio(norm) <= settings.convergenceTolerance
     }
 
-    /// The (weighted) MSE of the current model on the held-out rows: `Σŵr² / Σŵ`.
-    func validationError(averaged: Int) -> Double {
+    /// The (weighted) MSE of the current model on the held-out rows of every part: `Σŵr² / Σŵ`.
+    func validationError(averaged: Int) throws(DescentError) -> Double {
         let theta = workspace.current(averaging: averaging, averaged: averaged)
-        var total = 0.0, weights = 0.0
-        validation.withUnsafeBufferPointer { indices in
-            var start = 0
-            while start < indices.count {
-                let end = Swift.min(start + order.blockRows, indices.count)
-                let block = order.gather(UnsafeBufferPointer(rebasing: indices[start..<end]), slot: 0)
-                let (_, q) = Kernels.residuals(block, weights: theta.baseAddress!, bias: theta[settings.columns],
-                                               into: workspace.residuals.baseAddress!)
-                total += Double(q)
-                if let sampleWeights = block.sampleWeights {
-                    for k in 0..<block.count { weights += Double(sampleWeights[k]) }
-                } else {
-                    weights += Double(block.count)
+        var totals = [0.0, 0.0]
+        func add(_ block: RowBlock<S>) {
+            let (_, q) = Kernels.residuals(block, weights: theta.baseAddress!, bias: theta[settings.columns],
+                                           into: workspace.residuals.baseAddress!)
+            totals[0] += Double(q)
+            if let sampleWeights = block.sampleWeights {
+                for k in 0..<block.count { totals[1] += Double(sampleWeights[k]) }
+            } else {
+                totals[1] += Double(block.count)
+            }
+        }
+        if !validation.isEmpty {
+            try chunks.visit(chunks.training) { (index, source) throws(DescentError) in
+                bind(index, source)
+                validation.withUnsafeBufferPointer { indices in
+                    var start = 0
+                    while start < indices.count {
+                        let end = Swift.min(start + order.blockRows, indices.count)
+                        add(order.gather(UnsafeBufferPointer(rebasing: indices[start..<end]), slot: 0))
+                        start = end
+                    }
                 }
+            }
+        }
+        try chunks.visit(chunks.validation) { (_, source) throws(DescentError) in
+            var start = 0
+            while start < source.rowCount {
+                let end = Swift.min(start + order.blockRows, source.rowCount)
+                add(source.block(start..<end))
                 start = end
             }
         }
-        return weights > 0 ? total / weights : 0
+        try collective.sum(&totals)
+        return totals[1] > 0 ? totals[0] / totals[1] : 0
     }
 
     /// The divergence error for update `update` of epoch `epoch`, with the diagnosis.
+    /// The diagnosis reads this part's training rows; if they cannot be read, the error comes without a hint.
     func diverged(epoch: Int, update: Int) -> DescentError {
-        DivergenceDiagnosis.error(source: order.source, blockRows: order.blockRows, epoch: epoch, update: update,
-                                  learningRate: settings.learningRate.base)
+        var meanSquares = [Double](repeating: 0, count: settings.columns)
+        let all = Swift.max(1, chunks.trainingRows)
+        do throws(DescentError) {
+            try chunks.visit(chunks.training) { (_, source) throws(DescentError) in
+                DivergenceDiagnosis.addMeanSquares(source, blockRows: order.blockRows, rows: all, into: &meanSquares)
+            }
+        } catch {
+            return .diverged(epoch: epoch, update: update, learningRate: settings.learningRate.base, hint: "")
+        }
+        return DivergenceDiagnosis.error(meanSquares: meanSquares, epoch: epoch, update: update,
+                                         learningRate: settings.learningRate.base)
+    }
+
+    /// Binds chunk `index` (`source`) to the epoch order, in epoch `epoch`'s order (the current
+    /// epoch's when `nil`).
+    func bind(_ index: Int, _ source: Source, epoch: Int? = nil) {
+        order.bind(source, members: chunks.training.count == 1 ? members : nil, chunk: index,
+                   epoch: epoch ?? order.shuffledEpoch)
     }
 }
 

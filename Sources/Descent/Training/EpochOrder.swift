@@ -4,22 +4,27 @@
 /// (``Shuffling/uniform``, and training on a subset when early stopping holds rows out).
 final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partitions gather into disjoint slots
     typealias S = Source.Scalar
-    let source: Source
+    /// The rows being visited: all of them, or the chunk of a ``RowSource`` bound by ``bind(_:members:)``.
+    private(set) var source: Source
     /// The rows trained on (all when `nil`).
-    let members: [Int]?
-    let rows: Int
+    private(set) var members: [Int]?
+    private(set) var rows: Int
     let columns: Int
     let shuffling: Shuffling
     /// Rows per kernel call.
     let blockRows: Int
     /// Contiguous rows that stay together when ``Shuffling/blocks`` permutes the data.
-    let shuffleBlockRows: Int
+    private(set) var shuffleBlockRows: Int
     /// Whether epochs visit rows through `order` (shuffled, or a subset).
-    let ordered: Bool
+    private(set) var ordered: Bool
     /// The seed that, with the epoch number, determines every epoch's order.
     let seed: UInt64
-    /// The source row of every epoch position (ordered epochs only).
+    /// The source row of every epoch position (ordered epochs only): room for `capacity` rows.
     let order: UnsafeMutableBufferPointer<Int>
+    private let capacity: Int
+    /// The epoch and chunk whose order `order` holds (a chunk bound again gets its order back).
+    private(set) var shuffledEpoch = 0
+    private var shuffledChunk = -1
     /// The epoch's order of shuffle blocks (``Shuffling/blocks`` only).
     private var blockOrder: [Int]
     /// Gathered rows, targets (`targetColumns` per row) and sample weights: `slots × blockRows` rows.
@@ -27,7 +32,10 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     private let gatheredTargets: UnsafeMutableBufferPointer<S>
     private let gatheredWeights: UnsafeMutableBufferPointer<S>
 
-    init(source: Source, members: [Int]?, shuffling: Shuffling, blockRows: Int, slots: Int, seed: UInt64) {
+    /// An order over the `members` rows of `source` (all when `nil`); `capacity` (at least those
+    /// rows) is the most rows a later ``bind(_:members:)`` may bring.
+    init(source: Source, members: [Int]?, shuffling: Shuffling, blockRows: Int, slots: Int, seed: UInt64,
+         capacity: Int? = nil) {
         self.source = source
         self.members = members
         rows = members?.count ?? source.rowCount
@@ -37,8 +45,10 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         shuffleBlockRows = Shuffling.blockRows(rows: rows, rowBytes: columns * MemoryLayout<S>.stride)
         ordered = shuffling != .none || members != nil
         self.seed = seed
-        order = .allocate(capacity: ordered ? rows : 0)
-        blockOrder = [Int](repeating: 0, count: ordered ? (rows + shuffleBlockRows - 1) / shuffleBlockRows : 0)
+        self.capacity = Swift.max(capacity ?? rows, rows)
+        order = .allocate(capacity: ordered || capacity != nil ? self.capacity : 0)
+        blockOrder = [Int](repeating: 0, count: capacity != nil ? self.capacity
+                                                : ordered ? (rows + shuffleBlockRows - 1) / shuffleBlockRows : 0)
         gatheredFeatures = .allocate(capacity: slots * blockRows * columns)
         gatheredTargets = .allocate(capacity: slots * blockRows * source.targetColumns)
         gatheredWeights = .allocate(capacity: source.isWeighted ? slots * blockRows : 0)
@@ -51,14 +61,33 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         gatheredWeights.deallocate()
     }
 
-    /// Draws the row order of epoch `epoch` (counted over the model's whole training, from 0).
+    /// Visits the `members` rows of `source` (all when `nil`) from now on: the next chunk of a
+    /// ``RowSource``. Its rows must fit the capacity given at creation.
+    /// Its order is epoch `epoch`'s (drawn again unless it is the chunk and epoch drawn last).
+    func bind(_ source: Source, members: [Int]?, chunk: Int, epoch: Int) {
+        let count = members?.count ?? source.rowCount
+        precondition(count <= capacity, "a chunk larger than the order's capacity")
+        self.source = source
+        self.members = members
+        rows = count
+        shuffleBlockRows = Shuffling.blockRows(rows: count, rowBytes: columns * MemoryLayout<S>.stride)
+        ordered = shuffling != .none || members != nil
+        if chunk != shuffledChunk || epoch != shuffledEpoch { shuffle(epoch: epoch, chunk: chunk) }
+    }
+
+    /// Draws the row order of epoch `epoch` (counted over the model's whole training, from 0) in
+    /// the bound rows; `chunk` is the bound chunk's index in its ``RowSource`` (0 in memory).
     ///
-    /// The order depends only on the seed and the epoch number, so training that stops, is saved
-    /// and continues visits the rows exactly as training that never stopped.
-    func shuffle(epoch: Int) {
+    /// The order depends only on the seed, the epoch number and the chunk, so training that stops,
+    /// is saved and continues visits the rows exactly as training that never stopped.
+    func shuffle(epoch: Int, chunk: Int = 0) {
+        shuffledEpoch = epoch
+        shuffledChunk = chunk
         guard ordered else { return }
-        var random = RandomSource(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
-        let order = order
+        let chunkSeed = chunk == 0 ? seed : seed ^ (UInt64(chunk) &* 0xD1B5_4A32_D192_ED03)
+        var random = RandomSource(seed: chunkSeed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
+        let order = UnsafeMutableBufferPointer(rebasing: self.order[0..<rows])
+        let members = members, rows = rows, shuffleBlockRows = shuffleBlockRows
         func member(_ position: Int) -> Int { members?[position] ?? position }
         switch shuffling {
         case .none:

@@ -15,6 +15,9 @@ extension GradientDescent {
         if let tolerance, !(tolerance.isFinite && tolerance >= 0) {
             throw .invalidOption(name: "tolerance", value: "\(tolerance)", expected: "a finite number ≥ 0, or nil")
         }
+        if let averagingInterval, averagingInterval < 1 {
+            throw .invalidOption(name: "averagingInterval", value: "\(averagingInterval)", expected: "at least 1, or nil")
+        }
         guard patience >= 1 else { throw .invalidOption(name: "patience", value: "\(patience)", expected: "at least 1") }
         guard epochs >= 1 else { throw .invalidEpochs(epochs) }
         guard convergenceTolerance.isFinite, convergenceTolerance >= 0 else {

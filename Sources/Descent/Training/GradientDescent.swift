@@ -84,6 +84,14 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     /// budget was not given; off when it was, so an explicit budget runs to its end.
     public var stopWhenConverged: Bool
 
+    /// Stochastic training across the parts of a distributed data set: the parts average their
+    /// models every this many updates, counted on a part with an average share of the rows
+    /// (`nil`, the default: once per epoch, at its end). Each epoch is then cut into
+    /// `⌈n / (parts × interval)⌉` slices, each part's in proportion to its rows, and the models are
+    /// averaged after each, weighted by the rows each part visited (Vowpal Wabbit's allreduce
+    /// mode). In one process it changes nothing.
+    public var averagingInterval: Int? = nil
+
     /// Tests only: run Descent's own loops on this many threads instead of OpenBLAS's count,
     /// without touching the process-wide setting.
     var threadsOverride: Int? = nil
@@ -235,7 +243,8 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
                 let settings = TrainingSettings(self, rows: members?.count ?? n, columns: features.columns,
                                                 epochs: epochs, baseRate: rate, validating: !validation.isEmpty,
                                                 orderSeed: seed, measuresConvergence: whole)
-                var driver = EpochDriver(source: source, settings: settings, members: members, validation: validation)
+                var driver = EpochDriver(chunks: InMemoryChunks.pinned(source), settings: settings, members: members,
+                                         validation: validation, validating: !validation.isEmpty)
                 do throws(DescentError) {
                     return .success(try driver.run(&model, onEpoch: onEpoch))
                 } catch {

@@ -34,13 +34,66 @@ enum LearningRateEstimate {
                                      sampleWeights: source.isWeighted ? weights : nil)
     }
 
+    /// The rate from the training chunks of every part: in one chunk in one process exactly
+    /// ``rate(for:source:members:seed:)``; otherwise each part samples evenly spaced rows of its
+    /// training chunks (up to ``sampleElements`` elements) and the power iteration sums over the
+    /// parts (one sum of `d + 2` numbers per step); stochastic mode takes the largest row norm of
+    /// any part.
+    static func rate<S: BLASScalar>(for mode: BatchMode, chunks: EpochChunks<InMemoryRows<S>>, members: [Int]?,
+                                    seed: UInt64, collective: any Collective) throws(DescentError) -> Double {
+        if chunks.training.count == 1 && collective.size == 1 {
+            var rate = 0.0
+            try chunks.visit(chunks.training) { (_, source) throws(DescentError) in
+                rate = Self.rate(for: mode, source: source, members: members, seed: seed)
+            }
+            return rate
+        }
+        let d = chunks.placeholder.columns
+        let n = chunks.trainingRows
+        let count = Swift.min(n, Swift.max(1, sampleElements / d))
+        var x = [S](repeating: 0, count: count * d)
+        var next = 0, offset = 0   // the next sample, and the training rows before this chunk
+        try chunks.visit(chunks.training) { (_, source) throws(DescentError) in
+            while next < count {
+                let row = next * n / count - offset
+                guard row < source.rowCount else { break }
+                for j in 0..<d { x[next * d + j] = source.features[row * d + j] }
+                next += 1
+            }
+            offset += source.rowCount
+        }
+        if mode == .stochastic {
+            var largest = 0.0
+            for i in 0..<count {
+                var norm = 1.0
+                for j in 0..<d { let v = Double(x[i * d + j]); norm += v * v }
+                largest = Swift.max(largest, norm)
+            }
+            return 0.5 / (try collective.maximum(largest))
+        }
+        return 1 / (try largestEigenvalue(x, rows: count, columns: d, seed: seed, collective: collective))
+    }
+
     /// `λ_max((2/n)·AᵀŴA)` for `A = [X 1]` (`Ŵ` the normalised sample weights, `I` unweighted), by
     /// power iteration with two gemv per step.
     static func largestEigenvalue<S: BLASScalar>(_ x: [S], rows n: Int, columns d: Int, seed: UInt64,
                                                  sampleWeights: [S]? = nil) -> Double {
+        (try? largestEigenvalue(x, rows: n, columns: d, seed: seed, sampleWeights: sampleWeights,
+                                collective: LocalCollective())) ?? 1
+    }
+
+    /// The same over the rows of every part (`n` of them here, possibly none): `Xᵀu` and `Σu` are
+    /// summed over the parts each step, and `n` is their total.
+    static func largestEigenvalue<S: BLASScalar>(_ x: [S], rows local: Int, columns d: Int, seed: UInt64,
+                                                 sampleWeights: [S]? = nil, collective: some Collective)
+        throws(DescentError) -> Double {
+        var total = [Double(local)]
+        if collective.size > 1 { try collective.sum(&total) }
+        let n = Int(total[0])
+        guard n > 0 else { return 1 }
         var random = RandomSource(seed: seed ^ 0xE16E_0000)
         var v = (0...d).map { _ in S(random.nextNormal()) }
-        var u = [S](repeating: 0, count: n)
+        var u = [S](repeating: 0, count: local)
         var w = [S](repeating: 0, count: d)
         var lambda = 0.0
         for _ in 0..<500 {
@@ -48,13 +101,25 @@ enum LearningRateEstimate {
             guard norm > 0 else { return 1 }
             for j in 0...d { v[j] = S(Double(v[j]) / norm) }
             // u = X·v_w + v_b;  w = Xᵀu;  v ← (2/n)·(w, Σu)
-            for i in 0..<n { u[i] = v[d] }
-            BLAS.gemv(x, rows: n, columns: d, v, beta: 1, &u)
-            if let sampleWeights { for i in 0..<n { u[i] *= sampleWeights[i] } }
-            BLAS.gemvTransposed(x, rows: n, columns: d, u, beta: 0, &w)
+            var uSum = S.zero
+            if local > 0 {
+                for i in 0..<local { u[i] = v[d] }
+                BLAS.gemv(x, rows: local, columns: d, v, beta: 1, &u)
+                if let sampleWeights { for i in 0..<local { u[i] *= sampleWeights[i] } }
+                BLAS.gemvTransposed(x, rows: local, columns: d, u, beta: 0, &w)
+                uSum = u.reduce(S.zero, +)
+            } else {
+                for j in 0..<d { w[j] = 0 }
+            }
+            if collective.size > 1 {
+                var packed = w.map { Double($0) } + [Double(uSum)]
+                try collective.sum(&packed)
+                for j in 0..<d { w[j] = S(packed[j]) }
+                uSum = S(packed[d])
+            }
             let scale = 2 / S(n)
             for j in 0..<d { v[j] = scale * w[j] }
-            v[d] = scale * u.reduce(S.zero, +)
+            v[d] = scale * uSum
             let next = v.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
             if Swift.abs(next - lambda) <= 1e-6 * next { return next }
             lambda = next

@@ -25,10 +25,10 @@ struct ParallelGradient<Source: RowBlockSource> {
     /// The helper thread and its hand-over, while a fit that splits mini-batches runs.
     private var pair: (thread: WorkerThread, handOver: BatchHandOver)? = nil
 
-    init(order: EpochOrder<Source>, workspace: Workspace<S>, batchSize: Int, threads: Int) {
+    init(order: EpochOrder<Source>, workspace: Workspace<S>, rows: Int, batchSize: Int, threads: Int) {
         self.order = order
         self.workspace = workspace
-        rows = order.rows
+        self.rows = rows
         columns = order.columns
         self.batchSize = batchSize
         self.threads = threads

@@ -38,6 +38,9 @@ final class Workspace<S: BLASScalar>: @unchecked Sendable {  // partitions write
     /// per-target sums at the model and at zero, in `Double` (`2k`).
     let blockSums: UnsafeMutableBufferPointer<S>
     let targetTotals: UnsafeMutableBufferPointer<Double>
+    /// `θ`, the two moments and the average as the current epoch began (`4 × parameters`): what a
+    /// fit from a ``RowSource`` whose read fails mid-epoch goes back to.
+    let epochStart: UnsafeMutableBufferPointer<S>
 
     init(columns d: Int, targets k: Int = 1, blockRows: Int, partitions: Int) {
         columns = d
@@ -59,6 +62,8 @@ final class Workspace<S: BLASScalar>: @unchecked Sendable {  // partitions write
         zeros = .allocate(capacity: p)
         blockSums = .allocate(capacity: k)
         targetTotals = .allocate(capacity: 2 * k)
+        epochStart = .allocate(capacity: 4 * p)
+        epochStart.initialize(repeating: 0)
         blockSums.initialize(repeating: 0)
         targetTotals.initialize(repeating: 0)
         for buffer in [theta, savedTheta, bestTheta, first, second, average, gradientAtModel, gradientAtZero, zeros] {
@@ -68,7 +73,7 @@ final class Workspace<S: BLASScalar>: @unchecked Sendable {  // partitions write
 
     deinit {
         for buffer in [residuals, partialGradients, partialSums, theta, savedTheta, bestTheta, first, second, average,
-                       gradientAtModel, gradientAtZero, zeros, blockSums] {
+                       gradientAtModel, gradientAtZero, zeros, blockSums, epochStart] {
             buffer.deallocate()
         }
         targetTotals.deallocate()
@@ -139,6 +144,22 @@ final class Workspace<S: BLASScalar>: @unchecked Sendable {  // partitions write
         case .momentum, .nesterov: state.firstMoment = Array(first)
         case .adam: state.firstMoment = Array(first); state.secondMoment = Array(second)
         case .averaged: state.iterate = Array(theta)
+        }
+    }
+
+    /// Remembers `θ`, the moments and the average as an epoch begins.
+    func saveEpochStart() {
+        let p = parameterCount, start = epochStart.baseAddress!
+        for (k, buffer) in [theta, first, second, average].enumerated() {
+            (start + k * p).update(from: buffer.baseAddress!, count: p)
+        }
+    }
+
+    /// Puts back what ``saveEpochStart()`` remembered: the state after the last whole epoch.
+    func restoreEpochStart() {
+        let p = parameterCount, start = epochStart.baseAddress!
+        for (k, buffer) in [theta, first, second, average].enumerated() {
+            buffer.baseAddress!.update(from: start + k * p, count: p)
         }
     }
 

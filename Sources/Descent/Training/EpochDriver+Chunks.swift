@@ -1,0 +1,169 @@
+/// An epoch over the chunks of a ``RowSource`` and across the parts of a ``Collective``.
+///
+/// One chunk in one process (a matrix or ``Dataset`` in memory) is today's epoch: ``compute(_:_:)``
+/// over every epoch position. Otherwise the epoch is cut into slices of this part's epoch
+/// positions (its training chunks in the epoch's chunk order, each chunk's rows in its own
+/// within-chunk order), and every part ends each slice together:
+///
+/// - full batch: one slice, all rows; its end sums `Xᵀr`, `Σr`, `Σr²` and the row count over the
+///   parts (`d + 3` numbers) and makes the one update;
+/// - mini-batch of `B` rows out of `N` on all parts: `⌈N/B⌉` slices; slice `u` of a part with `nₚ`
+///   rows holds its positions `⌊nₚ·uB/N⌋ ..< ⌊nₚ·min((u+1)B, N)/N⌋` (its share of global batch
+///   `u`, in proportion to its rows); its end sums the slice's gradient over the parts and makes
+///   the update. In one process with one chunk those are exactly the batches of ``compute(_:_:)``;
+/// - stochastic: one update per row on this part's own model; with several parts, slices of
+///   ``averagingInterval`` updates (per average share of rows) or one slice per epoch, each ending
+///   with the parts' models averaged, weighted by the rows each visited in the slice.
+extension EpochDriver {
+    /// The epoch's updates; returns `nil` or the update that diverged (see ``compute(_:_:)``).
+    ///
+    /// - Throws: a chunk's read error, after every part has ended the epoch's slices (so no part
+    ///   waits for one that stopped).
+    func epochUpdates(epoch: Int, _ progress: inout EpochProgress<S>) throws(DescentError) -> Int? {
+        let shuffledChunks = chunkOrder(epoch: epoch)
+        if chunks.training.count == 1 && collective.size == 1 {
+            var failure: Int? = nil
+            try chunks.visit(shuffledChunks) { (index, source) throws(DescentError) in
+                bind(index, source, epoch: epoch)
+                failure = compute(0..<order.rows, &progress)
+            }
+            return failure
+        }
+        let d = settings.columns, total = settings.rows, n = localRows
+        let stochastic = settings.batchSize == 1
+        // The slices: `count` of them, slice `u` ending at local position `end(u)`.
+        let count: Int, end: (Int) -> Int
+        if stochastic {
+            let interval = averagingInterval.map { Swift.max(1, $0) }
+            count = collective.size == 1 ? 1
+                : interval.map { Swift.max(1, (total + collective.size * $0 - 1) / (collective.size * $0)) } ?? 1
+            end = { u in n * (u + 1) / count }
+        } else {
+            let b = settings.batchSize
+            count = (total + b - 1) / b
+            end = { u in
+                let product = n.multipliedFullWidth(by: Swift.min((u + 1) * b, total))
+                return total.dividingFullWidth(product).quotient
+            }
+        }
+        var sums = [Double](repeating: 0, count: stochastic ? 0 : d + 3)
+        var averages = Averages(workspace: workspace, active: stochastic && collective.size > 1)
+        var u = 0, sliceEnd = end(0), offset = 0, failure: Int? = nil, readError: DescentError? = nil
+        var stopped = false   // a global failure (same on every part): no more slices
+        do throws(DescentError) {
+            try chunks.visit(shuffledChunks) { (index, source) throws(DescentError) in
+                guard !stopped, failure == nil, source.rowCount > 0 else { return }
+                bind(index, source, epoch: epoch)
+                let rows = order.rows
+                var position = offset
+                while u < count {
+                    let upper = Swift.min(sliceEnd, offset + rows)
+                    if upper > position {
+                        let window = (position - offset)..<(upper - offset)
+                        if stochastic {
+                            if failure == nil {
+                                failure = compute(window, &progress)
+                                averages.rows += Double(window.count)
+                            }
+                        } else {
+                            let (s, q) = gradient.gradient(window, bias: workspace.theta[d])
+                            for j in 0..<d { sums[j] += Double(workspace.partialGradients[j]) }
+                            sums[d] += Double(s)
+                            sums[d + 1] += Double(q)
+                            sums[d + 2] += Double(window.count)
+                        }
+                        position = upper
+                    }
+                    guard sliceEnd <= offset + rows else { break }
+                    try finishSlice(stochastic: stochastic, &sums, &averages, &progress, &failure, &stopped)
+                    if stopped { return }
+                    u += 1
+                    sliceEnd = end(u)
+                }
+                offset += rows
+            }
+        } catch {
+            readError = error
+        }
+        // Slices this part has no rows left for (or could not read): it still takes part.
+        while u < count && !stopped {
+            try finishSlice(stochastic: stochastic, &sums, &averages, &progress, &failure, &stopped)
+            u += 1
+        }
+        if stochastic && collective.size > 1 {
+            var loss = [progress.sumOfSquares]
+            try collective.sum(&loss)
+            progress.sumOfSquares = loss[0]
+        }
+        if let readError { throw readError }
+        return failure
+    }
+
+    /// Ends a slice on every part: a gradient step from the slice's sums over the parts, or the
+    /// parts' models averaged.
+    private func finishSlice(stochastic: Bool, _ sums: inout [Double], _ averages: inout Averages<S>,
+                             _ progress: inout EpochProgress<S>, _ failure: inout Int?,
+                             _ stopped: inout Bool) throws(DescentError) {
+        if stochastic {
+            if failure != nil { averages.rows = 0 }   // a part that diverged adds nothing
+            try averages.combine(collective, &progress)
+            return
+        }
+        let d = settings.columns
+        try collective.sum(&sums)
+        defer { for k in sums.indices { sums[k] = 0 } }
+        let m = Int(sums[d + 2])
+        guard m > 0 else { return }
+        for j in 0..<d { workspace.partialGradients[j] = S(sums[j]) }
+        if let failed = update(&progress, rows: m, sum: S(sums[d]), sumOfSquares: S(sums[d + 1])) {
+            failure = failed
+            stopped = true
+        }
+    }
+
+    /// The epoch's order of the training chunks: stored order, or with shuffling a random
+    /// permutation drawn from the seed and the epoch alone.
+    func chunkOrder(epoch: Int) -> [Int] {
+        var order = chunks.training
+        guard settings.shuffling != .none, order.count > 1 else { return order }
+        var random = RandomSource(seed: (settings.orderSeed ^ 0xC3A5_C85C_97CB_3127) &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
+        random.shuffle(&order)
+        return order
+    }
+}
+
+/// Model averaging across parts (stochastic mode): the rows each part visited since the last
+/// averaging weight its `θ`, moments and running average.
+struct Averages<S: BLASScalar> {
+    let workspace: Workspace<S>
+    let active: Bool
+    /// Rows visited since the last averaging.
+    var rows = 0.0
+
+    init(workspace: Workspace<S>, active: Bool) {
+        self.workspace = workspace
+        self.active = active
+    }
+
+    /// Replaces every part's buffers, and the count of averaged iterates, by their row-weighted
+    /// average over the parts.
+    mutating func combine(_ collective: any Collective, _ progress: inout EpochProgress<S>) throws(DescentError) {
+        guard active else { return }
+        let p = workspace.parameterCount
+        let buffers = [workspace.theta, workspace.first, workspace.second, workspace.average]
+        var packed = [Double](repeating: 0, count: 4 * p + 2)
+        for (k, buffer) in buffers.enumerated() {
+            for j in 0..<p { packed[k * p + j] = rows * Double(buffer[j]) }
+        }
+        packed[4 * p] = rows
+        packed[4 * p + 1] = rows * Double(progress.averaged)
+        try collective.sum(&packed)
+        rows = 0
+        let weight = packed[4 * p]
+        guard weight > 0 else { return }
+        for (k, buffer) in buffers.enumerated() {
+            for j in 0..<p { buffer[j] = S(packed[k * p + j] / weight) }
+        }
+        progress.averaged = Int((packed[4 * p + 1] / weight).rounded())
+    }
+}

@@ -1,0 +1,230 @@
+/// Training from any ``RowSource``: a ``Dataset`` in memory, a file streamed in chunks, or one
+/// part of rows split over processes (through a ``Collective``).
+///
+/// A fit from a source reads it once before training (every value checked finite, and the
+/// column statistics when ``GradientDescent/standardize`` is set), then once per epoch, chunk by
+/// chunk (plus the passes of the convergence check, see ``GradientDescent/stopWhenConverged``).
+/// Memory beyond the source's own chunk buffers is O(largest chunk's rows + d).
+///
+/// What a chunked shuffle randomises: with ``Shuffling/blocks`` or ``Shuffling/uniform`` each
+/// epoch visits the training chunks in a new random order drawn from the seed and the epoch
+/// number, and inside each chunk the rows in the chosen shuffle (blocks of about 1 MiB of
+/// consecutive rows, or single rows when the chunk holds at most 4 MiB; uniform: every row),
+/// drawn from the seed, the epoch and the chunk's index. What it does not: rows never move from
+/// one chunk to another, so a mini-batch or a run of stochastic updates only mixes rows of one
+/// chunk, and rows stored in a meaningful order (by time, by target) stay grouped by chunk. If
+/// the stored order means something, shuffle the rows once when writing the file.
+///
+/// Early stopping holds out whole chunks when the source has several: the chunks, in a random
+/// order drawn from the seed, are held out one by one until they hold at least
+/// ``EarlyStopping/validationFraction`` of the rows (at least one chunk, and at least one chunk
+/// kept for training). A source of one chunk holds out rows, as a matrix does.
+///
+/// Mini-batches do not cross chunk boundaries when there is one chunk; with several, a batch
+/// takes the next `B` rows of the epoch order, across a chunk's end if needed.
+extension GradientDescent {
+    /// Trains `model` in place on the rows of `source`, as ``fit(_:features:targets:onEpoch:)-(_,_,[Scalar],_)`` does
+    /// on a matrix; the model takes the source's feature names.
+    ///
+    /// - Parameters:
+    ///   - model: The model to train; an empty one is first initialised.
+    ///   - source: The rows: a ``Dataset``, a ``StreamingDataset``, or a type of your own.
+    ///   - onEpoch: Called after every epoch, e.g. to log progress.
+    /// - Returns: The per-epoch losses and times, and why training stopped.
+    /// - Throws: as ``fit(_:features:targets:onEpoch:)-(_,_,[Scalar],_)``, and the source's own
+    ///   errors (an unreadable or changed file); a read that fails mid-epoch leaves the model as
+    ///   the last whole epoch left it.
+    /// - Complexity: O(epochs × n × d) time; O(largest chunk + d) memory besides the source's.
+    @discardableResult
+    public func fit<Source: RowSource>(_ model: inout LinearModel<Scalar>, from source: Source,
+                                       onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError)
+        -> FitHistory<Scalar> where Source.Scalar == Scalar {
+        try fit(&model, from: source, collective: LocalCollective(), onEpoch: onEpoch)
+    }
+
+    /// Trains `model` for one epoch on the rows of `source`: for data that arrives in pieces (see
+    /// ``partialFit(_:features:targets:)``). ``earlyStopping`` does not apply.
+    ///
+    /// - Parameters:
+    ///   - model: The model to train; an empty one is first initialised.
+    ///   - source: The rows.
+    /// - Returns: The epoch's loss and time.
+    /// - Throws: as ``fit(_:from:onEpoch:)``.
+    /// - Complexity: O(n × d) time; O(largest chunk + d) memory besides the source's.
+    @discardableResult
+    public func partialFit<Source: RowSource>(_ model: inout LinearModel<Scalar>, from source: Source)
+        throws(DescentError) -> FitHistory<Scalar> where Source.Scalar == Scalar {
+        try partialFit(&model, from: source, collective: LocalCollective())
+    }
+
+    /// Trains `model` on this part's rows `source`, combining with the other parts through
+    /// `collective`: every part calls it with the same configuration and ends with the same model.
+    ///
+    /// Full batch: one sum of `d + 3` numbers per epoch; mini-batch: one per update, each global
+    /// batch split over the parts in proportion to their rows (global batch `u` is every part's
+    /// share of it in rank order); stochastic: local SGD with the models averaged every
+    /// ``averagingInterval`` updates (once per epoch by default). Every statistic is global:
+    /// standardisation, the automatic learning rate, held-out loss, loss history, convergence.
+    /// A part may have no rows. An error on one part (bad data, divergence, a failed read) is
+    /// thrown on every part (``Collective/agree(_:)``).
+    @discardableResult
+    package func fit<Source: RowSource>(_ model: inout LinearModel<Scalar>, from source: Source,
+                                        collective: some Collective,
+                                        onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError)
+        -> FitHistory<Scalar> where Source.Scalar == Scalar {
+        let history = try train(&model, from: source, collective: collective, epochs: epochs, holdOut: true,
+                                whole: true, onEpoch: onEpoch)
+        model.featureNames = source.featureNames
+        return history
+    }
+
+    /// One epoch on this part's rows `source`, across parts as ``fit(_:from:collective:onEpoch:)``.
+    @discardableResult
+    package func partialFit<Source: RowSource>(_ model: inout LinearModel<Scalar>, from source: Source,
+                                               collective: some Collective) throws(DescentError)
+        -> FitHistory<Scalar> where Source.Scalar == Scalar {
+        let history = try train(&model, from: source, collective: collective, epochs: 1, holdOut: false,
+                                whole: false, onEpoch: nil)
+        model.featureNames = source.featureNames
+        return history
+    }
+
+    /// Checks everything on every part, measures the source, holds chunks out, standardises if
+    /// asked, and runs the epoch driver over the chunks.
+    func train<Source: RowSource>(_ model: inout LinearModel<Scalar>, from source: Source,
+                                  collective: some Collective, epochs: Int, holdOut: Bool, whole: Bool,
+                                  onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError)
+        -> FitHistory<Scalar> where Source.Scalar == Scalar {
+        // Every check ends in `agree`, so that a bad part stops all of them, none waiting.
+        var localError: DescentError? = nil
+        do throws(DescentError) { try validateConfiguration() } catch { localError = error }
+        try collective.agree(localError)
+        let d = source.columns
+        let widths = [try collective.maximum(Double(d)), -(try collective.maximum(-Double(d)))]
+        if widths[0] != widths[1] {
+            localError = .invalidOption(name: "columns", value: "\(d) on part \(collective.rank)",
+                                        expected: "the same number of feature columns on every part "
+                                            + "(\(Int(widths[1]))–\(Int(widths[0])) found)")
+        } else if d == 0 {
+            localError = .noFeatures
+        }
+        try collective.agree(localError)
+        var moments = ColumnMoments()
+        do throws(DescentError) {
+            moments = try ColumnMoments.measure(source, statistics: standardize)
+        } catch {
+            localError = error
+        }
+        try collective.agree(localError)
+        var counts = [Double(moments.rows)]
+        try collective.sum(&counts)
+        let total = Int(counts[0])
+        if total == 0 { localError = .noRows }
+        if model.weights.isEmpty { model = initialization.model(columns: d, seed: seed) }
+        if localError == nil {
+            do throws(DescentError) {
+                try model.checkWidth(d)
+                try model.checkFinite()
+            } catch { localError = error }
+        }
+        try collective.agree(localError)
+        let standardizer: Standardizer<Scalar>? = standardize ? try moments.standardizer(collective) : nil
+
+        let chunkRows = (0..<source.chunkCount).map { source.chunkRows($0).count }
+        let held = holdOut ? earlyStopping.map { heldOut(chunkRows, fraction: $0.validationFraction) } : nil
+        if let held, case let .failure(error) = held { localError = error }
+        try collective.agree(localError)
+        let plan = (try? held?.get()) ?? HeldOut(training: Array(0..<chunkRows.count), validation: [],
+                                                    members: nil, rows: [])
+        var heldCounts = [Double(plan.heldRows(chunkRows)), 0]
+        heldCounts[1] = Double(moments.rows) - heldCounts[0]
+        try collective.sum(&heldCounts)
+        if holdOut, let rule = earlyStopping, heldCounts[0] < 1 || heldCounts[1] < 1 {
+            localError = .invalidOption(name: "earlyStopping.validationFraction", value: "\(rule.validationFraction)",
+                                        expected: "a share that holds out at least one of the \(total) rows and keeps at least one")
+        }
+        try collective.agree(localError)
+
+        let chunks = InMemoryChunks.of(source, training: plan.training, validation: plan.validation,
+                                       standardizer: standardizer)
+        var inner = try standardizer?.standardized(model) ?? model
+        defer {
+            if let standardizer { model = (try? standardizer.original(inner)) ?? model } else { model = inner }
+        }
+        return try train(&inner, chunks: chunks, members: plan.members, validation: plan.rows,
+                         rows: Int(heldCounts[1]), validating: heldCounts[0] > 0, collective: collective,
+                         epochs: epochs, whole: whole, onEpoch: onEpoch)
+    }
+
+    /// Picks the learning rate on every part's rows and runs the epoch driver.
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
+    func train(_ model: inout LinearModel<Scalar>, chunks: EpochChunks<InMemoryRows<Scalar>>, members: [Int]?,
+               validation: [Int], rows: Int, validating: Bool, collective: any Collective, epochs: Int,
+               whole: Bool, onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
+        var localError: DescentError? = nil
+        var rate = Double(learningRate)
+        if automaticLearningRate {
+            do throws(DescentError) {
+                rate = try LearningRateEstimate.rate(for: mode, chunks: chunks, members: members, seed: seed,
+                                                     collective: collective)
+            } catch { localError = error }
+        }
+        if localError == nil, !(rate.isFinite && rate > 0 && Scalar(rate) > 0) {
+            localError = .invalidOption(name: "automaticLearningRate", value: "an estimate of \(rate)",
+                                        expected: "data whose scale allows a step (standardise the features)")
+        }
+        try collective.agree(localError)
+        let settings = TrainingSettings(self, rows: rows, columns: chunks.placeholder.columns, epochs: epochs,
+                                        baseRate: rate, validating: validating, orderSeed: seed,
+                                        measuresConvergence: whole)
+        var driver = EpochDriver(chunks: chunks, settings: settings, members: members, validation: validation,
+                                 validating: validating, collective: collective, averagingInterval: averagingInterval)
+        return try driver.run(&model, onEpoch: onEpoch)
+    }
+
+    /// Which chunks (or, in a single chunk, which rows) are held out for early stopping.
+    func heldOut(_ chunkRows: [Int], fraction: Double) -> Result<HeldOut, DescentError> {
+        let n = chunkRows.reduce(0, +)
+        if chunkRows.count <= 1 {
+            guard n > 0 else { return .success(HeldOut(training: Array(chunkRows.indices), validation: [], members: nil, rows: [])) }
+            do throws(DescentError) {
+                let (members, validation) = try heldOutRows(n, holdOut: true)
+                return .success(HeldOut(training: [0], validation: [], members: members, rows: validation))
+            } catch {
+                return .failure(error)
+            }
+        }
+        var random = RandomSource(seed: seed ^ 0x5A17_0F0F_5A17_0F0F)
+        var order = Array(chunkRows.indices)
+        random.shuffle(&order)
+        let wanted = Int((fraction * Double(n)).rounded())
+        var held = [Int](), heldRows = 0
+        for chunk in order where heldRows < Swift.max(1, wanted) {
+            held.append(chunk)
+            heldRows += chunkRows[chunk]
+        }
+        guard heldRows >= 1, heldRows < n else {
+            return .failure(.invalidOption(
+                name: "earlyStopping.validationFraction", value: "\(fraction)",
+                expected: "a share that holds out whole chunks of the \(n) rows (\(chunkRows.count) chunks) "
+                    + "and keeps at least one for training"))
+        }
+        let validation = held.sorted()
+        return .success(HeldOut(training: chunkRows.indices.filter { !validation.contains($0) }, validation: validation,
+                                members: nil, rows: []))
+    }
+}
+
+/// The rows held out for early stopping: whole chunks, or in a single chunk its rows.
+struct HeldOut {
+    /// Chunks trained on and held out.
+    let training: [Int]
+    let validation: [Int]
+    /// In a single chunk: the rows trained on (`nil`: all) and held out.
+    let members: [Int]?
+    let rows: [Int]
+
+    /// The rows held out.
+    func heldRows(_ chunkRows: [Int]) -> Int { rows.count + validation.reduce(0) { $0 + chunkRows[$1] } }
+}
