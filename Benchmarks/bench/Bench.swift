@@ -72,6 +72,10 @@ struct Bench: ParsableCommand {
         valueName: "n"))
     var csvRounds = 2
 
+    @Option(help: ArgumentHelp("Write the data as .npy files into DIR and time streamed epochs and solvers against a "
+                               + "sequential read of the files and the same in memory (runs only this).", valueName: "DIR"))
+    var outOfCore: String?
+
     /// The settings with `--quick`'s sizes filled in where no size was given.
     var settings: Settings {
         Settings(rows: rows ?? (quick ? 20_000 : 1_000_000), features: features ?? (quick ? 50 : 100),
@@ -107,6 +111,7 @@ struct Bench: ParsableCommand {
         } else {
             print(header(settings))
         }
+        if let outOfCore { return try runOutOfCore(folder: outOfCore, settings: settings) }
 
         if settings.runsTraining {
             let data = Progress.phase("generating \(settings.rows) × \(settings.features) data") {

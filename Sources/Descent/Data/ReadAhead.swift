@@ -10,7 +10,7 @@ import Glibc
 /// works on it, then ``release(_:)``s it. A failed read is handed to the caller in place of that
 /// step, and the thread stops. ``finish()`` stops the thread and waits for it, whatever state the
 /// visit is in (also when the caller throws in the middle), so no thread outlives its visit.
-/// Memory: the two buffers, allocated once per visit.
+/// Memory: the two buffers, mapped once per visit and unmapped after it.
 final class ReadAhead: @unchecked Sendable {  // state guarded by `mutex`; buffers handed over by it
     /// What a buffer holds.
     private enum Slot {
@@ -22,6 +22,7 @@ final class ReadAhead: @unchecked Sendable {  // state guarded by `mutex`; buffe
     /// The two buffers, each `bufferBytes` long, 64-byte aligned.
     let buffers: (UnsafeMutableRawPointer, UnsafeMutableRawPointer)
     private let steps: Int
+    private let bytes: Int
     private let fill: @Sendable (_ step: Int, _ buffer: UnsafeMutableRawPointer) throws(DescentError) -> Void
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
@@ -31,17 +32,25 @@ final class ReadAhead: @unchecked Sendable {  // state guarded by `mutex`; buffe
     /// Whether the thread runs; without one (the system refused), ``take(_:)`` reads itself.
     private var threaded = false
 
-    /// Allocates the buffers and starts the thread, which begins filling step 0 at once.
+    /// Maps the buffers and starts the thread, which begins filling step 0 at once.
     ///
     /// - Parameters:
     ///   - steps: The number of steps in the visit.
     ///   - bufferBytes: Each buffer's size.
     ///   - fill: Reads step `step` into `buffer` (runs on the read-ahead thread).
+    /// - Throws: ``DescentError/invalidOption(name:value:expected:)`` when the buffers cannot be mapped.
     init(steps: Int, bufferBytes: Int,
-         fill: @escaping @Sendable (_ step: Int, _ buffer: UnsafeMutableRawPointer) throws(DescentError) -> Void) {
+         fill: @escaping @Sendable (_ step: Int, _ buffer: UnsafeMutableRawPointer) throws(DescentError) -> Void)
+        throws(DescentError) {
         let bytes = Swift.max(bufferBytes, 64)
-        buffers = (UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64),
-                   UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64))
+        let first = try Self.map(bytes)
+        let second: UnsafeMutableRawPointer
+        do throws(DescentError) { second = try Self.map(bytes) } catch {
+            munmap(first, bytes)
+            throw error
+        }
+        self.bytes = bytes
+        buffers = (first, second)
         self.steps = steps
         self.fill = fill
         pthread_mutex_init(mutex, nil)
@@ -57,12 +66,23 @@ final class ReadAhead: @unchecked Sendable {  // state guarded by `mutex`; buffe
     }
 
     deinit {
-        buffers.0.deallocate()
-        buffers.1.deallocate()
+        munmap(buffers.0, bytes)
+        munmap(buffers.1, bytes)
         pthread_cond_destroy(changed)
         pthread_mutex_destroy(mutex)
         changed.deallocate()
         mutex.deallocate()
+    }
+
+    /// A buffer of anonymous memory mapped for the visit and unmapped after it, so a visit's
+    /// memory is returned to the system when it ends (a heap block of this size may stay resident).
+    private static func map(_ bytes: Int) throws(DescentError) -> UnsafeMutableRawPointer {
+        guard let address = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              address != MAP_FAILED else {
+            throw .invalidOption(name: "chunkBytes", value: "\(bytes) bytes per buffer",
+                                 expected: "a size this machine can allocate twice (\(FileIO.systemError()))")
+        }
+        return address
     }
 
     private func buffer(_ step: Int) -> UnsafeMutableRawPointer { step % 2 == 0 ? buffers.0 : buffers.1 }

@@ -155,7 +155,7 @@ public struct StreamingDataset<Scalar: BLASScalar>: RowSource {
         defer { close(yfd) }
         let targetsOffset = targetsOffset, d = columns
         let ranges = order.map(chunkRows)
-        let readAhead = ReadAhead(steps: order.count, bufferBytes: bufferBytes) { (step, buffer) throws(DescentError) in
+        let readAhead = try ReadAhead(steps: order.count, bufferBytes: bufferBytes) { (step, buffer) throws(DescentError) in
             try x.read(rows: ranges[step], from: xfd, into: buffer, as: Scalar.self)
             try y.read(rows: ranges[step], from: yfd, into: buffer + targetsOffset, as: Scalar.self)
         }

@@ -144,7 +144,7 @@ struct StreamingFaultTests {
     func readAheadFailure(failAt: Int) throws {
         let probe = Probe()
         do {
-            let readAhead = ReadAhead(steps: 6, bufferBytes: 8) { (step, buffer) throws(DescentError) in
+            let readAhead = try ReadAhead(steps: 6, bufferBytes: 8) { (step, buffer) throws(DescentError) in
                 if step == failAt { throw .fileNotReadable(path: "p", reason: "Input/output error") }
                 buffer.storeBytes(of: step, as: Int.self)
             }
@@ -169,7 +169,7 @@ struct StreamingFaultTests {
     func readAheadStopsEarly(stopAfter: Int) throws {
         let probe = Probe()
         do {
-            let readAhead = ReadAhead(steps: 50, bufferBytes: 64) { (step, buffer) throws(DescentError) in
+            let readAhead = try ReadAhead(steps: 50, bufferBytes: 64) { (step, buffer) throws(DescentError) in
                 buffer.storeBytes(of: step, as: Int.self)
             }
             probe.readAhead = readAhead
