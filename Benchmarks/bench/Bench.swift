@@ -76,6 +76,9 @@ struct Bench: ParsableCommand {
                                + "sequential read of the files and the same in memory (runs only this).", valueName: "DIR"))
     var outOfCore: String?
 
+    @Flag(help: "With --out-of-core: leave the .npy files in DIR instead of removing them.")
+    var keepFiles = false
+
     /// The settings with `--quick`'s sizes filled in where no size was given.
     var settings: Settings {
         Settings(rows: rows ?? (quick ? 20_000 : 1_000_000), features: features ?? (quick ? 50 : 100),

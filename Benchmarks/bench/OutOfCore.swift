@@ -10,10 +10,13 @@ import Glibc
 /// the disk or page cache gives), a visit of every chunk with no arithmetic, a streamed epoch of
 /// each mode and the streamed exact solvers; beside them the same epochs and solvers in memory
 /// (when X takes at most a third of the machine's memory). Each phase reports its peak resident
-/// memory and its growth. The files are removed at the end.
+/// memory and its growth. The files are removed at the end (unless `--keep-files`). `--only`
+/// picks epochs and solvers by the in-memory bench's names (`batch-epoch`, `normal-equations`…).
 struct OutOfCoreBenchmark<S: BLASScalar> {
     let settings: Settings
     let folder: String
+    /// Whether to leave the files in `folder`.
+    var keepFiles = false
     var xPath: String { folder + "/X-\(S.precisionName).npy" }
     var yPath: String { folder + "/y-\(S.precisionName).npy" }
     var precision: String { S.precisionName }
@@ -26,8 +29,10 @@ struct OutOfCoreBenchmark<S: BLASScalar> {
             try measureSeconds { try write() }
         }
         defer {
-            unlink(xPath)
-            unlink(yPath)
+            if !keepFiles {
+                unlink(xPath)
+                unlink(yPath)
+            }
         }
         var results = [measurement("ooc-write", source: "file", written)]
         let read = try Progress.phase("\(precision) sequential read") {
@@ -43,14 +48,14 @@ struct OutOfCoreBenchmark<S: BLASScalar> {
             }
         }
         results.append(measurement("ooc-stream-visit", source: "stream", visit))
-        for (name, mode) in modes {
+        for (name, mode) in modes where chosen(name + "-epoch") {
             let seconds = try Progress.phase("\(precision) streamed \(name) ×\(settings.epochs)") {
                 try epochSeconds(mode) { gd, model in try gd.fit(&model, from: stream) }
             }
             results.append(measurement("ooc-\(name)-epoch", source: "stream", seconds))
         }
         if !settings.skipSolvers {
-            for (name, method) in methods {
+            for (name, method) in methods where chosen(name) {
                 var used = ""
                 let seconds = try Progress.phase("\(precision) streamed \(name)") {
                     try measureSeconds { used = try LeastSquares.solve(from: stream, method: method).method.description }
@@ -67,14 +72,14 @@ struct OutOfCoreBenchmark<S: BLASScalar> {
                 let x = try Matrix<S>(npyFile: xPath)
                 return (x: Matrix<S>(copying: x), y: try Matrix<S>(npyFile: yPath).elements)
             }
-            for (name, mode) in modes {
+            for (name, mode) in modes where chosen(name + "-epoch") {
                 let seconds = try Progress.phase("\(precision) in-memory \(name) ×\(settings.epochs)") {
                     try epochSeconds(mode) { gd, model in try gd.fit(&model, features: data.x, targets: data.y) }
                 }
                 results.append(measurement("ooc-\(name)-epoch", source: "memory", seconds))
             }
             if !settings.skipSolvers {
-                for (name, method) in methods {
+                for (name, method) in methods where chosen(name) {
                     let seconds = try Progress.phase("\(precision) in-memory \(name)") {
                         try measureSeconds { _ = try LeastSquares.solve(data.x, data.y, method: method) }
                     }
@@ -91,6 +96,13 @@ struct OutOfCoreBenchmark<S: BLASScalar> {
             }
         }
         return results
+    }
+
+    /// Whether `--only` (epochs and solvers by their names, e.g. `batch-epoch,normal-equations`)
+    /// leaves the benchmark `name` in; without `--only`, all run.
+    func chosen(_ name: String) -> Bool {
+        guard let only = settings.only, let benchmark = BenchmarkName(rawValue: name) else { return true }
+        return only.contains(benchmark)
     }
 
     var modes: [(String, BatchMode)] {
@@ -276,8 +288,8 @@ extension Bench {
     /// `--out-of-core DIR`: the out-of-core rows of each selected precision, as a table or JSON.
     func runOutOfCore(folder: String, settings: Settings) throws {
         var rows = [OutOfCoreMeasurement]()
-        if precision != .float32 { rows += try OutOfCoreBenchmark<Double>(settings: settings, folder: folder).run() }
-        if precision != .float64 { rows += try OutOfCoreBenchmark<Float>(settings: settings, folder: folder).run() }
+        if precision != .float32 { rows += try OutOfCoreBenchmark<Double>(settings: settings, folder: folder, keepFiles: keepFiles).run() }
+        if precision != .float64 { rows += try OutOfCoreBenchmark<Float>(settings: settings, folder: folder, keepFiles: keepFiles).run() }
         if json {
             for row in rows { print(try row.jsonLine()) }
         } else {
