@@ -79,6 +79,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "With --out-of-core: leave the .npy files in DIR instead of removing them.")
     var keepFiles = false
 
+    @Option(help: ArgumentHelp("With --out-of-core: one chunk buffer's size in MiB (default 16).", valueName: "MiB"))
+    var chunkMb: Int?
+
     /// The settings with `--quick`'s sizes filled in where no size was given.
     var settings: Settings {
         Settings(rows: rows ?? (quick ? 20_000 : 1_000_000), features: features ?? (quick ? 50 : 100),

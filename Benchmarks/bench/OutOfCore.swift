@@ -1,3 +1,4 @@
+import ArgumentParser
 import Descent
 import Dispatch
 import Foundation
@@ -17,6 +18,8 @@ struct OutOfCoreBenchmark<S: BLASScalar> {
     let folder: String
     /// Whether to leave the files in `folder`.
     var keepFiles = false
+    /// One chunk buffer's size.
+    var chunkBytes = StreamingDataset<S>.defaultChunkBytes
     var xPath: String { folder + "/X-\(S.precisionName).npy" }
     var yPath: String { folder + "/y-\(S.precisionName).npy" }
     var precision: String { S.precisionName }
@@ -39,7 +42,7 @@ struct OutOfCoreBenchmark<S: BLASScalar> {
             try time(repetitions: Swift.max(1, settings.epochs - 1)) { try sequentialRead() }
         }
         results.append(measurement("ooc-sequential-read", source: "file", read))
-        let stream = try StreamingDataset<S>(npyFeatures: xPath, targets: yPath)
+        let stream = try StreamingDataset<S>(npyFeatures: xPath, targets: yPath, chunkBytes: chunkBytes)
         let visit = try Progress.phase("\(precision) streamed visit") {
             try time(repetitions: Swift.max(1, settings.epochs - 1)) {
                 var sum = S.zero
@@ -287,9 +290,12 @@ func outOfCoreTable(_ rows: [OutOfCoreMeasurement]) -> String {
 extension Bench {
     /// `--out-of-core DIR`: the out-of-core rows of each selected precision, as a table or JSON.
     func runOutOfCore(folder: String, settings: Settings) throws {
+        if let chunkMb, chunkMb < 1 { throw ValidationError("--chunk-mb must be a whole number ≥ 1, not \(chunkMb)") }
         var rows = [OutOfCoreMeasurement]()
-        if precision != .float32 { rows += try OutOfCoreBenchmark<Double>(settings: settings, folder: folder, keepFiles: keepFiles).run() }
-        if precision != .float64 { rows += try OutOfCoreBenchmark<Float>(settings: settings, folder: folder, keepFiles: keepFiles).run() }
+        if precision != .float32 { rows += try OutOfCoreBenchmark<Double>(settings: settings, folder: folder, keepFiles: keepFiles,
+                                                                  chunkBytes: (chunkMb ?? 16) << 20).run() }
+        if precision != .float64 { rows += try OutOfCoreBenchmark<Float>(settings: settings, folder: folder, keepFiles: keepFiles,
+                                                                 chunkBytes: (chunkMb ?? 16) << 20).run() }
         if json {
             for row in rows { print(try row.jsonLine()) }
         } else {
