@@ -79,7 +79,7 @@ struct Bench: ParsableCommand {
     @Flag(help: "With --out-of-core: leave the .npy files in DIR instead of removing them.")
     var keepFiles = false
 
-    @Option(help: ArgumentHelp("With --out-of-core: one chunk buffer's size in MiB (default 16).", valueName: "MiB"))
+    @Option(help: ArgumentHelp("With --out-of-core: one chunk buffer's size in MiB (default 4).", valueName: "MiB"))
     var chunkMb: Int?
 
     /// The settings with `--quick`'s sizes filled in where no size was given.

@@ -293,9 +293,9 @@ extension Bench {
         if let chunkMb, chunkMb < 1 { throw ValidationError("--chunk-mb must be a whole number ≥ 1, not \(chunkMb)") }
         var rows = [OutOfCoreMeasurement]()
         if precision != .float32 { rows += try OutOfCoreBenchmark<Double>(settings: settings, folder: folder, keepFiles: keepFiles,
-                                                                  chunkBytes: (chunkMb ?? 16) << 20).run() }
+                                                                  chunkBytes: chunkMb.map { $0 << 20 } ?? StreamingDataset<Double>.defaultChunkBytes).run() }
         if precision != .float64 { rows += try OutOfCoreBenchmark<Float>(settings: settings, folder: folder, keepFiles: keepFiles,
-                                                                 chunkBytes: (chunkMb ?? 16) << 20).run() }
+                                                                 chunkBytes: chunkMb.map { $0 << 20 } ?? StreamingDataset<Float>.defaultChunkBytes).run() }
         if json {
             for row in rows { print(try row.jsonLine()) }
         } else {

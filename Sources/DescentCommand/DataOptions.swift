@@ -24,7 +24,7 @@ struct DataOptions: ParsableArguments {
     @Flag(help: "Stream a features .npy file and its --targets file in chunks instead of loading them (bounded memory; `descent convert` makes such files from a CSV file).")
     var stream = false
 
-    @Option(help: ArgumentHelp("With --stream: the size of one chunk buffer in MiB (two are used; default 16).", valueName: "MiB"))
+    @Option(help: ArgumentHelp("With --stream: the size of one chunk buffer in MiB (two are used; default 4).", valueName: "MiB"))
     var chunkMb: Int?
 
     var isNPY: Bool { data.lowercased().hasSuffix(".npy") }

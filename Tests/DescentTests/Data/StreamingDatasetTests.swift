@@ -153,7 +153,7 @@ struct StreamingDatasetTests {
         let folder = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let x = try Self.fixture("stream_x_f8.npy"), y = try Self.fixture("stream_y_f8.npy")
-        expectDescentError(.invalidOption(name: "chunkBytes", value: "0", expected: "at least 1 (the default is 16 MiB)")) {
+        expectDescentError(.invalidOption(name: "chunkBytes", value: "0", expected: "at least 1 (the default is 4 MiB)")) {
             _ = try StreamingDataset<Double>(npyFeatures: x, targets: y, chunkBytes: 0)
         }
         expectDescentError(.invalidFile(path: try Self.fixture("broken_empty.npy"), format: ".npy", reason: "the file is empty")) {
