@@ -7,6 +7,8 @@ let package = Package(
         .library(name: "Descent", targets: ["Descent"]),
         .executable(name: "bench", targets: ["bench"]),
         .executable(name: "descent", targets: ["DescentCommand"]),
+        // Distributed fits and exact solves across MPI ranks (Open MPI); `import Descent` needs no MPI.
+        .library(name: "DescentMPI", targets: ["DescentMPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,9 +22,15 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        // AVX-512 gradient kernels, chosen at run time (function attributes, no -m flags); they won
+        // in the bench (Sources/Descent/Descent.docc/Performance.md). Imported by one Swift file.
+        .target(
+            name: "CDescentKernels",
+            path: "Sources/CDescentKernels"
+        ),
         .target(
             name: "Descent",
-            dependencies: ["COpenBLAS"],
+            dependencies: ["COpenBLAS", "CDescentKernels"],
             path: "Sources/Descent"
         ),
         .executableTarget(
@@ -45,6 +53,30 @@ let package = Package(
             dependencies: ["Descent"],
             path: "Tests/Fuzz",
             exclude: ["Corpus"]
+        ),
+        // Open MPI for DescentMPI: its header, and getters for the handles Swift cannot import.
+        .systemLibrary(
+            name: "CMPI",
+            path: "Sources/CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]
+        ),
+        .target(
+            name: "DescentMPI",
+            dependencies: ["Descent", "CMPI"],
+            path: "Sources/DescentMPI"
+        ),
+        // The checker Scripts/test runs under mpirun (Scripts/test-mpi); not a product.
+        .executableTarget(
+            name: "descent-mpi-check",
+            dependencies: ["Descent", "DescentMPI"],
+            path: "Tests/MPICheck"
+        ),
+        // Scripts/bench-mpi runs it under mpirun: a distributed epoch and solve, and the collectives.
+        .executableTarget(
+            name: "bench-mpi",
+            dependencies: ["Descent", "DescentMPI"],
+            path: "Benchmarks/bench-mpi"
         ),
         .testTarget(
             name: "DescentTests",

@@ -44,6 +44,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "Small sizes (20000 × 50, 3 epochs; explicit --rows, --features, --epochs win): a few seconds.")
     var quick = false
 
+    @Flag(help: "Run Descent's portable Swift gradient kernels instead of its AVX-512 ones (to compare them).")
+    var portableKernels = false
+
     @Flag(help: "Leave out the exact solvers.")
     var skipSolvers = false
 
@@ -52,7 +55,7 @@ struct Bench: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Run only these benchmarks, comma-separated (read-once always runs with the training ones; csv runs "
+            "Run only these benchmarks, comma-separated (stream-read and read-once always run with the training ones; csv runs "
                 + "only when named), e.g. --only normal-equations,qr or --only csv.",
             valueName: "names"),
         transform: BenchmarkName.parseList)
@@ -110,6 +113,7 @@ struct Bench: ParsableCommand {
     /// precision's workload, then prints the table or the JSON rows.
     func run() throws {
         if let threads { BLASConfiguration.threads = threads }
+        if portableKernels { CompiledKernels.enabled = false }
         Progress.quiet = false
         let settings = settings
         if json {
@@ -157,6 +161,7 @@ struct Bench: ParsableCommand {
         Descent bench: \(sizes), seed \(settings.seed)
         OpenBLAS core: \(BLASConfiguration.coreName) (OPENBLAS_CORETYPE=\(ConfigurationRow.coreTypeEnvironment ?? "unset")), \
         threads: \(BLASConfiguration.threads), config: \(BLASConfiguration.configuration)
+        Gradient kernels: \(ConfigurationRow.kernels)
         """
     }
 }

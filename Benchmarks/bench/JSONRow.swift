@@ -65,12 +65,18 @@ struct ConfigurationRow: JSONRow {
     enum CodingKeys: String, CodingKey {
         case benchmark, threads, rows, features, epochs, seed
         case openblasCore = "openblas_core", openblasCoretypeEnv = "openblas_coretype_env"
-        case openblasConfig = "openblas_config", batchSize = "batch_size"
+        case openblasConfig = "openblas_config", batchSize = "batch_size", kernels
     }
 
     let settings: Settings
 
     init(_ settings: Settings) { self.settings = settings }
+
+    /// Which gradient kernels run: the AVX-512 ones of `CDescentKernels`, or the portable Swift loops.
+    static var kernels: String {
+        if !CompiledKernels.available { return "portable Swift (this CPU has no AVX-512)" }
+        return CompiledKernels.enabled ? "AVX-512 (CDescentKernels)" : "portable Swift (--portable-kernels)"
+    }
 
     /// `OPENBLAS_CORETYPE` as the environment has it, or nil where it is not set.
     static var coreTypeEnvironment: String? { ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] }
@@ -79,6 +85,7 @@ struct ConfigurationRow: JSONRow {
         [(.benchmark, .string("configuration")), (.openblasCore, .string(BLASConfiguration.coreName)),
          (.openblasCoretypeEnv, Self.coreTypeEnvironment.map(JSONValue.string) ?? .null),
          (.threads, .int(BLASConfiguration.threads)), (.openblasConfig, .string(BLASConfiguration.configuration)),
+         (.kernels, .string(Self.kernels)),
          (.rows, .int(settings.rows)), (.features, .int(settings.features)), (.batchSize, .int(settings.batchSize)),
          (.epochs, .int(settings.epochs)), (.seed, .unsigned(settings.seed))]
     }

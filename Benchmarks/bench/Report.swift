@@ -10,6 +10,12 @@ struct Measurement {
     /// Bytes of X one pass reads.
     var bytes: Double
     var readOnceSeconds: Double?
+    /// The median streaming read timed right before each repetition (`StreamPairing`), and the
+    /// median of the per-pair ratios repetition ÷ read.
+    var streamSeconds: Double? = nil
+    var ratioToStream: Double? = nil
+    /// The streaming-read row: its fastest and slowest read over the whole run, in seconds.
+    var streamRange: (fastest: Double, slowest: Double)? = nil
     /// The row order of an epoch that shuffles.
     var shuffling: String? = nil
     /// The method an exact solver used, and its condition estimate.
@@ -25,29 +31,43 @@ struct Measurement {
     var samplesPerSecond: Double { Double(rows) / seconds }
     var gigabytesPerSecond: Double { bytes / seconds / 1e9 }
     var ratio: Double? { readOnceSeconds.map { seconds / $0 } }
+
+    /// Takes the median repetition and the ratio to the streaming read from interleaved timings.
+    mutating func pair(_ times: PairedTimes) {
+        seconds = times.seconds
+        streamSeconds = times.streamSeconds
+        ratioToStream = times.ratioToStream
+    }
 }
 
 extension Measurement: JSONRow {
     enum CodingKeys: String, CodingKey {
         case benchmark, precision, rows, features, seconds
         case samplesPerSecond = "samples_per_second", gbPerSecond = "gb_per_second"
-        case ratioToReadOnce = "ratio_to_read_once"
+        case ratioToReadOnce = "ratio_to_read_once", ratioToStream = "ratio_to_stream"
+        case streamSeconds = "stream_seconds"
+        case streamFastestSeconds = "stream_fastest_seconds", streamSlowestSeconds = "stream_slowest_seconds"
         case shuffling, methodUsed = "method_used", condition, mode
         case maxWeightError = "max_weight_error", relativeMSEGap = "relative_mse_gap"
         case peakRSSMB = "peak_rss_mb", phaseGrowthMB = "phase_growth_mb", xMB = "x_mb"
     }
 
-    /// The figures every row has (`ratio_to_read_once` is `null` where there is none), then `extras`.
+    /// The figures every row has (`ratio_to_stream`, `stream_seconds` and `ratio_to_read_once` are
+    /// `null` where there is none), then `extras`.
     var members: [(key: CodingKeys, value: JSONValue)] {
         [(.benchmark, .string(benchmark.rawValue)), (.precision, .string(precision)), (.rows, .int(rows)),
          (.features, .int(features)), (.seconds, .number(seconds)), (.samplesPerSecond, .number(samplesPerSecond)),
-         (.gbPerSecond, .number(gigabytesPerSecond)), (.ratioToReadOnce, ratio.map(JSONValue.number) ?? .null)]
+         (.gbPerSecond, .number(gigabytesPerSecond)), (.ratioToStream, ratioToStream.map(JSONValue.number) ?? .null),
+         (.streamSeconds, streamSeconds.map(JSONValue.number) ?? .null),
+         (.ratioToReadOnce, ratio.map(JSONValue.number) ?? .null)]
             + extras
     }
 
     /// The members only some rows have, present where set.
     var extras: [(key: CodingKeys, value: JSONValue)] {
         let optional: [(CodingKeys, JSONValue?)] = [
+            (.streamFastestSeconds, streamRange.map { .number($0.fastest) }),
+            (.streamSlowestSeconds, streamRange.map { .number($0.slowest) }),
             (.shuffling, shuffling.map(JSONValue.string)), (.methodUsed, methodUsed.map(JSONValue.string)),
             (.condition, condition.map(JSONValue.number)), (.mode, mode.map(JSONValue.string)),
             (.maxWeightError, maxWeightError.map(JSONValue.number)),
@@ -66,16 +86,19 @@ func table(_ measurements: [Measurement]) throws -> String {
         return right ? padding + text : text + padding
     }
     var lines = [pad("benchmark", 26) + pad("precision", 10) + pad("time", 11, right: true) + pad("samples/s", 12, right: true)
-                 + pad("GB/s", 8, right: true) + pad("÷ read-once", 13, right: true) + "  notes"]
+                 + pad("GB/s", 8, right: true) + pad("÷ stream", 10, right: true) + pad("÷ read-once", 13, right: true)
+                 + "  notes"]
     for m in measurements {
         let time = m.seconds < 1 ? String(format: "%.2f ms", m.seconds * 1e3) : String(format: "%.3f s", m.seconds)
         let ratio = m.ratio.map { String(format: "%.2f×", $0) } ?? "—"
+        let toStream = m.ratioToStream.map { String(format: "%.2f×", $0) } ?? "—"
         let name = m.benchmark == .agreement ? "agreement (\(m.mode ?? ""))" : m.benchmark.rawValue
         // The extras as JSON writes them (strings quoted), the mode being in the name.
         let notes = try m.extras.filter { $0.key != .mode }.map { "\($0.key.stringValue)=\(try $0.value.text)" }
         lines.append(pad(name, 26) + pad(m.precision, 10) + pad(time, 11, right: true)
                      + pad(engineering(m.samplesPerSecond), 12, right: true)
-                     + pad(String(format: "%.1f", m.gigabytesPerSecond), 8, right: true) + pad(ratio, 13, right: true)
+                     + pad(String(format: "%.1f", m.gigabytesPerSecond), 8, right: true) + pad(toStream, 10, right: true)
+                     + pad(ratio, 13, right: true)
                      + "  " + notes.joined(separator: " "))
     }
     return lines.joined(separator: "\n")

@@ -4,6 +4,10 @@ import Foundation
 /// Every benchmark the bench can run, by the name `--only` takes and the JSON rows report, in the
 /// order they run.
 enum BenchmarkName: String, CaseIterable, Sendable {
+    /// The in-process streaming read of X by all threads (no BLAS): the reference every other row
+    /// is paired with (`ratio_to_stream`).
+    case streamRead = "stream-read"
+    /// One `gemv` over X: the older reference (`ratio_to_read_once`).
     case readOnce = "read-once"
     case batchEpoch = "batch-epoch"
     case minibatchEpoch = "minibatch-epoch"
@@ -72,7 +76,7 @@ struct Settings: Sendable {
     var seed: UInt64
     var skipSolvers: Bool
     var skipAgreement: Bool
-    /// The benchmarks to run besides read-once, which always runs with the training benchmarks
+    /// The benchmarks to run besides stream-read and read-once, which always run with the training benchmarks
     /// (nil: all of those that run by default).
     var only: Set<BenchmarkName>?
     /// The csv benchmark's file: rows, columns, number style, and rounds of (Descent, pandas).

@@ -19,11 +19,12 @@ struct Workload<S: BLASScalar> {
         targets = data.y.map { S($0) }
     }
 
-    /// A measurement of the phase just run, with its peak memory next to the size of X, so that a
-    /// copy of X would show.
-    func measurement(_ name: BenchmarkName, _ seconds: Double, readOnce: Double?) -> Measurement {
+    /// A measurement of the phase just run from its interleaved timings, with its peak memory next
+    /// to the size of X, so that a copy of X would show.
+    func measurement(_ name: BenchmarkName, _ times: PairedTimes, readOnce: Double?) -> Measurement {
         var result = Measurement(benchmark: name, precision: precision, rows: rows, features: columns,
-                                 seconds: seconds, bytes: bytes, readOnceSeconds: readOnce)
+                                 seconds: times.seconds, bytes: bytes, readOnceSeconds: readOnce)
+        result.pair(times)
         if let peak = Progress.lastPeakMegabytes, let growth = Progress.lastGrowthMegabytes {
             func whole(_ megabytes: Double) -> Int { Int(megabytes.rounded(.toNearestOrEven)) }
             result.memory = (whole(peak), whole(growth), whole(bytes / 1_048_576))
@@ -59,47 +60,70 @@ struct Workload<S: BLASScalar> {
               uniformEpoch: .stochasticEpochUniform, naiveEpoch: .naiveStochasticEpoch)]
     }
 
-    /// Runs every selected benchmark, in `BenchmarkName` order.
+    /// Runs every selected benchmark, in `BenchmarkName` order, each repetition right after a
+    /// streaming read of X (`StreamPairing`); the stream-read row comes first and summarises every
+    /// read the run made.
     func run() throws -> [Measurement] {
-        let readOnce = try measureReadOnce()
-        var results = [measurement(.readOnce, readOnce, readOnce: readOnce)]
-        results += try measureEpochs(readOnce: readOnce)
-        results += measureNaiveEpochs(readOnce: readOnce)
-        var exact: LeastSquaresSolution<S>? = nil
-        if !settings.skipSolvers { results += try measureSolvers(readOnce: readOnce, automatic: &exact) }
-        if !settings.skipAgreement && settings.selected(.agreement) {
-            results += try measureAgreement(readOnce: readOnce, reference: exact ?? LeastSquares.solve(features, targets))
+        try features.withUnsafeBufferPointer { x in
+            let pairing = StreamPairing(read: StreamRead(bytes: UnsafeRawBufferPointer(x),
+                                                         threads: BLASConfiguration.threads))
+            let alone = Progress.phase("\(precision) stream-read ×\(settings.epochs)") {
+                pairing.alone(repetitions: settings.epochs)
+            }
+            let readOnce = try measureReadOnce(pairing)
+            var results = [measurement(.readOnce, readOnce, readOnce: readOnce.seconds)]
+            results += try measureEpochs(pairing, readOnce: readOnce.seconds)
+            results += measureNaiveEpochs(pairing, readOnce: readOnce.seconds)
+            var exact: LeastSquaresSolution<S>? = nil
+            if !settings.skipSolvers {
+                results += try measureSolvers(pairing, readOnce: readOnce.seconds, automatic: &exact)
+            }
+            if !settings.skipAgreement && settings.selected(.agreement) {
+                results += try measureAgreement(pairing, readOnce: readOnce.seconds,
+                                                reference: exact ?? LeastSquares.solve(features, targets))
+            }
+            var stream = Measurement(benchmark: .streamRead, precision: precision, rows: rows, features: columns,
+                                     seconds: median(pairing.allReads), bytes: bytes,
+                                     readOnceSeconds: readOnce.seconds)
+            stream.pair(PairedTimes(stream: alone, workload: alone))
+            stream.seconds = median(pairing.allReads)
+            stream.streamRange = (pairing.allReads.min() ?? 0, pairing.allReads.max() ?? 0)
+            return [stream] + results
         }
-        return results
     }
 
-    /// The machine's own reference: one streaming pass over X (gemv, no transpose).
-    func measureReadOnce() throws -> Double {
+    /// The older reference: one pass over X as a `gemv` (no transpose).
+    func measureReadOnce(_ pairing: StreamPairing) throws -> PairedTimes {
         try Progress.phase("\(precision) read-once") {
             var out = [S](repeating: 0, count: rows)
             let w = [S](repeating: 1, count: columns)
-            return try time(repetitions: settings.epochs) { try features.multiply(w, into: &out) }
+            return try pairing.interleave(repetitions: settings.epochs) {
+                try features.multiply(w, into: &out)
+                return nil
+            }
         }
     }
 
-    /// One epoch of each mode: the median epoch time the training loop itself records, after a
-    /// warm-up epoch (input validation, done once per fit, is not part of an epoch). The default
-    /// shuffling (blocks) first, then the exact uniform permutation for comparison.
-    func measureEpochs(readOnce: Double) throws -> [Measurement] {
+    /// One epoch of each mode, each repetition a `partialFit` of one epoch on the same model (so
+    /// no training thread is alive while the streaming read runs), timed as the training loop
+    /// itself records the epoch (input validation, done once per call, is not part of it), after
+    /// a warm-up epoch. The default shuffling (blocks) first, then the exact uniform permutation
+    /// for comparison.
+    func measureEpochs(_ pairing: StreamPairing, readOnce: Double) throws -> [Measurement] {
         let runs = modes.map { ($0.epoch, $0.mode, Shuffling.blocks) }
             + modes.compactMap { mode in mode.uniformEpoch.map { ($0, mode.mode, Shuffling.uniform) } }
         var results = [Measurement]()
         for (name, mode, shuffling) in runs where settings.selected(name) {
-            let epochs = settings.epochs
-            let seconds = try Progress.phase("\(precision) \(name.rawValue) ×\(epochs)") {
+            let times = try Progress.phase("\(precision) \(name.rawValue) ×\(settings.epochs)") {
                 var model = LinearModel<S>()
-                var gd = GradientDescent<S>(mode: mode, learningRate: learningRate(mode), epochs: epochs,
+                var gd = GradientDescent<S>(mode: mode, learningRate: learningRate(mode), epochs: 1,
                                             seed: settings.seed)
                 gd.shuffling = shuffling
-                let history = try gd.fit(&model, features: features, targets: targets)
-                return median(zip(history.elapsedSeconds.dropFirst(), history.elapsedSeconds).map { $0 - $1 })
+                return try pairing.interleave(repetitions: settings.epochs - 1) {
+                    try gd.partialFit(&model, features: features, targets: targets).elapsedSeconds.last
+                }
             }
-            var result = measurement(name, seconds, readOnce: readOnce)
+            var result = measurement(name, times, readOnce: readOnce)
             if mode != .batch { result.shuffling = shuffling.description }
             results.append(result)
         }
@@ -107,7 +131,7 @@ struct Workload<S: BLASScalar> {
     }
 
     /// The same epochs as naive scalar loops (`Naive`), two timed after a warm-up.
-    func measureNaiveEpochs(readOnce: Double) -> [Measurement] {
+    func measureNaiveEpochs(_ pairing: StreamPairing, readOnce: Double) -> [Measurement] {
         var results = [Measurement]()
         for mode in modes where settings.selected(mode.naiveEpoch) {
             let batch = switch mode.mode {
@@ -115,40 +139,43 @@ struct Workload<S: BLASScalar> {
             case let .miniBatch(size): size
             case .stochastic: 1
             }
-            let seconds = Progress.phase("\(precision) \(mode.naiveEpoch.rawValue)") {
+            let times = Progress.phase("\(precision) \(mode.naiveEpoch.rawValue)") {
                 var random = RandomSource(seed: settings.seed)
                 var order = Array(0..<rows)
                 var w = [S](repeating: 0, count: columns), b = S.zero
                 return features.withUnsafeBufferPointer { x in
                     targets.withUnsafeBufferPointer { y in
-                        time(repetitions: 2) {
+                        pairing.interleave(repetitions: 2) {
                             if batch < rows { random.shuffle(&order) }
                             Naive.epoch(x, y, columns: columns, order: order, batchSize: batch,
                                         learningRate: learningRate(mode.mode), weights: &w, bias: &b)
+                            return nil
                         }
                     }
                 }
             }
-            results.append(measurement(mode.naiveEpoch, seconds, readOnce: readOnce))
+            results.append(measurement(mode.naiveEpoch, times, readOnce: readOnce))
         }
         return results
     }
 
     /// The exact solvers; `automatic` receives the automatic method's solution where it ran.
-    func measureSolvers(readOnce: Double, automatic: inout LeastSquaresSolution<S>?) throws -> [Measurement] {
+    func measureSolvers(_ pairing: StreamPairing, readOnce: Double,
+                        automatic: inout LeastSquaresSolution<S>?) throws -> [Measurement] {
         let methods: [(BenchmarkName, LeastSquares.Method)] = [(.normalEquations, .normalEquations), (.qr, .qr),
                                                                (.svd, .svd), (.automatic, .automatic)]
         var results = [Measurement]()
         for (name, method) in methods where settings.selected(name) {
             var solution: LeastSquaresSolution<S>? = nil
-            let seconds = try Progress.phase("\(precision) \(name.rawValue)") {
-                try time(repetitions: method == .qr || method == .svd ? 1 : 3) {
+            let times = try Progress.phase("\(precision) \(name.rawValue)") {
+                try pairing.interleave(repetitions: method == .qr || method == .svd ? 1 : 3) {
                     solution = try LeastSquares.solve(features, targets, method: method)
+                    return nil
                 }
             }
             guard let solution else { continue }  // time() runs its body at least once
             if method == .automatic { automatic = solution }
-            var result = measurement(name, seconds, readOnce: readOnce)
+            var result = measurement(name, times, readOnce: readOnce)
             result.methodUsed = solution.method.description
             result.condition = solution.conditionEstimate
             results.append(result)
@@ -157,32 +184,41 @@ struct Workload<S: BLASScalar> {
     }
 
     /// Agreement: each mode trained to convergence against the exact solution `reference`.
-    func measureAgreement(readOnce: Double, reference: LeastSquaresSolution<S>) throws -> [Measurement] {
+    /// Each is one run, paired with the streaming read just before it.
+    func measureAgreement(_ pairing: StreamPairing, readOnce: Double,
+                          reference: LeastSquaresSolution<S>) throws -> [Measurement] {
         var results = [Measurement]()
         for mode in modes {
-            var seconds = 0.0
-            let check = try Progress.phase("\(precision) agreement \(mode.label)") {
-                var model = LinearModel<S>()
-                let rate = learningRate(mode.mode)
-                // A constant step leaves stochastic iterates in a noise ball of radius ~ η·σ;
-                // stepping η down by 10× per stage shrinks it, as a schedule would.
-                let stages: [(S, Int)] = switch mode.mode {
-                case .batch: [(0.5, 200)]
-                case .miniBatch: [(0.05, 2), (0.005, 2), (0.0005, 2)]
-                case .stochastic: [(rate, 1), (rate / 10, 1), (rate / 100, 1)]
+            var check: Verification<S>? = nil
+            let times = try Progress.phase("\(precision) agreement \(mode.label)") {
+                try pairing.interleave(repetitions: 1, warmUp: false) {
+                    var model = LinearModel<S>()
+                    let rate = learningRate(mode.mode)
+                    // A constant step leaves stochastic iterates in a noise ball of radius ~ η·σ;
+                    // stepping η down by 10× per stage shrinks it, as a schedule would.
+                    let stages: [(S, Int)] = switch mode.mode {
+                    case .batch: [(0.5, 200)]
+                    case .miniBatch: [(0.05, 2), (0.005, 2), (0.0005, 2)]
+                    case .stochastic: [(rate, 1), (rate / 10, 1), (rate / 100, 1)]
+                    }
+                    // Full batch stops once it is as good as the exact solution (to 1e-9 relative, or
+                    // to 8 ulps in Float, where 1 + 1e-9 rounds to 1).
+                    let slack = S(Swift.max(1e-9, 8 * Double(S.ulpOfOne)))
+                    let threshold: S? = try mode.mode == .batch
+                        ? reference.model.meanSquaredError(features: features, targets: targets) * (1 + slack) : nil
+                    var seconds = 0.0
+                    for (rate, epochs) in stages {
+                        let history = try GradientDescent<S>(mode: mode.mode, learningRate: rate, epochs: epochs,
+                                                             seed: settings.seed, lossThreshold: threshold)
+                            .fit(&model, features: features, targets: targets)
+                        seconds += history.elapsedSeconds.last ?? 0
+                    }
+                    check = try LeastSquares.verify(model, against: reference, features: features, targets: targets)
+                    return seconds
                 }
-                // Full batch stops once it is as good as the exact solution (to 1e-9 relative).
-                let threshold: S? = try mode.mode == .batch
-                    ? reference.model.meanSquaredError(features: features, targets: targets) * (1 + 1e-9) : nil
-                for (rate, epochs) in stages {
-                    let history = try GradientDescent<S>(mode: mode.mode, learningRate: rate, epochs: epochs,
-                                                         seed: settings.seed, lossThreshold: threshold)
-                        .fit(&model, features: features, targets: targets)
-                    seconds += history.elapsedSeconds.last ?? 0
-                }
-                return try LeastSquares.verify(model, against: reference, features: features, targets: targets)
             }
-            var result = measurement(.agreement, seconds, readOnce: readOnce)
+            guard let check else { continue }
+            var result = measurement(.agreement, times, readOnce: readOnce)
             result.mode = mode.label
             result.maxWeightError = Swift.max(check.maxWeightDifference, check.biasDifference)
             result.relativeMSEGap = check.relativeMSEGap

@@ -13,9 +13,12 @@ import Glibc
 /// shows it) says what was wrong and what to do about it. Row, column and index numbers are
 /// zero-based, as Swift indexes arrays. Descent throws these instead of trapping; a trap inside
 /// Descent is a bug in Descent.
-public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible, LocalizedError {
+///
+/// Every case is `Codable`, so that a process can send its error to the others that share a
+/// distributed data set (`DescentMPI` does, for every rank to throw the same error).
+public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible, LocalizedError, Codable {
     /// Where a non-finite value was found.
-    public enum Location: Equatable, Sendable, CustomStringConvertible {
+    public enum Location: Equatable, Sendable, CustomStringConvertible, Codable {
         /// In the feature matrix, at this row and column (both zero-based).
         case features(row: Int, column: Int)
         /// In the targets, at this index (zero-based).
@@ -83,6 +86,13 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible, L
     /// Training diverged: the loss stopped being finite. `epoch` counts from 1, `update` from 1
     /// within that epoch; `learningRate` is the base rate `η₀` trained with.
     case diverged(epoch: Int, update: Int, learningRate: Double, hint: String)
+    /// The processes that share a distributed data set disagree on something that must be the
+    /// same on all of them (`quantity`, e.g. the number of feature columns): `values[i]` is
+    /// rank `i`'s.
+    case ranksDisagree(quantity: String, values: [Int])
+    /// The communication between processes failed: the message library could not start, or a
+    /// call to it returned an error.
+    case communicationFailed(reason: String)
 
     /// What went wrong and what to do about it.
     public var description: String {
@@ -138,6 +148,13 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible, L
         case let .diverged(epoch, update, rate, hint):
             return "Training diverged in epoch \(epoch) (update \(update) of that epoch): the loss stopped being "
                 + "finite at learning rate \(shortest(rate)). The model was left at its last finite state. \(hint)"
+        case let .ranksDisagree(quantity, values):
+            let shown = values.prefix(16).enumerated().map { "rank \($0.offset): \($0.element)" }.joined(separator: ", ")
+            return "The ranks disagree on the \(quantity) (\(shown)\(values.count > 16 ? ", …" : "")). Every rank must "
+                + "pass the same \(quantity): give each rank rows of the same columns (a rank may have no rows)."
+        case let .communicationFailed(reason):
+            return "Communication between processes failed: \(reason). Check that the program runs under mpirun "
+                + "(or as a single process) and that Open MPI is installed (Scripts/bootstrap)."
         }
     }
 

@@ -6,9 +6,20 @@ enum Kernels {
     ///
     /// `Σr²` is what the loss needs; `Σr` is the bias gradient's sum. For weighted rows, `r`
     /// becomes `ŵ⊙r` and the sums are `Σŵr` and `Σŵr²`: the gradient then needs no other change.
+    /// Runs ``CompiledKernels`` where they apply, else ``portableResiduals(_:weights:bias:into:)``.
     @inlinable
     static func residuals<S: BLASScalar>(_ block: RowBlock<S>, weights: UnsafePointer<S>, bias: S,
                                          into r: UnsafeMutablePointer<S>) -> (sum: S, sumOfSquares: S) {
+        if let (s, q) = CompiledKernels.residuals(block, weights: weights, bias: bias, into: r) {
+            return block.sampleWeights == nil ? (s, q) : weigh(block, r)
+        }
+        return portableResiduals(block, weights: weights, bias: bias, into: r)
+    }
+
+    /// ``residuals(_:weights:bias:into:)`` as a `gemv` and a Swift SIMD loop.
+    @inlinable
+    static func portableResiduals<S: BLASScalar>(_ block: RowBlock<S>, weights: UnsafePointer<S>, bias: S,
+                                                 into r: UnsafeMutablePointer<S>) -> (sum: S, sumOfSquares: S) {
         let m = block.count
         r.update(from: block.targets, count: m)
         BLAS.gemv(block.features, rows: m, columns: block.columns, weights, beta: -1, r)
@@ -28,10 +39,16 @@ enum Kernels {
             q += r[i] * r[i]
             i += 1
         }
-        guard let weights = block.sampleWeights else { return (s, q) }
-        s = 0
-        q = 0
-        for k in 0..<m {
+        guard block.sampleWeights != nil else { return (s, q) }
+        return weigh(block, r)
+    }
+
+    /// `r ← ŵ⊙r` over `block`'s rows; returns `Σŵr` and `Σŵr²`.
+    @inlinable
+    static func weigh<S: BLASScalar>(_ block: RowBlock<S>, _ r: UnsafeMutablePointer<S>) -> (sum: S, sumOfSquares: S) {
+        guard let weights = block.sampleWeights else { return (0, 0) }
+        var s = S.zero, q = S.zero
+        for k in 0..<block.count {
             let weighted = weights[k] * r[k]
             s += weighted
             q += weighted * r[k]
@@ -40,19 +57,39 @@ enum Kernels {
         return (s, q)
     }
 
-    /// `g ← g + X_bᵀ·r` for the rows of `block` (`gemv`, transposed).
+    /// `g ← g + X_bᵀ·r` for the rows of `block` (``CompiledKernels`` where they apply, else a
+    /// transposed `gemv`).
     @inlinable
     static func accumulateGradient<S: BLASScalar>(_ block: RowBlock<S>, residuals r: UnsafePointer<S>,
                                                   into g: UnsafeMutablePointer<S>) {
+        if CompiledKernels.accumulateGradient(block, residuals: r, into: g) { return }
+        portableAccumulateGradient(block, residuals: r, into: g)
+    }
+
+    /// ``accumulateGradient(_:residuals:into:)`` as a transposed `gemv`.
+    @inlinable
+    static func portableAccumulateGradient<S: BLASScalar>(_ block: RowBlock<S>, residuals r: UnsafePointer<S>,
+                                                          into g: UnsafeMutablePointer<S>) {
         BLAS.gemvTransposed(block.features, rows: block.count, columns: block.columns, r, beta: 1, g)
     }
 
     /// `g ← g + X_bᵀ·r` with `r = X_b·w + b − y_b`, one row at a time while it is in L1: the
     /// fused form of ``residuals(_:weights:bias:into:)`` and ``accumulateGradient(_:residuals:into:)``.
     /// Returns `Σr` and `Σr²`.
+    /// Runs ``CompiledKernels`` where they apply, else ``portableFusedGradient(_:weights:bias:into:)``.
     @inlinable
     static func fusedGradient<S: BLASScalar>(_ block: RowBlock<S>, weights w: UnsafePointer<S>, bias: S,
                                              into g: UnsafeMutablePointer<S>) -> (sum: S, sumOfSquares: S) {
+        if let (sum, squares) = CompiledKernels.fusedGradient(block, weights: w, bias: bias, into: g) {
+            return (sum, squares)
+        }
+        return portableFusedGradient(block, weights: w, bias: bias, into: g)
+    }
+
+    /// ``fusedGradient(_:weights:bias:into:)`` as a Swift SIMD loop.
+    @inlinable
+    static func portableFusedGradient<S: BLASScalar>(_ block: RowBlock<S>, weights w: UnsafePointer<S>, bias: S,
+                                                     into g: UnsafeMutablePointer<S>) -> (sum: S, sumOfSquares: S) {
         let d = block.columns
         var sum = S.zero, squares = S.zero
         if let weights = block.sampleWeights {
@@ -116,12 +153,24 @@ enum Kernels {
     /// `w ← w − η·2ŵᵢr·xᵢ`, `b ← b − η·2ŵᵢr` (`ŵᵢ = 1` unweighted).
     ///
     /// A per-row BLAS call (`dot` + `axpy`) costs more than the row's own work when rows are
-    /// short, so this is a specialised SIMD loop (the bench compares it with the naive loop).
+    /// short, so this is a SIMD loop: ``CompiledKernels`` (the weights stay in registers) where
+    /// they apply, else a Swift one (the bench compares both with the naive loop).
     /// Returns `Σr²` over the rows updated, and the index of the first row whose loss was not
     /// finite (no update is made for it), if any.
     @inlinable
     static func stochasticSteps<S: BLASScalar>(_ block: RowBlock<S>, weights w: UnsafeMutablePointer<S>,
                                                bias: inout S, learningRate eta: S)
+        -> (sumOfSquares: S, failedRow: Int?) {
+        if let (q, failed) = CompiledKernels.stochasticSteps(block, weights: w, bias: &bias, learningRate: eta) {
+            return (q, failed)
+        }
+        return portableStochasticSteps(block, weights: w, bias: &bias, learningRate: eta)
+    }
+
+    /// ``stochasticSteps(_:weights:bias:learningRate:)`` as a Swift SIMD loop.
+    @inlinable
+    static func portableStochasticSteps<S: BLASScalar>(_ block: RowBlock<S>, weights w: UnsafeMutablePointer<S>,
+                                                       bias: inout S, learningRate eta: S)
         -> (sumOfSquares: S, failedRow: Int?) {
         let d = block.columns
         var q = S.zero

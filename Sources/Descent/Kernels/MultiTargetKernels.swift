@@ -54,6 +54,12 @@ extension Kernels {
             defer { b[0] = bias }
             return stochasticSteps(block, weights: w, bias: &bias, learningRate: eta)
         }
+        // Each target's numbers must be those its own single-target fit computes: the compiled
+        // kernel where the single-target kernel is the compiled one.
+        if let result = CompiledKernels.stochasticSteps(block, targets: k, weights: w, biases: b, learningRate: eta,
+                                                        scratch: r) {
+            return result
+        }
         let d = block.columns
         var q = S.zero
         for i in 0..<block.count {

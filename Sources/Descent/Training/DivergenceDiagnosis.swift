@@ -14,12 +14,13 @@ enum DivergenceDiagnosis {
     /// Adds `xᵢⱼ²/rows` over the rows of `source` to `meanSquares[j]`: one chunk's part of the
     /// mean squares of `rows` rows.
     static func addMeanSquares<Source: RowBlockSource>(_ source: Source, blockRows: Int, rows all: Int,
-                                                       into meanSquares: inout [Double]) {
+                                                       into meanSquares: inout [Double],
+                                                       transform: (RowBlock<Source.Scalar>) -> RowBlock<Source.Scalar> = { $0 }) {
         let columns = source.columns, count = source.rowCount
         var position = 0
         while position < count {
             let end = Swift.min(position + blockRows, count)
-            let block = source.block(position..<end)
+            let block = transform(source.block(position..<end))
             for i in 0..<block.count {
                 for j in 0..<columns {
                     let v = Double(block.features[i * columns + j])

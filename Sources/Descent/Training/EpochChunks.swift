@@ -22,15 +22,10 @@ struct EpochChunks<Source: RowBlockSource> {
 /// Epoch chunks over in-memory rows.
 enum InMemoryChunks {
     /// The chunks of `source`: `training` and `validation` chunk indices.
-    /// With a `standardizer`, each chunk is standardised into one reused buffer as it is visited
-    /// (memory: the largest chunk, not the whole data).
-    static func of<Rows: RowSource>(_ source: Rows, training: [Int], validation: [Int],
-                                    standardizer: Standardizer<Rows.Scalar>? = nil)
+    static func of<Rows: RowSource>(_ source: Rows, training: [Int], validation: [Int])
         -> EpochChunks<InMemoryRows<Rows.Scalar>> {
         let columns = source.columns
         let empty = UnsafeBufferPointer<Rows.Scalar>(start: nil, count: 0)
-        let largest = (0..<source.chunkCount).map { source.chunkRows($0).count }.max() ?? 0
-        let scratch = ScratchRows<Rows.Scalar>(capacity: standardizer == nil ? 0 : largest * columns)
         return EpochChunks(
             rowCounts: (0..<source.chunkCount).map { source.chunkRows($0).count },
             training: training, validation: validation,
@@ -39,8 +34,7 @@ enum InMemoryChunks {
                 throws(DescentError) in
                 try source.forEachChunk(order) { (chunk: RowChunk<Rows.Scalar>) throws(DescentError) in
                     guard !chunk.rows.isEmpty else { return }
-                    let features = standardizer.map { scratch.standardize(chunk.features, $0) } ?? chunk.features
-                    try body(chunk.index, InMemoryRows(features: features, targets: chunk.targets, columns: columns))
+                    try body(chunk.index, InMemoryRows(features: chunk.features, targets: chunk.targets, columns: columns))
                 }
             })
     }
@@ -55,35 +49,19 @@ enum InMemoryChunks {
     }
 }
 
-/// One reused buffer of standardised rows `(x − μ)/σ`, as ``Standardizer/transform(_:)`` computes them.
-final class ScratchRows<S: BLASScalar>: @unchecked Sendable {  // used by one fit on one thread
-    let buffer: UnsafeMutableBufferPointer<S>
-
-    init(capacity: Int) { buffer = .allocate(capacity: capacity) }
-
-    deinit { buffer.deallocate() }
-
-    /// `x` standardised into the buffer (valid until the next call).
-    @specialized(where S == Float)
-    @specialized(where S == Double)
-    func standardize(_ x: UnsafeBufferPointer<S>, _ standardizer: Standardizer<S>) -> UnsafeBufferPointer<S> {
-        let d = standardizer.means.count, rows = x.count / Swift.max(1, d)
-        let means = standardizer.means, deviations = standardizer.deviations
-        for i in 0..<rows {
-            for j in 0..<d { buffer[i * d + j] = S((Double(x[i * d + j]) - means[j]) / deviations[j]) }
-        }
-        return UnsafeBufferPointer(rebasing: buffer[0..<x.count])
-    }
-}
-
 extension Collective {
-    /// The largest of every part's `value` (each part adds its value at its own rank's place,
-    /// which is exact: the other places hold zeros).
-    func maximum(_ value: Double) throws(DescentError) -> Double {
-        guard size > 1 else { return value }
+    /// Every part's `value`, by rank (each part adds its value at its own rank's place, which is
+    /// exact: the other places hold zeros).
+    func gather(_ value: Double) throws(DescentError) -> [Double] {
+        guard size > 1 else { return [value] }
         var values = [Double](repeating: 0, count: size)
         values[rank] = value
         try sum(&values)
-        return values.max() ?? value
+        return values
+    }
+
+    /// The largest of every part's `value`.
+    func maximum(_ value: Double) throws(DescentError) -> Double {
+        try gather(value).max() ?? value
     }
 }

@@ -5,12 +5,12 @@
 /// positions (its training chunks in the epoch's chunk order, each chunk's rows in its own
 /// within-chunk order), and every part ends each slice together:
 ///
-/// - full batch: one slice, all rows; its end sums `Xᵀr`, `Σr`, `Σr²` and the row count over the
-///   parts (`d + 3` numbers) and makes the one update;
+/// - full batch: one slice, all rows; its end sums `Xᵀr`, `Σr` and `Σr²` over the parts (`d + 2`
+///   numbers) and makes the one update;
 /// - mini-batch of `B` rows out of `N` on all parts: `⌈N/B⌉` slices; slice `u` of a part with `nₚ`
 ///   rows holds its positions `⌊nₚ·uB/N⌋ ..< ⌊nₚ·min((u+1)B, N)/N⌋` (its share of global batch
-///   `u`, in proportion to its rows); its end sums the slice's gradient over the parts and makes
-///   the update. In one process with one chunk those are exactly the batches of ``compute(_:_:)``;
+///   `u`, in proportion to its rows); its end sums the slice's `d + 2` numbers over the parts and
+///   makes the update (every part knows every part's rows, so the batch's size needs no sum). In one process with one chunk those are exactly the batches of ``compute(_:_:)``;
 /// - stochastic: one update per row on this part's own model; with several parts, slices of
 ///   ``averagingInterval`` updates (per average share of rows) or one slice per epoch, each ending
 ///   with the parts' models averaged, weighted by the rows each visited in the slice.
@@ -41,12 +41,9 @@ extension EpochDriver {
         } else {
             let b = settings.batchSize
             count = (total + b - 1) / b
-            end = { u in
-                let product = n.multipliedFullWidth(by: Swift.min((u + 1) * b, total))
-                return total.dividingFullWidth(product).quotient
-            }
+            end = { u in Self.sliceEnd(rows: n, batch: b, slice: u, total: total) }
         }
-        var sums = [Double](repeating: 0, count: stochastic ? 0 : d + 3)
+        var sums = [Double](repeating: 0, count: stochastic ? 0 : d + 2)
         var averages = Averages(workspace: workspace, active: stochastic && collective.size > 1)
         var u = 0, sliceEnd = end(0), offset = 0, failure: Int? = nil, readError: DescentError? = nil
         var stopped = false   // a global failure (same on every part): no more slices
@@ -57,6 +54,20 @@ extension EpochDriver {
                 let rows = order.rows
                 var position = offset
                 while u < count {
+                    if gradient.hasHelper, position == sliceEnd - settings.batchSize, sliceEnd <= offset + rows {
+                        // In one process, whole batches inside this chunk: each batch's halves on
+                        // two threads at once, as in memory (the same arithmetic as below).
+                        let window = (position - offset)..<(offset + rows - offset)
+                        let done = gradient.pairedBatches(window) { sum, q in
+                            failure = update(&progress, rows: settings.batchSize, sum: sum, sumOfSquares: q)
+                            return failure == nil
+                        }
+                        if failure != nil { stopped = true; return }
+                        position += done * settings.batchSize
+                        u += done
+                        sliceEnd = end(u)
+                        if u == count { break }
+                    }
                     let upper = Swift.min(sliceEnd, offset + rows)
                     if upper > position {
                         let window = (position - offset)..<(upper - offset)
@@ -70,12 +81,11 @@ extension EpochDriver {
                             for j in 0..<d { sums[j] += Double(workspace.partialGradients[j]) }
                             sums[d] += Double(s)
                             sums[d + 1] += Double(q)
-                            sums[d + 2] += Double(window.count)
                         }
                         position = upper
                     }
                     guard sliceEnd <= offset + rows else { break }
-                    try finishSlice(stochastic: stochastic, &sums, &averages, &progress, &failure, &stopped)
+                    try finishSlice(u, stochastic: stochastic, &sums, &averages, &progress, &failure, &stopped)
                     if stopped { return }
                     u += 1
                     sliceEnd = end(u)
@@ -87,7 +97,7 @@ extension EpochDriver {
         }
         // Slices this part has no rows left for (or could not read): it still takes part.
         while u < count && !stopped {
-            try finishSlice(stochastic: stochastic, &sums, &averages, &progress, &failure, &stopped)
+            try finishSlice(u, stochastic: stochastic, &sums, &averages, &progress, &failure, &stopped)
             u += 1
         }
         if stochastic && collective.size > 1 {
@@ -101,7 +111,7 @@ extension EpochDriver {
 
     /// Ends a slice on every part: a gradient step from the slice's sums over the parts, or the
     /// parts' models averaged.
-    private func finishSlice(stochastic: Bool, _ sums: inout [Double], _ averages: inout Averages<S>,
+    private func finishSlice(_ u: Int, stochastic: Bool, _ sums: inout [Double], _ averages: inout Averages<S>,
                              _ progress: inout EpochProgress<S>, _ failure: inout Int?,
                              _ stopped: inout Bool) throws(DescentError) {
         if stochastic {
@@ -112,13 +122,23 @@ extension EpochDriver {
         let d = settings.columns
         try collective.sum(&sums)
         defer { for k in sums.indices { sums[k] = 0 } }
-        let m = Int(sums[d + 2])
+        // The global batch: every part's share of slice `u`.
+        let b = settings.batchSize, total = settings.rows
+        let m = partRows.reduce(0) { m, rows in
+            m + Self.sliceEnd(rows: rows, batch: b, slice: u, total: total)
+                - (u == 0 ? 0 : Self.sliceEnd(rows: rows, batch: b, slice: u - 1, total: total))
+        }
         guard m > 0 else { return }
         for j in 0..<d { workspace.partialGradients[j] = S(sums[j]) }
         if let failed = update(&progress, rows: m, sum: S(sums[d]), sumOfSquares: S(sums[d + 1])) {
             failure = failed
             stopped = true
         }
+    }
+
+    /// Where slice `u` of a part of `rows` rows ends: `⌊rows·min((u+1)·batch, total)/total⌋`.
+    static func sliceEnd(rows: Int, batch: Int, slice u: Int, total: Int) -> Int {
+        total.dividingFullWidth(rows.multipliedFullWidth(by: Swift.min((u + 1) * batch, total))).quotient
     }
 
     /// The epoch's order of the training chunks: stored order, or with shuffling a random

@@ -25,7 +25,7 @@ extension EpochDriver {
                         r0[i] = -(block.sampleWeights.map { $0[i] * block.targets[i] } ?? block.targets[i])
                         targetSum -= Double(r0[i])
                     }
-                    BLAS.gemvTransposed(block.features, rows: block.count, columns: d, r0, beta: 1, g0)
+                    Kernels.accumulateGradient(block, residuals: r0, into: g0)
                 }
                 position += block.count
             }

@@ -20,8 +20,10 @@ struct EpochDriver<Source: RowBlockSource> {
     let validating: Bool
     /// The other parts of a data set split over processes (``LocalCollective`` in one process).
     let collective: any Collective
-    /// The training rows of this part (``TrainingSettings/rows`` counts every part's).
+    /// The training rows of this part (``TrainingSettings/rows`` counts every part's), and of
+    /// every part by rank (for the size of each global mini-batch).
     let localRows: Int
+    let partRows: [Int]
     /// Model averaging of stochastic training across parts: updates between averagings, on a
     /// part with an average share of the rows (`nil`: once per epoch).
     let averagingInterval: Int?
@@ -31,9 +33,11 @@ struct EpochDriver<Source: RowBlockSource> {
     let plain: Bool
 
     /// Prepares a fit over `chunks` (in one chunk, its `members` rows, all when `nil`, holding out
-    /// `validation`), combining with the other parts through `collective`.
+    /// `validation`), combining with the other parts through `collective`; with `scaling`, on the
+    /// standardised rows.
     init(chunks: EpochChunks<Source>, settings: TrainingSettings<S>, members: [Int]?, validation: [Int],
-         validating: Bool, collective: any Collective = LocalCollective(), averagingInterval: Int? = nil) {
+         validating: Bool, collective: any Collective = LocalCollective(), averagingInterval: Int? = nil,
+         scaling: Standardizer<S>? = nil, partRows: [Int]? = nil) {
         self.settings = settings
         self.chunks = chunks
         self.members = members
@@ -42,6 +46,7 @@ struct EpochDriver<Source: RowBlockSource> {
         self.collective = collective
         self.averagingInterval = averagingInterval
         localRows = chunks.training.count == 1 && members != nil ? members!.count : chunks.trainingRows
+        self.partRows = partRows ?? [localRows]
         let d = settings.columns
         // Rows per kernel call: small enough that a block stays in cache and that OpenBLAS runs
         // the call on the calling thread (no nested threading under our own).
@@ -50,7 +55,7 @@ struct EpochDriver<Source: RowBlockSource> {
         let largest = chunks.rowCounts.max() ?? 0
         order = EpochOrder(source: chunks.placeholder, members: members, shuffling: settings.shuffling,
                            blockRows: blockRows, slots: slots, seed: settings.orderSeed,
-                           capacity: Swift.max(largest, members?.count ?? 0))
+                           capacity: Swift.max(largest, members?.count ?? 0), scaling: scaling)
         workspace = Workspace(columns: d, blockRows: blockRows, partitions: slots)
         step = OptimizerStep(optimizer: settings.optimizer, l2: S(settings.l2), l1: S(settings.l1), d: d,
                              theta: workspace.theta.baseAddress!, first: workspace.first.baseAddress!,
@@ -72,7 +77,8 @@ struct EpochDriver<Source: RowBlockSource> {
             workspace.store(&model, &state, optimizer: settings.optimizer)
             model.trainingState = state
         }
-        gradient.startHelper()
+        // The mini-batch helper thread serves one process (across parts, every update waits for a sum).
+        if collective.size == 1 { gradient.startHelper() }
         defer { gradient.stopHelper() }
         let ws = workspace, rows = settings.rows
         var rules = settings.stopRules
@@ -208,7 +214,7 @@ struct EpochDriver<Source: RowBlockSource> {
             var start = 0
             while start < source.rowCount {
                 let end = Swift.min(start + order.blockRows, source.rowCount)
-                add(source.block(start..<end))
+                add(order.scaled(source.block(start..<end), slot: 0))
                 start = end
             }
         }
@@ -223,7 +229,9 @@ struct EpochDriver<Source: RowBlockSource> {
         let all = Swift.max(1, chunks.trainingRows)
         do throws(DescentError) {
             try chunks.visit(chunks.training) { (_, source) throws(DescentError) in
-                DivergenceDiagnosis.addMeanSquares(source, blockRows: order.blockRows, rows: all, into: &meanSquares)
+                DivergenceDiagnosis.addMeanSquares(source, blockRows: order.blockRows, rows: all, into: &meanSquares) {
+                    order.scaled($0, slot: 0)
+                }
             }
         } catch {
             return .diverged(epoch: epoch, update: update, learningRate: settings.learningRate.base, hint: "")

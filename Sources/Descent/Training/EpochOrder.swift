@@ -32,10 +32,17 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     private let gatheredTargets: UnsafeMutableBufferPointer<S>
     private let gatheredWeights: UnsafeMutableBufferPointer<S>
 
+    /// Standardisation without a copy of the data: every block handed out holds `(x − μ)/σ`,
+    /// computed into the slot's small buffer as the block is fetched (the same values, bit for
+    /// bit, as ``Standardizer/transform(_:)`` writes into a whole copy).
+    let scaling: Standardizer<S>?
+
     /// An order over the `members` rows of `source` (all when `nil`); `capacity` (at least those
-    /// rows) is the most rows a later ``bind(_:members:)`` may bring.
+    /// rows) is the most rows a later ``bind(_:members:chunk:epoch:)`` may bring. With `scaling`,
+    /// blocks are standardised as they are fetched.
     init(source: Source, members: [Int]?, shuffling: Shuffling, blockRows: Int, slots: Int, seed: UInt64,
-         capacity: Int? = nil) {
+         capacity: Int? = nil, scaling: Standardizer<S>? = nil) {
+        self.scaling = scaling
         self.source = source
         self.members = members
         rows = members?.count ?? source.rowCount
@@ -120,21 +127,55 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     /// consecutive positions are contiguous rows (the whole run, up to `limit`), otherwise
     /// gathered into `slot`'s buffer. The block may hold fewer than `limit` rows.
     func fetch(_ position: Int, limit: Int, slot: Int) -> RowBlock<S> {
-        guard ordered else { return source.block(position..<(position + limit)) }
+        guard ordered else { return scaled(source.block(position..<(position + limit)), slot: slot) }
         let first = order[position]
         var run = 1
         while run < limit && order[position + run] == first + run { run += 1 }
-        if run == limit || run >= 4 { return source.block(first..<(first + run)) }
+        if run == limit || run >= 4 { return scaled(source.block(first..<(first + run)), slot: slot) }
         return gather(UnsafeBufferPointer(rebasing: order[position..<(position + limit)]), slot: slot)
     }
 
-    /// The rows `indices` (at most `blockRows`), copied into `slot`'s buffer.
+    /// The rows `indices` (at most `blockRows`), copied into `slot`'s buffer (standardised with
+    /// ``scaling``).
     func gather(_ indices: UnsafeBufferPointer<Int>, slot: Int) -> RowBlock<S> {
         let features = gatheredFeatures.baseAddress! + slot * blockRows * columns
         let targets = gatheredTargets.baseAddress! + slot * blockRows * source.targetColumns
         let weights = source.isWeighted ? gatheredWeights.baseAddress! + slot * blockRows : nil
         source.gather(indices, features: features, targets: targets, sampleWeights: weights ?? targets)
+        if let scaling { Self.standardize(features, from: features, rows: indices.count, scaling) }
         return RowBlock(features: features, targets: targets, sampleWeights: weights.map { UnsafePointer($0) },
                         count: indices.count, columns: columns)
+    }
+
+    /// `block` itself, or with ``scaling`` its features standardised into `slot`'s buffer.
+    func scaled(_ block: RowBlock<S>, slot: Int) -> RowBlock<S> {
+        guard let scaling else { return block }
+        let features = gatheredFeatures.baseAddress! + slot * blockRows * columns
+        Self.standardize(features, from: block.features, rows: block.count, scaling)
+        return RowBlock(features: features, targets: block.targets, sampleWeights: block.sampleWeights,
+                        count: block.count, columns: columns)
+    }
+
+    /// `out ← (x − μ)/σ` for `rows` rows (`out` may be `x`), as ``Standardizer/transform(_:)`` computes it.
+    static func standardize(_ out: UnsafeMutablePointer<S>, from x: UnsafePointer<S>, rows: Int,
+                            _ scaling: Standardizer<S>) {
+        standardizeRows(out, from: x, rows: rows, means: scaling.means, deviations: scaling.deviations)
+    }
+}
+
+/// `out ← (x − μ)/σ` row by row, each element as ``Standardizer/transform(_:)`` computes it:
+/// specialised, so that the per-element conversions are not generic calls.
+@specialized(where S == Float)
+@specialized(where S == Double)
+func standardizeRows<S: BLASScalar>(_ out: UnsafeMutablePointer<S>, from x: UnsafePointer<S>, rows: Int,
+                                    means: [Double], deviations: [Double]) {
+    let d = means.count
+    means.withUnsafeBufferPointer { means in
+        deviations.withUnsafeBufferPointer { deviations in
+            for i in 0..<rows {
+                let row = x + i * d, target = out + i * d
+                for j in 0..<d { target[j] = S((Double(row[j]) - means[j]) / deviations[j]) }
+            }
+        }
     }
 }

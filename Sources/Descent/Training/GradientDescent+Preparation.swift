@@ -43,10 +43,10 @@ extension GradientDescent {
     }
 
     /// `η₀`: the configured rate, or the automatic one estimated from the training rows of `source`.
-    func baseRate<Source: RowBlockSource>(_ source: Source, members: [Int]?) -> Result<Double, DescentError>
-    where Source.Scalar == Scalar {
+    func baseRate<Source: RowBlockSource>(_ source: Source, members: [Int]?, scaling: Standardizer<Scalar>? = nil)
+        -> Result<Double, DescentError> where Source.Scalar == Scalar {
         let rate = automaticLearningRate
-            ? LearningRateEstimate.rate(for: mode, source: source, members: members, seed: seed)
+            ? LearningRateEstimate.rate(for: mode, source: source, members: members, seed: seed, scaling: scaling)
             : Double(learningRate)
         guard rate.isFinite, rate > 0, Scalar(rate) > 0 else {
             return .failure(.invalidOption(name: "automaticLearningRate", value: "an estimate of \(rate)",

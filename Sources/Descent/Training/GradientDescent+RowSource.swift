@@ -20,15 +20,20 @@
 /// ``EarlyStopping/validationFraction`` of the rows (at least one chunk, and at least one chunk
 /// kept for training). A source of one chunk holds out rows, as a matrix does.
 ///
-/// Mini-batches do not cross chunk boundaries when there is one chunk; with several, a batch
-/// takes the next `B` rows of the epoch order, across a chunk's end if needed.
+/// A mini-batch takes the next `B` rows of the epoch order, across a chunk's end if needed, so a
+/// source read in stored order trains on the same batches as the matrix of its rows (to rounding:
+/// a batch's gradient is summed chunk by chunk). The automatic learning rate samples evenly spaced
+/// training rows of the chunks; convergence is measured over every training row, a pass each.
+///
+/// Weighted and multi-target training read matrices only (a ``RowSource`` carries no weights and
+/// one target).
 extension GradientDescent {
     /// Trains `model` in place on the rows of `source`, as ``fit(_:features:targets:onEpoch:)-(_,_,[Scalar],_)`` does
     /// on a matrix; the model takes the source's feature names.
     ///
     /// - Parameters:
     ///   - model: The model to train; an empty one is first initialised.
-    ///   - source: The rows: a ``Dataset``, a ``StreamingDataset``, or a type of your own.
+    ///   - source: The rows: a ``Dataset``, a file streamed in chunks, or a type of your own.
     ///   - onEpoch: Called after every epoch, e.g. to log progress.
     /// - Returns: The per-epoch losses and times, and why training stopped.
     /// - Throws: as ``fit(_:features:targets:onEpoch:)-(_,_,[Scalar],_)``, and the source's own
@@ -49,7 +54,7 @@ extension GradientDescent {
     ///   - model: The model to train; an empty one is first initialised.
     ///   - source: The rows.
     /// - Returns: The epoch's loss and time.
-    /// - Throws: as ``fit(_:from:onEpoch:)``.
+    /// - Throws: as ``fit(_:from:onEpoch:)-(_,Source,_)``.
     /// - Complexity: O(n × d) time; O(largest chunk + d) memory besides the source's.
     @discardableResult
     public func partialFit<Source: RowSource>(_ model: inout LinearModel<Scalar>, from source: Source)
@@ -60,7 +65,7 @@ extension GradientDescent {
     /// Trains `model` on this part's rows `source`, combining with the other parts through
     /// `collective`: every part calls it with the same configuration and ends with the same model.
     ///
-    /// Full batch: one sum of `d + 3` numbers per epoch; mini-batch: one per update, each global
+    /// Full batch: one sum of `d + 2` numbers per epoch; mini-batch: one per update, each global
     /// batch split over the parts in proportion to their rows (global batch `u` is every part's
     /// share of it in rank order); stochastic: local SGD with the models averaged every
     /// ``averagingInterval`` updates (once per epoch by default). Every statistic is global:
@@ -132,7 +137,9 @@ extension GradientDescent {
 
         let chunkRows = (0..<source.chunkCount).map { source.chunkRows($0).count }
         let held = holdOut ? earlyStopping.map { heldOut(chunkRows, fraction: $0.validationFraction) } : nil
-        if let held, case let .failure(error) = held { localError = error }
+        // Alone, a source too small to hold rows out is an error; one part of several may simply
+        // hold none out (the check below is on every part's rows).
+        if let held, case let .failure(error) = held, collective.size == 1 { localError = error }
         try collective.agree(localError)
         let plan = (try? held?.get()) ?? HeldOut(training: Array(0..<chunkRows.count), validation: [],
                                                     members: nil, rows: [])
@@ -145,14 +152,14 @@ extension GradientDescent {
         }
         try collective.agree(localError)
 
-        let chunks = InMemoryChunks.of(source, training: plan.training, validation: plan.validation,
-                                       standardizer: standardizer)
+        let chunks = InMemoryChunks.of(source, training: plan.training, validation: plan.validation)
         var inner = try standardizer?.standardized(model) ?? model
         defer {
             if let standardizer { model = (try? standardizer.original(inner)) ?? model } else { model = inner }
         }
         return try train(&inner, chunks: chunks, members: plan.members, validation: plan.rows,
-                         rows: Int(heldCounts[1]), validating: heldCounts[0] > 0, collective: collective,
+                         rows: Int(heldCounts[1]), validating: heldCounts[0] > 0, scaling: standardizer,
+                         collective: collective,
                          epochs: epochs, whole: whole, onEpoch: onEpoch)
     }
 
@@ -160,14 +167,15 @@ extension GradientDescent {
     @specialized(where Scalar == Float)
     @specialized(where Scalar == Double)
     func train(_ model: inout LinearModel<Scalar>, chunks: EpochChunks<InMemoryRows<Scalar>>, members: [Int]?,
-               validation: [Int], rows: Int, validating: Bool, collective: any Collective, epochs: Int,
+               validation: [Int], rows: Int, validating: Bool, scaling: Standardizer<Scalar>?,
+               collective: any Collective, epochs: Int,
                whole: Bool, onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
         var localError: DescentError? = nil
         var rate = Double(learningRate)
         if automaticLearningRate {
             do throws(DescentError) {
                 rate = try LearningRateEstimate.rate(for: mode, chunks: chunks, members: members, seed: seed,
-                                                     collective: collective)
+                                                     scaling: scaling, collective: collective)
             } catch { localError = error }
         }
         if localError == nil, !(rate.isFinite && rate > 0 && Scalar(rate) > 0) {
@@ -175,11 +183,14 @@ extension GradientDescent {
                                         expected: "data whose scale allows a step (standardise the features)")
         }
         try collective.agree(localError)
+        let localRows = chunks.training.count == 1 && members != nil ? members!.count : chunks.trainingRows
+        let partRows = try collective.gather(Double(localRows)).map { Int($0) }
         let settings = TrainingSettings(self, rows: rows, columns: chunks.placeholder.columns, epochs: epochs,
                                         baseRate: rate, validating: validating, orderSeed: seed,
                                         measuresConvergence: whole)
         var driver = EpochDriver(chunks: chunks, settings: settings, members: members, validation: validation,
-                                 validating: validating, collective: collective, averagingInterval: averagingInterval)
+                                 validating: validating, collective: collective, averagingInterval: averagingInterval,
+                                 scaling: scaling, partRows: partRows)
         return try driver.run(&model, onEpoch: onEpoch)
     }
 

@@ -70,8 +70,13 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     /// forming `XᵀX`, for batch and mini-batch modes; for stochastic mode `1/(2·maxᵢ(‖xᵢ‖² + 1))`.
     public var automaticLearningRate: Bool
     /// Train on standardised features (each column centred and divided by its standard
-    /// deviation, in one copy of `X`), and return the model in the original units. The penalty
-    /// and the automatic learning rate then apply to the standardised problem.
+    /// deviation), and return the model in the original units. The penalty and the automatic
+    /// learning rate then apply to the standardised problem.
+    ///
+    /// No copy of `X` is made: the columns are measured in one pass (from a ``RowSource``, merged
+    /// chunk by chunk), and each block of rows is standardised into a small buffer as the loop
+    /// reads it, so the result is bit for bit the one training on a standardised copy gives.
+    /// (Multi-target fits still standardise a copy.)
     public var standardize: Bool
 
     /// The convergence criterion's tolerance: a fit converged when the gradient of its objective,
@@ -197,25 +202,25 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
                          whole: false, onEpoch: nil)
     }
 
-    /// Standardises if asked, then runs the epoch loop.
+    /// Standardises if asked (measuring the columns; the rows are standardised block by block as
+    /// the loop reads them, never copied whole), then runs the epoch loop.
     func train(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar]?,
                epochs: Int, holdOut: Bool, whole: Bool,
                onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
         guard standardize else {
             return try run(&model, features: features, targets: targets, weights: weights, epochs: epochs,
-                           holdOut: holdOut, whole: whole, onEpoch: onEpoch)
+                           holdOut: holdOut, whole: whole, scaling: nil, onEpoch: onEpoch)
         }
         let standardizer = try Standardizer(fitting: features)
-        let scaled = try standardizer.transform(features)
         var inner = try standardizer.standardized(model)
         defer { model = (try? standardizer.original(inner)) ?? model }
-        return try run(&inner, features: scaled, targets: targets, weights: weights, epochs: epochs, holdOut: holdOut,
-                       whole: whole, onEpoch: onEpoch)
+        return try run(&inner, features: features, targets: targets, weights: weights, epochs: epochs, holdOut: holdOut,
+                       whole: whole, scaling: standardizer, onEpoch: onEpoch)
     }
 
     /// Holds rows out, picks the learning rate, resolves the settings, and runs the epoch driver.
     func run(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar]?,
-             epochs: Int, holdOut: Bool, whole: Bool,
+             epochs: Int, holdOut: Bool, whole: Bool, scaling: Standardizer<Scalar>?,
              onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
         let n = features.rows
         let (members, validation) = try heldOutRows(n, holdOut: holdOut)
@@ -236,7 +241,7 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
                 let source = InMemoryRows(features: x, targets: y, columns: features.columns,
                                           sampleWeights: normalized == nil ? nil : w)
                 let rate: Double
-                switch baseRate(source, members: members) {
+                switch baseRate(source, members: members, scaling: scaling) {
                 case let .success(value): rate = value
                 case let .failure(error): return .failure(error)
                 }
@@ -244,7 +249,7 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
                                                 epochs: epochs, baseRate: rate, validating: !validation.isEmpty,
                                                 orderSeed: seed, measuresConvergence: whole)
                 var driver = EpochDriver(chunks: InMemoryChunks.pinned(source), settings: settings, members: members,
-                                         validation: validation, validating: !validation.isEmpty)
+                                         validation: validation, validating: !validation.isEmpty, scaling: scaling)
                 do throws(DescentError) {
                     return .success(try driver.run(&model, onEpoch: onEpoch))
                 } catch {

@@ -3,7 +3,9 @@ enum LearningRateEstimate {
     /// Rows beyond this many elements are subsampled (evenly spaced rows) for the estimate.
     static let sampleElements = 1 << 22
 
-    static func rate<Source: RowBlockSource>(for mode: BatchMode, source: Source, members: [Int]?, seed: UInt64) -> Double {
+    /// With `scaling`, the sampled rows are standardised first (the rate of the standardised problem).
+    static func rate<Source: RowBlockSource>(for mode: BatchMode, source: Source, members: [Int]?, seed: UInt64,
+                                             scaling: Standardizer<Source.Scalar>? = nil) -> Double {
         let d = source.columns
         let all = members ?? Array(0..<source.rowCount)
         let count = Swift.min(all.count, Swift.max(1, sampleElements / d))
@@ -16,6 +18,9 @@ enum LearningRateEstimate {
                 y.withUnsafeMutableBufferPointer { ys in
                     weights.withUnsafeMutableBufferPointer { ws in
                         source.gather(indices, features: xs.baseAddress!, targets: ys.baseAddress!, sampleWeights: ws.baseAddress!)
+                        if let scaling {
+                            EpochOrder<Source>.standardize(xs.baseAddress!, from: xs.baseAddress!, rows: count, scaling)
+                        }
                     }
                 }
             }
@@ -40,11 +45,12 @@ enum LearningRateEstimate {
     /// parts (one sum of `d + 2` numbers per step); stochastic mode takes the largest row norm of
     /// any part.
     static func rate<S: BLASScalar>(for mode: BatchMode, chunks: EpochChunks<InMemoryRows<S>>, members: [Int]?,
-                                    seed: UInt64, collective: any Collective) throws(DescentError) -> Double {
+                                    seed: UInt64, scaling: Standardizer<S>?, collective: any Collective)
+        throws(DescentError) -> Double {
         if chunks.training.count == 1 && collective.size == 1 {
             var rate = 0.0
             try chunks.visit(chunks.training) { (_, source) throws(DescentError) in
-                rate = Self.rate(for: mode, source: source, members: members, seed: seed)
+                rate = Self.rate(for: mode, source: source, members: members, seed: seed, scaling: scaling)
             }
             return rate
         }
@@ -61,6 +67,11 @@ enum LearningRateEstimate {
                 next += 1
             }
             offset += source.rowCount
+        }
+        if let scaling {
+            x.withUnsafeMutableBufferPointer { xs in
+                EpochOrder<InMemoryRows<S>>.standardize(xs.baseAddress!, from: xs.baseAddress!, rows: count, scaling)
+            }
         }
         if mode == .stochastic {
             var largest = 0.0

@@ -30,10 +30,19 @@ struct KernelTests {
         }
     }
 
-    /// Shapes that exercise SIMD tails: widths below, at and past the 8- and 16-lane loops.
-    static let shapes: [(Int, Int)] = [(1, 1), (3, 7), (9, 8), (17, 16), (33, 17), (64, 100), (5, 257)]
+    /// Shapes that exercise SIMD tails: widths below, at and past the 8- and 16-lane loops, and
+    /// at and past the widest row the AVX-512 kernels hold in registers (128 Doubles, 256 Floats).
+    static let shapes: [(Int, Int)] = [(1, 1), (3, 7), (9, 8), (17, 16), (33, 17), (64, 100), (7, 128), (4, 129),
+                                       (3, 256), (5, 257)]
 
-    func residualsAndGradient<S: BLASScalar>(_: S.Type) {
+    /// Which kernels a check runs: those the library selects (AVX-512 where the CPU has it), or
+    /// the portable Swift ones it falls back to.
+    enum Variant: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case selected, portable
+        var testDescription: String { rawValue }
+    }
+
+    func residualsAndGradient<S: BLASScalar>(_: S.Type, _ variant: Variant) {
         for (m, d) in Self.shapes {
             let block = Block<S>(m: m, d: d, seed: UInt64(m * 1000 + d))
             var r = [S](repeating: 0, count: m)
@@ -41,9 +50,19 @@ struct KernelTests {
             let (sum, squares) = block.with { rows in
                 block.w.withUnsafeBufferPointer { w in
                     r.withUnsafeMutableBufferPointer { r in
-                        let result = Kernels.residuals(rows, weights: w.baseAddress!, bias: block.b, into: r.baseAddress!)
-                        g.withUnsafeMutableBufferPointer { Kernels.accumulateGradient(rows, residuals: r.baseAddress!, into: $0.baseAddress!) }
-                        return result
+                        let w = w.baseAddress!, r = r.baseAddress!
+                        switch variant {
+                        case .selected:
+                            let result = Kernels.residuals(rows, weights: w, bias: block.b, into: r)
+                            g.withUnsafeMutableBufferPointer { Kernels.accumulateGradient(rows, residuals: r, into: $0.baseAddress!) }
+                            return result
+                        case .portable:
+                            let result = Kernels.portableResiduals(rows, weights: w, bias: block.b, into: r)
+                            g.withUnsafeMutableBufferPointer {
+                                Kernels.portableAccumulateGradient(rows, residuals: r, into: $0.baseAddress!)
+                            }
+                            return result
+                        }
                     }
                 }
             }
@@ -60,18 +79,22 @@ struct KernelTests {
         }
     }
 
-    @Test("residuals and Xᵀr match naive loops", arguments: Precision.allCases)
-    func residuals(_ precision: Precision) {
-        residualsAndGradient(precision.scalar)
+    @Test("residuals and Xᵀr match naive loops", arguments: Precision.allCases, Variant.allCases)
+    func residuals(_ precision: Precision, _ variant: Variant) {
+        residualsAndGradient(precision.scalar, variant)
     }
 
-    func fused<S: BLASScalar>(_: S.Type) {
+    func fused<S: BLASScalar>(_: S.Type, _ variant: Variant) {
         for (m, d) in Self.shapes {
             let block = Block<S>(m: m, d: d, seed: UInt64(3 * m + d))
             var g = [S](repeating: 1, count: d)
             let (sum, squares) = block.with { rows in
                 block.w.withUnsafeBufferPointer { w in
-                    g.withUnsafeMutableBufferPointer { Kernels.fusedGradient(rows, weights: w.baseAddress!, bias: block.b, into: $0.baseAddress!) }
+                    g.withUnsafeMutableBufferPointer { g in
+                        variant == .selected
+                            ? Kernels.fusedGradient(rows, weights: w.baseAddress!, bias: block.b, into: g.baseAddress!)
+                            : Kernels.portableFusedGradient(rows, weights: w.baseAddress!, bias: block.b, into: g.baseAddress!)
+                    }
                 }
             }
             let naive = (0..<m).map(block.naiveResidual)
@@ -86,18 +109,22 @@ struct KernelTests {
         }
     }
 
-    @Test("the fused one-read gradient matches naive loops", arguments: Precision.allCases)
-    func fusedGradient(_ precision: Precision) {
-        fused(precision.scalar)
+    @Test("the fused one-read gradient matches naive loops", arguments: Precision.allCases, Variant.allCases)
+    func fusedGradient(_ precision: Precision, _ variant: Variant) {
+        fused(precision.scalar, variant)
     }
 
-    func stochastic<S: BLASScalar>(_: S.Type) {
+    func stochastic<S: BLASScalar>(_: S.Type, _ variant: Variant) {
         for (m, d) in Self.shapes {
             let block = Block<S>(m: m, d: d, seed: UInt64(m + 7 * d))
             var w = block.w, b = block.b
             let eta: S = 0.01
             let (squares, failed) = block.with { rows in
-                w.withUnsafeMutableBufferPointer { Kernels.stochasticSteps(rows, weights: $0.baseAddress!, bias: &b, learningRate: eta) }
+                w.withUnsafeMutableBufferPointer { w in
+                    variant == .selected
+                        ? Kernels.stochasticSteps(rows, weights: w.baseAddress!, bias: &b, learningRate: eta)
+                        : Kernels.portableStochasticSteps(rows, weights: w.baseAddress!, bias: &b, learningRate: eta)
+                }
             }
             #expect(failed == nil)
             var nw = block.w.map(Double.init), nb = Double(block.b), nq = 0.0
@@ -115,9 +142,37 @@ struct KernelTests {
         }
     }
 
-    @Test("stochastic steps match a naive per-row loop", arguments: Precision.allCases)
-    func stochasticSteps(_ precision: Precision) {
-        stochastic(precision.scalar)
+    @Test("stochastic steps match a naive per-row loop", arguments: Precision.allCases, Variant.allCases)
+    func stochasticSteps(_ precision: Precision, _ variant: Variant) {
+        stochastic(precision.scalar, variant)
+    }
+
+    func compiledCoverage<S: BLASScalar>(_: S.Type) {
+        let widest = S.self == Double.self ? 128 : 256
+        #expect(CompiledKernels.maxColumns(S.self) == widest)
+        for d in [1, 100, widest, widest + 1] {
+            let block = Block<S>(m: 5, d: d, seed: UInt64(d))
+            var g = [S](repeating: 0, count: d), r = [S](repeating: 0, count: 5), w = block.w, b = block.b
+            let ran = block.with { rows in
+                g.withUnsafeMutableBufferPointer { g in
+                    r.withUnsafeMutableBufferPointer { r in
+                        w.withUnsafeMutableBufferPointer { w in
+                            [CompiledKernels.fusedGradient(rows, weights: w.baseAddress!, bias: b, into: g.baseAddress!) != nil,
+                             CompiledKernels.residuals(rows, weights: w.baseAddress!, bias: b, into: r.baseAddress!) != nil,
+                             CompiledKernels.accumulateGradient(rows, residuals: r.baseAddress!, into: g.baseAddress!),
+                             CompiledKernels.stochasticSteps(rows, weights: w.baseAddress!, bias: &b, learningRate: 0.01) != nil]
+                        }
+                    }
+                }
+            }
+            let expected = CompiledKernels.available && d <= widest
+            #expect(ran == [Bool](repeating: expected, count: 4), "d = \(d)")
+        }
+    }
+
+    @Test("the AVX-512 kernels run wherever the CPU has AVX-512, up to their widest row", arguments: Precision.allCases)
+    func compiledKernelsRun(_ precision: Precision) {
+        compiledCoverage(precision.scalar)
     }
 
     /// The error of a central difference with step h = 1e-6: O(h²) truncation plus the rounding of

@@ -135,8 +135,9 @@ struct BLASScalarTests {
         // Only Double data is seen as Doubles, without a copy.
         #expect((doubles != nil) == (S.self == Double.self))
         if let doubles { #expect(doubles[2] == 3) }
-        // The fused SIMD gradient is preferred for Double only (measured; see Kernels.fusedGradient).
-        #expect(S.prefersFusedKernels == (S.self == Double.self))
+        // The fused gradient is preferred for Double always, and for Float where the AVX-512 kernels
+        // run (measured; see Kernels.fusedGradient and CompiledKernels).
+        #expect(S.prefersFusedKernels == (S.self == Double.self || CompiledKernels.available))
     }
 
     @Test("precisionName names the precision; Double data alone is seen as Doubles", arguments: Precision.allCases)

@@ -1,0 +1,49 @@
+// Descent's compiled gradient kernels: AVX-512 code selected at run time, for the blocks of rows the
+// Swift kernels (Sources/Descent/Kernels) hand over. Each entry returns 0 when it did not run
+// (no AVX-512 on this CPU, or more columns than its registers hold), so the caller runs its
+// portable Swift loop instead. Rows are row-major, `d` columns wide; nothing here allocates.
+#ifndef DESCENT_KERNELS_H
+#define DESCENT_KERNELS_H
+
+#include <stddef.h>
+
+/// 1 when this CPU runs the AVX-512 kernels, else 0.
+int dk_available(void);
+
+/// The widest row (columns) the kernels take for Double and for Float.
+size_t dk_max_columns_f64(void);
+size_t dk_max_columns_f32(void);
+
+/// Stochastic steps, one per row in order: r = xᵢ·w + b − yᵢ; if r² is not finite, stop before
+/// that row and set *failed to its index; else q += r², w ← w − 2ηr·xᵢ, b ← b − 2ηr.
+/// *failed = n when every row was used. Returns 1 when it ran.
+int dk_sgd_f64(const double *x, const double *y, size_t n, size_t d, double *w, double *b, double eta,
+               double *q, size_t *failed);
+int dk_sgd_f32(const float *x, const float *y, size_t n, size_t d, float *w, float *b, float eta,
+               float *q, size_t *failed);
+
+/// Stochastic steps for k targets sharing each row (weights `k × d` row-major, biases `k`): per row
+/// every rₜ first, then every update, each target's arithmetic exactly as dk_sgd_* does it; stops
+/// before a row whose Σrₜ² is not finite. `r` holds k scratch values. Returns 1 when it ran.
+int dk_sgd_targets_f64(const double *x, const double *y, size_t n, size_t d, size_t k, double *w, double *b,
+                       double eta, double *r, double *q, size_t *failed);
+int dk_sgd_targets_f32(const float *x, const float *y, size_t n, size_t d, size_t k, float *w, float *b,
+                       float eta, float *r, float *q, size_t *failed);
+
+/// Fused gradient: for each row r = xᵢ·w + b − yᵢ, g ← g + r·xᵢ, *sum += r, *squares += r².
+int dk_fused_f64(const double *x, const double *y, size_t n, size_t d, const double *w, double b,
+                 double *g, double *sum, double *squares);
+int dk_fused_f32(const float *x, const float *y, size_t n, size_t d, const float *w, float b,
+                 float *g, float *sum, float *squares);
+
+/// Residuals: rᵢ = xᵢ·w + b − yᵢ into r; *sum = Σr, *squares = Σr².
+int dk_residuals_f64(const double *x, const double *y, size_t n, size_t d, const double *w, double b,
+                     double *r, double *sum, double *squares);
+int dk_residuals_f32(const float *x, const float *y, size_t n, size_t d, const float *w, float b,
+                     float *r, float *sum, float *squares);
+
+/// Gradient accumulation: g ← g + Xᵀr.
+int dk_gradient_f64(const double *x, const double *r, size_t n, size_t d, double *g);
+int dk_gradient_f32(const float *x, const float *r, size_t n, size_t d, float *g);
+
+#endif

@@ -1,0 +1,210 @@
+// AVX-512 gradient kernels (see include/DescentKernels.h). Compiled with function attributes only,
+// no -m flags, so nothing else in the package (or in packages that depend on it) changes; they
+// run only after dk_available() has checked the CPU.
+//
+// Each kernel is instantiated for every register count NV = ⌈d / lanes⌉ from 1 to 16, so the
+// loops over a row's vectors are unrolled and the weights (and the gradient) stay in zmm
+// registers for the whole block: per row, the only memory traffic is the row itself.
+#include "DescentKernels.h"
+#include <immintrin.h>
+#include <math.h>
+
+#define DK_MAX_VECTORS 16
+#define DK_TARGET __attribute__((target("avx512f,fma"), always_inline)) static inline
+#define DK_ENTRY __attribute__((target("avx512f,fma")))
+
+int dk_available(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
+}
+
+size_t dk_max_columns_f64(void) { return DK_MAX_VECTORS * 8; }
+size_t dk_max_columns_f32(void) { return DK_MAX_VECTORS * 16; }
+
+// One type's kernels. T: scalar; V: vector; M: mask type; L: lanes; SUF: name suffix; P: intrinsic
+// suffix (pd or ps).
+#define DK_KERNELS(T, V, M, L, SUF, P)                                                                 \
+                                                                                                        \
+DK_TARGET M dk_tail_##SUF(size_t d) {                                                                   \
+    size_t rest = d % L;                                                                                \
+    return rest == 0 ? (M)~(M)0 : (M)(((unsigned)1 << rest) - 1);                                       \
+}                                                                                                       \
+                                                                                                        \
+/* Loads row vectors 0..<NV (the last masked). */                                                       \
+DK_TARGET V dk_load_##SUF(const T *p, int k, int nv, M tail) {                                          \
+    return k == nv - 1 ? _mm512_maskz_loadu_##P(tail, p + (size_t)k * L) : _mm512_loadu_##P(p + (size_t)k * L); \
+}                                                                                                       \
+DK_TARGET void dk_store_##SUF(T *p, int k, int nv, M tail, V v) {                                       \
+    if (k == nv - 1) _mm512_mask_storeu_##P(p + (size_t)k * L, tail, v);                                \
+    else _mm512_storeu_##P(p + (size_t)k * L, v);                                                       \
+}                                                                                                       \
+                                                                                                        \
+/* x·w with the weights in registers: two accumulators. */                                              \
+DK_TARGET T dk_dot_##SUF(const T *x, const V *W, int nv, M tail) {                                      \
+    V a0 = _mm512_setzero_##P(), a1 = _mm512_setzero_##P();                                             \
+    for (int k = 0; k < nv; k += 2) {                                                                   \
+        a0 = _mm512_fmadd_##P(dk_load_##SUF(x, k, nv, tail), W[k], a0);                                 \
+        if (k + 1 < nv) a1 = _mm512_fmadd_##P(dk_load_##SUF(x, k + 1, nv, tail), W[k + 1], a1);        \
+    }                                                                                                   \
+    return _mm512_reduce_add_##P(_mm512_add_##P(a0, a1));                                               \
+}                                                                                                       \
+                                                                                                        \
+DK_TARGET void dk_sgd_body_##SUF(const int nv, const T *x, const T *y, size_t n, size_t d, T *w, T *b,  \
+                                 T eta, T *q, size_t *failed) {                                         \
+    M tail = dk_tail_##SUF(d);                                                                          \
+    V W[DK_MAX_VECTORS];                                                                                \
+    for (int k = 0; k < nv; k++) W[k] = dk_load_##SUF(w, k, nv, tail);                                  \
+    T bias = *b, squares = 0;                                                                           \
+    size_t i = 0;                                                                                       \
+    for (; i < n; i++) {                                                                                \
+        const T *xi = x + i * d;                                                                        \
+        T r = dk_dot_##SUF(xi, W, nv, tail) + bias - y[i];                                              \
+        T loss = r * r;                                                                                 \
+        if (!isfinite(loss)) break;                                                                     \
+        squares += loss;                                                                                \
+        T step = -eta * 2 * r;                                                                          \
+        V s = _mm512_set1_##P(step);                                                                    \
+        for (int k = 0; k < nv; k++) W[k] = _mm512_fmadd_##P(s, dk_load_##SUF(xi, k, nv, tail), W[k]);  \
+        bias += step;                                                                                   \
+    }                                                                                                   \
+    for (int k = 0; k < nv; k++) dk_store_##SUF(w, k, nv, tail, W[k]);                                  \
+    *b = bias;                                                                                          \
+    *q = squares;                                                                                       \
+    *failed = i;                                                                                        \
+}                                                                                                       \
+                                                                                                        \
+DK_TARGET void dk_fused_body_##SUF(const int nv, const T *x, const T *y, size_t n, size_t d, const T *w, \
+                                   T b, T *g, T *sum, T *squares) {                                     \
+    M tail = dk_tail_##SUF(d);                                                                          \
+    V W[DK_MAX_VECTORS], G[DK_MAX_VECTORS];                                                             \
+    for (int k = 0; k < nv; k++) { W[k] = dk_load_##SUF(w, k, nv, tail); G[k] = dk_load_##SUF(g, k, nv, tail); } \
+    T s = 0, sq = 0;                                                                                    \
+    for (size_t i = 0; i < n; i++) {                                                                    \
+        const T *xi = x + i * d;                                                                        \
+        T r = dk_dot_##SUF(xi, W, nv, tail) + b - y[i];                                                 \
+        s += r;                                                                                         \
+        sq += r * r;                                                                                    \
+        V rv = _mm512_set1_##P(r);                                                                      \
+        for (int k = 0; k < nv; k++) G[k] = _mm512_fmadd_##P(rv, dk_load_##SUF(xi, k, nv, tail), G[k]); \
+    }                                                                                                   \
+    for (int k = 0; k < nv; k++) dk_store_##SUF(g, k, nv, tail, G[k]);                                  \
+    *sum = s;                                                                                           \
+    *squares = sq;                                                                                      \
+}                                                                                                       \
+                                                                                                        \
+DK_TARGET void dk_residuals_body_##SUF(const int nv, const T *x, const T *y, size_t n, size_t d,       \
+                                       const T *w, T b, T *r, T *sum, T *squares) {                     \
+    M tail = dk_tail_##SUF(d);                                                                          \
+    V W[DK_MAX_VECTORS];                                                                                \
+    for (int k = 0; k < nv; k++) W[k] = dk_load_##SUF(w, k, nv, tail);                                  \
+    T s = 0, sq = 0;                                                                                    \
+    for (size_t i = 0; i < n; i++) {                                                                    \
+        T ri = dk_dot_##SUF(x + i * d, W, nv, tail) + b - y[i];                                         \
+        r[i] = ri;                                                                                      \
+        s += ri;                                                                                        \
+        sq += ri * ri;                                                                                  \
+    }                                                                                                   \
+    *sum = s;                                                                                           \
+    *squares = sq;                                                                                      \
+}                                                                                                       \
+                                                                                                        \
+DK_TARGET void dk_gradient_body_##SUF(const int nv, const T *x, const T *r, size_t n, size_t d, T *g) { \
+    M tail = dk_tail_##SUF(d);                                                                          \
+    V G[DK_MAX_VECTORS];                                                                                \
+    for (int k = 0; k < nv; k++) G[k] = dk_load_##SUF(g, k, nv, tail);                                  \
+    for (size_t i = 0; i < n; i++) {                                                                    \
+        const T *xi = x + i * d;                                                                        \
+        V rv = _mm512_set1_##P(r[i]);                                                                   \
+        for (int k = 0; k < nv; k++) G[k] = _mm512_fmadd_##P(rv, dk_load_##SUF(xi, k, nv, tail), G[k]); \
+    }                                                                                                   \
+    for (int k = 0; k < nv; k++) dk_store_##SUF(g, k, nv, tail, G[k]);                                  \
+}                                                                                                       \
+                                                                                                        \
+/* Several targets: the weights are read from memory (k rows of d), the operations in the order */    \
+/* of dk_dot and dk_sgd_body, so each target's numbers are bit for bit those of a one-target run. */    \
+DK_ENTRY int dk_sgd_targets_##SUF(const T *x, const T *y, size_t n, size_t d, size_t k, T *w, T *b,    \
+                                  T eta, T *r, T *q, size_t *failed) {                                  \
+    int nv = (int)((d + L - 1) / L);                                                                    \
+    if (nv > DK_MAX_VECTORS) return 0;                                                                  \
+    M tail = dk_tail_##SUF(d);                                                                          \
+    T squares = 0;                                                                                      \
+    size_t i = 0;                                                                                       \
+    for (; i < n; i++) {                                                                                \
+        const T *xi = x + i * d;                                                                        \
+        T loss = 0;                                                                                     \
+        for (size_t t = 0; t < k; t++) {                                                                \
+            const T *wt = w + t * d;                                                                    \
+            V a0 = _mm512_setzero_##P(), a1 = _mm512_setzero_##P();                                     \
+            for (int v = 0; v < nv; v += 2) {                                                           \
+                a0 = _mm512_fmadd_##P(dk_load_##SUF(xi, v, nv, tail), dk_load_##SUF(wt, v, nv, tail), a0); \
+                if (v + 1 < nv)                                                                         \
+                    a1 = _mm512_fmadd_##P(dk_load_##SUF(xi, v + 1, nv, tail), dk_load_##SUF(wt, v + 1, nv, tail), a1); \
+            }                                                                                           \
+            r[t] = _mm512_reduce_add_##P(_mm512_add_##P(a0, a1)) + b[t] - y[i * k + t];                 \
+            loss += r[t] * r[t];                                                                        \
+        }                                                                                               \
+        if (!isfinite(loss)) break;                                                                     \
+        squares += loss;                                                                                \
+        for (size_t t = 0; t < k; t++) {                                                                \
+            T *wt = w + t * d;                                                                          \
+            T step = -eta * 2 * r[t];                                                                   \
+            V s = _mm512_set1_##P(step);                                                                \
+            for (int v = 0; v < nv; v++)                                                                \
+                dk_store_##SUF(wt, v, nv, tail,                                                         \
+                               _mm512_fmadd_##P(s, dk_load_##SUF(xi, v, nv, tail), dk_load_##SUF(wt, v, nv, tail))); \
+            b[t] += step;                                                                               \
+        }                                                                                               \
+    }                                                                                                   \
+    *q = squares;                                                                                       \
+    *failed = i;                                                                                        \
+    return 1;                                                                                           \
+}
+
+DK_KERNELS(double, __m512d, __mmask8, 8, f64, pd)
+DK_KERNELS(float, __m512, __mmask16, 16, f32, ps)
+
+// The entries: a switch over the register count, each case a copy of the body with `nv` constant.
+#define DK_CASES(CALL) \
+    CALL(1) CALL(2) CALL(3) CALL(4) CALL(5) CALL(6) CALL(7) CALL(8) \
+    CALL(9) CALL(10) CALL(11) CALL(12) CALL(13) CALL(14) CALL(15) CALL(16)
+
+#define DK_ENTRIES(T, L, SUF)                                                                           \
+DK_ENTRY int dk_sgd_##SUF(const T *x, const T *y, size_t n, size_t d, T *w, T *b, T eta, T *q,          \
+                          size_t *failed) {                                                             \
+    switch ((d + L - 1) / L) {                                                                          \
+    DK_CASES(DK_SGD_CASE_##SUF)                                                                         \
+    default: return 0;                                                                                  \
+    }                                                                                                   \
+}                                                                                                       \
+DK_ENTRY int dk_fused_##SUF(const T *x, const T *y, size_t n, size_t d, const T *w, T b, T *g, T *sum,  \
+                            T *squares) {                                                               \
+    switch ((d + L - 1) / L) {                                                                          \
+    DK_CASES(DK_FUSED_CASE_##SUF)                                                                       \
+    default: return 0;                                                                                  \
+    }                                                                                                   \
+}                                                                                                       \
+DK_ENTRY int dk_residuals_##SUF(const T *x, const T *y, size_t n, size_t d, const T *w, T b, T *r,      \
+                                T *sum, T *squares) {                                                   \
+    switch ((d + L - 1) / L) {                                                                          \
+    DK_CASES(DK_RESIDUALS_CASE_##SUF)                                                                   \
+    default: return 0;                                                                                  \
+    }                                                                                                   \
+}                                                                                                       \
+DK_ENTRY int dk_gradient_##SUF(const T *x, const T *r, size_t n, size_t d, T *g) {                      \
+    switch ((d + L - 1) / L) {                                                                          \
+    DK_CASES(DK_GRADIENT_CASE_##SUF)                                                                    \
+    default: return 0;                                                                                  \
+    }                                                                                                   \
+}
+
+#define DK_SGD_CASE_f64(NV) case NV: dk_sgd_body_f64(NV, x, y, n, d, w, b, eta, q, failed); return 1;
+#define DK_SGD_CASE_f32(NV) case NV: dk_sgd_body_f32(NV, x, y, n, d, w, b, eta, q, failed); return 1;
+#define DK_FUSED_CASE_f64(NV) case NV: dk_fused_body_f64(NV, x, y, n, d, w, b, g, sum, squares); return 1;
+#define DK_FUSED_CASE_f32(NV) case NV: dk_fused_body_f32(NV, x, y, n, d, w, b, g, sum, squares); return 1;
+#define DK_RESIDUALS_CASE_f64(NV) case NV: dk_residuals_body_f64(NV, x, y, n, d, w, b, r, sum, squares); return 1;
+#define DK_RESIDUALS_CASE_f32(NV) case NV: dk_residuals_body_f32(NV, x, y, n, d, w, b, r, sum, squares); return 1;
+#define DK_GRADIENT_CASE_f64(NV) case NV: dk_gradient_body_f64(NV, x, r, n, d, g); return 1;
+#define DK_GRADIENT_CASE_f32(NV) case NV: dk_gradient_body_f32(NV, x, r, n, d, g); return 1;
+
+DK_ENTRIES(double, 8, f64)
+DK_ENTRIES(float, 16, f32)
