@@ -95,11 +95,11 @@ struct CSVConversionTests {
         text += "1,2,oops,4\n"
         try text.write(toFile: csv, atomically: true, encoding: .utf8)
         var expected: DescentError?
-        do { _ = try Dataset<Double>(csvFile: csv, target: "target") } catch let error as DescentError { expected = error }
+        do throws(DescentError) { _ = try Dataset<Double>(csvFile: csv, target: "target") } catch { expected = error }
         let oracle = try #require(expected)
         for block in [64, 1 << 20] {
             expectDescentError(oracle) {
-                try CSVConversion<Double>.run(csv, features: folder + "/X.npy", targets: folder + "/y.npy", target: "target",
+                _ = try CSVConversion<Double>.run(csv, features: folder + "/X.npy", targets: folder + "/y.npy", target: "target",
                                               featureColumns: nil, options: CSVOptions(), blockBytes: block)
             }
             #expect(Self.leftovers(folder, keep: ["data.csv"]) == [])
