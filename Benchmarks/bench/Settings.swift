@@ -21,6 +21,9 @@ enum BenchmarkName: String, CaseIterable, Sendable {
     case qr
     case svd
     case automatic
+    /// The normal equations and QR on nearly collinear columns, κ(X) ≈ 10⁶ (IllConditioned.swift).
+    case normalEquationsIllConditioned = "normal-equations-illconditioned"
+    case qrIllConditioned = "qr-illconditioned"
     case agreement
     /// Reading a numeric CSV file, timed against pandas.read_csv; only when asked for (`--only csv`):
     /// it writes a file of a few hundred MB and runs python3.

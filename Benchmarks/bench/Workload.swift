@@ -4,6 +4,7 @@ import Foundation
 /// The bench's benchmarks in one precision, on the synthetic data rounded to `S`.
 struct Workload<S: BLASScalar> {
     let settings: Settings
+    let data: SyntheticData
     let features: Matrix<S>
     let targets: [S]
     let rows: Int
@@ -13,6 +14,7 @@ struct Workload<S: BLASScalar> {
 
     init(settings: Settings, data: SyntheticData) throws {
         self.settings = settings
+        self.data = data
         rows = data.rows
         columns = data.columns
         features = try Matrix(rows: rows, columns: columns, elements: data.x.map { S($0) })
@@ -77,6 +79,7 @@ struct Workload<S: BLASScalar> {
             var exact: LeastSquaresSolution<S>? = nil
             if !settings.skipSolvers {
                 results += try measureSolvers(pairing, readOnce: readOnce.seconds, automatic: &exact)
+                results += try Self.measureIllConditioned(settings: settings, data: data, readOnce: readOnce.seconds)
             }
             if !settings.skipAgreement && settings.selected(.agreement) {
                 results += try measureAgreement(pairing, readOnce: readOnce.seconds,

@@ -1,12 +1,16 @@
 extension LeastSquares {
     /// Above this estimate of `κ₁(R)` the fast path does not certify its answer and hands the
-    /// problem to Householder QR: the semi-normal refinement's rate, about `κ²·ε`, is then too
-    /// slow to be sure of in a few passes.
-    static let choleskyQRConditionLimit = 1e7
+    /// problem to Householder QR: `κ²·ε` reaches 1, and neither the Cholesky factors nor the
+    /// semi-normal refinement can be trusted.
+    static let choleskyQRConditionLimit = 1e8
 
     /// Above this estimate of `κ₁(R₁)` a second Cholesky-QR pass (CholeskyQR2) replaces `R₁` and
-    /// starts refinement from a QR-grade solution rather than the normal equations' one.
-    static let choleskyQR2Threshold = 1e5
+    /// starts refinement from a QR-grade solution rather than the normal equations' one. Below it,
+    /// refinement from the normal equations' solution (contracting by about `κ²·ε` per pass)
+    /// reaches the same point for less than the CholeskyQR2 pass costs (measured on the bench's
+    /// `qr-illconditioned`, 1,000,000 × 100 at `κ₁ ≈ 1.1·10⁶`: 0.54–0.61× the normal equations
+    /// without the pass, 1.7–2.0× with it).
+    static let choleskyQR2Threshold = 3e6
 
     /// The most refinement passes the fast path makes before it gives up certifying.
     static let choleskyQRMaximumSteps = 8
@@ -17,21 +21,29 @@ extension LeastSquares {
     ///
     /// Pass 1 (shared with the normal equations) accumulates the Gram matrix of the centred rows
     /// (`syrk` per block) and `Aᵀ(y − ȳ)`; `R₁ = chol(S·G·S)`. When `R₁` is ill-conditioned
-    /// (`κ₁ > 10⁵`), a CholeskyQR2 pass applies `R₁⁻¹` to each block while it is in cache (`trsm`),
+    /// (`κ₁ > 3·10⁶`), a CholeskyQR2 pass applies `R₁⁻¹` to each block while it is in cache (`trsm`),
     /// accumulates the next Gram matrix (`syrk`) and `Q₁ᵀy` (`gemv`): `R = R₂R₁`,
     /// `Qᵀy = R₂⁻ᵀQ₁ᵀy`. When the first Cholesky fails, shifted CholeskyQR3 (Fukaya et al., 2020)
     /// factors `S·G·S + σI` and makes two such passes. Refinement passes (`gemv` pairs per block)
-    /// follow until the correction is below `Double`'s resolution; extended-precision passes
-    /// (``ExtendedResiduals``) finish the job when the `Double` residuals stall first.
+    /// follow until the correction is below `Double`'s resolution, or until they stall with a
+    /// solution whose backward error (`‖Aᵀf‖` against `10·d·ε·‖A‖(‖A‖‖v‖ + ‖f‖)`) is that of a
+    /// backward-stable solver such as Householder QR; extended-precision passes
+    /// (``ExtendedResiduals``) take over when neither happens, and polish small problems
+    /// (≤ 2²⁰ elements: rows not in this process's memory, which would otherwise have taken
+    /// pivoted QR).
+    ///
+    /// `gram` is the first pass when the caller has made it already (`.automatic`, after the
+    /// normal equations declined).
     ///
     /// Returns `nil` when the answer cannot be certified: features that overflow, a zero column,
-    /// a Cholesky factor that fails even shifted, `κ₁(R) > 10⁷`, or refinement that does not
-    /// converge. The caller then takes Householder QR.
-    static func choleskyQR<S: BLASScalar>(_ rows: SolverRows<S>, _ totals: RowTotals,
-                                          intercept: Bool) throws(DescentError) -> RawSolution? {
+    /// a Cholesky factor that fails even shifted, `κ₁(R) > 10⁸`, or refinement that neither
+    /// converges nor reaches a backward-stable answer, even in extended precision. The caller then takes Householder QR.
+    static func choleskyQR<S: BLASScalar>(_ rows: SolverRows<S>, _ totals: RowTotals, intercept: Bool,
+                                          gram: GramPass? = nil) throws(DescentError) -> RawSolution? {
         let n = totals.rows, d = rows.columns
         guard !totals.sumsOverflow else { return nil }
-        let pass = try centredGram(rows, shift: totals.shift, targetMeans: totals.targetMeans)
+        let pass: GramPass
+        if let gram { pass = gram } else { pass = try centredGram(rows, shift: totals.shift, targetMeans: totals.targetMeans) }
         let targetMean = totals.targetMeans[0] + (intercept ? pass.targetDeviation[0] / Double(n) : 0)
         let means = (0..<d).map { totals.shift[$0] + pass.deviation[$0] / Double(n) }
         guard pass.gram.allSatisfy(\.isFinite), pass.rhs.allSatisfy(\.isFinite),
@@ -75,15 +87,22 @@ extension LeastSquares {
         // Corrected semi-normal refinement with Double residuals: δc = mean(f), δv = R⁻¹R⁻ᵀ·S·Aᵀf.
         typealias E = Double.Accumulator
         let residuals = ResidualPass(shift: means, deviation: [Double](repeating: 0, count: d), rows: n,
-                                     targetMean: targetMean)
+                                     targetMean: targetMean, inPlace: pass.inPlace)
         var c = E(targetMean)
         var steps = 0, previous = Double.infinity
-        var converged = false, stalled = false
+        var converged = false, backwardStable = false
         while steps < choleskyQRMaximumSteps {
             let u = (0..<d).map { v[$0] * scales[$0] }
-            let (g, fSum) = try residuals.gradient(rows, u: u, intercept: Double(c - E(targetMean)))
+            let (g, fSum, fSquares) = try residuals.gradientAndNorm(rows, u: u, intercept: Double(c - E(targetMean)))
             let meanF = intercept ? fSum / Double(n) : 0
             var delta = (0..<d).map { g[$0] * scales[$0] }
+            // Backward error of the current v: ‖Aᵀf‖ against what a backward-stable solver leaves,
+            // γ·‖A‖·(‖A‖·‖v‖ + ‖f‖) with ‖A‖_F = √d for unit columns and γ = 10·d·ε.
+            let gradientNorm = delta.reduce(0.0) { $0 + $1 * $1 }.squareRoot()
+            let vNorm = v.reduce(0.0) { $0 + $1 * $1 }.squareRoot()
+            let fNorm = Swift.max(0, fSquares - Double(n) * meanF * meanF).squareRoot()
+            let root = Double(d).squareRoot()
+            backwardStable = gradientNorm <= 10 * Double(d) * epsilon * root * (root * vNorm + fNorm)
             r.withUnsafeBufferPointer { f in delta.withUnsafeMutableBufferPointer { LAPACK.choleskySolve(f, n: d, $0) } }
             var size = 0.0, magnitude = 0.0
             for j in 0..<d {
@@ -94,20 +113,26 @@ extension LeastSquares {
             c += E(meanF)
             steps += 1
             if size <= 2 * epsilon * magnitude { converged = true; break }
-            if steps > 1 && size > 0.5 * previous { stalled = true; break }
+            // Stalled at the level of Double's rounding of the residuals, with a backward-stable v.
+            if steps > 1 && size > 0.5 * previous && backwardStable { break }
             previous = size
         }
-        // A stall at the level of Double's rounding of the residuals (κ·ε): extended precision
-        // removes it; a correction that stays larger means refinement does not work here.
-        guard converged || (stalled && previous <= 1e3 * epsilon / rcond * v.reduce(0.0) { Swift.max($0, Swift.abs($1)) })
-        else { return nil }
         var ve = v.map { E($0) }
-        if !converged {
+        // Extended-precision residuals, when Double's could not certify the answer, and always on
+        // small problems (≤ 2²⁰ elements, which rows in memory would have factored by pivoted QR):
+        // there they cost little and give the last digits.
+        let small = n * d <= smallProblem
+        if small || (!converged && !backwardStable) {
             let problem = CenteredProblem(rows: n, columns: d, intercept: intercept, means: means, targetMean: targetMean,
                                           scales: scales, dataEpsilon: Double(S.ulpOfOne))
-            let extended = try StreamingQR.refine(r: r, problem, rows, v: &ve, c: &c)
-            guard extended.converged else { return nil }
-            steps += extended.steps
+            var (extendedV, extendedC) = (ve, c)
+            let extended = try StreamingQR.refine(r: r, problem, rows, v: &extendedV, c: &extendedC)
+            if extended.converged {
+                (ve, c) = (extendedV, extendedC)
+                steps += extended.steps
+            } else if !(converged || backwardStable) {
+                return nil
+            }
         }
         var w = [Double](repeating: 0, count: d)
         var b = c

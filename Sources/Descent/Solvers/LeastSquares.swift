@@ -11,25 +11,51 @@
 /// ```
 public enum LeastSquares {
     /// How to solve.
+    ///
+    /// Every method reads the rows in passes of blocks (a ``Matrix`` in memory, or any
+    /// ``RowSource``), and the first pass of every method checks the data (NaN, ±∞) and takes the
+    /// column sums. Pass counts below include it.
     public enum Method: Sendable, Hashable, CustomStringConvertible {
         /// Normal equations `XᵀX w = Xᵀy` by Cholesky (LAPACK `potrf`/`potrs`, as `posv`), the Gram
         /// matrix built with `syrk` one block of centred rows at a time. Fastest; loses accuracy as
         /// the square of the condition number, and throws when the Gram matrix is singular or nearly so.
+        ///
+        /// Passes: 2 (column sums; Gram matrix), a third when the centring after the product would
+        /// lose digits, and up to 2 refinement passes when the condition or the intercept's
+        /// cancellation would cost more than three digits.
         case normalEquations
-        /// Householder QR with iterative refinement, residuals in extended precision (`Float80`).
-        /// Small problems (≤ 2²⁰ elements) and ill-conditioned ones (κ > 10⁶) factor a copy with
-        /// column pivoting (LAPACK `geqp3`) and refine the solution and residual together
-        /// (Björck's augmented system). Large well-conditioned ones stream: blocks of rows are
-        /// folded into `R` (`geqrf`) with no copy of `X`, and the corrected semi-normal equations
-        /// refine. Throws when the features are rank deficient.
+        /// QR-grade accuracy, fast when it can be certified. Small problems in memory (≤ 2²⁰
+        /// elements) factor a copy with column pivoting (LAPACK `geqp3`) and refine the solution and
+        /// residual together in extended precision (Björck's augmented system).
+        ///
+        /// Larger ones take the fast path: Cholesky QR of the centred, scaled design over row
+        /// blocks, `Q` never stored (a CholeskyQR2 pass — `trsm`, `syrk`, `gemv` per 4,096-row
+        /// block — when `κ₁(R₁) > 3·10⁶`; shifted CholeskyQR3 when the first Cholesky fails), then
+        /// corrected semi-normal refinement with that `R` and `Double` residuals. The answer is
+        /// certified when `κ₁(R) ≤ 10⁸` (`trcon`) and the refinement either converges (last
+        /// correction below `Double`'s resolution) or stalls at a backward-stable answer
+        /// (`‖Aᵀr‖ ≤ 10·d·ε·‖A‖(‖A‖‖v‖ + ‖r‖)`, what Householder QR guarantees); otherwise
+        /// extended-precision (`Float80`) refinement must converge. Failing that, the streaming
+        /// Householder QR (`geqrf` on blocks folded into `R`, combined across parts as TSQR)
+        /// decides: it names the dependent columns of rank-deficient features and throws; beyond
+        /// `κ = 10⁶` rows in memory are factored by pivoted QR of a copy, a source's are refined
+        /// from its `R`.
+        ///
+        /// Passes on the fast path: 2 (column sums; Gram matrix) + 1 CholeskyQR2 pass if needed
+        /// (2 when shifted) + refinement passes (typically 1–3). The Householder fallback adds 4
+        /// (means, scales, the QR) + up to 10.
         case qr
         /// Singular value decomposition (LAPACK `gelsd`) of the `R` of a streaming QR (no copy of
         /// `X`): the minimum-norm solution, the numerical rank and the singular values; full-rank,
         /// well-conditioned solutions are refined like QR's. Never throws for rank deficiency.
+        ///
+        /// Passes: 5 (column sums; mean correction; column scales in two; the QR) + up to 10
+        /// extended-precision refinement passes (κ ≤ 10⁶, full rank).
         case svd
         /// Fast when it can be and accurate when it must be: small problems take the QR path;
         /// large ones take the normal equations when their condition estimate is at most 10⁸
-        /// (`pocon`), QR otherwise; rank deficiency falls back to the SVD.
+        /// (`pocon`), QR otherwise (reusing the normal equations' Gram pass); rank deficiency
+        /// falls back to the SVD.
         case automatic
 
         /// The method's name, e.g. `normal equations`.
@@ -58,7 +84,8 @@ public enum LeastSquares {
     /// - Throws: ``DescentError`` for inconsistent shapes, empty data, NaN or ±∞, or a system the
     ///   chosen method cannot solve (``DescentError/unsolvable(method:reason:conditionEstimate:)``).
     /// - Complexity: O(n·d²) time. Memory: O(d² + block·d), except that `.qr` factors one `Double`
-    ///   copy of the features for small (≤ 8 MB) or ill-conditioned (κ > 10⁶) problems.
+    ///   copy of the features for small problems (≤ 8 MB), and for large ones its fast path cannot
+    ///   certify whose condition exceeds 10⁶.
     @specialized(where Scalar == Float)
     @specialized(where Scalar == Double)
     public static func solve<Scalar: BLASScalar>(_ features: Matrix<Scalar>, _ targets: [Scalar],
@@ -136,13 +163,16 @@ public enum LeastSquares {
 
     static func automatic<S: BLASScalar>(_ rows: SolverRows<S>, _ totals: RowTotals, intercept: Bool,
                                          inMemory: InMemoryRows<S>?) throws(DescentError) -> SolverOutcome {
-        if prefersNormalEquations(rows: totals.rows, columns: rows.columns) {
-            let outcome = try normalEquations(rows, totals, intercept: intercept)
+        var gram: GramPass?
+        if prefersNormalEquations(rows: totals.rows, columns: rows.columns) && !totals.sumsOverflow {
+            // One Gram pass serves the normal equations and, if they decline, the fast QR path.
+            gram = try centredGram(rows, shift: totals.shift, targetMeans: totals.targetMeans)
+            let outcome = try normalEquations(rows, totals, intercept: intercept, gram: gram)
             if case let .solved(solution) = outcome, solution.condition * solution.condition <= normalEquationsLimit {
                 return outcome
             }
         }
-        let viaQR = try qr(rows, totals, intercept: intercept, inMemory: inMemory)
+        let viaQR = try qr(rows, totals, intercept: intercept, inMemory: inMemory, gram: gram)
         if case .solved = viaQR { return viaQR }
         return try svd(rows, totals, intercept: intercept)
     }

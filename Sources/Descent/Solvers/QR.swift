@@ -10,7 +10,7 @@ extension LeastSquares {
     /// dependent columns of rank-deficient features; beyond `κ = 10⁶`, rows in memory are factored
     /// by pivoted QR of a copy.
     static func qr<S: BLASScalar>(_ rows: SolverRows<S>, _ totals: RowTotals, intercept: Bool,
-                                  inMemory: InMemoryRows<S>?) throws(DescentError) -> SolverOutcome {
+                                  inMemory: InMemoryRows<S>?, gram: GramPass? = nil) throws(DescentError) -> SolverOutcome {
         let n = totals.rows, d = rows.columns
         let effectiveRows = intercept ? n - 1 : n
         guard effectiveRows >= d else {
@@ -22,7 +22,7 @@ extension LeastSquares {
             let p = CenteredProblem(features: inMemory.features, targets: inMemory.targets, columns: d, intercept: intercept)
             return pivotedQR(p, inMemory.features, inMemory.targets)
         }
-        if let fast = try choleskyQR(rows, totals, intercept: intercept) { return .solved(fast) }
+        if let fast = try choleskyQR(rows, totals, intercept: intercept, gram: gram) { return .solved(fast) }
         return try householderQR(rows, totals, intercept: intercept, inMemory: inMemory)
     }
 

@@ -105,7 +105,7 @@ struct StreamingQR {
     /// Refines `c` (intercept) and `v` by the corrected semi-normal equations: residuals
     /// `f = y − c − Av` from the original data in extended precision, then `δc = mean(f)`,
     /// `δv = R⁻¹R⁻ᵀAᵀ(f − f̄)`, every sum over every part. It converges to the exact least-squares
-    /// solution while `κ(A)²·ε` is well below 1 (the callers use it for `κ ≤ 10⁶`, or `10⁷` on
+    /// solution while `κ(A)²·ε` is well below 1 (the callers use it for `κ ≤ 10⁶`, or `10⁸` on
     /// the fast path). Returns the steps taken and whether the last correction was below
     /// `Double`'s resolution.
     static func refine<S: BLASScalar>(r: [Double], _ p: CenteredProblem, _ rows: SolverRows<S>,
