@@ -75,6 +75,16 @@ struct Bench: ParsableCommand {
         valueName: "n"))
     var csvRounds = 2
 
+    @Option(help: ArgumentHelp("Write the data as .npy files into DIR and time streamed epochs and solvers against a "
+                               + "sequential read of the files and the same in memory (runs only this).", valueName: "DIR"))
+    var outOfCore: String?
+
+    @Flag(help: "With --out-of-core: leave the .npy files in DIR instead of removing them.")
+    var keepFiles = false
+
+    @Option(help: ArgumentHelp("With --out-of-core: one chunk buffer's size in MiB (default 4).", valueName: "MiB"))
+    var chunkMb: Int?
+
     /// The settings with `--quick`'s sizes filled in where no size was given.
     var settings: Settings {
         Settings(rows: rows ?? (quick ? 20_000 : 1_000_000), features: features ?? (quick ? 50 : 100),
@@ -111,6 +121,7 @@ struct Bench: ParsableCommand {
         } else {
             print(header(settings))
         }
+        if let outOfCore { return try runOutOfCore(folder: outOfCore, settings: settings) }
 
         if settings.runsTraining {
             let data = Progress.phase("generating \(settings.rows) × \(settings.features) data") {

@@ -73,6 +73,9 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible, L
     /// A file could not be written: no permission, a missing folder, or a full disk. Nothing is
     /// left under the file's name (files are written to a temporary name, then renamed).
     case fileNotWritable(path: String, reason: String)
+    /// A file changed while Descent was streaming it (truncated, rewritten or replaced by another
+    /// file under its name), so rows read before and after the change would not belong together.
+    case fileChanged(path: String, reason: String)
     /// A file's contents are not what its format (`.npy`, CSV, a saved model) requires, or hold
     /// something Descent cannot use (another format version or precision, the wrong width).
     case invalidFile(path: String, format: String, reason: String)
@@ -131,6 +134,9 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible, L
         case let .fileNotWritable(path, reason):
             return "Cannot write \(path): \(reason). Check the folder exists, is writable and has space; "
                 + "nothing was left under that name."
+        case let .fileChanged(path, reason):
+            return "\(path) changed while it was being streamed: \(reason). Leave the file unchanged while a "
+                + "fit or solve reads it (write new data under another name, then rename it), and open it again."
         case let .invalidFile(path, format, reason):
             return "\(path) is not a usable \(format) file: \(reason)."
         case let .invalidCSV(path, line, column, reason):

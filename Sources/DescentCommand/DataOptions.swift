@@ -21,6 +21,12 @@ struct DataOptions: ParsableArguments {
     @Flag(help: "Skip CSV rows with a missing or non-numeric cell instead of stopping with an error.")
     var dropInvalidRows = false
 
+    @Flag(help: "Stream a features .npy file and its --targets file in chunks instead of loading them (bounded memory; `descent convert` makes such files from a CSV file).")
+    var stream = false
+
+    @Option(help: ArgumentHelp("With --stream: the size of one chunk buffer in MiB (two are used; default 4).", valueName: "MiB"))
+    var chunkMb: Int?
+
     var isNPY: Bool { data.lowercased().hasSuffix(".npy") }
 
     var csvOptions: CSVOptions {
@@ -34,6 +40,11 @@ struct DataOptions: ParsableArguments {
         } else if targets != nil {
             throw ValidationError("--targets takes a .npy file and goes with a features .npy file, not a CSV file")
         }
+        if stream, !isNPY {
+            throw ValidationError("--stream reads .npy files; convert a CSV file first: descent convert data.csv X.npy y.npy --target NAME")
+        }
+        if let chunkMb, chunkMb < 1 { throw ValidationError("--chunk-mb must be at least 1, not \(chunkMb)") }
+        if chunkMb != nil, !stream { throw ValidationError("--chunk-mb goes with --stream") }
         guard delimiter == "tab" || (delimiter.count == 1 && delimiter.first!.isASCII) else {
             throw ValidationError("--delimiter must be one ASCII character or 'tab', not '\(delimiter)'")
         }
@@ -51,6 +62,15 @@ struct DataOptions: ParsableArguments {
             throw .invalidOption(name: "--target", value: "missing", expected: "the name of the CSV column to predict")
         }
         return try Dataset(csvFile: data, target: target, options: csvOptions)
+    }
+
+    /// The `.npy` features and targets files as a stream (with `--stream`).
+    func streamingDataset(command: String) throws(DescentError) -> StreamingDataset<Double> {
+        guard let targets else {
+            throw .invalidOption(name: "--targets", value: "missing", expected: "the targets .npy file for `descent \(command)`")
+        }
+        return try StreamingDataset(npyFeatures: data, targets: targets,
+                                    chunkBytes: (chunkMb ?? StreamingDataset<Double>.defaultChunkBytes >> 20) << 20)
     }
 
     /// The features only: the columns named `names` (when known) of a CSV file, or a features `.npy` file.

@@ -71,7 +71,6 @@ struct Fit: ParsableCommand {
 
     func run() throws {
         try reportingErrors { () throws(DescentError) in
-            let data = try input.dataset(command: "fit")
             let batchMode: BatchMode = switch mode {
             case .batch: .batch
             case .minibatch: .miniBatch(size: batchSize)
@@ -84,10 +83,20 @@ struct Fit: ParsableCommand {
             if automaticLearningRate { gd.automaticLearningRate = true }
             gd.standardize = standardize
             var model = LinearModel<Double>()
-            if let initial { model = try LinearModel(contentsOf: initial, features: data.columns) }
-            let progress = ProgressReporter(epochs: gd.epochs, rows: data.rowCount, quiet: quiet)
-            let trained = try gd.fit(&model, from: data) { progress.epochDone($0) }
-            progress.finish(trained)
+            let trained: FitHistory<Double>
+            if input.stream {
+                let stream = try input.streamingDataset(command: "fit")
+                if let initial { model = try LinearModel(contentsOf: initial, features: stream.columns) }
+                let progress = ProgressReporter(epochs: gd.epochs, rows: stream.rowCount, quiet: quiet)
+                trained = try gd.fit(&model, from: stream) { progress.epochDone($0) }
+                progress.finish(trained)
+            } else {
+                let data = try input.dataset(command: "fit")
+                if let initial { model = try LinearModel(contentsOf: initial, features: data.columns) }
+                let progress = ProgressReporter(epochs: gd.epochs, rows: data.rowCount, quiet: quiet)
+                trained = try gd.fit(&model, from: data) { progress.epochDone($0) }
+                progress.finish(trained)
+            }
             try model.save(to: output)
             if let history { try trained.writeCSV(to: history) }
             if let plot { try FileIO.writeText(LossPlot.svg(trained), to: plot) }

@@ -26,6 +26,18 @@ struct Solve: ParsableCommand {
 
     func run() throws {
         try reportingErrors { () throws(DescentError) in
+            if input.stream {
+                let stream = try input.streamingDataset(command: "solve")
+                guard !summary else {
+                    throw .invalidOption(name: "--summary", value: "with --stream",
+                                         expected: "used without --stream (the summary reads the data in memory)")
+                }
+                let solution = try LeastSquares.solve(from: stream, intercept: !noIntercept, method: method.method,
+                                                      ridge: ridge)
+                print(Self.table(solution, names: stream.featureNames))
+                if let output { try solution.model.save(to: output) }
+                return
+            }
             let data = try input.dataset(command: "solve")
             let solution = try LeastSquares.solve(from: data, intercept: !noIntercept, method: method.method, ridge: ridge)
             if summary {
@@ -93,6 +105,7 @@ struct Verify: ParsableCommand {
     func run() throws {
         try reportingErrors { () throws(DescentError) in
             let saved = try LinearModel<Double>(contentsOf: model)
+            if input.stream { return try Self.verifyStreamed(saved, try input.streamingDataset(command: "verify")) }
             var data = try input.dataset(command: "verify")
             if let names = saved.featureNames, !input.isNPY, names != data.featureNames {
                 let columns = try names.map { (name) throws(DescentError) -> Int in
@@ -109,5 +122,41 @@ struct Verify: ParsableCommand {
             print("training MSE = \(check.trainedMSE), exact MSE = \(check.exactMSE), relative MSE gap = \(check.relativeMSEGap)")
             print("exact solution by \(check.exact.method), condition estimate \(String(format: "%.3g", check.exact.conditionEstimate))")
         }
+    }
+}
+
+extension Verify {
+    /// `verify --stream`: the exact solution from the stream, and both models' mean squared errors
+    /// in one more pass over it.
+    static func verifyStreamed(_ saved: LinearModel<Double>, _ stream: StreamingDataset<Double>) throws(DescentError) {
+        guard saved.weights.count == stream.columns else {
+            throw .weightCountMismatch(weights: saved.weights.count, features: stream.columns)
+        }
+        let exact = try LeastSquares.solve(from: stream)
+        var trainedSum = 0.0, exactSum = 0.0, targetSquares = 0.0
+        try stream.forEachChunk { chunk in
+            let d = chunk.columns
+            for i in 0..<chunk.rows.count {
+                var a = saved.bias, b = exact.model.bias
+                for j in 0..<d {
+                    let x = chunk.features[i * d + j]
+                    a += saved.weights[j] * x
+                    b += exact.model.weights[j] * x
+                }
+                trainedSum += (a - chunk.targets[i]) * (a - chunk.targets[i])
+                exactSum += (b - chunk.targets[i]) * (b - chunk.targets[i])
+                targetSquares += chunk.targets[i] * chunk.targets[i]
+            }
+        }
+        let n = Double(Swift.max(stream.rowCount, 1))
+        let trainedMSE = trainedSum / n, exactMSE = exactSum / n
+        // The gap relative to the exact MSE, floored as LeastSquares.verify floors it.
+        let floor = Swift.max(exactMSE, Double.ulpOfOne * targetSquares / n, Double.leastNormalMagnitude)
+        let maxWeight = zip(saved.weights, exact.model.weights).map { Swift.abs($0 - $1) }.max() ?? 0
+        print("max |Δw| = \(maxWeight)")
+        print("|Δb| = \(Swift.abs(saved.bias - exact.model.bias))")
+        print("training MSE = \(trainedMSE), exact MSE = \(exactMSE), "
+              + "relative MSE gap = \((trainedMSE - exactMSE) / floor)")
+        print("exact solution by \(exact.method), condition estimate \(String(format: "%.3g", exact.conditionEstimate))")
     }
 }

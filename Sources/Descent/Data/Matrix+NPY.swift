@@ -29,16 +29,7 @@ extension Matrix {
     public init(npyFile path: String, allowPrecisionLoss: Bool = false) throws(DescentError) {
         let (fd, size) = try FileIO.openForReading(path)
         defer { close(fd) }
-        // The header: its first 12 bytes say how long it is.
-        var prefix = try FileIO.read(fd, count: Swift.min(size, 12), offset: 0, path: path)
-        if prefix.count >= 12 {
-            let major = prefix[6]
-            let length = major == 1 ? Int(prefix[8]) | Int(prefix[9]) << 8
-                : Int(prefix[8]) | Int(prefix[9]) << 8 | Int(prefix[10]) << 16 | Int(prefix[11]) << 24
-            let wanted = Swift.min(size, 12 + Swift.min(length, NPYFormat.maximumHeaderBytes))
-            prefix = try FileIO.read(fd, count: wanted, offset: 0, path: path)
-        }
-        let header = try NPYFormat.parseHeader(prefix, fileSize: size, path: path)
+        let header = try NPYFormat.readHeader(fd, size: size, path: path)
         let element = header.element
         if element.kind == .float, element.size == 8, MemoryLayout<Scalar>.size == 4, !allowPrecisionLoss {
             throw .invalidFile(path: path, format: ".npy", reason: "it holds float64 values and this is a Float matrix; "

@@ -121,15 +121,16 @@ enum NPYFormat {
         return ElementType(kind: kind, size: size, bigEndian: order == UInt8(ascii: ">"))
     }
 
-    /// A header for `shape` of `descr`, C order, padded so the data starts on a 64-byte boundary:
-    /// version 1.0 unless the header needs more than 65 535 bytes.
-    static func header(descr: String, shape: [Int]) -> [UInt8] {
+    /// A header for `shape` of `descr`, C order, padded so the data starts on a 64-byte boundary
+    /// and at least `minimumLength` bytes in (a header rewritten once the shape is known keeps its
+    /// length): version 1.0 unless the header needs more than 65 535 bytes.
+    static func header(descr: String, shape: [Int], minimumLength: Int = 0) -> [UInt8] {
         let dims = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
         var dict = Array("{'descr': '\(descr)', 'fortran_order': False, 'shape': \(dims), }".utf8)
         var major: UInt8 = 1
         var prefix = 10
         if (prefix + dict.count + 1 + 63) / 64 * 64 - prefix > 65_535 { major = 2; prefix = 12 }
-        let total = (prefix + dict.count + 1 + 63) / 64 * 64
+        let total = Swift.max((prefix + dict.count + 1 + 63) / 64 * 64, (minimumLength + 63) / 64 * 64)
         dict += [UInt8](repeating: UInt8(ascii: " "), count: total - prefix - dict.count - 1) + [UInt8(ascii: "\n")]
         var bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, major, 0]
         for k in 0..<(major == 1 ? 2 : 4) { bytes.append(UInt8(truncatingIfNeeded: dict.count >> (8 * k))) }

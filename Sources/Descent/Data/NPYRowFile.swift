@@ -1,0 +1,153 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What tells one version of a file from another between reads: device, inode, size and
+/// modification time, as `fstat` reports them.
+struct FileIdentity: Equatable, Sendable {
+    let device: UInt64
+    let inode: UInt64
+    let size: Int
+    let modified: timespec
+
+    init(_ info: stat) {
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        size = Int(info.st_size)
+        modified = info.st_mtim
+    }
+
+    /// The identity of the open file `fd`.
+    static func of(_ fd: Int32, path: String) throws(DescentError) -> FileIdentity {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .fileNotReadable(path: path, reason: FileIO.systemError()) }
+        return FileIdentity(info)
+    }
+
+    static func == (a: FileIdentity, b: FileIdentity) -> Bool {
+        a.device == b.device && a.inode == b.inode && a.size == b.size
+            && a.modified.tv_sec == b.modified.tv_sec && a.modified.tv_nsec == b.modified.tv_nsec
+    }
+
+    /// How `now` differs from `self`, in words for ``DescentError/fileChanged(path:reason:)``.
+    func change(to now: FileIdentity) -> String {
+        if now.device != device || now.inode != inode { return "another file was put under its name (it was replaced)" }
+        if now.size != size { return "its size changed from \(size) to \(now.size) bytes (truncated or rewritten)" }
+        return "it was modified (its modification time changed)"
+    }
+}
+
+extension NPYFormat {
+    /// Reads and parses the header of the open file `fd` of `size` bytes; see
+    /// ``parseHeader(_:fileSize:path:)-(UnsafeRawBufferPointer,_,_)``.
+    static func readHeader(_ fd: Int32, size: Int, path: String) throws(DescentError) -> Header {
+        // The first 12 bytes say how long the header is.
+        var prefix = try FileIO.read(fd, count: Swift.min(size, 12), offset: 0, path: path)
+        if prefix.count >= 12 {
+            let length = prefix[6] == 1 ? Int(prefix[8]) | Int(prefix[9]) << 8
+                : Int(prefix[8]) | Int(prefix[9]) << 8 | Int(prefix[10]) << 16 | Int(prefix[11]) << 24
+            let wanted = Swift.min(size, 12 + Swift.min(length, maximumHeaderBytes))
+            prefix = try FileIO.read(fd, count: wanted, offset: 0, path: path)
+        }
+        return try parseHeader(prefix, fileSize: size, path: path)
+    }
+}
+
+/// One `.npy` file read a block of rows at a time: its header and identity as they were when it
+/// was opened, and positioned reads of rows converted into a scalar type in place.
+///
+/// Each read checks that the file is still the one that was opened (same inode, size and
+/// modification time) and that it held every byte asked for, so a file truncated, rewritten or
+/// replaced while it is streamed gives ``DescentError/fileChanged(path:reason:)``, not wrong
+/// numbers or a trap.
+struct NPYRowFile: Sendable {
+    let path: String
+    let header: NPYFormat.Header
+    let identity: FileIdentity
+
+    /// Opens `path` and reads its header: a 2-D C-order (or 1-D) numeric array. `Scalar` is the
+    /// type rows are read into: a `float64` file into a 4-byte scalar needs `allowPrecisionLoss`.
+    init<Scalar: BLASScalar>(path: String, as _: Scalar.Type, allowPrecisionLoss: Bool) throws(DescentError) {
+        let (fd, size) = try FileIO.openForReading(path)
+        defer { close(fd) }
+        let header = try NPYFormat.readHeader(fd, size: size, path: path)
+        let element = header.element
+        if element.kind == .float, element.size == 8, MemoryLayout<Scalar>.size == 4, !allowPrecisionLoss {
+            throw .invalidFile(path: path, format: ".npy", reason: "it holds float64 values and this is a Float data set; "
+                               + "stream it as StreamingDataset<Double>, or pass allowPrecisionLoss: true to round them")
+        }
+        if header.fortranOrder, header.rows > 1, header.columns > 1 {
+            throw .invalidFile(path: path, format: ".npy", reason: "it is in Fortran (column-major) order, which cannot be "
+                               + "streamed by rows; rewrite it in C order, e.g. numpy.save(path, numpy.ascontiguousarray(X))")
+        }
+        self.path = path
+        self.header = header
+        self.identity = try FileIdentity.of(fd, path: path)
+    }
+
+    /// Bytes one element takes in a buffer while it is converted into `Scalar` in place: the
+    /// wider of the file's element and `Scalar`.
+    func bufferBytesPerElement<Scalar: BLASScalar>(_: Scalar.Type) -> Int {
+        Swift.max(header.element.size, MemoryLayout<Scalar>.size)
+    }
+
+    /// Opens the file for a visit, checking it is still the file that was first opened.
+    ///
+    /// - Throws: ``DescentError/fileChanged(path:reason:)`` if it was replaced, truncated or
+    ///   modified; ``DescentError/fileNotReadable(path:reason:)`` if it cannot be opened.
+    func open() throws(DescentError) -> Int32 {
+        let (fd, _) = try FileIO.openForReading(path)
+        do throws(DescentError) {
+            let now = try FileIdentity.of(fd, path: path)
+            guard now == identity else { throw .fileChanged(path: path, reason: identity.change(to: now)) }
+        } catch {
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    /// Reads `rows` (all columns) from `fd` into `buffer` as `Scalar`s, row-major, converting
+    /// in place; `buffer` holds `rows.count × columns × bufferBytesPerElement` bytes.
+    ///
+    /// - Throws: ``DescentError/fileChanged(path:reason:)`` for a short read or a file whose size,
+    ///   inode or modification time changed; ``DescentError/fileNotReadable(path:reason:)`` for a
+    ///   read error.
+    /// - Complexity: O(rows.count × columns).
+    func read<Scalar: BLASScalar>(rows: Range<Int>, from fd: Int32, into buffer: UnsafeMutableRawPointer,
+                                  as _: Scalar.Type) throws(DescentError) {
+        let element = header.element
+        let fileSize = element.size, size = MemoryLayout<Scalar>.size
+        let count = rows.count * header.columns
+        let bytes = count * fileSize
+        // A narrower file element is read into the end of the buffer and widened forward: element
+        // i is written at i·size, which ends before the unread element i + 1 starts.
+        let landing = buffer + count * Swift.max(0, size - fileSize)
+        let offset = header.dataOffset + rows.lowerBound * header.columns * fileSize
+        let got = try FileIO.read(fd, into: landing, count: bytes, offset: offset, path: path)
+        guard got == bytes else {
+            throw .fileChanged(path: path, reason: "it ended at byte \(offset + got), before the "
+                               + "\(identity.size) bytes its header announces (it was truncated while being read)")
+        }
+        let now = try FileIdentity.of(fd, path: path)
+        guard now == identity else { throw .fileChanged(path: path, reason: identity.change(to: now)) }
+        let native = element.kind == .float && fileSize == size && !element.bigEndian
+        if native { return }
+        if element.kind == .float, !element.bigEndian, fileSize == 4 {
+            for i in 0..<count {
+                let value = Scalar(landing.loadUnaligned(fromByteOffset: 4 * i, as: Float.self))
+                buffer.storeBytes(of: value, toByteOffset: i * size, as: Scalar.self)
+            }
+        } else if element.kind == .float, !element.bigEndian, fileSize == 8 {
+            for i in 0..<count {
+                let value = Scalar(landing.loadUnaligned(fromByteOffset: 8 * i, as: Double.self))
+                buffer.storeBytes(of: value, toByteOffset: i * size, as: Scalar.self)
+            }
+        } else {
+            for i in 0..<count {
+                let value: Scalar = NPYReader.decode(landing + i * fileSize, element)
+                buffer.storeBytes(of: value, toByteOffset: i * size, as: Scalar.self)
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Descent
+
+/// `descent convert data.csv X.npy y.npy --target NAME`: a CSV file into features and targets
+/// `.npy` files, in one streaming pass with bounded memory.
+struct Convert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Convert a CSV file into features and targets .npy files, streaming (for files larger than memory).",
+        discussion: """
+            Reads the CSV file once, in blocks, so its size is not limited by memory, and writes \
+            FEATURES (rows × features, C order) and TARGETS (1-D), float64 unless --float32. Both \
+            files appear under their names only when complete: on any error (a bad cell, a full disk) \
+            neither is left behind. The .npy files do not keep column names: they are printed. \
+            `descent fit` and `descent solve` stream a features .npy file with --stream.
+            """)
+
+    @Argument(help: "The CSV file.")
+    var csv: String
+
+    @Argument(help: "The features .npy file to write.")
+    var features: String
+
+    @Argument(help: "The targets .npy file to write.")
+    var targets: String
+
+    @Option(help: "The CSV column to predict (the other numeric columns are the features).")
+    var target: String
+
+    @Option(parsing: .upToNextOption, help: "The feature columns, in order (default: every column but the target).")
+    var columns: [String] = []
+
+    @Option(help: "The CSV delimiter: one ASCII character, or 'tab'.")
+    var delimiter: String = ","
+
+    @Flag(help: "The CSV file has no header row (columns are named 'column 1', 'column 2', …).")
+    var noHeader = false
+
+    @Flag(help: "Skip CSV rows with a missing or non-numeric cell instead of stopping with an error.")
+    var dropInvalidRows = false
+
+    @Flag(help: "Write float32 files (half the size; values rounded to float32).")
+    var float32 = false
+
+    func validate() throws {
+        guard delimiter == "tab" || (delimiter.count == 1 && delimiter.first!.isASCII) else {
+            throw ValidationError("--delimiter must be one ASCII character or 'tab', not '\(delimiter)'")
+        }
+    }
+
+    func run() throws {
+        try reportingErrors { () throws(DescentError) in
+            let options = CSVOptions(delimiter: delimiter == "tab" ? "\t" : Character(delimiter), hasHeader: !noHeader,
+                                     dropInvalidRows: dropInvalidRows)
+            let chosen = columns.isEmpty ? nil : columns
+            let summary = float32
+                ? try StreamingDataset<Float>.convertCSV(csv, features: features, targets: targets, target: target,
+                                                         featureColumns: chosen, options: options)
+                : try StreamingDataset<Double>.convertCSV(csv, features: features, targets: targets, target: target,
+                                                          featureColumns: chosen, options: options)
+            let dropped = summary.droppedRows > 0 ? " (\(summary.droppedRows) rows dropped)" : ""
+            print("wrote \(summary.rows) rows × \(summary.featureNames.count) features to \(features), "
+                  + "targets '\(summary.targetName)' to \(targets)\(dropped)")
+            print("features: " + summary.featureNames.joined(separator: ","))
+        }
+    }
+}
