@@ -109,7 +109,6 @@ extension EpochDriver {
             theta[d] += stepSize * sum
         } else {
             let eta: S = settings.learningRate.changesWithinEpoch ? settings.learningRate.step(update: t) : progress.rate
-            if settings.restartsMomentum { step.restartIfUphill { j in j < d ? scale * g[j] : scale * sum } }
             step.apply(eta: eta, t: t, averaged: &progress.averaged) { j in j < d ? scale * g[j] : scale * sum }
         }
         guard workspace.isFinite(theta) else {

@@ -43,11 +43,11 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     /// How a gradient becomes a step: SGD, momentum, Nesterov, Adam or averaged SGD.
     ///
     /// Unless set, it is ``Optimizer/sgd`` for a configuration created with a learning rate, and
-    /// otherwise depends on the mode: ``Optimizer/nesterov(_:)`` with momentum 0.999 and
-    /// ``restartsMomentum`` for ``BatchMode/batch`` (and a mini-batch as large as the data), ``Optimizer/averaged(startingAfter:)``
+    /// otherwise depends on the mode: ``Optimizer/nesterov(_:)`` with momentum 0.99 for
+    /// ``BatchMode/batch`` (and a mini-batch as large as the data), ``Optimizer/averaged(startingAfter:)``
     /// from the first update for the stochastic modes (as scikit-learn's `SGDRegressor(average=True)`).
     public var optimizer: Optimizer {
-        get { chosenOptimizer ?? (learningRateGiven ? .sgd : mode == .batch ? Self.batchDefault : .averaged()) }
+        get { chosenOptimizer ?? (learningRateGiven ? .sgd : mode == .batch ? .nesterov(0.99) : .averaged()) }
         set { chosenOptimizer = newValue }
     }
     /// The optimiser the caller set, if any.
@@ -81,32 +81,8 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
 
     /// The convergence criterion's tolerance: a fit converged when the gradient of its objective,
     /// over all training rows at the model returned, is at most this fraction of its size at the
-    /// zero model (``FitHistory/converged``). Unless set: `1e-4` for ``BatchMode/batch``, whose
-    /// exact gradient can get there cheaply (a looser bound stops strongly correlated problems
-    /// short of the optimum), and `1e-3`, as scikit-learn's `tol`, for the stochastic modes.
-    public var convergenceTolerance: Double {
-        get { chosenConvergenceTolerance ?? (mode == .batch ? 1e-4 : 1e-3) }
-        set { chosenConvergenceTolerance = newValue }
-    }
-    /// The tolerance the caller set, if any.
-    var chosenConvergenceTolerance: Double?
-    /// Full batch with momentum or Nesterov: drop the momentum whenever it points uphill against
-    /// the gradient, so the update starts again as plain gradient descent (the adaptive restart
-    /// of O'Donoghue and Candès, 2015). With it a high momentum converges at close to the
-    /// optimal rate for the data's unknown conditioning without oscillating on easy problems.
-    ///
-    /// Unless set: on for a configuration that chose neither its learning rate nor its optimiser
-    /// (its default batch optimiser is then ``Optimizer/nesterov(_:)`` with momentum 0.999), off
-    /// otherwise, so explicit configurations train as they always have. No effect in the
-    /// stochastic modes or with other optimisers.
-    public var restartsMomentum: Bool {
-        get { chosenRestart ?? (chosenOptimizer == nil && !learningRateGiven) }
-        set { chosenRestart = newValue }
-    }
-    /// Whether the caller chose ``restartsMomentum``.
-    var chosenRestart: Bool?
-    /// The optimiser of a full batch when neither the optimiser nor the learning rate was chosen.
-    static var batchDefault: Optimizer { .nesterov(0.999) }
+    /// zero model (``FitHistory/converged``). Default `1e-3`, as scikit-learn's `tol`.
+    public var convergenceTolerance: Double
     /// Stop as soon as the model meets the convergence criterion (``StopReason/converged``): checked
     /// every epoch in batch mode, where the gradient is at hand, and after epochs 1, 2, 4, 8, … in
     /// the other modes, at the cost of a pass over the data each. On by default when the epoch
@@ -172,6 +148,7 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
         self.automaticLearningRate = learningRate == nil
         self.epochs = epochs ?? (learningRate == nil ? 1000 : 100)
         self.stopWhenConverged = epochs == nil && learningRate == nil
+        self.convergenceTolerance = 1e-3
         self.shuffling = shuffle ? .blocks : .none
         self.seed = seed
         self.lossThreshold = lossThreshold

@@ -83,26 +83,6 @@ struct OptimizerStep<S: BLASScalar> {
         }
     }
 
-    /// Adaptive restart, the gradient scheme of O'Donoghue and Candès (2015): when the momentum
-    /// this update would build, `μ·m + g`, points uphill against the gradient `g` (penalty
-    /// included), the momentum is dropped, so the update starts again from plain gradient descent.
-    /// Momentum and Nesterov only; full batch only (a mini-batch gradient is too noisy to judge).
-    @inline(__always)
-    func restartIfUphill(gradient: (Int) -> S) {
-        let mu: S
-        switch optimizer {
-        case let .momentum(m), let .nesterov(m): mu = S(m)
-        default: return
-        }
-        let twoL2 = 2 * l2
-        var along: S = 0
-        for j in 0..<parameters {
-            let g = gradient(j) + (j < weights ? twoL2 * theta[j] : 0)
-            along += g * (mu * first[j] + g)
-        }
-        if along < 0 { first.update(repeating: 0, count: parameters) }
-    }
-
     /// The L1 proximal step: soft-thresholding by `step·λ₁`, which sets small weights to exactly 0.
     @inline(__always)
     func proximal(_ j: Int, step: S) {

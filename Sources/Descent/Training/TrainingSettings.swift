@@ -47,8 +47,6 @@ struct TrainingSettings<S: BLASScalar>: Sendable {
     let stopRules: StopRules
     /// The convergence criterion's tolerance (see ``Convergence``).
     let convergenceTolerance: Double
-    /// Full batch with momentum: drop the momentum when it points uphill (``OptimizerStep/restartIfUphill(gradient:)``).
-    let restartsMomentum: Bool
     /// Whether to measure convergence at the end (not for `partialFit`).
     let measuresConvergence: Bool
     /// Whether to stop once converged (checked every epoch in batch mode, after epochs 1, 2, 4, 8,
@@ -85,8 +83,7 @@ struct TrainingSettings<S: BLASScalar>: Sendable {
         // The default optimiser of a configuration without a learning rate: averaging for the
         // stochastic modes, Nesterov momentum for a full batch (a mini-batch as large as the data).
         optimizer = configuration.chosenOptimizer
-            ?? (configuration.learningRateGiven ? .sgd : batchSize == rows ? GradientDescent<S>.batchDefault : .averaged())
-        restartsMomentum = batchSize == rows && configuration.restartsMomentum
+            ?? (configuration.learningRateGiven ? .sgd : batchSize == rows ? .nesterov(0.99) : .averaged())
         (l2, l1) = configuration.penalty.strengths
         shuffling = batchSize == rows ? .none : configuration.shuffling
         self.orderSeed = orderSeed
