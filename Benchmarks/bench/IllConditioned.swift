@@ -44,33 +44,35 @@ extension SyntheticData {
 extension Workload {
     /// The exact solvers on nearly collinear data (`κ(X) ≈ 10⁶`): the normal equations, then QR,
     /// interleaved repetition by repetition (three each, the median reported) so both see the same
-    /// state of the machine.
-    static func measureIllConditioned(settings: Settings, data: SyntheticData, readOnce: Double?) throws -> [Measurement] {
+    /// state of the machine, and each repetition paired with the streaming read just before it
+    /// (`ratio_to_stream`, as every other row).
+    static func measureIllConditioned(settings: Settings, data: SyntheticData, pairing: StreamPairing,
+                                      readOnce: Double?) throws -> [Measurement] {
         let names: [(BenchmarkName, LeastSquares.Method)] = [(.normalEquationsIllConditioned, .normalEquations),
                                                              (.qrIllConditioned, .qr)]
         guard names.contains(where: { settings.selected($0.0) }) else { return [] }
         let workload = try Workload(settings: settings, data: SyntheticData(nearlyCollinear: data, condition: 1e6))
-        var times = [BenchmarkName: [Double]]()
+        var times = [BenchmarkName: PairedTimes]()
         var solutions = [BenchmarkName: LeastSquaresSolution<S>]()
         for repetition in 0..<3 {
             for (name, method) in names where settings.selected(name) {
-                let seconds = try Progress.phase("\(workload.precision) \(name.rawValue) (\(repetition + 1)/3)") {
-                    let start = ContinuousClock.now
-                    do {
-                        solutions[name] = try LeastSquares.solve(workload.features, workload.targets, method: method)
-                    } catch DescentError.unsolvable {
-                        // The normal equations may refuse this condition: the time to refuse is the figure.
+                let paired = try Progress.phase("\(workload.precision) \(name.rawValue) (\(repetition + 1)/3)") {
+                    try pairing.interleave(repetitions: 1, warmUp: false) {
+                        do {
+                            solutions[name] = try LeastSquares.solve(workload.features, workload.targets, method: method)
+                        } catch DescentError.unsolvable {
+                            // The normal equations may refuse this condition: the time to refuse is the figure.
+                        }
+                        return nil
                     }
-                    return (ContinuousClock.now - start).seconds
                 }
-                times[name, default: []].append(seconds)
+                times[name, default: PairedTimes()].stream += paired.stream
+                times[name, default: PairedTimes()].workload += paired.workload
             }
         }
         return names.compactMap { name, _ in
-            guard let samples = times[name] else { return nil }
-            var result = Measurement(benchmark: name, precision: workload.precision, rows: workload.rows,
-                                     features: workload.columns, seconds: median(samples), bytes: workload.bytes,
-                                     readOnceSeconds: readOnce)
+            guard let paired = times[name] else { return nil }
+            var result = workload.measurement(name, paired, readOnce: readOnce)
             result.methodUsed = solutions[name]?.method.description ?? "refused"
             result.condition = solutions[name]?.conditionEstimate
             return result

@@ -85,7 +85,7 @@ func table(_ measurements: [Measurement]) throws -> String {
         let padding = String(repeating: " ", count: Swift.max(0, width - text.count))
         return right ? padding + text : text + padding
     }
-    var lines = [pad("benchmark", 26) + pad("precision", 10) + pad("time", 11, right: true) + pad("samples/s", 12, right: true)
+    var lines = [pad("benchmark", 33) + pad("precision", 10) + pad("time", 11, right: true) + pad("samples/s", 12, right: true)
                  + pad("GB/s", 8, right: true) + pad("÷ stream", 10, right: true) + pad("÷ read-once", 13, right: true)
                  + "  notes"]
     for m in measurements {
@@ -95,7 +95,7 @@ func table(_ measurements: [Measurement]) throws -> String {
         let name = m.benchmark == .agreement ? "agreement (\(m.mode ?? ""))" : m.benchmark.rawValue
         // The extras as JSON writes them (strings quoted), the mode being in the name.
         let notes = try m.extras.filter { $0.key != .mode }.map { "\($0.key.stringValue)=\(try $0.value.text)" }
-        lines.append(pad(name, 26) + pad(m.precision, 10) + pad(time, 11, right: true)
+        lines.append(pad(name, 33) + pad(m.precision, 10) + pad(time, 11, right: true)
                      + pad(engineering(m.samplesPerSecond), 12, right: true)
                      + pad(String(format: "%.1f", m.gigabytesPerSecond), 8, right: true) + pad(toStream, 10, right: true)
                      + pad(ratio, 13, right: true)

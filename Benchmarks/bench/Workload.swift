@@ -79,7 +79,8 @@ struct Workload<S: BLASScalar> {
             var exact: LeastSquaresSolution<S>? = nil
             if !settings.skipSolvers {
                 results += try measureSolvers(pairing, readOnce: readOnce.seconds, automatic: &exact)
-                results += try Self.measureIllConditioned(settings: settings, data: data, readOnce: readOnce.seconds)
+                results += try Self.measureIllConditioned(settings: settings, data: data, pairing: pairing,
+                                                            readOnce: readOnce.seconds)
             }
             if !settings.skipAgreement && settings.selected(.agreement) {
                 results += try measureAgreement(pairing, readOnce: readOnce.seconds,
