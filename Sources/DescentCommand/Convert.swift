@@ -29,28 +29,14 @@ struct Convert: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "The feature columns, in order (default: every column but the target).")
     var columns: [String] = []
 
-    @Option(help: "The CSV delimiter: one ASCII character, or 'tab'.")
-    var delimiter: String = ","
-
-    @Flag(help: "The CSV file has no header row (columns are named 'column 1', 'column 2', …).")
-    var noHeader = false
-
-    @Flag(help: "Skip CSV rows with a missing or non-numeric cell instead of stopping with an error.")
-    var dropInvalidRows = false
+    @OptionGroup var format: CSVFormatOptions
 
     @Flag(help: "Write float32 files (half the size; values rounded to float32).")
     var float32 = false
 
-    func validate() throws {
-        guard delimiter == "tab" || (delimiter.count == 1 && delimiter.first!.isASCII) else {
-            throw ValidationError("--delimiter must be one ASCII character or 'tab', not '\(delimiter)'")
-        }
-    }
-
     func run() throws {
         try reportingErrors { () throws(DescentError) in
-            let options = CSVOptions(delimiter: delimiter == "tab" ? "\t" : Character(delimiter), hasHeader: !noHeader,
-                                     dropInvalidRows: dropInvalidRows)
+            let options = format.csvOptions
             let chosen = columns.isEmpty ? nil : columns
             let summary = float32
                 ? try StreamingDataset<Float>.convertCSV(csv, features: features, targets: targets, target: target,

@@ -12,14 +12,7 @@ struct DataOptions: ParsableArguments {
     @Option(help: "With a features .npy file: the targets .npy file.")
     var targets: String?
 
-    @Option(help: "The CSV delimiter: one ASCII character, or 'tab'.")
-    var delimiter: String = ","
-
-    @Flag(help: "The CSV file has no header row (columns are named 'column 1', 'column 2', …).")
-    var noHeader = false
-
-    @Flag(help: "Skip CSV rows with a missing or non-numeric cell instead of stopping with an error.")
-    var dropInvalidRows = false
+    @OptionGroup var format: CSVFormatOptions
 
     @Flag(help: "Stream a features .npy file and its --targets file in chunks instead of loading them (bounded memory; `descent convert` makes such files from a CSV file).")
     var stream = false
@@ -29,10 +22,7 @@ struct DataOptions: ParsableArguments {
 
     var isNPY: Bool { data.lowercased().hasSuffix(".npy") }
 
-    var csvOptions: CSVOptions {
-        CSVOptions(delimiter: delimiter == "tab" ? "\t" : Character(delimiter), hasHeader: !noHeader,
-                   dropInvalidRows: dropInvalidRows)
-    }
+    var csvOptions: CSVOptions { format.csvOptions }
 
     func validate() throws {
         if isNPY {
@@ -45,9 +35,6 @@ struct DataOptions: ParsableArguments {
         }
         if let chunkMb, chunkMb < 1 { throw ValidationError("--chunk-mb must be at least 1, not \(chunkMb)") }
         if chunkMb != nil, !stream { throw ValidationError("--chunk-mb goes with --stream") }
-        guard delimiter == "tab" || (delimiter.count == 1 && delimiter.first!.isASCII) else {
-            throw ValidationError("--delimiter must be one ASCII character or 'tab', not '\(delimiter)'")
-        }
     }
 
     /// The data set with its targets, which the command needs.

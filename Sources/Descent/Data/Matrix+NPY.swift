@@ -31,10 +31,8 @@ extension Matrix {
         defer { close(fd) }
         let header = try NPYFormat.readHeader(fd, size: size, path: path)
         let element = header.element
-        if element.kind == .float, element.size == 8, MemoryLayout<Scalar>.size == 4, !allowPrecisionLoss {
-            throw .invalidFile(path: path, format: ".npy", reason: "it holds float64 values and this is a Float matrix; "
-                               + "read it as Matrix<Double>, or pass allowPrecisionLoss: true to round them")
-        }
+        try header.checkPrecision(Scalar.self, allowPrecisionLoss: allowPrecisionLoss, path: path,
+                                  reader: "Float matrix", wider: "read it as Matrix<Double>")
         let rows = header.rows, columns = header.columns
         let native = element.kind == .float && element.size == MemoryLayout<Scalar>.size && !element.bigEndian
         let rowMajor = !header.fortranOrder || rows == 1 || columns == 1

@@ -37,6 +37,16 @@ enum NPYFormat {
         var rows: Int { shape[0] }
         var columns: Int { shape.count == 2 ? shape[1] : 1 }
         var count: Int { rows * columns }
+
+        /// Refuses to round a `float64` file into a 4-byte `Scalar` unless `allowPrecisionLoss`:
+        /// `reader` names what was reading it (e.g. `Float matrix`) and `wider` the `Double`
+        /// reader to use instead (e.g. `read it as Matrix<Double>`).
+        func checkPrecision<Scalar>(_: Scalar.Type, allowPrecisionLoss: Bool, path: String, reader: String,
+                                    wider: String) throws(DescentError) {
+            guard element.kind == .float, element.size == 8, MemoryLayout<Scalar>.size == 4, !allowPrecisionLoss else { return }
+            throw .invalidFile(path: path, format: ".npy", reason: "it holds float64 values and this is a \(reader); "
+                               + "\(wider), or pass allowPrecisionLoss: true to round them")
+        }
     }
 
     /// Parses the header at the start of `bytes`; see ``parseHeader(_:fileSize:path:)-(UnsafeRawBufferPointer,_,_)``.

@@ -71,11 +71,8 @@ struct NPYRowFile: Sendable {
         let (fd, size) = try FileIO.openForReading(path)
         defer { close(fd) }
         let header = try NPYFormat.readHeader(fd, size: size, path: path)
-        let element = header.element
-        if element.kind == .float, element.size == 8, MemoryLayout<Scalar>.size == 4, !allowPrecisionLoss {
-            throw .invalidFile(path: path, format: ".npy", reason: "it holds float64 values and this is a Float data set; "
-                               + "stream it as StreamingDataset<Double>, or pass allowPrecisionLoss: true to round them")
-        }
+        try header.checkPrecision(Scalar.self, allowPrecisionLoss: allowPrecisionLoss, path: path,
+                                  reader: "Float data set", wider: "stream it as StreamingDataset<Double>")
         if header.fortranOrder, header.rows > 1, header.columns > 1 {
             throw .invalidFile(path: path, format: ".npy", reason: "it is in Fortran (column-major) order, which cannot be "
                                + "streamed by rows; rewrite it in C order, e.g. numpy.save(path, numpy.ascontiguousarray(X))")
