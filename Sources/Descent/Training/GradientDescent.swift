@@ -81,7 +81,10 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     public var patience: Int
     /// Choose `η₀` from the data instead of ``learningRate``: `1/λ_max` of the loss Hessian
     /// `(2/n)·[X 1]ᵀ[X 1]` (half the largest stable full-batch step), by power iteration without
-    /// forming `XᵀX`, for batch and mini-batch modes; for stochastic mode `1/(2·maxᵢ(‖xᵢ‖² + 1))`.
+    /// forming `XᵀX`, for full batches; for stochastic mode `1/(2·maxᵢ(‖xᵢ‖² + 1))`.
+    /// For mini-batches of `b` rows the rate is `1/L(b)`, the expected smoothness of a batch between
+    /// `λ_max` and the largest row's; averaged SGD in the stochastic modes takes half the bound.
+    /// The estimate is made after standardising or whitening, when the fit does either.
     public var automaticLearningRate: Bool
     /// Train on standardised features (each column centred and divided by its standard
     /// deviation), and return the model in the original units. The penalty and the automatic
@@ -122,13 +125,14 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     ///
     /// A configuration created without a learning rate picks everything a first fit needs: the
     /// automatic learning rate (``automaticLearningRate``), an optimiser for the mode (see
-    /// ``optimizer``) and, without an epoch budget, up to 1000 epochs that stop once converged
-    /// (``stopWhenConverged``). A configuration that names its learning rate trains exactly as
-    /// written: plain SGD, a constant rate, and 100 epochs unless given.
+    /// ``optimizer``), whitening of ill-conditioned features (``preconditioning``) and, without an
+    /// epoch budget, up to 1000 epochs that stop once converged (``stopWhenConverged``). A
+    /// configuration that names its learning rate trains exactly as written: plain SGD, a constant
+    /// rate, no preconditioning, and 100 epochs unless given.
     ///
     /// The options not in this initialiser are properties: ``shuffling``, ``tolerance``,
-    /// ``patience``, ``automaticLearningRate``, ``standardize``, ``convergenceTolerance``,
-    /// ``stopWhenConverged``.
+    /// ``patience``, ``automaticLearningRate``, ``standardize``, ``preconditioning``,
+    /// ``convergenceTolerance``, ``stopWhenConverged``.
     ///
     /// - Parameters:
     ///   - mode: Rows per update: ``BatchMode/batch`` (the default), mini-batches or stochastic.
