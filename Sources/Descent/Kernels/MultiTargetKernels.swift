@@ -2,10 +2,12 @@
 /// once for all targets (`gemm`). The targets' weights are one row each, `Wᵀ` row-major `k × d`,
 /// so that target `t`'s weights are contiguous; the block's targets are `count × k` row-major.
 /// With one target each kernel is its single-target counterpart (a `gemm` with one column is a
-/// `gemv`), so one target trains exactly as ``LinearModel`` does. Unweighted rows only.
+/// `gemv`), so one target trains exactly as ``LinearModel`` does. Weighted rows: the residuals
+/// become `ŵ⊙r`, as for one target.
 extension Kernels {
     /// `R ← X_b·Wᵀ + 1bᵀ − Y_b` for the rows of `block` (`gemm`), adding each target's `Σr` into
-    /// `sums` (`k` entries) and returning `Σr²` over all targets.
+    /// `sums` (`k` entries) and returning `Σr²` over all targets; for weighted rows `R ← ŵ⊙R`,
+    /// `Σŵr` and `Σŵr²`.
     @inlinable
     static func residuals<S: BLASScalar>(_ block: RowBlock<S>, targets k: Int, weights w: UnsafePointer<S>,
                                          biases b: UnsafePointer<S>, into r: UnsafeMutablePointer<S>,
@@ -19,6 +21,18 @@ extension Kernels {
         r.update(from: block.targets, count: m * k)
         BLAS.gemm(block.features, w, transposeB: true, m: m, n: k, k: block.columns, beta: -1, r)
         var q = S.zero
+        if let weights = block.sampleWeights {
+            for i in 0..<m {
+                let row = r + i * k, weight = weights[i]
+                for t in 0..<k {
+                    let v = row[t] + b[t], weighted = weight * v
+                    row[t] = weighted
+                    sums[t] += weighted
+                    q += weighted * v
+                }
+            }
+            return q
+        }
         for i in 0..<m {
             let row = r + i * k
             for t in 0..<k {

@@ -43,9 +43,90 @@ extension GradientDescent {
     public func fit(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>, targets: Matrix<Scalar>,
                     onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError) -> FitHistory<Scalar> {
         try prepare(&model, features: features, targets: targets)
-        let (map, condition) = try featureMap(features, weights: nil, whole: true)
+        return try train(&model, features: features, targets: targets, weights: nil, epochs: epochs, holdOut: true,
+                         whole: true, onEpoch: onEpoch)
+    }
+
+    /// Trains a model of several targets on weighted rows: every target's objective is its
+    /// weighted MSE `Σwᵢ(ŷᵢₜ − yᵢₜ)² / Σwᵢ` (plus the penalty), with the conventions of the
+    /// single-target ``fit(_:features:targets:weights:onEpoch:)``: weights normalised to mean 1
+    /// over the training rows, zero weights allowed, integer weights train like duplicated rows in
+    /// full-batch mode. Each target trains as a weighted fit of that target alone.
+    ///
+    /// ```swift
+    /// var model = MultiLinearModel<Double>()
+    /// let history = try gd.fit(&model, features: X, targets: Y, weights: w)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - model: The model to train.
+    ///   - features: `n × d` features, row-major.
+    ///   - targets: `n × k` targets, one column per target.
+    ///   - weights: `n` sample weights, finite and ≥ 0, not all zero.
+    ///   - onEpoch: Called after every epoch.
+    /// - Returns: The per-epoch (weighted) losses and times, and why training stopped.
+    /// - Throws: as ``fit(_:features:targets:onEpoch:)-(_,_,Matrix<Scalar>,_)``, and
+    ///   ``DescentError/invalidOption(name:value:expected:)`` for weights of the wrong count,
+    ///   negative or non-finite weights, or all zero.
+    /// - Complexity: as the unweighted fit, plus O(n) per epoch.
+    @discardableResult
+    public func fit(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>, targets: Matrix<Scalar>,
+                    weights: [Scalar], onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError)
+        -> FitHistory<Scalar> {
+        try prepare(&model, features: features, targets: targets)
+        try Validation.checkWeights(weights, rows: features.rows)
+        return try train(&model, features: features, targets: targets, weights: weights, epochs: epochs, holdOut: true,
+                         whole: true, onEpoch: onEpoch)
+    }
+
+    /// Trains a model of several targets for one epoch on `features` and `targets` only: for data
+    /// that arrives in pieces, as the single-target ``partialFit(_:features:targets:)`` does (the
+    /// optimiser state and counters carry over between calls; no early stopping, no
+    /// preconditioning, no convergence measurement).
+    ///
+    /// - Parameters:
+    ///   - model: The model to train; an empty one is first initialised.
+    ///   - features: The piece's `n × d` features.
+    ///   - targets: Its `n × k` targets.
+    /// - Returns: The epoch's loss and time.
+    /// - Throws: as ``fit(_:features:targets:onEpoch:)-(_,_,Matrix<Scalar>,_)``.
+    @discardableResult
+    public func partialFit(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>,
+                           targets: Matrix<Scalar>) throws(DescentError) -> FitHistory<Scalar> {
+        try prepare(&model, features: features, targets: targets)
+        return try train(&model, features: features, targets: targets, weights: nil, epochs: 1, holdOut: false,
+                         whole: false, onEpoch: nil)
+    }
+
+    /// One epoch on weighted rows of several targets that arrive in pieces; see
+    /// ``partialFit(_:features:targets:)-(_,_,Matrix<Scalar>)`` and
+    /// ``fit(_:features:targets:weights:onEpoch:)-(_,_,Matrix<Scalar>,_,_)``. The weights are
+    /// normalised within each call.
+    ///
+    /// - Parameters:
+    ///   - model: The model to train.
+    ///   - features: The piece's features.
+    ///   - targets: Its targets.
+    ///   - weights: Its sample weights.
+    /// - Returns: The epoch's loss and time.
+    /// - Throws: as ``fit(_:features:targets:weights:onEpoch:)-(_,_,Matrix<Scalar>,_,_)``.
+    @discardableResult
+    public func partialFit(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>, targets: Matrix<Scalar>,
+                           weights: [Scalar]) throws(DescentError) -> FitHistory<Scalar> {
+        try prepare(&model, features: features, targets: targets)
+        try Validation.checkWeights(weights, rows: features.rows)
+        return try train(&model, features: features, targets: targets, weights: weights, epochs: 1, holdOut: false,
+                         whole: false, onEpoch: nil)
+    }
+
+    /// Standardises or whitens a copy of the features if asked, then runs the multi-target loop.
+    func train(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>, targets: Matrix<Scalar>,
+               weights: [Scalar]?, epochs: Int, holdOut: Bool, whole: Bool,
+               onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
+        let (map, condition) = try featureMap(features, weights: weights, whole: whole)
         guard let map else {
-            var history = try run(&model, features: features, targets: targets, whitened: false, onEpoch: onEpoch)
+            var history = try run(&model, features: features, targets: targets, weights: weights, epochs: epochs,
+                                  holdOut: holdOut, whole: whole, whitened: false, onEpoch: onEpoch)
             history.recordPreconditioning(whitened: false, condition: condition)
             return history
         }
@@ -56,7 +137,8 @@ extension GradientDescent {
         let scaled = Matrix(rows: features.rows, columns: features.columns, validElements: elements)
         var inner = try map.inner(model)
         defer { model = (try? map.original(inner)) ?? model }
-        var history = try run(&inner, features: scaled, targets: targets, whitened: map.whitened, onEpoch: onEpoch)
+        var history = try run(&inner, features: scaled, targets: targets, weights: weights, epochs: epochs,
+                              holdOut: holdOut, whole: whole, whitened: map.whitened, onEpoch: onEpoch)
         history.recordPreconditioning(whitened: map.whitened, condition: condition)
         return history
     }
@@ -78,14 +160,17 @@ extension GradientDescent {
     }
 
     /// Holds rows out, picks the learning rate, resolves the settings, and runs the multi-target driver.
-    func run(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>, targets: Matrix<Scalar>, whitened: Bool,
+    func run(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>, targets: Matrix<Scalar>,
+             weights: [Scalar]?, epochs: Int, holdOut: Bool, whole: Bool, whitened: Bool,
              onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
         let n = features.rows
-        let (members, validation) = try heldOutRows(n, holdOut: true)
+        let (members, validation) = try heldOutRows(n, holdOut: holdOut)
+        let normalized = try normalizedWeights(weights, members: members)
         let result: Result<FitHistory<Scalar>, DescentError> = features.withUnsafeBufferPointer { x in
             targets.withUnsafeBufferPointer { y in
+                (normalized ?? []).withUnsafeBufferPointer { w in
                 let source = MultiTargetRows(features: x, targets: y, columns: features.columns,
-                                             targetColumns: targets.columns)
+                                             targetColumns: targets.columns, sampleWeights: normalized == nil ? nil : w)
                 let rate: Double
                 switch baseRate(source, members: members) {
                 case let .success(value): rate = value
@@ -93,13 +178,14 @@ extension GradientDescent {
                 }
                 var settings = TrainingSettings(self, rows: members?.count ?? n, columns: features.columns,
                                                 epochs: epochs, baseRate: rate, validating: !validation.isEmpty,
-                                                orderSeed: seed, measuresConvergence: true)
+                                                orderSeed: seed, measuresConvergence: whole)
                 settings.whitened = whitened
                 let driver = MultiTargetDriver(source: source, settings: settings, members: members, validation: validation)
                 do throws(DescentError) {
                     return .success(try driver.run(&model, onEpoch: onEpoch))
                 } catch {
                     return .failure(error)
+                }
                 }
             }
         }

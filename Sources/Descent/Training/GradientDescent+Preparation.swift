@@ -65,4 +65,19 @@ extension GradientDescent {
         let averaging = chosenOptimizer?.isAveraging ?? (!learningRateGiven && batch < rows)
         return averaging && batch < rows ? 0.5 : 1
     }
+
+    /// Sample weights normalised to mean 1 over the training rows `members` (all when `nil`):
+    /// `ŵᵢ = wᵢ / mean(w)`; `nil` for unweighted rows.
+    ///
+    /// - Throws: ``DescentError/invalidOption(name:value:expected:)`` when every training row weighs zero.
+    func normalizedWeights(_ weights: [Scalar]?, members: [Int]?) throws(DescentError) -> [Scalar]? {
+        guard let weights else { return nil }
+        let training = members.map { $0.reduce(0.0) { $0 + Double(weights[$1]) } / Double($0.count) }
+            ?? weights.reduce(0.0) { $0 + Double($1) } / Double(weights.count)
+        guard training > 0 else {
+            throw .invalidOption(name: "weights", value: "zero on every training row",
+                                 expected: "at least one training row (not held out) with a weight > 0")
+        }
+        return weights.map { Scalar(Double($0) / training) }
+    }
 }

@@ -266,17 +266,7 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
              onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
         let n = features.rows
         let (members, validation) = try heldOutRows(n, holdOut: holdOut)
-        // Sample weights normalised to mean 1 over the training rows: ŵᵢ = wᵢ / mean(w).
-        var normalized: [Scalar]? = nil
-        if let weights {
-            let training = members.map { $0.reduce(0.0) { $0 + Double(weights[$1]) } / Double($0.count) }
-                ?? weights.reduce(0.0) { $0 + Double($1) } / Double(n)
-            guard training > 0 else {
-                throw .invalidOption(name: "weights", value: "zero on every training row",
-                                     expected: "at least one training row (not held out) with a weight > 0")
-            }
-            normalized = weights.map { Scalar(Double($0) / training) }
-        }
+        let normalized = try normalizedWeights(weights, members: members)
         let result: Result<FitHistory<Scalar>, DescentError> = features.withUnsafeBufferPointer { x in
             targets.withUnsafeBufferPointer { y in
                 (normalized ?? []).withUnsafeBufferPointer { w in

@@ -10,7 +10,7 @@ extension MultiTargetDriver {
             while position < window.upperBound {
                 let block = order.fetch(position, limit: Swift.min(order.blockRows, window.upperBound - position), slot: 0)
                 let q: S, failed: Int?
-                if plain {
+                if plain && block.sampleWeights == nil {
                     (q, failed) = Kernels.stochasticSteps(block, targets: targets, weights: theta.baseAddress!,
                                                           biases: theta.baseAddress! + ws.weightCount,
                                                           learningRate: progress.rate, scratch: ws.residuals.baseAddress!)
@@ -58,7 +58,8 @@ extension MultiTargetDriver {
         sums[k] = squares
     }
 
-    /// One update per row of `block` with the general rule (any optimiser, penalty, schedule).
+    /// One update per row of `block` with the general rule (any optimiser, penalty, schedule, and
+    /// sample weights: the row's residuals count `ŵ` times).
     /// Returns `Σr²` and the index of the first row whose loss was not finite, if any.
     func stochasticSteps(_ block: RowBlock<S>, _ progress: inout EpochProgress<S>) -> (S, Int?) {
         let ws = workspace, theta = ws.theta.baseAddress!
@@ -68,10 +69,11 @@ extension MultiTargetDriver {
         for i in 0..<block.count {
             let x = block.features + i * d
             var loss = S.zero
+            let weight = block.sampleWeights?[i] ?? 1
             for t in 0..<k {
                 let r = Kernels.dot(x, theta + t * d, d) + theta[weights + t] - block.targets[i * k + t]
-                twoR[t] = r
-                loss += r * r
+                twoR[t] = weight * r
+                loss += weight * r * r
             }
             guard loss.isFinite else { return (q, i) }
             q += loss

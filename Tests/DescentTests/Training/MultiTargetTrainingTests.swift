@@ -93,6 +93,104 @@ struct MultiTargetTrainingTests {
         }
     }
 
+    /// Weighted rows: each of three targets trains as its own weighted single-target fit. The
+    /// stochastic rows take the general (weighted) update in both, bit for bit; the batch
+    /// gradients agree to rounding as the unweighted ones do.
+    func weightedTargets<S: BLASScalar>(_: S.Type, mode: BatchMode) throws {
+        let problem = RandomMultiProblem<S>(rows: 150, columns: 4, targets: 3, noise: 0.3, seed: 8)
+        let weights = (0..<150).map { S(Double(($0 * 7) % 5) * 0.5) }   // 0, 0.5, …, 2: zeros included
+        let rate: S = mode == .stochastic ? 0.003 : 0.05
+        for optimizer in [Optimizer.sgd, .adam()] {
+            let gd = GradientDescent<S>(mode: mode, learningRate: rate, epochs: 15, seed: 4, optimizer: optimizer,
+                                        penalty: .l2(0.01))
+            var multi = MultiLinearModel<S>()
+            try gd.fit(&multi, features: problem.features, targets: problem.targets, weights: weights)
+            for t in 0..<3 {
+                var single = LinearModel<S>()
+                try gd.fit(&single, features: problem.features, targets: problem.targets.column(t), weights: weights)
+                let difference = relativeDifference(multi.column(t), single)
+                #expect(difference <= S.ulps(Self.perTargetAgreementUlps), "\(S.self) \(mode) \(optimizer) target \(t): \(difference)")
+            }
+        }
+    }
+
+    @Test("weighted rows: each of three targets trains as its own weighted fit", arguments: Sweep.modes, Precision.allCases)
+    func weightedTargetsAreSingleTargets(mode: BatchMode, precision: Precision) throws {
+        try weightedTargets(precision.scalar, mode: mode)
+    }
+
+    @Test("weighted full batch reaches the weighted least-squares solution of every target; integer weights are duplicated rows")
+    func weightedReachesWLS() throws {
+        let problem = RandomMultiProblem<Double>(rows: 120, columns: 4, targets: 2, noise: 0.3, seed: 5)
+        let weights = (0..<120).map { Double($0 % 3) }
+        var model = MultiLinearModel<Double>()
+        var gd = GradientDescent<Double>(mode: .batch, epochs: 2000)
+        gd.convergenceTolerance = 1e-10
+        let history = try gd.fit(&model, features: problem.features, targets: problem.targets, weights: weights)
+        #expect(history.converged, "\(history.advice ?? "")")
+        for t in 0..<2 {
+            let wls = try LeastSquares.solve(problem.features, problem.targets.column(t), weights: weights).model
+            #expect(relativeDifference(model.column(t), wls) <= 1e-8, "target \(t): \(model.column(t)) vs \(wls)")
+        }
+        // The same fit on the rows repeated as many times as their weight.
+        var rows = [Double](), targets = [Double]()
+        for i in 0..<120 {
+            for _ in 0..<Int(weights[i]) {
+                rows += (0..<4).map { problem.features[i, $0] }
+                targets += (0..<2).map { problem.targets[i, $0] }
+            }
+        }
+        var repeated = MultiLinearModel<Double>()
+        var plain = GradientDescent<Double>(mode: .batch, learningRate: 0.05, epochs: 50)
+        plain.shuffle = false
+        var weighted = MultiLinearModel<Double>()
+        try plain.fit(&weighted, features: problem.features, targets: problem.targets, weights: weights)
+        try plain.fit(&repeated, features: try Matrix(rows: rows.count / 4, columns: 4, elements: rows),
+                      targets: try Matrix(rows: targets.count / 2, columns: 2, elements: targets))
+        for t in 0..<2 { #expect(relativeDifference(weighted.column(t), repeated.column(t)) <= 1e-12, "target \(t)") }
+        // Bad weights are typed errors.
+        var bad = MultiLinearModel<Double>()
+        #expect(throws: DescentError.self) {
+            try gd.fit(&bad, features: problem.features, targets: problem.targets, weights: [Double](repeating: 0, count: 120))
+        }
+        #expect(throws: DescentError.self) {
+            try gd.fit(&bad, features: problem.features, targets: problem.targets, weights: [Double](repeating: -1, count: 120))
+        }
+    }
+
+    @Test("partialFit of several targets on the pieces of an epoch is one fit epoch, as for one target",
+          arguments: Precision.allCases)
+    func partialFitPieces(precision: Precision) throws {
+        func check<S: BLASScalar>(_: S.Type) throws {
+            let problem = RandomMultiProblem<S>(rows: 120, columns: 3, targets: 2, noise: 0.2, seed: 3)
+            let gd = GradientDescent<S>(mode: .miniBatch(size: 20), learningRate: 0.05, epochs: 1, shuffle: false,
+                                        optimizer: .momentum(0.9))
+            var whole = MultiLinearModel<S>()
+            try gd.fit(&whole, features: problem.features, targets: problem.targets)
+            var pieces = MultiLinearModel<S>()
+            for start in stride(from: 0, to: 120, by: 40) {
+                let x = try Matrix<S>(rows: 40, columns: 3) { i, j in problem.features[start + i, j] }
+                let y = try Matrix<S>(rows: 40, columns: 2) { i, t in problem.targets[start + i, t] }
+                let history = try gd.partialFit(&pieces, features: x, targets: y)
+                #expect(history.epochs == 1 && history.relativeGradientNorm == nil && !history.whitened)
+            }
+            #expect(identical(pieces.weights.elements, whole.weights.elements) && identical(pieces.biases, whole.biases),
+                    "\(S.self): \(pieces) vs \(whole)")
+            // Weighted pieces with unit weights are the unweighted pieces.
+            var unit = MultiLinearModel<S>()
+            for start in stride(from: 0, to: 120, by: 40) {
+                let x = try Matrix<S>(rows: 40, columns: 3) { i, j in problem.features[start + i, j] }
+                let y = try Matrix<S>(rows: 40, columns: 2) { i, t in problem.targets[start + i, t] }
+                try gd.partialFit(&unit, features: x, targets: y, weights: [S](repeating: 1, count: 40))
+            }
+            #expect(relativeDifference(unit.column(0), whole.column(0)) <= S.ulps(16))
+        }
+        switch precision {
+        case .float32: try check(Float.self)
+        case .float64: try check(Double.self)
+        }
+    }
+
     @Test("each of three targets trains as its own single-target fit, every optimiser, penalty and schedule",
           arguments: Sweep.modes, Precision.allCases)
     func threeTargetsAreSingleTargets(mode: BatchMode, precision: Precision) throws {
