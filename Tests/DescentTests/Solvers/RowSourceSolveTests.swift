@@ -114,8 +114,8 @@ struct RowSourceSolveTests {
         // Part 1 holds 3 columns, the others 4.
         let narrow = try Matrix(rows: 300, columns: 3, elements: (0..<900).map { Double($0 % 7) })
         let sources: [SplitRows<Double>] = [SplitRows(problem.features, problem.targets, rows: 0..<100, chunkSizes: [50]),
-                                                SplitRows(narrow, problem.targets, rows: 100..<200, chunkSizes: [50]),
-                                                SplitRows(problem.features, problem.targets, rows: 200..<300, chunkSizes: [50])]
+                                            SplitRows(narrow, problem.targets, rows: 100..<200, chunkSizes: [50]),
+                                            SplitRows(problem.features, problem.targets, rows: 200..<300, chunkSizes: [50])]
         let results = ThreadsWorld(size: 3).run { collective in
             Result { () throws(DescentError) in try LeastSquares.solve(from: sources[collective.rank], collective: collective) }
         }
