@@ -28,6 +28,9 @@ struct Fit: ParsableCommand {
     @Flag(help: "Train on standardised columns; the saved model is in the original units.")
     var standardize = false
 
+    @Option(help: "none, automatic or whitened: whiten correlated features before training (default: automatic without --learning-rate, none with it).")
+    var preconditioning: PreconditioningArgument?
+
     @Option(help: "A penalty on the weights: none, l2:λ, l1:λ or elastic:λ:ρ.")
     var penalty: PenaltyArgument = PenaltyArgument(argument: "none")!
 
@@ -82,6 +85,7 @@ struct Fit: ParsableCommand {
                 earlyStopping: earlyStopping.map { EarlyStopping(validationFraction: $0) })
             if automaticLearningRate { gd.automaticLearningRate = true }
             gd.standardize = standardize
+            if let preconditioning { gd.preconditioning = preconditioning.preconditioning }
             var model = LinearModel<Double>()
             let trained: FitHistory<Double>
             if input.stream {
@@ -102,7 +106,8 @@ struct Fit: ParsableCommand {
             if let plot { try FileIO.writeText(LossPlot.svg(trained), to: plot) }
             if !quiet {
                 note("saved \(output): \(trained.epochs) epochs, final loss \(trained.losses.last.map { "\($0)" } ?? "—"), "
-                     + "stopped: \(trained.stopReason), converged: \(trained.converged ? "yes" : "no")")
+                     + "stopped: \(trained.stopReason), converged: \(trained.converged ? "yes" : "no")"
+                     + (trained.whitened ? ", whitened (condition \(trained.conditionEstimate.map { String(format: "%.3g", $0) } ?? "∞"))" : ""))
                 if let advice = trained.advice { note(advice) }
             }
         }

@@ -61,6 +61,18 @@ struct ScheduleArgument: ExpressibleByArgument {
 }
 
 /// `--method`.
+/// `--preconditioning none|automatic|whitened`.
+struct PreconditioningArgument: ExpressibleByArgument {
+    let preconditioning: Preconditioning
+
+    init?(argument: String) {
+        guard let value = Preconditioning(rawValue: argument.lowercased()) else { return nil }
+        preconditioning = value
+    }
+
+    static var allValueStrings: [String] { Preconditioning.allCases.map(\.rawValue) }
+}
+
 enum MethodArgument: String, ExpressibleByArgument, CaseIterable {
     case automatic, normalEquations = "normal-equations", qr, svd
     var method: LeastSquares.Method {

@@ -71,6 +71,10 @@ struct Convergence<S: BLASScalar> {
         }
         if !settings.automaticRate { tips.append("the automatic learning rate (automaticLearningRate = true)") }
         if !settings.standardized { tips.append("standardising the features (standardize = true)") }
+        if !settings.whitened {
+            tips.append("whitening (preconditioning = .whitened), which removes the correlations between features "
+                        + "that slow every first-order method")
+        }
         tips.append("or the exact least-squares solver, which strongly correlated features may need")
         return "Not converged: the gradient is \(formatScientific(ratio)) of its size at the zero model "
             + "(converged means ≤ \(formatScientific(tolerance))). Try " + tips.joined(separator: "; ") + "."

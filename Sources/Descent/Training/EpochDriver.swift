@@ -37,7 +37,9 @@ struct EpochDriver<Source: RowBlockSource> {
     /// standardised rows.
     init(chunks: EpochChunks<Source>, settings: TrainingSettings<S>, members: [Int]?, validation: [Int],
          validating: Bool, collective: any Collective = LocalCollective(), averagingInterval: Int? = nil,
-         scaling: Standardizer<S>? = nil, partRows: [Int]? = nil) {
+         scaling: FeatureMap<S>? = nil, partRows: [Int]? = nil) {
+        var settings = settings
+        settings.whitened = scaling?.whitened ?? false
         self.settings = settings
         self.chunks = chunks
         self.members = members

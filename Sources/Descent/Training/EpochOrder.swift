@@ -35,13 +35,13 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     /// Standardisation without a copy of the data: every block handed out holds `(x − μ)/σ`,
     /// computed into the slot's small buffer as the block is fetched (the same values, bit for
     /// bit, as ``Standardizer/transform(_:)`` writes into a whole copy).
-    let scaling: Standardizer<S>?
+    let scaling: FeatureMap<S>?
 
     /// An order over the `members` rows of `source` (all when `nil`); `capacity` (at least those
     /// rows) is the most rows a later ``bind(_:members:chunk:epoch:)`` may bring. With `scaling`,
     /// blocks are standardised as they are fetched.
     init(source: Source, members: [Int]?, shuffling: Shuffling, blockRows: Int, slots: Int, seed: UInt64,
-         capacity: Int? = nil, scaling: Standardizer<S>? = nil) {
+         capacity: Int? = nil, scaling: FeatureMap<S>? = nil) {
         self.scaling = scaling
         self.source = source
         self.members = members
@@ -156,10 +156,11 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
                         count: block.count, columns: columns)
     }
 
-    /// `out ← (x − μ)/σ` for `rows` rows (`out` may be `x`), as ``Standardizer/transform(_:)`` computes it.
+    /// `out ← (x − μ)/σ` for `rows` rows (`out` may be `x`), as ``Standardizer/transform(_:)`` computes
+    /// it, then whitened when the map whitens (``FeatureMap/apply(_:from:rows:)``).
     static func standardize(_ out: UnsafeMutablePointer<S>, from x: UnsafePointer<S>, rows: Int,
-                            _ scaling: Standardizer<S>) {
-        standardizeRows(out, from: x, rows: rows, means: scaling.means, deviations: scaling.deviations)
+                            _ scaling: FeatureMap<S>) {
+        scaling.apply(out, from: x, rows: rows)
     }
 }
 

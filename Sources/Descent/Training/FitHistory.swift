@@ -39,6 +39,16 @@ public struct FitHistory<Scalar: BLASScalar>: Sendable, Codable {
     /// When the fit did not converge: what was measured, and what to try.
     public internal(set) var advice: String? = nil
 
+    /// Whether training ran on whitened features (``GradientDescent/preconditioning``); the model
+    /// returned is in the original units either way.
+    public var whitened: Bool { whitening ?? false }
+    /// Stored as an optional so that histories encoded before it existed still decode.
+    var whitening: Bool? = nil
+    /// The condition estimate ``Preconditioning/automatic`` chose on: the 1-norm condition number
+    /// of the Hessian the fit would have trained on without whitening. `nil` when it was not
+    /// measured (``Preconditioning/none``, `partialFit`) or is infinite (singular to working precision).
+    public internal(set) var conditionEstimate: Double? = nil
+
     /// The number of epochs completed.
     public var epochs: Int { losses.count }
 
@@ -57,5 +67,11 @@ public struct FitHistory<Scalar: BLASScalar>: Sendable, Codable {
         elapsedSeconds.append(seconds)
         learningRates.append(rate)
         self.updates += updates
+    }
+
+    /// Records whether the fit whitened, and the condition estimate it decided on (finite only).
+    mutating func recordPreconditioning(whitened: Bool, condition: Double?) {
+        whitening = whitened
+        conditionEstimate = condition.flatMap { $0.isFinite ? $0 : nil }
     }
 }

@@ -43,14 +43,22 @@ extension GradientDescent {
     public func fit(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>, targets: Matrix<Scalar>,
                     onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError) -> FitHistory<Scalar> {
         try prepare(&model, features: features, targets: targets)
-        guard standardize else {
-            return try run(&model, features: features, targets: targets, onEpoch: onEpoch)
+        let (map, condition) = try featureMap(features, weights: nil, whole: true)
+        guard let map else {
+            var history = try run(&model, features: features, targets: targets, whitened: false, onEpoch: onEpoch)
+            history.recordPreconditioning(whitened: false, condition: condition)
+            return history
         }
-        let standardizer = try Standardizer(fitting: features)
-        let scaled = try standardizer.transform(features)
-        var inner = try standardizer.standardized(model)
-        defer { model = (try? standardizer.original(inner)) ?? model }
-        return try run(&inner, features: scaled, targets: targets, onEpoch: onEpoch)
+        var elements = [Scalar](repeating: 0, count: features.rows * features.columns)
+        features.withUnsafeBufferPointer { x in
+            elements.withUnsafeMutableBufferPointer { out in map.apply(out.baseAddress!, from: x.baseAddress!, rows: features.rows) }
+        }
+        let scaled = Matrix(rows: features.rows, columns: features.columns, validElements: elements)
+        var inner = try map.inner(model)
+        defer { model = (try? map.original(inner)) ?? model }
+        var history = try run(&inner, features: scaled, targets: targets, whitened: map.whitened, onEpoch: onEpoch)
+        history.recordPreconditioning(whitened: map.whitened, condition: condition)
+        return history
     }
 
     /// Checks the configuration, the data and the model, and initialises an empty model.
@@ -70,7 +78,7 @@ extension GradientDescent {
     }
 
     /// Holds rows out, picks the learning rate, resolves the settings, and runs the multi-target driver.
-    func run(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>, targets: Matrix<Scalar>,
+    func run(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>, targets: Matrix<Scalar>, whitened: Bool,
              onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
         let n = features.rows
         let (members, validation) = try heldOutRows(n, holdOut: true)
@@ -83,9 +91,10 @@ extension GradientDescent {
                 case let .success(value): rate = value
                 case let .failure(error): return .failure(error)
                 }
-                let settings = TrainingSettings(self, rows: members?.count ?? n, columns: features.columns,
+                var settings = TrainingSettings(self, rows: members?.count ?? n, columns: features.columns,
                                                 epochs: epochs, baseRate: rate, validating: !validation.isEmpty,
                                                 orderSeed: seed, measuresConvergence: true)
+                settings.whitened = whitened
                 let driver = MultiTargetDriver(source: source, settings: settings, members: members, validation: validation)
                 do throws(DescentError) {
                     return .success(try driver.run(&model, onEpoch: onEpoch))

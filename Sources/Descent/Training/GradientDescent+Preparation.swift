@@ -43,15 +43,26 @@ extension GradientDescent {
     }
 
     /// `η₀`: the configured rate, or the automatic one estimated from the training rows of `source`.
-    func baseRate<Source: RowBlockSource>(_ source: Source, members: [Int]?, scaling: Standardizer<Scalar>? = nil)
+    func baseRate<Source: RowBlockSource>(_ source: Source, members: [Int]?, scaling: FeatureMap<Scalar>? = nil)
         -> Result<Double, DescentError> where Source.Scalar == Scalar {
+        let rows = members?.count ?? source.rowCount
         let rate = automaticLearningRate
-            ? LearningRateEstimate.rate(for: mode, source: source, members: members, seed: seed, scaling: scaling)
+            ? automaticRateShare(rows: rows)
+                * LearningRateEstimate.rate(for: mode, source: source, members: members, seed: seed, scaling: scaling)
             : Double(learningRate)
         guard rate.isFinite, rate > 0, Scalar(rate) > 0 else {
             return .failure(.invalidOption(name: "automaticLearningRate", value: "an estimate of \(rate)",
                                            expected: "data whose scale allows a step (standardise the features)"))
         }
         return .success(rate)
+    }
+
+    /// The share of the stability bound the automatic rate takes: ½ for averaged SGD on batches
+    /// smaller than the data, Bach and Moulines' `1/(4R²)` for constant-step averaging (2013),
+    /// whose average is biased by `O(η²)` when each epoch visits every row once; 1 otherwise.
+    func automaticRateShare(rows: Int) -> Double {
+        let batch = mode.batchSize(rows: rows)
+        let averaging = chosenOptimizer?.isAveraging ?? (!learningRateGiven && batch < rows)
+        return averaging && batch < rows ? 0.5 : 1
     }
 }

@@ -115,8 +115,9 @@ extension GradientDescent {
         }
         try collective.agree(localError)
         var moments = ColumnMoments()
+        let preconditioning = whole ? self.preconditioning : .none
         do throws(DescentError) {
-            moments = try ColumnMoments.measure(source, statistics: standardize)
+            moments = try ColumnMoments.measure(source, statistics: standardize || preconditioning != .none)
         } catch {
             localError = error
         }
@@ -133,7 +134,8 @@ extension GradientDescent {
             } catch { localError = error }
         }
         try collective.agree(localError)
-        let standardizer: Standardizer<Scalar>? = standardize ? try moments.standardizer(collective) : nil
+        let (map, condition) = try featureMap(source, moments: moments, preconditioning: preconditioning,
+                                              collective: collective)
 
         let chunkRows = (0..<source.chunkCount).map { source.chunkRows($0).count }
         let held = holdOut ? earlyStopping.map { heldOut(chunkRows, fraction: $0.validationFraction) } : nil
@@ -153,29 +155,56 @@ extension GradientDescent {
         try collective.agree(localError)
 
         let chunks = InMemoryChunks.of(source, training: plan.training, validation: plan.validation)
-        var inner = try standardizer?.standardized(model) ?? model
+        var inner = try map?.inner(model) ?? model
         defer {
-            if let standardizer { model = (try? standardizer.original(inner)) ?? model } else { model = inner }
+            if let map { model = (try? map.original(inner)) ?? model } else { model = inner }
         }
-        return try train(&inner, chunks: chunks, members: plan.members, validation: plan.rows,
-                         rows: Int(heldCounts[1]), validating: heldCounts[0] > 0, scaling: standardizer,
-                         collective: collective,
-                         epochs: epochs, whole: whole, onEpoch: onEpoch)
+        var history = try train(&inner, chunks: chunks, members: plan.members, validation: plan.rows,
+                                rows: Int(heldCounts[1]), validating: heldCounts[0] > 0, scaling: map,
+                                collective: collective,
+                                epochs: epochs, whole: whole, onEpoch: onEpoch)
+        history.recordPreconditioning(whitened: map?.whitened ?? false, condition: condition)
+        return history
+    }
+
+    /// What training applies to each block read from `source`: nothing, standardisation, or
+    /// whitening (per `preconditioning`), from the columns `moments` measured and, to whiten, a
+    /// second pass for the correlation matrix summed over every part; and the condition estimate
+    /// ``Preconditioning/automatic`` decided on.
+    func featureMap<Source: RowSource>(_ source: Source, moments: ColumnMoments, preconditioning: Preconditioning,
+                                       collective: some Collective) throws(DescentError)
+        -> (map: FeatureMap<Scalar>?, condition: Double?) where Source.Scalar == Scalar {
+        guard standardize || preconditioning != .none else { return (nil, nil) }
+        let scaling: Standardizer<Scalar> = try moments.standardizer(collective)
+        guard preconditioning != .none else { return (FeatureMap(scaling: scaling), nil) }
+        var measurement = CorrelationMeasurement(columns: source.columns)
+        var localError: DescentError? = nil
+        do throws(DescentError) {
+            try source.forEachChunk { (chunk) throws(DescentError) in
+                guard let x = chunk.features.baseAddress, !chunk.rows.isEmpty else { return }
+                measurement.add(x, weights: nil, rows: chunk.rows.count, scaling: scaling)
+            }
+        } catch { localError = error }
+        try collective.agree(localError)
+        try measurement.combine(collective)
+        let (map, condition) = measurement.map(preconditioning, scaling: scaling, standardize: standardize)
+        return (map, condition)
     }
 
     /// Picks the learning rate on every part's rows and runs the epoch driver.
     @specialized(where Scalar == Float)
     @specialized(where Scalar == Double)
     func train(_ model: inout LinearModel<Scalar>, chunks: EpochChunks<InMemoryRows<Scalar>>, members: [Int]?,
-               validation: [Int], rows: Int, validating: Bool, scaling: Standardizer<Scalar>?,
+               validation: [Int], rows: Int, validating: Bool, scaling: FeatureMap<Scalar>?,
                collective: any Collective, epochs: Int,
                whole: Bool, onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
         var localError: DescentError? = nil
         var rate = Double(learningRate)
         if automaticLearningRate {
             do throws(DescentError) {
-                rate = try LearningRateEstimate.rate(for: mode, chunks: chunks, members: members, seed: seed,
-                                                     scaling: scaling, collective: collective)
+                rate = automaticRateShare(rows: rows)
+                    * (try LearningRateEstimate.rate(for: mode, chunks: chunks, members: members, seed: seed,
+                                                     scaling: scaling, collective: collective))
             } catch { localError = error }
         }
         if localError == nil, !(rate.isFinite && rate > 0 && Scalar(rate) > 0) {

@@ -52,6 +52,20 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     }
     /// The optimiser the caller set, if any.
     var chosenOptimizer: Optimizer?
+    /// How the problem is conditioned before training: see ``Preconditioning``.
+    ///
+    /// Unless set, ``Preconditioning/automatic`` for a configuration created without a learning
+    /// rate (whitening ill-conditioned features, so that a first fit converges on correlated
+    /// data), and ``Preconditioning/none`` for one that names its learning rate, which trains
+    /// exactly as written. It applies to every form of `fit`; `partialFit` sees one piece of the
+    /// data at a time and trains on the features as given (standardised per ``standardize``).
+    /// ``FitHistory/whitened`` says whether a fit whitened.
+    public var preconditioning: Preconditioning {
+        get { chosenPreconditioning ?? (learningRateGiven ? .none : .automatic) }
+        set { chosenPreconditioning = newValue }
+    }
+    /// The preconditioning the caller set, if any.
+    var chosenPreconditioning: Preconditioning? = nil
     /// Whether the configuration was created with a learning rate (then nothing is chosen for it).
     var learningRateGiven: Bool
     /// How the learning rate changes over training.
@@ -67,7 +81,10 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     public var patience: Int
     /// Choose `η₀` from the data instead of ``learningRate``: `1/λ_max` of the loss Hessian
     /// `(2/n)·[X 1]ᵀ[X 1]` (half the largest stable full-batch step), by power iteration without
-    /// forming `XᵀX`, for batch and mini-batch modes; for stochastic mode `1/(2·maxᵢ(‖xᵢ‖² + 1))`.
+    /// forming `XᵀX`, for full batches; for stochastic mode `1/(2·maxᵢ(‖xᵢ‖² + 1))`.
+    /// For mini-batches of `b` rows the rate is `1/L(b)`, the expected smoothness of a batch between
+    /// `λ_max` and the largest row's; averaged SGD in the stochastic modes takes half the bound.
+    /// The estimate is made after standardising or whitening, when the fit does either.
     public var automaticLearningRate: Bool
     /// Train on standardised features (each column centred and divided by its standard
     /// deviation), and return the model in the original units. The penalty and the automatic
@@ -108,13 +125,14 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     ///
     /// A configuration created without a learning rate picks everything a first fit needs: the
     /// automatic learning rate (``automaticLearningRate``), an optimiser for the mode (see
-    /// ``optimizer``) and, without an epoch budget, up to 1000 epochs that stop once converged
-    /// (``stopWhenConverged``). A configuration that names its learning rate trains exactly as
-    /// written: plain SGD, a constant rate, and 100 epochs unless given.
+    /// ``optimizer``), whitening of ill-conditioned features (``preconditioning``) and, without an
+    /// epoch budget, up to 1000 epochs that stop once converged (``stopWhenConverged``). A
+    /// configuration that names its learning rate trains exactly as written: plain SGD, a constant
+    /// rate, no preconditioning, and 100 epochs unless given.
     ///
     /// The options not in this initialiser are properties: ``shuffling``, ``tolerance``,
-    /// ``patience``, ``automaticLearningRate``, ``standardize``, ``convergenceTolerance``,
-    /// ``stopWhenConverged``.
+    /// ``patience``, ``automaticLearningRate``, ``standardize``, ``preconditioning``,
+    /// ``convergenceTolerance``, ``stopWhenConverged``.
     ///
     /// - Parameters:
     ///   - mode: Rows per update: ``BatchMode/batch`` (the default), mini-batches or stochastic.
@@ -202,25 +220,49 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
                          whole: false, onEpoch: nil)
     }
 
-    /// Standardises if asked (measuring the columns; the rows are standardised block by block as
-    /// the loop reads them, never copied whole), then runs the epoch loop.
+    /// Standardises or whitens if asked (measuring the columns; the rows are mapped block by block
+    /// as the loop reads them, never copied whole), then runs the epoch loop.
     func train(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar]?,
                epochs: Int, holdOut: Bool, whole: Bool,
                onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
-        guard standardize else {
-            return try run(&model, features: features, targets: targets, weights: weights, epochs: epochs,
-                           holdOut: holdOut, whole: whole, scaling: nil, onEpoch: onEpoch)
+        let (map, condition) = try featureMap(features, weights: weights, whole: whole)
+        guard let map else {
+            var history = try run(&model, features: features, targets: targets, weights: weights, epochs: epochs,
+                                  holdOut: holdOut, whole: whole, scaling: nil, onEpoch: onEpoch)
+            history.recordPreconditioning(whitened: false, condition: condition)
+            return history
         }
-        let standardizer = try Standardizer(fitting: features)
-        var inner = try standardizer.standardized(model)
-        defer { model = (try? standardizer.original(inner)) ?? model }
-        return try run(&inner, features: features, targets: targets, weights: weights, epochs: epochs, holdOut: holdOut,
-                       whole: whole, scaling: standardizer, onEpoch: onEpoch)
+        var inner = try map.inner(model)
+        defer { model = (try? map.original(inner)) ?? model }
+        var history = try run(&inner, features: features, targets: targets, weights: weights, epochs: epochs,
+                              holdOut: holdOut, whole: whole, scaling: map, onEpoch: onEpoch)
+        history.recordPreconditioning(whitened: map.whitened, condition: condition)
+        return history
+    }
+
+    /// What training applies to each block of `features`: nothing, standardisation, or (per
+    /// ``preconditioning``, only for a whole fit) whitening, measured in one pass; and the
+    /// condition estimate ``Preconditioning/automatic`` decided on.
+    func featureMap(_ features: Matrix<Scalar>, weights: [Scalar]?, whole: Bool) throws(DescentError)
+        -> (map: FeatureMap<Scalar>?, condition: Double?) {
+        let preconditioning = whole ? self.preconditioning : .none
+        guard standardize || preconditioning != .none else { return (nil, nil) }
+        let scaling = try Standardizer(fitting: features)
+        guard preconditioning != .none else { return (FeatureMap(scaling: scaling), nil) }
+        var measurement = CorrelationMeasurement(columns: features.columns)
+        features.withUnsafeBufferPointer { x in
+            (weights ?? []).withUnsafeBufferPointer { w in
+                measurement.add(x.baseAddress!, weights: weights == nil ? nil : w.baseAddress!, rows: features.rows,
+                                scaling: scaling)
+            }
+        }
+        let (map, condition) = measurement.map(preconditioning, scaling: scaling, standardize: standardize)
+        return (map, condition)
     }
 
     /// Holds rows out, picks the learning rate, resolves the settings, and runs the epoch driver.
     func run(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar]?,
-             epochs: Int, holdOut: Bool, whole: Bool, scaling: Standardizer<Scalar>?,
+             epochs: Int, holdOut: Bool, whole: Bool, scaling: FeatureMap<Scalar>?,
              onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
         let n = features.rows
         let (members, validation) = try heldOutRows(n, holdOut: holdOut)

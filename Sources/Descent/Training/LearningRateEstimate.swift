@@ -5,7 +5,7 @@ enum LearningRateEstimate {
 
     /// With `scaling`, the sampled rows are standardised first (the rate of the standardised problem).
     static func rate<Source: RowBlockSource>(for mode: BatchMode, source: Source, members: [Int]?, seed: UInt64,
-                                             scaling: Standardizer<Source.Scalar>? = nil) -> Double {
+                                             scaling: FeatureMap<Source.Scalar>? = nil) -> Double {
         let d = source.columns
         let all = members ?? Array(0..<source.rowCount)
         let count = Swift.min(all.count, Swift.max(1, sampleElements / d))
@@ -35,8 +35,29 @@ enum LearningRateEstimate {
             }
             return 0.5 / largest
         }
-        return 1 / largestEigenvalue(x, rows: count, columns: d, seed: seed,
-                                     sampleWeights: source.isWeighted ? weights : nil)
+        let lambda = largestEigenvalue(x, rows: count, columns: d, seed: seed,
+                                       sampleWeights: source.isWeighted ? weights : nil)
+        guard case let .miniBatch(size) = mode, size > 1, size < all.count else { return 1 / lambda }
+        var largest = 0.0
+        for i in 0..<count {
+            var norm = 1.0
+            for j in 0..<d { let v = Double(x[i * d + j]); norm += v * v }
+            largest = Swift.max(largest, norm * Double(weights[i]))
+        }
+        return miniBatchRate(lambda: lambda, largestRow: 2 * largest, batch: size, rows: all.count)
+    }
+
+    /// The mini-batch rate `1/L(b)` from the expected smoothness of batches of `b` of `n` rows
+    /// (Gower et al., "SGD: general analysis and improved rates", 2019):
+    /// `L(b) = n(b − 1)/(b(n − 1))·λ + (n − b)/(b(n − 1))·L_max`, between the full batch's
+    /// `λ = λ_max` of the Hessian (`b = n`) and one row's largest `L_max = 2ŵ(‖x‖² + 1)` (`b = 1`).
+    /// On features whose Hessian is flat (whitened), a batch's own Hessian can be several times
+    /// the full one's, and `1/λ` alone would diverge.
+    static func miniBatchRate(lambda: Double, largestRow: Double, batch b: Int, rows n: Int) -> Double {
+        let batch = Double(b), rows = Double(n)
+        let smoothness = rows * (batch - 1) / (batch * (rows - 1)) * lambda
+            + (rows - batch) / (batch * (rows - 1)) * largestRow
+        return 1 / Swift.max(lambda, smoothness)
     }
 
     /// The rate from the training chunks of every part: in one chunk in one process exactly
@@ -45,7 +66,7 @@ enum LearningRateEstimate {
     /// parts (one sum of `d + 2` numbers per step); stochastic mode takes the largest row norm of
     /// any part.
     static func rate<S: BLASScalar>(for mode: BatchMode, chunks: EpochChunks<InMemoryRows<S>>, members: [Int]?,
-                                    seed: UInt64, scaling: Standardizer<S>?, collective: any Collective)
+                                    seed: UInt64, scaling: FeatureMap<S>?, collective: any Collective)
         throws(DescentError) -> Double {
         if chunks.training.count == 1 && collective.size == 1 {
             var rate = 0.0
@@ -82,7 +103,18 @@ enum LearningRateEstimate {
             }
             return 0.5 / (try collective.maximum(largest))
         }
-        return 1 / (try largestEigenvalue(x, rows: count, columns: d, seed: seed, collective: collective))
+        let lambda = try largestEigenvalue(x, rows: count, columns: d, seed: seed, collective: collective)
+        var rows = [Double(n)]
+        try collective.sum(&rows)
+        let total = Int(rows[0])
+        guard case let .miniBatch(size) = mode, size > 1, size < total else { return 1 / lambda }
+        var largest = 0.0
+        for i in 0..<count {
+            var norm = 1.0
+            for j in 0..<d { let v = Double(x[i * d + j]); norm += v * v }
+            largest = Swift.max(largest, norm)
+        }
+        return miniBatchRate(lambda: lambda, largestRow: 2 * (try collective.maximum(largest)), batch: size, rows: total)
     }
 
     /// `λ_max((2/n)·AᵀŴA)` for `A = [X 1]` (`Ŵ` the normalised sample weights, `I` unweighted), by

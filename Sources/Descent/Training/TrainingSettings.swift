@@ -55,6 +55,8 @@ struct TrainingSettings<S: BLASScalar>: Sendable {
     /// Whether `η₀` was chosen from the data, and whether the features were standardised: for advice.
     let automaticRate: Bool
     let standardized: Bool
+    /// Whether the features are whitened (``Preconditioning``): for advice.
+    var whitened = false
 
     /// `optimizer`'s own `isAveraging`.
     var averaging: Bool { optimizer.isAveraging }

@@ -121,7 +121,8 @@ struct CollectiveTrainingTests {
         let problem = RandomProblem<Double>(rows: 200, columns: 3, noise: 0.01)
         let exact = try LeastSquares.solve(problem.features, problem.targets).model
         for interval in [nil, 10] {
-            var gd = GradientDescent<Double>(mode: .stochastic, epochs: 30)
+            // 60 epochs: the automatic rate of averaged SGD is half the stability bound (Bach and Moulines).
+            var gd = GradientDescent<Double>(mode: .stochastic, epochs: 60)
             gd.averagingInterval = interval
             let results = Self.fitParts(gd, problem.features, problem.targets)
             let (first, _) = try results[0].get()

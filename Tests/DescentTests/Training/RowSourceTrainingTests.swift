@@ -88,9 +88,12 @@ struct RowSourceTrainingTests {
                 var matrix = LinearModel<S>()
                 try stored.fit(&matrix, features: x, targets: y)
                 try stored.fit(&chunked, from: SplitRows(x, y, starts: [0, 7, 150, 151]))
+                // Rounding: the moments merged chunk by chunk differ from the two-pass ones in the
+                // last bits, and 30 epochs of mini-batches at the automatic (expected-smoothness)
+                // rate carry that to ~500 ulps of the largest weight.
                 let scale = Double(matrix.weights.map(Swift.abs).max()!)
                 for j in 0..<3 {
-                    #expect(Swift.abs(Double(chunked.weights[j] - matrix.weights[j])) <= S.ulps(256) * scale,
+                    #expect(Swift.abs(Double(chunked.weights[j] - matrix.weights[j])) <= S.ulps(1024) * scale,
                             "\(mode): \(chunked.weights) vs \(matrix.weights)")
                 }
             }

@@ -1,0 +1,244 @@
+/// How gradient descent conditions the problem before it trains: ``GradientDescent/preconditioning``.
+///
+/// A first-order method needs about `κ` updates per tenfold reduction of the error along the
+/// Hessian's flattest direction, where `κ` is the Hessian's condition number. Standardising
+/// makes every column's scale 1 but leaves the correlations: statsmodels' star98 data, standardised,
+/// still has `κ ≈ 1.3·10⁵`, and no stable constant rate brings stochastic gradient descent within
+/// 30 % of its exact R² in 1000 epochs. Whitening removes the correlations too: the features are
+/// centred, scaled and multiplied by `U⁻ᵀ`, where `UᵀU` is the Cholesky factorisation of their
+/// correlation matrix `C` (plus a small `δI`, see below). On the whitened features the Hessian is
+/// (nearly) the identity, so every mode converges in a few epochs whatever the correlations.
+///
+/// The objective, the model returned and its units do not change: the model trained on the
+/// whitened features `z = U⁻ᵀ((x − μ)/σ)` is mapped back exactly (`w = D⁻¹U⁻¹v`,
+/// `b = c − μᵀw`). Whitening costs one extra pass over the data before training (the correlation
+/// matrix, `O(n·d²)`), a `d × d` Cholesky factorisation, and a triangular solve per block of rows
+/// as each epoch reads it (`O(d²)` per row instead of `O(d)`).
+///
+/// `δ = √ε` of the training precision (`1.5·10⁻⁸` for `Double`, `3.5·10⁻⁴` for `Float`) keeps the
+/// factor well defined when columns are (nearly) collinear: directions with eigenvalues below `δ`
+/// are whitened only partly, and a direction the data does not span at all keeps the weight it
+/// started with (zero from the default initialisation), as unpreconditioned gradient descent does.
+public enum Preconditioning: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Train on the features as given (standardised when ``GradientDescent/standardize`` is set).
+    case none
+    /// Whiten when the problem as configured is ill-conditioned: the condition number of the
+    /// Hessian the fit would otherwise train on (of the standardised features with
+    /// ``GradientDescent/standardize``, of the raw features and the bias without) is estimated in
+    /// the pass that measures `C`, and the features are whitened when it exceeds
+    /// ``automaticThreshold``. Otherwise training is exactly as with ``none``.
+    case automatic
+    /// Always whiten (which includes centring and scaling, whether or not ``GradientDescent/standardize`` is set).
+    case whitened
+
+    /// The condition number above which ``automatic`` whitens: `100`. Below it, a first-order
+    /// method with the automatic rate converges in a few hundred epochs and whitening's `O(d²)`
+    /// per row does not pay.
+    public static let automaticThreshold = 100.0
+}
+
+/// What training applies to each block of features as it reads it: `(x − μ)/σ`, and with a
+/// whitening factor `U` the solve `z = U⁻ᵀ((x − μ)/σ)`; and the maps of models between the two
+/// coordinate systems.
+struct FeatureMap<S: BLASScalar>: Sendable {
+    /// Centring and scaling (weighted means when the rows are weighted).
+    let scaling: Standardizer<S>
+    /// The upper Cholesky factor `U` of `C + δI`, column-major `d × d`, in the training precision
+    /// (for the per-block solve) and in `Double` (for the model maps); `nil`: standardise only.
+    let factor: [S]?
+    let exactFactor: [Double]?
+
+    var columns: Int { scaling.means.count }
+    var whitened: Bool { factor != nil }
+
+    init(scaling: Standardizer<S>, factor: [Double]? = nil) {
+        self.scaling = scaling
+        exactFactor = factor
+        self.factor = factor?.map { S($0) }
+    }
+
+    /// `out ← (x − μ)/σ` for `rows` rows (`out` may be `x`), as ``Standardizer/transform(_:)``
+    /// computes it, then `out ← out·U⁻¹` (each row `U⁻ᵀ` times itself) when whitening.
+    func apply(_ out: UnsafeMutablePointer<S>, from x: UnsafePointer<S>, rows: Int) {
+        standardizeRows(out, from: x, rows: rows, means: scaling.means, deviations: scaling.deviations)
+        guard let factor, rows > 0 else { return }
+        factor.withUnsafeBufferPointer { u in BLAS.trsmRight(out, rows: rows, columns: columns, u.baseAddress!) }
+    }
+
+    /// A model on the original features as the same model on the mapped ones: `v = U·D·w`,
+    /// `c = b + μᵀw`. Its training state is kept.
+    func inner(_ model: LinearModel<S>) throws(DescentError) -> LinearModel<S> {
+        let standardized = try scaling.standardized(model)
+        guard let u = exactFactor else { return standardized }
+        let d = columns
+        let scaled = (0..<d).map { Double(model.weights[$0]) * scaling.deviations[$0] }
+        var result = standardized
+        for i in 0..<d {
+            var v = 0.0
+            for j in i..<d { v += u[i + j * d] * scaled[j] }
+            result.weights[i] = S(v)
+        }
+        return result
+    }
+
+    /// A model on the mapped features as the same model on the original ones: `w = D⁻¹U⁻¹v`,
+    /// `b = c − μᵀw`, in `Double`.
+    func original(_ model: LinearModel<S>) throws(DescentError) -> LinearModel<S> {
+        guard let u = exactFactor else { return try scaling.original(model) }
+        let d = columns
+        guard model.weights.count == d else { throw .weightCountMismatch(weights: model.weights.count, features: d) }
+        var w = model.weights.map { Double($0) }
+        for i in stride(from: d - 1, through: 0, by: -1) {   // back substitution, U upper
+            var v = w[i]
+            for j in (i + 1)..<d { v -= u[i + j * d] * w[j] }
+            w[i] = v / u[i + i * d]
+        }
+        var result = model
+        var bias = Double(model.bias)
+        for j in 0..<d {
+            let weight = w[j] / scaling.deviations[j]
+            result.weights[j] = S(weight)
+            bias -= scaling.means[j] * weight
+        }
+        result.bias = S(bias)
+        return result
+    }
+
+    /// ``inner(_:)`` target by target.
+    func inner(_ model: MultiLinearModel<S>) throws(DescentError) -> MultiLinearModel<S> {
+        try model.mapTargets { (column) throws(DescentError) in try inner(column) }
+    }
+
+    /// ``original(_:)`` target by target.
+    func original(_ model: MultiLinearModel<S>) throws(DescentError) -> MultiLinearModel<S> {
+        try model.mapTargets { (column) throws(DescentError) in try original(column) }
+    }
+}
+
+/// The pass that measures the standardised features' (weighted) correlation matrix, and the
+/// choice it informs.
+struct CorrelationMeasurement {
+    let columns: Int
+    /// `Σŵᵢsᵢsᵢᵀ` (row-major, upper triangle filled by `syrk`), `Σŵᵢsᵢ` and `Σŵᵢ` for the
+    /// standardised rows `sᵢ = (xᵢ − μ)/σ`.
+    private(set) var gram: [Double]
+    private(set) var sums: [Double]
+    private(set) var total = 0.0
+
+    init(columns d: Int) {
+        columns = d
+        gram = [Double](repeating: 0, count: d * d)
+        sums = [Double](repeating: 0, count: d)
+    }
+
+    /// Rows per `syrk` call.
+    static let blockRows = 512
+
+    /// Adds `rows` rows of `x` (weights `w`, or 1), standardised with `scaling`.
+    @specialized(where S == Float)
+    @specialized(where S == Double)
+    mutating func add<S: BLASScalar>(_ x: UnsafePointer<S>, weights w: UnsafePointer<S>?, rows: Int,
+                                     scaling: Standardizer<S>) {
+        let d = columns
+        var block = [Double](repeating: 0, count: Swift.min(rows, Self.blockRows) * d)
+        var start = 0
+        while start < rows {
+            let count = Swift.min(Self.blockRows, rows - start)
+            for i in 0..<count {
+                let row = x + (start + i) * d
+                let weight = w.map { Double($0[start + i]) } ?? 1
+                let root = weight.squareRoot()
+                total += weight
+                for j in 0..<d {
+                    let s = (Double(row[j]) - scaling.means[j]) / scaling.deviations[j]
+                    sums[j] += weight * s
+                    block[i * d + j] = root * s
+                }
+            }
+            block.withUnsafeBufferPointer { b in
+                gram.withUnsafeMutableBufferPointer { g in
+                    BLAS.syrk(b.baseAddress!, rows: count, columns: d, beta: 1, g.baseAddress!)
+                }
+            }
+            start += count
+        }
+    }
+
+    /// Sums the measurement over the parts of a distributed data set (in rank order).
+    mutating func combine(_ collective: some Collective) throws(DescentError) {
+        guard collective.size > 1 else { return }
+        var all = gram + sums + [total]
+        try collective.sum(&all)
+        let d = columns
+        gram = Array(all[0..<(d * d)])
+        sums = Array(all[(d * d)..<(d * d + d)])
+        total = all[d * d + d]
+    }
+
+    /// The map training applies, per `preconditioning`: `nil` when training reads the features as
+    /// given, the standardiser alone when it standardises, and a whitening map when
+    /// ``Preconditioning/whitened`` asks for it or ``Preconditioning/automatic`` finds the
+    /// problem ill-conditioned. Also returns the condition estimate the choice was made on.
+    func map<S: BLASScalar>(_ preconditioning: Preconditioning, scaling: Standardizer<S>,
+                            standardize: Bool) -> (map: FeatureMap<S>?, condition: Double) {
+        let d = columns
+        guard total > 0 else { return (standardize ? FeatureMap(scaling: scaling) : nil, .nan) }
+        // C = Σŵssᵀ/Σŵ − mmᵀ (symmetric, column-major: syrk filled the row-major upper triangle).
+        let mean = sums.map { $0 / total }
+        var c = [Double](repeating: 0, count: d * d)
+        for i in 0..<d {
+            for j in i..<d {
+                let value = gram[i * d + j] / total - mean[i] * mean[j]
+                c[i + j * d] = value
+                c[j + i * d] = value
+            }
+        }
+        let condition = standardize ? Self.condition(c, d) : Self.rawCondition(c, mean: mean, scaling: scaling)
+        let whiten = preconditioning == .whitened
+            || (preconditioning == .automatic && !(condition <= Preconditioning.automaticThreshold))
+        guard whiten else { return (standardize ? FeatureMap(scaling: scaling) : nil, condition) }
+        let delta = S.ulpOfOne.squareRoot()
+        var factor = c
+        for j in 0..<d { factor[j + j * d] += Double(delta) }
+        let failed = factor.withUnsafeMutableBufferPointer { LAPACK.choleskyFactor($0, n: d) }
+        if failed != nil {
+            // Not positive definite even with δ (negative rounding on a zero column): whiten the
+            // diagonal only, which is standardisation.
+            return (FeatureMap(scaling: scaling), condition)
+        }
+        for j in 0..<d { for i in (j + 1)..<d { factor[i + j * d] = 0 } }
+        // Centre on the weighted means: μ' = μ + σ∘m, so that the bias decouples from the weights.
+        let centred = Standardizer<S>(means: (0..<d).map { scaling.means[$0] + scaling.deviations[$0] * mean[$0] },
+                                      deviations: scaling.deviations)
+        return (FeatureMap(scaling: centred, factor: factor), condition)
+    }
+
+    /// The 1-norm condition estimate of the symmetric `d × d` column-major `a` (`.infinity` when
+    /// it is not positive definite).
+    static func condition(_ a: [Double], _ d: Int) -> Double {
+        var factor = a
+        let norm = (0..<d).map { j in (0..<d).reduce(0.0) { $0 + Swift.abs(a[$1 + j * d]) } }.max() ?? 0
+        guard norm > 0, factor.withUnsafeMutableBufferPointer({ LAPACK.choleskyFactor($0, n: d) }) == nil else {
+            return .infinity
+        }
+        let reciprocal = factor.withUnsafeBufferPointer { LAPACK.choleskyReciprocalCondition($0, n: d, oneNorm: norm) }
+        return reciprocal > 0 ? 1 / reciprocal : .infinity
+    }
+
+    /// The condition estimate of the Hessian of the raw problem, `E[[x 1][x 1]ᵀ]`, from the
+    /// standardised covariance `c`, the standardised weighted means and the scaling.
+    static func rawCondition<S>(_ c: [Double], mean: [Double], scaling: Standardizer<S>) -> Double {
+        let d = mean.count, e = d + 1
+        let mu = (0..<d).map { scaling.means[$0] + scaling.deviations[$0] * mean[$0] }
+        var h = [Double](repeating: 0, count: e * e)
+        for i in 0..<d {
+            for j in 0..<d {
+                h[i + j * e] = scaling.deviations[i] * c[i + j * d] * scaling.deviations[j] + mu[i] * mu[j]
+            }
+            h[i + d * e] = mu[i]
+            h[d + i * e] = mu[i]
+        }
+        h[d + d * e] = 1
+        return condition(h, e)
+    }
+}
