@@ -22,7 +22,8 @@ extension LeastSquaresSolution {
         try summarize(features: features, targets: targets, weights: nil, featureNames: featureNames)
     }
 
-    /// The inference summary of a weighted fit (``LeastSquares/solve(_:_:weights:intercept:method:ridge:)``),
+    /// The inference summary of a weighted fit
+    /// (``LeastSquares/solve(_:_:weights:intercept:method:ridge:)->LeastSquaresSolution<Scalar>``),
     /// as statsmodels' `WLS` reports it: `σ̂² = Σwᵢrᵢ²/(n − p)`, R² about the weighted mean, and the
     /// log-likelihood with its `½Σ ln wᵢ` term.
     ///
@@ -38,8 +39,18 @@ extension LeastSquaresSolution {
         try summarize(features: features, targets: targets, weights: weights, featureNames: featureNames)
     }
 
+    /// The summary, weighted when `weights` are given.
     func summarize(features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar]?,
                    featureNames: [String]?) throws(DescentError) -> RegressionSummary {
+        var design: SummaryDesign?
+        return try summarize(features: features, targets: targets, weights: weights, featureNames: featureNames,
+                             design: &design)
+    }
+
+    /// The summary, with `design`, the part that depends on the features and weights alone,
+    /// computed here when `nil` and left there for the next target fitted to the same data.
+    func summarize(features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar]?,
+                   featureNames: [String]?, design: inout SummaryDesign?) throws(DescentError) -> RegressionSummary {
         try Validation.checkShape(features, targets)
         try Validation.checkFinite(features)
         try Validation.checkFinite(targets)
@@ -66,8 +77,16 @@ extension LeastSquaresSolution {
             }
         }
         let variance = Double(rss) / Double(n - p)
-        let errors = try SummaryFactor(features, targets, weights: weights, intercept: hasIntercept)
-            .standardErrors(variance: variance, totalWeight: weightSum)
+        let shared: SummaryDesign
+        if let design {
+            shared = design
+        } else {
+            shared = SummaryDesign(
+                factor: try SummaryFactor(features, targets, weights: weights, intercept: hasIntercept),
+                conditionNumber: SummaryFactor.rawConditionNumber(features, weights: weights, intercept: hasIntercept))
+            design = shared
+        }
+        let errors = shared.factor.standardErrors(variance: variance, totalWeight: weightSum)
         let names = featureNames ?? model.featureNames ?? (0..<d).map { "x\($0 + 1)" }
         guard names.count == d else {
             throw .invalidOption(name: "featureNames", value: "\(names.count) names", expected: "one per feature (\(d))")
@@ -78,9 +97,16 @@ extension LeastSquaresSolution {
             coefficients: (hasIntercept ? [Double(model.bias)] : []) + model.weights.map { Double($0) },
             standardErrors: errors, observations: n, hasIntercept: hasIntercept, isWeighted: weights != nil,
             residualSumOfSquares: Double(rss), totalSumOfSquares: Double(total), halfLogWeights: halfLogWeights,
-            conditionNumber: SummaryFactor.rawConditionNumber(features, weights: weights, intercept: hasIntercept),
+            conditionNumber: shared.conditionNumber,
             scaledConditionNumber: conditionEstimate))
     }
+}
+
+/// What a summary computes from the features and weights alone, the same for every target fitted
+/// to them: `R` of the design and statsmodels' condition number.
+struct SummaryDesign {
+    let factor: SummaryFactor
+    let conditionNumber: Double
 }
 
 /// `R` of the centred (for WLS, weighted and `√w`-scaled), column-scaled design, and what the

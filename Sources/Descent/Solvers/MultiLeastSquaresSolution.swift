@@ -17,9 +17,23 @@ public struct MultiLeastSquaresSolution<Scalar: BLASScalar>: Sendable {
     public let singularValues: [Double]?
     /// Iterative-refinement steps taken for each target (QR and normal equations).
     public let refinementSteps: [Int]
+    /// Whether the fit has an intercept (a bias per target).
+    public let hasIntercept: Bool
+
+    init(model: MultiLinearModel<Scalar>, method: LeastSquares.Method, rank: Int, conditionEstimate: Double,
+         singularValues: [Double]?, refinementSteps: [Int], intercept: Bool) {
+        self.model = model
+        self.method = method
+        self.rank = rank
+        self.conditionEstimate = conditionEstimate
+        self.singularValues = singularValues
+        self.refinementSteps = refinementSteps
+        hasIntercept = intercept
+    }
 
     /// The solution of one target per element of `solutions` (all from one factorisation).
     init(_ solutions: [RawSolution], columns d: Int, intercept: Bool) {
+        hasIntercept = intercept
         let k = solutions.count
         let elements = (0..<d).flatMap { j in solutions.map { Scalar($0.weights[j]) } }
         model = MultiLinearModel(weights: Matrix(rows: d, columns: k, validElements: elements),
@@ -29,6 +43,14 @@ public struct MultiLeastSquaresSolution<Scalar: BLASScalar>: Sendable {
         conditionEstimate = solutions[0].condition
         singularValues = solutions[0].singularValues
         refinementSteps = solutions.map(\.refinementSteps)
+    }
+
+    /// Target `target`'s solution as the single-target solve reports it: its column of the model,
+    /// and what the shared factorisation reported.
+    func solution(for target: Int) -> LeastSquaresSolution<Scalar> {
+        LeastSquaresSolution(model: model.column(target), method: method, rank: rank, conditionEstimate: conditionEstimate,
+                             singularValues: singularValues, refinementSteps: refinementSteps[target],
+                             intercept: hasIntercept)
     }
 }
 

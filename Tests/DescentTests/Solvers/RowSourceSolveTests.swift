@@ -17,7 +17,7 @@ struct RowSourceSolveTests {
     @Test("a data set in uneven chunks gives the in-memory answers and the same NIST digits", arguments: NISTDataset.names)
     func chunkedNIST(name: String) throws {
         let data = try NISTDataset.load(name)
-        let source = ChunkedSource(data.features, data.targets, chunkSizes: [1, 7, 3, 12])
+        let source = SplitRows(data.features, data.targets, chunkSizes: [1, 7, 3, 12])
         #expect(source.chunkCount >= 2)
         let table = try #require(NISTTests.minimumDigits[name])
         for method in Self.methods {
@@ -37,7 +37,7 @@ struct RowSourceSolveTests {
     func chunkedLarge() throws {
         // 12 000 × 100 = 1.2·10⁶ elements: beyond the size a source is read into memory.
         let problem = RandomProblem<Double>(rows: 12_000, columns: 100, noise: 0.5, seed: 41)
-        let source = ChunkedSource(problem.features, problem.targets, chunkSizes: [5_000, 1, 2_999, 4_000])
+        let source = SplitRows(problem.features, problem.targets, chunkSizes: [5_000, 1, 2_999, 4_000])
         for method in Self.methods {
             let inMemory = try LeastSquares.solve(problem.features, problem.targets, method: method)
             let chunked = try LeastSquares.solve(from: source, method: method)
@@ -52,8 +52,8 @@ struct RowSourceSolveTests {
     /// in uneven chunks) and solves on three threads.
     func acrossParts(_ x: Matrix<Double>, _ y: [Double], split: [Range<Int>], intercept: Bool = true,
                      method: LeastSquares.Method, ridge: Double = 0) -> [Result<LeastSquaresSolution<Double>, DescentError>] {
-        let sources = split.map { ChunkedSource(x, y, rows: $0, chunkSizes: [37, 5, 101]) }
-        return ThreadGroup(size: split.count).run { collective in
+        let sources = split.map { SplitRows(x, y, rows: $0, chunkSizes: [37, 5, 101]) }
+        return ThreadsWorld(size: split.count).run { collective in
             Result { () throws(DescentError) in
                 try LeastSquares.solve(from: sources[collective.rank], intercept: intercept, method: method,
                                        ridge: ridge, collective: collective)
@@ -113,10 +113,10 @@ struct RowSourceSolveTests {
         }
         // Part 1 holds 3 columns, the others 4.
         let narrow = try Matrix(rows: 300, columns: 3, elements: (0..<900).map { Double($0 % 7) })
-        let sources: [ChunkedSource<Double>] = [ChunkedSource(problem.features, problem.targets, rows: 0..<100, chunkSizes: [50]),
-                                                ChunkedSource(narrow, problem.targets, rows: 100..<200, chunkSizes: [50]),
-                                                ChunkedSource(problem.features, problem.targets, rows: 200..<300, chunkSizes: [50])]
-        let results = ThreadGroup(size: 3).run { collective in
+        let sources: [SplitRows<Double>] = [SplitRows(problem.features, problem.targets, rows: 0..<100, chunkSizes: [50]),
+                                            SplitRows(narrow, problem.targets, rows: 100..<200, chunkSizes: [50]),
+                                            SplitRows(problem.features, problem.targets, rows: 200..<300, chunkSizes: [50])]
+        let results = ThreadsWorld(size: 3).run { collective in
             Result { () throws(DescentError) in try LeastSquares.solve(from: sources[collective.rank], collective: collective) }
         }
         let errors = results.compactMap { result -> DescentError? in

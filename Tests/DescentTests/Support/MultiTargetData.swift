@@ -55,3 +55,34 @@ func relativeDifference<S: BLASScalar>(_ a: LinearModel<S>, _ b: LinearModel<S>)
     let difference = zip(ours, theirs).reduce(0.0) { Swift.max($0, Swift.abs($1.0 - $1.1)) }
     return scale > 0 ? difference / scale : difference
 }
+
+/// linnerud's three targets with sample weights (one zero), and scikit-learn's weighted
+/// LinearRegression and Ridge, the exact weighted solution, and statsmodels' WLS of each target
+/// (Resources/multitarget/generate_weighted.py).
+struct WeightedLinnerud: Decodable {
+    struct WLS: Decodable {
+        let params, bse, tvalues, pvalues: [Double]
+        let rsquared, fvalue: Double
+    }
+
+    let sklearn, statsmodels: String
+    let featureNames, targetNames: [String]
+    let x, y: [[Double]]
+    let weights: [Double]
+    /// `k × d`, one row per target, as scikit-learn's `coef_`.
+    let coef, exactCoef, coefNoIntercept, exactCoefNoIntercept, ridgeCoef: [[Double]]
+    let intercept, exactIntercept, ridgeIntercept: [Double]
+    /// scikit-learn's `alpha`, and Descent's `λ = alpha/Σw` for the same problem.
+    let ridgeAlpha, ridgeLambda: Double
+    /// One per target.
+    let wls: [WLS]
+
+    var features: Matrix<Double> { try! Matrix(x) }
+    var targets: Matrix<Double> { try! Matrix(y) }
+
+    static let data: WeightedLinnerud = {
+        let url = Bundle.module.url(forResource: "linnerud-weighted", withExtension: "json",
+                                    subdirectory: "Resources/multitarget")!
+        return try! JSONDecoder().decode(WeightedLinnerud.self, from: Data(contentsOf: url))
+    }()
+}

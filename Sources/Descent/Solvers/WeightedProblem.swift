@@ -1,0 +1,82 @@
+/// A weighted problem as an ordinary one: `Z = √W(X − 1μᵀ)`, `T = √W(Y − 1ȳᵀ)` with weighted
+/// means (zero without an intercept), in `Double`, for `k ≥ 1` targets that share the weights.
+///
+/// Each target's column of `T` and its mean are computed exactly as for that target alone, so a
+/// target of a multi-target problem is bit for bit the single-target problem of its column.
+struct WeightedProblem {
+    /// `Z`, `n × d`.
+    let features: Matrix<Double>
+    /// `T`, `n × k` row-major (for one target, its `n` values).
+    let targets: [Double]
+    /// `k`, the number of targets.
+    let targetCount: Int
+    /// The weighted column means `μ`.
+    let means: [Double]
+    /// The weighted target means `ȳ`, one per target.
+    let targetMeans: [Double]
+    /// `Σwᵢ`.
+    let totalWeight: Double
+
+    /// The problem of one target `y`.
+    init<S: BLASScalar>(_ x: Matrix<S>, _ y: [S], weights w: [S], intercept: Bool) {
+        self = y.withUnsafeBufferPointer { WeightedProblem(x, TargetColumns($0), weights: w, intercept: intercept) }
+    }
+
+    /// The problem of the `k` targets in the columns of `y`.
+    init<S: BLASScalar>(_ x: Matrix<S>, targets y: Matrix<S>, weights w: [S], intercept: Bool) {
+        self = y.withUnsafeBufferPointer {
+            WeightedProblem(x, TargetColumns($0, count: y.columns), weights: w, intercept: intercept)
+        }
+    }
+
+    init<S: BLASScalar>(_ x: Matrix<S>, _ y: TargetColumns<S>, weights w: [S], intercept: Bool) {
+        let n = x.rows, d = x.columns, k = y.count
+        let total = w.reduce(0.0) { $0 + Double($1) }
+        var means = [Double](repeating: 0, count: d)
+        var targetMeans = [Double](repeating: 0, count: k)
+        if intercept {
+            x.withUnsafeBufferPointer { x in
+                for i in 0..<n where w[i] > 0 {
+                    let share = Double(w[i]) / total
+                    for j in 0..<d { means[j] += share * Double(x[i * d + j]) }
+                    for c in 0..<k { targetMeans[c] += share * Double(y[i, c]) }
+                }
+                // A second pass removes the first one's rounding error, as for unweighted means.
+                var correction = [Double](repeating: 0, count: d)
+                var targetCorrection = [Double](repeating: 0, count: k)
+                for i in 0..<n where w[i] > 0 {
+                    let share = Double(w[i]) / total
+                    for j in 0..<d { correction[j] += share * (Double(x[i * d + j]) - means[j]) }
+                    for c in 0..<k { targetCorrection[c] += share * (Double(y[i, c]) - targetMeans[c]) }
+                }
+                for j in 0..<d where correction[j].isFinite { means[j] += correction[j] }
+                for c in 0..<k where targetCorrection[c].isFinite { targetMeans[c] += targetCorrection[c] }
+            }
+        }
+        var z = [Double](repeating: 0, count: n * d)
+        var t = [Double](repeating: 0, count: n * k)
+        x.withUnsafeBufferPointer { x in
+            for i in 0..<n {
+                let root = Double(w[i]).squareRoot()
+                for j in 0..<d { z[i * d + j] = root * (Double(x[i * d + j]) - means[j]) }
+                for c in 0..<k { t[i * k + c] = root * (Double(y[i, c]) - targetMeans[c]) }
+            }
+        }
+        features = Matrix(rows: n, columns: d, validElements: z)
+        targets = t
+        targetCount = k
+        self.means = means
+        self.targetMeans = targetMeans
+        totalWeight = total
+    }
+
+    /// `T` as an `n × k` matrix.
+    var targetMatrix: Matrix<Double> { Matrix(rows: features.rows, columns: targetCount, validElements: targets) }
+
+    /// `b = ȳₜ − μᵀw` for target `target` with slopes `w`, in extended precision.
+    func intercept(for slopes: [Double], target: Int = 0) -> Double {
+        var b = Double.Accumulator(targetMeans[target])
+        for j in 0..<slopes.count { b -= Double.Accumulator(means[j]) * Double.Accumulator(slopes[j]) }
+        return Double(b)
+    }
+}
