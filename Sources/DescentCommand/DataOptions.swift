@@ -6,11 +6,14 @@ struct DataOptions: ParsableArguments {
     @Argument(help: "A .csv file, or a features .npy file (with --targets).")
     var data: String
 
-    @Option(help: "The CSV column to predict (the other numeric columns are the features).")
+    @Option(help: "The CSV column to predict (the other numeric columns are the features); several targets as a,b,c.")
     var target: String?
 
-    @Option(help: "With a features .npy file: the targets .npy file.")
+    @Option(help: "With a features .npy file: the targets .npy file (n values, or n × k for k targets).")
     var targets: String?
+
+    @Option(help: "Sample weights: the name of a CSV column, or with .npy data a .npy file of n weights (not with --stream).")
+    var weights: String?
 
     @OptionGroup var format: CSVFormatOptions
 
@@ -35,6 +38,10 @@ struct DataOptions: ParsableArguments {
         }
         if let chunkMb, chunkMb < 1 { throw ValidationError("--chunk-mb must be at least 1, not \(chunkMb)") }
         if chunkMb != nil, !stream { throw ValidationError("--chunk-mb goes with --stream") }
+        if stream, weights != nil { throw ValidationError("--weights reads the data in memory; drop --stream") }
+        if stream, target?.contains(",") == true {
+            throw ValidationError("several targets read the data in memory; drop --stream")
+        }
     }
 
     /// The data set with its targets, which the command needs.

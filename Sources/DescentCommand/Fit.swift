@@ -95,21 +95,54 @@ struct Fit: ParsableCommand {
                 trained = try gd.fit(&model, from: stream) { progress.epochDone($0) }
                 progress.finish(trained)
             } else {
-                let data = try input.dataset(command: "fit")
-                if let initial { model = try LinearModel(contentsOf: initial, features: data.columns) }
-                let progress = ProgressReporter(epochs: gd.epochs, rows: data.rowCount, quiet: quiet)
-                trained = try gd.fit(&model, from: data) { progress.epochDone($0) }
+                let data = try input.commandData(command: "fit")
+                guard data.isSingleTarget else { return try fitSeveral(gd, data) }
+                if let initial { model = try LinearModel(contentsOf: initial, features: data.features.columns) }
+                let progress = ProgressReporter(epochs: gd.epochs, rows: data.features.rows, quiet: quiet)
+                if let weights = data.weights {
+                    trained = try gd.fit(&model, features: data.features, targets: data.targets.column(0), weights: weights) {
+                        progress.epochDone($0)
+                    }
+                    model.featureNames = data.featureNames
+                } else {
+                    trained = try gd.fit(&model, from: try data.dataset()) { progress.epochDone($0) }
+                }
                 progress.finish(trained)
             }
             try model.save(to: output)
             if let history { try trained.writeCSV(to: history) }
             if let plot { try FileIO.writeText(LossPlot.svg(trained), to: plot) }
-            if !quiet {
-                note("saved \(output): \(trained.epochs) epochs, final loss \(trained.losses.last.map { "\($0)" } ?? "—"), "
-                     + "stopped: \(trained.stopReason), converged: \(trained.converged ? "yes" : "no")"
-                     + (trained.whitened ? ", whitened (condition \(trained.conditionEstimate.map { String(format: "%.3g", $0) } ?? "∞"))" : ""))
-                if let advice = trained.advice { note(advice) }
-            }
+            report(trained)
         }
+    }
+
+    /// Several targets: one model for all, trained with one read of each block per epoch.
+    func fitSeveral(_ gd: GradientDescent<Double>, _ data: CommandData) throws(DescentError) {
+        var model = MultiLinearModel<Double>()
+        if let initial {
+            model = try MultiLinearModel(contentsOf: initial, features: data.features.columns, targets: data.targets.columns)
+        }
+        let progress = ProgressReporter(epochs: gd.epochs, rows: data.features.rows, quiet: quiet)
+        let trained = if let weights = data.weights {
+            try gd.fit(&model, features: data.features, targets: data.targets, weights: weights) { progress.epochDone($0) }
+        } else {
+            try gd.fit(&model, features: data.features, targets: data.targets) { progress.epochDone($0) }
+        }
+        progress.finish(trained)
+        model.featureNames = data.featureNames
+        model.targetNames = data.targetNames
+        try model.save(to: output)
+        if let history { try trained.writeCSV(to: history) }
+        if let plot { try FileIO.writeText(LossPlot.svg(trained), to: plot) }
+        report(trained)
+    }
+
+    /// The closing line: where the model went, how training ended, and advice when not converged.
+    func report(_ trained: FitHistory<Double>) {
+        guard !quiet else { return }
+        note("saved \(output): \(trained.epochs) epochs, final loss \(trained.losses.last.map { "\($0)" } ?? "—"), "
+             + "stopped: \(trained.stopReason), converged: \(trained.converged ? "yes" : "no")"
+             + (trained.whitened ? ", whitened (condition \(trained.conditionEstimate.map { String(format: "%.3g", $0) } ?? "∞"))" : ""))
+        if let advice = trained.advice { note(advice) }
     }
 }

@@ -38,14 +38,65 @@ struct Solve: ParsableCommand {
                 if let output { try solution.model.save(to: output) }
                 return
             }
-            let data = try input.dataset(command: "solve")
-            let solution = try LeastSquares.solve(from: data, intercept: !noIntercept, method: method.method, ridge: ridge)
+            let data = try input.commandData(command: "solve")
+            guard data.isSingleTarget else { return try solveSeveral(data) }
+            let x = data.features, y = data.targets.column(0)
+            let solution = if let weights = data.weights {
+                try LeastSquares.solve(x, y, weights: weights, intercept: !noIntercept, method: method.method, ridge: ridge)
+            } else {
+                try LeastSquares.solve(from: try data.dataset(), intercept: !noIntercept, method: method.method, ridge: ridge)
+            }
             if summary {
-                print(try solution.summary(features: data.features, targets: data.targets, featureNames: data.featureNames))
+                if let w = data.weights {
+                    print(try solution.summary(features: x, targets: y, weights: w, featureNames: data.featureNames))
+                } else {
+                    print(try solution.summary(features: x, targets: y, featureNames: data.featureNames))
+                }
             } else {
                 print(Self.table(solution, names: data.featureNames))
             }
-            if let output { try solution.model.save(to: output) }
+            if let output {
+                var model = solution.model
+                model.featureNames = data.featureNames
+                try model.save(to: output)
+            }
+        }
+    }
+
+    /// Several targets: one factorisation for all, a column of coefficients (or a summary) per
+    /// target, and a multi-target model file.
+    func solveSeveral(_ data: CommandData) throws(DescentError) {
+        let x = data.features, y = data.targets
+        let solution = if let weights = data.weights {
+            try LeastSquares.solve(x, y, weights: weights, intercept: !noIntercept, method: method.method, ridge: ridge)
+        } else {
+            try LeastSquares.solve(x, y, intercept: !noIntercept, method: method.method, ridge: ridge)
+        }
+        if summary {
+            let summaries = if let w = data.weights {
+                try solution.summaries(features: x, targets: y, weights: w, featureNames: data.featureNames)
+            } else {
+                try solution.summaries(features: x, targets: y, featureNames: data.featureNames)
+            }
+            for (name, table) in zip(data.targetNames, summaries) { print("target \(name)\n\(table)\n") }
+        } else {
+            let labels = ["(intercept)"] + data.featureNames
+            let width = Swift.max(12, labels.map(\.count).max() ?? 0)
+            let columnWidth = Swift.max(24, data.targetNames.map(\.count).max() ?? 0)
+            var lines = [Self.pad("term", width) + data.targetNames.map { "  " + Self.pad($0, columnWidth) }.joined()]
+            for (row, label) in labels.enumerated() {
+                let values = (0..<y.columns).map { t in row == 0 ? solution.model.biases[t] : solution.model.weights[row - 1, t] }
+                lines.append(Self.pad(label, width) + values.map { "  " + Self.pad(String(format: "% .17g", $0), columnWidth) }.joined())
+            }
+            lines.append("method: \(solution.method), rank \(solution.rank), condition estimate "
+                         + String(format: "%.3g", solution.conditionEstimate))
+            print(lines.joined(separator: "\n"))
+        }
+        if let output {
+            var model = solution.model
+            model.featureNames = data.featureNames
+            model.targetNames = data.targetNames
+            try model.save(to: output)
         }
     }
 
@@ -78,15 +129,26 @@ struct Predict: ParsableCommand {
 
     @OptionGroup var input: DataOptions
 
-    @Option(help: "Write the predictions as CSV here (one column, 'prediction'); stdout otherwise.")
+    @Option(help: "Write the predictions as CSV here (one column, 'prediction', or one per target of a multi-target model); stdout otherwise.")
     var output: String?
 
     func run() throws {
         try reportingErrors { () throws(DescentError) in
-            let saved = try LinearModel<Double>(contentsOf: model)
-            let features = try input.features(named: input.isNPY ? nil : saved.featureNames)
-            let predictions = try saved.predict(features)
-            let text = "prediction\n" + predictions.map { "\($0)" }.joined(separator: "\n") + "\n"
+            let text: String
+            if isMultiTargetModel(model) {
+                let saved = try MultiLinearModel<Double>(contentsOf: model)
+                let features = try input.features(named: input.isNPY ? nil : saved.featureNames)
+                let predictions = try saved.predict(features)
+                let names = saved.targetNames ?? (0..<saved.targetCount).map { "prediction\($0)" }
+                text = names.joined(separator: ",") + "\n" + (0..<predictions.rows).map { i in
+                    (0..<predictions.columns).map { "\(predictions[i, $0])" }.joined(separator: ",")
+                }.joined(separator: "\n") + "\n"
+            } else {
+                let saved = try LinearModel<Double>(contentsOf: model)
+                let features = try input.features(named: input.isNPY ? nil : saved.featureNames)
+                let predictions = try saved.predict(features)
+                text = "prediction\n" + predictions.map { "\($0)" }.joined(separator: "\n") + "\n"
+            }
             if let output { try FileIO.writeText(text, to: output) } else { print(text, terminator: "") }
         }
     }
@@ -104,9 +166,15 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         try reportingErrors { () throws(DescentError) in
+            if isMultiTargetModel(model) { return try verifySeveral() }
             let saved = try LinearModel<Double>(contentsOf: model)
             if input.stream { return try Self.verifyStreamed(saved, try input.streamingDataset(command: "verify")) }
-            var data = try input.dataset(command: "verify")
+            let loaded = try input.commandData(command: "verify")
+            guard loaded.isSingleTarget else {
+                throw .invalidOption(name: "--target", value: "\(loaded.targets.columns) targets",
+                                     expected: "one target for a single-target model")
+            }
+            var data = try loaded.dataset()
             if let names = saved.featureNames, !input.isNPY, names != data.featureNames {
                 let columns = try names.map { (name) throws(DescentError) -> Int in
                     guard let index = data.featureNames.firstIndex(of: name) else {
@@ -116,7 +184,11 @@ struct Verify: ParsableCommand {
                 }
                 data = data.selecting(columns: columns)
             }
-            let check = try LeastSquares.verify(saved, features: data.features, targets: data.targets)
+            let check = if let weights = loaded.weights {
+                try LeastSquares.verify(saved, features: data.features, targets: data.targets, weights: weights)
+            } else {
+                try LeastSquares.verify(saved, features: data.features, targets: data.targets)
+            }
             print("max |Δw| = \(check.maxWeightDifference)")
             print("|Δb| = \(check.biasDifference)")
             print("training MSE = \(check.trainedMSE), exact MSE = \(check.exactMSE), relative MSE gap = \(check.relativeMSEGap)")
@@ -126,6 +198,40 @@ struct Verify: ParsableCommand {
 }
 
 extension Verify {
+    /// A multi-target model: each target against its exact solution (the CSV columns matched by
+    /// the model's feature names, the targets by `--target a,b,…` or the targets file).
+    func verifySeveral() throws(DescentError) {
+        guard !input.stream else {
+            throw .invalidOption(name: "--stream", value: "with a multi-target model",
+                                 expected: "used without --stream (several targets are read in memory)")
+        }
+        let saved = try MultiLinearModel<Double>(contentsOf: model)
+        let data = try input.commandData(command: "verify")
+        var features = data.features
+        if let names = saved.featureNames, !input.isNPY, names != data.featureNames {
+            let columns = try names.map { (name) throws(DescentError) -> Int in
+                guard let index = data.featureNames.firstIndex(of: name) else {
+                    throw .unknownColumn(name: name, available: data.featureNames)
+                }
+                return index
+            }
+            features = try Matrix(rows: features.rows, columns: columns.count) { i, j in data.features[i, columns[j]] }
+        }
+        guard data.targets.columns == saved.targetCount else {
+            throw .invalidOption(name: "--target", value: "\(data.targets.columns) targets",
+                                 expected: "the model's \(saved.targetCount) targets")
+        }
+        for t in 0..<saved.targetCount {
+            let check = if let weights = data.weights {
+                try LeastSquares.verify(saved.column(t), features: features, targets: data.targets.column(t), weights: weights)
+            } else {
+                try LeastSquares.verify(saved.column(t), features: features, targets: data.targets.column(t))
+            }
+            print("target \(data.targetNames[t]): max |Δw| = \(check.maxWeightDifference), |Δb| = \(check.biasDifference), "
+                  + "training MSE = \(check.trainedMSE), exact MSE = \(check.exactMSE), relative MSE gap = \(check.relativeMSEGap)")
+        }
+    }
+
     /// `verify --stream`: the exact solution from the stream, and both models' mean squared errors
     /// in one more pass over it.
     static func verifyStreamed(_ saved: LinearModel<Double>, _ stream: StreamingDataset<Double>) throws(DescentError) {
@@ -159,4 +265,11 @@ extension Verify {
               + "relative MSE gap = \((trainedMSE - exactMSE) / floor)")
         print("exact solution by \(exact.method), condition estimate \(String(format: "%.3g", exact.conditionEstimate))")
     }
+}
+
+/// Whether the model file at `path` holds a multi-target model (its `format` field), so that a
+/// command loads it as one; any other file is left to the single-target loader and its errors.
+func isMultiTargetModel(_ path: String) -> Bool {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
+    return text.prefix(4096).contains("\"\(MultiLinearModel<Double>.fileFormat)\"")
 }

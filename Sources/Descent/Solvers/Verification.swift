@@ -67,11 +67,51 @@ extension LeastSquares {
     public static func verify<Scalar: BLASScalar>(_ model: LinearModel<Scalar>, against exact: LeastSquaresSolution<Scalar>,
                                                   features: Matrix<Scalar>, targets: [Scalar]) throws(DescentError)
         -> Verification<Scalar> {
+        try compare(model, against: exact, features: features, targets: targets, weights: nil)
+    }
+
+    /// Compares a model trained on weighted rows with the exact weighted least-squares solution
+    /// (``solve(_:_:weights:intercept:method:ridge:)->LeastSquaresSolution<Scalar>``) on the same
+    /// data; the mean squared errors are weighted, `Σwᵢrᵢ² / Σwᵢ`.
+    ///
+    /// - Parameters:
+    ///   - model: The trained model.
+    ///   - features: The training features.
+    ///   - targets: The training targets.
+    ///   - weights: The sample weights it was trained with.
+    ///   - intercept: Whether the exact solution fits a bias (as the trained model does).
+    ///   - method: The exact method; `.automatic` by default.
+    /// - Throws: as the weighted solve, and ``DescentError/weightCountMismatch(weights:features:)``.
+    /// - Complexity: that of the exact solve, plus two passes over the data.
+    public static func verify<Scalar: BLASScalar>(_ model: LinearModel<Scalar>, features: Matrix<Scalar>,
+                                                  targets: [Scalar], weights: [Scalar], intercept: Bool = true,
+                                                  method: Method = .automatic) throws(DescentError)
+        -> Verification<Scalar> {
         try model.checkWidth(features.columns)
-        let trained = try model.meanSquaredError(features: features, targets: targets)
-        let best = try exact.model.meanSquaredError(features: features, targets: targets)
+        let exact = try solve(features, targets, weights: weights, intercept: intercept, method: method)
+        return try compare(model, against: exact, features: features, targets: targets, weights: weights)
+    }
+
+    /// The comparison, with weighted mean squared errors when `weights` are given.
+    static func compare<Scalar: BLASScalar>(_ model: LinearModel<Scalar>, against exact: LeastSquaresSolution<Scalar>,
+                                            features: Matrix<Scalar>, targets: [Scalar],
+                                            weights: [Scalar]?) throws(DescentError) -> Verification<Scalar> {
+        try model.checkWidth(features.columns)
+        func meanSquaredError(_ m: LinearModel<Scalar>) throws(DescentError) -> Double {
+            guard let weights else { return Double(try m.meanSquaredError(features: features, targets: targets)) }
+            let predictions = try m.predict(features)
+            var sum = 0.0, total = 0.0
+            for i in 0..<targets.count {
+                let r = Double(predictions[i]) - Double(targets[i])
+                sum += Double(weights[i]) * r * r
+                total += Double(weights[i])
+            }
+            return sum / total
+        }
+        let trained = try meanSquaredError(model)
+        let best = try meanSquaredError(exact.model)
         let meanSquare = targets.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(targets.count)
-        let floor = Swift.max(Double(best), Double(Scalar.ulpOfOne) * meanSquare, Double.leastNormalMagnitude)
+        let floor = Swift.max(best, Double(Scalar.ulpOfOne) * meanSquare, Double.leastNormalMagnitude)
         let weightDifference = zip(model.weights, exact.model.weights)
             .reduce(0.0) { Swift.max($0, Swift.abs(Double($1.0) - Double($1.1))) }
         return Verification(exact: exact, maxWeightDifference: weightDifference,

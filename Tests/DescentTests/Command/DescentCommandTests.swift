@@ -59,6 +59,59 @@ struct DescentCommandTests {
         #expect(solve.status == 0 && solve.output.contains("x1") && solve.output.contains("(intercept)"))
     }
 
+    @Test("several targets and sample weights from CSV columns: solve, fit, predict and verify match the library")
+    func severalTargetsAndWeights() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "descent is not built")
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // linnerud with a weight column, written as a user's CSV: the weights are not a feature.
+        let linnerud = Linnerud.data
+        let weights = (0..<20).map { Double($0 % 4) * 0.5 + 0.5 }
+        var text = (linnerud.featureNames + linnerud.targetNames + ["w"]).joined(separator: ",") + "\n"
+        for i in 0..<20 { text += (linnerud.x[i] + linnerud.y[i] + [weights[i]]).map { "\($0)" }.joined(separator: ",") + "\n" }
+        let data = dir.appendingPathComponent("linnerud.csv").path
+        try text.write(toFile: data, atomically: true, encoding: .utf8)
+        let targets = linnerud.targetNames.joined(separator: ",")
+        let exact = try LeastSquares.solve(linnerud.features, linnerud.targets, weights: weights)
+
+        let solved = dir.appendingPathComponent("solved.json").path
+        let solve = try run(["solve", data, "--target", targets, "--weights", "w", "--output", solved])
+        #expect(solve.status == 0, "\(solve.errors)")
+        let model = try MultiLinearModel<Double>(contentsOf: solved)
+        #expect(model.weights.elements == exact.model.weights.elements && model.biases == exact.model.biases)
+        #expect(model.featureNames == linnerud.featureNames && model.targetNames == linnerud.targetNames)
+        #expect(linnerud.targetNames.allSatisfy { solve.output.contains($0) } && !solve.output.contains("\nw "))
+        let summary = try run(["solve", data, "--target", targets, "--weights", "w", "--summary"])
+        let expectedSummaries = try exact.summaries(features: linnerud.features, targets: linnerud.targets, weights: weights,
+                                                    featureNames: linnerud.featureNames)
+        #expect(summary.status == 0 && expectedSummaries.allSatisfy { summary.output.contains("\($0)") })
+
+        let fitted = dir.appendingPathComponent("fitted.json").path
+        let fit = try run(["fit", data, "--target", targets, "--weights", "w", "--output", fitted, "--quiet"])
+        #expect(fit.status == 0, "\(fit.errors)")
+        let trained = try MultiLinearModel<Double>(contentsOf: fitted)
+        for t in 0..<3 {
+            #expect(relativeDifference(trained.column(t), exact.model.column(t)) <= 1e-6, "target \(t)")
+        }
+        let verify = try run(["verify", fitted, data, "--target", targets, "--weights", "w"])
+        #expect(verify.status == 0 && verify.output.split(separator: "\n").count == 3, "\(verify.errors)")
+        let predict = try run(["predict", solved, data])
+        let rows = predict.output.split(separator: "\n")
+        let expected = try exact.model.predict(linnerud.features)
+        #expect(predict.status == 0 && rows.first == Substring(targets) && rows.count == 21)
+        for (i, row) in rows.dropFirst().enumerated() {
+            #expect(row.split(separator: ",").map { Double($0)! } == (0..<3).map { expected[i, $0] }, "row \(i)")
+        }
+
+        // Mistakes are typed messages, not crashes.
+        let weightIsTarget = try run(["solve", data, "--target", targets, "--weights", linnerud.targetNames[0]])
+        #expect(weightIsTarget.status != 0 && weightIsTarget.errors.contains("not a target"))
+        let unknown = try run(["solve", data, "--target", linnerud.targetNames[0] + ",nope"])
+        #expect(unknown.status != 0 && unknown.errors.contains("nope"))
+        let streamed = try run(["fit", data, "--target", targets, "--stream", "--output", fitted])
+        #expect(streamed.status != 0 && !streamed.errors.isEmpty)
+    }
+
     @Test("solve and its summary on NIST Longley match the library")
     func longley() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "descent is not built")
