@@ -26,7 +26,7 @@ public struct FitHistory<Scalar: BLASScalar>: Sendable, Codable {
     /// With ``EarlyStopping``: the epoch (from 1) whose weights the model holds.
     public internal(set) var bestEpoch: Int? = nil
     /// `‖∇L(θ)‖ / ‖∇L(0)‖` for the model training returned, over all training rows (see
-    /// ``converged``); `nil` for ``GradientDescent/partialFit(_:features:targets:)``, which does not
+    /// ``converged``); `nil` for ``GradientDescent/partialFit(_:features:targets:)-(_,_,[Scalar])``, which does not
     /// measure it (it would cost a pass over the data).
     public internal(set) var relativeGradientNorm: Double? = nil
     /// Whether the model converged: ``relativeGradientNorm`` is at most

@@ -48,7 +48,7 @@ extension GradientDescent {
     }
 
     /// Trains `model` for one epoch on the rows of `source`: for data that arrives in pieces (see
-    /// ``partialFit(_:features:targets:)``). ``earlyStopping`` does not apply.
+    /// ``partialFit(_:features:targets:)-(_,_,[Scalar])``). ``earlyStopping`` does not apply.
     ///
     /// - Parameters:
     ///   - model: The model to train; an empty one is first initialised.

@@ -28,8 +28,8 @@ extension GradientDescent {
                          whole: true, onEpoch: onEpoch)
     }
 
-    /// One epoch on weighted rows that arrive in pieces; see ``partialFit(_:features:targets:)`` and
-    /// ``fit(_:features:targets:weights:onEpoch:)``. The weights are normalised within each call.
+    /// One epoch on weighted rows that arrive in pieces; see ``partialFit(_:features:targets:)-(_,_,[Scalar])`` and
+    /// ``fit(_:features:targets:weights:onEpoch:)-(_,_,[Scalar],_,_)``. The weights are normalised within each call.
     ///
     /// - Parameters:
     ///   - model: The model to train.
@@ -37,7 +37,7 @@ extension GradientDescent {
     ///   - targets: Its targets.
     ///   - weights: Its sample weights.
     /// - Returns: The epoch's loss and time.
-    /// - Throws: as ``fit(_:features:targets:weights:onEpoch:)``.
+    /// - Throws: as ``fit(_:features:targets:weights:onEpoch:)-(_,_,[Scalar],_,_)``.
     @discardableResult
     public func partialFit(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar],
                            weights: [Scalar]) throws(DescentError) -> FitHistory<Scalar> {
