@@ -142,12 +142,35 @@ public struct MultiLinearModel<Scalar: BLASScalar>: Sendable, Equatable, CustomS
     ///   targets have another number of columns than the model.
     /// - Complexity: O(rows × d × k).
     public func metrics(features: Matrix<Scalar>, targets: Matrix<Scalar>) throws(DescentError) -> [RegressionMetrics] {
+        try scores(features: features, targets: targets, weights: nil)
+    }
+
+    /// The weighted metrics of each target, as ``LinearModel/metrics(features:targets:weights:)``
+    /// computes them for one (`Σwᵢrᵢ²/Σwᵢ`, and R² against the weighted mean).
+    ///
+    /// - Parameters:
+    ///   - features: `n × d` features, row-major.
+    ///   - targets: `n × k` targets, one column per target.
+    ///   - weights: `n` weights, finite and ≥ 0, not all zero.
+    /// - Returns: One ``RegressionMetrics`` per target, in column order.
+    /// - Throws: as ``metrics(features:targets:)``, and ``DescentError/invalidOption(name:value:expected:)``
+    ///   for unusable weights.
+    /// - Complexity: O(rows × d × k).
+    public func metrics(features: Matrix<Scalar>, targets: Matrix<Scalar>, weights: [Scalar]) throws(DescentError)
+        -> [RegressionMetrics] {
+        try scores(features: features, targets: targets, weights: weights)
+    }
+
+    /// The metrics of every target, weighted when `weights` are given.
+    func scores(features: Matrix<Scalar>, targets: Matrix<Scalar>, weights: [Scalar]?) throws(DescentError)
+        -> [RegressionMetrics] {
         try Validation.checkShape(features, targets: targets)
         try checkTargets(targets.columns)
         try Validation.checkFinite(targets: targets)
+        if let weights { try Validation.checkWeights(weights, rows: targets.rows) }
         let predictions = try predict(features)
         return (0..<targetCount).map { t in
-            LinearModel<Scalar>.metrics(predictions: predictions.column(t), targets: targets.column(t), weights: nil)
+            LinearModel<Scalar>.metrics(predictions: predictions.column(t), targets: targets.column(t), weights: weights)
         }
     }
 

@@ -148,7 +148,19 @@ struct MultiTargetTrainingTests {
         try plain.fit(&repeated, features: try Matrix(rows: rows.count / 4, columns: 4, elements: rows),
                       targets: try Matrix(rows: targets.count / 2, columns: 2, elements: targets))
         for t in 0..<2 { #expect(relativeDifference(weighted.column(t), repeated.column(t)) <= 1e-12, "target \(t)") }
+        // Weighted metrics per target are the single-target weighted metrics of each column.
+        let scores = try model.metrics(features: problem.features, targets: problem.targets, weights: weights)
+        for t in 0..<2 {
+            let alone = try model.column(t).metrics(features: problem.features, targets: problem.targets.column(t), weights: weights)
+            // Predictions by gemm for all targets, by gemv for one: equal to rounding.
+            #expect(Swift.abs(scores[t].r2 - alone.r2) <= 1e-12
+                    && Swift.abs(scores[t].meanSquaredError - alone.meanSquaredError) <= 1e-12 * alone.meanSquaredError,
+                    "target \(t)")
+        }
         // Bad weights are typed errors.
+        #expect(throws: DescentError.self) {
+            try model.metrics(features: problem.features, targets: problem.targets, weights: [Double](repeating: 1, count: 3))
+        }
         var bad = MultiLinearModel<Double>()
         #expect(throws: DescentError.self) {
             try gd.fit(&bad, features: problem.features, targets: problem.targets, weights: [Double](repeating: 0, count: 120))
