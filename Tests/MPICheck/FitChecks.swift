@@ -31,6 +31,8 @@ func checkFits(_ c: Checker) {
     batch("standardised, automatic rate") { $0.standardize = true; $0.automaticLearningRate = true }
     batch("L2 penalty, Adam") { $0.penalty = .l2(0.01); $0.optimizer = .adam() }
     batch("tolerance") { $0.tolerance = 1e-3; $0.epochs = 400; $0.standardize = true }
+    // Whitening: the correlation matrix summed over the ranks, one factor everywhere.
+    batch("whitened, automatic rate") { $0.preconditioning = .whitened; $0.automaticLearningRate = true }
 
     // Early stopping holds out rows on every rank (its own share), so it is not the
     // single-process split: the held-out loss must still be global (the same on every rank) and
