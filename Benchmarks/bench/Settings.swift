@@ -14,6 +14,12 @@ enum BenchmarkName: String, CaseIterable, Sendable {
     case stochasticEpoch = "stochastic-epoch"
     case minibatchEpochUniform = "minibatch-epoch-uniform"
     case stochasticEpochUniform = "stochastic-epoch-uniform"
+    /// A full-batch and a mini-batch epoch on whitened features (`preconditioning = .whitened`):
+    /// the per-block triangular solve's cost over the plain epoch (WhitenedEpochs.swift).
+    case batchEpochWhitened = "batch-epoch-whitened"
+    case minibatchEpochWhitened = "minibatch-epoch-whitened"
+    /// Whitening's preparation: the pass that measures the correlation matrix, and its Cholesky factor.
+    case whiteningSetup = "whitening-setup"
     case naiveBatchEpoch = "naive-batch-epoch"
     case naiveMinibatchEpoch = "naive-minibatch-epoch"
     case naiveStochasticEpoch = "naive-stochastic-epoch"

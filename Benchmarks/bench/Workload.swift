@@ -75,6 +75,7 @@ struct Workload<S: BLASScalar> {
             let readOnce = try measureReadOnce(pairing)
             var results = [measurement(.readOnce, readOnce, readOnce: readOnce.seconds)]
             results += try measureEpochs(pairing, readOnce: readOnce.seconds)
+            results += try measureWhitenedEpochs(pairing, readOnce: readOnce.seconds)
             results += measureNaiveEpochs(pairing, readOnce: readOnce.seconds)
             var exact: LeastSquaresSolution<S>? = nil
             if !settings.skipSolvers {
