@@ -31,6 +31,8 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     private let gatheredFeatures: UnsafeMutableBufferPointer<S>
     private let gatheredTargets: UnsafeMutableBufferPointer<S>
     private let gatheredWeights: UnsafeMutableBufferPointer<S>
+    /// Per slot, room for a block of standardised rows on their way to being whitened.
+    private let mapScratch: UnsafeMutableBufferPointer<S>
 
     /// Standardisation without a copy of the data: every block handed out holds `(x − μ)/σ`,
     /// computed into the slot's small buffer as the block is fetched (the same values, bit for
@@ -59,6 +61,7 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         gatheredFeatures = .allocate(capacity: slots * blockRows * columns)
         gatheredTargets = .allocate(capacity: slots * blockRows * source.targetColumns)
         gatheredWeights = .allocate(capacity: source.isWeighted ? slots * blockRows : 0)
+        mapScratch = .allocate(capacity: scaling?.whitened == true ? slots * blockRows * columns : 0)
     }
 
     deinit {
@@ -66,6 +69,7 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         gatheredFeatures.deallocate()
         gatheredTargets.deallocate()
         gatheredWeights.deallocate()
+        mapScratch.deallocate()
     }
 
     /// Visits the `members` rows of `source` (all when `nil`) from now on: the next chunk of a
@@ -142,7 +146,7 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         let targets = gatheredTargets.baseAddress! + slot * blockRows * source.targetColumns
         let weights = source.isWeighted ? gatheredWeights.baseAddress! + slot * blockRows : nil
         source.gather(indices, features: features, targets: targets, sampleWeights: weights ?? targets)
-        if let scaling { Self.standardize(features, from: features, rows: indices.count, scaling) }
+        if let scaling { scaling.apply(features, from: features, rows: indices.count, scratch: scratch(slot)) }
         return RowBlock(features: features, targets: targets, sampleWeights: weights.map { UnsafePointer($0) },
                         count: indices.count, columns: columns)
     }
@@ -151,9 +155,14 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     func scaled(_ block: RowBlock<S>, slot: Int) -> RowBlock<S> {
         guard let scaling else { return block }
         let features = gatheredFeatures.baseAddress! + slot * blockRows * columns
-        Self.standardize(features, from: block.features, rows: block.count, scaling)
+        scaling.apply(features, from: block.features, rows: block.count, scratch: scratch(slot))
         return RowBlock(features: features, targets: block.targets, sampleWeights: block.sampleWeights,
                         count: block.count, columns: columns)
+    }
+
+    /// `slot`'s scratch for whitening (`nil` when the map does not whiten).
+    func scratch(_ slot: Int) -> UnsafeMutablePointer<S>? {
+        mapScratch.isEmpty ? nil : mapScratch.baseAddress! + slot * blockRows * columns
     }
 
     /// `out ← (x − μ)/σ` for `rows` rows (`out` may be `x`), as ``Standardizer/transform(_:)`` computes

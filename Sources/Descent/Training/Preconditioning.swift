@@ -37,33 +37,80 @@ public enum Preconditioning: String, Sendable, Hashable, Codable, CaseIterable {
     public static let automaticThreshold = 100.0
 }
 
-/// What training applies to each block of features as it reads it: `(x − μ)/σ`, and with a
-/// whitening factor `U` the solve `z = U⁻ᵀ((x − μ)/σ)`; and the maps of models between the two
-/// coordinate systems.
+/// What training applies to each block of features as it reads it: `(x − μ)/σ`, and when
+/// whitening `z = Mᵀ((x − μ)/σ)` with `M = U⁻¹` for the upper Cholesky factor `U` of `C + δI`
+/// (so `zzᵀ` averages to `U⁻ᵀCU⁻¹ ≈ I`); and the maps of models between the two coordinate
+/// systems, which use the same `M`.
+///
+/// The block is multiplied by the explicit inverse (`gemm`) rather than solved with `U` (`trsm`):
+/// the map only has to be some fixed well-conditioned change of coordinates, the same one
+/// forward and back, and a small `gemm` runs several times faster than a small `trsm`.
 struct FeatureMap<S: BLASScalar>: Sendable {
     /// Centring and scaling (weighted means when the rows are weighted).
     let scaling: Standardizer<S>
-    /// The upper Cholesky factor `U` of `C + δI`, column-major `d × d`, in the training precision
-    /// (for the per-block solve) and in `Double` (for the model maps); `nil`: standardise only.
-    let factor: [S]?
+    /// `M = U⁻¹`, row-major `d × d` (upper triangular), in the training precision for the
+    /// per-block product and in `Double` for the model maps; `nil`: standardise only.
+    let inverse: [S]?
+    let exactInverse: [Double]?
+    /// `U`, column-major, for the map of a model into the whitened coordinates (`v = U·D·w`).
     let exactFactor: [Double]?
 
     var columns: Int { scaling.means.count }
-    var whitened: Bool { factor != nil }
+    var whitened: Bool { inverse != nil }
 
+    /// With `factor`, the upper Cholesky factor `U` (column-major, `d × d`), whitening by its inverse.
     init(scaling: Standardizer<S>, factor: [Double]? = nil) {
         self.scaling = scaling
         exactFactor = factor
-        self.factor = factor?.map { S($0) }
+        let d = scaling.means.count
+        exactInverse = factor.map { Self.upperInverse($0, d) }
+        inverse = exactInverse?.map { S($0) }
+    }
+
+    /// `U⁻¹` of the upper triangular, column-major `u`, as a row-major matrix (column `j` of the
+    /// inverse solves `Ux = eⱼ` by back substitution).
+    static func upperInverse(_ u: [Double], _ d: Int) -> [Double] {
+        var m = [Double](repeating: 0, count: d * d)
+        for j in 0..<d {
+            for i in stride(from: j, through: 0, by: -1) {
+                var value = i == j ? 1.0 : 0.0
+                for k in (i + 1)..<(j + 1) { value -= u[i + k * d] * m[k * d + j] }
+                m[i * d + j] = value / u[i + i * d]
+            }
+        }
+        return m
     }
 
     /// `out ← (x − μ)/σ` for `rows` rows (`out` may be `x`), as ``Standardizer/transform(_:)``
-    /// computes it, then `out ← out·U⁻¹` (each row `U⁻ᵀ` times itself) when whitening.
-    func apply(_ out: UnsafeMutablePointer<S>, from x: UnsafePointer<S>, rows: Int) {
-        standardizeRows(out, from: x, rows: rows, means: scaling.means, deviations: scaling.deviations)
-        guard let factor, rows > 0 else { return }
-        factor.withUnsafeBufferPointer { u in BLAS.trsmRight(out, rows: rows, columns: columns, u.baseAddress!) }
+    /// computes it, then, when whitening, `out ← out·M` (each row `Mᵀ` times itself) through
+    /// `scratch` (room for `rows × d`; allocated for the call when `nil`).
+    func apply(_ out: UnsafeMutablePointer<S>, from x: UnsafePointer<S>, rows: Int,
+               scratch: UnsafeMutablePointer<S>? = nil) {
+        guard let inverse, rows > 0 else {
+            standardizeRows(out, from: x, rows: rows, means: scaling.means, deviations: scaling.deviations)
+            return
+        }
+        let d = columns
+        let buffer = scratch ?? UnsafeMutablePointer<S>.allocate(capacity: rows * d)
+        defer { if scratch == nil { buffer.deallocate() } }
+        standardizeRows(buffer, from: x, rows: rows, means: scaling.means, deviations: scaling.deviations)
+        // In calls small enough that OpenBLAS runs them on the calling thread: training calls
+        // this from its own threads, and nested BLAS threads would oversubscribe the cores.
+        let step = Swift.max(1, Self.singleThreadedProduct / (d * d))
+        inverse.withUnsafeBufferPointer { m in
+            var start = 0
+            while start < rows {
+                let count = Swift.min(step, rows - start)
+                BLAS.gemm(UnsafePointer(buffer + start * d), m.baseAddress!, m: count, n: d, k: d, beta: 0,
+                          out + start * d)
+                start += count
+            }
+        }
     }
+
+    /// OpenBLAS threads a `gemm` whose `m·n·k` exceeds `65536 × 4`; below that it runs on the
+    /// calling thread.
+    static var singleThreadedProduct: Int { 65_536 * 4 }
 
     /// A model on the original features as the same model on the mapped ones: `v = U·D·w`,
     /// `c = b + μᵀw`. Its training state is kept.
@@ -81,18 +128,14 @@ struct FeatureMap<S: BLASScalar>: Sendable {
         return result
     }
 
-    /// A model on the mapped features as the same model on the original ones: `w = D⁻¹U⁻¹v`,
+    /// A model on the mapped features as the same model on the original ones: `w = D⁻¹Mv`,
     /// `b = c − μᵀw`, in `Double`.
     func original(_ model: LinearModel<S>) throws(DescentError) -> LinearModel<S> {
-        guard let u = exactFactor else { return try scaling.original(model) }
+        guard let m = exactInverse else { return try scaling.original(model) }
         let d = columns
         guard model.weights.count == d else { throw .weightCountMismatch(weights: model.weights.count, features: d) }
-        var w = model.weights.map { Double($0) }
-        for i in stride(from: d - 1, through: 0, by: -1) {   // back substitution, U upper
-            var v = w[i]
-            for j in (i + 1)..<d { v -= u[i + j * d] * w[j] }
-            w[i] = v / u[i + i * d]
-        }
+        let v = model.weights.map { Double($0) }
+        let w = (0..<d).map { i in (i..<d).reduce(0.0) { $0 + m[i * d + $1] * v[$1] } }
         var result = model
         var bias = Double(model.bias)
         for j in 0..<d {
