@@ -12,8 +12,10 @@
 /// The objective, the model returned and its units do not change: the model trained on the
 /// whitened features `z = U⁻ᵀ((x − μ)/σ)` is mapped back exactly (`w = D⁻¹U⁻¹v`,
 /// `b = c − μᵀw`). Whitening costs one extra pass over the data before training (the correlation
-/// matrix, `O(n·d²)`), a `d × d` Cholesky factorisation, and a triangular solve per block of rows
-/// as each epoch reads it (`O(d²)` per row instead of `O(d)`).
+/// matrix, `O(n·d²)`), a `d × d` Cholesky factorisation, and a product with `U⁻¹` per block of rows
+/// as each epoch reads it (`O(d²)` per row instead of `O(d)`): on 1,000,000 × 100 a whitened
+/// batch epoch took about 15× a plain one in the bench (`batch-epoch-whitened`), and whitened
+/// full batch converges in a few epochs where the plain one may not converge at all.
 ///
 /// `δ = √ε` of the training precision (`1.5·10⁻⁸` for `Double`, `3.5·10⁻⁴` for `Float`) keeps the
 /// factor well defined when columns are (nearly) collinear: directions with eigenvalues below `δ`
@@ -44,7 +46,7 @@ public enum Preconditioning: String, Sendable, Hashable, Codable, CaseIterable {
 ///
 /// The block is multiplied by the explicit inverse (`gemm`) rather than solved with `U` (`trsm`):
 /// the map only has to be some fixed well-conditioned change of coordinates, the same one
-/// forward and back, and a small `gemm` runs several times faster than a small `trsm`.
+/// forward and back, and on the bench's blocks the `gemm` made a whitened epoch 1.9× faster than `trsm`.
 struct FeatureMap<S: BLASScalar>: Sendable {
     /// Centring and scaling (weighted means when the rows are weighted).
     let scaling: Standardizer<S>
@@ -183,27 +185,33 @@ struct CorrelationMeasurement {
     mutating func add<S: BLASScalar>(_ x: UnsafePointer<S>, weights w: UnsafePointer<S>?, rows: Int,
                                      scaling: Standardizer<S>) {
         let d = columns
-        var block = [Double](repeating: 0, count: Swift.min(rows, Self.blockRows) * d)
-        var start = 0
-        while start < rows {
-            let count = Swift.min(Self.blockRows, rows - start)
-            for i in 0..<count {
-                let row = x + (start + i) * d
-                let weight = w.map { Double($0[start + i]) } ?? 1
-                let root = weight.squareRoot()
-                total += weight
-                for j in 0..<d {
-                    let s = (Double(row[j]) - scaling.means[j]) / scaling.deviations[j]
-                    sums[j] += weight * s
-                    block[i * d + j] = root * s
+        let block = UnsafeMutablePointer<Double>.allocate(capacity: Swift.min(rows, Self.blockRows) * d)
+        defer { block.deallocate() }
+        let inverseDeviations = scaling.deviations.map { 1 / $0 }
+        scaling.means.withUnsafeBufferPointer { mu in
+            inverseDeviations.withUnsafeBufferPointer { scale in
+                sums.withUnsafeMutableBufferPointer { sums in
+                    gram.withUnsafeMutableBufferPointer { g in
+                        var start = 0
+                        while start < rows {
+                            let count = Swift.min(Self.blockRows, rows - start)
+                            for i in 0..<count {
+                                let row = x + (start + i) * d, out = block + i * d
+                                let weight = w.map { Double($0[start + i]) } ?? 1
+                                let root = weight.squareRoot()
+                                total += weight
+                                for j in 0..<d {
+                                    let s = (Double(row[j]) - mu[j]) * scale[j]
+                                    sums[j] += weight * s
+                                    out[j] = root * s
+                                }
+                            }
+                            BLAS.syrk(UnsafePointer(block), rows: count, columns: d, beta: 1, g.baseAddress!)
+                            start += count
+                        }
+                    }
                 }
             }
-            block.withUnsafeBufferPointer { b in
-                gram.withUnsafeMutableBufferPointer { g in
-                    BLAS.syrk(b.baseAddress!, rows: count, columns: d, beta: 1, g.baseAddress!)
-                }
-            }
-            start += count
         }
     }
 
