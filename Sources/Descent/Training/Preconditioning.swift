@@ -85,7 +85,8 @@ struct FeatureMap<S: BLASScalar>: Sendable {
 
     /// `out ← (x − μ)/σ` for `rows` rows (`out` may be `x`), as ``Standardizer/transform(_:)``
     /// computes it, then, when whitening, `out ← out·M` (each row `Mᵀ` times itself) through
-    /// `scratch` (room for `rows × d`; allocated for the call when `nil`).
+    /// `scratch` (room for `rows × d`; without it, a small buffer of a few hundred rows is used
+    /// piece by piece).
     func apply(_ out: UnsafeMutablePointer<S>, from x: UnsafePointer<S>, rows: Int,
                scratch: UnsafeMutablePointer<S>? = nil) {
         guard let inverse, rows > 0 else {
@@ -93,19 +94,28 @@ struct FeatureMap<S: BLASScalar>: Sendable {
             return
         }
         let d = columns
-        let buffer = scratch ?? UnsafeMutablePointer<S>.allocate(capacity: rows * d)
+        let pieceRows = scratch == nil ? Swift.min(rows, 256) : rows
+        let buffer = scratch ?? UnsafeMutablePointer<S>.allocate(capacity: pieceRows * d)
         defer { if scratch == nil { buffer.deallocate() } }
-        standardizeRows(buffer, from: x, rows: rows, means: scaling.means, deviations: scaling.deviations)
         // In calls small enough that OpenBLAS runs them on the calling thread: training calls
         // this from its own threads, and nested BLAS threads would oversubscribe the cores.
         let step = Swift.max(1, Self.singleThreadedProduct / (d * d))
         inverse.withUnsafeBufferPointer { m in
-            var start = 0
-            while start < rows {
-                let count = Swift.min(step, rows - start)
-                BLAS.gemm(UnsafePointer(buffer + start * d), m.baseAddress!, m: count, n: d, k: d, beta: 0,
-                          out + start * d)
-                start += count
+            var piece = 0
+            while piece < rows {
+                // Each piece is read whole into the buffer before its rows of `out` are written,
+                // so `out` may be `x`.
+                let pieceCount = Swift.min(pieceRows, rows - piece)
+                standardizeRows(buffer, from: x + piece * d, rows: pieceCount, means: scaling.means,
+                                deviations: scaling.deviations)
+                var start = 0
+                while start < pieceCount {
+                    let count = Swift.min(step, pieceCount - start)
+                    BLAS.gemm(UnsafePointer(buffer + start * d), m.baseAddress!, m: count, n: d, k: d, beta: 0,
+                              out + (piece + start) * d)
+                    start += count
+                }
+                piece += pieceCount
             }
         }
     }
