@@ -10,6 +10,11 @@ extension GradientDescent {
         try optimizer.validate()
         try schedule.validate()
         try penalty.validate()
+        if preconditioning == .whitened, penalty.strengths != (0, 0) {
+            throw .invalidOption(name: "preconditioning", value: "whitened with the penalty \(penalty)",
+                                 expected: "no penalty (whitening would move the penalty onto the whitened weights, "
+                                     + "another objective), or preconditioning .automatic or .none")
+        }
         try earlyStopping?.validate()
         try initialization.validate()
         if let tolerance, !(tolerance.isFinite && tolerance >= 0) {
@@ -79,5 +84,14 @@ extension GradientDescent {
                                  expected: "at least one training row (not held out) with a weight > 0")
         }
         return weights.map { Scalar(Double($0) / training) }
+    }
+
+    /// The preconditioning a fit applies: none for `partialFit` (`whole` false), and
+    /// ``Preconditioning/automatic`` leaves penalised fits as they are, so that the penalty keeps
+    /// measuring the weights it was set for.
+    func preconditioning(whole: Bool) -> Preconditioning {
+        guard whole else { return .none }
+        if preconditioning == .automatic, penalty.strengths != (0, 0) { return .none }
+        return preconditioning
     }
 }

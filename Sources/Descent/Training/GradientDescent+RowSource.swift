@@ -115,7 +115,7 @@ extension GradientDescent {
         }
         try collective.agree(localError)
         var moments = ColumnMoments()
-        let preconditioning = whole ? self.preconditioning : .none
+        let preconditioning = preconditioning(whole: whole)
         do throws(DescentError) {
             moments = try ColumnMoments.measure(source, statistics: standardize || preconditioning != .none)
         } catch {

@@ -245,7 +245,7 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     /// condition estimate ``Preconditioning/automatic`` decided on.
     func featureMap(_ features: Matrix<Scalar>, weights: [Scalar]?, whole: Bool) throws(DescentError)
         -> (map: FeatureMap<Scalar>?, condition: Double?) {
-        let preconditioning = whole ? self.preconditioning : .none
+        let preconditioning = preconditioning(whole: whole)
         guard standardize || preconditioning != .none else { return (nil, nil) }
         let scaling = try Standardizer(fitting: features)
         guard preconditioning != .none else { return (FeatureMap(scaling: scaling), nil) }

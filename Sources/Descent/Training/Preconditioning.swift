@@ -24,13 +24,15 @@
 public enum Preconditioning: String, Sendable, Hashable, Codable, CaseIterable {
     /// Train on the features as given (standardised when ``GradientDescent/standardize`` is set).
     case none
-    /// Whiten when the problem as configured is ill-conditioned: the condition number of the
+    /// Whiten when the problem as configured is ill-conditioned and not penalised (whitening would
+    /// move a penalty onto the whitened weights, another objective): the condition number of the
     /// Hessian the fit would otherwise train on (of the standardised features with
     /// ``GradientDescent/standardize``, of the raw features and the bias without) is estimated in
     /// the pass that measures `C`, and the features are whitened when it exceeds
     /// ``automaticThreshold``. Otherwise training is exactly as with ``none``.
     case automatic
     /// Always whiten (which includes centring and scaling, whether or not ``GradientDescent/standardize`` is set).
+    /// A penalised configuration refuses it with ``DescentError/invalidOption(name:value:expected:)``.
     case whitened
 
     /// The condition number above which ``automatic`` whitens: `100`. Below it, a first-order

@@ -129,6 +129,27 @@ struct PreconditioningTests {
         #expect(a.weights == b.weights && a.bias == b.bias && ha.losses == hb.losses)
     }
 
+    @Test("penalties keep their objective: automatic whitening skips penalised fits, and .whitened refuses a penalty")
+    func penalties() throws {
+        let (x, y) = try Self.correlated()
+        var ridge = GradientDescent<Double>(mode: .batch, epochs: 3000, penalty: .l2(0.05))
+        ridge.standardize = true
+        ridge.convergenceTolerance = 1e-9
+        var model = LinearModel<Double>()
+        let history = try ridge.fit(&model, features: x, targets: y)
+        #expect(!history.whitened)
+        // The oracle: ridge on the standardised columns, MSE + λ‖w‖², from the normal equations.
+        let scaling = try Standardizer<Double>(fitting: x)
+        let exact = try scaling.original(try LeastSquares.solve(try scaling.transform(x), y, ridge: 0.05).model)
+        let trained = model.weights + [model.bias], expected = exact.weights + [exact.bias]
+        let gap = zip(trained, expected).map { Swift.abs($0 - $1) }.max()! / expected.map(Swift.abs).max()!
+        #expect(gap <= 1e-3, "\(model) vs \(exact)")
+        var whitened = ridge
+        whitened.preconditioning = .whitened
+        var other = LinearModel<Double>()
+        #expect(throws: DescentError.self) { try whitened.fit(&other, features: x, targets: y) }
+    }
+
     @Test("a named learning rate keeps the classic behaviour: no preconditioning unless asked")
     func explicitConfiguration() {
         #expect(GradientDescent<Double>(learningRate: 0.01).preconditioning == .none)
