@@ -45,9 +45,13 @@ extension EpochDriver {
         let scale = 2 / Double(settings.rows)
         for j in 0..<d { g[j] = S(Double(g[j]) * scale) }
         g[d] = S(sum * scale)
+        // Whitening in gradient mode: the criterion is measured in the whitened coordinates, as
+        // when the rows themselves are whitened.
+        preconditioner?.toWhitenedGradient(g)
         if withReference {
             for j in 0..<d { g0[j] = S(Double(g0[j]) * scale) }
             g0[d] = S(-targetSum * scale)
+            preconditioner?.toWhitenedGradient(g0)
             convergence.setReference(mseAtZero: g0, zeros: ws.zeros.baseAddress!, columns: d)
         }
         return convergence.objectiveGradientNorm(mse: g, theta: theta, columns: d)
@@ -61,6 +65,7 @@ extension EpochDriver {
         let scale = 2 / S(settings.rows)
         for j in 0..<d { g[j] = scale * ws.partialGradients[j] }
         g[d] = scale * biasSum
+        preconditioner?.toWhitenedGradient(g)
         return convergence.objectiveGradientNorm(mse: g, theta: ws.savedTheta.baseAddress!, columns: d)
     }
 }

@@ -31,6 +31,8 @@ struct EpochDriver<Source: RowBlockSource> {
     let averaging: Bool
     /// Plain SGD with no penalty and a rate constant within the epoch: the fast update paths.
     let plain: Bool
+    /// The map whose preconditioner every update applies (whitening in gradient mode), if any.
+    let preconditioner: FeatureMap<S>?
 
     /// Prepares a fit over `chunks` (in one chunk, its `members` rows, all when `nil`, holding out
     /// `validation`), combining with the other parts through `collective`; with `scaling`, on the
@@ -41,6 +43,7 @@ struct EpochDriver<Source: RowBlockSource> {
         var settings = settings
         settings.whitened = scaling?.whitened ?? false
         self.settings = settings
+        preconditioner = scaling?.preconditionsGradients == true ? scaling : nil
         self.chunks = chunks
         self.members = members
         self.validation = validation

@@ -166,10 +166,11 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     }
 
     /// `out ← (x − μ)/σ` for `rows` rows (`out` may be `x`), as ``Standardizer/transform(_:)`` computes
-    /// it, then whitened when the map whitens (``FeatureMap/apply(_:from:rows:)``).
+    /// it, then whitened when the map whitens, in either of its modes (``FeatureMap/whiten(_:from:rows:scratch:)``):
+    /// the rows the automatic learning rate is estimated on.
     static func standardize(_ out: UnsafeMutablePointer<S>, from x: UnsafePointer<S>, rows: Int,
                             _ scaling: FeatureMap<S>) {
-        scaling.apply(out, from: x, rows: rows)
+        scaling.whiten(out, from: x, rows: rows)
     }
 }
 

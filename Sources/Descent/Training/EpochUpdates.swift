@@ -103,13 +103,19 @@ extension EpochDriver {
         progress.lastSum = sum
         let scale = 2 / S(m)
         let t = progress.nextUpdate
+        // Whitening in gradient mode steps along P·g (the raw gradient stays in its buffer for
+        // the convergence check).
+        let direction = preconditioner.map { map in
+            map.precondition(g.baseAddress!, into: workspace.preconditioned.baseAddress!)
+            return UnsafePointer(workspace.preconditioned.baseAddress!)
+        } ?? UnsafePointer(g.baseAddress!)
         if plain {
             let stepSize = -progress.rate * scale
-            BLAS.axpy(d, stepSize, g.baseAddress!, theta.baseAddress!)
+            BLAS.axpy(d, stepSize, direction, theta.baseAddress!)
             theta[d] += stepSize * sum
         } else {
             let eta: S = settings.learningRate.changesWithinEpoch ? settings.learningRate.step(update: t) : progress.rate
-            step.apply(eta: eta, t: t, averaged: &progress.averaged) { j in j < d ? scale * g[j] : scale * sum }
+            step.apply(eta: eta, t: t, averaged: &progress.averaged) { j in j < d ? scale * direction[j] : scale * sum }
         }
         guard workspace.isFinite(theta) else {
             _ = theta.update(fromContentsOf: saved)

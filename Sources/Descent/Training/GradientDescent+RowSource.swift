@@ -134,8 +134,10 @@ extension GradientDescent {
             } catch { localError = error }
         }
         try collective.agree(localError)
-        let (map, condition) = try featureMap(source, moments: moments, preconditioning: preconditioning,
-                                              collective: collective)
+        let (measured, condition) = try featureMap(source, moments: moments, preconditioning: preconditioning,
+                                                   collective: collective)
+        // Full and mini-batches precondition their gradients; single rows read whitened rows.
+        let map = mode.batchSize(rows: total) > 1 ? measured?.preconditioningGradients() : measured
 
         let chunkRows = (0..<source.chunkCount).map { source.chunkRows($0).count }
         let held = holdOut ? earlyStopping.map { heldOut(chunkRows, fraction: $0.validationFraction) } : nil

@@ -225,7 +225,9 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     func train(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar]?,
                epochs: Int, holdOut: Bool, whole: Bool,
                onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
-        let (map, condition) = try featureMap(features, weights: weights, whole: whole)
+        let (measured, condition) = try featureMap(features, weights: weights, whole: whole)
+        // Full and mini-batches precondition their gradients; single rows read whitened rows.
+        let map = mode.batchSize(rows: features.rows) > 1 ? measured?.preconditioningGradients() : measured
         guard let map else {
             var history = try run(&model, features: features, targets: targets, weights: weights, epochs: epochs,
                                   holdOut: holdOut, whole: whole, scaling: nil, onEpoch: onEpoch)

@@ -34,6 +34,8 @@ final class Workspace<S: BLASScalar>: @unchecked Sendable {  // partitions write
     let gradientAtModel: UnsafeMutableBufferPointer<S>
     let gradientAtZero: UnsafeMutableBufferPointer<S>
     let zeros: UnsafeMutableBufferPointer<S>
+    /// The step direction `P·g` when whitening preconditions the gradient (one entry per parameter).
+    let preconditioned: UnsafeMutableBufferPointer<S>
     /// Several targets: each target's `Σr` over one block (`k`), and the convergence pass's
     /// per-target sums at the model and at zero, in `Double` (`2k`).
     let blockSums: UnsafeMutableBufferPointer<S>
@@ -60,20 +62,22 @@ final class Workspace<S: BLASScalar>: @unchecked Sendable {  // partitions write
         gradientAtModel = .allocate(capacity: p)
         gradientAtZero = .allocate(capacity: p)
         zeros = .allocate(capacity: p)
+        preconditioned = .allocate(capacity: p)
         blockSums = .allocate(capacity: k)
         targetTotals = .allocate(capacity: 2 * k)
         epochStart = .allocate(capacity: 4 * p)
         epochStart.initialize(repeating: 0)
         blockSums.initialize(repeating: 0)
         targetTotals.initialize(repeating: 0)
-        for buffer in [theta, savedTheta, bestTheta, first, second, average, gradientAtModel, gradientAtZero, zeros] {
+        for buffer in [theta, savedTheta, bestTheta, first, second, average, gradientAtModel, gradientAtZero, zeros,
+                       preconditioned] {
             buffer.initialize(repeating: 0)
         }
     }
 
     deinit {
         for buffer in [residuals, partialGradients, partialSums, theta, savedTheta, bestTheta, first, second, average,
-                       gradientAtModel, gradientAtZero, zeros, blockSums, epochStart] {
+                       gradientAtModel, gradientAtZero, zeros, preconditioned, blockSums, epochStart] {
             buffer.deallocate()
         }
         targetTotals.deallocate()
