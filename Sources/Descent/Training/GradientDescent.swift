@@ -59,7 +59,10 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     /// data), and ``Preconditioning/none`` for one that names its learning rate, which trains
     /// exactly as written. It applies to every form of `fit`; `partialFit` sees one piece of the
     /// data at a time and trains on the features as given (standardised per ``standardize``).
-    /// ``FitHistory/whitened`` says whether a fit whitened.
+    /// ``FitHistory/whitened`` says whether a fit whitened. Full and mini-batches whiten by
+    /// preconditioning their gradients, which takes the same steps as training on whitened rows for
+    /// every optimiser linear in the gradient; Adam, coordinate-wise, then adapts to the
+    /// preconditioned gradient instead.
     public var preconditioning: Preconditioning {
         get { chosenPreconditioning ?? (learningRateGiven ? .none : .automatic) }
         set { chosenPreconditioning = newValue }
