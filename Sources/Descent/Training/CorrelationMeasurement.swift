@@ -1,0 +1,133 @@
+/// The pass that measures the standardised features' (weighted) correlation matrix, and the
+/// choice it informs.
+struct CorrelationMeasurement {
+    let columns: Int
+    /// `Σŵᵢsᵢsᵢᵀ` (row-major, upper triangle filled by `syrk`), `Σŵᵢsᵢ` and `Σŵᵢ` for the
+    /// standardised rows `sᵢ = (xᵢ − μ)/σ`.
+    private(set) var gram: [Double]
+    private(set) var sums: [Double]
+    private(set) var total = 0.0
+
+    init(columns d: Int) {
+        columns = d
+        gram = [Double](repeating: 0, count: d * d)
+        sums = [Double](repeating: 0, count: d)
+    }
+
+    /// Rows per `syrk` call.
+    static let blockRows = 512
+
+    /// Adds `rows` rows of `x` (weights `w`, or 1), standardised with `scaling`.
+    @specialized(where S == Float)
+    @specialized(where S == Double)
+    mutating func add<S: BLASScalar>(_ x: UnsafePointer<S>, weights w: UnsafePointer<S>?, rows: Int,
+                                     scaling: Standardizer<S>) {
+        let d = columns
+        let block = UnsafeMutablePointer<Double>.allocate(capacity: Swift.min(rows, Self.blockRows) * d)
+        defer { block.deallocate() }
+        let inverseDeviations = scaling.deviations.map { 1 / $0 }
+        scaling.means.withUnsafeBufferPointer { mu in
+            inverseDeviations.withUnsafeBufferPointer { scale in
+                sums.withUnsafeMutableBufferPointer { sums in
+                    gram.withUnsafeMutableBufferPointer { g in
+                        var start = 0
+                        while start < rows {
+                            let count = Swift.min(Self.blockRows, rows - start)
+                            for i in 0..<count {
+                                let row = x + (start + i) * d, out = block + i * d
+                                let weight = w.map { Double($0[start + i]) } ?? 1
+                                let root = weight.squareRoot()
+                                total += weight
+                                for j in 0..<d {
+                                    let s = (Double(row[j]) - mu[j]) * scale[j]
+                                    sums[j] += weight * s
+                                    out[j] = root * s
+                                }
+                            }
+                            BLAS.syrk(UnsafePointer(block), rows: count, columns: d, beta: 1, g.baseAddress!)
+                            start += count
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sums the measurement over the parts of a distributed data set (in rank order).
+    mutating func combine(_ collective: some Collective) throws(DescentError) {
+        guard collective.size > 1 else { return }
+        var all = gram + sums + [total]
+        try collective.sum(&all)
+        let d = columns
+        gram = Array(all[0..<(d * d)])
+        sums = Array(all[(d * d)..<(d * d + d)])
+        total = all[d * d + d]
+    }
+
+    /// The map training applies, per `preconditioning`: `nil` when training reads the features as
+    /// given, the standardiser alone when it standardises, and a whitening map when
+    /// ``Preconditioning/whitened`` asks for it or ``Preconditioning/automatic`` finds the
+    /// problem ill-conditioned. Also returns the condition estimate the choice was made on.
+    func map<S: BLASScalar>(_ preconditioning: Preconditioning, scaling: Standardizer<S>,
+                            standardize: Bool) -> (map: FeatureMap<S>?, condition: Double) {
+        let d = columns
+        guard total > 0 else { return (standardize ? FeatureMap(scaling: scaling) : nil, .nan) }
+        // C = Σŵssᵀ/Σŵ − mmᵀ (symmetric, column-major: syrk filled the row-major upper triangle).
+        let mean = sums.map { $0 / total }
+        var c = [Double](repeating: 0, count: d * d)
+        for i in 0..<d {
+            for j in i..<d {
+                let value = gram[i * d + j] / total - mean[i] * mean[j]
+                c[i + j * d] = value
+                c[j + i * d] = value
+            }
+        }
+        let condition = standardize ? Self.condition(c, d) : Self.rawCondition(c, mean: mean, scaling: scaling)
+        let whiten = preconditioning == .whitened
+            || (preconditioning == .automatic && !(condition <= Preconditioning.automaticThreshold))
+        guard whiten else { return (standardize ? FeatureMap(scaling: scaling) : nil, condition) }
+        let delta = S.ulpOfOne.squareRoot()
+        var factor = c
+        for j in 0..<d { factor[j + j * d] += Double(delta) }
+        let failed = factor.withUnsafeMutableBufferPointer { LAPACK.choleskyFactor($0, n: d) }
+        if failed != nil {
+            // Not positive definite even with δ (negative rounding on a zero column): whiten the
+            // diagonal only, which is standardisation.
+            return (FeatureMap(scaling: scaling), condition)
+        }
+        for j in 0..<d { for i in (j + 1)..<d { factor[i + j * d] = 0 } }
+        // Centre on the weighted means: μ' = μ + σ∘m, so that the bias decouples from the weights.
+        let centred = Standardizer<S>(means: (0..<d).map { scaling.means[$0] + scaling.deviations[$0] * mean[$0] },
+                                      deviations: scaling.deviations)
+        return (FeatureMap(scaling: centred, factor: factor), condition)
+    }
+
+    /// The 1-norm condition estimate of the symmetric `d × d` column-major `a` (`.infinity` when
+    /// it is not positive definite).
+    static func condition(_ a: [Double], _ d: Int) -> Double {
+        var factor = a
+        let norm = (0..<d).map { j in (0..<d).reduce(0.0) { $0 + Swift.abs(a[$1 + j * d]) } }.max() ?? 0
+        guard norm > 0, factor.withUnsafeMutableBufferPointer({ LAPACK.choleskyFactor($0, n: d) }) == nil else {
+            return .infinity
+        }
+        let reciprocal = factor.withUnsafeBufferPointer { LAPACK.choleskyReciprocalCondition($0, n: d, oneNorm: norm) }
+        return reciprocal > 0 ? 1 / reciprocal : .infinity
+    }
+
+    /// The condition estimate of the Hessian of the raw problem, `E[[x 1][x 1]ᵀ]`, from the
+    /// standardised covariance `c`, the standardised weighted means and the scaling.
+    static func rawCondition<S>(_ c: [Double], mean: [Double], scaling: Standardizer<S>) -> Double {
+        let d = mean.count, e = d + 1
+        let mu = (0..<d).map { scaling.means[$0] + scaling.deviations[$0] * mean[$0] }
+        var h = [Double](repeating: 0, count: e * e)
+        for i in 0..<d {
+            for j in 0..<d {
+                h[i + j * e] = scaling.deviations[i] * c[i + j * d] * scaling.deviations[j] + mu[i] * mu[j]
+            }
+            h[i + d * e] = mu[i]
+            h[d + i * e] = mu[i]
+        }
+        h[d + d * e] = 1
+        return condition(h, e)
+    }
+}
