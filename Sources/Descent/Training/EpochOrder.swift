@@ -61,7 +61,8 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         gatheredFeatures = .allocate(capacity: slots * blockRows * columns)
         gatheredTargets = .allocate(capacity: slots * blockRows * source.targetColumns)
         gatheredWeights = .allocate(capacity: source.isWeighted ? slots * blockRows : 0)
-        mapScratch = .allocate(capacity: scaling?.whitened == true ? slots * blockRows * columns : 0)
+        let mapsRows = scaling.map { $0.whitened && !$0.preconditionsGradients } ?? false
+        mapScratch = .allocate(capacity: mapsRows ? slots * blockRows * columns : 0)
     }
 
     deinit {

@@ -85,13 +85,4 @@ extension GradientDescent {
         }
         return weights.map { Scalar(Double($0) / training) }
     }
-
-    /// The preconditioning a fit applies: none for `partialFit` (`whole` false), and
-    /// ``Preconditioning/automatic`` leaves penalised fits as they are, so that the penalty keeps
-    /// measuring the weights it was set for.
-    func preconditioning(whole: Bool) -> Preconditioning {
-        guard whole else { return .none }
-        if preconditioning == .automatic, penalty.strengths != (0, 0) { return .none }
-        return preconditioning
-    }
 }

@@ -136,8 +136,7 @@ extension GradientDescent {
         try collective.agree(localError)
         let (measured, condition) = try featureMap(source, moments: moments, preconditioning: preconditioning,
                                                    collective: collective)
-        // Full and mini-batches precondition their gradients; single rows read whitened rows.
-        let map = mode.batchSize(rows: total) > 1 ? measured?.preconditioningGradients() : measured
+        let map = loopMap(measured, rows: total)
 
         let chunkRows = (0..<source.chunkCount).map { source.chunkRows($0).count }
         let held = holdOut ? earlyStopping.map { heldOut(chunkRows, fraction: $0.validationFraction) } : nil
@@ -169,29 +168,6 @@ extension GradientDescent {
         return history
     }
 
-    /// What training applies to each block read from `source`: nothing, standardisation, or
-    /// whitening (per `preconditioning`), from the columns `moments` measured and, to whiten, a
-    /// second pass for the correlation matrix summed over every part; and the condition estimate
-    /// ``Preconditioning/automatic`` decided on.
-    func featureMap<Source: RowSource>(_ source: Source, moments: ColumnMoments, preconditioning: Preconditioning,
-                                       collective: some Collective) throws(DescentError)
-        -> (map: FeatureMap<Scalar>?, condition: Double?) where Source.Scalar == Scalar {
-        guard standardize || preconditioning != .none else { return (nil, nil) }
-        let scaling: Standardizer<Scalar> = try moments.standardizer(collective)
-        guard preconditioning != .none else { return (FeatureMap(scaling: scaling), nil) }
-        var measurement = CorrelationMeasurement(columns: source.columns)
-        var localError: DescentError? = nil
-        do throws(DescentError) {
-            try source.forEachChunk { (chunk) throws(DescentError) in
-                guard let x = chunk.features.baseAddress, !chunk.rows.isEmpty else { return }
-                measurement.add(x, weights: nil, rows: chunk.rows.count, scaling: scaling)
-            }
-        } catch { localError = error }
-        try collective.agree(localError)
-        try measurement.combine(collective)
-        let (map, condition) = measurement.map(preconditioning, scaling: scaling, standardize: standardize)
-        return (map, condition)
-    }
 
     /// Picks the learning rate on every part's rows and runs the epoch driver.
     @specialized(where Scalar == Float)

@@ -52,21 +52,6 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     }
     /// The optimiser the caller set, if any.
     var chosenOptimizer: Optimizer?
-    /// How the problem is conditioned before training: see ``Preconditioning``.
-    ///
-    /// Unless set, ``Preconditioning/automatic`` for a configuration created without a learning
-    /// rate (whitening ill-conditioned features, so that a first fit converges on correlated
-    /// data), and ``Preconditioning/none`` for one that names its learning rate, which trains
-    /// exactly as written. It applies to every form of `fit`; `partialFit` sees one piece of the
-    /// data at a time and trains on the features as given (standardised per ``standardize``).
-    /// ``FitHistory/whitened`` says whether a fit whitened. Full and mini-batches whiten by
-    /// preconditioning their gradients, which takes the same steps as training on whitened rows for
-    /// every optimiser linear in the gradient; Adam, coordinate-wise, then adapts to the
-    /// preconditioned gradient instead.
-    public var preconditioning: Preconditioning {
-        get { chosenPreconditioning ?? (learningRateGiven ? .none : .automatic) }
-        set { chosenPreconditioning = newValue }
-    }
     /// The preconditioning the caller set, if any.
     var chosenPreconditioning: Preconditioning? = nil
     /// Whether the configuration was created with a learning rate (then nothing is chosen for it).
@@ -229,8 +214,7 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
                epochs: Int, holdOut: Bool, whole: Bool,
                onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
         let (measured, condition) = try featureMap(features, weights: weights, whole: whole)
-        // Full and mini-batches precondition their gradients; single rows read whitened rows.
-        let map = mode.batchSize(rows: features.rows) > 1 ? measured?.preconditioningGradients() : measured
+        let map = loopMap(measured, rows: features.rows)
         guard let map else {
             var history = try run(&model, features: features, targets: targets, weights: weights, epochs: epochs,
                                   holdOut: holdOut, whole: whole, scaling: nil, onEpoch: onEpoch)
@@ -243,26 +227,6 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
                               holdOut: holdOut, whole: whole, scaling: map, onEpoch: onEpoch)
         history.recordPreconditioning(whitened: map.whitened, condition: condition)
         return history
-    }
-
-    /// What training applies to each block of `features`: nothing, standardisation, or (per
-    /// ``preconditioning``, only for a whole fit) whitening, measured in one pass; and the
-    /// condition estimate ``Preconditioning/automatic`` decided on.
-    func featureMap(_ features: Matrix<Scalar>, weights: [Scalar]?, whole: Bool) throws(DescentError)
-        -> (map: FeatureMap<Scalar>?, condition: Double?) {
-        let preconditioning = preconditioning(whole: whole)
-        guard standardize || preconditioning != .none else { return (nil, nil) }
-        let scaling = try Standardizer(fitting: features)
-        guard preconditioning != .none else { return (FeatureMap(scaling: scaling), nil) }
-        var measurement = CorrelationMeasurement(columns: features.columns)
-        features.withUnsafeBufferPointer { x in
-            (weights ?? []).withUnsafeBufferPointer { w in
-                measurement.add(x.baseAddress!, weights: weights == nil ? nil : w.baseAddress!, rows: features.rows,
-                                scaling: scaling)
-            }
-        }
-        let (map, condition) = measurement.map(preconditioning, scaling: scaling, standardize: standardize)
-        return (map, condition)
     }
 
     /// Holds rows out, picks the learning rate, resolves the settings, and runs the epoch driver.

@@ -134,14 +134,6 @@ struct WeightedMultiTargetSolveTests {
           arguments: methods)
     func linnerud(method: LeastSquares.Method) throws {
         let data = WeightedLinnerud.data
-        func digitsAgainst(_ model: MultiLinearModel<Double>, coef: [[Double]], intercept: [Double]?) -> Double {
-            var worst = 15.0
-            for t in 0..<3 {
-                for j in 0..<3 { worst = Swift.min(worst, digits(model.weights[j, t], coef[t][j])) }
-                if let intercept { worst = Swift.min(worst, digits(model.biases[t], intercept[t])) }
-            }
-            return worst
-        }
         let fit = try LeastSquares.solve(data.features, data.targets, weights: data.weights, method: method)
         #expect(fit.rank == 3 && fit.model.targetCount == 3)
         let sklearn = digitsAgainst(fit.model, coef: data.coef, intercept: data.intercept)

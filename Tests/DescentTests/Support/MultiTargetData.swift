@@ -86,3 +86,14 @@ struct WeightedLinnerud: Decodable {
         return try! JSONDecoder().decode(WeightedLinnerud.self, from: Data(contentsOf: url))
     }()
 }
+
+/// The fewest correct digits of `model`'s weights (`coef`: one row per target, as scikit-learn's
+/// `coef_`) and, when given, its biases, against a reference; at most 15.
+func digitsAgainst(_ model: MultiLinearModel<Double>, coef: [[Double]], intercept: [Double]?) -> Double {
+    var worst = 15.0
+    for t in 0..<coef.count {
+        for j in 0..<coef[t].count { worst = Swift.min(worst, digits(model.weights[j, t], coef[t][j])) }
+        if let intercept { worst = Swift.min(worst, digits(model.biases[t], intercept[t])) }
+    }
+    return worst
+}
