@@ -93,6 +93,11 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible, L
     /// The communication between processes failed: the message library could not start, or a
     /// call to it returned an error.
     case communicationFailed(reason: String)
+    /// A buffer that grows with the data's width or size (a `d × d` matrix, a workspace, a copy
+    /// of the features), `what`, needs `needed` bytes, but the process may allocate only
+    /// `available` more (the memory available, or what the address-space limit `ulimit -v`
+    /// leaves, less a margin). Nothing was allocated; `remedies` says what fits instead.
+    case insufficientMemory(needed: Int, available: Int, what: String, remedies: [MemoryRemedy])
 
     /// What went wrong and what to do about it.
     public var description: String {
@@ -155,6 +160,12 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible, L
         case let .communicationFailed(reason):
             return "Communication between processes failed: \(reason). Check that the program runs under mpirun "
                 + "(or as a single process) and that Open MPI is installed (Scripts/bootstrap)."
+        case let .insufficientMemory(needed, available, what, remedies):
+            let options = remedies.isEmpty ? "Free memory, or raise the address-space limit (ulimit -v)."
+                : "Instead: " + remedies.map(\.description).joined(separator: "; or ") + "."
+            return "Not enough memory for \(what): it needs \(formatBytes(needed)), but the process may allocate "
+                + "\(formatBytes(available)) more (the memory available or the address-space limit, less a margin). "
+                + "Nothing was allocated. \(options)"
         }
     }
 

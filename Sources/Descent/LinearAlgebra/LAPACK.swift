@@ -2,7 +2,8 @@
 ///
 /// Workspace queries (`lwork = -1`) and `info` codes are handled here, once: `info < 0` is a bug
 /// in Descent's call and traps; `info > 0` is a property of the data and is returned to the
-/// caller, which turns it into a ``DescentError``.
+/// caller, which turns it into a ``DescentError``. A workspace that grows with the problem
+/// (`gelsd`'s) is checked against ``MemoryBudget`` before it is allocated.
 enum LAPACK {
     @usableFromInline
     static func check(_ info: Int32, _ routine: StaticString) {
@@ -104,9 +105,12 @@ enum LAPACK {
     /// `b` is column-major `max(m, n) × nrhs` (one right-hand side by default) and returns the
     /// solutions in the first `n` entries of each column: one factorisation for every column.
     /// Returns `nil` if the SVD failed to converge (`info > 0`).
+    ///
+    /// - Throws: ``DescentError/insufficientMemory(needed:available:what:remedies:)`` when the
+    ///   workspace `gelsd` asks for cannot be allocated (checked before it is).
     static func minimumNormSolve<S: BLASScalar>(_ a: UnsafeMutableBufferPointer<S>, m: Int, n: Int,
                                                 _ b: UnsafeMutableBufferPointer<S>, rcond: S, nrhs: Int = 1)
-        -> (rank: Int, singularValues: [S])? {
+        throws(DescentError) -> (rank: Int, singularValues: [S])? {
         var s = [S](repeating: 0, count: Swift.min(m, n))
         var rank: Int32 = 0
         var query = S.zero
@@ -114,8 +118,12 @@ enum LAPACK {
         let ldb = BLAS.int(Swift.max(m, n))
         check(S._gelsd(BLAS.int(m), BLAS.int(n), BLAS.int(nrhs), a.baseAddress!, BLAS.int(m), b.baseAddress!, ldb, &s, rcond,
                        &rank, &query, -1, &iquery), "gelsd")
-        var work = [S](repeating: 0, count: Swift.max(1, Int(query)))
-        var iwork = [Int32](repeating: 0, count: Swift.max(1, Int(iquery)))
+        let workCount = Swift.max(1, Int(query)), integerCount = Swift.max(1, Int(iquery))
+        try MemoryBudget.reserve(MemoryBudget.total(MemoryBudget.bytes(workCount, of: S.self),
+                                                    MemoryBudget.bytes(integerCount, of: Int32.self)),
+                                 for: "the SVD's workspace (gelsd, \(m) × \(n))", remedies: [.fewerColumns(atMost: n - 1)])
+        var work = [S](repeating: 0, count: workCount)
+        var iwork = [Int32](repeating: 0, count: integerCount)
         let info = S._gelsd(BLAS.int(m), BLAS.int(n), BLAS.int(nrhs), a.baseAddress!, BLAS.int(m), b.baseAddress!, ldb, &s, rcond,
                             &rank, &work, BLAS.int(work.count), &iwork)
         check(info, "gelsd")

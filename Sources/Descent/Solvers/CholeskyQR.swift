@@ -63,6 +63,7 @@ extension LeastSquares {
             passes = 2
         }
         upperTriangle(&r, d)
+        gram = []   // R₁ is made: the scaled Gram matrix is not needed again (one d × d less)
         if passes == 0 && 1 / reciprocalCondition(r, d) > choleskyQR2Threshold { passes = 1 }
         var qty: [Double]?
         for _ in 0..<passes {
@@ -174,8 +175,12 @@ extension LeastSquares {
             }
         }
         try rows.sum(&sums)
+        var qty = Array(sums[(d * d)...])
+        // The Gram matrix keeps the sums' storage (no second d × d buffer).
+        sums.removeSubrange((d * d)...)
+        var g = sums
+        sums = []
         // syrk filled the row-major upper triangle: mirror it for potrf's column-major upper one.
-        var g = Array(sums[0..<(d * d)])
         for i in 0..<d { for j in i..<d { g[j * d + i] = g[i * d + j] } }
         guard g.allSatisfy(\.isFinite),
               g.withUnsafeMutableBufferPointer({ LAPACK.choleskyFactor($0, n: d) }) == nil else { return nil }
@@ -188,7 +193,6 @@ extension LeastSquares {
                 product[i + j * d] = value
             }
         }
-        var qty = Array(sums[(d * d)...])
         _ = g.withUnsafeBufferPointer { LAPACK.triangularSolve($0.baseAddress!, n: d, lda: d, &qty, transposed: true) }
         return (product, qty)
     }

@@ -52,16 +52,34 @@ extension LeastSquares {
             throw .invalidOption(name: "features", value: "\(features.rows) × \(features.columns) with \(targets.columns) targets",
                                  expected: "at most 2³¹ − 1 rows and 2³⁰ columns (LAPACK's 32-bit indices)")
         }
-        let d = features.columns, k = targets.columns
-        let outcome = features.withUnsafeBufferPointer { x in
-            targets.withUnsafeBufferPointer { values in
+        let n = features.rows, d = features.columns, k = targets.columns
+        // Each method's working memory is checked before its first pass, unless its shape check
+        // will refuse the problem without allocating anything.
+        func reserve(_ method: Method) throws(DescentError) {
+            try reserveWorkspace(method, rows: n, columns: d, targets: k, inMemory: true, collective: LocalCollective())
+        }
+        let outcome = try features.withUnsafeBufferPointer { (x) throws(DescentError) in
+            try targets.withUnsafeBufferPointer { (values) throws(DescentError) in
                 let y = TargetColumns(values, count: k)
-                if ridge > 0 { return normalEquations(x, targets: y, columns: d, intercept: intercept, ridge: ridge) }
+                if ridge > 0 {
+                    try reserve(.normalEquations)
+                    return normalEquations(x, targets: y, columns: d, intercept: intercept, ridge: ridge)
+                }
                 switch method {
-                case .normalEquations: return normalEquations(x, targets: y, columns: d, intercept: intercept)
-                case .qr: return qr(problem(x, y, columns: d, intercept: intercept), x, targets: y)
-                case .svd: return svd(problem(x, y, columns: d, intercept: intercept), x, targets: y)
-                case .automatic: return automatic(x, targets: y, columns: d, intercept: intercept)
+                case .normalEquations:
+                    guard hasRowsForNormalEquations(rows: n, columns: d, intercept: intercept) else {
+                        return .failed(reason: "there are \(n) rows, too few for \(d + (intercept ? 1 : 0)) unknowns",
+                                       condition: .infinity)
+                    }
+                    try reserve(.normalEquations)
+                    return normalEquations(x, targets: y, columns: d, intercept: intercept)
+                case .qr:
+                    if hasRowsForQR(rows: n, columns: d, intercept: intercept) { try reserve(.qr) }
+                    return try qr(problem(x, y, columns: d, intercept: intercept), x, targets: y)
+                case .svd:
+                    try reserve(.svd)
+                    return try svd(problem(x, y, columns: d, intercept: intercept), x, targets: y)
+                case .automatic: return try automatic(x, targets: y, columns: d, intercept: intercept)
                 }
             }
         }
@@ -84,9 +102,15 @@ extension LeastSquares {
     }
 
     /// `.automatic` for several targets, by the single-target rules.
+    /// Methods whose working memory does not fit are not tried; the SVD, the last resort, is
+    /// checked before it runs.
     static func automatic<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, targets y: TargetColumns<S>, columns d: Int,
-                                         intercept: Bool) -> MultiSolverOutcome {
-        if prefersNormalEquations(rows: y.rows, columns: d) {
+                                         intercept: Bool) throws(DescentError) -> MultiSolverOutcome {
+        let n = y.rows, k = y.count
+        let fits = { (method: Method) in
+            MemoryBudget.fits(workspace(method, rows: n, columns: d, targets: k, inMemory: true))
+        }
+        if prefersNormalEquations(rows: y.rows, columns: d) && fits(.normalEquations) {
             let outcome = normalEquations(x, targets: y, columns: d, intercept: intercept)
             switch outcome {
             case .nonFiniteFeatures:
@@ -99,8 +123,11 @@ extension LeastSquares {
             }
         }
         let p = problem(x, y, columns: d, intercept: intercept)
-        let viaQR = qr(p, x, targets: y)
-        if case .solved = viaQR { return viaQR }
-        return svd(p, x, targets: y)
+        if fits(.qr) || !hasRowsForQR(rows: n, columns: d, intercept: intercept) {
+            let viaQR = try qr(p, x, targets: y)
+            if case .solved = viaQR { return viaQR }
+        }
+        try reserveWorkspace(.svd, rows: n, columns: d, targets: k, inMemory: true, collective: LocalCollective())
+        return try svd(p, x, targets: y)
     }
 }

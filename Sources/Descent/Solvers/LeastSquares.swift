@@ -125,14 +125,28 @@ public enum LeastSquares {
     static func solve<S: BLASScalar>(_ rows: SolverRows<S>, intercept: Bool, method: Method, ridge: Double,
                                      inMemory: InMemoryRows<S>?) throws(DescentError) -> RawSolution {
         let totals = try RowTotals.gather(rows, intercept: intercept)
+        let (n, d) = (totals.rows, rows.columns)
+        // Each method's working memory is checked before its first pass, unless its shape check
+        // will refuse the problem without allocating anything.
+        func reserve(_ method: Method) throws(DescentError) {
+            try reserveWorkspace(method, rows: n, columns: d, targets: 1, inMemory: inMemory != nil,
+                                 collective: rows.collective)
+        }
         let outcome: SolverOutcome
         if ridge > 0 {
+            try reserve(.normalEquations)
             outcome = try normalEquations(rows, totals, intercept: intercept, ridge: ridge)
         } else {
             switch method {
-            case .normalEquations: outcome = try normalEquations(rows, totals, intercept: intercept)
-            case .qr: outcome = try qr(rows, totals, intercept: intercept, inMemory: inMemory)
-            case .svd: outcome = try svd(rows, totals, intercept: intercept)
+            case .normalEquations:
+                if hasRowsForNormalEquations(rows: n, columns: d, intercept: intercept) { try reserve(.normalEquations) }
+                outcome = try normalEquations(rows, totals, intercept: intercept)
+            case .qr:
+                if hasRowsForQR(rows: n, columns: d, intercept: intercept) { try reserve(.qr) }
+                outcome = try qr(rows, totals, intercept: intercept, inMemory: inMemory)
+            case .svd:
+                try reserve(.svd)
+                outcome = try svd(rows, totals, intercept: intercept)
             case .automatic: outcome = try automatic(rows, totals, intercept: intercept, inMemory: inMemory)
             }
         }
@@ -163,8 +177,16 @@ public enum LeastSquares {
 
     static func automatic<S: BLASScalar>(_ rows: SolverRows<S>, _ totals: RowTotals, intercept: Bool,
                                          inMemory: InMemoryRows<S>?) throws(DescentError) -> SolverOutcome {
+        let (n, d) = (totals.rows, rows.columns)
+        // Which methods fit, agreed by every part (a part that lacks the memory rules a method out for all).
+        let candidates: [Method] = [.normalEquations, .qr, .svd]
+        var short = candidates.map { method in
+            MemoryBudget.fits(workspace(method, rows: n, columns: d, targets: 1, inMemory: inMemory != nil)) ? 0.0 : 1
+        }
+        try rows.sum(&short)
+        let fits = { (method: Method) in short[candidates.firstIndex(of: method)!] == 0 }
         var gram: GramPass?
-        if prefersNormalEquations(rows: totals.rows, columns: rows.columns) && !totals.sumsOverflow {
+        if prefersNormalEquations(rows: n, columns: d) && !totals.sumsOverflow && fits(.normalEquations) {
             // One Gram pass serves the normal equations and, if they decline, the fast QR path.
             gram = try centredGram(rows, shift: totals.shift, targetMeans: totals.targetMeans)
             let outcome = try normalEquations(rows, totals, intercept: intercept, gram: gram)
@@ -172,8 +194,24 @@ public enum LeastSquares {
                 return outcome
             }
         }
-        let viaQR = try qr(rows, totals, intercept: intercept, inMemory: inMemory, gram: gram)
-        if case .solved = viaQR { return viaQR }
+        if fits(.qr) || !hasRowsForQR(rows: n, columns: d, intercept: intercept) {
+            let viaQR = try qr(rows, totals, intercept: intercept, inMemory: inMemory, gram: gram)
+            if case .solved = viaQR { return viaQR }
+        }
+        gram = nil
+        // The SVD never fails for rank deficiency: the last resort, when it fits.
+        try reserveWorkspace(.svd, rows: n, columns: d, targets: 1, inMemory: inMemory != nil, collective: rows.collective)
         return try svd(rows, totals, intercept: intercept)
+    }
+
+    /// Whether the normal equations have rows enough to try (with no ridge): fewer rows than
+    /// unknowns make the Gram matrix singular, refused before it is built.
+    static func hasRowsForNormalEquations(rows n: Int, columns d: Int, intercept: Bool) -> Bool {
+        n > d || (n == d && !intercept)
+    }
+
+    /// Whether QR has rows enough to try: at least as many (after centring) as columns.
+    static func hasRowsForQR(rows n: Int, columns d: Int, intercept: Bool) -> Bool {
+        (intercept ? n - 1 : n) >= d
     }
 }

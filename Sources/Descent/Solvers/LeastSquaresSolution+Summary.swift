@@ -81,9 +81,18 @@ extension LeastSquaresSolution {
         if let design {
             shared = design
         } else {
+            // The streaming QR (3 d × d at once), then R with a copy of the raw design for
+            // statsmodels' condition number, then R with its inverse.
+            let square = MemoryBudget.count(d, d)
+            let values = Swift.max(MemoryBudget.count(3, square), MemoryBudget.total(square, MemoryBudget.count(n, p)))
+            try MemoryBudget.reserve(MemoryBudget.bytes(values),
+                                     for: "the summary's triangular factor and copy of the design (\(d) × \(d) and "
+                                         + "\(n) × \(p) Double values)",
+                                     remedies: [.fewerColumns(atMost: MemoryBudget.columns(fitting: MemoryBudget.available(),
+                                                                                          perSquare: 24))])
             shared = SummaryDesign(
                 factor: try SummaryFactor(features, targets, weights: weights, intercept: hasIntercept),
-                conditionNumber: SummaryFactor.rawConditionNumber(features, weights: weights, intercept: hasIntercept))
+                conditionNumber: try SummaryFactor.rawConditionNumber(features, weights: weights, intercept: hasIntercept))
             design = shared
         }
         let errors = shared.factor.standardErrors(variance: variance, totalWeight: weightSum)
@@ -123,7 +132,7 @@ struct SummaryFactor {
         columns = d
         self.intercept = intercept
         if let weights {
-            let problem = WeightedProblem(x, y, weights: weights, intercept: intercept)
+            let problem = try WeightedProblem(x, y, weights: weights, intercept: intercept)
             let factored = problem.features.withUnsafeBufferPointer { z in
                 problem.targets.withUnsafeBufferPointer { t in
                     let centred = CenteredProblem(features: z, targets: t, columns: d, intercept: false)
@@ -171,7 +180,8 @@ struct SummaryFactor {
 
     /// `√(λmax/λmin)` of `AᵀA` for the raw design `A = [1 X]` (`√W`-weighted for WLS): the ratio of
     /// its extreme singular values, as statsmodels reports `condition_number`.
-    static func rawConditionNumber<S: BLASScalar>(_ x: Matrix<S>, weights: [S]?, intercept: Bool) -> Double {
+    static func rawConditionNumber<S: BLASScalar>(_ x: Matrix<S>, weights: [S]?, intercept: Bool)
+        throws(DescentError) -> Double {
         let n = x.rows, d = x.columns, p = d + (intercept ? 1 : 0)
         var a = [Double](repeating: 0, count: n * p)   // column-major
         x.withUnsafeBufferPointer { xs in
@@ -182,8 +192,8 @@ struct SummaryFactor {
             }
         }
         var b = [Double](repeating: 0, count: Swift.max(n, p))
-        let result = a.withUnsafeMutableBufferPointer { a in
-            b.withUnsafeMutableBufferPointer { b in LAPACK.minimumNormSolve(a, m: n, n: p, b, rcond: -1) }
+        let result = try a.withUnsafeMutableBufferPointer { (a) throws(DescentError) in
+            try b.withUnsafeMutableBufferPointer { (b) throws(DescentError) in try LAPACK.minimumNormSolve(a, m: n, n: p, b, rcond: -1) }
         }
         guard let values = result?.singularValues, let largest = values.first, let smallest = values.last, smallest > 0 else {
             return .infinity

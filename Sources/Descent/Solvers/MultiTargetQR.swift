@@ -4,7 +4,7 @@ extension LeastSquares {
     /// ill-conditioned problems, by pivoted QR of one copy; then each target is refined as
     /// ``qr(_:_:_:)`` refines a single target, with the same factors.
     static func qr<S: BLASScalar>(_ p: CenteredProblem, _ x: UnsafeBufferPointer<S>,
-                                  targets y: TargetColumns<S>) -> MultiSolverOutcome {
+                                  targets y: TargetColumns<S>) throws(DescentError) -> MultiSolverOutcome {
         let n = p.rows, d = p.columns
         let effectiveRows = p.intercept ? n - 1 : n
         guard effectiveRows >= d else {
@@ -22,7 +22,13 @@ extension LeastSquares {
                                + RankDeficiency.describe(constant: p.constantColumns, dependent: dependent),
                            condition: rcond > 0 ? 1 / rcond : .infinity)
         }
-        guard 1 / rcond <= streamingConditionLimit else { return pivotedQR(p, x, targets: y) }
+        guard 1 / rcond <= streamingConditionLimit else {
+            try MemoryBudget.reserve(MemoryBudget.bytes(MemoryBudget.count(n, d)),
+                                     for: "pivoted QR's copy of the centred features (\(n) × \(d) Double values), "
+                                         + "which a condition estimate of \(formatScientific(1 / rcond)) calls for",
+                                     remedies: [.fewerColumns(atMost: d - 1)])
+            return pivotedQR(p, x, targets: y)
+        }
         let solved = streamed.solve()
         let solutions = (0..<y.count).map { c in
             var target = p

@@ -4,23 +4,23 @@ extension LeastSquares {
     /// refined as ``svd(_:_:_:)`` refines one. Rank-deficient problems get each target's
     /// minimum-norm solution in the caller's units.
     static func svd<S: BLASScalar>(_ p: CenteredProblem, _ x: UnsafeBufferPointer<S>,
-                                   targets y: TargetColumns<S>) -> MultiSolverOutcome {
+                                   targets y: TargetColumns<S>) throws(DescentError) -> MultiSolverOutcome {
         let n = p.rows, d = p.columns, k = y.count
         let rcondSVD = Double(Swift.max(n, d)) * p.dataEpsilon
         let targetMeans = y.means(intercept: p.intercept)
         let streamed = StreamingQR(p, x, targets: y, means: targetMeans)
-        func run(unscaled: Bool) -> (v: [Double], rank: Int, singularValues: [Double])? {
+        func run(unscaled: Bool) throws(DescentError) -> (v: [Double], rank: Int, singularValues: [Double])? {
             var r = streamed.r
             if unscaled { for j in 0..<d { for i in 0..<d { r[i + j * d] /= p.scales[j] } } }
             var b = streamed.z
-            let result = r.withUnsafeMutableBufferPointer { a in
-                b.withUnsafeMutableBufferPointer { b in
-                    LAPACK.minimumNormSolve(a, m: d, n: d, b, rcond: rcondSVD, nrhs: k)
+            let result = try r.withUnsafeMutableBufferPointer { (a) throws(DescentError) in
+                try b.withUnsafeMutableBufferPointer { (b) throws(DescentError) in
+                    try LAPACK.minimumNormSolve(a, m: d, n: d, b, rcond: rcondSVD, nrhs: k)
                 }
             }
             return result.map { (b, $0.rank, $0.singularValues) }
         }
-        guard let scaled = run(unscaled: false) else {
+        guard let scaled = try run(unscaled: false) else {
             return .failed(reason: "the SVD did not converge", condition: nil)
         }
         let smallest = scaled.singularValues.last ?? 0
@@ -28,7 +28,7 @@ extension LeastSquares {
         var solved = scaled.v
         if scaled.rank < d {
             // The minimum-norm solution must be minimal in the caller's units, not the scaled ones.
-            guard let unscaled = run(unscaled: true) else { return .failed(reason: "the SVD did not converge", condition: nil) }
+            guard let unscaled = try run(unscaled: true) else { return .failed(reason: "the SVD did not converge", condition: nil) }
             solved = unscaled.v
         }
         let solutions = (0..<k).map { c in

@@ -10,6 +10,9 @@ extension LeastSquares {
                                                ridge: Double = 0, gram: GramPass? = nil) throws(DescentError) -> SolverOutcome {
         let n = totals.rows, d = rows.columns
         guard !totals.sumsOverflow else { return .failed(reason: "sums of the features overflow", condition: nil) }
+        guard ridge > 0 || hasRowsForNormalEquations(rows: n, columns: d, intercept: intercept) else {
+            return .failed(reason: "there are \(n) rows, too few for \(d + (intercept ? 1 : 0)) unknowns", condition: .infinity)
+        }
         let shift = totals.shift
         var gramPass: GramPass
         if let gram { gramPass = gram } else { gramPass = try centredGram(rows, shift: shift, targetMeans: totals.targetMeans) }
@@ -107,12 +110,12 @@ extension LeastSquares {
     /// centred rows. Data whose means are small next to its spread takes the fast path.
     static func centredGram<S: BLASScalar>(_ rows: SolverRows<S>, shift: [Double], targetMeans: [Double])
         throws(DescentError) -> GramPass {
-        var pass = S.self == Double.self
-            ? try gramOfRows(rows, shift: shift, targetMeans: targetMeans, centre: false) : nil
-        if pass == nil || pass!.cancellation > 4 {
-            pass = try gramOfRows(rows, shift: shift, targetMeans: targetMeans, centre: true)
+        if S.self == Double.self {
+            let pass = try gramOfRows(rows, shift: shift, targetMeans: targetMeans, centre: false)
+            if pass.cancellation <= 4 { return pass }
         }
-        return pass!
+        // The first pass is released before the second: one d × d sum at a time.
+        return try gramOfRows(rows, shift: shift, targetMeans: targetMeans, centre: true)
     }
 
     /// The centred Gram matrix `Xcᵀ Xc` (full, symmetric), `Xcᵀ(Y − 1ȳᵀ)` (row-major `d × k`, one
@@ -158,10 +161,13 @@ extension LeastSquares {
         }
         try rows.sum(&sums)
         let n = Double(try totalRows(rows))
-        var gram = Array(sums[0..<(d * d)])
         let rhs = Array(sums[(d * d)..<(d * d + d * k)])
         let deviation = Array(sums[(d * d + d * k)..<(d * d + d * k + d)])
         let targetDeviation = Array(sums[(d * d + d * k + d)...])
+        // The Gram matrix keeps the sums' storage (no second d × d buffer).
+        sums.removeSubrange((d * d)...)
+        var gram = sums
+        sums = []
         // Centre: in place, the rows were not shifted, so the shift itself is the deviation from 0.
         let offset = inPlace ? shift.map { $0 * n } : deviation
         var cancellation = 1.0

@@ -112,7 +112,7 @@ extension LeastSquares {
         return PolynomialFit(coefficients: coefficients, degree: k, residualSumOfSquares: rss.double, rank: p,
                              conditionEstimate: condition, rows: n, extendedCoefficients: c, r: r,
                              rInverse: rInverse, residuals: residuals, totalSumOfSquares: spread,
-                             rawConditionNumber: SummaryFactor.rawConditionNumber(
+                             rawConditionNumber: try SummaryFactor.rawConditionNumber(
                                  Matrix(rows: n, columns: k, validElements: x.flatMap { v in (0..<k).map { pow(v, Double($0 + 1)) } }),
                                  weights: [Double]?.none, intercept: true))
     }

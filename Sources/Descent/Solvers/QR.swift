@@ -41,6 +41,10 @@ extension LeastSquares {
                            condition: rcond > 0 ? 1 / rcond : .infinity)
         }
         if let inMemory, 1 / rcond > streamingConditionLimit {
+            try MemoryBudget.reserve(MemoryBudget.bytes(MemoryBudget.count(n, d)),
+                                     for: "pivoted QR's copy of the centred features (\(n) × \(d) Double values), "
+                                         + "which a condition estimate of \(formatScientific(1 / rcond)) calls for",
+                                     remedies: [.streamedSource, .fewerColumns(atMost: d - 1)])
             let p = CenteredProblem(features: inMemory.features, targets: inMemory.targets, columns: d, intercept: intercept)
             return pivotedQR(p, inMemory.features, inMemory.targets)
         }

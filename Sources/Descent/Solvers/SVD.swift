@@ -8,16 +8,16 @@ extension LeastSquares {
         let n = p.rows, d = p.columns
         let rcondSVD = Double(Swift.max(n, d)) * p.dataEpsilon
         let streamed = try StreamingQR(p, rows, means: [p.targetMean])
-        func run(unscaled: Bool) -> (v: [Double], rank: Int, singularValues: [Double])? {
+        func run(unscaled: Bool) throws(DescentError) -> (v: [Double], rank: Int, singularValues: [Double])? {
             var r = streamed.r
             if unscaled { for j in 0..<d { for i in 0..<d { r[i + j * d] /= p.scales[j] } } }
             var b = streamed.z
-            let result = r.withUnsafeMutableBufferPointer { a in
-                b.withUnsafeMutableBufferPointer { b in LAPACK.minimumNormSolve(a, m: d, n: d, b, rcond: rcondSVD) }
+            let result = try r.withUnsafeMutableBufferPointer { (a) throws(DescentError) in
+                try b.withUnsafeMutableBufferPointer { (b) throws(DescentError) in try LAPACK.minimumNormSolve(a, m: d, n: d, b, rcond: rcondSVD) }
             }
             return result.map { (b, $0.rank, $0.singularValues) }
         }
-        guard let scaled = run(unscaled: false) else {
+        guard let scaled = try run(unscaled: false) else {
             return .failed(reason: "the SVD did not converge", condition: nil)
         }
         let smallest = scaled.singularValues.last ?? 0
@@ -26,7 +26,7 @@ extension LeastSquares {
         let model: (weights: [Double], bias: Double)
         if scaled.rank < d {
             // The minimum-norm solution must be minimal in the caller's units, not the scaled ones.
-            guard let unscaled = run(unscaled: true) else { return .failed(reason: "the SVD did not converge", condition: nil) }
+            guard let unscaled = try run(unscaled: true) else { return .failed(reason: "the SVD did not converge", condition: nil) }
             model = p.model(v: unscaled.v, c: p.targetMean, scaled: false)
         } else {
             var v = scaled.v.map { Double.Accumulator($0) }

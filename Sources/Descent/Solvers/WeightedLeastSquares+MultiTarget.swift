@@ -44,7 +44,7 @@ extension LeastSquares {
         guard ridge.isFinite, ridge >= 0 else {
             throw .invalidOption(name: "ridge", value: "\(ridge)", expected: "a finite λ ≥ 0")
         }
-        let problem = WeightedProblem(features, targets: targets, weights: weights, intercept: intercept)
+        let problem = try WeightedProblem(features, targets: targets, weights: weights, intercept: intercept)
         let inner = try solve(problem.features, problem.targetMatrix, intercept: false, method: method,
                               ridge: ridge * problem.totalWeight / Double(features.rows))
         let d = features.columns, k = targets.columns

@@ -18,19 +18,26 @@ struct WeightedProblem {
     let totalWeight: Double
 
     /// The problem of one target `y`.
-    init<S: BLASScalar>(_ x: Matrix<S>, _ y: [S], weights w: [S], intercept: Bool) {
-        self = y.withUnsafeBufferPointer { WeightedProblem(x, TargetColumns($0), weights: w, intercept: intercept) }
-    }
-
-    /// The problem of the `k` targets in the columns of `y`.
-    init<S: BLASScalar>(_ x: Matrix<S>, targets y: Matrix<S>, weights w: [S], intercept: Bool) {
-        self = y.withUnsafeBufferPointer {
-            WeightedProblem(x, TargetColumns($0, count: y.columns), weights: w, intercept: intercept)
+    init<S: BLASScalar>(_ x: Matrix<S>, _ y: [S], weights w: [S], intercept: Bool) throws(DescentError) {
+        self = try y.withUnsafeBufferPointer { (values) throws(DescentError) in
+            try WeightedProblem(x, TargetColumns(values), weights: w, intercept: intercept)
         }
     }
 
-    init<S: BLASScalar>(_ x: Matrix<S>, _ y: TargetColumns<S>, weights w: [S], intercept: Bool) {
+    /// The problem of the `k` targets in the columns of `y`.
+    init<S: BLASScalar>(_ x: Matrix<S>, targets y: Matrix<S>, weights w: [S], intercept: Bool) throws(DescentError) {
+        self = try y.withUnsafeBufferPointer { (values) throws(DescentError) in
+            try WeightedProblem(x, TargetColumns(values, count: y.columns), weights: w, intercept: intercept)
+        }
+    }
+
+    /// - Throws: ``DescentError/insufficientMemory(needed:available:what:remedies:)`` when the
+    ///   weighted copies (`n·(d + k)` `Double`s) cannot be allocated.
+    init<S: BLASScalar>(_ x: Matrix<S>, _ y: TargetColumns<S>, weights w: [S], intercept: Bool) throws(DescentError) {
         let n = x.rows, d = x.columns, k = y.count
+        try MemoryBudget.reserve(MemoryBudget.bytes(MemoryBudget.count(n, d + k)),
+                                 for: "the weighted copy of the features and targets (\(n) × \(d + k) Double values)",
+                                 remedies: [.fewerColumns(atMost: d - 1)])
         let total = w.reduce(0.0) { $0 + Double($1) }
         var means = [Double](repeating: 0, count: d)
         var targetMeans = [Double](repeating: 0, count: k)

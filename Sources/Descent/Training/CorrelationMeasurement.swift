@@ -68,16 +68,22 @@ struct CorrelationMeasurement {
     /// given, the standardiser alone when it standardises, and a whitening map when
     /// ``Preconditioning/whitened`` asks for it or ``Preconditioning/automatic`` finds the
     /// problem ill-conditioned. Also returns the condition estimate the choice was made on.
-    func map<S: BLASScalar>(_ preconditioning: Preconditioning, scaling: Standardizer<S>,
-                            standardize: Bool) -> (map: FeatureMap<S>?, condition: Double) {
+    ///
+    /// The measurement's `d × d` sums become `C` in place (the measurement is spent), and `C` is
+    /// released once factored, so that no more than whitening's estimate
+    /// (``WhiteningCost/bytes(columns:scalar:)``) is held at once.
+    mutating func map<S: BLASScalar>(_ preconditioning: Preconditioning, scaling: Standardizer<S>,
+                                     standardize: Bool) -> (map: FeatureMap<S>?, condition: Double) {
         let d = columns
         guard total > 0 else { return (standardize ? FeatureMap(scaling: scaling) : nil, .nan) }
-        // C = Σŵssᵀ/Σŵ − mmᵀ (symmetric, column-major: syrk filled the row-major upper triangle).
+        // C = Σŵssᵀ/Σŵ − mmᵀ (symmetric, column-major: syrk filled the row-major upper triangle,
+        // read at (i, j), j ≥ i, before (j, i) is written).
         let mean = sums.map { $0 / total }
-        var c = [Double](repeating: 0, count: d * d)
+        var c = gram
+        gram = []
         for i in 0..<d {
             for j in i..<d {
-                let value = gram[i * d + j] / total - mean[i] * mean[j]
+                let value = c[i * d + j] / total - mean[i] * mean[j]
                 c[i + j * d] = value
                 c[j + i * d] = value
             }
@@ -89,6 +95,7 @@ struct CorrelationMeasurement {
         let delta = S.ulpOfOne.squareRoot()
         var factor = c
         for j in 0..<d { factor[j + j * d] += Double(delta) }
+        c = []
         let failed = factor.withUnsafeMutableBufferPointer { LAPACK.choleskyFactor($0, n: d) }
         if failed != nil {
             // Not positive definite even with δ (negative rounding on a zero column): whiten the

@@ -39,19 +39,17 @@ struct FeatureMap<S: BLASScalar>: Sendable {
     }
 
     /// This map in gradient mode (``preconditionsGradients``); itself when it does not whiten.
+    /// `P = MMᵀ` is `AᵀA` for `A = Mᵀ`, one `syrk`.
     func preconditioningGradients() -> FeatureMap {
         guard let m = exactInverse else { return self }
         var map = self
         let d = columns
+        var transposed = [Double](repeating: 0, count: d * d)
+        for i in 0..<d { for j in i..<d { transposed[j * d + i] = m[i * d + j] } }   // M upper: j ≥ i
         var p = [Double](repeating: 0, count: d * d)
-        for i in 0..<d {
-            for j in i..<d {
-                var value = 0.0
-                for k in j..<d { value += m[i * d + k] * m[j * d + k] }   // M upper: k ≥ max(i, j)
-                p[i * d + j] = value
-                p[j * d + i] = value
-            }
-        }
+        BLAS.syrk(transposed, rows: d, columns: d, beta: 0, &p)   // the row-major upper triangle
+        transposed = []
+        for i in 0..<d { for j in (i + 1)..<Swift.max(i + 1, d) { p[j * d + i] = p[i * d + j] } }
         map.gradientPreconditioner = p.map { S($0) }
         map.preconditionsGradients = true
         return map
@@ -77,17 +75,15 @@ struct FeatureMap<S: BLASScalar>: Sendable {
         }
     }
 
-    /// `U⁻¹` of the upper triangular, column-major `u`, as a row-major matrix (column `j` of the
-    /// inverse solves `Ux = eⱼ` by back substitution).
+    /// `U⁻¹` of the upper triangular, column-major `u`, as a row-major matrix: `trtrs` solves
+    /// `UX = I` (blocked, `trsm`), and the column-major `X` read row by row is `Xᵀ`, so it is
+    /// transposed into place.
     static func upperInverse(_ u: [Double], _ d: Int) -> [Double] {
+        var x = [Double](repeating: 0, count: d * d)
+        for j in 0..<d { x[j + j * d] = 1 }
+        u.withUnsafeBufferPointer { _ = LAPACK.triangularSolve($0.baseAddress!, n: d, lda: d, &x, nrhs: d) }
         var m = [Double](repeating: 0, count: d * d)
-        for j in 0..<d {
-            for i in stride(from: j, through: 0, by: -1) {
-                var value = i == j ? 1.0 : 0.0
-                for k in (i + 1)..<(j + 1) { value -= u[i + k * d] * m[k * d + j] }
-                m[i * d + j] = value / u[i + i * d]
-            }
-        }
+        for j in 0..<d { for i in 0...j { m[i * d + j] = x[i + j * d] } }   // U⁻¹ is upper: i ≤ j
         return m
     }
 

@@ -74,4 +74,10 @@ public struct FitHistory<Scalar: BLASScalar>: Sendable, Codable {
         whitening = whitened
         conditionEstimate = condition.flatMap { $0.isFinite ? $0 : nil }
     }
+
+    /// Why ``Preconditioning/automatic`` trained without whitening, without measuring the
+    /// condition: whitening's cost against the fit it serves, or its memory (see
+    /// ``WhiteningSkip``). `nil` when the fit whitened, decided on a measured condition
+    /// (``conditionEstimate``), or was not automatic.
+    public internal(set) var whiteningSkipped: WhiteningSkip? = nil
 }

@@ -123,14 +123,19 @@ extension GradientDescent {
     func train(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>, targets: Matrix<Scalar>,
                weights: [Scalar]?, epochs: Int, holdOut: Bool, whole: Bool,
                onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
-        let (map, condition) = try featureMap(features, weights: weights, whole: whole)
+        let (map, condition) = try featureMap(features, weights: weights, whole: whole, targets: targets.columns)
         guard let map else {
             var history = try run(&model, features: features, targets: targets, weights: weights, epochs: epochs,
                                   holdOut: holdOut, whole: whole, whitened: false, onEpoch: onEpoch)
             history.recordPreconditioning(whitened: false, condition: condition)
             return history
         }
-        var elements = [Scalar](repeating: 0, count: features.rows * features.columns)
+        let count = MemoryBudget.count(features.rows, features.columns)
+        try MemoryBudget.reserve(MemoryBudget.bytes(count, of: Scalar.self),
+                                 for: "the \(map.whitened ? "whitened" : "standardised") copy of the features that several "
+                                     + "targets train on (\(features.rows) × \(features.columns) values)",
+                                 remedies: [.withoutMappedCopy])
+        var elements = [Scalar](repeating: 0, count: count)
         features.withUnsafeBufferPointer { x in
             elements.withUnsafeMutableBufferPointer { out in map.apply(out.baseAddress!, from: x.baseAddress!, rows: features.rows) }
         }

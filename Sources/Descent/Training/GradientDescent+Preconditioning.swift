@@ -26,15 +26,50 @@ extension GradientDescent {
         return preconditioning
     }
 
-    /// What training applies to each block of `features`: nothing, standardisation, or (per
-    /// ``preconditioning``, only for a whole fit) whitening, measured in one pass; and the
-    /// condition estimate ``Preconditioning/automatic`` decided on.
-    func featureMap(_ features: Matrix<Scalar>, weights: [Scalar]?, whole: Bool) throws(DescentError)
-        -> (map: FeatureMap<Scalar>?, condition: Double?) {
-        let preconditioning = preconditioning(whole: whole)
-        guard standardize || preconditioning != .none else { return (nil, nil) }
+    /// Whether whitening goes ahead for `n` rows of `d` columns and `k` targets (`k > 1`: the
+    /// multi-target loop, which whitens a copy of the rows): `nil` to measure (and, for
+    /// ``Preconditioning/automatic``, decide on the condition), or why ``Preconditioning/automatic``
+    /// skips it — its cost against the fit (``WhiteningCost``) or its memory.
+    ///
+    /// - Throws: ``DescentError/insufficientMemory(needed:available:what:remedies:)`` when
+    ///   ``Preconditioning/whitened`` asks for matrices that cannot be allocated.
+    func whiteningSkip(_ preconditioning: Preconditioning, rows n: Int, columns d: Int,
+                       targets k: Int) throws(DescentError) -> WhiteningSkip? {
+        // Several targets also train on a whitened copy of the rows.
+        let copy = k > 1 ? MemoryBudget.bytes(MemoryBudget.count(n, d), of: Scalar.self) : 0
+        let bytes = MemoryBudget.total(WhiteningCost.bytes(columns: d, scalar: Scalar.self), copy)
+        if preconditioning == .whitened {
+            try MemoryBudget.reserve(bytes, for: "whitening's \(d) × \(d) matrices (the correlation matrix, its "
+                                         + "Cholesky factor, its inverse and the preconditioner)",
+                                     remedies: [.withoutWhitening,
+                                                .fewerColumns(atMost: Swift.min(d - 1, MemoryBudget.columns(
+                                                    fitting: MemoryBudget.available(), perSquare: bytes / Swift.max(1, d) / Swift.max(1, d))))])
+            return nil
+        }
+        let cost = WhiteningCost(rows: n, columns: d, targets: k, rowsPerUpdate: k > 1 ? n : mode.batchSize(rows: n),
+                                 copiesRows: k > 1)
+        guard cost.affordable else { return .cost(setupEpochs: cost.setupEpochs, epochFactor: cost.epochFactor) }
+        guard MemoryBudget.fits(bytes) else { return .memory(needed: bytes, available: MemoryBudget.available()) }
+        return nil
+    }
+
+    /// What training applies to each block of `features` (`k` targets): nothing,
+    /// standardisation, or (per ``preconditioning``, only for a whole fit) whitening, measured in
+    /// one pass; and the condition estimate ``Preconditioning/automatic`` decided on, or why it
+    /// skipped whitening.
+    func featureMap(_ features: Matrix<Scalar>, weights: [Scalar]?, whole: Bool, targets k: Int = 1) throws(DescentError)
+        -> (map: FeatureMap<Scalar>?, condition: PreconditioningOutcome) {
+        var preconditioning = preconditioning(whole: whole)
+        var skipped: WhiteningSkip? = nil
+        if preconditioning != .none {
+            skipped = try whiteningSkip(preconditioning, rows: features.rows, columns: features.columns, targets: k)
+            if skipped != nil { preconditioning = .none }
+        }
+        guard standardize || preconditioning != .none else { return (nil, PreconditioningOutcome(skipped: skipped)) }
         let scaling = try Standardizer(fitting: features)
-        guard preconditioning != .none else { return (FeatureMap(scaling: scaling), nil) }
+        guard preconditioning != .none else {
+            return (FeatureMap(scaling: scaling), PreconditioningOutcome(skipped: skipped))
+        }
         var measurement = CorrelationMeasurement(columns: features.columns)
         features.withUnsafeBufferPointer { x in
             (weights ?? []).withUnsafeBufferPointer { w in
@@ -43,19 +78,39 @@ extension GradientDescent {
             }
         }
         let (map, condition) = measurement.map(preconditioning, scaling: scaling, standardize: standardize)
-        return (map, condition)
+        return (map, PreconditioningOutcome(estimate: condition))
     }
 
     /// What training applies to each block read from `source`: nothing, standardisation, or
     /// whitening (per `preconditioning`), from the columns `moments` measured and, to whiten, a
     /// second pass for the correlation matrix summed over every part; and the condition estimate
-    /// ``Preconditioning/automatic`` decided on.
+    /// ``Preconditioning/automatic`` decided on, or why it skipped whitening. `rows` is the rows
+    /// of every part: every part decides alike.
     func featureMap<Source: RowSource>(_ source: Source, moments: ColumnMoments, preconditioning: Preconditioning,
-                                       collective: some Collective) throws(DescentError)
-        -> (map: FeatureMap<Scalar>?, condition: Double?) where Source.Scalar == Scalar {
-        guard standardize || preconditioning != .none else { return (nil, nil) }
+                                       rows: Int, collective: some Collective) throws(DescentError)
+        -> (map: FeatureMap<Scalar>?, condition: PreconditioningOutcome) where Source.Scalar == Scalar {
+        var preconditioning = preconditioning
+        var skipped: WhiteningSkip? = nil
+        if preconditioning != .none {
+            var localError: DescentError? = nil
+            do throws(DescentError) {
+                skipped = try whiteningSkip(preconditioning, rows: rows, columns: source.columns, targets: 1)
+            } catch { localError = error }
+            try collective.agree(localError)
+            // A part without the memory skips for all (the cost is the same on every part).
+            var short = [skipped == nil ? 0.0 : 1]
+            try collective.sum(&short)
+            if short[0] > 0, skipped == nil {
+                skipped = .memory(needed: WhiteningCost.bytes(columns: source.columns, scalar: Scalar.self),
+                                  available: MemoryBudget.available())
+            }
+            if skipped != nil { preconditioning = .none }
+        }
+        guard standardize || preconditioning != .none else { return (nil, PreconditioningOutcome(skipped: skipped)) }
         let scaling: Standardizer<Scalar> = try moments.standardizer(collective)
-        guard preconditioning != .none else { return (FeatureMap(scaling: scaling), nil) }
+        guard preconditioning != .none else {
+            return (FeatureMap(scaling: scaling), PreconditioningOutcome(skipped: skipped))
+        }
         var measurement = CorrelationMeasurement(columns: source.columns)
         var localError: DescentError? = nil
         do throws(DescentError) {
@@ -67,7 +122,7 @@ extension GradientDescent {
         try collective.agree(localError)
         try measurement.combine(collective)
         let (map, condition) = measurement.map(preconditioning, scaling: scaling, standardize: standardize)
-        return (map, condition)
+        return (map, PreconditioningOutcome(estimate: condition))
     }
 
     /// `measured` as the single-target loop applies it to `rows` training rows: full and

@@ -135,7 +135,7 @@ extension GradientDescent {
         }
         try collective.agree(localError)
         let (measured, condition) = try featureMap(source, moments: moments, preconditioning: preconditioning,
-                                                   collective: collective)
+                                                   rows: total, collective: collective)
         let map = loopMap(measured, rows: total)
 
         let chunkRows = (0..<source.chunkCount).map { source.chunkRows($0).count }

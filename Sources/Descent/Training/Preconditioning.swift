@@ -41,4 +41,12 @@ public enum Preconditioning: String, Sendable, Hashable, Codable, CaseIterable {
     /// method with the automatic rate converges in a few hundred epochs and whitening's `O(d²)`
     /// per row does not pay.
     public static let automaticThreshold = 100.0
+
+    /// The most plain epochs' worth of work ``automatic`` spends setting whitening up (the
+    /// correlation pass and the factorisations): `20`.
+    public static let maximumSetupEpochs = 20.0
+
+    /// The most a whitened epoch may cost, as a multiple of a plain one, for ``automatic`` to
+    /// whiten: `4`.
+    public static let maximumEpochFactor = 4.0
 }

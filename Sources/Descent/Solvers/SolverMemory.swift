@@ -1,0 +1,100 @@
+extension LeastSquares {
+    /// Values of block buffers a pass may hold besides its `d × d` matrices (the largest is
+    /// the Gram pass's 819,200 rows' worth of `Double`s): the slack every estimate adds.
+    static let blockValues = 1 << 20
+
+    /// The working memory `method` needs beyond the input for `d` columns and `k` targets, in
+    /// bytes (`Int.max` when the count overflows): the most `d × d` matrices and workspaces it
+    /// holds at once, counted from its code.
+    ///
+    /// - Normal equations: the Gram pass, its scaled copy and the Cholesky factor (3 `d²`;
+    ///   `.automatic` keeps the pass for QR while the factor is made).
+    /// - QR: small problems in memory factor a copy (`n·d`). Otherwise the Gram pass, `R₁`, and a
+    ///   CholeskyQR2 pass's Gram and product (4 `d²`), plus 4,096 rows of the design; its
+    ///   Householder fallback stacks a block of `d` rows under `R` and copies `R` out (3 `d²`,
+    ///   and the pass `.automatic` keeps).
+    /// - SVD: the streaming QR (3 `d²`), then `R`, its copy for `gelsd` and `gelsd`'s workspace.
+    ///
+    /// A Householder QR that falls back to pivoted QR of a copy (`κ > 10⁶`) checks that copy
+    /// (`n·d`) when it makes it.
+    static func workspace(_ method: Method, rows n: Int, columns d: Int, targets k: Int, inMemory: Bool) -> Int {
+        let square = MemoryBudget.count(d, d), wide = MemoryBudget.count(d, k)
+        let values: Int
+        switch method {
+        case .normalEquations:
+            values = MemoryBudget.total(MemoryBudget.count(3, square), MemoryBudget.count(6, wide), blockValues)
+        case .qr:
+            if inMemory && MemoryBudget.count(n, d) <= smallProblem {
+                values = MemoryBudget.total(MemoryBudget.count(n, d), MemoryBudget.count(4, n), blockValues)
+            } else {
+                values = MemoryBudget.total(MemoryBudget.count(4, square), MemoryBudget.count(4096, d),
+                                            MemoryBudget.count(4, wide), blockValues)
+            }
+        case .svd:
+            values = MemoryBudget.total(MemoryBudget.count(3, square), MemoryBudget.count(4, wide),
+                                        gelsdValues(d, targets: k), blockValues)
+        case .automatic:
+            return [Method.normalEquations, .qr, .svd].map {
+                workspace($0, rows: n, columns: d, targets: k, inMemory: inMemory)
+            }.min()!
+        }
+        return MemoryBudget.bytes(values)
+    }
+
+    /// `gelsd`'s workspace for a `d × d` triangle and `k` right-hand sides (LAPACK's formula,
+    /// with `smlsiz = 25`): `Double`s and `Int32`s, counted in `Double`s.
+    static func gelsdValues(_ d: Int, targets k: Int) -> Int {
+        var levels = 1
+        var size = d / 26
+        while size > 1 { size /= 2; levels += 1 }
+        let work = MemoryBudget.total(MemoryBudget.count(12 + 50 + 8 * levels, d), MemoryBudget.count(d, k), 26 * 26)
+        let integers = MemoryBudget.count(3 * levels + 11, d)
+        return MemoryBudget.total(work, integers / 2 + 1)
+    }
+
+    /// Checks that `method`'s working memory (``workspace(_:rows:columns:targets:inMemory:)``)
+    /// can be allocated, on every part of `collective` (each checks its own process), before
+    /// the method's first pass.
+    ///
+    /// - Throws: ``DescentError/insufficientMemory(needed:available:what:remedies:)`` naming the
+    ///   methods that fit, how many columns would, and gradient descent.
+    static func reserveWorkspace(_ method: Method, rows n: Int, columns d: Int, targets k: Int, inMemory: Bool,
+                                 collective: some Collective) throws(DescentError) {
+        var localError: DescentError? = nil
+        do throws(DescentError) {
+            let bytes = workspace(method, rows: n, columns: d, targets: k, inMemory: inMemory)
+            try MemoryBudget.reserve(bytes, for: "the \(method) method's working memory (\(describe(method, columns: d)))",
+                                     remedies: remedies(instead: method, rows: n, columns: d, targets: k,
+                                                        inMemory: inMemory))
+        } catch {
+            localError = error
+        }
+        try collective.agree(localError)
+    }
+
+    /// What `method` holds, in words, for an error message.
+    static func describe(_ method: Method, columns d: Int) -> String {
+        switch method {
+        case .normalEquations: "3 matrices of \(d) × \(d) Double values: the Gram matrix, its scaled copy and its Cholesky factor"
+        case .qr: "up to 4 matrices of \(d) × \(d) Double values: the Gram matrix, the triangular factors and a Cholesky-QR pass"
+        case .svd: "3 matrices of \(d) × \(d) Double values: the streaming QR's triangle and block, and the SVD's copy"
+        case .automatic: "\(d) × \(d) Double values"
+        }
+    }
+
+    /// The remedies for a `method` that does not fit: the other methods that do, fewer columns,
+    /// gradient descent.
+    static func remedies(instead method: Method, rows n: Int, columns d: Int, targets k: Int,
+                         inMemory: Bool) -> [MemoryRemedy] {
+        var remedies = [MemoryRemedy]()
+        for other in [Method.normalEquations, .qr, .svd] where other != method {
+            let bytes = workspace(other, rows: n, columns: d, targets: k, inMemory: inMemory)
+            if MemoryBudget.fits(bytes) { remedies.append(.method(other.description, bytes: bytes)) }
+        }
+        let available = MemoryBudget.available()
+        let perSquare = MemoryBudget.bytes(method == .qr ? 4 : 3)
+        remedies.append(.fewerColumns(atMost: Swift.min(d - 1, MemoryBudget.columns(fitting: available, perSquare: perSquare))))
+        remedies.append(.gradientDescent)
+        return remedies
+    }
+}
