@@ -142,7 +142,8 @@ struct Fit: ParsableCommand {
         guard !quiet else { return }
         note("saved \(output): \(trained.epochs) epochs, final loss \(trained.losses.last.map { "\($0)" } ?? "—"), "
              + "stopped: \(trained.stopReason), converged: \(trained.converged ? "yes" : "no")"
-             + (trained.whitened ? ", whitened (condition \(trained.conditionEstimate.map { String(format: "%.3g", $0) } ?? "∞"))" : ""))
+             + (trained.whitened ? ", whitened (condition \(trained.conditionEstimate.map { String(format: "%.3g", $0) } ?? "∞"))" : "")
+             + (trained.whiteningSkipped.map { "; \($0)" } ?? ""))
         if let advice = trained.advice { note(advice) }
     }
 }

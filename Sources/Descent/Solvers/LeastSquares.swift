@@ -181,7 +181,8 @@ public enum LeastSquares {
         // Which methods fit, agreed by every part (a part that lacks the memory rules a method out for all).
         let candidates: [Method] = [.normalEquations, .qr, .svd]
         var short = candidates.map { method in
-            MemoryBudget.fits(workspace(method, rows: n, columns: d, targets: 1, inMemory: inMemory != nil)) ? 0.0 : 1
+            MemoryBudget.fits(workspace(method, rows: n, columns: d, targets: 1, inMemory: inMemory != nil,
+                                        parts: rows.collective.size)) ? 0.0 : 1
         }
         try rows.sum(&short)
         let fits = { (method: Method) in short[candidates.firstIndex(of: method)!] == 0 }

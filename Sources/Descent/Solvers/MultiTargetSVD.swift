@@ -2,12 +2,25 @@ extension LeastSquares {
     /// The SVD for `k` targets: one streaming QR (reflections applied to all targets), one SVD of
     /// its `R` (`gelsd` with `k` right-hand sides), then each full-rank, well-conditioned target
     /// refined as ``svd(_:_:_:)`` refines one. Rank-deficient problems get each target's
-    /// minimum-norm solution in the caller's units.
+    /// minimum-norm solution in the caller's units. With fewer rows than columns the design itself
+    /// is factored (``wideMinimumNorm(_:_:targetMeans:)``).
     static func svd<S: BLASScalar>(_ p: CenteredProblem, _ x: UnsafeBufferPointer<S>,
                                    targets y: TargetColumns<S>) throws(DescentError) -> MultiSolverOutcome {
         let n = p.rows, d = p.columns, k = y.count
         let rcondSVD = Double(Swift.max(n, d)) * p.dataEpsilon
         let targetMeans = y.means(intercept: p.intercept)
+        if factorsDesign(rows: n, columns: d, intercept: p.intercept, parts: 1) {
+            guard let wide = try wideMinimumNorm(p, SolverRows(x, y, columns: d), targetMeans: targetMeans) else {
+                return .failed(reason: "the SVD did not converge", condition: nil)
+            }
+            return .finite((0..<k).map { c in
+                var target = p
+                target.targetMean = targetMeans[c]
+                let model = target.model(v: Array(wide.v[(c * d)..<((c + 1) * d)]), c: target.targetMean, scaled: false)
+                return RawSolution(weights: model.weights, bias: model.bias, method: .svd, rank: wide.rank,
+                                   condition: .infinity, singularValues: wide.singularValues)
+            })
+        }
         let streamed = StreamingQR(p, x, targets: y, means: targetMeans)
         func run(unscaled: Bool) throws(DescentError) -> (v: [Double], rank: Int, singularValues: [Double])? {
             var r = streamed.r

@@ -1,11 +1,21 @@
 extension LeastSquares {
     /// The SVD of `R` from the streaming QR: `A = QR` has the singular values of `R`, and
     /// `min‖Av − b‖` is `min‖Rv − z‖`, so no copy of `X` is needed. Scaling commutes with QR
-    /// (`R` of `A·S` is `R·S`), so the unscaled minimum-norm solution uses `R·S⁻¹`.
+    /// (`R` of `A·S` is `R·S`), so the unscaled minimum-norm solution uses `R·S⁻¹`. With fewer
+    /// rows than columns the design itself is factored instead
+    /// (``wideMinimumNorm(_:_:targetMeans:)``): its copy is smaller than `R`.
     static func svd<S: BLASScalar>(_ rows: SolverRows<S>, _ totals: RowTotals,
                                    intercept: Bool) throws(DescentError) -> SolverOutcome {
         let p = try CenteredProblem(rows, totals, intercept: intercept)
         let n = p.rows, d = p.columns
+        if factorsDesign(rows: n, columns: d, intercept: intercept, parts: rows.collective.size) {
+            guard let wide = try wideMinimumNorm(p, rows, targetMeans: [p.targetMean]) else {
+                return .failed(reason: "the SVD did not converge", condition: nil)
+            }
+            let model = p.model(v: wide.v, c: p.targetMean, scaled: false)
+            return .finite(RawSolution(weights: model.weights, bias: model.bias, method: .svd, rank: wide.rank,
+                                       condition: .infinity, singularValues: wide.singularValues))
+        }
         let rcondSVD = Double(Swift.max(n, d)) * p.dataEpsilon
         let streamed = try StreamingQR(p, rows, means: [p.targetMean])
         func run(unscaled: Bool) throws(DescentError) -> (v: [Double], rank: Int, singularValues: [Double])? {

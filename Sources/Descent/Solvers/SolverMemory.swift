@@ -13,11 +13,14 @@ extension LeastSquares {
     ///   CholeskyQR2 pass's Gram and product (4 `d²`), plus 4,096 rows of the design; its
     ///   Householder fallback stacks a block of `d` rows under `R` and copies `R` out (3 `d²`,
     ///   and the pass `.automatic` keeps).
-    /// - SVD: the streaming QR (3 `d²`), then `R`, its copy for `gelsd` and `gelsd`'s workspace.
+    /// - SVD: the streaming QR (3 `d²`), then `R`, its copy for `gelsd` and `gelsd`'s workspace;
+    ///   with fewer rows than columns on one part (`parts`), a copy of the design (`n·d`) and
+    ///   `gelsd`'s workspace for it (`n²` and `O(n + d)`).
     ///
     /// A Householder QR that falls back to pivoted QR of a copy (`κ > 10⁶`) checks that copy
     /// (`n·d`) when it makes it.
-    static func workspace(_ method: Method, rows n: Int, columns d: Int, targets k: Int, inMemory: Bool) -> Int {
+    static func workspace(_ method: Method, rows n: Int, columns d: Int, targets k: Int, inMemory: Bool,
+                          parts: Int = 1) -> Int {
         let square = MemoryBudget.count(d, d), wide = MemoryBudget.count(d, k)
         let values: Int
         switch method {
@@ -30,12 +33,15 @@ extension LeastSquares {
                 values = MemoryBudget.total(MemoryBudget.count(4, square), MemoryBudget.count(4096, d),
                                             MemoryBudget.count(4, wide), blockValues)
             }
+        case .svd where parts == 1 && n <= d:
+            values = MemoryBudget.total(MemoryBudget.count(n, d), MemoryBudget.count(d, k), MemoryBudget.count(n, n),
+                                        gelsdValues(n, targets: k), MemoryBudget.count(64, d), blockValues)
         case .svd:
             values = MemoryBudget.total(MemoryBudget.count(3, square), MemoryBudget.count(4, wide),
                                         gelsdValues(d, targets: k), blockValues)
         case .automatic:
             return [Method.normalEquations, .qr, .svd].map {
-                workspace($0, rows: n, columns: d, targets: k, inMemory: inMemory)
+                workspace($0, rows: n, columns: d, targets: k, inMemory: inMemory, parts: parts)
             }.min()!
         }
         return MemoryBudget.bytes(values)
@@ -62,10 +68,11 @@ extension LeastSquares {
                                  collective: some Collective) throws(DescentError) {
         var localError: DescentError? = nil
         do throws(DescentError) {
-            let bytes = workspace(method, rows: n, columns: d, targets: k, inMemory: inMemory)
-            try MemoryBudget.reserve(bytes, for: "the \(method) method's working memory (\(describe(method, columns: d)))",
+            let parts = collective.size
+            let bytes = workspace(method, rows: n, columns: d, targets: k, inMemory: inMemory, parts: parts)
+            try MemoryBudget.reserve(bytes, for: "the \(method) method's working memory (\(describe(method, rows: n, columns: d, parts: parts)))",
                                      remedies: remedies(instead: method, rows: n, columns: d, targets: k,
-                                                        inMemory: inMemory))
+                                                        inMemory: inMemory, parts: parts))
         } catch {
             localError = error
         }
@@ -73,8 +80,9 @@ extension LeastSquares {
     }
 
     /// What `method` holds, in words, for an error message.
-    static func describe(_ method: Method, columns d: Int) -> String {
+    static func describe(_ method: Method, rows n: Int, columns d: Int, parts: Int) -> String {
         switch method {
+        case .svd where parts == 1 && n <= d: "a copy of the \(n) × \(d) centred features and the SVD's workspace"
         case .normalEquations: "3 matrices of \(d) × \(d) Double values: the Gram matrix, its scaled copy and its Cholesky factor"
         case .qr: "up to 4 matrices of \(d) × \(d) Double values: the Gram matrix, the triangular factors and a Cholesky-QR pass"
         case .svd: "3 matrices of \(d) × \(d) Double values: the streaming QR's triangle and block, and the SVD's copy"
@@ -84,16 +92,26 @@ extension LeastSquares {
 
     /// The remedies for a `method` that does not fit: the other methods that do, fewer columns,
     /// gradient descent.
+    /// Methods are named only when they fit and the shape lets them solve (normal equations and
+    /// QR need more rows than columns).
     static func remedies(instead method: Method, rows n: Int, columns d: Int, targets k: Int,
-                         inMemory: Bool) -> [MemoryRemedy] {
+                         inMemory: Bool, parts: Int = 1) -> [MemoryRemedy] {
         var remedies = [MemoryRemedy]()
-        for other in [Method.normalEquations, .qr, .svd] where other != method {
-            let bytes = workspace(other, rows: n, columns: d, targets: k, inMemory: inMemory)
+        let applicable: [Method] = [.normalEquations, .qr, .svd].filter { other in
+            switch other {
+            case .normalEquations: hasRowsForNormalEquations(rows: n, columns: d, intercept: true)
+            case .qr: hasRowsForQR(rows: n, columns: d, intercept: true)
+            default: true
+            }
+        }
+        for other in applicable where other != method {
+            let bytes = workspace(other, rows: n, columns: d, targets: k, inMemory: inMemory, parts: parts)
             if MemoryBudget.fits(bytes) { remedies.append(.method(other.description, bytes: bytes)) }
         }
-        let available = MemoryBudget.available()
+        let available = MemoryBudget.available() - MemoryBudget.bytes(blockValues)
         let perSquare = MemoryBudget.bytes(method == .qr ? 4 : 3)
-        remedies.append(.fewerColumns(atMost: Swift.min(d - 1, MemoryBudget.columns(fitting: available, perSquare: perSquare))))
+        remedies.append(.fewerColumns(atMost: Swift.max(0, Swift.min(d - 1, MemoryBudget.columns(fitting: available,
+                                                                                                  perSquare: perSquare)))))
         remedies.append(.gradientDescent)
         return remedies
     }

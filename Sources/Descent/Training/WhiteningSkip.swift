@@ -29,9 +29,10 @@ public enum WhiteningSkip: Sendable, Hashable, Codable, CustomStringConvertible 
 
     /// Two significant digits for the report (`390`, `2.3`).
     private func rounded(_ value: Double) -> String {
-        guard value.isFinite else { return "\(value)" }
-        if value >= 100 { return "\(Int(value.rounded()))" }
-        return "\((value * 10).rounded() / 10)"
+        guard value.isFinite, value < 1e15 else { return "\(value)" }
+        let tenths = (value * 10).rounded() / 10
+        if value >= 100 || tenths == tenths.rounded() { return "\(Int(value.rounded()))" }
+        return "\(tenths)"
     }
 }
 
