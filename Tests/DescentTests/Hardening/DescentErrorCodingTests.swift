@@ -27,6 +27,9 @@ import Descent
         .diverged(epoch: 3, update: 2, learningRate: 0.05, hint: "lower it"),
         .ranksDisagree(quantity: "number of feature columns", values: [3, 3, 4]),
         .communicationFailed(reason: "MPI_Bcast: an error"),
+        .insufficientMemory(needed: .max, available: 12_000_000_000, what: "the Gram matrix",
+                            remedies: [.withoutWhitening, .withoutMappedCopy, .method("QR", bytes: 1 << 30), .streamedSource,
+                                       .fewerColumns(atMost: 12_000), .gradientDescent]),
     ]
 
     /// JSON with ±∞ and NaN payloads as strings, as DescentMPI sends errors.
