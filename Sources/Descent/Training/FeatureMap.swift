@@ -113,8 +113,11 @@ struct FeatureMap<S: BLASScalar>: Sendable {
         let buffer = scratch ?? UnsafeMutablePointer<S>.allocate(capacity: pieceRows * d)
         defer { if scratch == nil { buffer.deallocate() } }
         // In calls small enough that OpenBLAS runs them on the calling thread: training calls
-        // this from its own threads, and nested BLAS threads would oversubscribe the cores.
-        let step = Swift.max(1, Self.singleThreadedProduct / (d * d))
+        // this from its own threads, and nested BLAS threads would oversubscribe the cores. But
+        // never fewer than 16 rows a call: each call packs all of M (d² values), which for one row
+        // at a time cost more than the product (a whitened fit at 20,000 × 1,000 spent most of
+        // its setup packing M for the learning rate's sample).
+        let step = Swift.max(Self.minimumProductRows, Self.singleThreadedProduct / (d * d))
         inverse.withUnsafeBufferPointer { m in
             var piece = 0
             while piece < rows {
@@ -138,6 +141,9 @@ struct FeatureMap<S: BLASScalar>: Sendable {
     /// OpenBLAS threads a `gemm` whose `m·n·k` exceeds `65536 × 4`; below that it runs on the
     /// calling thread.
     static var singleThreadedProduct: Int { 65_536 * 4 }
+
+    /// The fewest rows one `gemm` of ``whiten(_:from:rows:scratch:)`` multiplies by `M`.
+    static var minimumProductRows: Int { 16 }
 
     /// A model on the original features as the same model on the mapped ones: `v = U·D·w`,
     /// `c = b + μᵀw`. Its training state is kept.

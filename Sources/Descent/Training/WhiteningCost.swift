@@ -13,12 +13,13 @@
 ///   standardises it (`d²` per row in blocked products): `1 + d/(2·k·blockSpeedup)`; several
 ///   targets train on their whitened copy, at no cost per epoch.
 ///
-/// Measured on this project's 2-core host (release `descent fit`, Double, 10 or 5 epochs at a
-/// fixed rate, `--preconditioning none` against `whitened`): a whitened batch epoch took 2.1–2.2×
-/// a plain one at `d = 100` and `1,000`; mini-batches of 32, 3.7–6.4× at `d = 100` and 7.2× at
-/// `1,000`; single rows 1.1× at `d = 20` and 22× at `d = 100`. The setup took 62 plain epochs at
-/// 20,000 × 1,000 and about 1,400 at 10,000 × 5,000 (28 s against 20 ms epochs), where the
-/// estimate below gives 144 and 1,560.
+/// Measured on this project's 2-core host (release `descent fit`, Double, correlated columns,
+/// `--preconditioning none` against `whitened`): a whitened batch epoch took 2.1–2.2× a plain
+/// one at `d = 100` and `1,000`; mini-batches of 32, 3.7–6.4× at `d = 100` and 7.2× at `1,000`;
+/// single rows 1.1× at `d = 20` and 22× at `d = 100`. The whole setup of a default fit (the
+/// correlation pass, the factorisations, the learning rate's whitened sample) took about 143
+/// plain epochs at 20,000 × 1,000 (0.9 s against 6.3 ms epochs) and about 430 at 10,000 × 5,000
+/// (13 s against 30 ms epochs), where the estimate gives 144 and 1,563.
 struct WhiteningCost: Equatable {
     /// The setup in plain epochs.
     let setupEpochs: Double
@@ -26,7 +27,7 @@ struct WhiteningCost: Equatable {
     let epochFactor: Double
 
     /// How much faster a multiply-add runs in blocked BLAS-3 work (`syrk`, `gemm`, `potrf`,
-    /// `trsm`) than in a training epoch, which streams the rows from memory: 4–9 measured (the
+    /// `trsm`) than in a training epoch, which streams the rows from memory: 4 to 14 measured (the
     /// setups above), the lower end taken so that the rule errs towards not whitening.
     static let blockSpeedup = 4.0
 
