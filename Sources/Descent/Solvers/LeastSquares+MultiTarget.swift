@@ -30,7 +30,8 @@ extension LeastSquares {
     ///   target column), empty data, NaN or ±∞, or a system the chosen method cannot solve
     ///   (``DescentError/unsolvable(method:reason:conditionEstimate:)``): as for one target,
     ///   rank-deficient features make `.qr` and `.normalEquations` throw, while `.svd` returns each
-    ///   target's minimum-norm solution.
+    ///   target's minimum-norm solution; and working memory that does not fit
+    ///   (``DescentError/insufficientMemory(needed:available:what:remedies:)``), as for one target.
     /// - Complexity: O(n·d² + n·d·k) time for the factorisation, plus O(n·d) per refinement step
     ///   and target. Memory: O(d² + block·(d + k)) and a copy of the targets by column, except
     ///   that `.qr` factors one `Double` copy of the features for small or ill-conditioned problems.

@@ -81,11 +81,15 @@ public enum LeastSquares {
     ///     `GradientDescent` with `penalty: .l2(λ)`. That system is positive definite, and every
     ///     method solves it by Cholesky with refinement (the solution reports `.normalEquations`).
     /// - Returns: The model, the method that ran, the rank and a condition estimate.
-    /// - Throws: ``DescentError`` for inconsistent shapes, empty data, NaN or ±∞, or a system the
-    ///   chosen method cannot solve (``DescentError/unsolvable(method:reason:conditionEstimate:)``).
+    /// - Throws: ``DescentError`` for inconsistent shapes, empty data, NaN or ±∞, a system the
+    ///   chosen method cannot solve (``DescentError/unsolvable(method:reason:conditionEstimate:)``),
+    ///   or working memory that does not fit in what the process may allocate
+    ///   (``DescentError/insufficientMemory(needed:available:what:remedies:)``, checked before
+    ///   anything is allocated; `.automatic` skips the methods that do not fit).
     /// - Complexity: O(n·d²) time. Memory: O(d² + block·d), except that `.qr` factors one `Double`
     ///   copy of the features for small problems (≤ 8 MB), and for large ones its fast path cannot
-    ///   certify whose condition exceeds 10⁶.
+    ///   certify whose condition exceeds 10⁶; `.svd` of fewer rows than columns factors an `n × d`
+    ///   copy instead of a `d × d` triangle.
     @specialized(where Scalar == Float)
     @specialized(where Scalar == Double)
     public static func solve<Scalar: BLASScalar>(_ features: Matrix<Scalar>, _ targets: [Scalar],

@@ -15,7 +15,9 @@ extension LeastSquaresSolution {
     ///   - featureNames: Names for the weights' rows of the table (default: the model's names, or `x1`, `x2`, …).
     /// - Returns: Coefficients, standard errors, t statistics, p-values, intervals, R², F, log-likelihood, AIC, BIC.
     /// - Throws: ``DescentError`` for data of another shape than the model, non-finite values, no
-    ///   residual degrees of freedom, or rank-deficient features (standard errors are then undefined).
+    ///   residual degrees of freedom, rank-deficient features (standard errors are then undefined),
+    ///   or a factor and copy of the design that do not fit in memory
+    ///   (``DescentError/insufficientMemory(needed:available:what:remedies:)``).
     /// - Complexity: O(n·d²): one QR pass over the data and one over the raw columns.
     public func summary(features: Matrix<Scalar>, targets: [Scalar],
                         featureNames: [String]? = nil) throws(DescentError) -> RegressionSummary {
