@@ -54,8 +54,9 @@ public enum Preconditioning: String, Sendable, Hashable, Codable, CaseIterable {
     /// Measured with `descent fit` (release, Double, correlated columns, this project's 2-core
     /// host): at 10,000 × 5,000 the rule estimates 1,563 plain epochs of setup and skips
     /// whitening; the default fit took 5.5 s, as `--preconditioning none` (5.6 s, 164 epochs),
-    /// where whitening took 19 s (13 s of setup, about 430 plain epochs; it took 236 s before its
-    /// factorisations were blocked and the rule existed). At 200,000 × 100 the estimate is 12.5
+    /// where whitening took 19 s (13 s of setup, about 430 plain epochs; before its inverse and
+    /// preconditioner were blocked and this rule existed, a default fit at 5,000 columns had
+    /// been reported to take 236 s). At 200,000 × 100 the estimate is 12.5
     /// epochs and the default whitens: 1.9 s against 5.0 s unwhitened. At 20,000 × 1,000 it
     /// skips (144 epochs; 3.5 s), where whitening would have taken 1.3 s against 2.9 s: the rule
     /// cannot know in advance how many epochs whitening saves, and errs towards not whitening.
