@@ -54,7 +54,8 @@ extension EpochDriver {
                 let rows = order.rows
                 var position = offset
                 while u < count {
-                    if gradient.hasHelper, position == sliceEnd - settings.batchSize, sliceEnd <= offset + rows {
+                    if gradient.hasHelper, !settings.varianceReduced, position == sliceEnd - settings.batchSize,
+                       sliceEnd <= offset + rows {
                         // In one process, whole batches inside this chunk: each batch's halves on
                         // two threads at once, as in memory (the same arithmetic as below).
                         let window = (position - offset)..<(offset + rows - offset)
@@ -77,7 +78,7 @@ extension EpochDriver {
                                 averages.rows += Double(window.count)
                             }
                         } else {
-                            let (s, q) = gradient.gradient(window, bias: workspace.theta[d])
+                            let (s, q) = batchGradient(window)
                             for j in 0..<d { sums[j] += Double(workspace.partialGradients[j]) }
                             sums[d] += Double(s)
                             sums[d + 1] += Double(q)

@@ -9,7 +9,7 @@ struct EpochDriver<Source: RowBlockSource> {
     let settings: TrainingSettings<S>
     let order: EpochOrder<Source>
     let workspace: Workspace<S>
-    let step: OptimizerStep<S>
+    var step: OptimizerStep<S>
     var gradient: ParallelGradient<Source>
     /// The chunks of the rows, trained on and held out.
     let chunks: EpochChunks<Source>
@@ -27,7 +27,7 @@ struct EpochDriver<Source: RowBlockSource> {
     /// Model averaging of stochastic training across parts: updates between averagings, on a
     /// part with an average share of the rows (`nil`: once per epoch).
     let averagingInterval: Int?
-    /// Averaged SGD: the model is the average of the iterates once averaging has begun.
+    /// The model is a buffer of its own: averaged SGD's average, accelerated proximal steps' iterate.
     let averaging: Bool
     /// Plain SGD with no penalty and a rate constant within the epoch: the fast update paths.
     let plain: Bool
@@ -67,7 +67,9 @@ struct EpochDriver<Source: RowBlockSource> {
                              second: workspace.second.baseAddress!, average: workspace.average.baseAddress!)
         gradient = ParallelGradient(order: order, workspace: workspace, rows: settings.rows,
                                     batchSize: settings.batchSize, threads: settings.threads)
-        averaging = settings.optimizer.isAveraging
+        step.proximalMomentum = settings.proximalMomentum
+        step.restarts = settings.restarts
+        averaging = settings.separateModel
         plain = settings.plain
     }
 
@@ -79,7 +81,7 @@ struct EpochDriver<Source: RowBlockSource> {
         if state.optimizer != settings.optimizer.description { state.clearOptimizerBuffers() }
         workspace.load(model, state, averaging: averaging)
         defer {
-            workspace.store(&model, &state, optimizer: settings.optimizer)
+            workspace.store(&model, &state, optimizer: settings.optimizer, separateModel: averaging)
             model.trainingState = state
         }
         // The mini-batch helper thread serves one process (across parts, every update waits for a sum).
@@ -87,14 +89,28 @@ struct EpochDriver<Source: RowBlockSource> {
         defer { gradient.stopHelper() }
         let ws = workspace, rows = settings.rows
         var rules = settings.stopRules
-        var convergence = Convergence<S>(tolerance: settings.convergenceTolerance, l2: settings.l2, l1: settings.l1)
+        var convergence = Convergence<S>(tolerance: settings.convergenceTolerance, l2: settings.l2, l1: settings.l1,
+                                         rows: rows, columns: settings.columns)
         var history = FitHistory<S>(reservingEpochs: settings.epochs, validating: validating)
         history.learningRate = settings.learningRate.base
         let clock = ContinuousClock()
         let start = clock.now
+        var certified: (verdict: ConvergenceVerdict, ratio: Double)? = nil
+        var snapshots = SnapshotSchedule()
         for _ in 1...settings.epochs {
             let epoch = history.epochs + 1
-            let rate = settings.learningRate.at(update: state.updates + 1, epoch: state.epochs, scale: state.rateScale)
+            if settings.varianceReduced {
+                // SVRG's snapshot: its pass also certifies the model as it stands.
+                let snapshot = try nextSnapshot(&snapshots, &convergence)
+                if settings.stopsWhenConverged, !averaging, history.epochs > 0,
+                   snapshot.verdict.certifies(settings.convergenceTolerance) {
+                    certified = snapshot
+                    history.stopReason = .converged
+                    break
+                }
+            }
+            let rate = snapshots.rateFactor
+                * settings.learningRate.at(update: state.updates + 1, epoch: state.epochs, scale: state.rateScale)
             var progress = EpochProgress(updatesBefore: state.updates, averaged: state.averaged, rate: S(rate))
             _ = ws.savedTheta.update(fromContentsOf: ws.theta)
             ws.saveEpochStart()
@@ -125,6 +141,10 @@ struct EpochDriver<Source: RowBlockSource> {
             state.averaged = progress.averaged
             let loss = S(progress.sumOfSquares / Double(rows))
             guard loss.isFinite else { throw diverged(epoch: epoch, update: progress.updates) }
+            if let cause = DivergenceDiagnosis.growth(loss: loss, earlier: history.losses) {
+                ws.restoreEpochStart()
+                throw diverged(epoch: epoch, update: progress.updates, cause: cause)
+            }
             state.epochs += 1
             let elapsed = (clock.now - start).seconds
             history.record(loss: loss, seconds: elapsed, rate: rate, updates: progress.updates)
@@ -140,8 +160,9 @@ struct EpochDriver<Source: RowBlockSource> {
                 history.bestEpoch = epoch
                 _ = ws.bestTheta.update(fromContentsOf: ws.current(averaging: averaging, averaged: state.averaged))
             }
-            if stop == nil, settings.stopsWhenConverged,
-               try isConverged(epoch: history.epochs, biasSum: progress.lastSum, averaged: state.averaged, &convergence) {
+            if stop == nil, settings.stopsWhenConverged, !settings.varianceReduced,
+               try isConverged(epoch: history.epochs, biasSum: progress.lastSum, squares: progress.sumOfSquares,
+                               averaged: state.averaged, &convergence) {
                 stop = .converged
             }
             if let stop {
@@ -156,36 +177,31 @@ struct EpochDriver<Source: RowBlockSource> {
         }
         if settings.measuresConvergence {
             let model = ws.current(averaging: averaging, averaged: state.averaged)
-            let norm = try measureGradient(at: model.baseAddress!, &convergence)
-            let ratio = convergence.ratio(norm)
-            history.relativeGradientNorm = ratio
-            history.convergenceTolerance = settings.convergenceTolerance
-            if !history.converged {
-                history.advice = Convergence.advice(ratio: ratio, tolerance: settings.convergenceTolerance, settings: settings)
+            if certified == nil {
+                let (verdict, ratio, _) = try certify(model.baseAddress!, &convergence)
+                certified = (verdict, ratio)
             }
+            let (verdict, ratio) = certified!
+            history.recordVerdict(verdict, ratio: ratio, settings: settings, gramUnavailable: convergence.gramUnavailable)
         }
         return history
     }
 
-    /// Whether the criterion holds after this fit's epoch `epoch`: in batch mode from the epoch's
-    /// own gradient (every epoch); otherwise from a pass over the data after epochs 1, 2, 4, 8, ….
-    func isConverged(epoch: Int, biasSum: S, averaged: Int, _ convergence: inout Convergence<S>) throws(DescentError)
-        -> Bool {
-        let norm: Double
+    /// Whether the model is certified converged after this fit's epoch `epoch` (``Convergence``):
+    /// in batch mode from the epoch's own gradient (every epoch; confirmed at the model by a pass);
+    /// otherwise from a pass over the data after epochs 1, 2, 4, 8, ….
+    func isConverged(epoch: Int, biasSum: S, squares: Double, averaged: Int,
+                     _ convergence: inout Convergence<S>) throws(DescentError) -> Bool {
+        let model = workspace.current(averaging: averaging, averaged: averaged).baseAddress!
         if settings.batchSize == settings.rows {
-            let cheap = convergence.reference == nil
-                ? try measureGradient(at: workspace.savedTheta.baseAddress!, &convergence)
-                : lastBatchGradientNorm(biasSum: biasSum, convergence)
-            guard convergence.ratio(cheap) <= settings.convergenceTolerance else { return false }
-            // That was at the parameters before the update; confirm at the model itself.
-            norm = try measureGradient(at: workspace.current(averaging: averaging, averaged: averaged).baseAddress!,
-                                       &convergence)
-        } else if epoch & (epoch - 1) == 0 {
-            norm = try measureGradient(at: workspace.current(averaging: averaging, averaged: averaged).baseAddress!, &convergence)
-        } else {
+            let cheap = convergence.reference == nil || convergence.wantsGram
+                ? try certify(workspace.savedTheta.baseAddress!, &convergence).verdict
+                : lastBatchVerdict(biasSum: biasSum, squares: squares, convergence)
+            guard cheap.certifies(settings.convergenceTolerance) else { return false }
+        } else if epoch & (epoch - 1) != 0 {
             return false
         }
-        return convergence.ratio(norm) <= settings.convergenceTolerance
+        return try certify(model, &convergence).verdict.certifies(settings.convergenceTolerance)
     }
 
     /// The (weighted) MSE of the current model on the held-out rows of every part: `Σŵr² / Σŵ`.
@@ -229,7 +245,7 @@ struct EpochDriver<Source: RowBlockSource> {
 
     /// The divergence error for update `update` of epoch `epoch`, with the diagnosis.
     /// The diagnosis reads this part's training rows; if they cannot be read, the error comes without a hint.
-    func diverged(epoch: Int, update: Int) -> DescentError {
+    func diverged(epoch: Int, update: Int, cause: String = "") -> DescentError {
         var meanSquares = [Double](repeating: 0, count: settings.columns)
         let all = Swift.max(1, chunks.trainingRows)
         do throws(DescentError) {
@@ -239,10 +255,10 @@ struct EpochDriver<Source: RowBlockSource> {
                 }
             }
         } catch {
-            return .diverged(epoch: epoch, update: update, learningRate: settings.learningRate.base, hint: "")
+            return .diverged(epoch: epoch, update: update, learningRate: settings.learningRate.base, hint: cause)
         }
         return DivergenceDiagnosis.error(meanSquares: meanSquares, epoch: epoch, update: update,
-                                         learningRate: settings.learningRate.base)
+                                         learningRate: settings.learningRate.base, cause: cause)
     }
 
     /// Binds chunk `index` (`source`) to the epoch order, in epoch `epoch`'s order (the current

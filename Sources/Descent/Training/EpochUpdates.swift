@@ -51,7 +51,7 @@ extension EpochDriver {
             }
             return nil
         }
-        if gradient.hasHelper, window.count > batchSize {
+        if gradient.hasHelper, window.count > batchSize, !settings.varianceReduced {
             var failure: Int? = nil
             _ = gradient.pairedBatches(window) { sum, q in
                 failure = update(&progress, rows: batchSize, sum: sum, sumOfSquares: q)
@@ -62,7 +62,7 @@ extension EpochDriver {
         var position = window.lowerBound + progress.updates * batchSize
         while position < window.upperBound {
             let m = Swift.min(batchSize, window.upperBound - position)
-            let (sum, q) = gradient.gradient(position..<(position + m), bias: theta[d])
+            let (sum, q) = batchGradient(position..<(position + m))
             if let failed = update(&progress, rows: m, sum: sum, sumOfSquares: q) { return failed }
             position += m
         }
@@ -74,6 +74,8 @@ extension EpochDriver {
     func stochasticSteps(_ block: RowBlock<S>, _ progress: inout EpochProgress<S>) -> (S, Int?) {
         let theta = workspace.theta.baseAddress!
         let d = settings.columns
+        let snapshot = workspace.snapshot.baseAddress!, mu = workspace.fullGradient.baseAddress!
+        let reduced = settings.varianceReduced
         var q = S.zero
         for i in 0..<block.count {
             let x = block.features + i * d
@@ -84,11 +86,47 @@ extension EpochDriver {
             q += loss
             let t = progress.nextUpdate
             let eta: S = settings.learningRate.changesWithinEpoch ? settings.learningRate.step(update: t) : progress.rate
-            let twoR = 2 * weighted
-            step.apply(eta: eta, t: t, averaged: &progress.averaged) { j in j < d ? twoR * x[j] : twoR }
+            if reduced {
+                // SVRG: gᵢ(θ) − gᵢ(θ̃) + μ̃.
+                let previous = Kernels.dot(x, snapshot, d) + snapshot[d] - block.targets[i]
+                let twoDelta = 2 * (weighted - (block.sampleWeights.map { $0[i] * previous } ?? previous))
+                step.apply(eta: eta, t: t, averaged: &progress.averaged) { j in
+                    (j < d ? twoDelta * x[j] : twoDelta) + mu[j]
+                }
+            } else {
+                let twoR = 2 * weighted
+                step.apply(eta: eta, t: t, averaged: &progress.averaged) { j in j < d ? twoR * x[j] : twoR }
+            }
             progress.updates += 1
         }
         return (q, nil)
+    }
+
+    /// The batch's gradient over the epoch positions `range` into the first partial buffer
+    /// (`Xᵀ(ŵ⊙e)`), returning `Σŵe` and `Σŵe²`. With variance reduction (SVRG) the buffer and the
+    /// sum hold the difference from the snapshot's instead, `Xᵀ(ŵ⊙(e − ẽ))` and `Σŵ(e − ẽ)`
+    /// (``update(_:rows:sum:sumOfSquares:)`` adds the full gradient), on the calling thread.
+    func batchGradient(_ range: Range<Int>) -> (sum: S, sumOfSquares: S) {
+        let ws = workspace, d = settings.columns
+        guard settings.varianceReduced else { return gradient.gradient(range, bias: ws.theta[d]) }
+        let g = ws.partialGradients.baseAddress!
+        let current = ws.residuals.baseAddress!, previous = current + order.blockRows
+        g.update(repeating: 0, count: d)
+        var sum = S.zero, q = S.zero
+        var position = range.lowerBound
+        while position < range.upperBound {
+            let block = order.fetch(position, limit: Swift.min(order.blockRows, range.upperBound - position), slot: 0)
+            let (_, squares) = Kernels.residuals(block, weights: ws.theta.baseAddress!, bias: ws.theta[d], into: current)
+            _ = Kernels.residuals(block, weights: ws.snapshot.baseAddress!, bias: ws.snapshot[d], into: previous)
+            for i in 0..<block.count {
+                current[i] -= previous[i]
+                sum += current[i]
+            }
+            Kernels.accumulateGradient(block, residuals: current, into: g)
+            q += squares
+            position += block.count
+        }
+        return (sum, q)
     }
 
     /// `θ ← θ − η·∂L/∂θ` from the reduced gradient in the first partial buffer (`Xᵀr`, `Σr` over
@@ -98,6 +136,13 @@ extension EpochDriver {
         let g = workspace.partialGradients
         guard q.isFinite, sum.isFinite, workspace.isFinite(UnsafeMutableBufferPointer(rebasing: g[0..<d])) else {
             return progress.updates + 1
+        }
+        var sum = sum
+        if settings.varianceReduced {
+            // SVRG: the batch's difference from the snapshot plus the full gradient, (m/2)·μ̃ before the 2/m scale.
+            let half = S(m) / 2, mu = workspace.fullGradient
+            for j in 0..<d { g[j] += half * mu[j] }
+            sum += half * mu[d]
         }
         _ = saved.update(fromContentsOf: theta)
         progress.lastSum = sum

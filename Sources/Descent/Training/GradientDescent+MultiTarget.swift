@@ -172,13 +172,13 @@ extension GradientDescent {
                 let source = MultiTargetRows(features: x, targets: y, columns: features.columns,
                                              targetColumns: targets.columns, sampleWeights: normalized == nil ? nil : w)
                 let rate: Double
-                switch baseRate(source, members: members) {
+                switch baseRate(source, members: members, varianceReduction: false) {
                 case let .success(value): rate = value
                 case let .failure(error): return .failure(error)
                 }
                 var settings = TrainingSettings(self, rows: members?.count ?? n, columns: features.columns,
                                                 epochs: epochs, baseRate: rate, validating: !validation.isEmpty,
-                                                orderSeed: seed, measuresConvergence: whole)
+                                                orderSeed: seed, measuresConvergence: whole, varianceReduction: false)
                 settings.whitened = whitened
                 let driver = MultiTargetDriver(source: source, settings: settings, members: members, validation: validation)
                 do throws(DescentError) {

@@ -180,9 +180,9 @@ extension GradientDescent {
         var rate = Double(learningRate)
         if automaticLearningRate {
             do throws(DescentError) {
-                rate = automaticRateShare(rows: rows)
-                    * (try LearningRateEstimate.rate(for: mode, chunks: chunks, members: members, seed: seed,
-                                                     scaling: scaling, collective: collective))
+                let estimate = try LearningRateEstimate.rate(for: mode, chunks: chunks, members: members, seed: seed,
+                                                             scaling: scaling, collective: collective)
+                rate = automaticRateShare(rows: rows) / (1 / estimate + 2 * penalty.strengths.l2)
             } catch { localError = error }
         }
         if localError == nil, !(rate.isFinite && rate > 0 && Scalar(rate) > 0) {

@@ -21,10 +21,10 @@ struct MultiTargetDriver<Source: RowBlockSource> {
     let targets: Int
     let order: EpochOrder<Source>
     let workspace: Workspace<S>
-    let step: OptimizerStep<S>
+    var step: OptimizerStep<S>
     /// The held-out validation rows (early stopping), in increasing order.
     let validation: [Int]
-    /// Averaged SGD: the model is the average of the iterates once averaging has begun.
+    /// The model is a buffer of its own: averaged SGD's average, accelerated proximal steps' iterate.
     let averaging: Bool
     /// Plain SGD with no penalty and a rate constant within the epoch: the fast update paths.
     let plain: Bool
@@ -44,7 +44,9 @@ struct MultiTargetDriver<Source: RowBlockSource> {
                              parameters: (d + 1) * k, theta: workspace.theta.baseAddress!,
                              first: workspace.first.baseAddress!, second: workspace.second.baseAddress!,
                              average: workspace.average.baseAddress!)
-        averaging = settings.optimizer.isAveraging
+        step.proximalMomentum = settings.proximalMomentum
+        step.restarts = settings.restarts
+        averaging = settings.separateModel
         plain = settings.plain
     }
 
@@ -56,12 +58,13 @@ struct MultiTargetDriver<Source: RowBlockSource> {
         if state.optimizer != settings.optimizer.description { state.clearOptimizerBuffers() }
         workspace.load(model, state, averaging: averaging)
         defer {
-            workspace.store(&model, &state, optimizer: settings.optimizer)
+            workspace.store(&model, &state, optimizer: settings.optimizer, separateModel: averaging)
             model.trainingState = state
         }
         let ws = workspace, rows = settings.rows
         var rules = settings.stopRules
-        var convergence = Convergence<S>(tolerance: settings.convergenceTolerance, l2: settings.l2, l1: settings.l1)
+        var convergence = Convergence<S>(tolerance: settings.convergenceTolerance, l2: settings.l2, l1: settings.l1,
+                                         rows: rows, columns: settings.columns, targets: targets)
         var history = FitHistory<S>(reservingEpochs: settings.epochs, validating: !validation.isEmpty)
         history.learningRate = settings.learningRate.base
         let clock = ContinuousClock()
@@ -83,6 +86,9 @@ struct MultiTargetDriver<Source: RowBlockSource> {
             }
             let loss = S(progress.sumOfSquares / Double(rows * targets))
             guard loss.isFinite else { throw diverged(epoch: epoch, update: progress.updates) }
+            if let cause = DivergenceDiagnosis.growth(loss: loss, earlier: history.losses) {
+                throw diverged(epoch: epoch, update: progress.updates, cause: cause)
+            }
             state.epochs += 1
             let elapsed = (clock.now - start).seconds
             history.record(loss: loss, seconds: elapsed, rate: rate, updates: progress.updates)
@@ -99,7 +105,7 @@ struct MultiTargetDriver<Source: RowBlockSource> {
                 _ = ws.bestTheta.update(fromContentsOf: ws.current(averaging: averaging, averaged: state.averaged))
             }
             if stop == nil, settings.stopsWhenConverged,
-               isConverged(epoch: history.epochs, averaged: state.averaged, &convergence) {
+               isConverged(epoch: history.epochs, squares: progress.sumOfSquares, averaged: state.averaged, &convergence) {
                 stop = .converged
             }
             if let stop {
@@ -114,13 +120,8 @@ struct MultiTargetDriver<Source: RowBlockSource> {
         }
         if settings.measuresConvergence {
             let model = ws.current(averaging: averaging, averaged: state.averaged)
-            let norm = measureGradient(at: model.baseAddress!, &convergence)
-            let ratio = convergence.ratio(norm)
-            history.relativeGradientNorm = ratio
-            history.convergenceTolerance = settings.convergenceTolerance
-            if !history.converged {
-                history.advice = Convergence.advice(ratio: ratio, tolerance: settings.convergenceTolerance, settings: settings)
-            }
+            let (verdict, ratio) = certify(model.baseAddress!, &convergence)
+            history.recordVerdict(verdict, ratio: ratio, settings: settings, gramUnavailable: convergence.gramUnavailable)
         }
         return history
     }
@@ -146,8 +147,8 @@ struct MultiTargetDriver<Source: RowBlockSource> {
     }
 
     /// The divergence error for update `update` of epoch `epoch`, with the diagnosis.
-    func diverged(epoch: Int, update: Int) -> DescentError {
+    func diverged(epoch: Int, update: Int, cause: String = "") -> DescentError {
         DivergenceDiagnosis.error(source: order.source, blockRows: order.blockRows, epoch: epoch, update: update,
-                                  learningRate: settings.learningRate.base)
+                                  learningRate: settings.learningRate.base, cause: cause)
     }
 }
