@@ -17,36 +17,53 @@ extension EpochDriver {
         }
     }
 
-    /// One pass over the training rows: the residual moments at `theta` (summed over the parts),
-    /// and the first time also the certificate's reference (`Xᵀŵ`, the targets' sums, `‖∇P(0)‖`).
+    /// One pass over the training rows: every target's residual moments at `theta` (summed over
+    /// the parts), and the first time also the certificate's reference (`Xᵀŵ`, the targets' sums,
+    /// `‖∇P(0)‖`).
     func measure(at theta: UnsafePointer<S>, _ convergence: inout Convergence<S>) throws(DescentError) -> ResidualMoments {
-        let ws = workspace, d = settings.columns
+        let ws = workspace, d = settings.columns, k = targets, weights = ws.weightCount
         let scratch = ws.gradientAtModel.baseAddress!, residuals = ws.residuals.baseAddress!
+        let blockSums = ws.blockSums.baseAddress!
         let withReference = convergence.reference == nil
-        var moments = ResidualMoments(columns: d, targets: 1)
-        // The reference: Xᵀŵ, then Xᵀ(ŵ⊙y), then Σŵy and Σŵy².
-        var reference = [Double](repeating: 0, count: withReference ? 2 * d + 2 : 0)
+        var moments = ResidualMoments(columns: d, targets: k)
+        // The reference: Xᵀŵ (d), every target's Xᵀ(ŵ⊙y) (k × d), then Σŵy and Σŵy² per target.
+        var reference = [Double](repeating: 0, count: withReference ? d + weights + 2 * k : 0)
         try forEachTrainingBlock { block in
-            let (s, q) = Kernels.residuals(block, weights: theta, bias: theta[d], into: residuals)
-            moments.sums[0] += Double(s)
-            moments.squares[0] += Double(q)
-            scratch.update(repeating: 0, count: d)
-            Kernels.accumulateGradient(block, residuals: residuals, into: scratch)
-            for j in 0..<d { moments.products[j] += Double(scratch[j]) }
-            guard withReference else { return }
-            for i in 0..<block.count { residuals[i] = block.sampleWeights?[i] ?? 1 }
-            scratch.update(repeating: 0, count: d)
-            Kernels.accumulateGradient(block, residuals: residuals, into: scratch)
-            for j in 0..<d { reference[j] += Double(scratch[j]) }
-            for i in 0..<block.count {
-                let y = Double(block.targets[i]), weight = Double(block.sampleWeights?[i] ?? 1)
-                residuals[i] = S(weight * y)
-                reference[2 * d] += weight * y
-                reference[2 * d + 1] += weight * y * y
+            let m = block.count
+            blockSums.update(repeating: 0, count: k)
+            let q = Kernels.residuals(block, targets: k, weights: theta, biases: theta + weights, into: residuals,
+                                      sums: blockSums)
+            for t in 0..<k { moments.sums[t] += Double(blockSums[t]) }
+            if k == 1 {
+                moments.squares[0] += Double(q)
+            } else {
+                // The residuals are ŵr: each target's Σŵr² is Σ(ŵr)²/ŵ.
+                for i in 0..<m {
+                    let weight = Double(block.sampleWeights?[i] ?? 1)
+                    guard weight > 0 else { continue }
+                    for t in 0..<k { let r = Double(residuals[i * k + t]); moments.squares[t] += r * r / weight }
+                }
             }
+            scratch.update(repeating: 0, count: weights)
+            Kernels.accumulateGradient(block, targets: k, residuals: residuals, into: scratch)
+            for j in 0..<weights { moments.products[j] += Double(scratch[j]) }
+            guard withReference else { return }
+            for i in 0..<m { residuals[i] = block.sampleWeights?[i] ?? 1 }
             scratch.update(repeating: 0, count: d)
-            Kernels.accumulateGradient(block, residuals: residuals, into: scratch)
-            for j in 0..<d { reference[d + j] += Double(scratch[j]) }
+            Kernels.accumulateGradient(block, targets: 1, residuals: residuals, into: scratch)
+            for j in 0..<d { reference[j] += Double(scratch[j]) }
+            for i in 0..<m {
+                let weight = Double(block.sampleWeights?[i] ?? 1)
+                for t in 0..<k {
+                    let y = Double(block.targets[i * k + t])
+                    residuals[i * k + t] = S(weight * y)
+                    reference[d + weights + t] += weight * y
+                    reference[d + weights + k + t] += weight * y * y
+                }
+            }
+            scratch.update(repeating: 0, count: weights)
+            Kernels.accumulateGradient(block, targets: k, residuals: residuals, into: scratch)
+            for j in 0..<weights { reference[d + j] += Double(scratch[j]) }
         }
         if collective.size > 1 {
             var packed = moments.packed + reference
@@ -56,16 +73,21 @@ extension EpochDriver {
             reference = Array(packed[p...])
         }
         if withReference {
-            // ∇P(0): the MSE gradient −(2/n)(Xᵀ(ŵ⊙y), Σŵy) and the penalty's least-norm subgradient.
+            // ∇P(0): every target's MSE gradient −(2/n)(Xᵀ(ŵ⊙y), Σŵy) and the penalty's least-norm subgradient.
             let scale = 2 / Double(settings.rows)
-            var g0 = (0..<d).map { S(-scale * reference[d + $0]) } + [0]
-            g0.withUnsafeMutableBufferPointer { preconditioner?.toWhitenedGradient($0.baseAddress!) }
-            let squares = Convergence<S>.gradientSquares(g0, theta: ws.zeros.baseAddress!, l1: settings.l1,
-                                                         l2: settings.l2, columns: d)
-            let bias = scale * reference[2 * d]
-            convergence.setReference(columnSums: Array(reference[0..<d]), targetSums: [reference[2 * d]],
-                                     targetSquares: [reference[2 * d + 1]],
-                                     gradientNormAtZero: (squares + bias * bias).squareRoot())
+            var squares = 0.0
+            for t in 0..<k {
+                var g0 = (0..<d).map { S(-scale * reference[d + t * d + $0]) }
+                g0.withUnsafeMutableBufferPointer { preconditioner?.toWhitenedGradient($0.baseAddress!) }
+                squares += Convergence<S>.gradientSquares(g0, theta: ws.zeros.baseAddress!, l1: settings.l1,
+                                                          l2: settings.l2, columns: d)
+                let bias = scale * reference[d + weights + t]
+                squares += bias * bias
+            }
+            convergence.setReference(columnSums: Array(reference[0..<d]),
+                                     targetSums: Array(reference[(d + weights)..<(d + weights + k)]),
+                                     targetSquares: Array(reference[(d + weights + k)...]),
+                                     gradientNormAtZero: squares.squareRoot())
         }
         return moments
     }
@@ -121,14 +143,18 @@ extension EpochDriver {
     }
 
     /// In batch mode, the verdict at the parameters the last update started from, from that
-    /// update's own sums (no extra pass): `Xᵀ(ŵ⊙e)` is in the first partial buffer, `Σŵe` in
-    /// `biasSum` and `Σŵe²` in `squares`.
-    func lastBatchVerdict(biasSum: S, squares: Double, _ convergence: Convergence<S>) -> ConvergenceVerdict {
-        let d = settings.columns
-        var moments = ResidualMoments(columns: d, targets: 1)
-        for j in 0..<d { moments.products[j] = Double(workspace.partialGradients[j]) }
-        moments.sums[0] = Double(biasSum)
-        moments.squares[0] = squares
-        return convergence.verdict(moments, theta: workspace.savedTheta.baseAddress!)
+    /// update's own sums (no extra pass): every target's `Xᵀ(ŵ⊙e)` is in the first partial
+    /// buffer and its `Σŵe` in the partial sums, and the epoch's `Σŵe²` over all targets is
+    /// `squares` (spread evenly over several targets: only the lasso's dual scale reads it per
+    /// target, and the pass that confirms a verdict measures each exactly).
+    func lastBatchVerdict(squares: Double, _ convergence: Convergence<S>) -> ConvergenceVerdict {
+        let ws = workspace, k = targets
+        var moments = ResidualMoments(columns: settings.columns, targets: k)
+        for j in 0..<ws.weightCount { moments.products[j] = Double(ws.partialGradients[j]) }
+        for t in 0..<k {
+            moments.sums[t] = Double(ws.partialSums[t])
+            moments.squares[t] = squares / Double(k)
+        }
+        return convergence.verdict(moments, theta: ws.savedTheta.baseAddress!)
     }
 }

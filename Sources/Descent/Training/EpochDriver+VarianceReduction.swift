@@ -62,12 +62,12 @@ extension EpochDriver {
     /// The snapshot at `θ`: `θ̃ ← θ` and `μ̃ ← ∇MSE(θ̃)` over every training row, from the pass that
     /// also certifies `θ` (whose verdict it returns).
     func takeSnapshot(_ convergence: inout Convergence<S>) throws(DescentError) -> (verdict: ConvergenceVerdict, ratio: Double) {
-        let ws = workspace, d = settings.columns
+        let ws = workspace, weights = ws.weightCount
         let (verdict, ratio, moments) = try certify(ws.theta.baseAddress!, &convergence)
         _ = ws.snapshot.update(fromContentsOf: ws.theta)
         let scale = 2 / Double(settings.rows)
-        for j in 0..<d { ws.fullGradient[j] = S(scale * moments.products[j]) }
-        ws.fullGradient[d] = S(scale * moments.sums[0])
+        for j in 0..<weights { ws.fullGradient[j] = S(scale * moments.products[j]) }
+        for t in 0..<targets { ws.fullGradient[weights + t] = S(scale * moments.sums[t]) }
         return (verdict, ratio)
     }
 }

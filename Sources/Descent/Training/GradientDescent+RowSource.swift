@@ -169,38 +169,6 @@ extension GradientDescent {
     }
 
 
-    /// Picks the learning rate on every part's rows and runs the epoch driver.
-    @specialized(where Scalar == Float)
-    @specialized(where Scalar == Double)
-    func train(_ model: inout LinearModel<Scalar>, chunks: EpochChunks<InMemoryRows<Scalar>>, members: [Int]?,
-               validation: [Int], rows: Int, validating: Bool, scaling: FeatureMap<Scalar>?,
-               collective: any Collective, epochs: Int,
-               whole: Bool, onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
-        var localError: DescentError? = nil
-        var rate = Double(learningRate)
-        if automaticLearningRate {
-            do throws(DescentError) {
-                let estimate = try LearningRateEstimate.rate(for: mode, chunks: chunks, members: members, seed: seed,
-                                                             scaling: scaling, collective: collective)
-                rate = automaticRateShare(rows: rows) / (1 / estimate + 2 * penalty.strengths.l2)
-            } catch { localError = error }
-        }
-        if localError == nil, !(rate.isFinite && rate > 0 && Scalar(rate) > 0) {
-            localError = .invalidOption(name: "automaticLearningRate", value: "an estimate of \(rate)",
-                                        expected: "data whose scale allows a step (standardise the features)")
-        }
-        try collective.agree(localError)
-        let localRows = chunks.training.count == 1 && members != nil ? members!.count : chunks.trainingRows
-        let partRows = try collective.gather(Double(localRows)).map { Int($0) }
-        let settings = TrainingSettings(self, rows: rows, columns: chunks.placeholder.columns, epochs: epochs,
-                                        baseRate: rate, validating: validating, orderSeed: seed,
-                                        measuresConvergence: whole)
-        var driver = EpochDriver(chunks: chunks, settings: settings, members: members, validation: validation,
-                                 validating: validating, collective: collective, averagingInterval: averagingInterval,
-                                 scaling: scaling, partRows: partRows)
-        return try driver.run(&model, onEpoch: onEpoch)
-    }
-
     /// Which chunks (or, in a single chunk, which rows) are held out for early stopping.
     func heldOut(_ chunkRows: [Int], fraction: Double) -> Result<HeldOut, DescentError> {
         let n = chunkRows.reduce(0, +)

@@ -215,9 +215,9 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     @discardableResult
     public func fit(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar],
                     onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError) -> FitHistory<Scalar> {
-        try prepare(&model, features: features, targets: targets)
-        return try train(&model, features: features, targets: targets, weights: nil, epochs: epochs, holdOut: true,
-                         whole: true, onEpoch: onEpoch)
+        try prepare(&model, features: features, targets: targets, targetColumns: 1)
+        return try train(&model, features: features, targets: targets, targetColumns: 1, weights: nil, epochs: epochs,
+                         holdOut: true, whole: true, onEpoch: onEpoch)
     }
 
     /// Trains `model` for one epoch on `features` and `targets` only: for data that arrives in
@@ -237,63 +237,9 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     @discardableResult
     public func partialFit(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>,
                            targets: [Scalar]) throws(DescentError) -> FitHistory<Scalar> {
-        try prepare(&model, features: features, targets: targets)
-        return try train(&model, features: features, targets: targets, weights: nil, epochs: 1, holdOut: false,
-                         whole: false, onEpoch: nil)
-    }
-
-    /// Standardises or whitens if asked (measuring the columns; the rows are mapped block by block
-    /// as the loop reads them, never copied whole), then runs the epoch loop.
-    func train(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar]?,
-               epochs: Int, holdOut: Bool, whole: Bool,
-               onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
-        let (measured, condition) = try featureMap(features, weights: weights, whole: whole)
-        let map = loopMap(measured, rows: features.rows)
-        guard let map else {
-            var history = try run(&model, features: features, targets: targets, weights: weights, epochs: epochs,
-                                  holdOut: holdOut, whole: whole, scaling: nil, onEpoch: onEpoch)
-            history.recordPreconditioning(whitened: false, condition: condition)
-            return history
-        }
-        var inner = try map.inner(model)
-        defer { model = (try? map.original(inner)) ?? model }
-        var history = try run(&inner, features: features, targets: targets, weights: weights, epochs: epochs,
-                              holdOut: holdOut, whole: whole, scaling: map, onEpoch: onEpoch)
-        history.recordPreconditioning(whitened: map.whitened, condition: condition)
-        return history
-    }
-
-    /// Holds rows out, picks the learning rate, resolves the settings, and runs the epoch driver.
-    func run(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar]?,
-             epochs: Int, holdOut: Bool, whole: Bool, scaling: FeatureMap<Scalar>?,
-             onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
-        let n = features.rows
-        let (members, validation) = try heldOutRows(n, holdOut: holdOut)
-        let normalized = try normalizedWeights(weights, members: members)
-        let result: Result<FitHistory<Scalar>, DescentError> = features.withUnsafeBufferPointer { x in
-            targets.withUnsafeBufferPointer { y in
-                (normalized ?? []).withUnsafeBufferPointer { w in
-                let source = InMemoryRows(features: x, targets: y, columns: features.columns,
-                                          sampleWeights: normalized == nil ? nil : w)
-                let rate: Double
-                switch baseRate(source, members: members, scaling: scaling) {
-                case let .success(value): rate = value
-                case let .failure(error): return .failure(error)
-                }
-                let settings = TrainingSettings(self, rows: members?.count ?? n, columns: features.columns,
-                                                epochs: epochs, baseRate: rate, validating: !validation.isEmpty,
-                                                orderSeed: seed, measuresConvergence: whole)
-                var driver = EpochDriver(chunks: InMemoryChunks.pinned(source), settings: settings, members: members,
-                                         validation: validation, validating: !validation.isEmpty, scaling: scaling)
-                do throws(DescentError) {
-                    return .success(try driver.run(&model, onEpoch: onEpoch))
-                } catch {
-                    return .failure(error)
-                }
-                }
-            }
-        }
-        return try result.get()
+        try prepare(&model, features: features, targets: targets, targetColumns: 1)
+        return try train(&model, features: features, targets: targets, targetColumns: 1, weights: nil, epochs: 1,
+                         holdOut: false, whole: false, onEpoch: nil)
     }
 
     /// Trains a new model from ``initialization`` and returns it with its history.
