@@ -83,7 +83,8 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible, L
     case invalidCSV(path: String, line: Int, column: Int, reason: String)
     /// A column named by the caller is not in the data.
     case unknownColumn(name: String, available: [String])
-    /// Training diverged: the loss stopped being finite. `epoch` counts from 1, `update` from 1
+    /// Training diverged: the loss stopped being finite, or grew more than a millionfold over its first
+    /// epoch's (``GradientDescent/fit(_:features:targets:onEpoch:)-(_,_,[Scalar],_)``). `epoch` counts from 1, `update` from 1
     /// within that epoch; `learningRate` is the base rate `η₀` trained with.
     case diverged(epoch: Int, update: Int, learningRate: Double, hint: String)
     /// The processes that share a distributed data set disagree on something that must be the
@@ -151,8 +152,9 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible, L
             let shown = available.prefix(20).map { "'\($0)'" }.joined(separator: ", ")
             return "There is no column named '\(name)'. The columns are \(shown)\(available.count > 20 ? ", …" : "")."
         case let .diverged(epoch, update, rate, hint):
-            return "Training diverged in epoch \(epoch) (update \(update) of that epoch): the loss stopped being "
-                + "finite at learning rate \(shortest(rate)). The model was left at its last finite state. \(hint)"
+            return "Training diverged in epoch \(epoch) (update \(update) of that epoch) at learning rate "
+                + "\(shortest(rate)): the loss stopped being finite or grew without bound. The model was left at its "
+                + "last sound state. \(hint)"
         case let .ranksDisagree(quantity, values):
             let shown = values.prefix(16).enumerated().map { "rank \($0.offset): \($0.element)" }.joined(separator: ", ")
             return "The ranks disagree on the \(quantity) (\(shown)\(values.count > 16 ? ", …" : "")). Every rank must "

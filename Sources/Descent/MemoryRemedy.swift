@@ -5,9 +5,6 @@ public enum MemoryRemedy: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Train without whitening (``GradientDescent/preconditioning`` `= .none`), which needs no
     /// `d × d` matrix.
     case withoutWhitening
-    /// Train on the features as given (``GradientDescent/standardize`` `= false` and no
-    /// whitening), so that several targets train on `X` itself rather than on a mapped copy.
-    case withoutMappedCopy
     /// Another exact method, whose working memory (`bytes`) fits: its name as
     /// ``LeastSquares/Method`` prints it (`normal equations`, `QR`, `SVD`).
     case method(String, bytes: Int)
@@ -23,7 +20,6 @@ public enum MemoryRemedy: Sendable, Hashable, Codable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .withoutWhitening: "train without whitening (preconditioning = .none)"
-        case .withoutMappedCopy: "train on the features as given (standardize = false, preconditioning = .none)"
         case let .method(name, bytes): "the \(name) method, which needs \(formatBytes(bytes))"
         case .streamedSource: "read the rows from a RowSource (StreamingDataset) chunk by chunk instead of a copy in memory"
         case let .fewerColumns(atMost): "use fewer feature columns (at most \(atMost) fit)"

@@ -34,7 +34,6 @@ func commandLineMessage(_ error: DescentError) -> String {
     let options = remedies.map { remedy in
         switch remedy {
         case .withoutWhitening: "--preconditioning none (train without whitening)"
-        case .withoutMappedCopy: "--preconditioning none without --standardize (train on the features as given)"
         case let .method(name, bytes): "--method \(name.lowercased().replacingOccurrences(of: " ", with: "-")) "
             + "(needs \(byteCount(bytes)))"
         case .streamedSource: "--stream (read the file chunk by chunk instead of a copy in memory)"

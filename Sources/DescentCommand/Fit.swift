@@ -31,8 +31,25 @@ struct Fit: ParsableCommand {
     @Option(help: "none, automatic or whitened: whiten correlated features before training (default: automatic without --learning-rate, none with it).")
     var preconditioning: PreconditioningArgument?
 
-    @Option(help: "A penalty on the weights: none, l2:λ, l1:λ or elastic:λ:ρ.")
+    @Option(help: ArgumentHelp(
+        "A penalty on the weights (never the bias): none, l2:λ, l1:λ or elastic:λ:ρ.",
+        discussion: """
+        The objective is MSE + penalty, MSE = (1/n)·Σ(ŷ − y)² (not halved):
+          l2:λ         MSE + λ‖w‖²                = scikit-learn Ridge(alpha=n·λ)
+          l1:λ         MSE + λ‖w‖₁                = scikit-learn Lasso(alpha=λ/2)
+          elastic:λ:ρ  MSE + λ(ρ‖w‖₁ + (1−ρ)‖w‖²) = scikit-learn ElasticNet(alpha=λ(2−ρ)/2, l1_ratio=ρ/(2−ρ))
+        (glmnet's lambda and alpha: see the Training toolkit article.)
+        With --standardize the penalty applies to the standardised columns, as scikit-learn on StandardScaler output.
+        """))
     var penalty: PenaltyArgument = PenaltyArgument(argument: "none")!
+
+    @Option(help: ArgumentHelp(
+        "none or svrg: variance-reduced gradients for minibatch and stochastic modes (default: svrg without --learning-rate and --optimizer, none with either).",
+        discussion: "SVRG takes a snapshot of the model and its full gradient at the start of every epoch (one more pass) and steps along gᵢ(θ) − gᵢ(θ̃) + μ̃, which reaches the optimum at a constant rate, penalised or not."))
+    var varianceReduction: VarianceReductionArgument?
+
+    @Option(help: "Converged means a certified objective gap at most this fraction of the optimum (default 1e-6).")
+    var convergenceTolerance: Double?
 
     @Option(help: "sgd, momentum[:μ], nesterov[:μ], adam or averaged[:start] (default: chosen for the mode without --learning-rate, sgd with it).")
     var optimizer: OptimizerArgument?
@@ -70,6 +87,9 @@ struct Fit: ParsableCommand {
         if let learningRate, !(learningRate.isFinite && learningRate > 0) {
             throw ValidationError("--learning-rate must be a finite number > 0, not \(learningRate)")
         }
+        if let convergenceTolerance, !(convergenceTolerance.isFinite && convergenceTolerance >= 0) {
+            throw ValidationError("--convergence-tolerance must be a finite number ≥ 0, not \(convergenceTolerance)")
+        }
     }
 
     func run() throws {
@@ -86,6 +106,8 @@ struct Fit: ParsableCommand {
             if automaticLearningRate { gd.automaticLearningRate = true }
             gd.standardize = standardize
             if let preconditioning { gd.preconditioning = preconditioning.preconditioning }
+            if let varianceReduction { gd.varianceReduction = varianceReduction.value }
+            if let convergenceTolerance { gd.convergenceTolerance = convergenceTolerance }
             var model = LinearModel<Double>()
             let trained: FitHistory<Double>
             if input.stream {
@@ -141,9 +163,23 @@ struct Fit: ParsableCommand {
     func report(_ trained: FitHistory<Double>) {
         guard !quiet else { return }
         note("saved \(output): \(trained.epochs) epochs, final loss \(trained.losses.last.map { "\($0)" } ?? "—"), "
-             + "stopped: \(trained.stopReason), converged: \(trained.converged ? "yes" : "no")"
+             + "stopped: \(trained.stopReason), converged: \(trained.converged ? "yes" : "no")\(Self.certificate(trained))"
              + (trained.whitened ? ", whitened (condition \(trained.conditionEstimate.map { String(format: "%.3g", $0) } ?? "∞"))" : "")
              + (trained.whiteningSkipped.map { "; \($0)" } ?? ""))
-        if let advice = trained.advice { note(advice) }
+        if let advice = trained.commandLineAdvice { note(advice) }
+    }
+
+    /// What the verdict rests on: ` (objective gap 3.1e-08 ≤ 1e-06, duality gap)`.
+    static func certificate(_ trained: FitHistory<Double>) -> String {
+        guard let gap = trained.objectiveGap, let certificate = trained.certificate else { return "" }
+        let kind = switch certificate {
+        case .dualityGap: "duality gap"
+        case .quadratic: "exact quadratic gap"
+        case .activeSet: "exact gap on the active set"
+        case .unavailable: "no certificate"
+        }
+        guard gap.isFinite else { return " (\(kind))" }
+        return " (objective gap \(String(format: "%.2g", gap)) \(gap <= trained.convergenceTolerance ? "≤" : ">") "
+            + "\(String(format: "%.2g", trained.convergenceTolerance)), \(kind))"
     }
 }

@@ -60,7 +60,18 @@ struct ScheduleArgument: ExpressibleByArgument {
     }
 }
 
-/// `--method`.
+/// `--variance-reduction none|svrg`.
+struct VarianceReductionArgument: ExpressibleByArgument {
+    let value: VarianceReduction
+
+    init?(argument: String) {
+        guard let value = VarianceReduction(rawValue: argument.lowercased()) else { return nil }
+        self.value = value
+    }
+
+    static var allValueStrings: [String] { VarianceReduction.allCases.map(\.rawValue) }
+}
+
 /// `--preconditioning none|automatic|whitened`.
 struct PreconditioningArgument: ExpressibleByArgument {
     let preconditioning: Preconditioning
@@ -73,6 +84,7 @@ struct PreconditioningArgument: ExpressibleByArgument {
     static var allValueStrings: [String] { Preconditioning.allCases.map(\.rawValue) }
 }
 
+/// `--method`.
 enum MethodArgument: String, ExpressibleByArgument, CaseIterable {
     case automatic, normalEquations = "normal-equations", qr, svd
     var method: LeastSquares.Method {

@@ -103,4 +103,45 @@ extension GradientDescent {
         try world.prepare(&model, source)
         return try partialFit(&model, from: source, collective: world)
     }
+
+    /// Trains a model of several targets on this rank's rows `features` and `targets` (`n × k`),
+    /// combining with every other rank of `world`, as the single-target
+    /// ``fit(_:features:targets:across:onEpoch:)`` does: every rank passes its own rows (possibly
+    /// none) and ends with the same model, equal to the single-process fit of all rows.
+    ///
+    /// - Parameters:
+    ///   - model: The model to train; an empty one is first initialised (the same on every rank).
+    ///   - features: This rank's `n × d` features.
+    ///   - targets: This rank's `n × k` targets.
+    ///   - world: The ranks that share the data set.
+    ///   - onEpoch: Called after every epoch.
+    /// - Returns: The per-epoch losses and times (every rank's rows), and why training stopped.
+    /// - Throws: as the single-target fit, and ``DescentError/ranksDisagree(quantity:values:)`` when
+    ///   the ranks' numbers of targets differ.
+    @discardableResult
+    public func fit(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>, targets: Matrix<Scalar>,
+                    across world: MPICommunicator,
+                    onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError) -> FitHistory<Scalar> {
+        let data = try world.localRows(features, targets)
+        return try fit(&model, from: data, across: world, onEpoch: onEpoch)
+    }
+
+    /// Trains a model of several targets on this rank's rows `source` (``RowSource/targetColumns``
+    /// targets per row), combining with every other rank of `world`.
+    ///
+    /// - Parameters:
+    ///   - model: The model to train.
+    ///   - source: This rank's rows.
+    ///   - world: The ranks that share the data set.
+    ///   - onEpoch: Called after every epoch.
+    /// - Returns: The per-epoch losses and times, and why training stopped.
+    /// - Throws: as ``fit(_:features:targets:across:onEpoch:)-(_,_,Matrix<Scalar>,_,_)``.
+    @discardableResult
+    public func fit<Source: RowSource>(_ model: inout MultiLinearModel<Scalar>, from source: Source,
+                                       across world: MPICommunicator,
+                                       onEpoch: ((EpochReport<Scalar>) -> Void)? = nil)
+        throws(DescentError) -> FitHistory<Scalar> where Source.Scalar == Scalar {
+        try world.prepare(&model, source)
+        return try fit(&model, from: source, collective: world, onEpoch: onEpoch)
+    }
 }

@@ -51,7 +51,7 @@ extension MPICommunicator {
     ///
     /// - Parameter model: This rank's model; on return, rank 0's.
     /// - Throws: the same `DescentError` on every rank if a model cannot be encoded or decoded.
-    func sameModelEverywhere<Scalar: BLASScalar>(_ model: inout LinearModel<Scalar>) throws(DescentError) {
+    func sameModelEverywhere<Model: Codable>(_ model: inout Model) throws(DescentError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var bytes: [UInt8] = []
@@ -66,7 +66,7 @@ extension MPICommunicator {
         guard !hashes.allSatisfy({ $0 == hashes[0] }) else { return }
         try broadcastBytes(&bytes, root: 0)
         if rank != 0 {
-            do { model = try JSONDecoder().decode(LinearModel<Scalar>.self, from: Data(bytes)) } catch {
+            do { model = try JSONDecoder().decode(Model.self, from: Data(bytes)) } catch {
                 localError = .communicationFailed(reason: "cannot decode rank 0's model: \(error)")
             }
         }
@@ -92,5 +92,28 @@ extension MPICommunicator {
         try agreeOnShape(.success(LocalShape(columns: source.columns, rows: source.rowCount,
                                              modelWeights: model.weights.isEmpty ? nil : model.weights.count)))
         try sameModelEverywhere(&model)
+    }
+
+    /// The same for a model of several targets (every rank's source must serve as many targets).
+    func prepare<Source: RowSource>(_ model: inout MultiLinearModel<Source.Scalar>, _ source: Source) throws(DescentError) {
+        let parameters = model.weights.rows * model.weights.columns + model.biases.count
+        try agreeOnShape(.success(LocalShape(columns: source.columns, rows: source.rowCount,
+                                             modelWeights: parameters == 0 ? nil : parameters)))
+        let counts = try allGather([source.targetColumns])
+        guard counts.allSatisfy({ $0 == counts[0] }) else {
+            throw .ranksDisagree(quantity: "number of targets", values: counts.map { $0[0] })
+        }
+        try sameModelEverywhere(&model)
+    }
+
+    /// This rank's rows of several targets; every rank throws if any rank's do not match.
+    func localRows<Scalar: BLASScalar>(_ features: Matrix<Scalar>, _ targets: Matrix<Scalar>) throws(DescentError)
+        -> MatrixRows<Scalar> {
+        do {
+            return try MatrixRows(features: features, targets: targets)
+        } catch {
+            try agreeOnShape(.failure(error))
+            fatalError("unreachable: agreeOnShape throws the local error")
+        }
     }
 }

@@ -22,6 +22,7 @@ checkSolveFaults(checker)
 checkFits(checker)
 checkFitFaults(checker)
 checkPartialFitsAndFloat(checker)
+checkSeveralTargetFits(checker)
 
 var totals = [checker.passed, checker.failed]
 do {

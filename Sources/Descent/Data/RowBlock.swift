@@ -51,32 +51,36 @@ extension RowBlockSource {
     @inlinable var targetColumns: Int { 1 }
 }
 
-/// A ``RowBlockSource`` over a matrix and target array in memory, valid while they are pinned.
+/// A ``RowBlockSource`` over a feature matrix and its targets in memory, valid while they are
+/// pinned: one target per row, or `k` (``targetColumns``) per row, `n × k` row-major, a block's
+/// targets its rows of them, in place. Rows may carry normalised sample weights.
 @usableFromInline
 struct InMemoryRows<Scalar: BLASScalar>: RowBlockSource {
     @usableFromInline let features: UnsafeBufferPointer<Scalar>
     @usableFromInline let targets: UnsafeBufferPointer<Scalar>
     @usableFromInline let columns: Int
+    @usableFromInline let targetColumns: Int
     /// Normalised sample weights (mean 1 over the training rows), or `nil`.
     @usableFromInline let sampleWeights: UnsafeBufferPointer<Scalar>?
 
     @inlinable
     init(features: UnsafeBufferPointer<Scalar>, targets: UnsafeBufferPointer<Scalar>, columns: Int,
-         sampleWeights: UnsafeBufferPointer<Scalar>? = nil) {
+         targetColumns: Int = 1, sampleWeights: UnsafeBufferPointer<Scalar>? = nil) {
         self.features = features
         self.targets = targets
         self.columns = columns
+        self.targetColumns = targetColumns
         self.sampleWeights = sampleWeights
     }
 
-    @inlinable var rowCount: Int { targets.count }
+    @inlinable var rowCount: Int { targets.count / targetColumns }
 
     @inlinable var isWeighted: Bool { sampleWeights != nil }
 
     @inlinable
     func block(_ range: Range<Int>) -> RowBlock<Scalar> {
         RowBlock(features: features.baseAddress! + range.lowerBound * columns,
-                 targets: targets.baseAddress! + range.lowerBound,
+                 targets: targets.baseAddress! + range.lowerBound * targetColumns,
                  sampleWeights: sampleWeights.map { $0.baseAddress! + range.lowerBound },
                  count: range.count, columns: columns)
     }
@@ -84,12 +88,15 @@ struct InMemoryRows<Scalar: BLASScalar>: RowBlockSource {
     @inlinable
     func gather(_ indices: UnsafeBufferPointer<Int>, features out: UnsafeMutablePointer<Scalar>,
                 targets outTargets: UnsafeMutablePointer<Scalar>, sampleWeights outWeights: UnsafeMutablePointer<Scalar>) {
-        let base = features.baseAddress!
-        for (k, i) in indices.enumerated() {
-            (out + k * columns).update(from: base + i * columns, count: columns)
-            outTargets[k] = targets[i]
-            if let sampleWeights { outWeights[k] = sampleWeights[i] }
+        let base = features.baseAddress!, k = targetColumns
+        for (position, i) in indices.enumerated() {
+            (out + position * columns).update(from: base + i * columns, count: columns)
+            if k == 1 {
+                outTargets[position] = targets[i]
+            } else {
+                (outTargets + position * k).update(from: targets.baseAddress! + i * k, count: k)
+            }
+            if let sampleWeights { outWeights[position] = sampleWeights[i] }
         }
     }
 }
-

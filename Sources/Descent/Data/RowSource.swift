@@ -21,6 +21,9 @@ public protocol RowSource<Scalar>: Sendable {
     var columns: Int { get }
     /// One name per feature column: `x0`, `x1`, … unless the source knows better.
     var featureNames: [String] { get }
+    /// The number of targets per row: 1 unless the source serves several (an `n × k` targets
+    /// array, for a ``MultiLinearModel``).
+    var targetColumns: Int { get }
     /// The number of chunks the rows are split into (at least 1 when there are rows).
     var chunkCount: Int { get }
     /// The rows (zero-based) of chunk `index`. Chunks are consecutive and cover `0..<rowCount`.
@@ -37,6 +40,9 @@ extension RowSource {
     /// `x0`, `x1`, …: the names of columns nobody named.
     public var featureNames: [String] { (0..<columns).map { "x\($0)" } }
 
+    /// One target per row.
+    public var targetColumns: Int { 1 }
+
     /// Visits every chunk once, in order.
     ///
     /// - Parameter body: Called with each chunk.
@@ -46,8 +52,9 @@ extension RowSource {
     }
 }
 
-/// Consecutive rows of a ``RowSource``: features row-major (`rows.count × columns`) and targets,
-/// valid only while the ``RowSource/forEachChunk(_:_:)`` call that passes them runs.
+/// Consecutive rows of a ``RowSource``: features row-major (`rows.count × columns`) and targets
+/// (`rows.count × targetColumns`, row-major), valid only while the ``RowSource/forEachChunk(_:_:)``
+/// call that passes them runs.
 public struct RowChunk<Scalar: BLASScalar> {
     /// The chunk's index in its source.
     public let index: Int
@@ -57,10 +64,12 @@ public struct RowChunk<Scalar: BLASScalar> {
     public let columns: Int
     /// `rows.count × columns` features, row-major.
     public let features: UnsafeBufferPointer<Scalar>
-    /// `rows.count` targets.
+    /// `rows.count × targetColumns` targets, row-major (`rows.count` for one target).
     public let targets: UnsafeBufferPointer<Scalar>
+    /// The number of targets per row.
+    public let targetColumns: Int
 
-    /// A chunk over memory the caller keeps alive for the call.
+    /// A chunk of one target per row over memory the caller keeps alive for the call.
     ///
     /// - Parameters:
     ///   - index: The chunk's index in its source.
@@ -70,13 +79,29 @@ public struct RowChunk<Scalar: BLASScalar> {
     ///   - targets: `rows.count` targets.
     public init(index: Int, rows: Range<Int>, columns: Int, features: UnsafeBufferPointer<Scalar>,
                 targets: UnsafeBufferPointer<Scalar>) {
-        precondition(features.count == rows.count * columns && targets.count == rows.count,
-                     "a chunk's buffers must hold rows.count × columns features and rows.count targets")
+        self.init(index: index, rows: rows, columns: columns, features: features, targets: targets, targetColumns: 1)
+    }
+
+    /// A chunk of `targetColumns` targets per row over memory the caller keeps alive for the call.
+    ///
+    /// - Parameters:
+    ///   - index: The chunk's index in its source.
+    ///   - rows: The rows' positions in the source.
+    ///   - columns: The feature columns.
+    ///   - features: `rows.count × columns` features, row-major.
+    ///   - targets: `rows.count × targetColumns` targets, row-major.
+    ///   - targetColumns: The targets per row, ≥ 1.
+    public init(index: Int, rows: Range<Int>, columns: Int, features: UnsafeBufferPointer<Scalar>,
+                targets: UnsafeBufferPointer<Scalar>, targetColumns: Int) {
+        precondition(targetColumns >= 1 && features.count == rows.count * columns
+                     && targets.count == rows.count * targetColumns,
+                     "a chunk's buffers must hold rows.count × columns features and rows.count × targetColumns targets")
         self.index = index
         self.rows = rows
         self.columns = columns
         self.features = features
         self.targets = targets
+        self.targetColumns = targetColumns
     }
 }
 

@@ -25,7 +25,7 @@ import Glibc
 /// files' size; the thread and the buffers live only during the visit.
 ///
 /// The features file holds a 2-D array in C (row-major) order, the targets file a 1-D array (or
-/// `n × 1`), each `float32` or `float64` (integers and big-endian floats are converted too). A
+/// `n × 1`), or an `n × k` array of `k` targets (for a ``MultiLinearModel``), each `float32` or `float64` (integers and big-endian floats are converted too). A
 /// `float32` file streamed as `Double` is widened exactly; a `float64` file streamed as `Float`
 /// rounds every value, so it is refused unless `allowPrecisionLoss` is set.
 ///
@@ -46,6 +46,8 @@ public struct StreamingDataset<Scalar: BLASScalar>: RowSource {
     public let rowCount: Int
     /// The number of feature columns.
     public let columns: Int
+    /// The number of targets per row: the targets file's columns (1 for a 1-D file).
+    public let targetColumns: Int
     /// One name per feature column: `x0`, `x1`, … unless set.
     public var featureNames: [String]
     /// The target's name, when it has one.
@@ -64,14 +66,14 @@ public struct StreamingDataset<Scalar: BLASScalar>: RowSource {
     ///
     /// - Parameters:
     ///   - npyFeatures: The features file: a 2-D array in C order (a 1-D array is one column).
-    ///   - targets: The targets file: a 1-D array, or a 2-D array of one column.
+    ///   - targets: The targets file: a 1-D array, or a 2-D array of one column per target (C order).
     ///   - chunkBytes: The size of one chunk buffer; a chunk holds as many rows as fit (at least
     ///     one). The default is ``defaultChunkBytes``.
     ///   - allowPrecisionLoss: Round `float64` files into a `Float` data set instead of refusing.
     /// - Throws: ``DescentError/fileNotReadable(path:reason:)`` for a missing or unreadable file;
     ///   ``DescentError/invalidFile(path:format:reason:)`` for a file that is not a 1-D or 2-D
-    ///   numeric `.npy` array (empty, truncated, wrong header), a features file in Fortran order,
-    ///   a targets file of more than one column, or `float64` into `Float` without
+    ///   numeric `.npy` array (empty, truncated, wrong header), a features or targets file in Fortran
+    ///   order, or `float64` into `Float` without
     ///   `allowPrecisionLoss`; ``DescentError/targetCountMismatch(rows:targets:)`` when the row
     ///   counts differ; ``DescentError/invalidOption(name:value:expected:)`` for `chunkBytes` < 1.
     public init(npyFeatures: String, targets: String, chunkBytes: Int = defaultChunkBytes,
@@ -81,23 +83,24 @@ public struct StreamingDataset<Scalar: BLASScalar>: RowSource {
         }
         let x = try NPYRowFile(path: npyFeatures, as: Scalar.self, allowPrecisionLoss: allowPrecisionLoss)
         let y = try NPYRowFile(path: targets, as: Scalar.self, allowPrecisionLoss: allowPrecisionLoss)
-        guard y.header.columns == 1 || y.header.rows == 0 else {
-            throw .invalidFile(path: targets, format: ".npy",
-                               reason: "targets must be one column, but it has \(y.header.columns)")
+        guard y.header.columns >= 1 else {
+            throw .invalidFile(path: targets, format: ".npy", reason: "the targets array has no columns")
         }
         guard x.header.rows == y.header.rows else {
             throw .targetCountMismatch(rows: x.header.rows, targets: y.header.rows)
         }
         let d = x.header.columns
-        let rowBytes = d * x.bufferBytesPerElement(Scalar.self) + y.bufferBytesPerElement(Scalar.self)
+        let k = y.header.columns
+        let rowBytes = d * x.bufferBytesPerElement(Scalar.self) + k * y.bufferBytesPerElement(Scalar.self)
         let rows = Swift.max(1, Swift.min(chunkBytes / rowBytes, Swift.max(1, x.header.rows)))
         featuresFile = x
         targetsFile = y
         rowCount = x.header.rows
         columns = d
+        targetColumns = k
         rowsPerChunk = rows
         targetsOffset = (rows * d * x.bufferBytesPerElement(Scalar.self) + 63) / 64 * 64
-        bufferBytes = targetsOffset + rows * y.bufferBytesPerElement(Scalar.self)
+        bufferBytes = targetsOffset + rows * k * y.bufferBytesPerElement(Scalar.self)
         featureNames = (0..<d).map { "x\($0)" }
         targetName = nil
     }
@@ -157,7 +160,7 @@ public struct StreamingDataset<Scalar: BLASScalar>: RowSource {
         defer { close(xfd) }
         let yfd = try y.open()
         defer { close(yfd) }
-        let targetsOffset = targetsOffset, d = columns
+        let targetsOffset = targetsOffset, d = columns, k = targetColumns
         let ranges = order.map(chunkRows)
         let readAhead = try ReadAhead(steps: order.count, bufferBytes: bufferBytes) { (step, buffer) throws(DescentError) in
             try x.read(rows: ranges[step], from: xfd, into: buffer, as: Scalar.self)
@@ -169,8 +172,9 @@ public struct StreamingDataset<Scalar: BLASScalar>: RowSource {
             let rows = ranges[step]
             let features = UnsafeBufferPointer(start: buffer.assumingMemoryBound(to: Scalar.self), count: rows.count * d)
             let targets = UnsafeBufferPointer(start: (buffer + targetsOffset).assumingMemoryBound(to: Scalar.self),
-                                              count: rows.count)
-            try body(RowChunk(index: order[step], rows: rows, columns: d, features: features, targets: targets))
+                                              count: rows.count * k)
+            try body(RowChunk(index: order[step], rows: rows, columns: d, features: features, targets: targets,
+                              targetColumns: k))
             readAhead.release(step)
         }
     }

@@ -57,6 +57,10 @@ extension LeastSquares {
                                                  collective: some Collective) throws(DescentError)
         -> LeastSquaresSolution<Source.Scalar> {
         try checkRidge(ridge)
+        guard source.targetColumns == 1 else {
+            throw .invalidOption(name: "source", value: "\(source.targetColumns) targets per row",
+                                 expected: "one target per row (several targets: LeastSquares.solveMultiTarget(from:))")
+        }
         let raw: RawSolution
         if collective.size == 1, let dataset = source as? Dataset<Source.Scalar> {
             return try solve(from: dataset, intercept: intercept, method: method, ridge: ridge)

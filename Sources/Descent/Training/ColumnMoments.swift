@@ -21,8 +21,8 @@ struct ColumnMoments {
             moments.squares = [Double](repeating: 0, count: d)
         }
         try source.forEachChunk { (chunk) throws(DescentError) in
-            try moments.add(chunk.features, chunk.targets, columns: d, firstRow: chunk.rows.lowerBound,
-                            statistics: statistics)
+            try moments.add(chunk.features, chunk.targets, columns: d, targetColumns: chunk.targetColumns,
+                            firstRow: chunk.rows.lowerBound, statistics: statistics)
         }
         return moments
     }
@@ -32,13 +32,16 @@ struct ColumnMoments {
     @specialized(where S == Float)
     @specialized(where S == Double)
     mutating func add<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: UnsafeBufferPointer<S>, columns d: Int,
-                                     firstRow: Int, statistics: Bool) throws(DescentError) {
-        let m = y.count
+                                     targetColumns k: Int = 1, firstRow: Int, statistics: Bool) throws(DescentError) {
+        let m = y.count / k
         guard m > 0 else { return }
         if let bad = Validation.firstNonFinite(x) {
             throw .nonFiniteValue(at: .features(row: firstRow + bad / d, column: bad % d))
         }
-        if let bad = Validation.firstNonFinite(y) { throw .nonFiniteValue(at: .targets(index: firstRow + bad)) }
+        if let bad = Validation.firstNonFinite(y) {
+            throw .nonFiniteValue(at: k == 1 ? .targets(index: firstRow + bad)
+                                             : .targetMatrix(row: firstRow + bad / k, column: bad % k))
+        }
         defer { rows += m }
         guard statistics else { return }
         let chunkMeans = ColumnStatistics.means(x, columns: d)

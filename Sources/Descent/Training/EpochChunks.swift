@@ -24,17 +24,18 @@ enum InMemoryChunks {
     /// The chunks of `source`: `training` and `validation` chunk indices.
     static func of<Rows: RowSource>(_ source: Rows, training: [Int], validation: [Int])
         -> EpochChunks<InMemoryRows<Rows.Scalar>> {
-        let columns = source.columns
+        let columns = source.columns, k = source.targetColumns
         let empty = UnsafeBufferPointer<Rows.Scalar>(start: nil, count: 0)
         return EpochChunks(
             rowCounts: (0..<source.chunkCount).map { source.chunkRows($0).count },
             training: training, validation: validation,
-            placeholder: InMemoryRows(features: empty, targets: empty, columns: columns),
+            placeholder: InMemoryRows(features: empty, targets: empty, columns: columns, targetColumns: k),
             visit: { (order: [Int], body: (Int, InMemoryRows<Rows.Scalar>) throws(DescentError) -> Void)
                 throws(DescentError) in
                 try source.forEachChunk(order) { (chunk: RowChunk<Rows.Scalar>) throws(DescentError) in
                     guard !chunk.rows.isEmpty else { return }
-                    try body(chunk.index, InMemoryRows(features: chunk.features, targets: chunk.targets, columns: columns))
+                    try body(chunk.index, InMemoryRows(features: chunk.features, targets: chunk.targets, columns: columns,
+                                                       targetColumns: k))
                 }
             })
     }

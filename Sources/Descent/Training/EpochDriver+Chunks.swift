@@ -5,11 +5,11 @@
 /// positions (its training chunks in the epoch's chunk order, each chunk's rows in its own
 /// within-chunk order), and every part ends each slice together:
 ///
-/// - full batch: one slice, all rows; its end sums `Xᵀr`, `Σr` and `Σr²` over the parts (`d + 2`
+/// - full batch: one slice, all rows; its end sums every target's `Xᵀr` and `Σr`, and `Σr²`, over the parts (`d·k + k + 1`
 ///   numbers) and makes the one update;
 /// - mini-batch of `B` rows out of `N` on all parts: `⌈N/B⌉` slices; slice `u` of a part with `nₚ`
 ///   rows holds its positions `⌊nₚ·uB/N⌋ ..< ⌊nₚ·min((u+1)B, N)/N⌋` (its share of global batch
-///   `u`, in proportion to its rows); its end sums the slice's `d + 2` numbers over the parts and
+///   `u`, in proportion to its rows); its end sums the slice's `d·k + k + 1` numbers over the parts and
 ///   makes the update (every part knows every part's rows, so the batch's size needs no sum). In one process with one chunk those are exactly the batches of ``compute(_:_:)``;
 /// - stochastic: one update per row on this part's own model; with several parts, slices of
 ///   ``averagingInterval`` updates (per average share of rows) or one slice per epoch, each ending
@@ -29,7 +29,9 @@ extension EpochDriver {
             }
             return failure
         }
-        let d = settings.columns, total = settings.rows, n = localRows
+        let total = settings.rows, n = localRows
+        // A mini-batch slice's sums: every target's Xᵀr (d·k), its Σr (k), and Σr².
+        let weights = workspace.weightCount, k = targets
         let stochastic = settings.batchSize == 1
         // The slices: `count` of them, slice `u` ending at local position `end(u)`.
         let count: Int, end: (Int) -> Int
@@ -43,7 +45,7 @@ extension EpochDriver {
             count = (total + b - 1) / b
             end = { u in Self.sliceEnd(rows: n, batch: b, slice: u, total: total) }
         }
-        var sums = [Double](repeating: 0, count: stochastic ? 0 : d + 2)
+        var sums = [Double](repeating: 0, count: stochastic ? 0 : weights + k + 1)
         var averages = Averages(workspace: workspace, active: stochastic && collective.size > 1)
         var u = 0, sliceEnd = end(0), offset = 0, failure: Int? = nil, readError: DescentError? = nil
         var stopped = false   // a global failure (same on every part): no more slices
@@ -54,12 +56,13 @@ extension EpochDriver {
                 let rows = order.rows
                 var position = offset
                 while u < count {
-                    if gradient.hasHelper, position == sliceEnd - settings.batchSize, sliceEnd <= offset + rows {
+                    if gradient.hasHelper, !settings.varianceReduced, position == sliceEnd - settings.batchSize,
+                       sliceEnd <= offset + rows {
                         // In one process, whole batches inside this chunk: each batch's halves on
                         // two threads at once, as in memory (the same arithmetic as below).
                         let window = (position - offset)..<(offset + rows - offset)
-                        let done = gradient.pairedBatches(window) { sum, q in
-                            failure = update(&progress, rows: settings.batchSize, sum: sum, sumOfSquares: q)
+                        let done = gradient.pairedBatches(window) { q in
+                            failure = update(&progress, rows: settings.batchSize, sumOfSquares: q)
                             return failure == nil
                         }
                         if failure != nil { stopped = true; return }
@@ -77,10 +80,10 @@ extension EpochDriver {
                                 averages.rows += Double(window.count)
                             }
                         } else {
-                            let (s, q) = gradient.gradient(window, bias: workspace.theta[d])
-                            for j in 0..<d { sums[j] += Double(workspace.partialGradients[j]) }
-                            sums[d] += Double(s)
-                            sums[d + 1] += Double(q)
+                            let q = batchGradient(window)
+                            for j in 0..<weights { sums[j] += Double(workspace.partialGradients[j]) }
+                            for t in 0..<k { sums[weights + t] += Double(workspace.partialSums[t]) }
+                            sums[weights + k] += Double(q)
                         }
                         position = upper
                     }
@@ -119,9 +122,9 @@ extension EpochDriver {
             try averages.combine(collective, &progress)
             return
         }
-        let d = settings.columns
+        let weights = workspace.weightCount, k = targets
         try collective.sum(&sums)
-        defer { for k in sums.indices { sums[k] = 0 } }
+        defer { for index in sums.indices { sums[index] = 0 } }
         // The global batch: every part's share of slice `u`.
         let b = settings.batchSize, total = settings.rows
         let m = partRows.reduce(0) { m, rows in
@@ -129,8 +132,9 @@ extension EpochDriver {
                 - (u == 0 ? 0 : Self.sliceEnd(rows: rows, batch: b, slice: u - 1, total: total))
         }
         guard m > 0 else { return }
-        for j in 0..<d { workspace.partialGradients[j] = S(sums[j]) }
-        if let failed = update(&progress, rows: m, sum: S(sums[d]), sumOfSquares: S(sums[d + 1])) {
+        for j in 0..<weights { workspace.partialGradients[j] = S(sums[j]) }
+        for t in 0..<k { workspace.partialSums[t] = S(sums[weights + t]) }
+        if let failed = update(&progress, rows: m, sumOfSquares: S(sums[weights + k])) {
             failure = failed
             stopped = true
         }

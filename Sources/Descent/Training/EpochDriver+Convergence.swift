@@ -1,71 +1,160 @@
-/// Measuring the convergence criterion (``Convergence``) inside the epoch driver.
+/// Certifying convergence (``Convergence``) inside the epoch driver: the pass that measures the
+/// residual moments at a model, the Gram pass of the exact reference, and the cheap check a full
+/// batch makes from its own gradient.
 extension EpochDriver {
-    /// One pass over the training rows: the MSE gradient `(2/n)·[X 1]ᵀ(Xw + b − y)` at `theta`, and
-    /// the first time also at the zero model (the criterion's reference). Returns `‖∇L(θ)‖`.
-    func measureGradient(at theta: UnsafePointer<S>, _ convergence: inout Convergence<S>) throws(DescentError) -> Double {
-        let ws = workspace, d = settings.columns
-        let g = ws.gradientAtModel.baseAddress!, g0 = ws.gradientAtZero.baseAddress!
-        let withReference = convergence.reference == nil
-        g.update(repeating: 0, count: d + 1)
-        g0.update(repeating: 0, count: d + 1)
-        var sum = 0.0, targetSum = 0.0
+    /// Calls `body` with every block of training rows (of every training chunk of this part), as
+    /// training reads them (standardised when the fit standardises).
+    func forEachTrainingBlock(_ body: (RowBlock<S>) -> Void) throws(DescentError) {
         try chunks.visit(chunks.training) { (index, source) throws(DescentError) in
             bind(index, source)
             let rows = order.rows
             var position = 0
             while position < rows {
                 let block = order.fetch(position, limit: Swift.min(order.blockRows, rows - position), slot: 0)
-                let (s, _) = Kernels.residuals(block, weights: theta, bias: theta[d], into: ws.residuals.baseAddress!)
-                Kernels.accumulateGradient(block, residuals: ws.residuals.baseAddress!, into: g)
-                sum += Double(s)
-                if withReference {
-                    // At the zero model r = −ŵ⊙y: reuse the residual buffer, now that Xᵀr is accumulated.
-                    let r0 = ws.residuals.baseAddress!
-                    for i in 0..<block.count {
-                        r0[i] = -(block.sampleWeights.map { $0[i] * block.targets[i] } ?? block.targets[i])
-                        targetSum -= Double(r0[i])
-                    }
-                    Kernels.accumulateGradient(block, residuals: r0, into: g0)
-                }
+                body(block)
                 position += block.count
             }
         }
-        if collective.size > 1 {
-            // Every part's sums, added in rank order: d + 1 numbers, 2d + 2 the first time.
-            var packed = (0..<d).map { Double(g[$0]) } + [sum]
-            if withReference { packed += (0..<d).map { Double(g0[$0]) } + [targetSum] }
-            try collective.sum(&packed)
-            for j in 0..<d { g[j] = S(packed[j]) }
-            sum = packed[d]
-            if withReference {
-                for j in 0..<d { g0[j] = S(packed[d + 1 + j]) }
-                targetSum = packed[2 * d + 1]
-            }
-        }
-        let scale = 2 / Double(settings.rows)
-        for j in 0..<d { g[j] = S(Double(g[j]) * scale) }
-        g[d] = S(sum * scale)
-        // Whitening in gradient mode: the criterion is measured in the whitened coordinates, as
-        // when the rows themselves are whitened.
-        preconditioner?.toWhitenedGradient(g)
-        if withReference {
-            for j in 0..<d { g0[j] = S(Double(g0[j]) * scale) }
-            g0[d] = S(-targetSum * scale)
-            preconditioner?.toWhitenedGradient(g0)
-            convergence.setReference(mseAtZero: g0, zeros: ws.zeros.baseAddress!, columns: d)
-        }
-        return convergence.objectiveGradientNorm(mse: g, theta: theta, columns: d)
     }
 
-    /// In batch mode, `‖∇L‖` at the parameters the last update started from, from that update's own
-    /// gradient (no extra pass): `Xᵀr` is in the first partial buffer and `Σr` in `biasSum`.
-    func lastBatchGradientNorm(biasSum: S, _ convergence: Convergence<S>) -> Double {
-        let ws = workspace, d = settings.columns
-        let g = ws.gradientAtModel.baseAddress!
-        let scale = 2 / S(settings.rows)
-        for j in 0..<d { g[j] = scale * ws.partialGradients[j] }
-        g[d] = scale * biasSum
-        preconditioner?.toWhitenedGradient(g)
-        return convergence.objectiveGradientNorm(mse: g, theta: ws.savedTheta.baseAddress!, columns: d)
+    /// One pass over the training rows: every target's residual moments at `theta` (summed over
+    /// the parts), and the first time also the certificate's reference (`Xᵀŵ`, the targets' sums,
+    /// `‖∇P(0)‖`).
+    func measure(at theta: UnsafePointer<S>, _ convergence: inout Convergence<S>) throws(DescentError) -> ResidualMoments {
+        let ws = workspace, d = settings.columns, k = targets, weights = ws.weightCount
+        let scratch = ws.gradientAtModel.baseAddress!, residuals = ws.residuals.baseAddress!
+        let blockSums = ws.blockSums.baseAddress!
+        let withReference = convergence.reference == nil
+        var moments = ResidualMoments(columns: d, targets: k)
+        // The reference: Xᵀŵ (d), every target's Xᵀ(ŵ⊙y) (k × d), then Σŵy and Σŵy² per target.
+        var reference = [Double](repeating: 0, count: withReference ? d + weights + 2 * k : 0)
+        try forEachTrainingBlock { block in
+            let m = block.count
+            blockSums.update(repeating: 0, count: k)
+            let q = Kernels.residuals(block, targets: k, weights: theta, biases: theta + weights, into: residuals,
+                                      sums: blockSums)
+            for t in 0..<k { moments.sums[t] += Double(blockSums[t]) }
+            if k == 1 {
+                moments.squares[0] += Double(q)
+            } else {
+                // The residuals are ŵr: each target's Σŵr² is Σ(ŵr)²/ŵ.
+                for i in 0..<m {
+                    let weight = Double(block.sampleWeights?[i] ?? 1)
+                    guard weight > 0 else { continue }
+                    for t in 0..<k { let r = Double(residuals[i * k + t]); moments.squares[t] += r * r / weight }
+                }
+            }
+            scratch.update(repeating: 0, count: weights)
+            Kernels.accumulateGradient(block, targets: k, residuals: residuals, into: scratch)
+            for j in 0..<weights { moments.products[j] += Double(scratch[j]) }
+            guard withReference else { return }
+            for i in 0..<m { residuals[i] = block.sampleWeights?[i] ?? 1 }
+            scratch.update(repeating: 0, count: d)
+            Kernels.accumulateGradient(block, targets: 1, residuals: residuals, into: scratch)
+            for j in 0..<d { reference[j] += Double(scratch[j]) }
+            for i in 0..<m {
+                let weight = Double(block.sampleWeights?[i] ?? 1)
+                for t in 0..<k {
+                    let y = Double(block.targets[i * k + t])
+                    residuals[i * k + t] = S(weight * y)
+                    reference[d + weights + t] += weight * y
+                    reference[d + weights + k + t] += weight * y * y
+                }
+            }
+            scratch.update(repeating: 0, count: weights)
+            Kernels.accumulateGradient(block, targets: k, residuals: residuals, into: scratch)
+            for j in 0..<weights { reference[d + j] += Double(scratch[j]) }
+        }
+        if collective.size > 1 {
+            var packed = moments.packed + reference
+            try collective.sum(&packed)
+            let p = moments.packed.count
+            moments.unpack(Array(packed[0..<p]))
+            reference = Array(packed[p...])
+        }
+        if withReference {
+            // ∇P(0): every target's MSE gradient −(2/n)(Xᵀ(ŵ⊙y), Σŵy) and the penalty's least-norm subgradient.
+            let scale = 2 / Double(settings.rows)
+            var squares = 0.0
+            for t in 0..<k {
+                var g0 = (0..<d).map { S(-scale * reference[d + t * d + $0]) }
+                g0.withUnsafeMutableBufferPointer { preconditioner?.toWhitenedGradient($0.baseAddress!) }
+                squares += Convergence<S>.gradientSquares(g0, theta: ws.zeros.baseAddress!, l1: settings.l1,
+                                                          l2: settings.l2, columns: d)
+                let bias = scale * reference[d + weights + t]
+                squares += bias * bias
+            }
+            convergence.setReference(columnSums: Array(reference[0..<d]),
+                                     targetSums: Array(reference[(d + weights)..<(d + weights + k)]),
+                                     targetSquares: Array(reference[(d + weights + k)...]),
+                                     gradientNormAtZero: squares.squareRoot())
+        }
+        return moments
+    }
+
+    /// Certifies the model `theta`: measures the Gram reference first if the certificate wants it,
+    /// then one pass for the moments. Returns the verdict and the (reported) gradient ratio.
+    func certify(_ theta: UnsafePointer<S>, _ convergence: inout Convergence<S>) throws(DescentError)
+        -> (verdict: ConvergenceVerdict, ratio: Double, moments: ResidualMoments) {
+        if convergence.wantsGram { try measureGram(&convergence) }
+        let moments = try measure(at: theta, &convergence)
+        return (convergence.verdict(moments, theta: theta), ratio(moments, theta, convergence), moments)
+    }
+
+    /// The gradient ratio at `theta` (in whitened coordinates when whitening preconditions the gradient).
+    func ratio(_ moments: ResidualMoments, _ theta: UnsafePointer<S>, _ convergence: Convergence<S>) -> Double {
+        convergence.gradientRatio(moments, theta: theta, whiten: preconditioner.map { map in { map.toWhitenedGradient($0) } })
+    }
+
+    /// Measures the Gram reference of the training rows (``GramReference``), or records why not.
+    func measureGram(_ convergence: inout Convergence<S>) throws(DescentError) {
+        let d = settings.columns
+        guard d <= GramReference.maximumColumns else {
+            convergence.gramUnavailable = "the exact reference of an unpenalised fit needs the \(d) × \(d) Gram matrix, "
+                + "measured only up to \(GramReference.maximumColumns) columns"
+            return
+        }
+        // Rows read unstandardised are measured about their weighted means (one more pass), so
+        // that the co-moments do not cancel.
+        var shift = [Double](repeating: 0, count: d)
+        if order.scaling == nil {
+            var sums = [Double](repeating: 0, count: d + 1)
+            try forEachTrainingBlock { block in
+                for i in 0..<block.count {
+                    let weight = Double(block.sampleWeights?[i] ?? 1), row = block.features + i * d
+                    for j in 0..<d { sums[j] += weight * Double(row[j]) }
+                    sums[d] += weight
+                }
+            }
+            try collective.sum(&sums)
+            if sums[d] > 0 { shift = (0..<d).map { sums[$0] / sums[d] } }
+        }
+        var measurement = CorrelationMeasurement(columns: d)
+        let scaling = Standardizer<S>(means: shift, deviations: [Double](repeating: 1, count: d))
+        try forEachTrainingBlock { block in
+            measurement.add(block.features, weights: block.sampleWeights, rows: block.count, scaling: scaling)
+        }
+        try measurement.combine(collective)
+        if let gram = GramReference(measurement, shift: shift, l2: settings.l2) {
+            convergence.gram = gram
+        } else {
+            convergence.gramUnavailable = "the training rows' Gram matrix is not positive semi-definite to working precision"
+        }
+    }
+
+    /// In batch mode, the verdict at the parameters the last update started from, from that
+    /// update's own sums (no extra pass): every target's `Xᵀ(ŵ⊙e)` is in the first partial
+    /// buffer and its `Σŵe` in the partial sums, and the epoch's `Σŵe²` over all targets is
+    /// `squares` (spread evenly over several targets: only the lasso's dual scale reads it per
+    /// target, and the pass that confirms a verdict measures each exactly).
+    func lastBatchVerdict(squares: Double, _ convergence: Convergence<S>) -> ConvergenceVerdict {
+        let ws = workspace, k = targets
+        var moments = ResidualMoments(columns: settings.columns, targets: k)
+        for j in 0..<ws.weightCount { moments.products[j] = Double(ws.partialGradients[j]) }
+        for t in 0..<k {
+            moments.sums[t] = Double(ws.partialSums[t])
+            moments.squares[t] = squares / Double(k)
+        }
+        return convergence.verdict(moments, theta: ws.savedTheta.baseAddress!)
     }
 }

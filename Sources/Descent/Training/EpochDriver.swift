@@ -9,7 +9,7 @@ struct EpochDriver<Source: RowBlockSource> {
     let settings: TrainingSettings<S>
     let order: EpochOrder<Source>
     let workspace: Workspace<S>
-    let step: OptimizerStep<S>
+    var step: OptimizerStep<S>
     var gradient: ParallelGradient<Source>
     /// The chunks of the rows, trained on and held out.
     let chunks: EpochChunks<Source>
@@ -27,12 +27,14 @@ struct EpochDriver<Source: RowBlockSource> {
     /// Model averaging of stochastic training across parts: updates between averagings, on a
     /// part with an average share of the rows (`nil`: once per epoch).
     let averagingInterval: Int?
-    /// Averaged SGD: the model is the average of the iterates once averaging has begun.
+    /// The model is a buffer of its own: averaged SGD's average, accelerated proximal steps' iterate.
     let averaging: Bool
     /// Plain SGD with no penalty and a rate constant within the epoch: the fast update paths.
     let plain: Bool
     /// The map whose preconditioner every update applies (whitening in gradient mode), if any.
     let preconditioner: FeatureMap<S>?
+    /// The targets `k` trained at once (1 for a ``LinearModel``).
+    let targets: Int
 
     /// Prepares a fit over `chunks` (in one chunk, its `members` rows, all when `nil`, holding out
     /// `validation`), combining with the other parts through `collective`; with `scaling`, on the
@@ -52,7 +54,8 @@ struct EpochDriver<Source: RowBlockSource> {
         self.averagingInterval = averagingInterval
         localRows = chunks.training.count == 1 && members != nil ? members!.count : chunks.trainingRows
         self.partRows = partRows ?? [localRows]
-        let d = settings.columns
+        let d = settings.columns, k = chunks.placeholder.targetColumns
+        targets = k
         // Rows per kernel call: small enough that a block stays in cache and that OpenBLAS runs
         // the call on the calling thread (no nested threading under our own).
         let blockRows = Swift.max(1, Swift.min(8192 / d, settings.rows))
@@ -61,25 +64,28 @@ struct EpochDriver<Source: RowBlockSource> {
         order = EpochOrder(source: chunks.placeholder, members: members, shuffling: settings.shuffling,
                            blockRows: blockRows, slots: slots, seed: settings.orderSeed,
                            capacity: Swift.max(largest, members?.count ?? 0), scaling: scaling)
-        workspace = Workspace(columns: d, blockRows: blockRows, partitions: slots)
-        step = OptimizerStep(optimizer: settings.optimizer, l2: S(settings.l2), l1: S(settings.l1), d: d,
-                             theta: workspace.theta.baseAddress!, first: workspace.first.baseAddress!,
-                             second: workspace.second.baseAddress!, average: workspace.average.baseAddress!)
+        workspace = Workspace(columns: d, targets: k, blockRows: blockRows, partitions: slots)
+        step = OptimizerStep(optimizer: settings.optimizer, l2: S(settings.l2), l1: S(settings.l1), weights: d * k,
+                             parameters: (d + 1) * k, theta: workspace.theta.baseAddress!,
+                             first: workspace.first.baseAddress!, second: workspace.second.baseAddress!,
+                             average: workspace.average.baseAddress!)
         gradient = ParallelGradient(order: order, workspace: workspace, rows: settings.rows,
                                     batchSize: settings.batchSize, threads: settings.threads)
-        averaging = settings.optimizer.isAveraging
+        step.proximalMomentum = settings.proximalMomentum
+        step.restarts = settings.restarts
+        averaging = settings.separateModel
         plain = settings.plain
     }
 
     /// Trains `model` (whose training state it continues and updates) for the settings' epochs.
-    mutating func run(_ model: inout LinearModel<S>, onEpoch: ((EpochReport<S>) -> Void)?) throws(DescentError)
-        -> FitHistory<S> {
+    mutating func run<Model: TrainableModel>(_ model: inout Model, onEpoch: ((EpochReport<S>) -> Void)?)
+        throws(DescentError) -> FitHistory<S> where Model.Scalar == S {
         var state = model.trainingState ?? TrainingState()
         // Another optimiser's buffers mean nothing to this one.
         if state.optimizer != settings.optimizer.description { state.clearOptimizerBuffers() }
-        workspace.load(model, state, averaging: averaging)
+        model.load(into: workspace, state, averaging: averaging)
         defer {
-            workspace.store(&model, &state, optimizer: settings.optimizer)
+            model.store(from: workspace, &state, optimizer: settings.optimizer, separateModel: averaging)
             model.trainingState = state
         }
         // The mini-batch helper thread serves one process (across parts, every update waits for a sum).
@@ -87,14 +93,28 @@ struct EpochDriver<Source: RowBlockSource> {
         defer { gradient.stopHelper() }
         let ws = workspace, rows = settings.rows
         var rules = settings.stopRules
-        var convergence = Convergence<S>(tolerance: settings.convergenceTolerance, l2: settings.l2, l1: settings.l1)
+        var convergence = Convergence<S>(tolerance: settings.convergenceTolerance, l2: settings.l2, l1: settings.l1,
+                                         rows: rows, columns: settings.columns, targets: targets)
         var history = FitHistory<S>(reservingEpochs: settings.epochs, validating: validating)
         history.learningRate = settings.learningRate.base
         let clock = ContinuousClock()
         let start = clock.now
+        var certified: (verdict: ConvergenceVerdict, ratio: Double)? = nil
+        var snapshots = SnapshotSchedule()
         for _ in 1...settings.epochs {
             let epoch = history.epochs + 1
-            let rate = settings.learningRate.at(update: state.updates + 1, epoch: state.epochs, scale: state.rateScale)
+            if settings.varianceReduced {
+                // SVRG's snapshot: its pass also certifies the model as it stands.
+                let snapshot = try nextSnapshot(&snapshots, &convergence)
+                if settings.stopsWhenConverged, !averaging, history.epochs > 0,
+                   snapshot.verdict.certifies(settings.convergenceTolerance) {
+                    certified = snapshot
+                    history.stopReason = .converged
+                    break
+                }
+            }
+            let rate = snapshots.rateFactor
+                * settings.learningRate.at(update: state.updates + 1, epoch: state.epochs, scale: state.rateScale)
             var progress = EpochProgress(updatesBefore: state.updates, averaged: state.averaged, rate: S(rate))
             _ = ws.savedTheta.update(fromContentsOf: ws.theta)
             ws.saveEpochStart()
@@ -123,8 +143,14 @@ struct EpochDriver<Source: RowBlockSource> {
             }
             state.updates = progress.updatesBefore + progress.updates
             state.averaged = progress.averaged
-            let loss = S(progress.sumOfSquares / Double(rows))
+            // The mean over targets of their (weighted) MSEs.
+            let loss = S(progress.sumOfSquares / Double(rows * targets))
             guard loss.isFinite else { throw diverged(epoch: epoch, update: progress.updates) }
+            if let cause = DivergenceDiagnosis.growth(loss: loss, earlier: history.losses) {
+                // The loss is every part's: each part stops, with the lowest rank's diagnosis.
+                ws.restoreEpochStart()
+                try collective.agree(diverged(epoch: epoch, update: progress.updates, cause: cause))
+            }
             state.epochs += 1
             let elapsed = (clock.now - start).seconds
             history.record(loss: loss, seconds: elapsed, rate: rate, updates: progress.updates)
@@ -140,8 +166,9 @@ struct EpochDriver<Source: RowBlockSource> {
                 history.bestEpoch = epoch
                 _ = ws.bestTheta.update(fromContentsOf: ws.current(averaging: averaging, averaged: state.averaged))
             }
-            if stop == nil, settings.stopsWhenConverged,
-               try isConverged(epoch: history.epochs, biasSum: progress.lastSum, averaged: state.averaged, &convergence) {
+            if stop == nil, settings.stopsWhenConverged, !settings.varianceReduced,
+               try isConverged(epoch: history.epochs, squares: progress.sumOfSquares, averaged: state.averaged,
+                               &convergence) {
                 stop = .converged
             }
             if let stop {
@@ -156,48 +183,46 @@ struct EpochDriver<Source: RowBlockSource> {
         }
         if settings.measuresConvergence {
             let model = ws.current(averaging: averaging, averaged: state.averaged)
-            let norm = try measureGradient(at: model.baseAddress!, &convergence)
-            let ratio = convergence.ratio(norm)
-            history.relativeGradientNorm = ratio
-            history.convergenceTolerance = settings.convergenceTolerance
-            if !history.converged {
-                history.advice = Convergence.advice(ratio: ratio, tolerance: settings.convergenceTolerance, settings: settings)
+            if certified == nil {
+                let (verdict, ratio, _) = try certify(model.baseAddress!, &convergence)
+                certified = (verdict, ratio)
             }
+            let (verdict, ratio) = certified!
+            history.recordVerdict(verdict, ratio: ratio, settings: settings, gramUnavailable: convergence.gramUnavailable)
         }
         return history
     }
 
-    /// Whether the criterion holds after this fit's epoch `epoch`: in batch mode from the epoch's
-    /// own gradient (every epoch); otherwise from a pass over the data after epochs 1, 2, 4, 8, ….
-    func isConverged(epoch: Int, biasSum: S, averaged: Int, _ convergence: inout Convergence<S>) throws(DescentError)
-        -> Bool {
-        let norm: Double
+    /// Whether the model is certified converged after this fit's epoch `epoch` (``Convergence``):
+    /// in batch mode from the epoch's own gradient (every epoch; confirmed at the model by a pass);
+    /// otherwise from a pass over the data after epochs 1, 2, 4, 8, ….
+    func isConverged(epoch: Int, squares: Double, averaged: Int,
+                     _ convergence: inout Convergence<S>) throws(DescentError) -> Bool {
+        let model = workspace.current(averaging: averaging, averaged: averaged).baseAddress!
         if settings.batchSize == settings.rows {
-            let cheap = convergence.reference == nil
-                ? try measureGradient(at: workspace.savedTheta.baseAddress!, &convergence)
-                : lastBatchGradientNorm(biasSum: biasSum, convergence)
-            guard convergence.ratio(cheap) <= settings.convergenceTolerance else { return false }
-            // That was at the parameters before the update; confirm at the model itself.
-            norm = try measureGradient(at: workspace.current(averaging: averaging, averaged: averaged).baseAddress!,
-                                       &convergence)
-        } else if epoch & (epoch - 1) == 0 {
-            norm = try measureGradient(at: workspace.current(averaging: averaging, averaged: averaged).baseAddress!, &convergence)
-        } else {
+            let cheap = convergence.reference == nil || convergence.wantsGram
+                ? try certify(workspace.savedTheta.baseAddress!, &convergence).verdict
+                : lastBatchVerdict(squares: squares, convergence)
+            guard cheap.certifies(settings.convergenceTolerance) else { return false }
+        } else if epoch & (epoch - 1) != 0 {
             return false
         }
-        return convergence.ratio(norm) <= settings.convergenceTolerance
+        return try certify(model, &convergence).verdict.certifies(settings.convergenceTolerance)
     }
 
-    /// The (weighted) MSE of the current model on the held-out rows of every part: `Σŵr² / Σŵ`.
+    /// The loss of the current model on the held-out rows of every part: the mean over targets of
+    /// their weighted MSEs, `Σŵr² / (k·Σŵ)`.
     func validationError(averaged: Int) throws(DescentError) -> Double {
-        let theta = workspace.current(averaging: averaging, averaged: averaged)
+        let theta = workspace.current(averaging: averaging, averaged: averaged).baseAddress!
+        let k = targets, blockSums = workspace.blockSums.baseAddress!
         var totals = [0.0, 0.0]
         func add(_ block: RowBlock<S>) {
-            let (_, q) = Kernels.residuals(block, weights: theta.baseAddress!, bias: theta[settings.columns],
-                                           into: workspace.residuals.baseAddress!)
+            blockSums.update(repeating: 0, count: k)
+            let q = Kernels.residuals(block, targets: k, weights: theta, biases: theta + workspace.weightCount,
+                                      into: workspace.residuals.baseAddress!, sums: blockSums)
             totals[0] += Double(q)
             if let sampleWeights = block.sampleWeights {
-                for k in 0..<block.count { totals[1] += Double(sampleWeights[k]) }
+                for i in 0..<block.count { totals[1] += Double(sampleWeights[i]) }
             } else {
                 totals[1] += Double(block.count)
             }
@@ -224,12 +249,12 @@ struct EpochDriver<Source: RowBlockSource> {
             }
         }
         try collective.sum(&totals)
-        return totals[1] > 0 ? totals[0] / totals[1] : 0
+        return totals[1] > 0 ? totals[0] / (totals[1] * Double(k)) : 0
     }
 
     /// The divergence error for update `update` of epoch `epoch`, with the diagnosis.
     /// The diagnosis reads this part's training rows; if they cannot be read, the error comes without a hint.
-    func diverged(epoch: Int, update: Int) -> DescentError {
+    func diverged(epoch: Int, update: Int, cause: String = "") -> DescentError {
         var meanSquares = [Double](repeating: 0, count: settings.columns)
         let all = Swift.max(1, chunks.trainingRows)
         do throws(DescentError) {
@@ -239,10 +264,10 @@ struct EpochDriver<Source: RowBlockSource> {
                 }
             }
         } catch {
-            return .diverged(epoch: epoch, update: update, learningRate: settings.learningRate.base, hint: "")
+            return .diverged(epoch: epoch, update: update, learningRate: settings.learningRate.base, hint: cause)
         }
         return DivergenceDiagnosis.error(meanSquares: meanSquares, epoch: epoch, update: update,
-                                         learningRate: settings.learningRate.base)
+                                         learningRate: settings.learningRate.base, cause: cause)
     }
 
     /// Binds chunk `index` (`source`) to the epoch order, in epoch `epoch`'s order (the current

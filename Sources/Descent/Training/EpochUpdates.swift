@@ -9,9 +9,6 @@ struct EpochProgress<S: BLASScalar> {
     var sumOfSquares = 0.0
     /// Updates accepted in this epoch.
     var updates = 0
-    /// `Σr` of the last update's batch (with the batch's `Xᵀr` left in the first partial buffer).
-    var lastSum: S = 0
-
     init(updatesBefore: Int, averaged: Int, rate: S) {
         self.updatesBefore = updatesBefore
         self.averaged = averaged
@@ -22,22 +19,22 @@ struct EpochProgress<S: BLASScalar> {
     var nextUpdate: Int { updatesBefore + updates + 1 }
 }
 
-/// The updates of an epoch: one per row (stochastic), per mini-batch, or one (full batch).
+/// The updates of an epoch: one per row (stochastic), per mini-batch, or one (full batch), for
+/// `k ≥ 1` targets: `θ` holds every target's `d` weights in turn, then the `k` biases.
 extension EpochDriver {
     /// The updates for the rows at epoch positions `window`. Returns `nil`, or the number of the
     /// update that diverged (the parameters are then those before it).
     func compute(_ window: Range<Int>, _ progress: inout EpochProgress<S>) -> Int? {
-        let theta = workspace.theta, d = settings.columns, batchSize = settings.batchSize
+        let ws = workspace, theta = ws.theta, batchSize = settings.batchSize
         if batchSize == 1 {
             var position = window.lowerBound
             while position < window.upperBound {
                 let block = order.fetch(position, limit: Swift.min(order.blockRows, window.upperBound - position), slot: 0)
                 let q: S, failed: Int?
-                if plain {
-                    var bias = theta[d]
-                    (q, failed) = Kernels.stochasticSteps(block, weights: theta.baseAddress!, bias: &bias,
-                                                          learningRate: progress.rate)
-                    theta[d] = bias
+                if plain && (targets == 1 || block.sampleWeights == nil) {
+                    (q, failed) = Kernels.stochasticSteps(block, targets: targets, weights: theta.baseAddress!,
+                                                          biases: theta.baseAddress! + ws.weightCount,
+                                                          learningRate: progress.rate, scratch: ws.residuals.baseAddress!)
                     progress.updates += failed ?? block.count   // the general path counts per row
                 } else {
                     (q, failed) = stochasticSteps(block, &progress)
@@ -46,15 +43,15 @@ extension EpochDriver {
                 // A row whose loss was not finite is the failed update; otherwise the last update made
                 // left the loss or θ non-finite.
                 if failed != nil { return progress.updates + 1 }
-                if !q.isFinite || !workspace.isFinite(theta) { return Swift.max(1, progress.updates) }
+                if !q.isFinite || !ws.isFinite(theta) { return Swift.max(1, progress.updates) }
                 position += block.count
             }
             return nil
         }
-        if gradient.hasHelper, window.count > batchSize {
+        if gradient.hasHelper, window.count > batchSize, !settings.varianceReduced {
             var failure: Int? = nil
-            _ = gradient.pairedBatches(window) { sum, q in
-                failure = update(&progress, rows: batchSize, sum: sum, sumOfSquares: q)
+            _ = gradient.pairedBatches(window) { q in
+                failure = update(&progress, rows: batchSize, sumOfSquares: q)
                 return failure == nil
             }
             if let failure { return failure }
@@ -62,62 +59,132 @@ extension EpochDriver {
         var position = window.lowerBound + progress.updates * batchSize
         while position < window.upperBound {
             let m = Swift.min(batchSize, window.upperBound - position)
-            let (sum, q) = gradient.gradient(position..<(position + m), bias: theta[d])
-            if let failed = update(&progress, rows: m, sum: sum, sumOfSquares: q) { return failed }
+            let q = batchGradient(position..<(position + m))
+            if let failed = update(&progress, rows: m, sumOfSquares: q) { return failed }
             position += m
         }
         return nil
     }
 
-    /// One update per row of `block` with the general rule (any optimiser, penalty, schedule).
-    /// Returns `Σr²` and the index of the first row whose loss was not finite, if any.
+    /// One update per row of `block` with the general rule (any optimiser, penalty, schedule,
+    /// sample weights and variance reduction). Returns `Σr²` and the index of the first row whose
+    /// loss was not finite, if any.
     func stochasticSteps(_ block: RowBlock<S>, _ progress: inout EpochProgress<S>) -> (S, Int?) {
-        let theta = workspace.theta.baseAddress!
-        let d = settings.columns
+        let ws = workspace, theta = ws.theta.baseAddress!
+        let d = settings.columns, k = targets, weights = ws.weightCount
+        let snapshot = ws.snapshot.baseAddress!, mu = ws.fullGradient.baseAddress!
+        let reduced = settings.varianceReduced
+        // Per target: ŵr, then the step's 2ŵr (less the snapshot's, with variance reduction).
+        let twoR = ws.residuals.baseAddress!, g = ws.partialGradients.baseAddress!
         var q = S.zero
         for i in 0..<block.count {
             let x = block.features + i * d
-            let r = Kernels.dot(x, theta, d) + theta[d] - block.targets[i]
-            let weighted = block.sampleWeights.map { $0[i] * r } ?? r
-            let loss = weighted * r
+            var loss = S.zero
+            for t in 0..<k {
+                let r = Kernels.dot(x, theta + t * d, d) + theta[weights + t] - block.targets[i * k + t]
+                let weighted = block.sampleWeights.map { $0[i] * r } ?? r
+                twoR[t] = weighted
+                loss += weighted * r
+            }
             guard loss.isFinite else { return (q, i) }
             q += loss
-            let t = progress.nextUpdate
-            let eta: S = settings.learningRate.changesWithinEpoch ? settings.learningRate.step(update: t) : progress.rate
-            let twoR = 2 * weighted
-            step.apply(eta: eta, t: t, averaged: &progress.averaged) { j in j < d ? twoR * x[j] : twoR }
+            let update = progress.nextUpdate
+            let eta: S = settings.learningRate.changesWithinEpoch ? settings.learningRate.step(update: update) : progress.rate
+            for t in 0..<k {
+                if reduced {
+                    // SVRG: gᵢ(θ) − gᵢ(θ̃) + μ̃.
+                    let previous = Kernels.dot(x, snapshot + t * d, d) + snapshot[weights + t] - block.targets[i * k + t]
+                    twoR[t] = 2 * (twoR[t] - (block.sampleWeights.map { $0[i] * previous } ?? previous))
+                } else {
+                    twoR[t] = 2 * twoR[t]
+                }
+            }
+            if k == 1 {
+                let two = twoR[0]
+                if reduced {
+                    step.apply(eta: eta, t: update, averaged: &progress.averaged) { j in (j < d ? two * x[j] : two) + mu[j] }
+                } else {
+                    step.apply(eta: eta, t: update, averaged: &progress.averaged) { j in j < d ? two * x[j] : two }
+                }
+            } else {
+                for t in 0..<k { for j in 0..<d { g[t * d + j] = twoR[t] * x[j] + (reduced ? mu[t * d + j] : 0) } }
+                step.apply(eta: eta, t: update, averaged: &progress.averaged) { j in
+                    j < weights ? g[j] : twoR[j - weights] + (reduced ? mu[j] : 0)
+                }
+            }
             progress.updates += 1
         }
         return (q, nil)
     }
 
-    /// `θ ← θ − η·∂L/∂θ` from the reduced gradient in the first partial buffer (`Xᵀr`, `Σr` over
-    /// `m` rows), refusing (and returning the update's number) when anything is not finite.
-    func update(_ progress: inout EpochProgress<S>, rows m: Int, sum: S, sumOfSquares q: S) -> Int? {
-        let theta = workspace.theta, saved = workspace.savedTheta, d = settings.columns
-        let g = workspace.partialGradients
-        guard q.isFinite, sum.isFinite, workspace.isFinite(UnsafeMutableBufferPointer(rebasing: g[0..<d])) else {
+    /// The batch's gradient over the epoch positions `range` into the first partial buffer
+    /// (every target's `Xᵀ(ŵ⊙e)`, their `Σŵe` in the first `k` partial sums), returning `Σŵe²`.
+    /// With variance reduction (SVRG) the buffers hold the difference from the snapshot's instead,
+    /// `Xᵀ(ŵ⊙(e − ẽ))` and `Σŵ(e − ẽ)` (``update(_:rows:sumOfSquares:)`` adds the full gradient), on
+    /// the calling thread.
+    func batchGradient(_ range: Range<Int>) -> S {
+        guard settings.varianceReduced else { return gradient.gradient(range) }
+        let ws = workspace, k = targets, weights = ws.weightCount
+        let g = ws.partialGradients.baseAddress!, sums = ws.partialSums.baseAddress!
+        let current = ws.residuals.baseAddress!, previous = current + order.blockRows * k
+        let scratch = sums + k + 1   // the snapshot's sums: partition 1's, unused here
+        g.update(repeating: 0, count: weights)
+        sums.update(repeating: 0, count: k)
+        var q = S.zero
+        var position = range.lowerBound
+        while position < range.upperBound {
+            let block = order.fetch(position, limit: Swift.min(order.blockRows, range.upperBound - position), slot: 0)
+            q += Kernels.residuals(block, targets: k, weights: ws.theta.baseAddress!, biases: ws.theta.baseAddress! + weights,
+                                   into: current, sums: sums)
+            scratch.update(repeating: 0, count: k)
+            _ = Kernels.residuals(block, targets: k, weights: ws.snapshot.baseAddress!,
+                                  biases: ws.snapshot.baseAddress! + weights, into: previous, sums: scratch)
+            for i in 0..<(block.count * k) { current[i] -= previous[i] }
+            for t in 0..<k { sums[t] -= scratch[t] }
+            Kernels.accumulateGradient(block, targets: k, residuals: current, into: g)
+            position += block.count
+        }
+        sums[k] = q
+        return q
+    }
+
+    /// `θ ← θ − η·∂L/∂θ` from the reduced gradient in the first partial buffer (every target's
+    /// `Xᵀr`, and its `Σr` in the partial sums, over `m` rows), refusing (and returning the
+    /// update's number) when anything is not finite.
+    func update(_ progress: inout EpochProgress<S>, rows m: Int, sumOfSquares q: S) -> Int? {
+        let ws = workspace, theta = ws.theta, saved = ws.savedTheta, d = settings.columns, k = targets
+        let weights = ws.weightCount
+        let g = ws.partialGradients, sums = ws.partialSums
+        guard q.isFinite, (0..<k).allSatisfy({ sums[$0].isFinite }),
+              ws.isFinite(UnsafeMutableBufferPointer(rebasing: g[0..<weights])) else {
             return progress.updates + 1
         }
         _ = saved.update(fromContentsOf: theta)
-        progress.lastSum = sum
+        if settings.varianceReduced {
+            // SVRG: the batch's difference from the snapshot plus the full gradient, (m/2)·μ̃ before the 2/m scale.
+            let half = S(m) / 2, mu = ws.fullGradient
+            for j in 0..<weights { g[j] += half * mu[j] }
+            for t in 0..<k { sums[t] += half * mu[weights + t] }
+        }
         let scale = 2 / S(m)
         let t = progress.nextUpdate
-        // Whitening in gradient mode steps along P·g (the raw gradient stays in its buffer for
-        // the convergence check).
+        // Whitening in gradient mode steps along P·g, target by target (the raw gradient stays
+        // in its buffer for the convergence check).
         let direction = preconditioner.map { map in
-            map.precondition(g.baseAddress!, into: workspace.preconditioned.baseAddress!)
-            return UnsafePointer(workspace.preconditioned.baseAddress!)
+            for c in 0..<k { map.precondition(g.baseAddress! + c * d, into: ws.preconditioned.baseAddress! + c * d) }
+            return UnsafePointer(ws.preconditioned.baseAddress!)
         } ?? UnsafePointer(g.baseAddress!)
         if plain {
             let stepSize = -progress.rate * scale
-            BLAS.axpy(d, stepSize, direction, theta.baseAddress!)
-            theta[d] += stepSize * sum
+            BLAS.axpy(weights, stepSize, direction, theta.baseAddress!)
+            for c in 0..<k { theta[weights + c] += stepSize * sums[c] }
         } else {
             let eta: S = settings.learningRate.changesWithinEpoch ? settings.learningRate.step(update: t) : progress.rate
-            step.apply(eta: eta, t: t, averaged: &progress.averaged) { j in j < d ? scale * direction[j] : scale * sum }
+            step.apply(eta: eta, t: t, averaged: &progress.averaged) { j in
+                j < weights ? scale * direction[j] : scale * sums[j - weights]
+            }
         }
-        guard workspace.isFinite(theta) else {
+        guard ws.isFinite(theta) else {
             _ = theta.update(fromContentsOf: saved)
             return progress.updates + 1
         }

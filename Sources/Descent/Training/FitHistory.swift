@@ -25,19 +25,45 @@ public struct FitHistory<Scalar: BLASScalar>: Sendable, Codable {
     public internal(set) var validationLosses: [Scalar] = []
     /// With ``EarlyStopping``: the epoch (from 1) whose weights the model holds.
     public internal(set) var bestEpoch: Int? = nil
-    /// `‖∇L(θ)‖ / ‖∇L(0)‖` for the model training returned, over all training rows (see
-    /// ``converged``); `nil` for ``GradientDescent/partialFit(_:features:targets:)-(_,_,[Scalar])``, which does not
-    /// measure it (it would cost a pass over the data).
+    /// `‖∇P(θ)‖ / ‖∇P(0)‖` for the model training returned, over all training rows: the objective's
+    /// gradient relative to its size at the zero model. Reported for comparison with earlier
+    /// versions and with scikit-learn's `tol`; ``converged`` is decided by ``objectiveGap``.
+    /// `nil` for ``GradientDescent/partialFit(_:features:targets:)-(_,_,[Scalar])``, which does not
+    /// measure convergence (it would cost a pass over the data).
     public internal(set) var relativeGradientNorm: Double? = nil
-    /// Whether the model converged: ``relativeGradientNorm`` is at most
-    /// ``GradientDescent/convergenceTolerance``. The objective's gradient (MSE plus penalty) is
-    /// measured on every training row at the model returned, relative to its size at the zero
-    /// model, so the criterion does not depend on the data's scale or on where training started.
-    public var converged: Bool { relativeGradientNorm.map { $0 <= convergenceTolerance } ?? false }
+    /// The certified relative objective gap of the model returned: an upper bound on
+    /// `(P(θ) − P*) / P*`, where `P` is the objective trained (the weighted MSE plus the penalty, on
+    /// the standardised problem when ``GradientDescent/standardize`` is on) and `P*` its optimum
+    /// (see ``ConvergenceCertificate`` for how it is bounded, and for the floor that lets an exact
+    /// fit be certified). `∞` when no certificate applies (``certificate`` is
+    /// ``ConvergenceCertificate/unavailable``); `nil` when convergence was not measured (`partialFit`).
+    public internal(set) var objectiveGap: Double? = nil
+    /// The objective `P(θ)` at the model returned (weighted MSE plus penalty; summed over targets).
+    public internal(set) var objective: Double? = nil
+    /// How ``objectiveGap`` was bounded.
+    public internal(set) var certificate: ConvergenceCertificate? = nil
+    /// Whether the model converged: its certified ``objectiveGap`` is at most
+    /// ``GradientDescent/convergenceTolerance``, so its objective is within that fraction of the
+    /// optimum's. With the default tolerance, `1e-6`.
+    ///
+    /// With an L1 term (and up to 4096 columns) it also means the zeros are the optimum's: the
+    /// active-set certificate (``ConvergenceCertificate/activeSet``) confirmed the model's support.
+    public var converged: Bool { (objectiveGap.map { $0 <= convergenceTolerance } ?? false) && supportCertified != false }
+    /// Whether the active set certified the zeros (`nil`: nothing to certify).
+    var supportCertified: Bool? = nil
     /// The tolerance ``converged`` was judged with.
     public internal(set) var convergenceTolerance: Double = 0
-    /// When the fit did not converge: what was measured, and what to try.
+    /// When the fit did not converge: what was measured, and what to try (in the library's spelling).
     public internal(set) var advice: String? = nil
+    /// The same advice for the command line (its flags), when the fit did not converge.
+    var adviceSummary: String? = nil
+    var adviceTips: [ConvergenceTip]? = nil
+
+    /// The advice in the command line's spelling (flags instead of property names).
+    package var commandLineAdvice: String? {
+        guard let adviceSummary, let adviceTips else { return advice }
+        return adviceSummary + " Try " + adviceTips.map(\.flag).joined(separator: "; ") + "."
+    }
 
     /// Whether training ran on whitened features (``GradientDescent/preconditioning``); the model
     /// returned is in the original units either way.
@@ -67,6 +93,23 @@ public struct FitHistory<Scalar: BLASScalar>: Sendable, Codable {
         elapsedSeconds.append(seconds)
         learningRates.append(rate)
         self.updates += updates
+    }
+
+    /// Records the certified verdict at the model returned, and the advice when it did not converge.
+    mutating func recordVerdict<S>(_ verdict: ConvergenceVerdict, ratio: Double, settings: TrainingSettings<S>,
+                                   gramUnavailable: String?) {
+        relativeGradientNorm = ratio
+        objectiveGap = verdict.relativeGap
+        objective = verdict.objective
+        certificate = verdict.certificate
+        supportCertified = verdict.supportCertified ? nil : false
+        convergenceTolerance = settings.convergenceTolerance
+        guard !converged else { return }
+        let (summary, tips) = Convergence<S>.advice(verdict: verdict, tolerance: settings.convergenceTolerance,
+                                                   settings: settings, gramUnavailable: gramUnavailable)
+        advice = summary + " Try " + tips.map(\.api).joined(separator: "; ") + "."
+        adviceSummary = summary
+        adviceTips = tips
     }
 
     /// Records whether the fit whitened, and the condition estimate it decided on (finite only).

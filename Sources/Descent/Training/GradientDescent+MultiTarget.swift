@@ -42,9 +42,10 @@ extension GradientDescent {
     @discardableResult
     public func fit(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>, targets: Matrix<Scalar>,
                     onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError) -> FitHistory<Scalar> {
-        try prepare(&model, features: features, targets: targets)
-        return try train(&model, features: features, targets: targets, weights: nil, epochs: epochs, holdOut: true,
-                         whole: true, onEpoch: onEpoch)
+        let values = targets.elements
+        try prepare(&model, features: features, targets: values, targetColumns: targets.columns, targetMatrix: targets)
+        return try train(&model, features: features, targets: values, targetColumns: targets.columns, weights: nil,
+                         epochs: epochs, holdOut: true, whole: true, onEpoch: onEpoch)
     }
 
     /// Trains a model of several targets on weighted rows: every target's objective is its
@@ -73,10 +74,11 @@ extension GradientDescent {
     public func fit(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>, targets: Matrix<Scalar>,
                     weights: [Scalar], onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError)
         -> FitHistory<Scalar> {
-        try prepare(&model, features: features, targets: targets)
+        let values = targets.elements
+        try prepare(&model, features: features, targets: values, targetColumns: targets.columns, targetMatrix: targets)
         try Validation.checkWeights(weights, rows: features.rows)
-        return try train(&model, features: features, targets: targets, weights: weights, epochs: epochs, holdOut: true,
-                         whole: true, onEpoch: onEpoch)
+        return try train(&model, features: features, targets: values, targetColumns: targets.columns, weights: weights,
+                         epochs: epochs, holdOut: true, whole: true, onEpoch: onEpoch)
     }
 
     /// Trains a model of several targets for one epoch on `features` and `targets` only: for data
@@ -93,9 +95,10 @@ extension GradientDescent {
     @discardableResult
     public func partialFit(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>,
                            targets: Matrix<Scalar>) throws(DescentError) -> FitHistory<Scalar> {
-        try prepare(&model, features: features, targets: targets)
-        return try train(&model, features: features, targets: targets, weights: nil, epochs: 1, holdOut: false,
-                         whole: false, onEpoch: nil)
+        let values = targets.elements
+        try prepare(&model, features: features, targets: values, targetColumns: targets.columns, targetMatrix: targets)
+        return try train(&model, features: features, targets: values, targetColumns: targets.columns, weights: nil,
+                         epochs: 1, holdOut: false, whole: false, onEpoch: nil)
     }
 
     /// One epoch on weighted rows of several targets that arrive in pieces; see
@@ -113,87 +116,10 @@ extension GradientDescent {
     @discardableResult
     public func partialFit(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>, targets: Matrix<Scalar>,
                            weights: [Scalar]) throws(DescentError) -> FitHistory<Scalar> {
-        try prepare(&model, features: features, targets: targets)
+        let values = targets.elements
+        try prepare(&model, features: features, targets: values, targetColumns: targets.columns, targetMatrix: targets)
         try Validation.checkWeights(weights, rows: features.rows)
-        return try train(&model, features: features, targets: targets, weights: weights, epochs: 1, holdOut: false,
-                         whole: false, onEpoch: nil)
-    }
-
-    /// Standardises or whitens a copy of the features if asked, then runs the multi-target loop.
-    func train(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>, targets: Matrix<Scalar>,
-               weights: [Scalar]?, epochs: Int, holdOut: Bool, whole: Bool,
-               onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
-        let (map, condition) = try featureMap(features, weights: weights, whole: whole, targets: targets.columns)
-        guard let map else {
-            var history = try run(&model, features: features, targets: targets, weights: weights, epochs: epochs,
-                                  holdOut: holdOut, whole: whole, whitened: false, onEpoch: onEpoch)
-            history.recordPreconditioning(whitened: false, condition: condition)
-            return history
-        }
-        let count = MemoryBudget.count(features.rows, features.columns)
-        try MemoryBudget.reserve(MemoryBudget.bytes(count, of: Scalar.self),
-                                 for: "the \(map.whitened ? "whitened" : "standardised") copy of the features that several "
-                                     + "targets train on (\(features.rows) × \(features.columns) values)",
-                                 remedies: [.withoutMappedCopy])
-        var elements = [Scalar](repeating: 0, count: count)
-        features.withUnsafeBufferPointer { x in
-            elements.withUnsafeMutableBufferPointer { out in map.apply(out.baseAddress!, from: x.baseAddress!, rows: features.rows) }
-        }
-        let scaled = Matrix(rows: features.rows, columns: features.columns, validElements: elements)
-        var inner = try map.inner(model)
-        defer { model = (try? map.original(inner)) ?? model }
-        var history = try run(&inner, features: scaled, targets: targets, weights: weights, epochs: epochs,
-                              holdOut: holdOut, whole: whole, whitened: map.whitened, onEpoch: onEpoch)
-        history.recordPreconditioning(whitened: map.whitened, condition: condition)
-        return history
-    }
-
-    /// Checks the configuration, the data and the model, and initialises an empty model.
-    func prepare(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>,
-                 targets: Matrix<Scalar>) throws(DescentError) {
-        try validateConfiguration()
-        try Validation.checkShape(features, targets: targets)
-        try Validation.checkFinite(features)
-        try Validation.checkFinite(targets: targets)
-        if model.weights.rows == 0 || model.weights.columns == 0, model.biases.isEmpty {
-            model = initialization.model(columns: features.columns, targets: targets.columns, seed: seed)
-        }
-        try model.checkShape()
-        try model.checkWidth(features.columns)
-        try model.checkTargets(targets.columns)
-        try model.checkFinite()
-    }
-
-    /// Holds rows out, picks the learning rate, resolves the settings, and runs the multi-target driver.
-    func run(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>, targets: Matrix<Scalar>,
-             weights: [Scalar]?, epochs: Int, holdOut: Bool, whole: Bool, whitened: Bool,
-             onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
-        let n = features.rows
-        let (members, validation) = try heldOutRows(n, holdOut: holdOut)
-        let normalized = try normalizedWeights(weights, members: members)
-        let result: Result<FitHistory<Scalar>, DescentError> = features.withUnsafeBufferPointer { x in
-            targets.withUnsafeBufferPointer { y in
-                (normalized ?? []).withUnsafeBufferPointer { w in
-                let source = MultiTargetRows(features: x, targets: y, columns: features.columns,
-                                             targetColumns: targets.columns, sampleWeights: normalized == nil ? nil : w)
-                let rate: Double
-                switch baseRate(source, members: members) {
-                case let .success(value): rate = value
-                case let .failure(error): return .failure(error)
-                }
-                var settings = TrainingSettings(self, rows: members?.count ?? n, columns: features.columns,
-                                                epochs: epochs, baseRate: rate, validating: !validation.isEmpty,
-                                                orderSeed: seed, measuresConvergence: whole)
-                settings.whitened = whitened
-                let driver = MultiTargetDriver(source: source, settings: settings, members: members, validation: validation)
-                do throws(DescentError) {
-                    return .success(try driver.run(&model, onEpoch: onEpoch))
-                } catch {
-                    return .failure(error)
-                }
-                }
-            }
-        }
-        return try result.get()
+        return try train(&model, features: features, targets: values, targetColumns: targets.columns, weights: weights,
+                         epochs: 1, holdOut: false, whole: false, onEpoch: nil)
     }
 }

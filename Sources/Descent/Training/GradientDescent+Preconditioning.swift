@@ -26,8 +26,7 @@ extension GradientDescent {
         return preconditioning
     }
 
-    /// Whether whitening goes ahead for `n` rows of `d` columns and `k` targets (`k > 1`: the
-    /// multi-target loop, which whitens a copy of the rows): `nil` to measure (and, for
+    /// Whether whitening goes ahead for `n` rows of `d` columns and `k` targets: `nil` to measure (and, for
     /// ``Preconditioning/automatic``, decide on the condition), or why ``Preconditioning/automatic``
     /// skips it — its cost against the fit (``WhiteningCost``) or its memory.
     ///
@@ -35,9 +34,7 @@ extension GradientDescent {
     ///   ``Preconditioning/whitened`` asks for matrices that cannot be allocated.
     func whiteningSkip(_ preconditioning: Preconditioning, rows n: Int, columns d: Int,
                        targets k: Int) throws(DescentError) -> WhiteningSkip? {
-        // Several targets also train on a whitened copy of the rows.
-        let copy = k > 1 ? MemoryBudget.bytes(MemoryBudget.count(n, d), of: Scalar.self) : 0
-        let bytes = MemoryBudget.total(WhiteningCost.bytes(columns: d, scalar: Scalar.self), copy)
+        let bytes = WhiteningCost.bytes(columns: d, scalar: Scalar.self)
         if preconditioning == .whitened {
             try MemoryBudget.reserve(bytes, for: "whitening's \(d) × \(d) matrices (the correlation matrix, its "
                                          + "Cholesky factor, its inverse and the preconditioner)",
@@ -46,17 +43,17 @@ extension GradientDescent {
                                                     fitting: MemoryBudget.available(), perSquare: bytes / Swift.max(1, d) / Swift.max(1, d))))])
             return nil
         }
-        let cost = WhiteningCost(rows: n, columns: d, targets: k, rowsPerUpdate: k > 1 ? n : mode.batchSize(rows: n),
-                                 copiesRows: k > 1)
+        let cost = WhiteningCost(rows: n, columns: d, targets: k, rowsPerUpdate: mode.batchSize(rows: n))
         guard cost.affordable else { return .cost(setupEpochs: cost.setupEpochs, epochFactor: cost.epochFactor) }
         guard MemoryBudget.fits(bytes) else { return .memory(needed: bytes, available: MemoryBudget.available()) }
         return nil
     }
 
-    /// What training applies to each block of `features` (`k` targets): nothing,
-    /// standardisation, or (per ``preconditioning``, only for a whole fit) whitening, measured in
-    /// one pass; and the condition estimate ``Preconditioning/automatic`` decided on, or why it
-    /// skipped whitening.
+    /// What training applies to each block of `features`: nothing, standardisation, or (per
+    /// ``preconditioning``, only for a whole fit) whitening, measured in one pass; and the
+    /// condition estimate ``Preconditioning/automatic`` decided on, or why it skipped whitening.
+    /// `k`, the targets trained together, enters the cost rule (one, the cautious count, unless
+    /// given).
     func featureMap(_ features: Matrix<Scalar>, weights: [Scalar]?, whole: Bool, targets k: Int = 1) throws(DescentError)
         -> (map: FeatureMap<Scalar>?, condition: PreconditioningOutcome) {
         var preconditioning = preconditioning(whole: whole)
@@ -94,7 +91,8 @@ extension GradientDescent {
         if preconditioning != .none {
             var localError: DescentError? = nil
             do throws(DescentError) {
-                skipped = try whiteningSkip(preconditioning, rows: rows, columns: source.columns, targets: 1)
+                skipped = try whiteningSkip(preconditioning, rows: rows, columns: source.columns,
+                                            targets: source.targetColumns)
             } catch { localError = error }
             try collective.agree(localError)
             // A part without the memory skips for all (the cost is the same on every part).

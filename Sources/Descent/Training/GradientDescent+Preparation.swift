@@ -48,13 +48,23 @@ extension GradientDescent {
     }
 
     /// `η₀`: the configured rate, or the automatic one estimated from the training rows of `source`.
-    func baseRate<Source: RowBlockSource>(_ source: Source, members: [Int]?, scaling: FeatureMap<Scalar>? = nil)
+    ///
+    /// The automatic rate is a share of `1/(L + 2λ₂)`: `L` the smoothness of the loss the mode
+    /// steps on (``LearningRateEstimate``) and `2λ₂` the curvature the penalty's squared-norm term
+    /// adds, so that a strong ridge or elastic-net term cannot make the steps unstable.
+    func baseRate<Source: RowBlockSource>(_ source: Source, members: [Int]?, scaling: FeatureMap<Scalar>? = nil,
+                                          varianceReduction: Bool = true)
         -> Result<Double, DescentError> where Source.Scalar == Scalar {
         let rows = members?.count ?? source.rowCount
-        let rate = automaticLearningRate
-            ? automaticRateShare(rows: rows)
-                * LearningRateEstimate.rate(for: mode, source: source, members: members, seed: seed, scaling: scaling)
-            : Double(learningRate)
+        let rate: Double
+        if automaticLearningRate {
+            let estimate = LearningRateEstimate.rate(for: mode, source: source, members: members, seed: seed,
+                                                     scaling: scaling)
+            rate = automaticRateShare(rows: rows, varianceReduction: varianceReduction)
+                / (1 / estimate + 2 * penalty.strengths.l2)
+        } else {
+            rate = Double(learningRate)
+        }
         guard rate.isFinite, rate > 0, Scalar(rate) > 0 else {
             return .failure(.invalidOption(name: "automaticLearningRate", value: "an estimate of \(rate)",
                                            expected: "data whose scale allows a step (standardise the features)"))
@@ -64,11 +74,15 @@ extension GradientDescent {
 
     /// The share of the stability bound the automatic rate takes: ½ for averaged SGD on batches
     /// smaller than the data, Bach and Moulines' `1/(4R²)` for constant-step averaging (2013),
-    /// whose average is biased by `O(η²)` when each epoch visits every row once; 1 otherwise.
-    func automaticRateShare(rows: Int) -> Double {
+    /// whose average is biased by `O(η²)` when each epoch visits every row once; ⅓ for variance-
+    /// reduced steps (the step of SAGA and of practical SVRG, Defazio et al. 2014), whose estimate
+    /// of the gradient can be up to twice as steep as one row's; 1 otherwise.
+    func automaticRateShare(rows: Int, varianceReduction: Bool = true) -> Double {
         let batch = mode.batchSize(rows: rows)
-        let averaging = chosenOptimizer?.isAveraging ?? (!learningRateGiven && batch < rows)
-        return averaging && batch < rows ? 0.5 : 1
+        guard batch < rows else { return 1 }
+        if varianceReduction && self.varianceReduction == .svrg { return 1.0 }
+        let averaging = chosenOptimizer?.isAveraging ?? !learningRateGiven
+        return averaging ? 0.5 : 1
     }
 
     /// Sample weights normalised to mean 1 over the training rows `members` (all when `nil`):

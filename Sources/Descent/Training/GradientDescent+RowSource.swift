@@ -25,8 +25,9 @@
 /// a batch's gradient is summed chunk by chunk). The automatic learning rate samples evenly spaced
 /// training rows of the chunks; convergence is measured over every training row, a pass each.
 ///
-/// Weighted and multi-target training read matrices only (a ``RowSource`` carries no weights and
-/// one target).
+/// A source of several targets per row (``RowSource/targetColumns``, e.g. a ``StreamingDataset``
+/// whose targets file is `n × k`) trains a ``MultiLinearModel``. Weighted training reads matrices
+/// only (a ``RowSource`` carries no weights).
 extension GradientDescent {
     /// Trains `model` in place on the rows of `source`, as ``fit(_:features:targets:onEpoch:)-(_,_,[Scalar],_)`` does
     /// on a matrix; the model takes the source's feature names.
@@ -62,6 +63,45 @@ extension GradientDescent {
         try partialFit(&model, from: source, collective: LocalCollective())
     }
 
+    /// Trains a model of several targets in place on the rows of `source`, whose rows carry
+    /// ``RowSource/targetColumns`` targets each (a ``StreamingDataset`` with an `n × k` targets
+    /// file), as ``fit(_:features:targets:onEpoch:)-(_,_,Matrix<Scalar>,_)`` does on matrices; the
+    /// model takes the source's feature names.
+    ///
+    /// ```swift
+    /// let source = try StreamingDataset<Double>(npyFeatures: "X.npy", targets: "Y.npy")   // Y: n × k
+    /// var multi = MultiLinearModel<Double>()
+    /// try gd.fit(&multi, from: source)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - model: The model to train; an empty one is first initialised for the source's targets.
+    ///   - source: The rows.
+    ///   - onEpoch: Called after every epoch.
+    /// - Returns: The per-epoch losses and times, and why training stopped.
+    /// - Throws: as ``fit(_:from:onEpoch:)-(_,Source,_)``, and a model of another number of targets.
+    /// - Complexity: O(epochs × n × d × k) time; O(largest chunk + d·k) memory besides the source's.
+    @discardableResult
+    public func fit<Source: RowSource>(_ model: inout MultiLinearModel<Scalar>, from source: Source,
+                                       onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError)
+        -> FitHistory<Scalar> where Source.Scalar == Scalar {
+        try fit(&model, from: source, collective: LocalCollective(), onEpoch: onEpoch)
+    }
+
+    /// Trains a model of several targets for one epoch on the rows of `source` (see
+    /// ``partialFit(_:from:)-(_,Source)``).
+    ///
+    /// - Parameters:
+    ///   - model: The model to train; an empty one is first initialised.
+    ///   - source: The rows.
+    /// - Returns: The epoch's loss and time.
+    /// - Throws: as ``fit(_:from:onEpoch:)-(_,Source,_)``.
+    @discardableResult
+    public func partialFit<Source: RowSource>(_ model: inout MultiLinearModel<Scalar>, from source: Source)
+        throws(DescentError) -> FitHistory<Scalar> where Source.Scalar == Scalar {
+        try partialFit(&model, from: source, collective: LocalCollective())
+    }
+
     /// Trains `model` on this part's rows `source`, combining with the other parts through
     /// `collective`: every part calls it with the same configuration and ends with the same model.
     ///
@@ -77,10 +117,16 @@ extension GradientDescent {
                                         collective: some Collective,
                                         onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError)
         -> FitHistory<Scalar> where Source.Scalar == Scalar {
-        let history = try train(&model, from: source, collective: collective, epochs: epochs, holdOut: true,
-                                whole: true, onEpoch: onEpoch)
-        model.featureNames = source.featureNames
-        return history
+        try run(&model, from: source, collective: collective, epochs: epochs, holdOut: true, whole: true, onEpoch: onEpoch)
+    }
+
+    /// Several targets on this part's rows `source`, across parts as ``fit(_:from:collective:onEpoch:)``.
+    @discardableResult
+    package func fit<Source: RowSource>(_ model: inout MultiLinearModel<Scalar>, from source: Source,
+                                        collective: some Collective,
+                                        onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError)
+        -> FitHistory<Scalar> where Source.Scalar == Scalar {
+        try run(&model, from: source, collective: collective, epochs: epochs, holdOut: true, whole: true, onEpoch: onEpoch)
     }
 
     /// One epoch on this part's rows `source`, across parts as ``fit(_:from:collective:onEpoch:)``.
@@ -88,18 +134,34 @@ extension GradientDescent {
     package func partialFit<Source: RowSource>(_ model: inout LinearModel<Scalar>, from source: Source,
                                                collective: some Collective) throws(DescentError)
         -> FitHistory<Scalar> where Source.Scalar == Scalar {
-        let history = try train(&model, from: source, collective: collective, epochs: 1, holdOut: false,
-                                whole: false, onEpoch: nil)
+        try run(&model, from: source, collective: collective, epochs: 1, holdOut: false, whole: false, onEpoch: nil)
+    }
+
+    /// One epoch of several targets on this part's rows `source`.
+    @discardableResult
+    package func partialFit<Source: RowSource>(_ model: inout MultiLinearModel<Scalar>, from source: Source,
+                                               collective: some Collective) throws(DescentError)
+        -> FitHistory<Scalar> where Source.Scalar == Scalar {
+        try run(&model, from: source, collective: collective, epochs: 1, holdOut: false, whole: false, onEpoch: nil)
+    }
+
+    /// Trains and names the model's features after the source's.
+    func run<Model: TrainableModel, Source: RowSource>(_ model: inout Model, from source: Source,
+                                                       collective: some Collective, epochs: Int, holdOut: Bool,
+                                                       whole: Bool, onEpoch: ((EpochReport<Scalar>) -> Void)?)
+        throws(DescentError) -> FitHistory<Scalar> where Source.Scalar == Scalar, Model.Scalar == Scalar {
+        let history = try train(&model, from: source, collective: collective, epochs: epochs, holdOut: holdOut,
+                                whole: whole, onEpoch: onEpoch)
         model.featureNames = source.featureNames
         return history
     }
 
     /// Checks everything on every part, measures the source, holds chunks out, standardises if
     /// asked, and runs the epoch driver over the chunks.
-    func train<Source: RowSource>(_ model: inout LinearModel<Scalar>, from source: Source,
-                                  collective: some Collective, epochs: Int, holdOut: Bool, whole: Bool,
-                                  onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError)
-        -> FitHistory<Scalar> where Source.Scalar == Scalar {
+    func train<Model: TrainableModel, Source: RowSource>(_ model: inout Model, from source: Source,
+                                                         collective: some Collective, epochs: Int, holdOut: Bool,
+                                                         whole: Bool, onEpoch: ((EpochReport<Scalar>) -> Void)?)
+        throws(DescentError) -> FitHistory<Scalar> where Source.Scalar == Scalar, Model.Scalar == Scalar {
         // Every check ends in `agree`, so that a bad part stops all of them, none waiting.
         var localError: DescentError? = nil
         do throws(DescentError) { try validateConfiguration() } catch { localError = error }
@@ -126,12 +188,15 @@ extension GradientDescent {
         try collective.sum(&counts)
         let total = Int(counts[0])
         if total == 0 { localError = .noRows }
-        if model.weights.isEmpty { model = initialization.model(columns: d, seed: seed) }
+        let k = source.targetColumns
+        let targetCounts = [try collective.maximum(Double(k)), -(try collective.maximum(-Double(k)))]
+        if targetCounts[0] != targetCounts[1] {
+            localError = .invalidOption(name: "targetColumns", value: "\(k) on part \(collective.rank)",
+                                        expected: "the same number of targets on every part")
+        }
+        if model.isEmpty { model = .initial(initialization, columns: d, targets: k, seed: seed) }
         if localError == nil {
-            do throws(DescentError) {
-                try model.checkWidth(d)
-                try model.checkFinite()
-            } catch { localError = error }
+            do throws(DescentError) { try model.check(columns: d, targets: k) } catch { localError = error }
         }
         try collective.agree(localError)
         let (measured, condition) = try featureMap(source, moments: moments, preconditioning: preconditioning,
@@ -156,9 +221,9 @@ extension GradientDescent {
         try collective.agree(localError)
 
         let chunks = InMemoryChunks.of(source, training: plan.training, validation: plan.validation)
-        var inner = try map?.inner(model) ?? model
+        var inner = try map.map { (map) throws(DescentError) in try model.inner(map) } ?? model
         defer {
-            if let map { model = (try? map.original(inner)) ?? model } else { model = inner }
+            if let map { model = (try? inner.original(map)) ?? model } else { model = inner }
         }
         var history = try train(&inner, chunks: chunks, members: plan.members, validation: plan.rows,
                                 rows: Int(heldCounts[1]), validating: heldCounts[0] > 0, scaling: map,
@@ -168,38 +233,6 @@ extension GradientDescent {
         return history
     }
 
-
-    /// Picks the learning rate on every part's rows and runs the epoch driver.
-    @specialized(where Scalar == Float)
-    @specialized(where Scalar == Double)
-    func train(_ model: inout LinearModel<Scalar>, chunks: EpochChunks<InMemoryRows<Scalar>>, members: [Int]?,
-               validation: [Int], rows: Int, validating: Bool, scaling: FeatureMap<Scalar>?,
-               collective: any Collective, epochs: Int,
-               whole: Bool, onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError) -> FitHistory<Scalar> {
-        var localError: DescentError? = nil
-        var rate = Double(learningRate)
-        if automaticLearningRate {
-            do throws(DescentError) {
-                rate = automaticRateShare(rows: rows)
-                    * (try LearningRateEstimate.rate(for: mode, chunks: chunks, members: members, seed: seed,
-                                                     scaling: scaling, collective: collective))
-            } catch { localError = error }
-        }
-        if localError == nil, !(rate.isFinite && rate > 0 && Scalar(rate) > 0) {
-            localError = .invalidOption(name: "automaticLearningRate", value: "an estimate of \(rate)",
-                                        expected: "data whose scale allows a step (standardise the features)")
-        }
-        try collective.agree(localError)
-        let localRows = chunks.training.count == 1 && members != nil ? members!.count : chunks.trainingRows
-        let partRows = try collective.gather(Double(localRows)).map { Int($0) }
-        let settings = TrainingSettings(self, rows: rows, columns: chunks.placeholder.columns, epochs: epochs,
-                                        baseRate: rate, validating: validating, orderSeed: seed,
-                                        measuresConvergence: whole)
-        var driver = EpochDriver(chunks: chunks, settings: settings, members: members, validation: validation,
-                                 validating: validating, collective: collective, averagingInterval: averagingInterval,
-                                 scaling: scaling, partRows: partRows)
-        return try driver.run(&model, onEpoch: onEpoch)
-    }
 
     /// Which chunks (or, in a single chunk, which rows) are held out for early stopping.
     func heldOut(_ chunkRows: [Int], fraction: Double) -> Result<HeldOut, DescentError> {

@@ -22,10 +22,10 @@ extension GradientDescent {
     @discardableResult
     public func fit(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar],
                     onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError) -> FitHistory<Scalar> {
-        try prepare(&model, features: features, targets: targets)
+        try prepare(&model, features: features, targets: targets, targetColumns: 1)
         try Validation.checkWeights(weights, rows: features.rows)
-        return try train(&model, features: features, targets: targets, weights: weights, epochs: epochs, holdOut: true,
-                         whole: true, onEpoch: onEpoch)
+        return try train(&model, features: features, targets: targets, targetColumns: 1, weights: weights, epochs: epochs,
+                         holdOut: true, whole: true, onEpoch: onEpoch)
     }
 
     /// One epoch on weighted rows that arrive in pieces; see ``partialFit(_:features:targets:)-(_,_,[Scalar])`` and
@@ -41,9 +41,9 @@ extension GradientDescent {
     @discardableResult
     public func partialFit(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar],
                            weights: [Scalar]) throws(DescentError) -> FitHistory<Scalar> {
-        try prepare(&model, features: features, targets: targets)
+        try prepare(&model, features: features, targets: targets, targetColumns: 1)
         try Validation.checkWeights(weights, rows: features.rows)
-        return try train(&model, features: features, targets: targets, weights: weights, epochs: 1, holdOut: false,
-                         whole: false, onEpoch: nil)
+        return try train(&model, features: features, targets: targets, targetColumns: 1, weights: weights, epochs: 1,
+                         holdOut: false, whole: false, onEpoch: nil)
     }
 }

@@ -20,6 +20,8 @@ struct ParallelGradient<Source: RowBlockSource> {
     let workspace: Workspace<S>
     let rows: Int
     let columns: Int
+    /// The targets `k`: every gradient is `k × d` (target-major) with `k` bias sums.
+    let targets: Int
     let batchSize: Int
     let threads: Int
     /// The helper thread and its hand-over, while a fit that splits mini-batches runs.
@@ -30,6 +32,7 @@ struct ParallelGradient<Source: RowBlockSource> {
         self.workspace = workspace
         self.rows = rows
         columns = order.columns
+        targets = workspace.targets
         self.batchSize = batchSize
         self.threads = threads
     }
@@ -41,67 +44,69 @@ struct ParallelGradient<Source: RowBlockSource> {
         return elements >= Self.pairElements ? 2 : 1
     }
 
-    /// `g ← Xᵀr` over the rows at epoch positions `range` into the first `d` entries of the
-    /// partial-gradient buffer; returns `Σr` and `Σr²`.
-    func gradient(_ range: Range<Int>, bias: S) -> (sum: S, sumOfSquares: S) {
+    /// `g ← Xᵀr` over the rows at epoch positions `range` into the first `d·k` entries of the
+    /// partial-gradient buffer (every target's), and each target's `Σr` into the first `k` partial
+    /// sums; returns `Σr²` over all targets.
+    func gradient(_ range: Range<Int>) -> S {
         let parts = partitionCount(range.count)
         if parts > 2 && threads > 1 {
             let shared = UncheckedSendable(self)
             DispatchQueue.concurrentPerform(iterations: parts) { p in
-                shared.value.partialGradient(p, of: parts, in: range, bias: bias)
+                shared.value.partialGradient(p, of: parts, in: range)
             }
         } else {
-            for p in 0..<parts { partialGradient(p, of: parts, in: range, bias: bias) }
+            for p in 0..<parts { partialGradient(p, of: parts, in: range) }
         }
         return reducePartials(parts)
     }
 
     /// Partition `p` of `parts` of the gradient over epoch positions `range`, into partial
-    /// buffer `p`. Touches only partition `p`'s buffers.
-    func partialGradient(_ p: Int, of parts: Int, in range: Range<Int>, bias: S) {
-        let d = columns
+    /// buffer `p` (`d·k` gradient entries; `k` bias sums and `Σr²` at `p·(k + 1)`). Touches only
+    /// partition `p`'s buffers.
+    func partialGradient(_ p: Int, of parts: Int, in range: Range<Int>) {
+        let d = columns, k = targets
         let ws = workspace
-        let w = UnsafePointer(ws.theta.baseAddress!)
+        let w = UnsafePointer(ws.theta.baseAddress!), biases = w + d * k
         let lower = range.lowerBound + range.count * p / parts
         let upper = range.lowerBound + range.count * (p + 1) / parts
-        let g = ws.partialGradients.baseAddress! + p * d
-        let r = ws.residuals.baseAddress! + p * order.blockRows
+        let g = ws.partialGradients.baseAddress! + p * d * k
+        let r = ws.residuals.baseAddress! + p * order.blockRows * k
+        let sums = ws.partialSums.baseAddress! + p * (k + 1)
         // Which kernel, from `swift run -c release bench` (ratios to read-once): for full-batch
         // gradients of Double rows of 100 features the fused SIMD loop (each row read once) took
         // 1.04–1.17× against 1.28–1.38× for two gemv per block; at 300 features they were level
         // (1.37× vs 1.33×), at 1000 gemv won (1.13× vs 3.0×). For mini-batches, and for Float rows
         // (OpenBLAS's AVX2 kernels against Swift's baseline SSE2 code), the gemv pair was faster.
-        let fused = parts == Self.partitions && S.prefersFusedKernels && d <= 200
-        g.update(repeating: 0, count: d)
-        var sum = S.zero, squares = S.zero
+        // Several targets read each block once for all of them (two gemm).
+        let fused = k == 1 && parts == Self.partitions && S.prefersFusedKernels && d <= 200
+        g.update(repeating: 0, count: d * k)
+        sums.update(repeating: 0, count: k)
+        var squares = S.zero
         var position = lower
         while position < upper {
             let rows = order.fetch(position, limit: Swift.min(order.blockRows, upper - position), slot: p)
-            let (s, q): (S, S)
             if fused {
-                (s, q) = Kernels.fusedGradient(rows, weights: w, bias: bias, into: g)
+                let (s, q) = Kernels.fusedGradient(rows, weights: w, bias: biases[0], into: g)
+                sums[0] += s
+                squares += q
             } else {
-                (s, q) = Kernels.residuals(rows, weights: w, bias: bias, into: r)
-                Kernels.accumulateGradient(rows, residuals: r, into: g)
+                squares += Kernels.residuals(rows, targets: k, weights: w, biases: biases, into: r, sums: sums)
+                Kernels.accumulateGradient(rows, targets: k, residuals: r, into: g)
             }
-            sum += s
-            squares += q
             position += rows.count
         }
-        ws.partialSums[2 * p] = sum
-        ws.partialSums[2 * p + 1] = squares
+        sums[k] = squares
     }
 
-    /// Sums partial buffers `1..<parts` into partial buffer 0, in order; returns `Σr` and `Σr²`.
-    func reducePartials(_ parts: Int) -> (sum: S, sumOfSquares: S) {
-        let ws = workspace, d = columns
-        var sum = ws.partialSums[0], squares = ws.partialSums[1]
+    /// Sums partial buffers `1..<parts` into partial buffer 0, in order; returns `Σr²`.
+    func reducePartials(_ parts: Int) -> S {
+        let ws = workspace, d = columns, k = targets
+        let sums = ws.partialSums.baseAddress!
         for p in 1..<Swift.max(1, parts) {
-            BLAS.axpy(d, 1, ws.partialGradients.baseAddress! + p * d, ws.partialGradients.baseAddress!)
-            sum += ws.partialSums[2 * p]
-            squares += ws.partialSums[2 * p + 1]
+            BLAS.axpy(d * k, 1, ws.partialGradients.baseAddress! + p * d * k, ws.partialGradients.baseAddress!)
+            for t in 0...k { sums[t] += sums[p * (k + 1) + t] }
         }
-        return (sum, squares)
+        return sums[k]
     }
 
     // MARK: The helper thread of mini-batch training
@@ -126,8 +131,7 @@ struct ParallelGradient<Source: RowBlockSource> {
                 }
                 if handOver.published.load(ordering: .acquiring) <= job { return }   // stopped
                 let lower = handOver.position.load(ordering: .relaxed)
-                gradient.partialGradient(1, of: 2, in: lower..<(lower + gradient.batchSize),
-                                         bias: gradient.workspace.theta[gradient.columns])
+                gradient.partialGradient(1, of: 2, in: lower..<(lower + gradient.batchSize))
                 job += 1
                 handOver.done.store(job, ordering: .releasing)
             }
@@ -145,9 +149,9 @@ struct ParallelGradient<Source: RowBlockSource> {
 
     /// The full batches of `window`, in turn, each batch's two halves computed at the same time
     /// (this thread the first, the helper the second), from `θ` as `update` leaves it. After each
-    /// batch's gradient is reduced, calls `update(Σr, Σr²)`, which returns `false` to stop.
-    /// Returns the number of batches whose update was accepted.
-    func pairedBatches(_ window: Range<Int>, _ update: (S, S) -> Bool) -> Int {
+    /// batch's gradient is reduced, calls `update(Σr²)` (the bias sums in the partial sums), which
+    /// returns `false` to stop. Returns the number of batches whose update was accepted.
+    func pairedBatches(_ window: Range<Int>, _ update: (S) -> Bool) -> Int {
         guard let (_, handOver) = pair else { return 0 }
         let batches = window.count / batchSize
         var job = handOver.done.load(ordering: .acquiring)
@@ -156,11 +160,10 @@ struct ParallelGradient<Source: RowBlockSource> {
             // θ is up to date (the previous update is done): publish the job.
             handOver.position.store(lower, ordering: .relaxed)
             handOver.published.store(job + 1, ordering: .releasing)
-            partialGradient(0, of: 2, in: lower..<(lower + batchSize), bias: workspace.theta[columns])
+            partialGradient(0, of: 2, in: lower..<(lower + batchSize))
             BatchHandOver.wait { handOver.done.load(ordering: .acquiring) > job }
             job += 1
-            let (sum, q) = reducePartials(2)
-            guard update(sum, q) else { return batch }
+            guard update(reducePartials(2)) else { return batch }
         }
         return batches
     }

@@ -43,8 +43,8 @@ public enum Preconditioning: String, Sendable, Hashable, Codable, CaseIterable {
     /// is already most of it: with `n` rows, `d` columns, `k` targets and `b` rows per update,
     /// the setup (the correlation pass, `n·d²`, and the factorisations, about `3·d³`, blocked
     /// work that runs about 4× faster per multiply-add than an epoch) is estimated as
-    /// `(n·d² + 3·d³)/(4·2·n·d·k)` plain epochs, and a whitened epoch as `2 + d/(2·b·k)` plain
-    /// ones for full and mini-batches (standardising each block, and `P·g` per update) or
+    /// `(n·d² + 3·d³)/(4·2·n·d·k)` plain epochs, and a whitened epoch as `2 + d/(2·b)` plain
+    /// ones for full and mini-batches (standardising each block, and `P·G` per update) or
     /// `1 + d/(8·k)` for single rows (each row times `M`). Whitening is considered only when the
     /// setup is at most ``maximumSetupEpochs`` plain epochs and a whitened epoch at most
     /// ``maximumEpochFactor`` plain ones, and when its `d × d` matrices fit in what the process

@@ -57,12 +57,24 @@ struct TrainingSettings<S: BLASScalar>: Sendable {
     let standardized: Bool
     /// Whether the features are whitened (``Preconditioning``): for advice.
     var whitened = false
+    /// Whether mini-batch and stochastic updates use variance-reduced gradients (``VarianceReduction/svrg``).
+    let varianceReduced: Bool
+    /// Whether momentum takes accelerated proximal steps: Nesterov with a penalty (the gradient at
+    /// the extrapolated point, the proximal step at the iterate, which the model holds), restarted
+    /// whenever a full-batch step goes against the last move.
+    let proximalMomentum: Bool
+    /// Whether the restart applies (full batches, whose steps are not noisy).
+    var restarts: Bool { proximalMomentum && batchSize == rows }
 
-    /// `optimizer`'s own `isAveraging`.
-    var averaging: Bool { optimizer.isAveraging }
+    /// Whether the model is a buffer of its own, apart from the iterate being trained: averaged
+    /// SGD's average, accelerated proximal steps' iterate (whose extrapolated point is trained).
+    var separateModel: Bool { optimizer.isAveraging || proximalMomentum }
 
-    /// Plain SGD with no penalty and a rate that is constant within an epoch: the fast path.
-    var plain: Bool { optimizer == .sgd && l1 == 0 && l2 == 0 && !learningRate.changesWithinEpoch }
+    /// Plain SGD with no penalty, no variance reduction and a rate that is constant within an
+    /// epoch: the fast path.
+    var plain: Bool {
+        optimizer == .sgd && l1 == 0 && l2 == 0 && !learningRate.changesWithinEpoch && !varianceReduced
+    }
 
     /// Resolves `configuration` (already validated) for `rows` training rows of `columns` features.
     ///
@@ -75,18 +87,21 @@ struct TrainingSettings<S: BLASScalar>: Sendable {
     ///   - validating: Whether validation rows are held out (early stopping applies).
     ///   - orderSeed: The seed of the epoch orders.
     ///   - measuresConvergence: Whether to measure convergence (`fit`, not `partialFit`).
+    ///   - varianceReduction: Whether the driver can reduce the variance of its gradients.
     init(_ configuration: GradientDescent<S>, rows: Int, columns: Int, epochs: Int, baseRate: Double,
-         validating: Bool, orderSeed: UInt64, measuresConvergence: Bool) {
+         validating: Bool, orderSeed: UInt64, measuresConvergence: Bool, varianceReduction: Bool = true) {
         self.rows = rows
         self.columns = columns
         self.epochs = epochs
         batchSize = configuration.mode.batchSize(rows: rows)
         learningRate = LearningRate(base: baseRate, schedule: configuration.schedule)
-        // The default optimiser of a configuration without a learning rate: averaging for the
-        // stochastic modes, Nesterov momentum for a full batch (a mini-batch as large as the data).
-        optimizer = configuration.chosenOptimizer
-            ?? (configuration.learningRateGiven ? .sgd : batchSize == rows ? .nesterov(0.99) : .averaged())
-        (l2, l1) = configuration.penalty.strengths
+        varianceReduced = varianceReduction && batchSize < rows && configuration.varianceReduction == .svrg
+        let optimizer = configuration.resolvedOptimizer(batchSize: batchSize, rows: rows, varianceReduced: varianceReduced)
+        self.optimizer = optimizer
+        let strengths = configuration.penalty.strengths
+        (l2, l1) = strengths
+        let nesterov = if case .nesterov = optimizer { true } else { false }
+        proximalMomentum = nesterov && (strengths.l1 > 0 || strengths.l2 > 0)
         shuffling = batchSize == rows ? .none : configuration.shuffling
         self.orderSeed = orderSeed
         threads = configuration.threadsOverride ?? BLASConfiguration.threads

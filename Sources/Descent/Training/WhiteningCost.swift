@@ -4,14 +4,13 @@
 /// With `n` rows, `d` columns, `k` targets and `b` rows per update, counted in multiply-adds:
 /// - a plain epoch reads every row forward and back: `2·n·d·k`, at the speed of memory;
 /// - the setup is the correlation pass `n·d²` (`syrk`), the Cholesky factorisations, the
-///   inverse factor and, for full and mini-batches, the preconditioner `MMᵀ` (about `3·d³`), and
-///   for several targets the whitening of their copy of the rows (`n·d²` more), all
+///   inverse factor and, for full and mini-batches, the preconditioner `MMᵀ` (about `3·d³`), all
 ///   blocked BLAS-3 work that runs ``blockSpeedup`` times faster per multiply-add than an epoch;
 /// - a whitened epoch of full or mini-batches standardises every block it reads (about one more
-///   plain epoch) and steps along `P·g` (`d²` per update, at the speed of memory: `d/(2·b·k)`
-///   epochs): a factor `2 + d/(2·b·k)`; one row per update multiplies each row by `M` as it
-///   standardises it (`d²` per row in blocked products): `1 + d/(2·k·blockSpeedup)`; several
-///   targets train on their whitened copy, at no cost per epoch.
+///   plain epoch) and steps along `P·G` (`d²·k` per update, at the speed of memory, against the
+///   update's `2·b·d·k`): a factor `2 + d/(2·b)`; one row per update multiplies each row by `M`
+///   as it standardises it (`d²` per row in blocked products, against the row's `2·d·k`):
+///   `1 + d/(2·k·blockSpeedup)`.
 ///
 /// Measured on this project's 2-core host (release `descent fit`, Double, correlated columns,
 /// `--preconditioning none` against `whitened`): a whitened batch epoch took 2.1–2.2× a plain
@@ -32,17 +31,15 @@ struct WhiteningCost: Equatable {
     static let blockSpeedup = 4.0
 
     /// - Parameters:
+    ///   - targets: `k`, the targets trained together.
     ///   - rowsPerUpdate: `b`: rows per update (1 for stochastic training).
-    ///   - copiesRows: Several targets: the rows are whitened once into a copy.
-    init(rows n: Int, columns d: Int, targets k: Int, rowsPerUpdate b: Int, copiesRows: Bool) {
+    init(rows n: Int, columns d: Int, targets k: Int, rowsPerUpdate b: Int) {
         let (n, d, k, b) = (Double(Swift.max(1, n)), Double(d), Double(Swift.max(1, k)), Double(Swift.max(1, b)))
         let epoch = 2 * n * d * k
-        let setup = (n * d * d * (copiesRows ? 2 : 1) + 3 * d * d * d) / Self.blockSpeedup
+        let setup = (n * d * d + 3 * d * d * d) / Self.blockSpeedup
         setupEpochs = setup / epoch
-        if copiesRows {
-            epochFactor = 1
-        } else if b > 1 {
-            epochFactor = 2 + d / (2 * b * k)
+        if b > 1 {
+            epochFactor = 2 + d / (2 * b)
         } else {
             epochFactor = 1 + d / (2 * k * Self.blockSpeedup)
         }

@@ -36,6 +36,12 @@ final class Workspace<S: BLASScalar>: @unchecked Sendable {  // partitions write
     let zeros: UnsafeMutableBufferPointer<S>
     /// The step direction `P·g` when whitening preconditions the gradient (one entry per parameter).
     let preconditioned: UnsafeMutableBufferPointer<S>
+    /// Variance reduction (SVRG): the snapshot `θ̃` and the full gradient `μ̃` of the MSE at it (one
+    /// entry per parameter each).
+    let snapshot: UnsafeMutableBufferPointer<S>
+    let fullGradient: UnsafeMutableBufferPointer<S>
+    /// The last epoch's end (SVRG's accelerated epochs).
+    let epochEnd: UnsafeMutableBufferPointer<S>
     /// Several targets: each target's `Σr` over one block (`k`), and the convergence pass's
     /// per-target sums at the model and at zero, in `Double` (`2k`).
     let blockSums: UnsafeMutableBufferPointer<S>
@@ -63,6 +69,9 @@ final class Workspace<S: BLASScalar>: @unchecked Sendable {  // partitions write
         gradientAtZero = .allocate(capacity: p)
         zeros = .allocate(capacity: p)
         preconditioned = .allocate(capacity: p)
+        snapshot = .allocate(capacity: p)
+        fullGradient = .allocate(capacity: p)
+        epochEnd = .allocate(capacity: p)
         blockSums = .allocate(capacity: k)
         targetTotals = .allocate(capacity: 2 * k)
         epochStart = .allocate(capacity: 4 * p)
@@ -70,21 +79,22 @@ final class Workspace<S: BLASScalar>: @unchecked Sendable {  // partitions write
         blockSums.initialize(repeating: 0)
         targetTotals.initialize(repeating: 0)
         for buffer in [theta, savedTheta, bestTheta, first, second, average, gradientAtModel, gradientAtZero, zeros,
-                       preconditioned] {
+                       preconditioned, snapshot, fullGradient, epochEnd] {
             buffer.initialize(repeating: 0)
         }
     }
 
     deinit {
         for buffer in [residuals, partialGradients, partialSums, theta, savedTheta, bestTheta, first, second, average,
-                       gradientAtModel, gradientAtZero, zeros, preconditioned, blockSums, epochStart] {
+                       gradientAtModel, gradientAtZero, zeros, preconditioned, snapshot, fullGradient, epochEnd, blockSums,
+                       epochStart] {
             buffer.deallocate()
         }
         targetTotals.deallocate()
     }
 
-    /// The parameters the model holds now: the average for averaged SGD once `averaged` iterates
-    /// are in it, else `θ`.
+    /// The parameters the model holds now: for a separate model (averaged SGD, accelerated proximal
+    /// steps: `averaging`) the average or iterate once `averaged` steps are in it, else `θ`.
     func current(averaging: Bool, averaged: Int) -> UnsafeMutableBufferPointer<S> {
         averaging && averaged > 0 ? average : theta
     }
@@ -121,33 +131,41 @@ final class Workspace<S: BLASScalar>: @unchecked Sendable {  // partitions write
     }
 
     /// Writes the buffers back into the model and the optimiser's part of its training state.
-    func store(_ model: inout LinearModel<S>, _ state: inout TrainingState<S>, optimizer: Optimizer) {
+    func store(_ model: inout LinearModel<S>, _ state: inout TrainingState<S>, optimizer: Optimizer,
+               separateModel: Bool) {
         let d = columns
-        let output = current(averaging: optimizer.isAveraging, averaged: state.averaged)
+        let output = current(averaging: separateModel, averaged: state.averaged)
         model.weights = Array(output[0..<d])
         model.bias = output[d]
-        storeBuffers(&state, optimizer: optimizer)
+        storeBuffers(&state, optimizer: optimizer, separateModel: separateModel)
     }
 
     /// Writes the buffers back into a multi-target model and its training state.
-    func store(_ model: inout MultiLinearModel<S>, _ state: inout TrainingState<S>, optimizer: Optimizer) {
+    func store(_ model: inout MultiLinearModel<S>, _ state: inout TrainingState<S>, optimizer: Optimizer,
+               separateModel: Bool) {
         let d = columns, k = targets
-        let output = current(averaging: optimizer.isAveraging, averaged: state.averaged)
+        let output = current(averaging: separateModel, averaged: state.averaged)
         var weights = [S](repeating: 0, count: d * k)
         for t in 0..<k { for j in 0..<d { weights[j * k + t] = output[t * d + j] } }
         model.weights = Matrix(rows: d, columns: k, validElements: weights)
         model.biases = Array(output[(d * k)...])
-        storeBuffers(&state, optimizer: optimizer)
+        storeBuffers(&state, optimizer: optimizer, separateModel: separateModel)
     }
 
-    /// The optimiser's buffers into the training state.
-    private func storeBuffers(_ state: inout TrainingState<S>, optimizer: Optimizer) {
+    /// The optimiser's buffers into the training state (accelerated proximal steps keep their
+    /// extrapolated point as the iterate and their step count since the last restart in the
+    /// second moment).
+    private func storeBuffers(_ state: inout TrainingState<S>, optimizer: Optimizer, separateModel: Bool) {
         state.optimizer = optimizer.description
         switch optimizer {
         case .sgd: break
         case .momentum, .nesterov: state.firstMoment = Array(first)
         case .adam: state.firstMoment = Array(first); state.secondMoment = Array(second)
-        case .averaged: state.iterate = Array(theta)
+        case .averaged: break
+        }
+        if separateModel {
+            state.iterate = Array(theta)
+            if !optimizer.isAveraging { state.secondMoment = Array(second) }
         }
     }
 

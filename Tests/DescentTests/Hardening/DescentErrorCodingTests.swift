@@ -28,7 +28,7 @@ import Descent
         .ranksDisagree(quantity: "number of feature columns", values: [3, 3, 4]),
         .communicationFailed(reason: "MPI_Bcast: an error"),
         .insufficientMemory(needed: .max, available: 12_000_000_000, what: "the Gram matrix",
-                            remedies: [.withoutWhitening, .withoutMappedCopy, .method("QR", bytes: 1 << 30), .streamedSource,
+                            remedies: [.withoutWhitening, .method("QR", bytes: 1 << 30), .streamedSource,
                                        .fewerColumns(atMost: 12_000), .gradientDescent]),
     ]
 

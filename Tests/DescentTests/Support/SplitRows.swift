@@ -11,8 +11,10 @@ import Foundation
 /// part's own errors report), `init(_:_:rows:chunkSizes:)` by their place in the whole data set.
 struct SplitRows<S: BLASScalar>: RowSource {
     let features: [S]
+    /// `rowCount × targetColumns`, row-major.
     let targets: [S]
     let columns: Int
+    let targetColumns: Int
     /// What a chunk's row numbers are offset by.
     let firstRow: Int
     /// Every chunk's rows within the source.
@@ -50,19 +52,27 @@ struct SplitRows<S: BLASScalar>: RowSource {
         self.init(x, y, rows: range, bounds: bounds, firstRow: range.lowerBound)
     }
 
-    private init(_ x: Matrix<S>, _ y: [S], rows range: Range<Int>, bounds: [Range<Int>], firstRow: Int,
-                 failingVisit: Int? = nil, failingChunk: Int = 0) {
+    /// Rows `range` of `x` and of the `n × k` targets `y`, cut at `starts` (offsets within the range).
+    init(_ x: Matrix<S>, targets y: Matrix<S>, rows range: Range<Int>, starts: [Int]) {
+        let ends = starts.dropFirst() + [range.count]
+        self.init(x, y.elements, targetColumns: y.columns, rows: range, bounds: zip(starts, ends).map { $0..<$1 },
+                  firstRow: 0)
+    }
+
+    private init(_ x: Matrix<S>, _ y: [S], targetColumns k: Int = 1, rows range: Range<Int>, bounds: [Range<Int>],
+                 firstRow: Int, failingVisit: Int? = nil, failingChunk: Int = 0) {
         let d = x.columns
         features = Array(x.elements[(range.lowerBound * d)..<(range.upperBound * d)])
-        targets = Array(y[range])
+        targets = Array(y[(range.lowerBound * k)..<(range.upperBound * k)])
         columns = d
+        targetColumns = k
         self.firstRow = firstRow
         self.bounds = bounds
         self.failingVisit = failingVisit
         self.failingChunk = failingChunk
     }
 
-    var rowCount: Int { targets.count }
+    var rowCount: Int { targets.count / targetColumns }
     var chunkCount: Int { bounds.count }
     func chunkRows(_ index: Int) -> Range<Int> { bounds[index] }
 
@@ -72,13 +82,14 @@ struct SplitRows<S: BLASScalar>: RowSource {
             if visit == failingVisit && index == failingChunk {
                 throw .fileNotReadable(path: "split-rows", reason: "chunk \(index) failed on visit \(visit)")
             }
-            let local = bounds[index]
+            let local = bounds[index], k = targetColumns
             try features.withUnsafeBufferPointer { (x) throws(DescentError) in
                 try targets.withUnsafeBufferPointer { (y) throws(DescentError) in
                     try body(RowChunk(index: index, rows: (firstRow + local.lowerBound)..<(firstRow + local.upperBound),
                                       columns: columns,
                                       features: UnsafeBufferPointer(rebasing: x[(local.lowerBound * columns)..<(local.upperBound * columns)]),
-                                      targets: UnsafeBufferPointer(rebasing: y[local])))
+                                      targets: UnsafeBufferPointer(rebasing: y[(local.lowerBound * k)..<(local.upperBound * k)]),
+                                      targetColumns: k))
                 }
             }
         }
