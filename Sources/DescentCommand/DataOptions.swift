@@ -40,7 +40,7 @@ struct DataOptions: ParsableArguments {
         if chunkMb != nil, !stream { throw ValidationError("--chunk-mb goes with --stream") }
         if stream, weights != nil { throw ValidationError("--weights reads the data in memory; drop --stream") }
         if stream, target?.contains(",") == true {
-            throw ValidationError("several targets read the data in memory; drop --stream")
+            throw ValidationError("several CSV target columns read the data in memory; drop --stream, or stream an n × k targets .npy")
         }
     }
 

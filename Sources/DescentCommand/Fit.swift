@@ -112,6 +112,7 @@ struct Fit: ParsableCommand {
             let trained: FitHistory<Double>
             if input.stream {
                 let stream = try input.streamingDataset(command: "fit")
+                guard stream.targetColumns == 1 else { return try fitSeveral(gd, from: stream) }
                 if let initial { model = try LinearModel(contentsOf: initial, features: stream.columns) }
                 let progress = ProgressReporter(epochs: gd.epochs, rows: stream.rowCount, quiet: quiet)
                 trained = try gd.fit(&model, from: stream) { progress.epochDone($0) }
@@ -131,10 +132,7 @@ struct Fit: ParsableCommand {
                 }
                 progress.finish(trained)
             }
-            try model.save(to: output)
-            if let history { try trained.writeCSV(to: history) }
-            if let plot { try FileIO.writeText(LossPlot.svg(trained), to: plot) }
-            report(trained)
+            try conclude(trained) { () throws(DescentError) in try model.save(to: output) }
         }
     }
 
@@ -153,7 +151,25 @@ struct Fit: ParsableCommand {
         progress.finish(trained)
         model.featureNames = data.featureNames
         model.targetNames = data.targetNames
-        try model.save(to: output)
+        try conclude(trained) { () throws(DescentError) in try model.save(to: output) }
+    }
+
+    /// Several targets streamed from an `n × k` targets file.
+    func fitSeveral(_ gd: GradientDescent<Double>, from stream: StreamingDataset<Double>) throws(DescentError) {
+        var model = MultiLinearModel<Double>()
+        if let initial {
+            model = try MultiLinearModel(contentsOf: initial, features: stream.columns, targets: stream.targetColumns)
+        }
+        let progress = ProgressReporter(epochs: gd.epochs, rows: stream.rowCount, quiet: quiet)
+        let trained = try gd.fit(&model, from: stream) { progress.epochDone($0) }
+        progress.finish(trained)
+        try conclude(trained) { () throws(DescentError) in try model.save(to: output) }
+    }
+
+    /// Saves the model (only now: a fit that threw wrote nothing), the history and the plot, and
+    /// prints the closing line.
+    func conclude(_ trained: FitHistory<Double>, save: () throws(DescentError) -> Void) throws(DescentError) {
+        try save()
         if let history { try trained.writeCSV(to: history) }
         if let plot { try FileIO.writeText(LossPlot.svg(trained), to: plot) }
         report(trained)

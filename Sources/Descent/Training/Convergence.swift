@@ -25,6 +25,8 @@ struct Convergence<S: BLASScalar> {
     let tolerance: Double
     let l2: Double
     let l1: Double
+    /// The loss trained: the certificates are the squared loss's (``Loss/isCertifiable``).
+    let loss: Loss
     /// Training rows over every part, features, targets.
     let rows: Int
     let columns: Int
@@ -41,8 +43,9 @@ struct Convergence<S: BLASScalar> {
     /// The largest `|S|³` the active-set gap factors: a small multiple of a pass over the rows.
     var activeSetLimit: Int { Swift.max(1 << 18, 4 * rows * columns) }
 
-    init(tolerance: Double, l2: Double, l1: Double, rows: Int, columns: Int, targets: Int = 1) {
+    init(tolerance: Double, l2: Double, l1: Double, rows: Int, columns: Int, targets: Int = 1, loss: Loss = .squared) {
         self.tolerance = tolerance
+        self.loss = loss
         self.l2 = l2
         self.l1 = l1
         self.rows = rows
@@ -71,8 +74,9 @@ struct Convergence<S: BLASScalar> {
     func verdict(_ moments: ResidualMoments, theta: UnsafePointer<S>) -> ConvergenceVerdict {
         let d = columns, k = targets, n = Double(rows)
         var gap = 0.0, objective = 0.0, supportCertified = true
-        var method: ConvergenceCertificate = l1 == 0 && gram != nil ? .quadratic
-            : (l1 > 0 || l2 > 0) ? .dualityGap : .unavailable
+        var method: ConvergenceCertificate = !loss.isCertifiable ? .unavailable
+            : l1 == 0 && gram != nil ? .quadratic : (l1 > 0 || l2 > 0) ? .dualityGap : .unavailable
+        let c = loss.derivativeFactor
         for t in 0..<k {
             let w = (0..<d).map { Double(theta[t * d + $0]) }
             let products = Array(moments.products[(t * d)..<((t + 1) * d)])
@@ -81,8 +85,8 @@ struct Convergence<S: BLASScalar> {
             objective += moments.squares[t] / n + penalty
             switch method {
             case .quadratic:
-                let gradient = (0..<d).map { 2 * products[$0] / n + 2 * l2 * w[$0] }
-                gap += gram!.gap(gradient: gradient, bias: 2 * meanResidual)
+                let gradient = (0..<d).map { c * products[$0] / n + 2 * l2 * w[$0] }
+                gap += gram!.gap(gradient: gradient, bias: c * meanResidual)
             case .dualityGap, .activeSet:
                 var bound = ObjectiveCertificate.dualityGap(weights: w, products: products, columnSums: columnSums,
                                                             meanResidual: meanResidual,
@@ -93,8 +97,8 @@ struct Convergence<S: BLASScalar> {
                 if l1 > 0, let gram {
                     var exact: Double? = nil
                     if bound <= 1e-2 * (moments.squares[t] / n + penalty) {
-                        let gradient = (0..<d).map { 2 * products[$0] / n + 2 * l2 * w[$0] }
-                        exact = gram.activeSetGap(weights: w, gradient: gradient, bias: 2 * meanResidual, l1: l1,
+                        let gradient = (0..<d).map { c * products[$0] / n + 2 * l2 * w[$0] }
+                        exact = gram.activeSetGap(weights: w, gradient: gradient, bias: c * meanResidual, l1: l1,
                                                   limit: activeSetLimit)
                     }
                     if let exact {
@@ -127,10 +131,10 @@ struct Convergence<S: BLASScalar> {
         var squares = 0.0
         var g = [S](repeating: 0, count: d + 1)
         for t in 0..<targets {
-            for j in 0..<d { g[j] = S(2 * moments.products[t * d + j] / n) }
+            for j in 0..<d { g[j] = S(loss.derivativeFactor * moments.products[t * d + j] / n) }
             g.withUnsafeMutableBufferPointer { if let whiten { whiten($0.baseAddress!) } }
             squares += Self.gradientSquares(g, theta: theta + t * d, l1: l1, l2: l2, columns: d)
-            let bias = 2 * moments.sums[t] / n
+            let bias = loss.derivativeFactor * moments.sums[t] / n
             squares += bias * bias
         }
         let norm = squares.squareRoot()

@@ -62,7 +62,7 @@ extension EpochDriver {
                         // two threads at once, as in memory (the same arithmetic as below).
                         let window = (position - offset)..<(offset + rows - offset)
                         let done = gradient.pairedBatches(window) { q in
-                            failure = update(&progress, rows: settings.batchSize, sumOfSquares: q)
+                            failure = update(&progress, rows: settings.batchSize, lossSum: q)
                             return failure == nil
                         }
                         if failure != nil { stopped = true; return }
@@ -104,9 +104,9 @@ extension EpochDriver {
             u += 1
         }
         if stochastic && collective.size > 1 {
-            var loss = [progress.sumOfSquares]
+            var loss = [progress.lossSum]
             try collective.sum(&loss)
-            progress.sumOfSquares = loss[0]
+            progress.lossSum = loss[0]
         }
         if let readError { throw readError }
         return failure
@@ -134,7 +134,7 @@ extension EpochDriver {
         guard m > 0 else { return }
         for j in 0..<weights { workspace.partialGradients[j] = S(sums[j]) }
         for t in 0..<k { workspace.partialSums[t] = S(sums[weights + t]) }
-        if let failed = update(&progress, rows: m, sumOfSquares: S(sums[weights + k])) {
+        if let failed = update(&progress, rows: m, lossSum: S(sums[weights + k])) {
             failure = failed
             stopped = true
         }

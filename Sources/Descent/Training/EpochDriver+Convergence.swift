@@ -31,8 +31,9 @@ extension EpochDriver {
         try forEachTrainingBlock { block in
             let m = block.count
             blockSums.update(repeating: 0, count: k)
-            let q = Kernels.residuals(block, targets: k, weights: theta, biases: theta + weights, into: residuals,
-                                      sums: blockSums)
+            let squares = Kernels.residuals(block, targets: k, weights: theta, biases: theta + weights,
+                                            into: residuals, sums: blockSums)
+            let q = settings.loss.backward(residuals, count: m * k, squares: squares)
             for t in 0..<k { moments.sums[t] += Double(blockSums[t]) }
             if k == 1 {
                 moments.squares[0] += Double(q)
@@ -74,7 +75,7 @@ extension EpochDriver {
         }
         if withReference {
             // ∇P(0): every target's MSE gradient −(2/n)(Xᵀ(ŵ⊙y), Σŵy) and the penalty's least-norm subgradient.
-            let scale = 2 / Double(settings.rows)
+            let scale = settings.loss.derivativeFactor / Double(settings.rows)
             var squares = 0.0
             for t in 0..<k {
                 var g0 = (0..<d).map { S(-scale * reference[d + t * d + $0]) }

@@ -65,7 +65,7 @@ extension EpochDriver {
         let ws = workspace, weights = ws.weightCount
         let (verdict, ratio, moments) = try certify(ws.theta.baseAddress!, &convergence)
         _ = ws.snapshot.update(fromContentsOf: ws.theta)
-        let scale = 2 / Double(settings.rows)
+        let scale = settings.loss.derivativeFactor / Double(settings.rows)
         for j in 0..<weights { ws.fullGradient[j] = S(scale * moments.products[j]) }
         for t in 0..<targets { ws.fullGradient[weights + t] = S(scale * moments.sums[t]) }
         return (verdict, ratio)

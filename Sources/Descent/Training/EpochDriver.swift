@@ -70,7 +70,7 @@ struct EpochDriver<Source: RowBlockSource> {
                              first: workspace.first.baseAddress!, second: workspace.second.baseAddress!,
                              average: workspace.average.baseAddress!)
         gradient = ParallelGradient(order: order, workspace: workspace, rows: settings.rows,
-                                    batchSize: settings.batchSize, threads: settings.threads)
+                                    batchSize: settings.batchSize, threads: settings.threads, loss: settings.loss)
         step.proximalMomentum = settings.proximalMomentum
         step.restarts = settings.restarts
         averaging = settings.separateModel
@@ -94,7 +94,7 @@ struct EpochDriver<Source: RowBlockSource> {
         let ws = workspace, rows = settings.rows
         var rules = settings.stopRules
         var convergence = Convergence<S>(tolerance: settings.convergenceTolerance, l2: settings.l2, l1: settings.l1,
-                                         rows: rows, columns: settings.columns, targets: targets)
+                                         rows: rows, columns: settings.columns, targets: targets, loss: settings.loss)
         var history = FitHistory<S>(reservingEpochs: settings.epochs, validating: validating)
         history.learningRate = settings.learningRate.base
         let clock = ContinuousClock()
@@ -144,7 +144,7 @@ struct EpochDriver<Source: RowBlockSource> {
             state.updates = progress.updatesBefore + progress.updates
             state.averaged = progress.averaged
             // The mean over targets of their (weighted) MSEs.
-            let loss = S(progress.sumOfSquares / Double(rows * targets))
+            let loss = S(progress.lossSum / Double(rows * targets))
             guard loss.isFinite else { throw diverged(epoch: epoch, update: progress.updates) }
             if let cause = DivergenceDiagnosis.growth(loss: loss, earlier: history.losses) {
                 // The loss is every part's: each part stops, with the lowest rank's diagnosis.
@@ -167,7 +167,7 @@ struct EpochDriver<Source: RowBlockSource> {
                 _ = ws.bestTheta.update(fromContentsOf: ws.current(averaging: averaging, averaged: state.averaged))
             }
             if stop == nil, settings.stopsWhenConverged, !settings.varianceReduced,
-               try isConverged(epoch: history.epochs, squares: progress.sumOfSquares, averaged: state.averaged,
+               try isConverged(epoch: history.epochs, squares: progress.lossSum, averaged: state.averaged,
                                &convergence) {
                 stop = .converged
             }
@@ -218,9 +218,10 @@ struct EpochDriver<Source: RowBlockSource> {
         var totals = [0.0, 0.0]
         func add(_ block: RowBlock<S>) {
             blockSums.update(repeating: 0, count: k)
-            let q = Kernels.residuals(block, targets: k, weights: theta, biases: theta + workspace.weightCount,
-                                      into: workspace.residuals.baseAddress!, sums: blockSums)
-            totals[0] += Double(q)
+            let squares = Kernels.residuals(block, targets: k, weights: theta, biases: theta + workspace.weightCount,
+                                            into: workspace.residuals.baseAddress!, sums: blockSums)
+            totals[0] += Double(settings.loss.backward(workspace.residuals.baseAddress!, count: block.count * k,
+                                                       squares: squares))
             if let sampleWeights = block.sampleWeights {
                 for i in 0..<block.count { totals[1] += Double(sampleWeights[i]) }
             } else {

@@ -6,7 +6,8 @@ struct EpochProgress<S: BLASScalar> {
     var averaged: Int
     /// The epoch's rate (used when the schedule does not change it within the epoch).
     let rate: S
-    var sumOfSquares = 0.0
+    /// `Σŵℓ(r)` over the epoch's rows (each with the parameters in force when it was used).
+    var lossSum = 0.0
     /// Updates accepted in this epoch.
     var updates = 0
     init(updatesBefore: Int, averaged: Int, rate: S) {
@@ -39,7 +40,7 @@ extension EpochDriver {
                 } else {
                     (q, failed) = stochasticSteps(block, &progress)
                 }
-                progress.sumOfSquares += Double(q)
+                progress.lossSum += Double(q)
                 // A row whose loss was not finite is the failed update; otherwise the last update made
                 // left the loss or θ non-finite.
                 if failed != nil { return progress.updates + 1 }
@@ -51,7 +52,7 @@ extension EpochDriver {
         if gradient.hasHelper, window.count > batchSize, !settings.varianceReduced {
             var failure: Int? = nil
             _ = gradient.pairedBatches(window) { q in
-                failure = update(&progress, rows: batchSize, sumOfSquares: q)
+                failure = update(&progress, rows: batchSize, lossSum: q)
                 return failure == nil
             }
             if let failure { return failure }
@@ -60,7 +61,7 @@ extension EpochDriver {
         while position < window.upperBound {
             let m = Swift.min(batchSize, window.upperBound - position)
             let q = batchGradient(position..<(position + m))
-            if let failed = update(&progress, rows: m, sumOfSquares: q) { return failed }
+            if let failed = update(&progress, rows: m, lossSum: q) { return failed }
             position += m
         }
         return nil
@@ -74,42 +75,42 @@ extension EpochDriver {
         let d = settings.columns, k = targets, weights = ws.weightCount
         let snapshot = ws.snapshot.baseAddress!, mu = ws.fullGradient.baseAddress!
         let reduced = settings.varianceReduced
-        // Per target: ŵr, then the step's 2ŵr (less the snapshot's, with variance reduction).
-        let twoR = ws.residuals.baseAddress!, g = ws.partialGradients.baseAddress!
+        // Per target: ŵr, then the step's ℓ'(ŵr) (less the snapshot's, with variance reduction).
+        let slopes = ws.residuals.baseAddress!, g = ws.partialGradients.baseAddress!, loss = settings.loss
         var q = S.zero
         for i in 0..<block.count {
             let x = block.features + i * d
-            var loss = S.zero
+            var rowLoss = S.zero
             for t in 0..<k {
                 let r = Kernels.dot(x, theta + t * d, d) + theta[weights + t] - block.targets[i * k + t]
                 let weighted = block.sampleWeights.map { $0[i] * r } ?? r
-                twoR[t] = weighted
-                loss += weighted * r
+                slopes[t] = weighted
+                rowLoss += loss.weightedValue(r, weighted: weighted)
             }
-            guard loss.isFinite else { return (q, i) }
-            q += loss
+            guard rowLoss.isFinite else { return (q, i) }
+            q += rowLoss
             let update = progress.nextUpdate
             let eta: S = settings.learningRate.changesWithinEpoch ? settings.learningRate.step(update: update) : progress.rate
             for t in 0..<k {
                 if reduced {
                     // SVRG: gᵢ(θ) − gᵢ(θ̃) + μ̃.
                     let previous = Kernels.dot(x, snapshot + t * d, d) + snapshot[weights + t] - block.targets[i * k + t]
-                    twoR[t] = 2 * (twoR[t] - (block.sampleWeights.map { $0[i] * previous } ?? previous))
+                    slopes[t] = loss.derivative(slopes[t] - (block.sampleWeights.map { $0[i] * previous } ?? previous))
                 } else {
-                    twoR[t] = 2 * twoR[t]
+                    slopes[t] = loss.derivative(slopes[t])
                 }
             }
             if k == 1 {
-                let two = twoR[0]
+                let slope = slopes[0]
                 if reduced {
-                    step.apply(eta: eta, t: update, averaged: &progress.averaged) { j in (j < d ? two * x[j] : two) + mu[j] }
+                    step.apply(eta: eta, t: update, averaged: &progress.averaged) { j in (j < d ? slope * x[j] : slope) + mu[j] }
                 } else {
-                    step.apply(eta: eta, t: update, averaged: &progress.averaged) { j in j < d ? two * x[j] : two }
+                    step.apply(eta: eta, t: update, averaged: &progress.averaged) { j in j < d ? slope * x[j] : slope }
                 }
             } else {
-                for t in 0..<k { for j in 0..<d { g[t * d + j] = twoR[t] * x[j] + (reduced ? mu[t * d + j] : 0) } }
+                for t in 0..<k { for j in 0..<d { g[t * d + j] = slopes[t] * x[j] + (reduced ? mu[t * d + j] : 0) } }
                 step.apply(eta: eta, t: update, averaged: &progress.averaged) { j in
-                    j < weights ? g[j] : twoR[j - weights] + (reduced ? mu[j] : 0)
+                    j < weights ? g[j] : slopes[j - weights] + (reduced ? mu[j] : 0)
                 }
             }
             progress.updates += 1
@@ -120,7 +121,7 @@ extension EpochDriver {
     /// The batch's gradient over the epoch positions `range` into the first partial buffer
     /// (every target's `Xᵀ(ŵ⊙e)`, their `Σŵe` in the first `k` partial sums), returning `Σŵe²`.
     /// With variance reduction (SVRG) the buffers hold the difference from the snapshot's instead,
-    /// `Xᵀ(ŵ⊙(e − ẽ))` and `Σŵ(e − ẽ)` (``update(_:rows:sumOfSquares:)`` adds the full gradient), on
+    /// `Xᵀ(ŵ⊙(e − ẽ))` and `Σŵ(e − ẽ)` (``update(_:rows:lossSum:)`` adds the full gradient), on
     /// the calling thread.
     func batchGradient(_ range: Range<Int>) -> S {
         guard settings.varianceReduced else { return gradient.gradient(range) }
@@ -134,11 +135,13 @@ extension EpochDriver {
         var position = range.lowerBound
         while position < range.upperBound {
             let block = order.fetch(position, limit: Swift.min(order.blockRows, range.upperBound - position), slot: 0)
-            q += Kernels.residuals(block, targets: k, weights: ws.theta.baseAddress!, biases: ws.theta.baseAddress! + weights,
-                                   into: current, sums: sums)
+            let squares = Kernels.residuals(block, targets: k, weights: ws.theta.baseAddress!,
+                                            biases: ws.theta.baseAddress! + weights, into: current, sums: sums)
+            q += settings.loss.backward(current, count: block.count * k, squares: squares)
             scratch.update(repeating: 0, count: k)
-            _ = Kernels.residuals(block, targets: k, weights: ws.snapshot.baseAddress!,
-                                  biases: ws.snapshot.baseAddress! + weights, into: previous, sums: scratch)
+            let snapshotSquares = Kernels.residuals(block, targets: k, weights: ws.snapshot.baseAddress!,
+                                                    biases: ws.snapshot.baseAddress! + weights, into: previous, sums: scratch)
+            _ = settings.loss.backward(previous, count: block.count * k, squares: snapshotSquares)
             for i in 0..<(block.count * k) { current[i] -= previous[i] }
             for t in 0..<k { sums[t] -= scratch[t] }
             Kernels.accumulateGradient(block, targets: k, residuals: current, into: g)
@@ -151,7 +154,7 @@ extension EpochDriver {
     /// `θ ← θ − η·∂L/∂θ` from the reduced gradient in the first partial buffer (every target's
     /// `Xᵀr`, and its `Σr` in the partial sums, over `m` rows), refusing (and returning the
     /// update's number) when anything is not finite.
-    func update(_ progress: inout EpochProgress<S>, rows m: Int, sumOfSquares q: S) -> Int? {
+    func update(_ progress: inout EpochProgress<S>, rows m: Int, lossSum q: S) -> Int? {
         let ws = workspace, theta = ws.theta, saved = ws.savedTheta, d = settings.columns, k = targets
         let weights = ws.weightCount
         let g = ws.partialGradients, sums = ws.partialSums
@@ -166,7 +169,7 @@ extension EpochDriver {
             for j in 0..<weights { g[j] += half * mu[j] }
             for t in 0..<k { sums[t] += half * mu[weights + t] }
         }
-        let scale = 2 / S(m)
+        let scale: S = settings.loss.batchScale(rows: m)
         let t = progress.nextUpdate
         // Whitening in gradient mode steps along P·g, target by target (the raw gradient stays
         // in its buffer for the convergence check).
@@ -188,7 +191,7 @@ extension EpochDriver {
             _ = theta.update(fromContentsOf: saved)
             return progress.updates + 1
         }
-        progress.sumOfSquares += Double(q)
+        progress.lossSum += Double(q)
         progress.updates += 1
         return nil
     }

@@ -46,6 +46,11 @@ extension GradientDescent {
     }
 
     /// Picks the learning rate on every part's rows and runs the epoch driver.
+    ///
+    /// The automatic rate is a share of `1/(L + 2λ₂)` (``automaticRateShare(rows:)``): `L` the
+    /// smoothness of the loss the mode steps on (``LearningRateEstimate``, with the loss's
+    /// curvature) and `2λ₂` the curvature the penalty's squared-norm term adds, so that a strong
+    /// ridge or elastic-net term cannot make the steps unstable.
     func train<Model: TrainableModel>(_ model: inout Model, chunks: EpochChunks<InMemoryRows<Scalar>>, members: [Int]?,
                                       validation: [Int], rows: Int, validating: Bool, scaling: FeatureMap<Scalar>?,
                                       collective: any Collective, epochs: Int, whole: Bool,
@@ -56,7 +61,8 @@ extension GradientDescent {
         if automaticLearningRate {
             do throws(DescentError) {
                 let estimate = try LearningRateEstimate.rate(for: mode, chunks: chunks, members: members, seed: seed,
-                                                             scaling: scaling, collective: collective)
+                                                             scaling: scaling, collective: collective,
+                                                             curvature: loss.curvature)
                 rate = automaticRateShare(rows: rows) / (1 / estimate + 2 * penalty.strengths.l2)
             } catch { localError = error }
         }

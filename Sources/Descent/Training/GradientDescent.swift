@@ -92,6 +92,9 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     public var schedule: LearningRateSchedule
     /// A penalty on the weights (never the bias): `gd.penalty = .l2(0.01)`.
     public var penalty: Penalty
+    /// The loss each residual passes through (``Loss``): ``Loss/squared``, the mean squared error,
+    /// by default.
+    public var loss: Loss = .squared
     /// Hold out a share of the rows and stop when their loss stops improving (`nil`: never).
     public var earlyStopping: EarlyStopping?
     /// Stop when the training loss has not improved by this much for ``patience`` epochs

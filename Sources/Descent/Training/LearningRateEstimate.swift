@@ -4,8 +4,10 @@ enum LearningRateEstimate {
     static let sampleElements = 1 << 22
 
     /// With `scaling`, the sampled rows are standardised first (the rate of the standardised problem).
+    ///
+    /// `curvature` is the loss's `sup ℓ''` (``Loss/curvature``; 2 for the squared loss).
     static func rate<Source: RowBlockSource>(for mode: BatchMode, source: Source, members: [Int]?, seed: UInt64,
-                                             scaling: FeatureMap<Source.Scalar>? = nil) -> Double {
+                                             scaling: FeatureMap<Source.Scalar>? = nil, curvature: Double = 2) -> Double {
         let d = source.columns
         let all = members ?? Array(0..<source.rowCount)
         let count = Swift.min(all.count, Swift.max(1, sampleElements / d))
@@ -33,10 +35,10 @@ enum LearningRateEstimate {
                 for j in 0..<d { let v = Double(x[i * d + j]); norm += v * v }
                 largest = Swift.max(largest, norm * Double(weights[i]))
             }
-            return 0.5 / largest
+            return 1 / (curvature * largest)
         }
         let lambda = largestEigenvalue(x, rows: count, columns: d, seed: seed,
-                                       sampleWeights: source.isWeighted ? weights : nil)
+                                       sampleWeights: source.isWeighted ? weights : nil, curvature: curvature)
         guard case let .miniBatch(size) = mode, size > 1, size < all.count else { return 1 / lambda }
         var largest = 0.0
         for i in 0..<count {
@@ -44,7 +46,7 @@ enum LearningRateEstimate {
             for j in 0..<d { let v = Double(x[i * d + j]); norm += v * v }
             largest = Swift.max(largest, norm * Double(weights[i]))
         }
-        return miniBatchRate(lambda: lambda, largestRow: 2 * largest, batch: size, rows: all.count)
+        return miniBatchRate(lambda: lambda, largestRow: curvature * largest, batch: size, rows: all.count)
     }
 
     /// The mini-batch rate `1/L(b)` from the expected smoothness of batches of `b` of `n` rows
@@ -66,12 +68,13 @@ enum LearningRateEstimate {
     /// parts (one sum of `d + 2` numbers per step); stochastic mode takes the largest row norm of
     /// any part.
     static func rate<S: BLASScalar>(for mode: BatchMode, chunks: EpochChunks<InMemoryRows<S>>, members: [Int]?,
-                                    seed: UInt64, scaling: FeatureMap<S>?, collective: any Collective)
-        throws(DescentError) -> Double {
+                                    seed: UInt64, scaling: FeatureMap<S>?, collective: any Collective,
+                                    curvature: Double = 2) throws(DescentError) -> Double {
         if chunks.training.count == 1 && collective.size == 1 {
             var rate = 0.0
             try chunks.visit(chunks.training) { (_, source) throws(DescentError) in
-                rate = Self.rate(for: mode, source: source, members: members, seed: seed, scaling: scaling)
+                rate = Self.rate(for: mode, source: source, members: members, seed: seed, scaling: scaling,
+                                 curvature: curvature)
             }
             return rate
         }
@@ -101,9 +104,10 @@ enum LearningRateEstimate {
                 for j in 0..<d { let v = Double(x[i * d + j]); norm += v * v }
                 largest = Swift.max(largest, norm)
             }
-            return 0.5 / (try collective.maximum(largest))
+            return 1 / (curvature * (try collective.maximum(largest)))
         }
-        let lambda = try largestEigenvalue(x, rows: count, columns: d, seed: seed, collective: collective)
+        let lambda = try largestEigenvalue(x, rows: count, columns: d, seed: seed, collective: collective,
+                                           curvature: curvature)
         var rows = [Double(n)]
         try collective.sum(&rows)
         let total = Int(rows[0])
@@ -114,22 +118,23 @@ enum LearningRateEstimate {
             for j in 0..<d { let v = Double(x[i * d + j]); norm += v * v }
             largest = Swift.max(largest, norm)
         }
-        return miniBatchRate(lambda: lambda, largestRow: 2 * (try collective.maximum(largest)), batch: size, rows: total)
+        return miniBatchRate(lambda: lambda, largestRow: curvature * (try collective.maximum(largest)), batch: size,
+                             rows: total)
     }
 
     /// `λ_max((2/n)·AᵀŴA)` for `A = [X 1]` (`Ŵ` the normalised sample weights, `I` unweighted), by
     /// power iteration with two gemv per step.
     static func largestEigenvalue<S: BLASScalar>(_ x: [S], rows n: Int, columns d: Int, seed: UInt64,
-                                                 sampleWeights: [S]? = nil) -> Double {
+                                                 sampleWeights: [S]? = nil, curvature: Double = 2) -> Double {
         (try? largestEigenvalue(x, rows: n, columns: d, seed: seed, sampleWeights: sampleWeights,
-                                collective: LocalCollective())) ?? 1
+                                collective: LocalCollective(), curvature: curvature)) ?? 1
     }
 
     /// The same over the rows of every part (`n` of them here, possibly none): `Xᵀu` and `Σu` are
     /// summed over the parts each step, and `n` is their total.
     static func largestEigenvalue<S: BLASScalar>(_ x: [S], rows local: Int, columns d: Int, seed: UInt64,
-                                                 sampleWeights: [S]? = nil, collective: some Collective)
-        throws(DescentError) -> Double {
+                                                 sampleWeights: [S]? = nil, collective: some Collective,
+                                                 curvature: Double = 2) throws(DescentError) -> Double {
         var total = [Double(local)]
         if collective.size > 1 { try collective.sum(&total) }
         let n = Int(total[0])
@@ -160,7 +165,7 @@ enum LearningRateEstimate {
                 for j in 0..<d { w[j] = S(packed[j]) }
                 uSum = S(packed[d])
             }
-            let scale = 2 / S(n)
+            let scale = S(curvature) / S(n)
             for j in 0..<d { v[j] = scale * w[j] }
             v[d] = scale * uSum
             let next = v.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()

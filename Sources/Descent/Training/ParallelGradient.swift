@@ -24,10 +24,14 @@ struct ParallelGradient<Source: RowBlockSource> {
     let targets: Int
     let batchSize: Int
     let threads: Int
+    /// The loss every residual passes through before the backward product.
+    let loss: Loss
     /// The helper thread and its hand-over, while a fit that splits mini-batches runs.
     private var pair: (thread: WorkerThread, handOver: BatchHandOver)? = nil
 
-    init(order: EpochOrder<Source>, workspace: Workspace<S>, rows: Int, batchSize: Int, threads: Int) {
+    init(order: EpochOrder<Source>, workspace: Workspace<S>, rows: Int, batchSize: Int, threads: Int,
+         loss: Loss = .squared) {
+        self.loss = loss
         self.order = order
         self.workspace = workspace
         self.rows = rows
@@ -78,7 +82,7 @@ struct ParallelGradient<Source: RowBlockSource> {
         // (1.37× vs 1.33×), at 1000 gemv won (1.13× vs 3.0×). For mini-batches, and for Float rows
         // (OpenBLAS's AVX2 kernels against Swift's baseline SSE2 code), the gemv pair was faster.
         // Several targets read each block once for all of them (two gemm).
-        let fused = k == 1 && parts == Self.partitions && S.prefersFusedKernels && d <= 200
+        let fused = k == 1 && loss.usesSquaredKernels && parts == Self.partitions && S.prefersFusedKernels && d <= 200
         g.update(repeating: 0, count: d * k)
         sums.update(repeating: 0, count: k)
         var squares = S.zero
@@ -90,7 +94,8 @@ struct ParallelGradient<Source: RowBlockSource> {
                 sums[0] += s
                 squares += q
             } else {
-                squares += Kernels.residuals(rows, targets: k, weights: w, biases: biases, into: r, sums: sums)
+                let q = Kernels.residuals(rows, targets: k, weights: w, biases: biases, into: r, sums: sums)
+                squares += loss.backward(r, count: rows.count * k, squares: q)
                 Kernels.accumulateGradient(rows, targets: k, residuals: r, into: g)
             }
             position += rows.count
@@ -98,7 +103,7 @@ struct ParallelGradient<Source: RowBlockSource> {
         sums[k] = squares
     }
 
-    /// Sums partial buffers `1..<parts` into partial buffer 0, in order; returns `Σr²`.
+    /// Sums partial buffers `1..<parts` into partial buffer 0, in order; returns `Σŵℓ(r)`.
     func reducePartials(_ parts: Int) -> S {
         let ws = workspace, d = columns, k = targets
         let sums = ws.partialSums.baseAddress!

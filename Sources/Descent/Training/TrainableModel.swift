@@ -32,6 +32,10 @@ extension LinearModel: TrainableModel {
     }
 
     func check(columns: Int, targets: Int) throws(DescentError) {
+        guard targets == 1 else {
+            throw .invalidOption(name: "targets", value: "\(targets) per row",
+                                 expected: "one target for a LinearModel (train a MultiLinearModel on several targets)")
+        }
         try checkWidth(columns)
         try checkFinite()
     }

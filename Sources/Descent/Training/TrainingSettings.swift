@@ -32,6 +32,8 @@ struct TrainingSettings<S: BLASScalar>: Sendable {
     /// Rows per update.
     let batchSize: Int
     let learningRate: LearningRate
+    /// The loss each residual passes through.
+    let loss: Loss
     let optimizer: Optimizer
     /// `λ` of the squared-norm and absolute-value penalty terms.
     let l2: Double
@@ -70,10 +72,11 @@ struct TrainingSettings<S: BLASScalar>: Sendable {
     /// SGD's average, accelerated proximal steps' iterate (whose extrapolated point is trained).
     var separateModel: Bool { optimizer.isAveraging || proximalMomentum }
 
-    /// Plain SGD with no penalty, no variance reduction and a rate that is constant within an
-    /// epoch: the fast path.
+    /// Plain SGD on the squared loss with no penalty, no variance reduction and a rate that is
+    /// constant within an epoch: the fast path (the compiled stochastic kernels).
     var plain: Bool {
         optimizer == .sgd && l1 == 0 && l2 == 0 && !learningRate.changesWithinEpoch && !varianceReduced
+            && loss.usesSquaredKernels
     }
 
     /// Resolves `configuration` (already validated) for `rows` training rows of `columns` features.
@@ -95,6 +98,7 @@ struct TrainingSettings<S: BLASScalar>: Sendable {
         self.epochs = epochs
         batchSize = configuration.mode.batchSize(rows: rows)
         learningRate = LearningRate(base: baseRate, schedule: configuration.schedule)
+        loss = configuration.loss
         varianceReduced = varianceReduction && batchSize < rows && configuration.varianceReduction == .svrg
         let optimizer = configuration.resolvedOptimizer(batchSize: batchSize, rows: rows, varianceReduced: varianceReduced)
         self.optimizer = optimizer

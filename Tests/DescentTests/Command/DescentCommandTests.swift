@@ -148,4 +148,44 @@ struct DescentCommandTests {
         let help = try run(["--help"])
         #expect(help.status == 0 && help.output.contains("fit") && help.output.contains("verify"))
     }
+
+    @Test("a diverging elastic net exits non-zero and writes no model; a converged fit prints its certificate")
+    func divergenceAndCertificate() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "descent is not built")
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = try TestData.url("seed-example.csv").path
+        let model = dir.appendingPathComponent("m.json").path
+        // Full batch is stable only below η = 0.0326 on this data: 0.05 grows the loss geometrically.
+        let diverged = try run(["fit", data, "--target", "y", "--learning-rate", "0.05", "--epochs", "300",
+                                "--penalty", "elastic:0.1:0.5", "--output", model])
+        #expect(diverged.status != 0 && diverged.errors.contains("diverged") && diverged.errors.contains("grew"),
+                "\(diverged.status): \(diverged.errors)")
+        #expect(!FileManager.default.fileExists(atPath: model))
+        let fit = try run(["fit", data, "--target", "y", "--penalty", "l1:0.1", "--output", model])
+        #expect(fit.status == 0 && fit.errors.contains("converged: yes (objective gap")
+                && fit.errors.contains("≤ 1e-06"), "\(fit.errors)")
+        let help = try run(["fit", "--help"])
+        #expect(help.output.contains("Lasso(alpha=λ/2)") && help.output.contains("--variance-reduction"))
+    }
+
+    @Test("descent fit --stream trains several targets from an n × k targets .npy, as the library does")
+    func streamedSeveralTargets() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "descent is not built")
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let problem = RandomMultiProblem<Double>(rows: 80, columns: 3, targets: 2, noise: 0.2, seed: 4)
+        let x = dir.appendingPathComponent("X.npy").path, y = dir.appendingPathComponent("Y.npy").path
+        try problem.features.writeNPY(to: x)
+        try problem.targets.writeNPY(to: y)
+        let output = dir.appendingPathComponent("m.json").path
+        let fit = try run(["fit", x, "--targets", y, "--stream", "--learning-rate", "0.05", "--epochs", "20",
+                           "--output", output, "--quiet"])
+        #expect(fit.status == 0, "\(fit.errors)")
+        let saved = try MultiLinearModel<Double>(contentsOf: output)
+        var expected = MultiLinearModel<Double>()
+        try GradientDescent<Double>(mode: .batch, learningRate: 0.05, epochs: 20)
+            .fit(&expected, from: try StreamingDataset<Double>(npyFeatures: x, targets: y))
+        #expect(saved.weights == expected.weights && saved.biases == expected.biases)
+    }
 }

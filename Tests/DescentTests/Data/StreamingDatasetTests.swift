@@ -165,8 +165,9 @@ struct StreamingDatasetTests {
         expectDescentError(.fileNotReadable(path: folder + "/none.npy", reason: "No such file or directory")) {
             _ = try StreamingDataset<Double>(npyFeatures: folder + "/none.npy", targets: y)
         }
-        // Targets of two columns; row counts that differ; Fortran order; truncated data.
-        #expect(throws: DescentError.self) { try StreamingDataset<Double>(npyFeatures: x, targets: x) }
+        // Targets of several columns are several targets (a MultiLinearModel's); row counts that
+        // differ; Fortran order; truncated data.
+        #expect(try StreamingDataset<Double>(npyFeatures: x, targets: x).targetColumns == 3)
         try [Double](repeating: 0, count: 36).writeNPY(to: folder + "/y36.npy")
         expectDescentError(.targetCountMismatch(rows: 37, targets: 36)) {
             _ = try StreamingDataset<Double>(npyFeatures: x, targets: folder + "/y36.npy")
