@@ -52,14 +52,16 @@ public enum Preconditioning: String, Sendable, Hashable, Codable, CaseIterable {
     /// ``FitHistory/whiteningSkipped``.
     ///
     /// Measured with `descent fit` (release, Double, correlated columns, this project's 2-core
-    /// host): at 10,000 × 5,000 the rule estimates 1,563 plain epochs of setup and skips
-    /// whitening; the default fit took 5.5 s, as `--preconditioning none` (5.6 s, 164 epochs),
-    /// where whitening took 19 s (13 s of setup, about 430 plain epochs; before its inverse and
+    /// host, 1,000-epoch budget): at 10,000 × 5,000 the rule estimates 1,563 plain epochs of setup
+    /// and skips whitening; the default fit took 16.6 s, as `--preconditioning none` (17.5 s),
+    /// where whitening took 51 s (9 s of setup, about 550 plain epochs; before its inverse and
     /// preconditioner were blocked and this rule existed, a default fit at 5,000 columns had
-    /// been reported to take 236 s). At 200,000 × 100 the estimate is 12.5
-    /// epochs and the default whitens: 1.9 s against 5.0 s unwhitened. At 20,000 × 1,000 it
-    /// skips (144 epochs; 3.5 s), where whitening would have taken 1.3 s against 2.9 s: the rule
-    /// cannot know in advance how many epochs whitening saves, and errs towards not whitening.
+    /// been reported to take 236 s). At 200,000 × 100 the estimate is 12.5 epochs and the default
+    /// whitens: 1.2 s (converged in 9 epochs) against 3.1 s unwhitened (not converged in 1,000).
+    /// At 20,000 × 1,000 it skips (144 epochs): 5.5 s and not converged, where whitening would
+    /// have converged in 1.7 s. The rule cannot know in advance how many epochs whitening saves,
+    /// and errs towards not whitening: a fit that measures and finds the condition low pays for
+    /// the measurement for nothing.
     case automatic
     /// Always whiten (which includes centring and scaling, whether or not ``GradientDescent/standardize`` is set).
     /// A penalised configuration refuses it with ``DescentError/invalidOption(name:value:expected:)``.

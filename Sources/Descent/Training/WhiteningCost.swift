@@ -16,9 +16,9 @@
 /// `--preconditioning none` against `whitened`): a whitened batch epoch took 2.1–2.2× a plain
 /// one at `d = 100` and `1,000`; mini-batches of 32, 3.7–6.4× at `d = 100` and 7.2× at `1,000`;
 /// single rows 1.1× at `d = 20` and 22× at `d = 100`. The whole setup of a default fit (the
-/// correlation pass, the factorisations, the learning rate's whitened sample) took about 143
-/// plain epochs at 20,000 × 1,000 (0.9 s against 6.3 ms epochs) and about 430 at 10,000 × 5,000
-/// (13 s against 30 ms epochs), where the estimate gives 144 and 1,563.
+/// correlation pass, the factorisations, the learning rate's whitened sample) took about 170
+/// plain epochs at 20,000 × 1,000 (0.9 s against 5.4 ms epochs) and about 550 at 10,000 × 5,000
+/// (9.1 s against 16.5 ms epochs), where the estimate gives 144 and 1,563.
 struct WhiteningCost: Equatable {
     /// The setup in plain epochs.
     let setupEpochs: Double
@@ -26,8 +26,8 @@ struct WhiteningCost: Equatable {
     let epochFactor: Double
 
     /// How much faster a multiply-add runs in blocked BLAS-3 work (`syrk`, `gemm`, `potrf`,
-    /// `trsm`) than in a training epoch, which streams the rows from memory: 4 to 14 measured (the
-    /// setups above), the lower end taken so that the rule errs towards not whitening.
+    /// `trsm`) than in a training epoch, which streams the rows from memory: 3.4 to 11 measured
+    /// (the setups above); 4, near the lower end, so that the rule errs towards not whitening.
     static let blockSpeedup = 4.0
 
     /// - Parameters:
