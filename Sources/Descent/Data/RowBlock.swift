@@ -21,6 +21,11 @@ struct RowBlock<Scalar: BLASScalar>: @unchecked Sendable {  // a read-only view;
         self.count = count
         self.columns = columns
     }
+
+    /// Row `i`'s `columns` features: the dense row-major layout's one piece of row arithmetic
+    /// (the layout seam; every pass reads rows through it or through a block product).
+    @inlinable
+    func row(_ i: Int) -> UnsafePointer<Scalar> { features + i * columns }
 }
 
 /// Where the training loop gets its rows from. The loop asks for blocks of rows in its epoch

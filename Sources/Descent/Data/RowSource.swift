@@ -69,6 +69,12 @@ public struct RowChunk<Scalar: BLASScalar> {
     /// The number of targets per row.
     public let targetColumns: Int
 
+    /// Row `i`'s features (`i` counted within the chunk, `0..<rows.count`): `columns` values.
+    ///
+    /// - Complexity: O(1).
+    @inlinable
+    public func row(_ i: Int) -> UnsafePointer<Scalar> { features.baseAddress! + i * columns }
+
     /// A chunk of one target per row over memory the caller keeps alive for the call.
     ///
     /// - Parameters:
