@@ -32,6 +32,13 @@ struct Solve: ParsableCommand {
                     throw .invalidOption(name: "--summary", value: "with --stream",
                                          expected: "used without --stream (the summary reads the data in memory)")
                 }
+                guard stream.targetColumns == 1 else {
+                    // An n × k targets file: one streamed solve for all k targets.
+                    let solution = try LeastSquares.solveMultiTarget(from: stream, intercept: !noIntercept,
+                                                                     method: method.method, ridge: ridge)
+                    return try report(solution, featureNames: stream.featureNames,
+                                      targetNames: (0..<stream.targetColumns).map { "y\($0)" })
+                }
                 let solution = try LeastSquares.solve(from: stream, intercept: !noIntercept, method: method.method,
                                                       ridge: ridge)
                 print(Self.table(solution, names: stream.featureNames))
@@ -79,25 +86,39 @@ struct Solve: ParsableCommand {
                 try solution.summaries(features: x, targets: y, featureNames: data.featureNames)
             }
             for (name, table) in zip(data.targetNames, summaries) { print("target \(name)\n\(table)\n") }
+            try save(solution, featureNames: data.featureNames, targetNames: data.targetNames)
         } else {
-            let labels = ["(intercept)"] + data.featureNames
-            let width = Swift.max(12, labels.map(\.count).max() ?? 0)
-            let columnWidth = Swift.max(24, data.targetNames.map(\.count).max() ?? 0)
-            var lines = [Self.pad("term", width) + data.targetNames.map { "  " + Self.pad($0, columnWidth) }.joined()]
-            for (row, label) in labels.enumerated() {
-                let values = (0..<y.columns).map { t in row == 0 ? solution.model.biases[t] : solution.model.weights[row - 1, t] }
-                lines.append(Self.pad(label, width) + values.map { "  " + Self.pad(String(format: "% .17g", $0), columnWidth) }.joined())
+            try report(solution, featureNames: data.featureNames, targetNames: data.targetNames)
+        }
+    }
+
+    /// Prints a column of coefficients per target, then saves the model (with its names) if asked.
+    func report(_ solution: MultiLeastSquaresSolution<Double>, featureNames: [String],
+                targetNames: [String]) throws(DescentError) {
+        let labels = ["(intercept)"] + featureNames
+        let width = Swift.max(12, labels.map(\.count).max() ?? 0)
+        let columnWidth = Swift.max(24, targetNames.map(\.count).max() ?? 0)
+        var lines = [Self.pad("term", width) + targetNames.map { "  " + Self.pad($0, columnWidth) }.joined()]
+        for (row, label) in labels.enumerated() {
+            let values = (0..<solution.model.targetCount).map { t in
+                row == 0 ? solution.model.biases[t] : solution.model.weights[row - 1, t]
             }
-            lines.append("method: \(solution.method), rank \(solution.rank), condition estimate "
-                         + String(format: "%.3g", solution.conditionEstimate))
-            print(lines.joined(separator: "\n"))
+            lines.append(Self.pad(label, width) + values.map { "  " + Self.pad(String(format: "% .17g", $0), columnWidth) }.joined())
         }
-        if let output {
-            var model = solution.model
-            model.featureNames = data.featureNames
-            model.targetNames = data.targetNames
-            try model.save(to: output)
-        }
+        lines.append("method: \(solution.method), rank \(solution.rank), condition estimate "
+                     + String(format: "%.3g", solution.conditionEstimate))
+        print(lines.joined(separator: "\n"))
+        try save(solution, featureNames: featureNames, targetNames: targetNames)
+    }
+
+    /// Saves the multi-target model with its feature and target names, when `--output` is given.
+    func save(_ solution: MultiLeastSquaresSolution<Double>, featureNames: [String],
+              targetNames: [String]) throws(DescentError) {
+        guard let output else { return }
+        var model = solution.model
+        model.featureNames = featureNames
+        model.targetNames = targetNames
+        try model.save(to: output)
     }
 
     /// `name  coefficient` rows, the intercept first, then the method, rank and condition.

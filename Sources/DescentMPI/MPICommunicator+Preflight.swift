@@ -97,13 +97,21 @@ extension MPICommunicator {
     /// The same for a model of several targets (every rank's source must serve as many targets).
     func prepare<Source: RowSource>(_ model: inout MultiLinearModel<Source.Scalar>, _ source: Source) throws(DescentError) {
         let parameters = model.weights.rows * model.weights.columns + model.biases.count
-        try agreeOnShape(.success(LocalShape(columns: source.columns, rows: source.rowCount,
-                                             modelWeights: parameters == 0 ? nil : parameters)))
+        try agreeOnTargets(source, modelWeights: parameters == 0 ? nil : parameters)
+        try sameModelEverywhere(&model)
+    }
+
+    /// The agreement before a distributed fit or solve of several targets: shapes (with the
+    /// model's parameters, if any), then the number of targets per row.
+    ///
+    /// - Throws: as ``agreeOnShape(_:)``, and `DescentError/ranksDisagree(quantity:values:)` when
+    ///   the ranks' sources serve different numbers of targets.
+    func agreeOnTargets<Source: RowSource>(_ source: Source, modelWeights: Int? = nil) throws(DescentError) {
+        try agreeOnShape(.success(LocalShape(columns: source.columns, rows: source.rowCount, modelWeights: modelWeights)))
         let counts = try allGather([source.targetColumns])
         guard counts.allSatisfy({ $0 == counts[0] }) else {
             throw .ranksDisagree(quantity: "number of targets", values: counts.map { $0[0] })
         }
-        try sameModelEverywhere(&model)
     }
 
     /// This rank's rows of several targets; every rank throws if any rank's do not match.

@@ -17,8 +17,8 @@ struct AugmentedRefinement {
     let tau: [Double]
     static let maximumSteps = 10
 
-    func solve<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: UnsafeBufferPointer<S>)
-        -> (v: [E], c: E, steps: Int) {
+    /// Target `t`'s solution from rows in memory: `v` (scaled), `c` and the steps taken.
+    func solve<S: BLASScalar>(_ all: SolverRows<S>.Block, target t: Int) -> (v: [E], c: E, steps: Int) {
         let n = problem.rows, d = problem.columns
         let scales = problem.scales.map { E($0) }
         var v = [E](repeating: 0, count: d)
@@ -34,7 +34,7 @@ struct AugmentedRefinement {
             // Residuals of both equations, in extended precision, from the original data.
             let u = (0..<d).map { scales[$0] * v[$0] }
             var g0 = E(0)
-            let (fSum, gE) = ExtendedResiduals.pass(problem, x, y, u: u, c: c, offset: { r[$0] }, visit: { i, fi in
+            let (fSum, gE) = ExtendedResiduals.pass(problem, all, target: t, u: u, c: c, offset: { r[$0] }, visit: { i, fi in
                 f[i] = Double(fi)
                 g0 -= r[i]
                 return -r[i]

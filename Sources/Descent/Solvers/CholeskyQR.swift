@@ -35,16 +35,20 @@ extension LeastSquares {
     /// `gram` is the first pass when the caller has made it already (`.automatic`, after the
     /// normal equations declined).
     ///
-    /// Returns `nil` when the answer cannot be certified: features that overflow, a zero column,
-    /// a Cholesky factor that fails even shifted, `κ₁(R) > 10⁸`, or refinement that neither
-    /// converges nor reaches a backward-stable answer, even in extended precision. The caller then takes Householder QR.
+    /// For `k` targets, `R` is made once and each target is solved and refined with it as it would
+    /// be alone (its own stopping rule and certificate); only the passes over the rows are shared.
+    ///
+    /// Returns `nil` when the answer cannot be certified (for any target): features that overflow,
+    /// a zero column, a Cholesky factor that fails even shifted, `κ₁(R) > 10⁸`, or refinement that
+    /// neither converges nor reaches a backward-stable answer, even in extended precision. The
+    /// caller then takes Householder QR.
     static func choleskyQR<S: BLASScalar>(_ rows: SolverRows<S>, _ totals: RowTotals, intercept: Bool,
-                                          gram: GramPass? = nil) throws(DescentError) -> RawSolution? {
-        let n = totals.rows, d = rows.columns
+                                          gram: GramPass? = nil) throws(DescentError) -> [RawSolution]? {
+        let n = totals.rows, d = rows.columns, k = rows.targets
         guard !totals.sumsOverflow else { return nil }
         let pass: GramPass
         if let gram { pass = gram } else { pass = try centredGram(rows, shift: totals.shift, targetMeans: totals.targetMeans) }
-        let targetMean = totals.targetMeans[0] + (intercept ? pass.targetDeviation[0] / Double(n) : 0)
+        let targetMeans = (0..<k).map { totals.targetMeans[$0] + (intercept ? pass.targetDeviation[$0] / Double(n) : 0) }
         let means = (0..<d).map { totals.shift[$0] + pass.deviation[$0] / Double(n) }
         guard pass.gram.allSatisfy(\.isFinite), pass.rhs.allSatisfy(\.isFinite),
               (0..<d).allSatisfy({ pass.gram[$0 * d + $0] > 0 }) else { return nil }
@@ -67,7 +71,7 @@ extension LeastSquares {
         if passes == 0 && 1 / reciprocalCondition(r, d) > choleskyQR2Threshold { passes = 1 }
         var qty: [Double]?
         for _ in 0..<passes {
-            guard let next = try choleskyQRPass(rows, means: means, targetMean: targetMean, scales: scales, r: r) else {
+            guard let next = try choleskyQRPass(rows, means: means, targetMeans: targetMeans, scales: scales, r: r) else {
                 return nil
             }
             (r, qty) = next
@@ -75,107 +79,136 @@ extension LeastSquares {
         let rcond = reciprocalCondition(r, d)
         guard rcond.isFinite, rcond > 0, 1 / rcond <= choleskyQRConditionLimit else { return nil }
 
-        // The first solution: R·v = Qᵀy after a CholeskyQR pass, RᵀR·v = S·Aᵀy otherwise.
-        var v: [Double]
-        if let qty {
-            v = qty
-            _ = r.withUnsafeBufferPointer { LAPACK.triangularSolve($0.baseAddress!, n: d, lda: d, &v) }
-        } else {
-            v = (0..<d).map { pass.rhs[$0] * scales[$0] }
-            r.withUnsafeBufferPointer { f in v.withUnsafeMutableBufferPointer { LAPACK.choleskySolve(f, n: d, $0) } }
+        // The first solutions (V: column-major d × k): R·v = Qᵀy after a CholeskyQR pass, RᵀR·v = S·Aᵀy otherwise.
+        var v = [Double](repeating: 0, count: d * k)
+        for t in 0..<k {
+            var vt: [Double]
+            if let qty {
+                vt = Array(qty[(t * d)..<((t + 1) * d)])
+                _ = r.withUnsafeBufferPointer { LAPACK.triangularSolve($0.baseAddress!, n: d, lda: d, &vt) }
+            } else {
+                vt = (0..<d).map { pass.rhs[$0 * k + t] * scales[$0] }
+                r.withUnsafeBufferPointer { f in vt.withUnsafeMutableBufferPointer { LAPACK.choleskySolve(f, n: d, $0) } }
+            }
+            for j in 0..<d { v[t * d + j] = vt[j] }
         }
 
-        // Corrected semi-normal refinement with Double residuals: δc = mean(f), δv = R⁻¹R⁻ᵀ·S·Aᵀf.
+        // Corrected semi-normal refinement with Double residuals, each target by its own rule:
+        // δc = mean(f), δv = R⁻¹R⁻ᵀ·S·Aᵀf.
         typealias E = Double.Accumulator
         let residuals = ResidualPass(shift: means, deviation: [Double](repeating: 0, count: d), rows: n,
-                                     targetMean: targetMean, inPlace: pass.inPlace)
-        var c = E(targetMean)
-        var steps = 0, previous = Double.infinity
-        var converged = false, backwardStable = false
-        while steps < choleskyQRMaximumSteps {
-            let u = (0..<d).map { v[$0] * scales[$0] }
-            let (g, fSum, fSquares) = try residuals.gradientAndNorm(rows, u: u, intercept: Double(c - E(targetMean)))
-            let meanF = intercept ? fSum / Double(n) : 0
-            var delta = (0..<d).map { g[$0] * scales[$0] }
-            // Backward error of the current v: ‖Aᵀf‖ against what a backward-stable solver leaves,
-            // γ·‖A‖·(‖A‖·‖v‖ + ‖f‖) with ‖A‖_F = √d for unit columns and γ = 10·d·ε.
-            let gradientNorm = delta.reduce(0.0) { $0 + $1 * $1 }.squareRoot()
-            let vNorm = v.reduce(0.0) { $0 + $1 * $1 }.squareRoot()
-            let fNorm = Swift.max(0, fSquares - Double(n) * meanF * meanF).squareRoot()
-            let root = Double(d).squareRoot()
-            backwardStable = gradientNorm <= 10 * Double(d) * epsilon * root * (root * vNorm + fNorm)
-            r.withUnsafeBufferPointer { f in delta.withUnsafeMutableBufferPointer { LAPACK.choleskySolve(f, n: d, $0) } }
-            var size = 0.0, magnitude = 0.0
-            for j in 0..<d {
-                v[j] += delta[j]
-                size = Swift.max(size, Swift.abs(delta[j]))
-                magnitude = Swift.max(magnitude, Swift.abs(v[j]))
+                                     targetMeans: targetMeans, inPlace: pass.inPlace)
+        var c = targetMeans.map { E($0) }
+        var steps = [Int](repeating: 0, count: k), previous = [Double](repeating: .infinity, count: k)
+        var converged = [Bool](repeating: false, count: k), backwardStable = [Bool](repeating: false, count: k)
+        var refining = [Bool](repeating: true, count: k)
+        var u = [Double](repeating: 0, count: d * k)
+        while refining.contains(true) {
+            for t in 0..<k { for j in 0..<d { u[j * k + t] = v[t * d + j] * scales[j] } }
+            let (g, fSums, fSquares) = try residuals.gradientAndNorm(rows, u: u,
+                                                                     intercepts: (0..<k).map { Double(c[$0] - E(targetMeans[$0])) })
+            for t in 0..<k where refining[t] {
+                let meanF = intercept ? fSums[t] / Double(n) : 0
+                var delta = (0..<d).map { g[$0 * k + t] * scales[$0] }
+                // Backward error of the current v: ‖Aᵀf‖ against what a backward-stable solver leaves,
+                // γ·‖A‖·(‖A‖·‖v‖ + ‖f‖) with ‖A‖_F = √d for unit columns and γ = 10·d·ε.
+                let gradientNorm = delta.reduce(0.0) { $0 + $1 * $1 }.squareRoot()
+                let vNorm = v[(t * d)..<((t + 1) * d)].reduce(0.0) { $0 + $1 * $1 }.squareRoot()
+                let fNorm = Swift.max(0, fSquares[t] - Double(n) * meanF * meanF).squareRoot()
+                let root = Double(d).squareRoot()
+                backwardStable[t] = gradientNorm <= 10 * Double(d) * epsilon * root * (root * vNorm + fNorm)
+                r.withUnsafeBufferPointer { f in delta.withUnsafeMutableBufferPointer { LAPACK.choleskySolve(f, n: d, $0) } }
+                var size = 0.0, magnitude = 0.0
+                for j in 0..<d {
+                    v[t * d + j] += delta[j]
+                    size = Swift.max(size, Swift.abs(delta[j]))
+                    magnitude = Swift.max(magnitude, Swift.abs(v[t * d + j]))
+                }
+                c[t] += E(meanF)
+                steps[t] += 1
+                if size <= 2 * epsilon * magnitude {
+                    converged[t] = true
+                    refining[t] = false
+                } else if steps[t] > 1 && size > 0.5 * previous[t] && backwardStable[t] {
+                    // Stalled at the level of Double's rounding of the residuals, with a backward-stable v.
+                    refining[t] = false
+                } else if steps[t] == choleskyQRMaximumSteps {
+                    refining[t] = false
+                }
+                previous[t] = size
             }
-            c += E(meanF)
-            steps += 1
-            if size <= 2 * epsilon * magnitude { converged = true; break }
-            // Stalled at the level of Double's rounding of the residuals, with a backward-stable v.
-            if steps > 1 && size > 0.5 * previous && backwardStable { break }
-            previous = size
         }
         var ve = v.map { E($0) }
-        // Extended-precision residuals, when Double's could not certify the answer, and always on
-        // small problems (≤ 2²⁰ elements, which rows in memory would have factored by pivoted QR):
-        // there they cost little and give the last digits.
+        // Extended-precision residuals, when Double's could not certify a target's answer, and
+        // always on small problems (≤ 2²⁰ elements, which rows in memory would have factored by
+        // pivoted QR): there they cost little and give the last digits.
         let small = n * d <= smallProblem
-        if small || (!converged && !backwardStable) {
-            let problem = CenteredProblem(rows: n, columns: d, intercept: intercept, means: means, targetMean: targetMean,
+        let extending = (0..<k).map { small || (!converged[$0] && !backwardStable[$0]) }
+        if extending.contains(true) {
+            let problem = CenteredProblem(rows: n, columns: d, intercept: intercept, means: means, targetMeans: targetMeans,
                                           scales: scales, dataEpsilon: Double(S.ulpOfOne))
             var (extendedV, extendedC) = (ve, c)
-            let extended = try StreamingQR.refine(r: r, problem, rows, v: &extendedV, c: &extendedC)
-            if extended.converged {
-                (ve, c) = (extendedV, extendedC)
-                steps += extended.steps
-            } else if !(converged || backwardStable) {
-                return nil
+            let extended = try StreamingQR.refine(r: r, problem, rows, v: &extendedV, c: &extendedC, targets: extending)
+            for t in 0..<k where extending[t] {
+                if extended[t].converged {
+                    for j in 0..<d { ve[t * d + j] = extendedV[t * d + j] }
+                    c[t] = extendedC[t]
+                    steps[t] += extended[t].steps
+                } else if !(converged[t] || backwardStable[t]) {
+                    return nil
+                }
             }
         }
-        var w = [Double](repeating: 0, count: d)
-        var b = c
-        for j in 0..<d {
-            let wj = ve[j] * E(scales[j])
-            w[j] = Double(wj)
-            if intercept { b -= E(means[j]) * wj }
+        let solutions = (0..<k).map { t in
+            var w = [Double](repeating: 0, count: d)
+            var b = c[t]
+            for j in 0..<d {
+                let wj = ve[t * d + j] * E(scales[j])
+                w[j] = Double(wj)
+                if intercept { b -= E(means[j]) * wj }
+            }
+            return RawSolution(weights: w, bias: intercept ? Double(b) : 0, method: .qr, rank: d, condition: 1 / rcond,
+                               refinementSteps: steps[t])
         }
-        guard let solved = SolverOutcome.finite(RawSolution(weights: w, bias: intercept ? Double(b) : 0, method: .qr,
-                                                            rank: d, condition: 1 / rcond, refinementSteps: steps))
-            .solution else { return nil }
+        guard case let .solved(solved) = SolverOutcome.finite(solutions) else { return nil }
         return solved
     }
 
     /// One Cholesky-QR pass with the current `R`: for each block, `W = A_b·R⁻¹` (`trsm`, while the
-    /// block is in cache), `G += WᵀW` (`syrk`), `q += Wᵀ(y_b − ȳ)` (`gemv`); then `R₂ = chol(G)`.
-    /// Returns `R₂R` and `R₂⁻ᵀq` (= `Qᵀy` for the new `R`), or `nil` when `G` is not positive definite.
-    static func choleskyQRPass<S: BLASScalar>(_ rows: SolverRows<S>, means: [Double], targetMean: Double,
+    /// block is in cache), `G += WᵀW` (`syrk`), `Q += Wᵀ(Y_b − 1ȳᵀ)` (`gemv` for one target, `gemm`
+    /// for several); then `R₂ = chol(G)`. Returns `R₂R` and `R₂⁻ᵀQ` (= `QᵀY` for the new `R`,
+    /// column-major `d × k`), or `nil` when `G` is not positive definite.
+    static func choleskyQRPass<S: BLASScalar>(_ rows: SolverRows<S>, means: [Double], targetMeans: [Double],
                                               scales: [Double], r: [Double]) throws(DescentError)
         -> (r: [Double], qty: [Double])? {
-        let d = rows.columns
+        let d = rows.columns, k = rows.targets
         let blockRows = Swift.max(1, Swift.min(Swift.max(1, rows.localRows), 4096))
         var w = [Double](repeating: 0, count: blockRows * d)
-        var t = [Double](repeating: 0, count: blockRows)
-        var sums = [Double](repeating: 0, count: d * d + d)
+        var t = [Double](repeating: 0, count: blockRows * k)
+        var sums = [Double](repeating: 0, count: d * d + d * k)
         try rows.forEachBlock(rows: blockRows) { (block) throws(DescentError) in
-            let m = block.count, x = block.features, y = block.targets
+            let m = block.count
             for i in 0..<m {
-                let row = i * d
-                for j in 0..<d { w[row + j] = (Double(x[row + j]) - means[j]) * scales[j] }
-                t[i] = Double(y[i]) - targetMean
+                let x = block.row(i)
+                for j in 0..<d { w[i * d + j] = (Double(x[j]) - means[j]) * scales[j] }
+                for c in 0..<k { t[i * k + c] = Double(block.target(i, c)) - targetMeans[c] }
             }
             r.withUnsafeBufferPointer { u in
                 w.withUnsafeMutableBufferPointer { BLAS.trsmRight($0.baseAddress!, rows: m, columns: d, u.baseAddress!) }
             }
             sums.withUnsafeMutableBufferPointer { s in
                 BLAS.syrk(w, rows: m, columns: d, beta: 1, s.baseAddress!)
-                BLAS.gemvTransposed(w, rows: m, columns: d, t, beta: 1, s.baseAddress! + d * d)
+                if k == 1 {
+                    BLAS.gemvTransposed(w, rows: m, columns: d, t, beta: 1, s.baseAddress! + d * d)
+                } else {
+                    BLAS.gemm(w, transposeA: true, t, m: d, n: k, k: m, beta: 1, s.baseAddress! + d * d)
+                }
             }
         }
         try rows.sum(&sums)
-        var qty = Array(sums[(d * d)...])
+        // Qᵀy by target (column-major d × k) from the row-major d × k sums.
+        var qty = [Double](repeating: 0, count: d * k)
+        for j in 0..<d { for c in 0..<k { qty[c * d + j] = sums[d * d + j * k + c] } }
         // The Gram matrix keeps the sums' storage (no second d × d buffer).
         sums.removeSubrange((d * d)...)
         var g = sums
@@ -193,7 +226,7 @@ extension LeastSquares {
                 product[i + j * d] = value
             }
         }
-        _ = g.withUnsafeBufferPointer { LAPACK.triangularSolve($0.baseAddress!, n: d, lda: d, &qty, transposed: true) }
+        _ = g.withUnsafeBufferPointer { LAPACK.triangularSolve($0.baseAddress!, n: d, lda: d, &qty, transposed: true, nrhs: k) }
         return (product, qty)
     }
 
@@ -205,13 +238,5 @@ extension LeastSquares {
     /// `1/κ₁(R)` of a column-major upper triangle (`trcon`).
     static func reciprocalCondition(_ r: [Double], _ d: Int) -> Double {
         r.withUnsafeBufferPointer { LAPACK.triangularReciprocalCondition($0.baseAddress!, n: d, lda: d) }
-    }
-}
-
-extension SolverOutcome {
-    /// The solution, if solved.
-    var solution: RawSolution? {
-        if case let .solved(solution) = self { return solution }
-        return nil
     }
 }

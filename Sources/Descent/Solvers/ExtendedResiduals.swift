@@ -3,22 +3,27 @@
 enum ExtendedResiduals {
     typealias E = Double.Accumulator
 
-    /// One pass over the rows of the problem: for each row `i`, the residual
-    /// `fᵢ = yᵢ − offset(i) − c − Σⱼ (xᵢⱼ − μⱼ)·uⱼ`, then `gⱼ += (xᵢⱼ − μⱼ)·visit(i, fᵢ)`.
+    /// One pass over rows in memory for target `t`: for each row `i`, the residual
+    /// `fᵢ = yᵢₜ − offset(i) − c − Σⱼ (xᵢⱼ − μⱼ)·uⱼ`, then `gⱼ += (xᵢⱼ − μⱼ)·visit(i, fᵢ)`.
     /// Returns `Σfᵢ` and `g`. Everything is computed from the caller's data, never a rounded copy.
-    static func pass<S: BLASScalar>(_ p: CenteredProblem, _ x: UnsafeBufferPointer<S>, _ y: UnsafeBufferPointer<S>,
-                                    u: [E], c: E, offset: (Int) -> E, visit: (Int, E) -> E) -> (sum: E, g: [E]) {
+    static func pass<S: BLASScalar>(_ p: CenteredProblem, _ all: SolverRows<S>.Block, target t: Int, u: [E], c: E,
+                                    offset: (Int) -> E, visit: (Int, E) -> E) -> (sum: E, g: [E]) {
         let n = p.rows, d = p.columns
         let means = p.means.map { E($0) }
         var sum = E(0)
         var g = [E](repeating: 0, count: d)
+        var centred = [E](repeating: 0, count: d)
         for i in 0..<n {
+            let x = all.row(i)
             var prediction = c
-            for j in 0..<d { prediction += (E(x[i * d + j]) - means[j]) * u[j] }
-            let f = E(y[i]) - offset(i) - prediction
+            for j in 0..<d {
+                centred[j] = E(x[j]) - means[j]
+                prediction += centred[j] * u[j]
+            }
+            let f = E(all.target(i, t)) - offset(i) - prediction
             sum += f
             let weight = visit(i, f)
-            for j in 0..<d { g[j] += (E(x[i * d + j]) - means[j]) * weight }
+            for j in 0..<d { g[j] += centred[j] * weight }
         }
         return (sum, g)
     }
@@ -30,25 +35,38 @@ enum ExtendedResiduals {
         size <= 0x1p-60 * magnitude || (steps > 2 && size > 0.5 * previous)
     }
 
-    /// One pass over every part's rows: `fᵢ = yᵢ − c − Σⱼ (xᵢⱼ − μⱼ)·uⱼ` and `gⱼ = Σᵢ (xᵢⱼ − μⱼ)·fᵢ`.
-    /// Returns `Σfᵢ` and `g`, summed over every part.
-    static func pass<S: BLASScalar>(_ p: CenteredProblem, _ rows: SolverRows<S>, u: [E], c: E)
-        throws(DescentError) -> (sum: E, g: [E]) {
-        let d = p.columns
+    /// One pass over every part's rows for the targets `targets`: for each, with its column of `U`
+    /// (column-major `d × k`) and its intercept `c[t]`, `fᵢ = yᵢₜ − c[t] − Σⱼ (xᵢⱼ − μⱼ)·uⱼₜ` and
+    /// `gⱼₜ = Σᵢ (xᵢⱼ − μⱼ)·fᵢ`. Returns `Σfᵢ` per target and `G` (column-major `d × k`; zero for the
+    /// targets not asked for), summed over every part.
+    static func pass<S: BLASScalar>(_ p: CenteredProblem, _ rows: SolverRows<S>, targets: [Int], u: [E], c: [E])
+        throws(DescentError) -> (sums: [E], g: [E]) {
+        let d = p.columns, k = rows.targets
         let means = p.means.map { E($0) }
-        var sums = [E](repeating: 0, count: d + 1)
+        // Per asked target: g (d values), then Σf.
+        var sums = [E](repeating: 0, count: (d + 1) * targets.count)
+        var centred = [E](repeating: 0, count: d)
         try rows.forEachBlock(rows: 4096) { (block) throws(DescentError) in
-            let x = block.features, y = block.targets
             for i in 0..<block.count {
-                var prediction = c
-                for j in 0..<d { prediction += (E(x[i * d + j]) - means[j]) * u[j] }
-                let f = E(y[i]) - prediction
-                sums[d] += f
-                for j in 0..<d { sums[j] += (E(x[i * d + j]) - means[j]) * f }
+                let x = block.row(i)
+                for j in 0..<d { centred[j] = E(x[j]) - means[j] }
+                for (q, t) in targets.enumerated() {
+                    var prediction = c[t]
+                    for j in 0..<d { prediction += centred[j] * u[t * d + j] }
+                    let f = E(block.target(i, t)) - prediction
+                    let base = q * (d + 1)
+                    sums[base + d] += f
+                    for j in 0..<d { sums[base + j] += centred[j] * f }
+                }
             }
         }
         try rows.sum(&sums)
-        return (sums[d], Array(sums[0..<d]))
+        var fSums = [E](repeating: 0, count: k), g = [E](repeating: 0, count: d * k)
+        for (q, t) in targets.enumerated() {
+            fSums[t] = sums[q * (d + 1) + d]
+            for j in 0..<d { g[t * d + j] = sums[q * (d + 1) + j] }
+        }
+        return (fSums, g)
     }
 
     /// `Σᵢ(xᵢⱼ − μⱼ)` in extended precision over every part's rows.
@@ -57,7 +75,10 @@ enum ExtendedResiduals {
         let means = p.means.map { E($0) }
         var sums = [E](repeating: 0, count: d)
         try rows.forEachBlock(rows: 4096) { (block) throws(DescentError) in
-            for i in 0..<block.count { for j in 0..<d { sums[j] += E(block.features[i * d + j]) - means[j] } }
+            for i in 0..<block.count {
+                let x = block.row(i)
+                for j in 0..<d { sums[j] += E(x[j]) - means[j] }
+            }
         }
         try rows.sum(&sums)
         return sums

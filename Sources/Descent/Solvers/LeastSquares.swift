@@ -102,11 +102,66 @@ public enum LeastSquares {
         let d = features.columns
         let raw = try features.withUnsafeBufferPointer { (x) throws(DescentError) in
             try targets.withUnsafeBufferPointer { (y) throws(DescentError) in
-                try solve(SolverRows(x, TargetColumns(y), columns: d), intercept: intercept, method: method, ridge: ridge,
-                          inMemory: InMemoryRows(features: x, targets: y))
+                try solve(SolverRows(x, TargetColumns(y), columns: d), intercept: intercept, method: method, ridge: ridge)
             }
         }
-        return LeastSquaresSolution(raw, intercept: intercept)
+        return LeastSquaresSolution(raw[0], intercept: intercept)
+    }
+
+    /// Solves the least-squares problems of several targets that share their features, with one
+    /// factorisation of the features for all of them.
+    ///
+    /// Column `t` of the result solves `min Σᵢ(xᵢᵀwₜ + bₜ − Yᵢₜ)²`, the problem
+    /// ``solve(_:_:intercept:method:ridge:)->LeastSquaresSolution<Scalar>`` solves for the single
+    /// target `Y.column(t)`, by the same code: the features are centred, scaled and factored once
+    /// (one Gram matrix and Cholesky factor, one Cholesky or Householder QR, one SVD), every pass
+    /// over the rows serves all targets (`gemm` where one target takes `gemv`), and each target is
+    /// solved and refined as it would be alone. `.automatic` chooses as it does for one target
+    /// (its choice depends on the features alone). Several targets also solve from a stream
+    /// (``solveMultiTarget(from:intercept:method:ridge:)``) and across MPI ranks (`DescentMPI`).
+    ///
+    /// ```swift
+    /// let multi = try LeastSquares.solve(X, Y)     // Y: n × k
+    /// multi.model.weights                          // d × k
+    /// multi.model.biases                           // k
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - features: `n × d` features, row-major.
+    ///   - targets: `n × k` targets, one column per target, `k ≥ 1`.
+    ///   - intercept: Fit a bias per target (default). Without it every target's model passes
+    ///     through the origin.
+    ///   - method: See ``Method``. `.automatic` by default.
+    ///   - ridge: `λ ≥ 0`: each target minimises `MSE + λ‖wₜ‖²` (biases not penalised), solved by
+    ///     one Cholesky factor with refinement (the solution reports `.normalEquations`).
+    /// - Returns: The model (`d × k` weights, `k` biases), the method that ran, the rank and a
+    ///   condition estimate of the features.
+    /// - Throws: ``DescentError`` for inconsistent shapes (rows of targets and features differ, no
+    ///   target column), empty data, NaN or ±∞, or a system the chosen method cannot solve
+    ///   (``DescentError/unsolvable(method:reason:conditionEstimate:)``): as for one target,
+    ///   rank-deficient features make `.qr` and `.normalEquations` throw, while `.svd` returns each
+    ///   target's minimum-norm solution; and working memory that does not fit
+    ///   (``DescentError/insufficientMemory(needed:available:what:remedies:)``), as for one target.
+    /// - Complexity: O(n·d² + n·d·k) time for the factorisation, plus O(n·d·k) per refinement
+    ///   pass. Memory: O(d² + block·(d + k)), except that `.qr` factors one `Double` copy of the
+    ///   features for small or ill-conditioned problems, as for one target.
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
+    public static func solve<Scalar: BLASScalar>(_ features: Matrix<Scalar>, _ targets: Matrix<Scalar>,
+                                                 intercept: Bool = true, method: Method = .automatic,
+                                                 ridge: Double = 0) throws(DescentError)
+        -> MultiLeastSquaresSolution<Scalar> {
+        try Validation.checkShape(features, targets: targets)
+        try checkRidge(ridge)
+        try Validation.checkFinite(targets: targets)
+        let d = features.columns, k = targets.columns
+        let raw = try features.withUnsafeBufferPointer { (x) throws(DescentError) in
+            try targets.withUnsafeBufferPointer { (y) throws(DescentError) in
+                try solve(SolverRows(x, TargetColumns(y, count: k), columns: d), intercept: intercept, method: method,
+                          ridge: ridge)
+            }
+        }
+        return MultiLeastSquaresSolution(raw, columns: d, intercept: intercept)
     }
 
     /// `λ` is finite and ≥ 0.
@@ -116,24 +171,19 @@ public enum LeastSquares {
         }
     }
 
-    /// Every part's rows as one process's memory, when they are: what pivoted QR factors a copy of.
-    struct InMemoryRows<S: BLASScalar> {
-        let features: UnsafeBufferPointer<S>
-        let targets: UnsafeBufferPointer<S>
-    }
-
-    /// The solver every entry point runs: validation and totals in one pass over the rows
-    /// (``RowTotals``), then the method, every pass over row blocks combined by the rows'
-    /// collective. `inMemory` is set when all rows are in this process's memory, which lets QR
-    /// factor a copy with column pivoting when the fast path cannot certify its answer.
-    static func solve<S: BLASScalar>(_ rows: SolverRows<S>, intercept: Bool, method: Method, ridge: Double,
-                                     inMemory: InMemoryRows<S>?) throws(DescentError) -> RawSolution {
+    /// The solver every entry point runs, for `k ≥ 1` targets (``SolverRows/targets``):
+    /// validation and totals in one pass over the rows (``RowTotals``), then the method, every pass
+    /// over row blocks combined by the rows' collective. Returns one solution per target. When all
+    /// rows are in this process's memory (``SolverRows/inMemory``), QR may factor a copy with
+    /// column pivoting where the fast path cannot certify its answer.
+    static func solve<S: BLASScalar>(_ rows: SolverRows<S>, intercept: Bool, method: Method,
+                                     ridge: Double) throws(DescentError) -> [RawSolution] {
         let totals = try RowTotals.gather(rows, intercept: intercept)
         let (n, d) = (totals.rows, rows.columns)
         // Each method's working memory is checked before its first pass, unless its shape check
         // will refuse the problem without allocating anything.
         func reserve(_ method: Method) throws(DescentError) {
-            try reserveWorkspace(method, rows: n, columns: d, targets: 1, inMemory: inMemory != nil,
+            try reserveWorkspace(method, rows: n, columns: d, targets: rows.targets, inMemory: rows.inMemory != nil,
                                  collective: rows.collective)
         }
         let outcome: SolverOutcome
@@ -147,11 +197,11 @@ public enum LeastSquares {
                 outcome = try normalEquations(rows, totals, intercept: intercept)
             case .qr:
                 if hasRowsForQR(rows: n, columns: d, intercept: intercept) { try reserve(.qr) }
-                outcome = try qr(rows, totals, intercept: intercept, inMemory: inMemory)
+                outcome = try qr(rows, totals, intercept: intercept)
             case .svd:
                 try reserve(.svd)
                 outcome = try svd(rows, totals, intercept: intercept)
-            case .automatic: outcome = try automatic(rows, totals, intercept: intercept, inMemory: inMemory)
+            case .automatic: outcome = try automatic(rows, totals, intercept: intercept)
             }
         }
         switch outcome {
@@ -159,8 +209,6 @@ public enum LeastSquares {
             return raw
         case let .failed(reason, condition):
             throw .unsolvable(method: method.description, reason: reason, conditionEstimate: condition)
-        case .nonFiniteFeatures:
-            throw .unsolvable(method: method.description, reason: "sums of the features overflow", conditionEstimate: nil)
         }
     }
 
@@ -179,13 +227,13 @@ public enum LeastSquares {
         n * d > smallProblem && n > d
     }
 
-    static func automatic<S: BLASScalar>(_ rows: SolverRows<S>, _ totals: RowTotals, intercept: Bool,
-                                         inMemory: InMemoryRows<S>?) throws(DescentError) -> SolverOutcome {
-        let (n, d) = (totals.rows, rows.columns)
+    static func automatic<S: BLASScalar>(_ rows: SolverRows<S>, _ totals: RowTotals,
+                                         intercept: Bool) throws(DescentError) -> SolverOutcome {
+        let (n, d, k, inMemory) = (totals.rows, rows.columns, rows.targets, rows.inMemory != nil)
         // Which methods fit, agreed by every part (a part that lacks the memory rules a method out for all).
         let candidates: [Method] = [.normalEquations, .qr, .svd]
         var short = candidates.map { method in
-            MemoryBudget.fits(workspace(method, rows: n, columns: d, targets: 1, inMemory: inMemory != nil,
+            MemoryBudget.fits(workspace(method, rows: n, columns: d, targets: k, inMemory: inMemory,
                                         parts: rows.collective.size)) ? 0.0 : 1
         }
         try rows.sum(&short)
@@ -195,17 +243,17 @@ public enum LeastSquares {
             // One Gram pass serves the normal equations and, if they decline, the fast QR path.
             gram = try centredGram(rows, shift: totals.shift, targetMeans: totals.targetMeans)
             let outcome = try normalEquations(rows, totals, intercept: intercept, gram: gram)
-            if case let .solved(solution) = outcome, solution.condition * solution.condition <= normalEquationsLimit {
+            if case let .solved(solutions) = outcome, solutions[0].condition * solutions[0].condition <= normalEquationsLimit {
                 return outcome
             }
         }
         if fits(.qr) || !hasRowsForQR(rows: n, columns: d, intercept: intercept) {
-            let viaQR = try qr(rows, totals, intercept: intercept, inMemory: inMemory, gram: gram)
+            let viaQR = try qr(rows, totals, intercept: intercept, gram: gram)
             if case .solved = viaQR { return viaQR }
         }
         gram = nil
         // The SVD never fails for rank deficiency: the last resort, when it fits.
-        try reserveWorkspace(.svd, rows: n, columns: d, targets: 1, inMemory: inMemory != nil, collective: rows.collective)
+        try reserveWorkspace(.svd, rows: n, columns: d, targets: k, inMemory: inMemory, collective: rows.collective)
         return try svd(rows, totals, intercept: intercept)
     }
 

@@ -69,14 +69,12 @@ extension LeastSquaresSolution {
         var rss = E(0), total = E(0), weightSum = 0.0, weightedTargets = 0.0
         for i in 0..<n { weightSum += w(i); weightedTargets += w(i) * Double(targets[i]) }
         let mean = hasIntercept ? weightedTargets / weightSum : 0
-        features.withUnsafeBufferPointer { x in
-            for i in 0..<n {
-                var prediction = E(model.bias)
-                for j in 0..<d { prediction += E(model.weights[j]) * E(x[i * d + j]) }
-                let r = E(targets[i]) - prediction, spread = E(targets[i]) - E(mean)
-                rss += E(w(i)) * r * r
-                total += E(w(i)) * spread * spread
-            }
+        features.forEachRow { i, row in
+            var prediction = E(model.bias)
+            for j in 0..<d { prediction += E(model.weights[j]) * E(row[j]) }
+            let r = E(targets[i]) - prediction, spread = E(targets[i]) - E(mean)
+            rss += E(w(i)) * r * r
+            total += E(w(i)) * spread * spread
         }
         let variance = Double(rss) / Double(n - p)
         let shared: SummaryDesign
@@ -133,23 +131,26 @@ struct SummaryFactor {
         let d = x.columns
         columns = d
         self.intercept = intercept
+        /// `R` of the centred, column-scaled rows `z` (targets `t`), their scales and means.
+        func factor<T: BLASScalar>(_ z: UnsafeBufferPointer<T>, _ t: UnsafeBufferPointer<T>,
+                                   intercept: Bool) -> (r: [Double], scales: [Double], means: [Double]) {
+            let rows = SolverRows(z, TargetColumns(t), columns: d)
+            guard let all = rows.inMemory else { return ([], [], []) }
+            let centred = CenteredProblem(all, columns: d, intercept: intercept)
+            return (orNothing { () throws(DescentError) in try StreamingQR(centred, rows).r }, centred.scales, centred.means)
+        }
         if let weights {
-            let problem = try WeightedProblem(x, y, weights: weights, intercept: intercept)
+            let problem = try y.withUnsafeBufferPointer { (values) throws(DescentError) in
+                try WeightedProblem(x, TargetColumns(values), weights: weights, intercept: intercept)
+            }
             let factored = problem.features.withUnsafeBufferPointer { z in
-                problem.targets.withUnsafeBufferPointer { t in
-                    let centred = CenteredProblem(features: z, targets: t, columns: d, intercept: false)
-                    return (StreamingQR(centred, z, t).r, centred.scales)
-                }
+                problem.targets.withUnsafeBufferPointer { t in factor(z, t, intercept: false) }
             }
-            (r, scales, means) = (factored.0, factored.1, problem.means)
+            (r, scales, means) = (factored.r, factored.scales, problem.means)
         } else {
-            let factored = x.withUnsafeBufferPointer { xs in
-                y.withUnsafeBufferPointer { ys in
-                    let centred = CenteredProblem(features: xs, targets: ys, columns: d, intercept: intercept)
-                    return (StreamingQR(centred, xs, ys).r, centred.scales, centred.means)
-                }
+            (r, scales, means) = x.withUnsafeBufferPointer { xs in
+                y.withUnsafeBufferPointer { ys in factor(xs, ys, intercept: intercept) }
             }
-            (r, scales, means) = factored
         }
         let largest = (0..<d).reduce(0.0) { Swift.max($0, Swift.abs(r[$1 + $1 * d])) }
         let dependent = (0..<d).filter { Swift.abs(r[$0 + $0 * d]) <= Double(Swift.max(x.rows, d)) * Double(S.ulpOfOne) * largest }
@@ -186,12 +187,10 @@ struct SummaryFactor {
         throws(DescentError) -> Double {
         let n = x.rows, d = x.columns, p = d + (intercept ? 1 : 0)
         var a = [Double](repeating: 0, count: n * p)   // column-major
-        x.withUnsafeBufferPointer { xs in
-            for i in 0..<n {
-                let root = weights.map { Double($0[i]).squareRoot() } ?? 1
-                if intercept { a[i] = root }
-                for j in 0..<d { a[i + (j + (intercept ? 1 : 0)) * n] = root * Double(xs[i * d + j]) }
-            }
+        x.forEachRow { i, row in
+            let root = weights.map { Double($0[i]).squareRoot() } ?? 1
+            if intercept { a[i] = root }
+            for j in 0..<d { a[i + (j + (intercept ? 1 : 0)) * n] = root * Double(row[j]) }
         }
         var b = [Double](repeating: 0, count: Swift.max(n, p))
         let result = try a.withUnsafeMutableBufferPointer { (a) throws(DescentError) in

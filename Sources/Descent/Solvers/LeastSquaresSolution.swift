@@ -38,7 +38,8 @@ public struct LeastSquaresSolution<Scalar: BLASScalar>: Sendable {
     }
 }
 
-/// What a solver returns before conversion to the caller's precision.
+/// What a solver returns for one target before conversion to the caller's precision. The targets
+/// of one solve share their method, rank, condition and singular values (one factorisation).
 struct RawSolution {
     var weights: [Double]
     var bias: Double
@@ -49,20 +50,18 @@ struct RawSolution {
     var refinementSteps: Int = 0
 }
 
+/// What a solver returns: one ``RawSolution`` per target, or the failure they share.
 enum SolverOutcome {
-    case solved(RawSolution)
+    case solved([RawSolution])
     case failed(reason: String, condition: Double?)
-    /// The features hold NaN or ±∞ (found by a pass that did not look for where).
-    case nonFiniteFeatures
-}
 
-extension SolverOutcome {
-    /// A solution, unless over- or underflow made any of it non-finite: nothing leaves a solver
-    /// as NaN or ±∞.
-    static func finite(_ solution: RawSolution) -> SolverOutcome {
-        guard solution.weights.allSatisfy(\.isFinite), solution.bias.isFinite else {
+    /// The solutions, unless over- or underflow made any of them non-finite: nothing leaves a
+    /// solver as NaN or ±∞.
+    static func finite(_ solutions: [RawSolution]) -> SolverOutcome {
+        for solution in solutions where !(solution.weights.allSatisfy(\.isFinite) && solution.bias.isFinite) {
             return .failed(reason: "the solution over- or underflows Double's range (rescale the features)",
                            condition: solution.condition)
         }
-        return .solved(solution)
-    }}
+        return .solved(solutions)
+    }
+}

@@ -1,6 +1,6 @@
 /// The result of ``LeastSquares/solve(_:_:intercept:method:ridge:)->MultiLeastSquaresSolution<Scalar>``
-/// for several targets: one model with a column per target, and what the shared factorisation
-/// reported.
+/// and ``LeastSquares/solveMultiTarget(from:intercept:method:ridge:)`` for several targets: one
+/// model with a column per target, and what the shared factorisation reported.
 public struct MultiLeastSquaresSolution<Scalar: BLASScalar>: Sendable {
     /// The least-squares model: column `t` of its weights and bias `t` solve target `t`. Without an
     /// intercept its biases are zero.
@@ -51,24 +51,5 @@ public struct MultiLeastSquaresSolution<Scalar: BLASScalar>: Sendable {
         LeastSquaresSolution(model: model.column(target), method: method, rank: rank, conditionEstimate: conditionEstimate,
                              singularValues: singularValues, refinementSteps: refinementSteps[target],
                              intercept: hasIntercept)
-    }
-}
-
-/// What a multi-target solver returns before conversion to the caller's precision: one
-/// ``RawSolution`` per target (sharing method, rank and condition), or the failure they share.
-enum MultiSolverOutcome {
-    case solved([RawSolution])
-    case failed(reason: String, condition: Double?)
-    /// The features hold NaN or ±∞ (found by a pass that did not look for where).
-    case nonFiniteFeatures
-
-    /// The solutions, unless over- or underflow made any of them non-finite (as ``SolverOutcome/finite(_:)``).
-    static func finite(_ solutions: [RawSolution]) -> MultiSolverOutcome {
-        for solution in solutions {
-            if case let .failed(reason, condition) = SolverOutcome.finite(solution) {
-                return .failed(reason: reason, condition: condition)
-            }
-        }
-        return .solved(solutions)
     }
 }

@@ -1,14 +1,18 @@
 extension LeastSquares {
-    /// Normal equations on centred, scaled data: after the first pass (``RowTotals``), one pass
-    /// builds the Gram matrix, and refinement passes follow when they are worth it. Rows are
-    /// centred by a shift `μ̃` (the column means in the data's precision); the exact column sums
-    /// of the shifted rows make the Gram matrix exactly centred afterwards:
+    /// Normal equations on centred, scaled data, for `k ≥ 1` targets at once: after the first pass
+    /// (``RowTotals``), one pass builds the Gram matrix and `Xcᵀ(Y − 1ȳᵀ)`, one Cholesky factor
+    /// serves every target, and refinement passes follow for the targets where they are worth it.
+    /// Rows are centred by a shift `μ̃` (the column means in the data's precision); the exact
+    /// column sums of the shifted rows make the Gram matrix exactly centred afterwards:
     /// `Xcᵀ Xc = (X − μ̃)ᵀ(X − μ̃) − n·δδᵀ` with `δ = mean(X − μ̃)`. Every sum goes through the
-    /// rows' collective.
-    /// `gram` is the Gram pass when the caller has made it already (`.automatic`).
+    /// rows' collective. `gram` is the Gram pass when the caller has made it already (`.automatic`).
+    ///
+    /// Each target is solved and refined as it would be alone (one `potrs` per target, the
+    /// refinement rule per target); only the passes over the rows are shared, `gemv` for one
+    /// target and `gemm` for several.
     static func normalEquations<S: BLASScalar>(_ rows: SolverRows<S>, _ totals: RowTotals, intercept: Bool,
                                                ridge: Double = 0, gram: GramPass? = nil) throws(DescentError) -> SolverOutcome {
-        let n = totals.rows, d = rows.columns
+        let n = totals.rows, d = rows.columns, k = rows.targets
         guard !totals.sumsOverflow else { return .failed(reason: "sums of the features overflow", condition: nil) }
         guard ridge > 0 || hasRowsForNormalEquations(rows: n, columns: d, intercept: intercept) else {
             return .failed(reason: "there are \(n) rows, too few for \(d + (intercept ? 1 : 0)) unknowns", condition: .infinity)
@@ -16,7 +20,7 @@ extension LeastSquares {
         let shift = totals.shift
         var gramPass: GramPass
         if let gram { gramPass = gram } else { gramPass = try centredGram(rows, shift: shift, targetMeans: totals.targetMeans) }
-        let targetMean = totals.targetMeans[0] + (intercept ? gramPass.targetDeviation[0] / Double(n) : 0)
+        let targetMeans = (0..<k).map { totals.targetMeans[$0] + (intercept ? gramPass.targetDeviation[$0] / Double(n) : 0) }
         let deviation = gramPass.deviation
         let means = (0..<d).map { shift[$0] + deviation[$0] / Double(n) }
         guard gramPass.rhs.allSatisfy(\.isFinite) else { return .failed(reason: GramFactor.overflow, condition: nil) }
@@ -26,65 +30,47 @@ extension LeastSquares {
         case let .failed(reason, condition): return .failed(reason: reason, condition: condition)
         }
         let (factor, scales, rcond) = (gramFactor.factor, gramFactor.scales, gramFactor.reciprocalCondition)
-        var v = (0..<d).map { gramPass.rhs[$0] * scales[$0] }
-        factor.withUnsafeBufferPointer { f in v.withUnsafeMutableBufferPointer { LAPACK.choleskySolve(f, n: d, $0) } }
+        func solve(_ b: inout [Double]) {
+            factor.withUnsafeBufferPointer { f in b.withUnsafeMutableBufferPointer { LAPACK.choleskySolve(f, n: d, $0) } }
+        }
+        // V: one column of d values per target; U = S·V, row-major d × k (the passes' gemm operand).
+        var v = (0..<k).map { t in (0..<d).map { gramPass.rhs[$0 * k + t] * scales[$0] } }
+        for t in 0..<k { solve(&v[t]) }
+        var u = [Double](repeating: 0, count: d * k)
+        func scaleBack(_ t: Int) { for j in 0..<d { u[j * k + t] = v[t][j] * scales[j] } }
+        for t in 0..<k { scaleBack(t) }
 
-        // Refinement, v ← v + G⁻¹·S·Zᵀ(t − Z·S·v), when it is worth a pass over the data: when
-        // the condition, or the cancellation in b = ȳ − μᵀw, would cost more than three digits.
-        var steps = 0
-        var u = (0..<d).map { v[$0] * scales[$0] }
-        let interceptTerms = intercept ? (0..<d).reduce(0.0) { Swift.max($0, Swift.abs(means[$1] * u[$1])) } : 0
-        let cancellation = interceptTerms / Swift.max(Swift.abs(targetMean - (0..<d).reduce(0.0) { $0 + means[$1] * u[$1] }),
-                                                      .leastNormalMagnitude)
-        let worthRefining = epsilon / rcond > 1e-13 || cancellation > 1e3
-        let residuals = ResidualPass(shift: shift, deviation: deviation, rows: n, targetMean: totals.targetMeans[0])
-        while worthRefining && steps < 2 {
-            var correction = try residuals.gradient(rows, u: u).g
-            for j in 0..<d { correction[j] = (correction[j] - Double(n) * ridge * u[j]) * scales[j] }
-            factor.withUnsafeBufferPointer { f in
-                correction.withUnsafeMutableBufferPointer { LAPACK.choleskySolve(f, n: d, $0) }
+        // Refinement, v ← v + G⁻¹·S·Zᵀ(t − Z·S·v), for each target where it is worth a pass over
+        // the data: when the condition, or the cancellation in its b = ȳ − μᵀw, would cost more
+        // than three digits; at most two steps, fewer once its correction is below Double's resolution.
+        var steps = [Int](repeating: 0, count: k)
+        var refining = (0..<k).map { t in
+            let interceptTerms = intercept ? (0..<d).reduce(0.0) { Swift.max($0, Swift.abs(means[$1] * u[$1 * k + t])) } : 0
+            let cancellation = interceptTerms / Swift.max(Swift.abs(targetMeans[t] - (0..<d).reduce(0.0) { $0 + means[$1] * u[$1 * k + t] }),
+                                                          .leastNormalMagnitude)
+            return epsilon / rcond > 1e-13 || cancellation > 1e3
+        }
+        let residuals = ResidualPass(shift: shift, deviation: deviation, rows: n, targetMeans: totals.targetMeans)
+        while refining.contains(true) {
+            let g = try residuals.gradientAndNorm(rows, u: u).g
+            for t in 0..<k where refining[t] {
+                var correction = (0..<d).map { (g[$0 * k + t] - Double(n) * ridge * u[$0 * k + t]) * scales[$0] }
+                solve(&correction)
+                steps[t] += 1
+                let size = correction.reduce(0) { Swift.max($0, Swift.abs($1)) }
+                for j in 0..<d { v[t][j] += correction[j] }
+                scaleBack(t)
+                if steps[t] == 2 || size <= epsilon * v[t].reduce(0.0, { Swift.max($0, Swift.abs($1)) }) { refining[t] = false }
             }
-            steps += 1
-            let size = correction.reduce(0) { Swift.max($0, Swift.abs($1)) }
-            for j in 0..<d { v[j] += correction[j] }
-            u = (0..<d).map { v[$0] * scales[$0] }
-            if size <= epsilon * v.reduce(0.0, { Swift.max($0, Swift.abs($1)) }) { break }
         }
         // b = ȳ − μᵀw, in extended precision.
         typealias E = Double.Accumulator
-        var bias = E(targetMean)
-        if intercept { for j in 0..<d { bias -= E(means[j]) * E(u[j]) } }
-        return .finite(RawSolution(weights: u, bias: intercept ? Double(bias) : 0, method: .normalEquations, rank: d,
-                                  condition: (1 / rcond).squareRoot(), refinementSteps: steps))
-    }
-
-    /// The column sums of `X` over `n`: the shift that centres the rows (``RowTotals``' pass over
-    /// rows in memory). `nil` when a sum is not finite (NaN or ±∞ in its column, or an overflow).
-    static func columnShift<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, rows n: Int, columns d: Int) -> [Double]? {
-        var shift = [Double](repeating: 0, count: d)
-        let chunk = Swift.min(n, 1 << 16)
-        let ones = [S](repeating: 1, count: chunk)
-        var partial = [S](repeating: 0, count: d)
-        var start = 0
-        while start < n {
-            let m = Swift.min(chunk, n - start)
-            BLAS.gemvTransposed(x.baseAddress! + start * d, rows: m, columns: d, ones, beta: 0, &partial)
-            for j in 0..<d { shift[j] += Double(partial[j]) }
-            start += m
-        }
-        guard shift.allSatisfy(\.isFinite) else { return nil }
-        for j in 0..<d { shift[j] /= Double(n) }
-        return shift
-    }
-
-    /// ``centredGram(_:shift:targetMeans:)`` of rows in memory (one part).
-    static func centredGram<S: BLASScalar>(_ x: UnsafeBufferPointer<S>, _ y: TargetColumns<S>, columns d: Int,
-                                           shift: [Double], targetMeans: [Double])
-        -> (gram: [Double], rhs: [Double], deviation: [Double]) {
-        let pass = orNothing { () throws(DescentError) in
-            try centredGram(SolverRows(x, y, columns: d), shift: shift, targetMeans: targetMeans)
-        }
-        return (pass.gram, pass.rhs, pass.deviation)
+        return .finite((0..<k).map { t in
+            var bias = E(targetMeans[t])
+            if intercept { for j in 0..<d { bias -= E(means[j]) * E(u[j * k + t]) } }
+            return RawSolution(weights: (0..<d).map { u[$0 * k + t] }, bias: intercept ? Double(bias) : 0, method: .normalEquations,
+                               rank: d, condition: (1 / rcond).squareRoot(), refinementSteps: steps[t])
+        })
     }
 
     /// The result of a Gram pass.
@@ -135,15 +121,15 @@ extension LeastSquares {
         // One buffer for every sum: Gram (d²), right-hand sides (d·k), deviation (d), targets (k).
         var sums = [Double](repeating: 0, count: d * d + d * k + d + k)
         try rows.forEachBlock(rows: blockRows) { (block) throws(DescentError) in
-            let m = block.count, x = block.features, y = block.targets
-            for i in 0..<m { for c in 0..<k { t[i * k + c] = Double(y[i * k + c]) - targetMeans[c] } }
+            let m = block.count
+            for i in 0..<m { for c in 0..<k { t[i * k + c] = Double(block.target(i, c)) - targetMeans[c] } }
             let rows: UnsafePointer<Double>
             if inPlace {
-                rows = S.doubles(x)!
+                rows = S.doubles(block.features)!
             } else {
                 for i in 0..<m {
-                    let row = i * d
-                    for j in 0..<d { z[row + j] = Double(x[row + j]) - shift[j] }
+                    let x = block.row(i)
+                    for j in 0..<d { z[i * d + j] = Double(x[j]) - shift[j] }
                 }
                 rows = z.withUnsafeBufferPointer { UnsafePointer($0.baseAddress!) }
             }

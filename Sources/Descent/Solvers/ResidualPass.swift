@@ -1,58 +1,70 @@
-/// One refinement pass over the rows: the residuals `fᵢ = tᵢ − zᵢᵀu + offset` of the centred rows
-/// `zᵢ = xᵢ − shift`, `tᵢ = yᵢ − ȳ`, and `g = Zᵀf`, `Σfᵢ`, summed over every part. Each block is
-/// centred into a `Double` buffer (two `gemv`s while it is in cache); `Double` rows whose Gram
-/// matrix could be centred after the product (``LeastSquares/GramPass/inPlace``) are used in
-/// place, the centring folded into the offset (`Zᵀf = Xᵀf − shift·Σf`).
+/// One refinement pass over the rows for `k ≥ 1` targets: the residuals
+/// `Fᵢₜ = Tᵢₜ − zᵢᵀuₜ + offsetₜ` of the centred rows `zᵢ = xᵢ − shift`, `Tᵢₜ = yᵢₜ − ȳₜ`, and
+/// `G = ZᵀF`, `Σᵢ Fᵢₜ` and `Σᵢ Fᵢₜ²`, summed over every part. Each block is centred into a `Double`
+/// buffer and multiplied while it is in cache (two `gemv`s for one target, two `gemm`s for
+/// several); `Double` rows whose Gram matrix could be centred after the product
+/// (``LeastSquares/GramPass/inPlace``) are used in place, the centring folded into the offset
+/// (`ZᵀF = XᵀF − shift·ΣF`).
 struct ResidualPass {
     let shift: [Double]
     /// Column sums of `X − shift`: the rows were shifted by `μ̃`, not `μ`; the offset `δᵀu/n`
     /// absorbs the difference.
     let deviation: [Double]
     let rows: Int
-    let targetMean: Double
+    /// `ȳₜ`, one per target.
+    let targetMeans: [Double]
     var inPlace = false
 
-    func gradient<S: BLASScalar>(_ source: SolverRows<S>, u: [Double], intercept: Double = 0)
-        throws(DescentError) -> (g: [Double], residualSum: Double) {
-        let pass = try gradientAndNorm(source, u: u, intercept: intercept)
-        return (pass.g, pass.residualSum)
-    }
-
-    /// ``gradient(_:u:intercept:)`` and `Σfᵢ²`, in the same pass.
-    func gradientAndNorm<S: BLASScalar>(_ source: SolverRows<S>, u: [Double], intercept: Double = 0)
-        throws(DescentError) -> (g: [Double], residualSum: Double, residualSquares: Double) {
-        let d = source.columns
+    /// `G` (row-major `d × k`), `Σᵢ Fᵢₜ` and `Σᵢ Fᵢₜ²` for `U` (row-major `d × k`, one column per
+    /// target) and the targets' intercepts (`k` values, zero by default).
+    func gradientAndNorm<S: BLASScalar>(_ source: SolverRows<S>, u: [Double], intercepts: [Double]? = nil)
+        throws(DescentError) -> (g: [Double], residualSums: [Double], residualSquares: [Double]) {
+        let d = source.columns, k = source.targets
         let inPlace = self.inPlace && S.self == Double.self
         let blockRows = Swift.max(1, Swift.min(Swift.max(1, source.localRows), 131_072 / d))
         var z = [Double](repeating: 0, count: inPlace ? 0 : blockRows * d)
-        var residual = [Double](repeating: 0, count: blockRows)
-        var sums = [Double](repeating: 0, count: d + 2)
-        var offset = (0..<d).reduce(0.0) { $0 + deviation[$1] / Double(rows) * u[$1] } - intercept
-        if inPlace { offset += (0..<d).reduce(0.0) { $0 + shift[$1] * u[$1] } }
+        var residual = [Double](repeating: 0, count: blockRows * k)
+        // G (d·k), then Σf (k), then Σf² (k).
+        var sums = [Double](repeating: 0, count: d * k + 2 * k)
+        let offsets = (0..<k).map { t in
+            var offset = (0..<d).reduce(0.0) { $0 + deviation[$1] / Double(rows) * u[$1 * k + t] } - (intercepts?[t] ?? 0)
+            if inPlace { offset += (0..<d).reduce(0.0) { $0 + shift[$1] * u[$1 * k + t] } }
+            return offset
+        }
         try source.forEachBlock(rows: blockRows) { (block) throws(DescentError) in
-            let m = block.count, x = block.features, y = block.targets
+            let m = block.count
             let rows: UnsafePointer<Double>
             if inPlace {
-                rows = S.doubles(x)!
-                for i in 0..<m { residual[i] = Double(y[i]) - targetMean }
+                rows = S.doubles(block.features)!
+                for i in 0..<m { for t in 0..<k { residual[i * k + t] = Double(block.target(i, t)) - targetMeans[t] } }
             } else {
                 for i in 0..<m {
-                    let row = i * d
-                    for j in 0..<d { z[row + j] = Double(x[row + j]) - shift[j] }
-                    residual[i] = Double(y[i]) - targetMean
+                    let x = block.row(i)
+                    for j in 0..<d { z[i * d + j] = Double(x[j]) - shift[j] }
+                    for t in 0..<k { residual[i * k + t] = Double(block.target(i, t)) - targetMeans[t] }
                 }
                 rows = z.withUnsafeBufferPointer { UnsafePointer($0.baseAddress!) }
             }
-            BLAS.gemv(rows, rows: m, columns: d, alpha: -1, u, beta: 1, &residual)
-            for i in 0..<m { residual[i] += offset }
-            for i in 0..<m {
-                sums[d] += residual[i]
-                sums[d + 1] += residual[i] * residual[i]
+            if k == 1 {
+                BLAS.gemv(rows, rows: m, columns: d, alpha: -1, u, beta: 1, &residual)
+            } else {
+                BLAS.gemm(rows, u, m: m, n: k, k: d, alpha: -1, beta: 1, &residual)
             }
-            BLAS.gemvTransposed(rows, rows: m, columns: d, residual, beta: 1, &sums)
+            for i in 0..<m { for t in 0..<k { residual[i * k + t] += offsets[t] } }
+            for i in 0..<m {
+                for t in 0..<k {
+                    sums[d * k + t] += residual[i * k + t]
+                    sums[d * k + k + t] += residual[i * k + t] * residual[i * k + t]
+                }
+            }
+            if k == 1 {
+                BLAS.gemvTransposed(rows, rows: m, columns: d, residual, beta: 1, &sums)
+            } else {
+                BLAS.gemm(rows, transposeA: true, residual, m: d, n: k, k: m, beta: 1, &sums)
+            }
         }
         try source.sum(&sums)
-        if inPlace { for j in 0..<d { sums[j] -= shift[j] * sums[d] } }
-        return (Array(sums[0..<d]), sums[d], sums[d + 1])
+        if inPlace { for j in 0..<d { for t in 0..<k { sums[j * k + t] -= shift[j] * sums[d * k + t] } } }
+        return (Array(sums[0..<(d * k)]), Array(sums[(d * k)..<(d * k + k)]), Array(sums[(d * k + k)...]))
     }
 }

@@ -24,8 +24,8 @@ struct RowTotals {
         if shape[0] != parts * Double(d) || shape[2] != parts * Double(k) {
             shapeError = .invalidOption(name: "columns", value: "\(d) feature and \(k) target columns on part \(c.rank)",
                                         expected: "the same number of columns on every part")
-        } else if d >= Int(Int32.max) / 2 || shape[1] >= Double(Int32.max) {
-            shapeError = .invalidOption(name: "features", value: "\(Int(shape[1])) × \(d)",
+        } else if d >= Int(Int32.max) / 2 || k >= Int(Int32.max) / 2 || shape[1] >= Double(Int32.max) {
+            shapeError = .invalidOption(name: "features", value: "\(Int(shape[1])) × \(d)" + (k > 1 ? " with \(k) targets" : ""),
                                         expected: "at most 2³¹ − 1 rows and 2³⁰ columns (LAPACK's 32-bit indices)")
         }
         try c.agree(shapeError)
@@ -49,7 +49,7 @@ struct RowTotals {
             }
             BLAS.gemvTransposed(block.features, rows: m, columns: d, ones, beta: 0, &partial)
             for j in 0..<d { sums[j] += Double(partial[j]) }
-            for i in 0..<m { for t in 0..<k { sums[d + t] += Double(block.targets[i * k + t]) } }
+            for i in 0..<m { for t in 0..<k { sums[d + t] += Double(block.target(i, t)) } }
         }
         try c.agree(targetError)
         try rows.sum(&sums)
@@ -60,8 +60,11 @@ struct RowTotals {
             // Finite values whose sums overflow: the mean as a sum of xᵢ/n cannot.
             sums = [Double](repeating: 0, count: d + k)
             try rows.forEachBlock(rows: chunk) { (block) throws(DescentError) in
-                for i in 0..<block.count { for j in 0..<d { sums[j] += Double(block.features[i * d + j]) / Double(n) } }
-                for i in 0..<block.count { for t in 0..<k { sums[d + t] += Double(block.targets[i * k + t]) / Double(n) } }
+                for i in 0..<block.count {
+                    let x = block.row(i)
+                    for j in 0..<d { sums[j] += Double(x[j]) / Double(n) }
+                }
+                for i in 0..<block.count { for t in 0..<k { sums[d + t] += Double(block.target(i, t)) / Double(n) } }
             }
             try rows.sum(&sums)
             scale = intercept ? 1 : 0

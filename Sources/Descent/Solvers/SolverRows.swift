@@ -1,18 +1,46 @@
-/// The rows an exact solver reads: this part's rows of a ``RowSource`` (or of a matrix in
-/// memory), visited chunk by chunk and split into cache-sized blocks, and the ``Collective`` that
-/// combines what every part computed from its own rows.
+/// The rows an exact solver reads: this part's rows of a ``RowSource`` (or of matrices in memory),
+/// visited chunk by chunk and split into cache-sized blocks, `k ≥ 1` targets per row, and the
+/// ``Collective`` that combines what every part computed from its own rows.
 ///
 /// Every solver is a sequence of passes over these blocks; each pass ends with a
 /// `collective.sum` of its accumulators, so one process, a file streamed chunk by chunk and MPI
-/// ranks all run the same code.
+/// ranks all run the same code, for one target or several.
 struct SolverRows<S: BLASScalar> {
-    /// Consecutive rows in memory: `count` rows of `columns` features (row-major) and
-    /// `count × targets` targets (row-major); `firstRow` is the first row's global index.
+    /// Consecutive rows in memory: a dense ``RowBlock`` (features read through its
+    /// ``RowBlock/row(_:)``, or by block products from ``features``) with `targetColumns` targets
+    /// per row (row-major); `firstRow` is the first row's global index.
     struct Block {
-        let features: UnsafePointer<S>
-        let targets: UnsafePointer<S>
-        let count: Int
+        let rows: RowBlock<S>
+        let targetColumns: Int
         let firstRow: Int
+
+        init(_ rows: RowBlock<S>, targetColumns: Int, firstRow: Int) {
+            self.rows = rows
+            self.targetColumns = targetColumns
+            self.firstRow = firstRow
+        }
+
+        /// The number of rows.
+        var count: Int { rows.count }
+        /// The first row's features: the block's operand for block products (`syrk`, `gemv`, `gemm`).
+        var features: UnsafePointer<S> { rows.features }
+        /// `count × targetColumns` targets, row-major.
+        var targets: UnsafePointer<S> { rows.targets }
+
+        /// Row `i`'s features.
+        @inline(__always)
+        func row(_ i: Int) -> UnsafePointer<S> { rows.row(i) }
+
+        /// Target `t` of row `i`.
+        @inline(__always)
+        func target(_ i: Int, _ t: Int) -> S { rows.targets[i * targetColumns + t] }
+
+        /// Rows `range` (counted within the block) as a block of their own.
+        func rows(_ range: Range<Int>) -> Block {
+            Block(RowBlock(features: row(range.lowerBound), targets: rows.targets + range.lowerBound * targetColumns,
+                           count: range.count, columns: rows.columns),
+                  targetColumns: targetColumns, firstRow: firstRow + range.lowerBound)
+        }
     }
 
     typealias Visitor = ((Block) throws(DescentError) -> Void) throws(DescentError) -> Void
@@ -26,17 +54,22 @@ struct SolverRows<S: BLASScalar> {
     let collective: any Collective
     /// Visits this part's chunks, in order, each as one block.
     let visitChunks: Visitor
+    /// Every row as one block, when all rows are in this process's memory (one part): what
+    /// pivoted QR factors a copy of.
+    let inMemory: Block?
 
     /// The rows of `source` on this part.
     init<Source: RowSource>(_ source: Source, collective: some Collective) where Source.Scalar == S {
         localRows = source.rowCount
         columns = source.columns
-        targets = 1
+        targets = source.targetColumns
         self.collective = collective
+        inMemory = nil
         visitChunks = { (body) throws(DescentError) in
             try source.forEachChunk { (chunk) throws(DescentError) in
-                guard chunk.rows.count > 0, let x = chunk.features.baseAddress, let y = chunk.targets.baseAddress else { return }
-                try body(Block(features: x, targets: y, count: chunk.rows.count, firstRow: chunk.rows.lowerBound))
+                guard chunk.rows.count > 0, chunk.features.baseAddress != nil, let y = chunk.targets.baseAddress else { return }
+                try body(Block(RowBlock(features: chunk.row(0), targets: y, count: chunk.rows.count, columns: chunk.columns),
+                               targetColumns: chunk.targetColumns, firstRow: chunk.rows.lowerBound))
             }
         }
     }
@@ -48,21 +81,23 @@ struct SolverRows<S: BLASScalar> {
         targets = y.count
         collective = LocalCollective()
         let n = y.rows
-        visitChunks = { (body) throws(DescentError) in
-            guard n > 0, let xs = x.baseAddress, let ys = y.values.baseAddress else { return }
-            try body(Block(features: xs, targets: ys, count: n, firstRow: 0))
+        if n > 0, let xs = x.baseAddress, let ys = y.values.baseAddress {
+            let all = Block(RowBlock(features: xs, targets: ys, count: n, columns: d), targetColumns: y.count, firstRow: 0)
+            inMemory = all
+            visitChunks = { (body) throws(DescentError) in try body(all) }
+        } else {
+            inMemory = nil
+            visitChunks = { (_) throws(DescentError) in }
         }
     }
 
     /// Visits every block of at most `blockRows` rows, in row order.
     func forEachBlock(rows blockRows: Int, _ body: (Block) throws(DescentError) -> Void) throws(DescentError) {
-        let d = columns, k = targets
         try visitChunks { (chunk) throws(DescentError) in
             var start = 0
             while start < chunk.count {
                 let m = Swift.min(blockRows, chunk.count - start)
-                try body(Block(features: chunk.features + start * d, targets: chunk.targets + start * k,
-                               count: m, firstRow: chunk.firstRow + start))
+                try body(chunk.rows(start..<(start + m)))
                 start += m
             }
         }
@@ -85,5 +120,17 @@ struct SolverRows<S: BLASScalar> {
         }
         try collective.sum(&pairs)
         for i in values.indices { values[i] = Double.Accumulator(pairs[2 * i]) + Double.Accumulator(pairs[2 * i + 1]) }
+    }
+}
+
+extension Matrix {
+    /// Calls `body` with each row's index and features, read through the dense block's
+    /// ``RowBlock/row(_:)`` (the layout seam), in order.
+    func forEachRow(_ body: (Int, UnsafePointer<Scalar>) -> Void) {
+        withUnsafeBufferPointer { x in
+            guard rows > 0, let base = x.baseAddress else { return }
+            let block = RowBlock(features: base, targets: base, count: rows, columns: columns)   // features only
+            for i in 0..<rows { body(i, block.row(i)) }
+        }
     }
 }

@@ -3,7 +3,7 @@
 /// factored again (`geqrf`), with the same reflections applied to the centred targets (all `k` of
 /// them at once, `ormqr` on `k` columns). What is left is `R` (`d × d`) and `Z`, the first `d` rows
 /// of `Qᵀ(Y − 1ȳᵀ)`: `min‖Av − (y − ȳ)‖` is `min‖Rv − z‖` for each target. Memory:
-/// O(block·(d + k) + d²). The same loop could take its blocks from a file.
+/// O(block·(d + k) + d²), whether the rows are in memory, streamed or on several parts.
 struct StreamingQR {
     /// `R`, column-major `d × d`, upper triangular.
     let r: [Double]
@@ -14,24 +14,11 @@ struct StreamingQR {
     /// `k`, the number of targets.
     let targets: Int
 
-    /// The factorisation for one target `y` whose mean is `p.targetMean`.
-    init<S: BLASScalar>(_ p: CenteredProblem, _ x: UnsafeBufferPointer<S>, _ y: UnsafeBufferPointer<S>) {
-        self.init(p, x, targets: TargetColumns(y), means: [p.targetMean])
-    }
-
-    /// The factorisation for the targets `y` in memory, centred on `means` (one per target).
-    init<S: BLASScalar>(_ p: CenteredProblem, _ x: UnsafeBufferPointer<S>, targets y: TargetColumns<S>,
-                        means: [Double]) {
-        self = orNothing { () throws(DescentError) in
-            try StreamingQR(p, SolverRows(x, y, columns: p.columns), means: means)
-        }
-    }
-
-    /// The factorisation of every part's rows, centred on `means` (one per target): each part
+    /// The factorisation of every part's rows, each target centred on its mean in `p`: each part
     /// folds its blocks into its own triangle, then `collective.combineTriangles` combines the
     /// parts' triangles in rank order (TSQR).
-    init<S: BLASScalar>(_ p: CenteredProblem, _ rows: SolverRows<S>, means: [Double]) throws(DescentError) {
-        let d = p.columns, k = rows.targets
+    init<S: BLASScalar>(_ p: CenteredProblem, _ rows: SolverRows<S>) throws(DescentError) {
+        let d = p.columns, k = rows.targets, means = p.targetMeans
         let blockRows = Swift.max(d, Swift.min(Swift.max(1, rows.localRows), 131_072 / d))
         let lda = d + blockRows
         var stack = [Double](repeating: 0, count: lda * d)   // rows 0..<d: R; below: the block
@@ -39,11 +26,11 @@ struct StreamingQR {
         var tau = [Double](repeating: 0, count: d)
         var factorWork = [Double](), applyWork = [Double]()
         try rows.forEachBlock(rows: blockRows) { (block) throws(DescentError) in
-            let b = block.count, x = block.features, y = block.targets
+            let b = block.count
             for i in 0..<b {
-                let row = i * d
-                for j in 0..<d { stack[(d + i) + j * lda] = (Double(x[row + j]) - p.means[j]) * p.scales[j] }
-                for c in 0..<k { rhs[(d + i) + c * lda] = Double(y[i * k + c]) - means[c] }
+                let x = block.row(i)
+                for j in 0..<d { stack[(d + i) + j * lda] = (Double(x[j]) - p.means[j]) * p.scales[j] }
+                for c in 0..<k { rhs[(d + i) + c * lda] = Double(block.target(i, c)) - means[c] }
             }
             let m = d + b
             stack.withUnsafeMutableBufferPointer { a in
@@ -90,56 +77,53 @@ struct StreamingQR {
         return v
     }
 
-    /// Refines `c` (intercept) and `v` by the corrected semi-normal equations on rows in memory;
-    /// see ``refine(r:_:_:v:c:)``. Returns the steps taken.
-    func refine<S: BLASScalar>(_ p: CenteredProblem, _ x: UnsafeBufferPointer<S>, _ y: UnsafeBufferPointer<S>,
-                               v: inout [Double.Accumulator], c: inout Double.Accumulator) -> Int {
-        var vv = v, cc = c
-        let steps = orNothing { () throws(DescentError) in
-            try Self.refine(r: r, p, SolverRows(x, TargetColumns(y), columns: p.columns), v: &vv, c: &cc).steps
-        }
-        (v, c) = (vv, cc)
-        return steps
-    }
-
-    /// Refines `c` (intercept) and `v` by the corrected semi-normal equations: residuals
-    /// `f = y − c − Av` from the original data in extended precision, then `δc = mean(f)`,
-    /// `δv = R⁻¹R⁻ᵀAᵀ(f − f̄)`, every sum over every part. It converges to the exact least-squares
-    /// solution while `κ(A)²·ε` is well below 1 (the callers use it for `κ ≤ 10⁶`, or `10⁸` on
-    /// the fast path). Returns the steps taken and whether the last correction was below
-    /// `Double`'s resolution.
+    /// Refines the intercepts `c` and the solutions `V` (column-major `d × k`) of the targets
+    /// marked in `targets` by the corrected semi-normal equations: residuals `f = y − c − Av` from
+    /// the original data in extended precision, then `δc = mean(f)`, `δv = R⁻¹R⁻ᵀAᵀ(f − f̄)`, every
+    /// sum over every part, one pass for all the targets still refining. Each target stops by its
+    /// own rule, as it would alone. It converges to the exact least-squares solution while
+    /// `κ(A)²·ε` is well below 1 (the callers use it for `κ ≤ 10⁶`, or `10⁸` on the fast path).
+    /// Returns, per target, the steps taken and whether the last correction was below `Double`'s
+    /// resolution (zero steps for the targets not refined).
     static func refine<S: BLASScalar>(r: [Double], _ p: CenteredProblem, _ rows: SolverRows<S>,
-                                      v: inout [Double.Accumulator], c: inout Double.Accumulator)
-        throws(DescentError) -> (steps: Int, converged: Bool) {
+                                      v: inout [Double.Accumulator], c: inout [Double.Accumulator],
+                                      targets: [Bool]? = nil) throws(DescentError) -> [(steps: Int, converged: Bool)] {
         typealias E = Double.Accumulator
-        let n = p.rows, d = p.columns
+        let n = p.rows, d = p.columns, k = rows.targets
         let scales = p.scales.map { E($0) }
         // Σᵢ(xᵢⱼ − μⱼ), to centre f without a second pass.
         let columnSums = try ExtendedResiduals.columnSums(p, rows)
-        var previous = Double.infinity
-        var steps = 0
-        var converged = false
-        while steps < 10 {
-            let u = (0..<d).map { scales[$0] * v[$0] }
-            let (fSum, g) = try ExtendedResiduals.pass(p, rows, u: u, c: c)
-            let meanF = p.intercept ? fSum / E(n) : 0
-            var delta = (0..<d).map { Double((g[$0] - meanF * columnSums[$0]) * scales[$0]) }
-            r.withUnsafeBufferPointer { r in
-                _ = LAPACK.triangularSolve(r.baseAddress!, n: d, lda: d, &delta, transposed: true)
-                _ = LAPACK.triangularSolve(r.baseAddress!, n: d, lda: d, &delta)
+        var refining = targets ?? [Bool](repeating: true, count: k)
+        var previous = [Double](repeating: .infinity, count: k)
+        var outcome = [(steps: Int, converged: Bool)](repeating: (0, false), count: k)
+        var u = [E](repeating: 0, count: d * k)
+        while refining.contains(true) {
+            let active = (0..<k).filter { refining[$0] }
+            for t in active { for j in 0..<d { u[t * d + j] = scales[j] * v[t * d + j] } }
+            let (fSums, g) = try ExtendedResiduals.pass(p, rows, targets: active, u: u, c: c)
+            for t in active {
+                let meanF = p.intercept ? fSums[t] / E(n) : 0
+                var delta = (0..<d).map { Double((g[t * d + $0] - meanF * columnSums[$0]) * scales[$0]) }
+                r.withUnsafeBufferPointer { r in
+                    _ = LAPACK.triangularSolve(r.baseAddress!, n: d, lda: d, &delta, transposed: true)
+                    _ = LAPACK.triangularSolve(r.baseAddress!, n: d, lda: d, &delta)
+                }
+                var size = 0.0, magnitude = 0.0
+                for j in 0..<d {
+                    v[t * d + j] += E(delta[j])
+                    size = Swift.max(size, Swift.abs(delta[j]))
+                    magnitude = Swift.max(magnitude, Swift.abs(Double(v[t * d + j])))
+                }
+                c[t] += meanF
+                outcome[t].steps += 1
+                outcome[t].converged = size <= 0x1p-52 * magnitude
+                if outcome[t].steps >= 10 || ExtendedResiduals.converged(size: size, previous: previous[t], magnitude: magnitude,
+                                                                         steps: outcome[t].steps) {
+                    refining[t] = false
+                }
+                previous[t] = size
             }
-            var size = 0.0, magnitude = 0.0
-            for j in 0..<d {
-                v[j] += E(delta[j])
-                size = Swift.max(size, Swift.abs(delta[j]))
-                magnitude = Swift.max(magnitude, Swift.abs(Double(v[j])))
-            }
-            c += meanF
-            steps += 1
-            converged = size <= 0x1p-52 * magnitude
-            if ExtendedResiduals.converged(size: size, previous: previous, magnitude: magnitude, steps: steps) { break }
-            previous = size
         }
-        return (steps, converged)
+        return outcome
     }
 }

@@ -19,11 +19,6 @@ struct TargetColumns<S: BLASScalar> {
     @inline(__always)
     subscript(row: Int, column: Int) -> S { values[row * count + column] }
 
-    /// Target `column` for every row, as a contiguous array (what the per-target refinement reads).
-    func column(_ column: Int) -> [S] {
-        count == 1 ? Array(values) : (0..<rows).map { values[$0 * count + column] }
-    }
-
     /// The mean of every target (`ColumnStatistics`, so each equals the mean of its column alone),
     /// or zeros without an intercept.
     func means(intercept: Bool) -> [Double] {

@@ -17,20 +17,6 @@ struct WeightedProblem {
     /// `Σwᵢ`.
     let totalWeight: Double
 
-    /// The problem of one target `y`.
-    init<S: BLASScalar>(_ x: Matrix<S>, _ y: [S], weights w: [S], intercept: Bool) throws(DescentError) {
-        self = try y.withUnsafeBufferPointer { (values) throws(DescentError) in
-            try WeightedProblem(x, TargetColumns(values), weights: w, intercept: intercept)
-        }
-    }
-
-    /// The problem of the `k` targets in the columns of `y`.
-    init<S: BLASScalar>(_ x: Matrix<S>, targets y: Matrix<S>, weights w: [S], intercept: Bool) throws(DescentError) {
-        self = try y.withUnsafeBufferPointer { (values) throws(DescentError) in
-            try WeightedProblem(x, TargetColumns(values, count: y.columns), weights: w, intercept: intercept)
-        }
-    }
-
     /// - Throws: ``DescentError/insufficientMemory(needed:available:what:remedies:)`` when the
     ///   weighted copies (`n·(d + k)` `Double`s) cannot be allocated.
     init<S: BLASScalar>(_ x: Matrix<S>, _ y: TargetColumns<S>, weights w: [S], intercept: Bool) throws(DescentError) {
@@ -41,33 +27,31 @@ struct WeightedProblem {
         let total = w.reduce(0.0) { $0 + Double($1) }
         var means = [Double](repeating: 0, count: d)
         var targetMeans = [Double](repeating: 0, count: k)
-        if intercept {
-            x.withUnsafeBufferPointer { x in
-                for i in 0..<n where w[i] > 0 {
-                    let share = Double(w[i]) / total
-                    for j in 0..<d { means[j] += share * Double(x[i * d + j]) }
-                    for c in 0..<k { targetMeans[c] += share * Double(y[i, c]) }
-                }
-                // A second pass removes the first one's rounding error, as for unweighted means.
-                var correction = [Double](repeating: 0, count: d)
-                var targetCorrection = [Double](repeating: 0, count: k)
-                for i in 0..<n where w[i] > 0 {
-                    let share = Double(w[i]) / total
-                    for j in 0..<d { correction[j] += share * (Double(x[i * d + j]) - means[j]) }
-                    for c in 0..<k { targetCorrection[c] += share * (Double(y[i, c]) - targetMeans[c]) }
-                }
-                for j in 0..<d where correction[j].isFinite { means[j] += correction[j] }
-                for c in 0..<k where targetCorrection[c].isFinite { targetMeans[c] += targetCorrection[c] }
-            }
-        }
         var z = [Double](repeating: 0, count: n * d)
         var t = [Double](repeating: 0, count: n * k)
-        x.withUnsafeBufferPointer { x in
-            for i in 0..<n {
-                let root = Double(w[i]).squareRoot()
-                for j in 0..<d { z[i * d + j] = root * (Double(x[i * d + j]) - means[j]) }
-                for c in 0..<k { t[i * k + c] = root * (Double(y[i, c]) - targetMeans[c]) }
+        if intercept {
+            x.forEachRow { i, row in
+                guard w[i] > 0 else { return }
+                let share = Double(w[i]) / total
+                for j in 0..<d { means[j] += share * Double(row[j]) }
+                for c in 0..<k { targetMeans[c] += share * Double(y[i, c]) }
             }
+            // A second pass removes the first one's rounding error, as for unweighted means.
+            var correction = [Double](repeating: 0, count: d)
+            var targetCorrection = [Double](repeating: 0, count: k)
+            x.forEachRow { i, row in
+                guard w[i] > 0 else { return }
+                let share = Double(w[i]) / total
+                for j in 0..<d { correction[j] += share * (Double(row[j]) - means[j]) }
+                for c in 0..<k { targetCorrection[c] += share * (Double(y[i, c]) - targetMeans[c]) }
+            }
+            for j in 0..<d where correction[j].isFinite { means[j] += correction[j] }
+            for c in 0..<k where targetCorrection[c].isFinite { targetMeans[c] += targetCorrection[c] }
+        }
+        x.forEachRow { i, row in
+            let root = Double(w[i]).squareRoot()
+            for j in 0..<d { z[i * d + j] = root * (Double(row[j]) - means[j]) }
+            for c in 0..<k { t[i * k + c] = root * (Double(y[i, c]) - targetMeans[c]) }
         }
         features = Matrix(rows: n, columns: d, validElements: z)
         targets = t
@@ -76,9 +60,6 @@ struct WeightedProblem {
         self.targetMeans = targetMeans
         totalWeight = total
     }
-
-    /// `T` as an `n × k` matrix.
-    var targetMatrix: Matrix<Double> { Matrix(rows: features.rows, columns: targetCount, validElements: targets) }
 
     /// `b = ȳₜ − μᵀw` for target `target` with slopes `w`, in extended precision.
     func intercept(for slopes: [Double], target: Int = 0) -> Double {

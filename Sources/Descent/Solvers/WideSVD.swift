@@ -8,7 +8,7 @@ extension LeastSquares {
     }
 
     /// The minimum-norm solutions of a wide problem (``factorsDesign(rows:columns:intercept:parts:)``)
-    /// for every target, by `gelsd` on a copy of the centred `n × d` design: once column-scaled,
+    /// for every target (each centred on its mean in `p`), by `gelsd` on a copy of the centred `n × d` design: once column-scaled,
     /// for the numerical rank and the singular values (judged as the streaming SVD judges them),
     /// and once in the caller's units, for the solution that is minimal in them. Returns `V`
     /// (column-major `d × k`), the rank and the singular values (padded with zeros to `d`, those
@@ -16,9 +16,9 @@ extension LeastSquares {
     ///
     /// - Throws: ``DescentError/insufficientMemory(needed:available:what:remedies:)`` when the
     ///   copy or `gelsd`'s workspace cannot be allocated.
-    static func wideMinimumNorm<S: BLASScalar>(_ p: CenteredProblem, _ rows: SolverRows<S>, targetMeans: [Double])
+    static func wideMinimumNorm<S: BLASScalar>(_ p: CenteredProblem, _ rows: SolverRows<S>)
         throws(DescentError) -> (v: [Double], rank: Int, singularValues: [Double])? {
-        let n = p.rows, d = p.columns, k = rows.targets, ldb = Swift.max(n, d)
+        let n = p.rows, d = p.columns, k = rows.targets, ldb = Swift.max(n, d), targetMeans = p.targetMeans
         try MemoryBudget.reserve(MemoryBudget.bytes(MemoryBudget.total(MemoryBudget.count(n, d), MemoryBudget.count(ldb, k))),
                                  for: "the SVD's copy of the centred features (\(n) × \(d) Double values)",
                                  remedies: [.fewerColumns(atMost: d - 1), .gradientDescent])
@@ -28,12 +28,12 @@ extension LeastSquares {
             for c in 0..<k { for i in 0..<ldb { b[i + c * ldb] = 0 } }
             try rows.forEachBlock(rows: 4096) { (block) throws(DescentError) in
                 for i in 0..<block.count {
-                    let row = block.firstRow + i
+                    let row = block.firstRow + i, x = block.row(i)
                     for j in 0..<d {
-                        let centred = Double(block.features[i * d + j]) - p.means[j]
+                        let centred = Double(x[j]) - p.means[j]
                         a[row + j * n] = scaled ? centred * p.scales[j] : centred
                     }
-                    for c in 0..<k { b[row + c * ldb] = Double(block.targets[i * k + c]) - targetMeans[c] }
+                    for c in 0..<k { b[row + c * ldb] = Double(block.target(i, c)) - targetMeans[c] }
                 }
             }
         }

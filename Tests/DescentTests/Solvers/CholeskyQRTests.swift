@@ -21,7 +21,7 @@ struct CholeskyQRTests {
             try y.withUnsafeBufferPointer { ys in
                 let rows = SolverRows(xs, TargetColumns(ys), columns: x.columns)
                 let totals = try RowTotals.gather(rows, intercept: intercept)
-                return try LeastSquares.choleskyQR(rows, totals, intercept: intercept)
+                return try LeastSquares.choleskyQR(rows, totals, intercept: intercept)?[0]
             }
         }
     }
@@ -30,9 +30,10 @@ struct CholeskyQRTests {
     static func reference(_ x: Matrix<Double>, _ y: [Double], intercept: Bool = true) throws -> RawSolution {
         try x.withUnsafeBufferPointer { xs in
             try y.withUnsafeBufferPointer { ys in
-                let p = CenteredProblem(features: xs, targets: ys, columns: x.columns, intercept: intercept)
-                guard case let .solved(solution) = LeastSquares.pivotedQR(p, xs, ys) else { throw DescentError.noRows }
-                return solution
+                let all = try #require(SolverRows(xs, TargetColumns(ys), columns: x.columns).inMemory)
+                let p = CenteredProblem(all, columns: x.columns, intercept: intercept)
+                guard case let .solved(solutions) = LeastSquares.pivotedQR(p, all) else { throw DescentError.noRows }
+                return solutions[0]
             }
         }
     }
@@ -143,7 +144,7 @@ struct CholeskyQRTests {
                     var fromPass = r
                     for _ in 0..<passes {
                         fromPass = try #require(try LeastSquares.choleskyQRPass(
-                            rows, means: totals.shift, targetMean: totals.targetMeans[0], scales: scales, r: fromPass)).r
+                            rows, means: totals.shift, targetMeans: totals.targetMeans, scales: scales, r: fromPass)).r
                     }
                     // The pass applies the product R to each block at once, not stage by stage: the
                     // same R to about κ·ε.

@@ -13,9 +13,10 @@ struct StreamingTests {
         let normal = try LeastSquares.solve(x, y, method: .normalEquations)
         let copied: RawSolution = try x.withUnsafeBufferPointer { xs in
             try y.withUnsafeBufferPointer { ys in
-                let p = CenteredProblem(features: xs, targets: ys, columns: 100, intercept: true)
-                guard case let .solved(solution) = LeastSquares.pivotedQR(p, xs, ys) else { throw DescentError.noRows }
-                return solution
+                let all = try #require(SolverRows(xs, TargetColumns(ys), columns: 100).inMemory)
+                guard case let .solved(solutions) = LeastSquares.pivotedQR(CenteredProblem(all, columns: 100, intercept: true), all)
+                else { throw DescentError.noRows }
+                return solutions[0]
             }
         }
         #expect(streamed.refinementSteps >= 1 && streamed.rank == 100)
