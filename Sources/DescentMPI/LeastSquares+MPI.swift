@@ -53,7 +53,8 @@ extension LeastSquares {
     ///   - method: The exact method, `.automatic` by default.
     ///   - ridge: `λ ≥ 0`.
     /// - Returns: The solution, the same bits on every rank.
-    /// - Throws: as ``solve(_:_:across:intercept:method:ridge:)``, and the source's read errors.
+    /// - Throws: as ``solve(_:_:across:intercept:method:ridge:)->LeastSquaresSolution<Scalar>``, and the
+    ///   source's read errors.
     /// - Complexity: O(n · d²) on each rank, plus O(log size) messages of O(d²) numbers.
     public static func solve<Source: RowSource>(from source: Source, across world: MPICommunicator,
                                                 intercept: Bool = true, method: Method = .automatic,
@@ -98,7 +99,7 @@ extension LeastSquares {
     }
 
     /// Solves the least-squares problems of the several targets of every rank's rows read from a
-    /// row source (``RowSource/targetColumns`` targets per row: an `n × k` targets file streamed
+    /// row source (`RowSource.targetColumns` targets per row: an `n × k` targets file streamed
     /// chunk by chunk, say); every rank gets the answer.
     ///
     /// - Parameters:
@@ -108,7 +109,7 @@ extension LeastSquares {
     ///   - method: The exact method, `.automatic` by default.
     ///   - ridge: `λ ≥ 0`.
     /// - Returns: The solution, the same bits on every rank.
-    /// - Throws: as ``solve(_:_:across:intercept:method:ridge:)-(Matrix<Scalar>,Matrix<Scalar>,_,_,_,_)``,
+    /// - Throws: as ``solve(_:_:across:intercept:method:ridge:)->MultiLeastSquaresSolution<Scalar>``,
     ///   and the source's read errors.
     /// - Complexity: O(n · (d² + d·k)) on each rank, plus O(log size) messages of O(d² + d·k) numbers.
     public static func solveMultiTarget<Source: RowSource>(from source: Source, across world: MPICommunicator,
