@@ -14,18 +14,9 @@ struct WideDataCommandTests {
 
     /// Runs `descent` with `arguments` under `ulimit -v`: how it ended, its status, stdout and stderr.
     func run(_ arguments: [String]) throws -> (signalled: Bool, status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "ulimit -v \(Self.limit) && exec \"$0\" \"$@\"", DescentCommandTests.executable.path]
-            + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile(), errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationReason == .uncaughtSignal, process.terminationStatus,
-                String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+        try DescentCommandTests.launch(URL(fileURLWithPath: "/bin/sh"),
+                                       ["-c", "ulimit -v \(Self.limit) && exec \"$0\" \"$@\"",
+                                        DescentCommandTests.executable.path] + arguments)
     }
 
     @Test("fit and solve with their defaults answer; whitening, ridge and its Gram matrix are typed errors naming flags")
