@@ -115,6 +115,12 @@ extension EpochDriver {
                 + "measured only up to \(GramReference.maximumColumns) columns"
             return
         }
+        let cost = GramReference.costInEpochs(rows: settings.rows, columns: d, targets: targets)
+        guard cost <= GramReference.affordableEpochs(budget: settings.epochs) else {
+            convergence.gramUnavailable = "the exact reference of an unpenalised fit (the \(d) × \(d) Gram matrix) would "
+                + "cost about \(Int(cost.rounded())) epochs, more than this fit's \(settings.epochs) allow"
+            return
+        }
         // The measurement's matrix, the correlation and its factor: three d × d matrices, on every
         // part (a part without the memory decides for all, so that none waits in a sum).
         var short = [MemoryBudget.fits(MemoryBudget.bytes(MemoryBudget.count(3, d, d))) ? 0.0 : 1]

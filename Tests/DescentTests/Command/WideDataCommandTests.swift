@@ -6,7 +6,8 @@ import Testing
 /// rows of 50,000 columns under `ulimit -v` 12 GB, where a `d × d` matrix alone needs 20 GB. Every
 /// run ends in an answer or a typed error that names the size and the flags to use; none in a
 /// signal (a failed allocation traps).
-@Suite("The descent command on wide data under ulimit -v")
+@Suite("The descent command on wide data under ulimit -v",
+       .disabled(if: ConvergenceTests.sanitized, "AddressSanitizer reserves terabytes of address space, which ulimit -v forbids"))
 struct WideDataCommandTests {
     static let columns = 50_000
     /// 12 GB, in the kilobytes `ulimit -v` takes.
