@@ -187,14 +187,14 @@ struct Fit: ParsableCommand {
 
     /// What the verdict rests on: ` (objective gap 3.1e-08 ≤ 1e-06, duality gap)`.
     static func certificate(_ trained: FitHistory<Double>) -> String {
-        guard let gap = trained.objectiveGap, let certificate = trained.certificate else { return "" }
+        guard let certificate = trained.certificate else { return "" }
         let kind = switch certificate {
         case .dualityGap: "duality gap"
         case .quadratic: "exact quadratic gap"
         case .activeSet: "exact gap on the active set"
         case .unavailable: "no certificate"
         }
-        guard gap.isFinite else { return " (\(kind))" }
+        guard let gap = trained.objectiveGap else { return " (\(kind))" }
         return " (objective gap \(String(format: "%.2g", gap)) \(gap <= trained.convergenceTolerance ? "≤" : ">") "
             + "\(String(format: "%.2g", trained.convergenceTolerance)), \(kind))"
     }

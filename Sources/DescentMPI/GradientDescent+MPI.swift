@@ -59,7 +59,7 @@ extension GradientDescent {
     ///   - world: The ranks that share the data set.
     ///   - onEpoch: Called on every rank after each epoch.
     /// - Returns: The fit's history, the same on every rank.
-    /// - Throws: as ``fit(_:features:targets:across:onEpoch:)``, and the source's read errors.
+    /// - Throws: as ``fit(_:features:targets:across:onEpoch:)-(LinearModel<Scalar>,_,_,_,_)``, and the source's read errors.
     /// - Complexity: O(epochs · n · d) on each rank, plus O(log size) messages per update.
     public func fit<Source: RowSource>(_ model: inout LinearModel<Scalar>, from source: Source,
                                        across world: MPICommunicator,
@@ -78,7 +78,7 @@ extension GradientDescent {
     ///   - targets: Their targets.
     ///   - world: The ranks that share the data set.
     /// - Returns: The epoch's history, the same on every rank.
-    /// - Throws: as ``fit(_:features:targets:across:onEpoch:)``.
+    /// - Throws: as ``fit(_:features:targets:across:onEpoch:)-(LinearModel<Scalar>,_,_,_,_)``.
     /// - Complexity: O(n · d) on each rank, plus O(log size) messages per update.
     @discardableResult
     public func partialFit(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar],
@@ -94,7 +94,7 @@ extension GradientDescent {
     ///   - source: This rank's new rows.
     ///   - world: The ranks that share the data set.
     /// - Returns: The epoch's history, the same on every rank.
-    /// - Throws: as ``fit(_:features:targets:across:onEpoch:)``, and the source's read errors.
+    /// - Throws: as ``fit(_:features:targets:across:onEpoch:)-(LinearModel<Scalar>,_,_,_,_)``, and the source's read errors.
     /// - Complexity: O(n · d) on each rank, plus O(log size) messages per update.
     @discardableResult
     public func partialFit<Source: RowSource>(_ model: inout LinearModel<Scalar>, from source: Source,
@@ -106,7 +106,7 @@ extension GradientDescent {
 
     /// Trains a model of several targets on this rank's rows `features` and `targets` (`n × k`),
     /// combining with every other rank of `world`, as the single-target
-    /// ``fit(_:features:targets:across:onEpoch:)`` does: every rank passes its own rows (possibly
+    /// ``fit(_:features:targets:across:onEpoch:)-(LinearModel<Scalar>,_,_,_,_)`` does: every rank passes its own rows (possibly
     /// none) and ends with the same model, equal to the single-process fit of all rows.
     ///
     /// - Parameters:
@@ -116,7 +116,7 @@ extension GradientDescent {
     ///   - world: The ranks that share the data set.
     ///   - onEpoch: Called after every epoch.
     /// - Returns: The per-epoch losses and times (every rank's rows), and why training stopped.
-    /// - Throws: as the single-target fit, and ``DescentError/ranksDisagree(quantity:values:)`` when
+    /// - Throws: as the single-target fit, and `DescentError/ranksDisagree(quantity:values:)` when
     ///   the ranks' numbers of targets differ.
     @discardableResult
     public func fit(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>, targets: Matrix<Scalar>,
@@ -126,7 +126,7 @@ extension GradientDescent {
         return try fit(&model, from: data, across: world, onEpoch: onEpoch)
     }
 
-    /// Trains a model of several targets on this rank's rows `source` (``RowSource/targetColumns``
+    /// Trains a model of several targets on this rank's rows `source` (`RowSource.targetColumns`
     /// targets per row), combining with every other rank of `world`.
     ///
     /// - Parameters:
@@ -135,7 +135,7 @@ extension GradientDescent {
     ///   - world: The ranks that share the data set.
     ///   - onEpoch: Called after every epoch.
     /// - Returns: The per-epoch losses and times, and why training stopped.
-    /// - Throws: as ``fit(_:features:targets:across:onEpoch:)-(_,_,Matrix<Scalar>,_,_)``.
+    /// - Throws: as ``fit(_:features:targets:across:onEpoch:)-(MultiLinearModel<Scalar>,_,_,_,_)``.
     @discardableResult
     public func fit<Source: RowSource>(_ model: inout MultiLinearModel<Scalar>, from source: Source,
                                        across world: MPICommunicator,

@@ -22,6 +22,13 @@ struct RowBlock<Scalar: BLASScalar>: @unchecked Sendable {  // a read-only view;
         self.columns = columns
     }
 
+    /// A block of features alone, for passes that read no targets (column statistics, the
+    /// correlation matrix): its ``targets`` must not be read.
+    @inlinable
+    init(features: UnsafePointer<Scalar>, sampleWeights: UnsafePointer<Scalar>? = nil, count: Int, columns: Int) {
+        self.init(features: features, targets: features, sampleWeights: sampleWeights, count: count, columns: columns)
+    }
+
     /// Row `i`'s `columns` features: the dense row-major layout's one piece of row arithmetic
     /// (the layout seam; every pass reads rows through it or through a block product).
     @inlinable

@@ -94,7 +94,7 @@ enum Kernels {
         var sum = S.zero, squares = S.zero
         if let weights = block.sampleWeights {
             for i in 0..<block.count {
-                let x = block.features + i * d
+                let x = block.row(i)
                 let r = dot(x, w, d) + bias - block.targets[i]
                 let weighted = weights[i] * r
                 sum += weighted
@@ -104,7 +104,7 @@ enum Kernels {
             return (sum, squares)
         }
         for i in 0..<block.count {
-            let x = block.features + i * d
+            let x = block.row(i)
             let r = dot(x, w, d) + bias - block.targets[i]
             sum += r
             squares += r * r
@@ -178,7 +178,7 @@ enum Kernels {
         defer { bias = b }
         let weights = block.sampleWeights
         for i in 0..<block.count {
-            let x = block.features + i * d
+            let x = block.row(i)
             let r = dot(x, w, d) + b - block.targets[i]
             let weighted = weights.map { $0[i] * r } ?? r
             let loss = weighted * r

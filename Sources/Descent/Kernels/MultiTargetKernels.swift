@@ -77,7 +77,7 @@ extension Kernels {
         let d = block.columns
         var q = S.zero
         for i in 0..<block.count {
-            let x = block.features + i * d
+            let x = block.row(i)
             let y = block.targets + i * k
             var loss = S.zero
             for t in 0..<k {

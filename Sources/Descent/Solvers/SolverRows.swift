@@ -129,7 +129,7 @@ extension Matrix {
     func forEachRow(_ body: (Int, UnsafePointer<Scalar>) -> Void) {
         withUnsafeBufferPointer { x in
             guard rows > 0, let base = x.baseAddress else { return }
-            let block = RowBlock(features: base, targets: base, count: rows, columns: columns)   // features only
+            let block = RowBlock(features: base, count: rows, columns: columns)
             for i in 0..<rows { body(i, block.row(i)) }
         }
     }

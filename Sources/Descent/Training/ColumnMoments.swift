@@ -46,7 +46,11 @@ struct ColumnMoments {
         guard statistics else { return }
         let chunkMeans = ColumnStatistics.means(x, columns: d)
         var chunkSquares = [Double](repeating: 0, count: d)
-        for i in 0..<m { for j in 0..<d { let v = Double(x[i * d + j]) - chunkMeans[j]; chunkSquares[j] += v * v } }
+        let block = RowBlock(features: x.baseAddress!, count: m, columns: d)
+        for i in 0..<m {
+            let row = block.row(i)
+            for j in 0..<d { let v = Double(row[j]) - chunkMeans[j]; chunkSquares[j] += v * v }
+        }
         if rows == 0 {
             means = chunkMeans
             squares = chunkSquares

@@ -163,6 +163,7 @@ struct Convergence<S: BLASScalar> {
         let penalised = settings.l1 > 0 || settings.l2 > 0
         var tips = [ConvergenceTip(api: "more epochs (epochs; \(settings.epochs) were run)",
                                    flag: "more epochs (--epochs; \(settings.epochs) were run)")]
+        // (An unaffordable exact reference becomes affordable with a larger budget, too.)
         let summary: String
         if verdict.certificate == .unavailable {
             summary = "Not certified: \(gramUnavailable ?? "no certificate applies to this objective")."

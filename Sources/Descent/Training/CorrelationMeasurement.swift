@@ -17,12 +17,11 @@ struct CorrelationMeasurement {
     /// Rows per `syrk` call.
     static let blockRows = 512
 
-    /// Adds `rows` rows of `x` (weights `w`, or 1), standardised with `scaling`.
+    /// Adds the rows of `block` (weighted by its sample weights, or 1), standardised with `scaling`.
     @specialized(where S == Float)
     @specialized(where S == Double)
-    mutating func add<S: BLASScalar>(_ x: UnsafePointer<S>, weights w: UnsafePointer<S>?, rows: Int,
-                                     scaling: Standardizer<S>) {
-        let d = columns
+    mutating func add<S: BLASScalar>(_ rowsBlock: RowBlock<S>, scaling: Standardizer<S>) {
+        let d = columns, rows = rowsBlock.count, w = rowsBlock.sampleWeights
         let block = UnsafeMutablePointer<Double>.allocate(capacity: Swift.min(rows, Self.blockRows) * d)
         defer { block.deallocate() }
         let inverseDeviations = scaling.deviations.map { 1 / $0 }
@@ -34,7 +33,7 @@ struct CorrelationMeasurement {
                         while start < rows {
                             let count = Swift.min(Self.blockRows, rows - start)
                             for i in 0..<count {
-                                let row = x + (start + i) * d, out = block + i * d
+                                let row = rowsBlock.row(start + i), out = block + i * d
                                 let weight = w.map { Double($0[start + i]) } ?? 1
                                 let root = weight.squareRoot()
                                 total += weight

@@ -35,8 +35,9 @@ enum DivergenceDiagnosis {
             let end = Swift.min(position + blockRows, count)
             let block = transform(source.block(position..<end))
             for i in 0..<block.count {
+                let row = block.row(i)
                 for j in 0..<columns {
-                    let v = Double(block.features[i * columns + j])
+                    let v = Double(row[j])
                     meanSquares[j] += v * v / Double(all)
                 }
             }

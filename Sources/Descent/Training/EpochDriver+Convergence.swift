@@ -115,6 +115,20 @@ extension EpochDriver {
                 + "measured only up to \(GramReference.maximumColumns) columns"
             return
         }
+        let cost = GramReference.costInEpochs(rows: settings.rows, columns: d, targets: targets)
+        guard cost <= GramReference.affordableEpochs(budget: settings.epochs) else {
+            convergence.gramUnavailable = "the exact reference of an unpenalised fit (the \(d) × \(d) Gram matrix) would "
+                + "cost about \(Int(cost.rounded())) epochs, more than this fit's \(settings.epochs) allow"
+            return
+        }
+        // The measurement's matrix, the correlation and its factor: three d × d matrices, on every
+        // part (a part without the memory decides for all, so that none waits in a sum).
+        var short = [MemoryBudget.fits(MemoryBudget.bytes(MemoryBudget.count(3, d, d))) ? 0.0 : 1]
+        try collective.sum(&short)
+        guard short[0] == 0 else {
+            convergence.gramUnavailable = "the exact reference's three \(d) × \(d) matrices do not fit in the memory available"
+            return
+        }
         // Rows read unstandardised are measured about their weighted means (one more pass), so
         // that the co-moments do not cancel.
         var shift = [Double](repeating: 0, count: d)
@@ -122,7 +136,7 @@ extension EpochDriver {
             var sums = [Double](repeating: 0, count: d + 1)
             try forEachTrainingBlock { block in
                 for i in 0..<block.count {
-                    let weight = Double(block.sampleWeights?[i] ?? 1), row = block.features + i * d
+                    let weight = Double(block.sampleWeights?[i] ?? 1), row = block.row(i)
                     for j in 0..<d { sums[j] += weight * Double(row[j]) }
                     sums[d] += weight
                 }
@@ -133,7 +147,7 @@ extension EpochDriver {
         var measurement = CorrelationMeasurement(columns: d)
         let scaling = Standardizer<S>(means: shift, deviations: [Double](repeating: 1, count: d))
         try forEachTrainingBlock { block in
-            measurement.add(block.features, weights: block.sampleWeights, rows: block.count, scaling: scaling)
+            measurement.add(block, scaling: scaling)
         }
         try measurement.combine(collective)
         if let gram = GramReference(measurement, shift: shift, l2: settings.l2) {

@@ -79,7 +79,7 @@ extension EpochDriver {
         let slopes = ws.residuals.baseAddress!, g = ws.partialGradients.baseAddress!, loss = settings.loss
         var q = S.zero
         for i in 0..<block.count {
-            let x = block.features + i * d
+            let x = block.row(i)
             var rowLoss = S.zero
             for t in 0..<k {
                 let r = Kernels.dot(x, theta + t * d, d) + theta[weights + t] - block.targets[i * k + t]

@@ -35,8 +35,8 @@ public struct FitHistory<Scalar: BLASScalar>: Sendable, Codable {
     /// `(P(θ) − P*) / P*`, where `P` is the objective trained (the weighted MSE plus the penalty, on
     /// the standardised problem when ``GradientDescent/standardize`` is on) and `P*` its optimum
     /// (see ``ConvergenceCertificate`` for how it is bounded, and for the floor that lets an exact
-    /// fit be certified). `∞` when no certificate applies (``certificate`` is
-    /// ``ConvergenceCertificate/unavailable``); `nil` when convergence was not measured (`partialFit`).
+    /// fit be certified). `nil` when convergence was not measured (`partialFit`) or no certificate
+    /// applies (``certificate`` is ``ConvergenceCertificate/unavailable``).
     public internal(set) var objectiveGap: Double? = nil
     /// The objective `P(θ)` at the model returned (weighted MSE plus penalty; summed over targets).
     public internal(set) var objective: Double? = nil
@@ -99,8 +99,8 @@ public struct FitHistory<Scalar: BLASScalar>: Sendable, Codable {
     mutating func recordVerdict<S>(_ verdict: ConvergenceVerdict, ratio: Double, settings: TrainingSettings<S>,
                                    gramUnavailable: String?) {
         relativeGradientNorm = ratio
-        objectiveGap = verdict.relativeGap
-        objective = verdict.objective
+        objectiveGap = verdict.relativeGap.isFinite ? verdict.relativeGap : nil
+        objective = verdict.objective.isFinite ? verdict.objective : nil
         certificate = verdict.certificate
         supportCertified = verdict.supportCertified ? nil : false
         convergenceTolerance = settings.convergenceTolerance

@@ -70,8 +70,8 @@ extension GradientDescent {
         var measurement = CorrelationMeasurement(columns: features.columns)
         features.withUnsafeBufferPointer { x in
             (weights ?? []).withUnsafeBufferPointer { w in
-                measurement.add(x.baseAddress!, weights: weights == nil ? nil : w.baseAddress!, rows: features.rows,
-                                scaling: scaling)
+                measurement.add(RowBlock(features: x.baseAddress!, sampleWeights: weights == nil ? nil : w.baseAddress!,
+                                         count: features.rows, columns: features.columns), scaling: scaling)
             }
         }
         let (map, condition) = measurement.map(preconditioning, scaling: scaling, standardize: standardize)
@@ -114,7 +114,7 @@ extension GradientDescent {
         do throws(DescentError) {
             try source.forEachChunk { (chunk) throws(DescentError) in
                 guard let x = chunk.features.baseAddress, !chunk.rows.isEmpty else { return }
-                measurement.add(x, weights: nil, rows: chunk.rows.count, scaling: scaling)
+                measurement.add(RowBlock(features: x, count: chunk.rows.count, columns: chunk.columns), scaling: scaling)
             }
         } catch { localError = error }
         try collective.agree(localError)

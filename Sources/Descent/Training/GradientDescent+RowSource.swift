@@ -55,7 +55,7 @@ extension GradientDescent {
     ///   - model: The model to train; an empty one is first initialised.
     ///   - source: The rows.
     /// - Returns: The epoch's loss and time.
-    /// - Throws: as ``fit(_:from:onEpoch:)-(_,Source,_)``.
+    /// - Throws: as ``fit(_:from:onEpoch:)-(LinearModel<Scalar>,Source,_)``.
     /// - Complexity: O(n × d) time; O(largest chunk + d) memory besides the source's.
     @discardableResult
     public func partialFit<Source: RowSource>(_ model: inout LinearModel<Scalar>, from source: Source)
@@ -79,7 +79,7 @@ extension GradientDescent {
     ///   - source: The rows.
     ///   - onEpoch: Called after every epoch.
     /// - Returns: The per-epoch losses and times, and why training stopped.
-    /// - Throws: as ``fit(_:from:onEpoch:)-(_,Source,_)``, and a model of another number of targets.
+    /// - Throws: as ``fit(_:from:onEpoch:)-(LinearModel<Scalar>,Source,_)``, and a model of another number of targets.
     /// - Complexity: O(epochs × n × d × k) time; O(largest chunk + d·k) memory besides the source's.
     @discardableResult
     public func fit<Source: RowSource>(_ model: inout MultiLinearModel<Scalar>, from source: Source,
@@ -89,13 +89,13 @@ extension GradientDescent {
     }
 
     /// Trains a model of several targets for one epoch on the rows of `source` (see
-    /// ``partialFit(_:from:)-(_,Source)``).
+    /// ``partialFit(_:from:)-(LinearModel<Scalar>,_)``).
     ///
     /// - Parameters:
     ///   - model: The model to train; an empty one is first initialised.
     ///   - source: The rows.
     /// - Returns: The epoch's loss and time.
-    /// - Throws: as ``fit(_:from:onEpoch:)-(_,Source,_)``.
+    /// - Throws: as ``fit(_:from:onEpoch:)-(LinearModel<Scalar>,Source,_)``.
     @discardableResult
     public func partialFit<Source: RowSource>(_ model: inout MultiLinearModel<Scalar>, from source: Source)
         throws(DescentError) -> FitHistory<Scalar> where Source.Scalar == Scalar {

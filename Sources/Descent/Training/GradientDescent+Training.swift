@@ -20,7 +20,7 @@ extension GradientDescent {
                                       targetColumns: Int, weights: [Scalar]?, epochs: Int, holdOut: Bool, whole: Bool,
                                       onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError)
         -> FitHistory<Scalar> where Model.Scalar == Scalar {
-        let (measured, condition) = try featureMap(features, weights: weights, whole: whole)
+        let (measured, condition) = try featureMap(features, weights: weights, whole: whole, targets: targetColumns)
         let map = loopMap(measured, rows: features.rows)
         var inner = try map.map { (map) throws(DescentError) in try model.inner(map) } ?? model
         defer { if let map { model = (try? inner.original(map)) ?? model } else { model = inner } }

@@ -29,24 +29,25 @@ enum LearningRateEstimate {
         }
         if mode == .stochastic {
             // One row's Hessian is 2ŵ(xxᵀ) plus 2ŵ for the bias: stable below 1/(ŵ(‖x‖² + 1)).
-            var largest = 0.0
-            for i in 0..<count {
-                var norm = 1.0
-                for j in 0..<d { let v = Double(x[i * d + j]); norm += v * v }
-                largest = Swift.max(largest, norm * Double(weights[i]))
-            }
-            return 1 / (curvature * largest)
+            return 1 / (curvature * largestRow(x, columns: d, weights: weights))
         }
         let lambda = largestEigenvalue(x, rows: count, columns: d, seed: seed,
                                        sampleWeights: source.isWeighted ? weights : nil, curvature: curvature)
         guard case let .miniBatch(size) = mode, size > 1, size < all.count else { return 1 / lambda }
+        return miniBatchRate(lambda: lambda, largestRow: curvature * largestRow(x, columns: d, weights: weights),
+                             batch: size, rows: all.count)
+    }
+
+    /// `maxᵢ ŵᵢ(‖xᵢ‖² + 1)` over the sampled rows `x` (dense, `columns` wide; `ŵᵢ = 1` without
+    /// weights): one row's curvature, bias included, over the loss's `ℓ''`.
+    static func largestRow<S: BLASScalar>(_ x: [S], columns d: Int, weights: [S]?) -> Double {
         var largest = 0.0
-        for i in 0..<count {
+        for (i, start) in stride(from: 0, to: x.count, by: Swift.max(1, d)).enumerated() {
             var norm = 1.0
-            for j in 0..<d { let v = Double(x[i * d + j]); norm += v * v }
-            largest = Swift.max(largest, norm * Double(weights[i]))
+            for value in x[start..<(start + d)] { let v = Double(value); norm += v * v }
+            largest = Swift.max(largest, norm * Double(weights?[i] ?? 1))
         }
-        return miniBatchRate(lambda: lambda, largestRow: curvature * largest, batch: size, rows: all.count)
+        return largest
     }
 
     /// The mini-batch rate `1/L(b)` from the expected smoothness of batches of `b` of `n` rows
@@ -87,7 +88,8 @@ enum LearningRateEstimate {
             while next < count {
                 let row = next * n / count - offset
                 guard row < source.rowCount else { break }
-                for j in 0..<d { x[next * d + j] = source.features[row * d + j] }
+                let values = source.block(row..<(row + 1)).row(0)
+                for j in 0..<d { x[next * d + j] = values[j] }
                 next += 1
             }
             offset += source.rowCount
@@ -98,13 +100,7 @@ enum LearningRateEstimate {
             }
         }
         if mode == .stochastic {
-            var largest = 0.0
-            for i in 0..<count {
-                var norm = 1.0
-                for j in 0..<d { let v = Double(x[i * d + j]); norm += v * v }
-                largest = Swift.max(largest, norm)
-            }
-            return 1 / (curvature * (try collective.maximum(largest)))
+            return 1 / (curvature * (try collective.maximum(largestRow(x, columns: d, weights: nil))))
         }
         let lambda = try largestEigenvalue(x, rows: count, columns: d, seed: seed, collective: collective,
                                            curvature: curvature)
@@ -112,14 +108,8 @@ enum LearningRateEstimate {
         try collective.sum(&rows)
         let total = Int(rows[0])
         guard case let .miniBatch(size) = mode, size > 1, size < total else { return 1 / lambda }
-        var largest = 0.0
-        for i in 0..<count {
-            var norm = 1.0
-            for j in 0..<d { let v = Double(x[i * d + j]); norm += v * v }
-            largest = Swift.max(largest, norm)
-        }
-        return miniBatchRate(lambda: lambda, largestRow: curvature * (try collective.maximum(largest)), batch: size,
-                             rows: total)
+        let largest = try collective.maximum(largestRow(x, columns: d, weights: nil))
+        return miniBatchRate(lambda: lambda, largestRow: curvature * largest, batch: size, rows: total)
     }
 
     /// `λ_max((2/n)·AᵀŴA)` for `A = [X 1]` (`Ŵ` the normalised sample weights, `I` unweighted), by

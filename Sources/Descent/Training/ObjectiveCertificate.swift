@@ -99,6 +99,18 @@ struct GramReference: Sendable {
     /// The widest data the exact reference is measured for: `d ≤ 4096` (a 128 MiB matrix).
     static let maximumColumns = 4096
 
+    /// The reference's cost in plain epochs of a fit on `n` rows, `d` columns and `k` targets: the
+    /// `syrk` pass (`n·d²`) and the factorisation (`d³/3`), blocked work at
+    /// ``WhiteningCost/blockSpeedup`` times an epoch's speed per multiply-add, against an epoch's
+    /// `2·n·d·k`.
+    static func costInEpochs(rows n: Int, columns d: Int, targets k: Int) -> Double {
+        let (n, d, k) = (Double(Swift.max(1, n)), Double(d), Double(Swift.max(1, k)))
+        return (n * d * d + d * d * d / 3) / WhiteningCost.blockSpeedup / (2 * n * d * k)
+    }
+
+    /// The most a fit of `epochs` epochs spends on the reference: 20 epochs, or a tenth of its budget.
+    static func affordableEpochs(budget epochs: Int) -> Double { Swift.max(20, Double(epochs) / 10) }
+
     /// Factors the reference from the weighted co-moments about `shift` measured by `measurement`
     /// (the rows as training reads them, minus `shift`), for the ridge strength `l2`. `nil` when the
     /// matrix is not positive semi-definite to working precision.

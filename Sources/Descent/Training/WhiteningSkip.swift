@@ -53,5 +53,11 @@ extension FitHistory {
     mutating func recordPreconditioning(whitened: Bool, condition outcome: PreconditioningOutcome) {
         recordPreconditioning(whitened: whitened, condition: outcome.estimate)
         whiteningSkipped = outcome.skipped
+        // Advice to whiten what could not be whitened helps nobody.
+        if outcome.skipped != nil, let summary = adviceSummary, var tips = adviceTips {
+            tips.removeAll { $0.api.hasPrefix("whitening") }
+            adviceTips = tips
+            advice = summary + " Try " + tips.map(\.api).joined(separator: "; ") + "."
+        }
     }
 }

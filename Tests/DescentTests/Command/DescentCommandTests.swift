@@ -13,8 +13,15 @@ struct DescentCommandTests {
 
     /// Runs `descent` with `arguments`; its exit status, stdout and stderr.
     func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let result = try Self.launch(Self.executable, arguments)
+        return (result.status, result.output, result.errors)
+    }
+
+    /// Runs `executable` with `arguments`: whether a signal ended it, its status, stdout and stderr.
+    static func launch(_ executable: URL, _ arguments: [String]) throws
+        -> (signalled: Bool, status: Int32, output: String, errors: String) {
         let process = Process()
-        process.executableURL = Self.executable
+        process.executableURL = executable
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -22,7 +29,8 @@ struct DescentCommandTests {
         try process.run()
         let output = out.fileHandleForReading.readDataToEndOfFile(), errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+        return (process.terminationReason == .uncaughtSignal, process.terminationStatus,
+                String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
     }
 
     func folder() throws -> URL {

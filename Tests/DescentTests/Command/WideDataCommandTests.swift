@@ -6,7 +6,8 @@ import Testing
 /// rows of 50,000 columns under `ulimit -v` 12 GB, where a `d × d` matrix alone needs 20 GB. Every
 /// run ends in an answer or a typed error that names the size and the flags to use; none in a
 /// signal (a failed allocation traps).
-@Suite("The descent command on wide data under ulimit -v")
+@Suite("The descent command on wide data under ulimit -v",
+       .disabled(if: ConvergenceTests.sanitized, "AddressSanitizer reserves terabytes of address space, which ulimit -v forbids"))
 struct WideDataCommandTests {
     static let columns = 50_000
     /// 12 GB, in the kilobytes `ulimit -v` takes.
@@ -14,18 +15,9 @@ struct WideDataCommandTests {
 
     /// Runs `descent` with `arguments` under `ulimit -v`: how it ended, its status, stdout and stderr.
     func run(_ arguments: [String]) throws -> (signalled: Bool, status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "ulimit -v \(Self.limit) && exec \"$0\" \"$@\"", DescentCommandTests.executable.path]
-            + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile(), errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationReason == .uncaughtSignal, process.terminationStatus,
-                String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+        try DescentCommandTests.launch(URL(fileURLWithPath: "/bin/sh"),
+                                       ["-c", "ulimit -v \(Self.limit) && exec \"$0\" \"$@\"",
+                                        DescentCommandTests.executable.path] + arguments)
     }
 
     @Test("fit and solve with their defaults answer; whitening, ridge and its Gram matrix are typed errors naming flags")

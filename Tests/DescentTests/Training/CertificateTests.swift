@@ -97,6 +97,22 @@ struct CertificateTests {
         }
     }
 
+    @Test("an unpenalised fit whose Gram matrix would cost more than its budget is not certified, and says why")
+    func unaffordableReference() throws {
+        let problem = RandomProblem<Double>(rows: 500, columns: 400, noise: 0.3)
+        var model = LinearModel<Double>()
+        let history = try GradientDescent<Double>(mode: .batch, learningRate: 0.001, epochs: 3)
+            .fit(&model, features: problem.features, targets: problem.targets)
+        #expect(history.certificate == .unavailable && history.objectiveGap == nil && !history.converged)
+        #expect(history.advice?.contains("would cost about") == true && history.advice?.contains("ridge") == true)
+        _ = try JSONEncoder().encode(history)   // nothing infinite to refuse
+        // The defaults' budget (1000 epochs) affords it: certified.
+        var defaults = LinearModel<Double>()
+        let certified = try GradientDescent<Double>(mode: .batch).fit(&defaults, features: problem.features,
+                                                                       targets: problem.targets)
+        #expect(certified.certificate == .quadratic && certified.objectiveGap != nil)
+    }
+
     @Test("a fit whose loss grows geometrically is stopped as diverged while every number is still finite")
     func finiteDivergence() throws {
         let (x, y) = try TestData.seedExample(Double.self)

@@ -24,6 +24,8 @@ struct PenalisedOptimumTests {
             let objective: Double
             let zeros: [Int]
             let zero_margin: Double?
+            let sklearn_alpha: Double
+            let sklearn_l1_ratio: Double?
         }
         struct DataSet: Decodable {
             let cases: [Case]
@@ -89,5 +91,32 @@ struct PenalisedOptimumTests {
                 #expect(zeros == c.zeros, "\(label): zeros \(zeros) vs \(c.zeros)")
             }
         }
+    }
+
+    @Test("scikit-learn's and glmnet's parameters give the same penalties (the reference's alphas, the verified glmnet map)")
+    func spellings() throws {
+        func close(_ a: Penalty, _ b: Penalty) -> Bool {
+            let (x, y) = (a.strengths, b.strengths)
+            return Swift.abs(x.l1 - y.l1) <= 1e-12 * Swift.max(1, y.l1) && Swift.abs(x.l2 - y.l2) <= 1e-12 * Swift.max(1, y.l2)
+        }
+        for (name, set) in Self.reference.datasets {
+            let rows = try ConvergenceTests.data(name).features.rows
+            for c in set.cases {
+                let penalty = Self.penalty(c)
+                let spelled: Penalty = switch c.penalty {
+                case "l1": .lasso(scikitLearnAlpha: c.sklearn_alpha)
+                case "l2": .ridge(scikitLearnAlpha: c.sklearn_alpha, rows: rows)
+                default: .elasticNet(scikitLearnAlpha: c.sklearn_alpha, l1Ratio: c.sklearn_l1_ratio!)
+                }
+                #expect(close(spelled, penalty), "\(name): \(spelled) vs \(penalty)")
+            }
+        }
+        // glmnet (verified with R 4.2.2, glmnet 4.1.6 on diabetes and stackloss): .l1(λ) is
+        // alpha = 1, lambda = λ/2; .l2(λ) is alpha = 0, lambda = λ·s_y; the elastic net as written.
+        let sy = 77.006, lambda = 3.0, rho = 0.5
+        #expect(close(.glmnet(lambda: lambda / 2, alpha: 1, targetDeviation: sy), .l1(lambda)))
+        #expect(close(.glmnet(lambda: lambda * sy, alpha: 0, targetDeviation: sy), .l2(lambda)))
+        let g = lambda * (rho / 2 + (1 - rho) * sy), a = (rho / 2) / (rho / 2 + (1 - rho) * sy)
+        #expect(close(.glmnet(lambda: g, alpha: a, targetDeviation: sy), .elasticNet(lambda, l1Ratio: rho)))
     }
 }

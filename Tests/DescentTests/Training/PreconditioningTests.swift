@@ -33,7 +33,7 @@ struct PreconditioningTests {
         let n = x.rows, d = x.columns
         let scaling = try Standardizer<Double>(fitting: x)
         var measurement = CorrelationMeasurement(columns: d)
-        x.withUnsafeBufferPointer { measurement.add($0.baseAddress!, weights: nil, rows: n, scaling: scaling) }
+        x.withUnsafeBufferPointer { measurement.add(RowBlock(features: $0.baseAddress!, count: n, columns: x.columns), scaling: scaling) }
         let (made, condition) = measurement.map(.automatic, scaling: scaling, standardize: true)
         let map = try #require(made)
         #expect(map.whitened && condition > 1e3, "condition \(condition)")
