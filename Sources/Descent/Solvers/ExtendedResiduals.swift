@@ -12,18 +12,14 @@ enum ExtendedResiduals {
         let means = p.means.map { E($0) }
         var sum = E(0)
         var g = [E](repeating: 0, count: d)
-        var centred = [E](repeating: 0, count: d)
         for i in 0..<n {
             let x = all.row(i)
             var prediction = c
-            for j in 0..<d {
-                centred[j] = E(x[j]) - means[j]
-                prediction += centred[j] * u[j]
-            }
+            for j in 0..<d { prediction += (E(x[j]) - means[j]) * u[j] }
             let f = E(all.target(i, t)) - offset(i) - prediction
             sum += f
             let weight = visit(i, f)
-            for j in 0..<d { g[j] += centred[j] * weight }
+            for j in 0..<d { g[j] += (E(x[j]) - means[j]) * weight }
         }
         return (sum, g)
     }
@@ -43,20 +39,19 @@ enum ExtendedResiduals {
         throws(DescentError) -> (sums: [E], g: [E]) {
         let d = p.columns, k = rows.targets
         let means = p.means.map { E($0) }
-        // Per asked target: g (d values), then Σf.
+        // Per asked target: g (d values), then Σf. The centring is recomputed where it is used
+        // (cheaper in x87 registers than storing extended values).
         var sums = [E](repeating: 0, count: (d + 1) * targets.count)
-        var centred = [E](repeating: 0, count: d)
         try rows.forEachBlock(rows: 4096) { (block) throws(DescentError) in
             for i in 0..<block.count {
                 let x = block.row(i)
-                for j in 0..<d { centred[j] = E(x[j]) - means[j] }
                 for (q, t) in targets.enumerated() {
+                    let ut = t * d, base = q * (d + 1)
                     var prediction = c[t]
-                    for j in 0..<d { prediction += centred[j] * u[t * d + j] }
+                    for j in 0..<d { prediction += (E(x[j]) - means[j]) * u[ut + j] }
                     let f = E(block.target(i, t)) - prediction
-                    let base = q * (d + 1)
                     sums[base + d] += f
-                    for j in 0..<d { sums[base + j] += centred[j] * f }
+                    for j in 0..<d { sums[base + j] += (E(x[j]) - means[j]) * f }
                 }
             }
         }

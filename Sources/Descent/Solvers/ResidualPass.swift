@@ -33,15 +33,18 @@ struct ResidualPass {
         }
         try source.forEachBlock(rows: blockRows) { (block) throws(DescentError) in
             let m = block.count
+            // Loops over rows run inside loops over targets: one target's are the plain loops.
+            for t in 0..<k {
+                let mean = targetMeans[t]
+                for i in 0..<m { residual[i * k + t] = Double(block.target(i, t)) - mean }
+            }
             let rows: UnsafePointer<Double>
             if inPlace {
                 rows = S.doubles(block.features)!
-                for i in 0..<m { for t in 0..<k { residual[i * k + t] = Double(block.target(i, t)) - targetMeans[t] } }
             } else {
                 for i in 0..<m {
                     let x = block.row(i)
                     for j in 0..<d { z[i * d + j] = Double(x[j]) - shift[j] }
-                    for t in 0..<k { residual[i * k + t] = Double(block.target(i, t)) - targetMeans[t] }
                 }
                 rows = z.withUnsafeBufferPointer { UnsafePointer($0.baseAddress!) }
             }
@@ -50,12 +53,16 @@ struct ResidualPass {
             } else {
                 BLAS.gemm(rows, u, m: m, n: k, k: d, alpha: -1, beta: 1, &residual)
             }
-            for i in 0..<m { for t in 0..<k { residual[i * k + t] += offsets[t] } }
-            for i in 0..<m {
-                for t in 0..<k {
-                    sums[d * k + t] += residual[i * k + t]
-                    sums[d * k + k + t] += residual[i * k + t] * residual[i * k + t]
+            for t in 0..<k {
+                let offset = offsets[t]
+                var sum = sums[d * k + t], squares = sums[d * k + k + t]
+                for i in 0..<m {
+                    residual[i * k + t] += offset
+                    sum += residual[i * k + t]
+                    squares += residual[i * k + t] * residual[i * k + t]
                 }
+                sums[d * k + t] = sum
+                sums[d * k + k + t] = squares
             }
             if k == 1 {
                 BLAS.gemvTransposed(rows, rows: m, columns: d, residual, beta: 1, &sums)
