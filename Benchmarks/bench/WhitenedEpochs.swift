@@ -33,7 +33,7 @@ extension Workload {
             if settings.selected(name) { results.append(measurement(name, times, readOnce: readOnce)) }
         }
         if settings.selected(.whiteningSetup), !setups.isEmpty {
-            var setup = Measurement(benchmark: .whiteningSetup, precision: precision, rows: rows, features: columns,
+            let setup = Measurement(benchmark: .whiteningSetup, precision: precision, rows: rows, features: columns,
                                     seconds: median(setups), bytes: bytes, readOnceSeconds: readOnce)
             results.append(setup)
         }
