@@ -265,8 +265,9 @@ extension Verify {
             let d = chunk.columns
             for i in 0..<chunk.rows.count {
                 var a = saved.bias, b = exact.model.bias
+                let row = chunk.row(i)
                 for j in 0..<d {
-                    let x = chunk.features[i * d + j]
+                    let x = row[j]
                     a += saved.weights[j] * x
                     b += exact.model.weights[j] * x
                 }

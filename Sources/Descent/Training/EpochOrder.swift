@@ -182,10 +182,11 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
 func standardizeRows<S: BLASScalar>(_ out: UnsafeMutablePointer<S>, from x: UnsafePointer<S>, rows: Int,
                                     means: [Double], deviations: [Double]) {
     let d = means.count
+    let source = RowBlock(features: x, count: rows, columns: d)
     means.withUnsafeBufferPointer { means in
         deviations.withUnsafeBufferPointer { deviations in
             for i in 0..<rows {
-                let row = x + i * d, target = out + i * d
+                let row = source.row(i), target = out + i * d   // `out`: the slot's own dense scratch
                 for j in 0..<d { target[j] = S((Double(row[j]) - means[j]) / deviations[j]) }
             }
         }
