@@ -193,9 +193,11 @@ struct Convergence<S: BLASScalar> {
             tips.append(ConvergenceTip(api: "standardising the features (standardize = true)", flag: "--standardize"))
         }
         if penalised {
-            tips.append(ConvergenceTip(api: "the full batch (mode: .batch) with the defaults, whose accelerated proximal "
-                                           + "steps need the fewest passes on correlated features",
-                                       flag: "the full batch (--mode batch) with the defaults"))
+            if settings.batchSize < settings.rows {
+                tips.append(ConvergenceTip(api: "the full batch (mode: .batch) with the defaults, whose accelerated "
+                                               + "proximal steps need the fewest passes on correlated features",
+                                           flag: "the full batch (--mode batch) with the defaults"))
+            }
         } else {
             if !settings.whitened {
                 tips.append(ConvergenceTip(api: "whitening (preconditioning = .whitened), which removes the correlations "
