@@ -74,6 +74,8 @@ struct Convergence<S: BLASScalar> {
     func verdict(_ moments: ResidualMoments, theta: UnsafePointer<S>) -> ConvergenceVerdict {
         let d = columns, k = targets, n = Double(rows)
         var gap = 0.0, objective = 0.0, supportCertified = true
+        // The steps to every target's optimum on its active set, while every target has one.
+        var steps: [Double]? = l1 > 0 && gram != nil ? [Double](repeating: 0, count: (d + 1) * k) : nil
         var method: ConvergenceCertificate = !loss.isCertifiable ? .unavailable
             : l1 == 0 && gram != nil ? .quadratic : (l1 > 0 || l2 > 0) ? .dualityGap : .unavailable
         let c = loss.derivativeFactor
@@ -93,19 +95,23 @@ struct Convergence<S: BLASScalar> {
                                                             meanSquare: moments.squares[t] / n, rows: n, l1: l1, l2: l2)
                 // Near the optimum the lasso's dual point is feasible only to first order: the
                 // exact gap on the active set, once the support is found, is far tighter, and it
-                // certifies the zeros. Tried once the duality gap is within 1 % of the objective.
+                // certifies the zeros. Tried once the duality gap is within a quarter of the objective
+                // (its factorisation is bounded by activeSetLimit: about two passes over the rows).
                 if l1 > 0, let gram {
-                    var exact: Double? = nil
-                    if bound <= 1e-2 * (moments.squares[t] / n + penalty) {
+                    var exact: (gap: Double, step: [Double])? = nil
+                    if bound <= 0.25 * (moments.squares[t] / n + penalty) {
                         let gradient = (0..<d).map { c * products[$0] / n + 2 * l2 * w[$0] }
                         exact = gram.activeSetGap(weights: w, gradient: gradient, bias: c * meanResidual, l1: l1,
                                                   limit: activeSetLimit)
                     }
                     if let exact {
-                        if exact < bound { bound = exact }
+                        if exact.gap < bound { bound = exact.gap }
                         method = .activeSet
+                        for j in 0..<d { steps?[t * d + j] = exact.step[j] }
+                        steps?[d * k + t] = exact.step[d]
                     } else {
                         supportCertified = false
+                        steps = nil
                     }
                 }
                 gap += bound
@@ -118,7 +124,8 @@ struct Convergence<S: BLASScalar> {
         let relative = gap.isFinite ? gap / Swift.max(lower, floor, .leastNormalMagnitude) : .infinity
         if !supportCertified { method = .dualityGap }
         return ConvergenceVerdict(gap: gap, objective: objective, relativeGap: gap.isNaN ? .infinity : relative,
-                                  certificate: method, supportCertified: supportCertified)
+                                  certificate: method, supportCertified: supportCertified,
+                                  activeSetStep: method == .activeSet ? steps : nil)
     }
 
     /// `‖∇P(θ)‖ / ‖∇P(0)‖` from the pass's moments at `theta` (reported, not decisive). With a
@@ -252,6 +259,10 @@ struct ConvergenceVerdict: Sendable {
     /// With an L1 term and the Gram measured: whether the active set certified the zeros (else
     /// `true`: nothing more to certify).
     let supportCertified: Bool
+    /// With an L1 term, when every target's support and signs are the optimum's: the step `Δθ`
+    /// (flat, as `θ`) to the optimum, a Newton step on the active set that the optimality
+    /// conditions confirmed (``EpochDriver/polish(_:_:)``).
+    var activeSetStep: [Double]? = nil
 
     /// Whether this verdict certifies convergence at `tolerance`.
     func certifies(_ tolerance: Double) -> Bool { relativeGap <= tolerance && supportCertified }

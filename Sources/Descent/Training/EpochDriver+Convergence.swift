@@ -172,4 +172,28 @@ extension EpochDriver {
         }
         return convergence.verdict(moments, theta: ws.savedTheta.baseAddress!)
     }
+
+    /// Finishes an L1 fit whose proximal steps found the optimum's support and signs: the
+    /// active-set certificate solved the objective restricted to that support (a quadratic) and
+    /// confirmed by the optimality conditions off it that its solution is the optimum, so one
+    /// Newton step on the support, `θ ← θ + Δ`, reaches it (zeros stay zeros). Gradient descent's
+    /// part is the hard one — finding which weights are zero and their signs — and on strongly
+    /// correlated features the last digits on the support would otherwise take thousands of
+    /// epochs. Applied only by fits that stop once converged (the defaults), to the model and to
+    /// the optimiser's iterates (momentum restarted); returns the verdict at the new model, or
+    /// `nil` when there is no such step.
+    func polish(_ verdict: ConvergenceVerdict, averaged: Int,
+                _ convergence: inout Convergence<S>) throws(DescentError) -> ConvergenceVerdict? {
+        guard settings.stopsWhenConverged, !verdict.certifies(settings.convergenceTolerance),
+              let step = verdict.activeSetStep else { return nil }
+        let ws = workspace, p = ws.parameterCount
+        let model = ws.current(averaging: averaging, averaged: averaged)
+        for j in 0..<p { model[j] = S(Double(model[j]) + step[j]) }
+        for buffer in [ws.theta, ws.average, ws.epochEnd] where buffer.baseAddress != model.baseAddress {
+            _ = buffer.update(fromContentsOf: model)
+        }
+        ws.first.update(repeating: 0)
+        ws.second.update(repeating: 0)
+        return try certify(model.baseAddress!, &convergence).verdict
+    }
 }

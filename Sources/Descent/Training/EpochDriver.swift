@@ -105,7 +105,13 @@ struct EpochDriver<Source: RowBlockSource> {
             let epoch = history.epochs + 1
             if settings.varianceReduced {
                 // SVRG's snapshot: its pass also certifies the model as it stands.
-                let snapshot = try nextSnapshot(&snapshots, &convergence)
+                var snapshot = try nextSnapshot(&snapshots, &convergence)
+                if !averaging, let polished = try polish(snapshot.verdict, averaged: state.averaged, &convergence) {
+                    // Finished on its support: the snapshot is retaken at the optimum.
+                    _ = polished
+                    snapshots = SnapshotSchedule()
+                    snapshot = try nextSnapshot(&snapshots, &convergence)
+                }
                 if settings.stopsWhenConverged, !averaging, history.epochs > 0,
                    snapshot.verdict.certifies(settings.convergenceTolerance) {
                     certified = snapshot
@@ -184,7 +190,8 @@ struct EpochDriver<Source: RowBlockSource> {
         if settings.measuresConvergence {
             let model = ws.current(averaging: averaging, averaged: state.averaged)
             if certified == nil {
-                let (verdict, ratio, _) = try certify(model.baseAddress!, &convergence)
+                var (verdict, ratio, _) = try certify(model.baseAddress!, &convergence)
+                if let polished = try polish(verdict, averaged: state.averaged, &convergence) { verdict = polished }
                 certified = (verdict, ratio)
             }
             let (verdict, ratio) = certified!
@@ -203,11 +210,14 @@ struct EpochDriver<Source: RowBlockSource> {
             let cheap = convergence.reference == nil || convergence.wantsGram
                 ? try certify(workspace.savedTheta.baseAddress!, &convergence).verdict
                 : lastBatchVerdict(squares: squares, convergence)
-            guard cheap.certifies(settings.convergenceTolerance) else { return false }
+            // Certified there, or its support found (then the model can be finished on it).
+            guard cheap.certifies(settings.convergenceTolerance) || cheap.activeSetStep != nil else { return false }
         } else if epoch & (epoch - 1) != 0 {
             return false
         }
-        return try certify(model, &convergence).verdict.certifies(settings.convergenceTolerance)
+        var verdict = try certify(model, &convergence).verdict
+        if let polished = try polish(verdict, averaged: averaged, &convergence) { verdict = polished }
+        return verdict.certifies(settings.convergenceTolerance)
     }
 
     /// The loss of the current model on the held-out rows of every part: the mean over targets of

@@ -160,7 +160,9 @@ struct GramReference: Sendable {
     /// `P(θ) − P* = −∇Q(θ)ᵀΔ − ΔᵀH̃Δ + λ₁(‖w‖₁ − ‖w*‖₁)`. Returns `nil` when the support or a sign is
     /// not yet the optimum's (the duality gap then stands), or the support is too large to
     /// factor here (`|S|³` beyond `limit`).
-    func activeSetGap(weights w: [Double], gradient: [Double], bias: Double, l1: Double, limit: Int) -> Double? {
+    /// Also returns the step `Δ` to that optimum (the weights' `d`, then the bias's).
+    func activeSetGap(weights w: [Double], gradient: [Double], bias: Double, l1: Double, limit: Int)
+        -> (gap: Double, step: [Double])? {
         let d = columns
         let support = (0..<d).filter { w[$0] != 0 }
         let m = support.count
@@ -208,7 +210,7 @@ struct GramReference: Sendable {
         linear += bias * deltaBias
         quadratic += (muDelta + deltaBias) * (muDelta + deltaBias)
         let l1Change = support.reduce(0.0) { $0 + Swift.abs(w[$1]) - Swift.abs(w[$1] + delta[$1]) }
-        return Swift.max(0, -linear - quadratic + l1 * l1Change)
+        return (Swift.max(0, -linear - quadratic + l1 * l1Change), delta + [deltaBias])
     }
 
     /// `¼∇Pᵀ H̃⁻¹ ∇P` for the gradient `gradient` of the weights (penalty included) and `bias` of the intercept.

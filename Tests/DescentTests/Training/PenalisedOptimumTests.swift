@@ -6,12 +6,10 @@ import Testing
 /// no learning rate, optimiser or epoch budget given, and a lasso, elastic-net or ridge penalty,
 /// returns a model whose objective is within 10⁻⁶ of scikit-learn's optimum (polished to the exact
 /// KKT point, Resources/penalised/generate.py), with the same exact zeros, reports converged, and
-/// its certificate bounds the true gap.
-///
-/// One case is beyond the default budget of every first-order method: star98's lasso at
-/// 0.005·λ_max (κ ≈ 1.3·10⁵ on 18 active columns; scikit-learn's coordinate descent ran its 10⁷
-/// iterations there without meeting its own tolerance). There the fit must say it did not
-/// converge, with a certificate that still bounds the true gap.
+/// its certificate bounds the true gap. star98's lasso at 0.005·λ_max (κ ≈ 1.3·10⁵ on 18 active
+/// columns, where scikit-learn's coordinate descent ran its 10⁷ iterations without meeting its own
+/// tolerance, and accelerated proximal steps alone needed about 8,900 epochs) converges too: once
+/// the steps find the support and signs, one certified Newton step on the support finishes it.
 @Suite("Penalised fits reach their optimum")
 struct PenalisedOptimumTests {
     struct Reference: Decodable {
@@ -67,7 +65,6 @@ struct PenalisedOptimumTests {
         let data = try ConvergenceTests.data(name)
         let set = try #require(Self.reference.datasets[name])
         for c in set.cases {
-            let hard = name == "star98" && c.penalty == "l1" && c.lambda < 0.01 * set.lambda_max
             let penalty = Self.penalty(c)
             for mode in ConvergenceTests.modes {
                 var gd = GradientDescent<Double>(mode: mode)
@@ -81,10 +78,6 @@ struct PenalisedOptimumTests {
                 let converged = history.converged, certified = history.objectiveGap ?? 0
                 // The certificate is an upper bound (up to the rounding of the two objectives).
                 #expect(gap <= certified + 1e-12, "\(label)")
-                if hard {
-                    #expect(!converged && gap > 1e-6 && history.advice?.contains("Not converged") == true, "\(label)")
-                    continue
-                }
                 #expect(converged, "\(label) \(history.advice ?? "")")
                 #expect(gap <= 1e-6, "\(label)")
                 let zeros = model.weights.indices.filter { model.weights[$0] == 0 }
