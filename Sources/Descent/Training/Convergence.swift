@@ -12,7 +12,10 @@
 ///   loss with L1, L2 and elastic-net penalties);
 /// - otherwise (no penalty, or ridge) the **exact gap** of a quadratic, `P(θ) − P* = ¼∇Pᵀ H⁻¹ ∇P`,
 ///   from the Gram matrix of the training rows, measured once per fit in one more pass (when its
-///   `d × d` matrix is affordable, see ``GramReference``).
+///   `d × d` matrix is affordable, see ``GramReference``);
+/// - with an L1 term, once the model has the optimum's support and signs, the **exact gap on the
+///   active set** (``GramReference/activeSetGap(weights:gradient:bias:l1:limit:)``), which also
+///   certifies the zeros.
 ///
 /// The fit converged when the gap relative to the optimum's lower bound is at most the tolerance:
 /// `gap / max(P(θ) − gap, √ε·V) ≤ tolerance`, where `V` is the objective of the best constant
@@ -40,6 +43,8 @@ struct Convergence<S: BLASScalar> {
     var gram: GramReference? = nil
     /// Why the exact reference is not available, once that is known.
     var gramUnavailable: String? = nil
+    /// Whether the fit has taken its one Newton step on the active set (``EpochDriver/finishOnSupport(_:averaged:_:)``).
+    var finishedOnSupport = false
     /// The largest `|S|³` the active-set gap factors: a small multiple of a pass over the rows.
     var activeSetLimit: Int { Swift.max(1 << 18, 4 * rows * columns) }
 
@@ -261,7 +266,7 @@ struct ConvergenceVerdict: Sendable {
     let supportCertified: Bool
     /// With an L1 term, when every target's support and signs are the optimum's: the step `Δθ`
     /// (flat, as `θ`) to the optimum, a Newton step on the active set that the optimality
-    /// conditions confirmed (``EpochDriver/polish(_:_:)``).
+    /// conditions confirmed (``EpochDriver/finishOnSupport(_:averaged:_:)``).
     var activeSetStep: [Double]? = nil
 
     /// Whether this verdict certifies convergence at `tolerance`.

@@ -7,6 +7,8 @@ struct CorrelationMeasurement {
     private(set) var gram: [Double]
     private(set) var sums: [Double]
     private(set) var total = 0.0
+    /// The standardised rows of one `syrk` call, kept between calls (a pass adds block by block).
+    private var scratch: [Double] = []
 
     init(columns d: Int) {
         columns = d
@@ -22,9 +24,15 @@ struct CorrelationMeasurement {
     @specialized(where S == Double)
     mutating func add<S: BLASScalar>(_ rowsBlock: RowBlock<S>, scaling: Standardizer<S>) {
         let d = columns, rows = rowsBlock.count, w = rowsBlock.sampleWeights
-        let block = UnsafeMutablePointer<Double>.allocate(capacity: Swift.min(rows, Self.blockRows) * d)
-        defer { block.deallocate() }
+        guard rows > 0, d > 0 else { return }
+        let needed = Swift.min(rows, Self.blockRows) * d
+        if scratch.count < needed { scratch = [Double](repeating: 0, count: needed) }
+        var scratch = self.scratch   // moved out for the closures below, moved back at the end
+        self.scratch = []
+        defer { self.scratch = scratch }
         let inverseDeviations = scaling.deviations.map { 1 / $0 }
+        scratch.withUnsafeMutableBufferPointer { scratchBuffer in
+        let block = scratchBuffer.baseAddress!
         scaling.means.withUnsafeBufferPointer { mu in
             inverseDeviations.withUnsafeBufferPointer { scale in
                 sums.withUnsafeMutableBufferPointer { sums in
@@ -49,6 +57,7 @@ struct CorrelationMeasurement {
                     }
                 }
             }
+        }
         }
     }
 

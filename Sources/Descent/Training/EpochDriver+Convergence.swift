@@ -111,13 +111,13 @@ extension EpochDriver {
     func measureGram(_ convergence: inout Convergence<S>) throws(DescentError) {
         let d = settings.columns
         guard d <= GramReference.maximumColumns else {
-            convergence.gramUnavailable = "the exact reference of an unpenalised fit needs the \(d) × \(d) Gram matrix, "
+            convergence.gramUnavailable = "the exact reference needs the \(d) × \(d) Gram matrix, "
                 + "measured only up to \(GramReference.maximumColumns) columns"
             return
         }
         let cost = GramReference.costInEpochs(rows: settings.rows, columns: d, targets: targets)
         guard cost <= GramReference.affordableEpochs(budget: settings.epochs) else {
-            convergence.gramUnavailable = "the exact reference of an unpenalised fit (the \(d) × \(d) Gram matrix) would "
+            convergence.gramUnavailable = "the exact reference (the \(d) × \(d) Gram matrix) would "
                 + "cost about \(Int(cost.rounded())) epochs, more than this fit's \(settings.epochs) allow"
             return
         }
@@ -179,13 +179,13 @@ extension EpochDriver {
     /// Newton step on the support, `θ ← θ + Δ`, reaches it (zeros stay zeros). Gradient descent's
     /// part is the hard one — finding which weights are zero and their signs — and on strongly
     /// correlated features the last digits on the support would otherwise take thousands of
-    /// epochs. Applied only by fits that stop once converged (the defaults), to the model and to
-    /// the optimiser's iterates (momentum restarted); returns the verdict at the new model, or
-    /// `nil` when there is no such step.
-    func polish(_ verdict: ConvergenceVerdict, averaged: Int,
-                _ convergence: inout Convergence<S>) throws(DescentError) -> ConvergenceVerdict? {
-        guard settings.stopsWhenConverged, !verdict.certifies(settings.convergenceTolerance),
-              let step = verdict.activeSetStep else { return nil }
+    /// epochs. Applied once per fit, only by fits that stop once converged (the defaults), to the
+    /// model and to the optimiser's iterates (momentum restarted). Returns whether it was; the
+    /// caller then certifies the new model.
+    func finishOnSupport(_ verdict: ConvergenceVerdict, averaged: Int, _ convergence: inout Convergence<S>) -> Bool {
+        guard settings.stopsWhenConverged, !convergence.finishedOnSupport,
+              !verdict.certifies(settings.convergenceTolerance), let step = verdict.activeSetStep else { return false }
+        convergence.finishedOnSupport = true
         let ws = workspace, p = ws.parameterCount
         let model = ws.current(averaging: averaging, averaged: averaged)
         for j in 0..<p { model[j] = S(Double(model[j]) + step[j]) }
@@ -194,6 +194,6 @@ extension EpochDriver {
         }
         ws.first.update(repeating: 0)
         ws.second.update(repeating: 0)
-        return try certify(model.baseAddress!, &convergence).verdict
+        return true
     }
 }

@@ -106,9 +106,8 @@ struct EpochDriver<Source: RowBlockSource> {
             if settings.varianceReduced {
                 // SVRG's snapshot: its pass also certifies the model as it stands.
                 var snapshot = try nextSnapshot(&snapshots, &convergence)
-                if !averaging, let polished = try polish(snapshot.verdict, averaged: state.averaged, &convergence) {
-                    // Finished on its support: the snapshot is retaken at the optimum.
-                    _ = polished
+                if !averaging, finishOnSupport(snapshot.verdict, averaged: state.averaged, &convergence) {
+                    // Finished on its support: the snapshot is retaken there.
                     snapshots = SnapshotSchedule()
                     snapshot = try nextSnapshot(&snapshots, &convergence)
                 }
@@ -191,7 +190,9 @@ struct EpochDriver<Source: RowBlockSource> {
             let model = ws.current(averaging: averaging, averaged: state.averaged)
             if certified == nil {
                 var (verdict, ratio, _) = try certify(model.baseAddress!, &convergence)
-                if let polished = try polish(verdict, averaged: state.averaged, &convergence) { verdict = polished }
+                if finishOnSupport(verdict, averaged: state.averaged, &convergence) {
+                    (verdict, ratio, _) = try certify(model.baseAddress!, &convergence)
+                }
                 certified = (verdict, ratio)
             }
             let (verdict, ratio) = certified!
@@ -210,13 +211,14 @@ struct EpochDriver<Source: RowBlockSource> {
             let cheap = convergence.reference == nil || convergence.wantsGram
                 ? try certify(workspace.savedTheta.baseAddress!, &convergence).verdict
                 : lastBatchVerdict(squares: squares, convergence)
-            // Certified there, or its support found (then the model can be finished on it).
-            guard cheap.certifies(settings.convergenceTolerance) || cheap.activeSetStep != nil else { return false }
+            // Certified there, or its support found (then the model can be finished on it, once).
+            guard cheap.certifies(settings.convergenceTolerance)
+                    || (cheap.activeSetStep != nil && !convergence.finishedOnSupport) else { return false }
         } else if epoch & (epoch - 1) != 0 {
             return false
         }
         var verdict = try certify(model, &convergence).verdict
-        if let polished = try polish(verdict, averaged: averaged, &convergence) { verdict = polished }
+        if finishOnSupport(verdict, averaged: averaged, &convergence) { verdict = try certify(model, &convergence).verdict }
         return verdict.certifies(settings.convergenceTolerance)
     }
 

@@ -90,16 +90,15 @@ struct TrainingSettings<S: BLASScalar>: Sendable {
     ///   - validating: Whether validation rows are held out (early stopping applies).
     ///   - orderSeed: The seed of the epoch orders.
     ///   - measuresConvergence: Whether to measure convergence (`fit`, not `partialFit`).
-    ///   - varianceReduction: Whether the driver can reduce the variance of its gradients.
     init(_ configuration: GradientDescent<S>, rows: Int, columns: Int, epochs: Int, baseRate: Double,
-         validating: Bool, orderSeed: UInt64, measuresConvergence: Bool, varianceReduction: Bool = true) {
+         validating: Bool, orderSeed: UInt64, measuresConvergence: Bool) {
         self.rows = rows
         self.columns = columns
         self.epochs = epochs
         batchSize = configuration.mode.batchSize(rows: rows)
         learningRate = LearningRate(base: baseRate, schedule: configuration.schedule)
         loss = configuration.loss
-        varianceReduced = varianceReduction && batchSize < rows && configuration.varianceReduction == .svrg
+        varianceReduced = batchSize < rows && configuration.varianceReduction == .svrg
         let optimizer = configuration.resolvedOptimizer(batchSize: batchSize, rows: rows, varianceReduced: varianceReduced)
         self.optimizer = optimizer
         let strengths = configuration.penalty.strengths

@@ -113,6 +113,23 @@ struct CertificateTests {
         #expect(certified.certificate == .quadratic && certified.objectiveGap != nil)
     }
 
+    @Test("SVRG at 8× its automatic rate: epochs that go uphill are undone and the rate halved, and the fit converges")
+    func svrgSafeguard() throws {
+        let data = try ConvergenceTests.data("diabetes")
+        var automatic = GradientDescent<Double>(mode: .stochastic)
+        automatic.penalty = .l1(0.5)
+        var model = LinearModel<Double>()
+        let base = try automatic.fit(&model, from: data).learningRate
+        var gd = GradientDescent<Double>(mode: .stochastic, learningRate: 8 * base, epochs: 400)
+        gd.varianceReduction = .svrg
+        gd.stopWhenConverged = true
+        gd.penalty = .l1(0.5)
+        model = LinearModel<Double>()
+        let history = try gd.fit(&model, from: data)
+        #expect(history.converged, "\(history.advice ?? "")")
+        #expect(history.learningRates.last! < history.learningRates.first!, "\(history.learningRates)")
+    }
+
     @Test("a fit whose loss grows geometrically is stopped as diverged while every number is still finite")
     func finiteDivergence() throws {
         let (x, y) = try TestData.seedExample(Double.self)
