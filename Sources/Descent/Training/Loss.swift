@@ -230,12 +230,10 @@ public struct Loss: Sendable, Hashable, CustomStringConvertible {
         case .squaredEpsilonInsensitive(let epsilon):
             let excess = Swift.max(0, Swift.abs(r) - epsilon)
             return excess * excess
-        case .absolute, .quantile, .epsilonInsensitive:
-            var total = 0.0
-            for piece in pieces {
-                total += piece.value(r, mu)
-            }
-            return total
+        case .absolute: return Self.hinge(r, kink: 0, below: -1, above: 1, mu)
+        case .quantile(let tau): return Self.hinge(r, kink: 0, below: -tau, above: 1 - tau, mu)
+        case .epsilonInsensitive(let epsilon):
+            return Self.hinge(r, kink: -epsilon, below: -1, above: 0, mu) + Self.hinge(r, kink: epsilon, below: 0, above: 1, mu)
         }
     }
 
@@ -246,41 +244,32 @@ public struct Loss: Sendable, Hashable, CustomStringConvertible {
         case .huber(let delta): return 2 * Swift.min(delta, Swift.max(-delta, r))
         case .squaredEpsilonInsensitive(let epsilon):
             return r > epsilon ? 2 * (r - epsilon) : r < -epsilon ? 2 * (r + epsilon) : 0
-        case .absolute, .quantile, .epsilonInsensitive:
-            var total = 0.0
-            for piece in pieces { total += piece.derivative(r, mu) }
-            return total
-        }
-    }
-
-    /// A piecewise-linear loss as a sum of hinges `max(a(r − k), b(r − k))`, `a < b`, each
-    /// smoothed on its own (their kinks are apart): `|r|` is one hinge, `ρ_τ` one,
-    /// ε-insensitive two.
-    private var pieces: [Hinge] {
-        switch kind {
-        case .absolute: [Hinge(kink: 0, below: -1, above: 1)]
-        case .quantile(let tau): [Hinge(kink: 0, below: -tau, above: 1 - tau)]
+        case .absolute: return Self.hingeSlope(r, kink: 0, below: -1, above: 1, mu)
+        case .quantile(let tau): return Self.hingeSlope(r, kink: 0, below: -tau, above: 1 - tau, mu)
         case .epsilonInsensitive(let epsilon):
-            [Hinge(kink: -epsilon, below: -1, above: 0), Hinge(kink: epsilon, below: 0, above: 1)]
-        default: []
+            return Self.hingeSlope(r, kink: -epsilon, below: -1, above: 0, mu)
+                + Self.hingeSlope(r, kink: epsilon, below: 0, above: 1, mu)
         }
     }
 
-    /// `h(r) = max(below·(r − kink), above·(r − kink))` and its Moreau envelope.
-    private struct Hinge {
-        let kink: Double, below: Double, above: Double
-        func value(_ r: Double, _ mu: Double) -> Double {
-            let u = r - kink
-            guard mu > 0 else { return Swift.max(below * u, above * u) }
-            if u >= above * mu { return above * u - above * above * mu / 2 }
-            if u <= below * mu { return below * u - below * below * mu / 2 }
-            return u * u / (2 * mu)
-        }
-        func derivative(_ r: Double, _ mu: Double) -> Double {
-            let u = r - kink
-            guard mu > 0 else { return u >= 0 ? above : below }
-            return Swift.min(above, Swift.max(below, u / mu))
-        }
+    /// A piecewise-linear loss is a sum of hinges `h(r) = max(a(r − k), b(r − k))`, `a < b` (`|r|`
+    /// and `ρ_τ` one, ε-insensitive two), each smoothed on its own (their kinks are apart): its
+    /// Moreau envelope is `u²/(2μ)` for `aμ ≤ u = r − k ≤ bμ`, linear beyond.
+    @inline(__always)
+    private static func hinge(_ r: Double, kink: Double, below a: Double, above b: Double, _ mu: Double) -> Double {
+        let u = r - kink
+        guard mu > 0 else { return Swift.max(a * u, b * u) }
+        if u >= b * mu { return b * u - b * b * mu / 2 }
+        if u <= a * mu { return a * u - a * a * mu / 2 }
+        return u * u / (2 * mu)
+    }
+
+    /// `h'(r)` (the right slope at the kink), or its envelope's.
+    @inline(__always)
+    private static func hingeSlope(_ r: Double, kink: Double, below a: Double, above b: Double, _ mu: Double) -> Double {
+        let u = r - kink
+        guard mu > 0 else { return u >= 0 ? b : a }
+        return Swift.min(b, Swift.max(a, u / mu))
     }
 
     // MARK: The training kernels' view

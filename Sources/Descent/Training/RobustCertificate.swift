@@ -37,7 +37,7 @@ extension EpochDriver {
     /// gap counts as zero (the relative gap's denominator's floor).
     func robustCheck(_ theta: UnsafePointer<S>, floor: Double) throws(DescentError) -> RobustCheck<S> {
         let loss = settings.loss, d = settings.columns, k = targets, p = d + 1, n = Double(settings.rows)
-        var objective = 0.0, gap = 0.0, candidateObjective = 0.0
+        var objective = 0.0, gap = 0.0, candidateObjective = Double.infinity
         var candidate: [S]? = [S](repeating: 0, count: workspace.parameterCount)
         var method: ConvergenceCertificate = loss.isPiecewiseLinear ? .dualityGap : .activeSet
         var why: String? = nil
@@ -52,27 +52,23 @@ extension EpochDriver {
                 ? try linearProgramCheck(target: t, weights: w, bias: b, measureOnly: why != nil)
                 : try newtonCheck(target: t, weights: w, bias: b, measureOnly: why != nil)
             objective += part.objective
-            if let bound = part.gap, let point = part.point {
-                gap += bound
+            gap += part.gap ?? .infinity
+            if let point = part.point {
                 for j in 0..<d { candidate?[t * d + j] = S(point[j]) }
                 candidate?[d * k + t] = S(point[d])
             } else {
-                gap = .infinity
                 candidate = nil
             }
         }
         objective /= n
         gap /= n
-        if gap.isFinite, candidate != nil {
-            candidateObjective = try objectiveAt(candidate!) / n
-        } else {
-            method = .unavailable
-        }
+        if !gap.isFinite { method = .unavailable }
+        if let point = candidate { candidateObjective = try objectiveAt(point) / n }
         let lower = objective - gap
         let relative = gap.isFinite ? Swift.max(0, gap) / Swift.max(lower, floor, .leastNormalMagnitude) : .infinity
         return RobustCheck(verdict: ConvergenceVerdict(gap: gap, objective: objective, relativeGap: relative,
                                                        certificate: method, supportCertified: true),
-                           candidate: candidate, candidateObjective: gap.isFinite ? candidateObjective : .infinity,
+                           candidate: candidate, candidateObjective: candidate == nil ? .infinity : candidateObjective,
                            unavailable: why.map { "the \(settings.loss) loss's certificate is not measured: \($0)" })
     }
 
@@ -139,7 +135,9 @@ extension EpochDriver {
         let objective = sums[0]
         guard !measureOnly else { return (objective, nil, nil) }
         // (2H)Δ = −g by Cholesky: a singular H (too few rows in a quadratic piece) certifies nothing.
+        // (syrk leaves the row-major upper triangle; the factorisation reads the full matrix's.)
         var factor = Array(sums[(1 + p)...]).map { 2 * $0 }
+        for i in 0..<p { for j in (i + 1)..<p { factor[j * p + i] = factor[i * p + j] } }
         let failed = factor.withUnsafeMutableBufferPointer { LAPACK.choleskyFactor($0, n: p) }
         guard failed == nil else { return (objective, nil, nil) }
         var step = (0..<p).map { -sums[1 + $0] }
@@ -147,20 +145,27 @@ extension EpochDriver {
             step.withUnsafeMutableBufferPointer { LAPACK.choleskySolve(f, n: p, $0) }
         }
         let newW = (0..<d).map { w[$0] + step[$0] }, newB = b + step[d]
-        // The Newton point keeps every row's piece: it is the optimum.
-        var check = [0.0, 0.0]
+        // The Newton point keeps every row's piece, and its gradient vanishes (to rounding against
+        // the gradient's terms): it is the optimum.
+        var check = [Double](repeating: 0, count: 3 + p)
         try forEachTrainingBlock { block in
             for i in 0..<block.count {
-                let weight = Double(block.sampleWeights?[i] ?? 1)
+                let weight = Double(block.sampleWeights?[i] ?? 1), x = block.row(i)
                 let before = loss.quadraticPiece(residual(block, i, target: t, w, b))
                 let r = residual(block, i, target: t, newW, newB)
                 let after = loss.quadraticPiece(r)
                 check[0] += weight * loss.value(r)
                 if weight > 0 && (before.inside != after.inside || before.shift != after.shift) { check[1] += 1 }
+                let slope = weight * loss.derivative(r, smoothing: 0)
+                for j in 0..<d { check[3 + j] += slope * Double(x[j]) }
+                check[3 + d] += slope
+                check[2] += Swift.abs(slope) * (1 + (0..<d).reduce(0.0) { $0 + Swift.abs(Double(x[$1])) })
             }
         }
         try collective.sum(&check)
-        guard check[1] == 0 else { return (objective, nil, nil) }
+        let residualNorm = check[3...].reduce(0.0) { Swift.max($0, Swift.abs($1)) }
+        guard check[1] == 0, residualNorm <= 1e-9 * Swift.max(check[2], .leastNormalMagnitude), check[0] <= objective * (1 + 1e-12)
+        else { return (objective, nil, nil) }
         return (objective, Swift.max(0, objective - check[0]), newW + [newB])
     }
 
@@ -242,22 +247,22 @@ extension EpochDriver {
             }
             dualSum -= weight * (a0 * y + loss.conjugate(a0))
         }
-        guard let slopes = Self.solve(matrix, rhs, size: p) else { return (objective, nil, nil) }
-        let slack = 1e-12 * (range.upper - range.lower)
-        guard slopes.allSatisfy({ $0 >= range.lower - slack && $0 <= range.upper + slack }) else {
-            return (objective, nil, nil)
-        }
-        for (c, entry) in basis.enumerated() {
-            let a = Swift.min(range.upper, Swift.max(range.lower, slopes[c]))
-            dualSum += entry[p + 2] * (a * entry[p + 1] + loss.conjugate(a))
-        }
-        // The vertex: x̃ᵢᵀθ = yᵢ + kinkᵢ on the basis rows.
+        // The vertex: x̃ᵢᵀθ = yᵢ + kinkᵢ on the basis rows (a candidate whether or not the dual is feasible).
         var rows = [Double](repeating: 0, count: p * p), targetsAtKink = [Double](repeating: 0, count: p)
         for (c, entry) in basis.enumerated() {
             for j in 0..<p { rows[c * p + j] = entry[1 + j] }
             targetsAtKink[c] = entry[p + 1] + entry[p + 4]
         }
-        guard let vertex = Self.solve(rows, targetsAtKink, size: p) else { return (objective, nil, nil) }
+        let vertex = Self.solve(rows, targetsAtKink, size: p)
+        guard let slopes = Self.solve(matrix, rhs, size: p) else { return (objective, nil, vertex) }
+        let slack = 1e-12 * (range.upper - range.lower)
+        guard slopes.allSatisfy({ $0 >= range.lower - slack && $0 <= range.upper + slack }) else {
+            return (objective, nil, vertex)
+        }
+        for (c, entry) in basis.enumerated() {
+            let a = Swift.min(range.upper, Swift.max(range.lower, slopes[c]))
+            dualSum += entry[p + 2] * (a * entry[p + 1] + loss.conjugate(a))
+        }
         return (objective, Swift.max(0, objective + dualSum), vertex)
     }
 
@@ -336,10 +341,10 @@ struct RobustProgress<S: BLASScalar> {
         if check.verdict.gap.isFinite {
             lowerBound = Swift.max(lowerBound, objective - check.verdict.gap)
             certificate = check.verdict.certificate
-            if let candidate = check.candidate, check.candidateObjective < bestObjective {
-                bestObjective = check.candidateObjective
-                best = candidate
-            }
+        }
+        if let candidate = check.candidate, check.candidateObjective < bestObjective {
+            bestObjective = check.candidateObjective
+            best = candidate
         }
     }
 
