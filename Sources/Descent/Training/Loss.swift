@@ -170,6 +170,11 @@ public struct Loss: Sendable, Hashable, CustomStringConvertible {
 
     // MARK: Shape
 
+    /// The condition above which ``Preconditioning/automatic`` whitens: 1 for a piecewise-linear
+    /// loss (its smoothed steps follow kinks whose directions the correlations skew at any
+    /// condition), ``Preconditioning/automaticThreshold`` otherwise.
+    var whiteningThreshold: Double { isPiecewiseLinear ? 1 : Preconditioning.automaticThreshold }
+
     /// Whether this is the squared loss.
     var isSquared: Bool { kind == .squared }
 

@@ -324,11 +324,13 @@ struct RobustProgress<S: BLASScalar> {
     }
 
     /// `μ` after `epochs` epochs of training: `μ₀` halved every ``halvingEpochs``, down to
-    /// ``smallestShare`` of it.
+    /// ``smallestShare`` of `μ₀` or of the best mean loss measured, whichever is smaller (a fit
+    /// whose optimum is far below the targets' spread needs its kinks followed more closely).
     func smoothing(afterEpochs epochs: Int) -> Double {
         guard initialSmoothing > 0 else { return 0 }
         let halvings = Double(epochs / Self.halvingEpochs)
-        return initialSmoothing * Swift.max(Foundation.pow(0.5, halvings), Self.smallestShare)
+        let scale = Swift.min(initialSmoothing, Swift.max(bestObjective, 1e-6 * initialSmoothing))
+        return Swift.max(initialSmoothing * Foundation.pow(0.5, halvings), Self.smallestShare * scale)
     }
 
     /// Takes in a check of `model`.

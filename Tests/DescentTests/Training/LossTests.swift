@@ -11,7 +11,7 @@ struct LossTests {
         func check<S: BLASScalar>(_: S.Type) {
             let loss = Loss.squared
             for r in [S(-3.25), 0, S(0.1), S(7)] {
-                #expect(loss.value(Double(r)) == Double(r * r) && loss.derivative(Double(r), smoothing: 0) == Double(2 * r)
+                #expect(loss.value(Double(r)) == Double(r) * Double(r) && loss.derivative(Double(r), smoothing: 0) == 2 * Double(r)
                         && loss.weightedValue(r, weighted: 3 * r, weight: 3, smoothing: 0) == 3 * r * r)
                 #expect(loss.slope(weighted: 3 * r, previous: r, r: r, snapshot: nil, weight: 3, smoothing: 0) == 2 * (3 * r - r))
             }
