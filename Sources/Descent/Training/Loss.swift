@@ -54,7 +54,7 @@
 /// gd.loss = .huber(delta: 1.35)     // robust to outliers beyond 1.35 target units
 /// gd.loss = .quantile(0.9)          // the conditional 90th percentile
 /// ```
-public struct Loss: Sendable, Hashable, CustomStringConvertible {
+public struct Loss: Sendable, Hashable, CustomStringConvertible, Codable {
     enum Kind: Sendable, Hashable {
         case squared
         case huber(Double)
@@ -142,6 +142,24 @@ public struct Loss: Sendable, Hashable, CustomStringConvertible {
     }
 
     init(kind: Kind) { self.kind = kind }
+
+    /// Decodes ``description``'s spelling.
+    ///
+    /// - Throws: `DecodingError.dataCorrupted` for a spelling ``init(_:)`` does not read.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let loss = Loss(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a loss: \(text)")
+        }
+        self = loss
+    }
+
+    /// Encodes ``description``'s spelling.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
 
     /// Checks the loss's parameter.
     ///
