@@ -23,6 +23,7 @@ checkFits(checker)
 checkFitFaults(checker)
 checkPartialFitsAndFloat(checker)
 checkSeveralTargetFits(checker)
+checkRobustLossFits(checker)
 checkSeveralTargetSolves(checker)
 
 var totals = [checker.passed, checker.failed]
