@@ -29,15 +29,22 @@
 ///
 /// **Non-smooth losses** (``absolute``, ``quantile(_:)``, ``epsilonInsensitive(_:)``) have no
 /// gradient at their kinks and no curvature for a rate. With the automatic learning rate, training
-/// steps on their Moreau envelope of width `μ` (the loss with each kink rounded into a parabola
-/// of curvature `1/μ`, which lies below the loss by at most `μ/2` per row) at the rate of that
-/// curvature: `μ` starts at the targets' standard deviation and halves every 10 epochs down to
-/// a thousandth of it, so the steps follow the kinks ever more closely; full batches take Nesterov's
-/// accelerated steps with restarts. Every check measures the true loss at the model and at the
-/// vertex of the objective nearest to it (the model through the `d + 1` rows closest to a kink,
-/// where a linear program's optimum lies), and the fit returns the best model it measured.
-/// With a learning rate you set, the steps take the loss's subgradient as it is (the rule of
-/// scikit-learn's `SGDRegressor`), so give it a decaying ``LearningRateSchedule``.
+/// steps on their Moreau envelope of width `μ` (the loss with each kink rounded into a parabola of
+/// curvature `1/μ`, below the loss by at most `μ/2` per row) at the rate of that curvature: `μ`
+/// starts at the targets' standard deviation and halves every 30 epochs, down to a thousandth of
+/// it (or of the mean loss, if smaller), so the steps follow the kinks ever more closely; full
+/// batches take accelerated steps with restarts, and ``Preconditioning/automatic`` whitens the
+/// features whatever their condition. Every 5 epochs a check measures the true loss at the model
+/// and at the vertex nearest to it (the model through the `d + 1` rows closest to a kink, where a
+/// linear program's optimum lies), and a fit that stops once converged (the defaults) returns the
+/// best model it measured. With a learning rate you set, the steps take the loss's subgradient as
+/// it is (the rule of scikit-learn's `SGDRegressor`): give it a decaying ``LearningRateSchedule``.
+///
+/// **Smooth robust losses** (``huber(delta:)``, ``squaredEpsilonInsensitive(_:)``) train at the
+/// squared loss's rate; every 5 epochs the check's Newton step on the rows' pieces (below) becomes
+/// the model when it lowers the objective, in fits that stop once converged: gradient descent finds
+/// which rows are in which piece, the Newton step solves the rest, as the lasso's step on its
+/// support does.
 ///
 /// **Convergence** (``FitHistory/converged``) is certified for every loss. The smooth robust
 /// losses (``huber(delta:)``, ``squaredEpsilonInsensitive(_:)``) are piecewise quadratic: one pass

@@ -165,7 +165,7 @@ extension EpochDriver {
         try collective.sum(&check)
         let residualNorm = check[3...].reduce(0.0) { Swift.max($0, Swift.abs($1)) }
         guard check[1] == 0, residualNorm <= 1e-9 * Swift.max(check[2], .leastNormalMagnitude), check[0] <= objective * (1 + 1e-12)
-        else { return (objective, nil, nil) }
+        else { return (objective, nil, newW + [newB]) }
         return (objective, Swift.max(0, objective - check[0]), newW + [newB])
     }
 
@@ -306,7 +306,7 @@ struct RobustProgress<S: BLASScalar> {
     /// the targets' standard deviation (piecewise linear) or variance (piecewise quadratic).
     let floor: Double
     /// Epochs between halvings of `μ`, and the smallest `μ` as a share of `μ₀`.
-    static var halvingEpochs: Int { 10 }
+    static var halvingEpochs: Int { 30 }
     static var smallestShare: Double { 1e-3 }
     /// Epochs between checks.
     static var checkEpochs: Int { 5 }
@@ -370,6 +370,13 @@ extension EpochDriver {
         let model = workspace.current(averaging: averaging, averaged: averaged)
         let check = try robustCheck(model.baseAddress!, floor: progress.floor)
         progress.observe(check, model: UnsafeBufferPointer(model))
+        // A piecewise-quadratic loss's Newton point on the rows' pieces, when it improves on the
+        // model, becomes the iterate (in fits that stop once converged): gradient descent finds the
+        // pieces, the Newton steps finish them, as the lasso's step on its support does.
+        if settings.stopsWhenConverged, !settings.loss.isPiecewiseLinear, let candidate = check.candidate,
+           check.candidateObjective < check.verdict.objective {
+            install(candidate)
+        }
         return progress.verdict(objective: progress.bestObjective).certifies(settings.convergenceTolerance)
     }
 
@@ -377,10 +384,15 @@ extension EpochDriver {
     /// when it is better than the model; returns the model's objective.
     func installBest(_ progress: RobustProgress<S>, averaged: Int, objective: Double) -> Double {
         guard let best = progress.best, progress.bestObjective < objective else { return objective }
+        install(best)
+        return progress.bestObjective
+    }
+
+    /// Makes `parameters` the model and the optimiser's iterates (momentum restarted).
+    func install(_ parameters: [S]) {
         let ws = workspace
-        for buffer in [ws.theta, ws.average, ws.epochEnd] { _ = buffer.update(fromContentsOf: best) }
+        for buffer in [ws.theta, ws.average, ws.epochEnd] { _ = buffer.update(fromContentsOf: parameters) }
         ws.first.update(repeating: 0)
         ws.second.update(repeating: 0)
-        return progress.bestObjective
     }
 }

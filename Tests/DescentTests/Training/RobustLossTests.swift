@@ -73,9 +73,10 @@ struct RobustLossTests {
 
     /// Every loss's exact optimum on nine real sets (fair's 6,366 rows are left to the bench: in a
     /// debug build its 1,000-epoch quantile fits take seconds each), in every mode with the defaults.
-    /// Measured (this commit): 300 of 324 fits within 10⁻³ of the exact optimum, 252 certified; the
-    /// misses are upper and lower quantiles on sets of 16–72 rows and Huber with δ = 1.35 on
-    /// longley, whose residuals are in the hundreds. No fit is reported converged beyond its gap.
+    /// Measured (this commit): 98 of 99 fits per mode within 10⁻³ of the exact optimum (80–85
+    /// certified within 10⁻⁶); the miss is Huber with δ = 1.35 on longley, whose residuals are in the
+    /// hundreds (nearly least absolute deviations on 16 rows, too few inside δ for a Newton step).
+    /// No fit is reported converged beyond its gap.
     @Test("the defaults come within 1e-3 of the exact optimum on nearly every case, and converged is never claimed beyond the gap",
           arguments: [BatchMode.batch, .miniBatch(size: 32), .stochastic])
     func defaultsReachTheOptimum(mode: BatchMode) throws {
@@ -104,8 +105,8 @@ struct RobustLossTests {
             }
         }
         print("\(mode): \(within) of \(total) within 1e-3, \(certified) certified")
-        #expect(Double(within) >= 0.9 * Double(total), "\(mode): \(within) of \(total) within 1e-3")
-        #expect(Double(certified) >= 0.7 * Double(total), "\(mode): \(certified) of \(total) certified")
+        #expect(Double(within) >= 0.97 * Double(total), "\(mode): \(within) of \(total) within 1e-3")
+        #expect(Double(certified) >= 0.75 * Double(total), "\(mode): \(certified) of \(total) certified")
     }
 
     @Test("bad loss parameters are typed errors naming the loss")
