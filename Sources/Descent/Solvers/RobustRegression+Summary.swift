@@ -181,8 +181,8 @@ public struct RobustRegressionSummary: Sendable, CustomStringConvertible {
         typealias F = SummaryFormat
         let width = 78
         func line(_ label: String, _ value: String, _ label2: String = "", _ value2: String = "") -> String {
-            F.pad(label, 20) + F.pad(value, 19, right: true) + "   " + F.pad(label2, 20)
-                + F.pad(value2, 19, right: true)
+            F.pad(label, 20) + F.pad(value, 17, right: true) + "   " + F.pad(label2, 20)
+                + F.pad(value2, 18, right: true)
         }
         let title = "Robust Linear Model Regression Results"
         var lines = [F.pad("", (width - title.count) / 2) + title, String(repeating: "=", count: width)]
@@ -198,13 +198,16 @@ public struct RobustRegressionSummary: Sendable, CustomStringConvertible {
         lines.append(String(repeating: "=", count: width))
         let nameWidth = Swift.max(10, (names.map(\.count).max() ?? 0) + 1)
         let header = ["coef", "std err", "z", "P>|z|", "[0.025", "0.975]"]
-        lines.append(F.pad("", nameWidth) + header.map { F.pad($0, 11, right: true) }.joined())
+        // statsmodels' column widths: 11, and 12 for the interval's bounds.
+        let widths = [11, 11, 11, 11, 12, 12]
+        func row(_ cells: [String]) -> String { zip(cells, widths).map { F.pad($0, $1, right: true) }.joined() }
+        lines.append(F.pad("", nameWidth) + row(header))
         lines.append(String(repeating: "-", count: width))
         let errors = standardErrors, z = zStatistics, p = pValues, intervals = confidenceIntervals()
         for k in 0..<coefficients.count {
             let cells = [Self.forg(coefficients[k], 4), Self.forg(errors[k], 3), Self.forg(z[k], 3),
                          String(format: "%.3f", p[k]), Self.forg(intervals[k].lower, 3), Self.forg(intervals[k].upper, 3)]
-            lines.append(F.pad(names[k], nameWidth) + cells.map { F.pad($0, 11, right: true) }.joined())
+            lines.append(F.pad(names[k], nameWidth) + row(cells))
         }
         lines.append(String(repeating: "=", count: width))
         return lines.joined(separator: "\n")

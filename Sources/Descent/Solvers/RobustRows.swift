@@ -132,10 +132,31 @@ struct RobustRows<S: BLASScalar> {
 
     /// The weighted median of `|rᵢ|` at `θ` (weights `vᵢ`): the mean of the smallest `a` with
     /// `Σ_{|rᵢ|≤a} vᵢ ≥ Σv/2` and the smallest with `> Σv/2` — numpy's `median` for unit
-    /// weights, and the median of the repeated rows for integer weights. Exact, in four passes:
-    /// radix selection on the bit patterns of `|rᵢ|` (monotone for non-negative `Double`s), 16
-    /// bits a pass, the histograms summed over parts.
+    /// weights, and the median of the repeated rows for integer weights. Exact: in one process by
+    /// sorting this pass's `|rᵢ|` (`n` pairs in memory), across parts by radix selection
+    /// (``radixMedianAbsoluteResidual(_:)``).
     func medianAbsoluteResidual(_ theta: [Double]) throws(DescentError) -> Double {
+        guard rows.collective.size == 1 else { return try radixMedianAbsoluteResidual(theta) }
+        var pairs = [(Double, Double)]()
+        pairs.reserveCapacity(rows.localRows)
+        try forEachResidual(theta) { _, r, v in if v > 0 { pairs.append((Swift.abs(r), v)) } }
+        pairs.sort { $0.0 < $1.0 }
+        let half = totalWeight / 2
+        var cumulative = 0.0, low: Double?, high: Double?
+        for (value, weight) in pairs {
+            cumulative += weight
+            if low == nil && cumulative >= half { low = value }
+            if cumulative > half { high = value; break }
+        }
+        // Rounding in the weights' sums can leave the target a hair beyond the last row.
+        let last = pairs.last?.0 ?? 0
+        return ((low ?? last) + (high ?? last)) / 2
+    }
+
+    /// ``medianAbsoluteResidual(_:)`` over rows split across parts, without gathering them: radix
+    /// selection on the bit patterns of `|rᵢ|` (monotone for non-negative `Double`s), 16 bits a
+    /// pass (four passes), each pass's weighted histograms summed over the parts.
+    func radixMedianAbsoluteResidual(_ theta: [Double]) throws(DescentError) -> Double {
         let half = totalWeight / 2, buckets = 1 << 16
         var prefix: [UInt64] = [0, 0]
         var below: [Double] = [0, 0]
