@@ -127,7 +127,7 @@ public enum RobustRegression {
     }
 
     /// statsmodels' `RLM` covariance types (`cov=` of `RLM.fit`), Huber's (1973) sandwich
-    /// estimators; see ``RobustRegressionFit/summary(covariance:)``.
+    /// estimators; see ``RobustRegressionFit/summary(covariance:featureNames:)``.
     public enum Covariance: Sendable, Hashable, CustomStringConvertible {
         /// `K²·[Σψ²/(n − p)]·s² / (Σψ′/n)²·(XᵀX)⁻¹` (statsmodels' default).
         case h1

@@ -19,9 +19,9 @@ struct RobustRegressionTests {
         let h1 = leastDigits(try fit.summary(covariance: .h1).standardErrors, try #require(reference.bseH1))
         let h2 = leastDigits(try fit.summary(covariance: .h2).standardErrors, try #require(reference.bseH2))
         let h3 = leastDigits(try fit.summary(covariance: .h3).standardErrors, try #require(reference.bseH3))
-        print("MEASURE huber \(name) its \(fit.iterations) coef \(coefficients) scale \(scale) h1 \(h1) h2 \(h2) h3 \(h3)")
-        #expect(coefficients >= 8 && scale >= 8, "\(name): coefficients \(coefficients), scale \(scale) digits")
-        #expect(h1 >= 6 && h2 >= 6 && h3 >= 6, "\(name): H1 \(h1), H2 \(h2), H3 \(h3) digits")
+        // The check asks for 8 and 6 digits; measured: ≥ 11.9 and ≥ 11.3.
+        #expect(coefficients >= 10 && scale >= 10, "\(name): coefficients \(coefficients), scale \(scale) digits")
+        #expect(h1 >= 10 && h2 >= 10 && h3 >= 10, "\(name): H1 \(h1), H2 \(h2), H3 \(h3) digits")
     }
 
     @Test("Tukey biweight (MAD scale) from the least-squares start as statsmodels'", arguments: RobustReference.names)
@@ -29,12 +29,7 @@ struct RobustRegressionTests {
         let reference = try #require(RobustReference.all[name]).rlmTukey
         let (x, y) = try RobustReference.data(name)
         guard reference.error == nil else {
-            do {
-                let fit = try RobustRegression.fit(x, y, norm: .tukeyBiweight(c: 4.685))
-                print("MEASURE tukey \(name) no reference; ours converged \(fit.converged) scale \(fit.scale)")
-            } catch {
-                print("MEASURE tukey \(name) no reference; ours threw \(error)")
-            }
+            // fair: statsmodels divides by a zero MAD scale; Descent throws (see typedErrors).
             return
         }
         let fit = try RobustRegression.fit(x, y, norm: .tukeyBiweight(c: 4.685))
@@ -43,7 +38,6 @@ struct RobustRegressionTests {
         let h1 = leastDigits(try fit.summary(covariance: .h1).standardErrors, try #require(reference.bseH1))
         let h2 = leastDigits(try fit.summary(covariance: .h2).standardErrors, try #require(reference.bseH2))
         let h3 = leastDigits(try fit.summary(covariance: .h3).standardErrors, try #require(reference.bseH3))
-        print("MEASURE tukey \(name) its \(fit.iterations) conv \(fit.converged) coef \(coefficients) scale \(scale) h1 \(h1) h2 \(h2) h3 \(h3)")
         #expect(fit.converged)
         #expect(coefficients >= 8 && scale >= 8, "\(name): coefficients \(coefficients), scale \(scale) digits")
         #expect(h1 >= 6 && h2 >= 6 && h3 >= 6, "\(name): H1 \(h1), H2 \(h2), H3 \(h3) digits")
@@ -55,9 +49,8 @@ struct RobustRegressionTests {
         let (x, y) = try RobustReference.data(name)
         let fit = try RobustRegression.fit(x, y, norm: .huber(t: 1.345), scale: .fixed(reference.scale))
         let coefficients = leastDigits(fit.coefficients, reference.coefficients)
-        print("MEASURE mass \(name) its \(fit.iterations) coef \(coefficients)")
         #expect(fit.converged && fit.scale == reference.scale)
-        #expect(coefficients >= 8, "\(name): \(coefficients) digits")
+        #expect(coefficients >= 10, "\(name): \(coefficients) digits")   // measured ≥ 12.0
     }
 
     @Test("exact Huber and squared ε-insensitive optima against the 60-digit references", arguments: RobustReference.names)
@@ -80,7 +73,20 @@ struct RobustRegressionTests {
                 #expect(coefficients >= 10, "\(name) \(loss): \(optimum.coefficients) vs \(c.coefficients)")
             }
         }
-        print("MEASURE pwq \(name) objective \(worstObjective) coef \(worstCoefficients)")
+    }
+
+    @Test("issue 20's spelling of the API compiles and behaves")
+    func issueSpelling() throws {
+        let (X, y) = try RobustReference.data("stackloss")
+        let m = try RobustRegression.fit(X, y, norm: .huber(t: 1.345))  // .tukeyBiweight(c: 4.685); scale: .mad or .fixed(s); weights:
+        let t = try RobustRegression.fit(X, y, norm: .tukeyBiweight(c: 4.685), scale: .mad,
+                                         weights: [Double](repeating: 2, count: y.count))
+        let f = try RobustRegression.fit(X, y, norm: .huber(t: 1.345), scale: .fixed(m.scale))
+        #expect(m.model.weights.count == 3 && m.scale > 0 && m.weights.count == 21 && m.iterations > 0 && m.converged)
+        #expect(t.converged && leastDigits(f.coefficients, m.coefficients) >= 12)
+        let s = try m.summary(covariance: .h1)   // .h2 .h3
+        #expect(s.standardErrors.count == 4 && s.pValues.count == 4 && s.zStatistics.count == 4)
+        #expect(try m.summary(covariance: .h2).description.contains("H2") && !String(describing: s).isEmpty)
     }
 
     // MARK: Sample weights
@@ -117,7 +123,6 @@ struct RobustRegressionTests {
             for (covariance, bse) in [(RobustRegression.Covariance.h1, reference.bseH1), (.h2, reference.bseH2), (.h3, reference.bseH3)] {
                 errors = min(errors, leastDigits(try fit.summary(covariance: covariance).standardErrors, bse))
             }
-            print("MEASURE weighted \(name) \(kind) coef \(coefficients) scale \(scale) se \(errors)")
             #expect(coefficients >= 8 && scale >= 8, "\(name) \(kind): coefficients \(coefficients), scale \(scale)")
             #expect(errors >= 6, "\(name) \(kind): standard errors \(errors) digits")
         }
@@ -204,7 +209,6 @@ struct RobustRegressionTests {
         let fit = try RobustRegression.fit(x, y, norm: .huber(t: 1.345))
         let coefficients = leastDigits(fit.coefficients, try #require(reference.coefficients))
         let errors = leastDigits(try fit.summary().standardErrors, try #require(reference.bseH1))
-        print("MEASURE float coef \(coefficients) se \(errors)")
         #expect(fit.converged && coefficients >= 5 && errors >= 5)
         #expect(fit.model.weights.count == 10 && Double(fit.model.bias) == Double(Float(fit.coefficients[0])))
     }
@@ -220,7 +224,6 @@ struct RobustRegressionTests {
         let intervals = summary.confidenceIntervals()
         #expect(Swift.abs(intervals[1].upper - summary.coefficients[1] - 1.959963984540054 * summary.standardErrors[1]) < 1e-12)
         let text = summary.description
-        print(text)
         for expected in ["Robust Linear Model Regression Results", "Model:                            RLM",
                          "Method:                          IRLS", "Norm:                          HuberT",
                          "Scale Est.:                       mad", "Cov Type:                          H1",
