@@ -64,9 +64,11 @@ struct RobustRows<S: BLASScalar> {
         var extras: SIMD4<Double>
     }
 
-    /// Visits every row of this part with its index (in row order), residual at `θ` and sample
-    /// weight.
-    func forEachResidual(_ theta: [Double], _ body: (_ row: Int, _ residual: Double, _ weight: Double) -> Void)
+    /// Visits this part's rows block by block: the block's shifted design `ẑ` (row-major `m × p`
+    /// in the first `m·p` entries), its residuals at `θ` (the first `m`), `m`, and the index of
+    /// its first row among this part's rows.
+    private func forEachShiftedBlock(_ theta: [Double],
+                                     _ body: (_ z: [Double], _ residual: [Double], _ m: Int, _ first: Int) -> Void)
         throws(DescentError) {
         let d = rows.columns, p = parameters, offset = intercept ? 1 : 0
         let blockRows = Swift.max(1, Swift.min(Swift.max(1, rows.localRows), 131_072 / p))
@@ -82,8 +84,17 @@ struct RobustRows<S: BLASScalar> {
                 residual[i] = Double(block.target(i, 0))
             }
             BLAS.gemv(z, rows: m, columns: p, alpha: -1, theta, beta: 1, &residual)
-            for i in 0..<m { body(next + i, residual[i], sampleWeights?[next + i] ?? 1) }
+            body(z, residual, m, next)
             next += m
+        }
+    }
+
+    /// Visits every row of this part with its index (in row order), residual at `θ` and sample
+    /// weight.
+    func forEachResidual(_ theta: [Double], _ body: (_ row: Int, _ residual: Double, _ weight: Double) -> Void)
+        throws(DescentError) {
+        try forEachShiftedBlock(theta) { _, residual, m, first in
+            for i in 0..<m { body(first + i, residual[i], sampleWeights?[first + i] ?? 1) }
         }
     }
 
@@ -91,33 +102,21 @@ struct RobustRows<S: BLASScalar> {
     /// matrix is formed only when `matrix` is true (a `gemm` per block), the vector by `gemv`.
     func pass(_ theta: [Double], matrix: Bool,
               _ terms: (_ row: Int, _ residual: Double, _ weight: Double) -> Terms) throws(DescentError) -> Sums {
-        let d = rows.columns, p = parameters, offset = intercept ? 1 : 0
+        let p = parameters
         let blockRows = Swift.max(1, Swift.min(Swift.max(1, rows.localRows), 131_072 / p))
-        var z = [Double](repeating: 0, count: blockRows * p)
         var scaled = [Double](repeating: 0, count: matrix ? blockRows * p : 0)
-        var residual = [Double](repeating: 0, count: blockRows)
         var gradient = [Double](repeating: 0, count: blockRows)
         // The matrix (p·p, when asked for), the vector (p), the extras (4): one collective sum.
         var sums = [Double](repeating: 0, count: (matrix ? p * p : 0) + p + 4)
         let vectorStart = matrix ? p * p : 0
         var extras = SIMD4<Double>.zero
-        var next = 0
-        try rows.forEachBlock(rows: blockRows) { (block) throws(DescentError) in
-            let m = block.count
+        try forEachShiftedBlock(theta) { z, residual, m, first in
             for i in 0..<m {
-                let x = block.row(i)
-                if intercept { z[i * p] = 1 }
-                for j in 0..<d { z[i * p + offset + j] = Double(x[j]) - shift[j] }
-                residual[i] = Double(block.target(i, 0))
-            }
-            BLAS.gemv(z, rows: m, columns: p, alpha: -1, theta, beta: 1, &residual)
-            for i in 0..<m {
-                let row = terms(next + i, residual[i], sampleWeights?[next + i] ?? 1)
+                let row = terms(first + i, residual[i], sampleWeights?[first + i] ?? 1)
                 gradient[i] = row.gradient
                 extras += row.extras
                 if matrix { for j in 0..<p { scaled[i * p + j] = row.curvature * z[i * p + j] } }
             }
-            next += m
             sums.withUnsafeMutableBufferPointer { all in
                 if matrix { BLAS.gemm(z, transposeA: true, scaled, m: p, n: p, k: m, beta: 1, all.baseAddress!) }
                 BLAS.gemvTransposed(z, rows: m, columns: p, gradient, beta: 1, all.baseAddress! + vectorStart)
