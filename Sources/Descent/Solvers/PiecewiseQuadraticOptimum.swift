@@ -76,7 +76,7 @@ struct PiecewiseQuadraticOptimum: Sendable {
         try loss.validate()
         let rows = try RobustRows(solverRows, weights: weights, intercept: intercept)
         let p = rows.parameters
-        var theta = try rows.leastSquares(what: "Newton")
+        var theta = try rows.leastSquares(what: "Newton").theta
         let gram = try rows.pass(theta, matrix: true) { _, _, v in RobustRows<S>.Terms(curvature: v) }
         let gramDiagonal = (0..<p).map { gram.matrix[$0 * p + $0] }
         let kink = loss.kink

@@ -208,15 +208,20 @@ struct RobustRows<S: BLASScalar> {
     }
 
     /// Least squares (the rows weighted by `vᵢ`), from zero in two residual-form steps (the
-    /// second refines the first): the start of IRLS, as statsmodels' OLS start.
-    func leastSquares(what: String) throws(DescentError) -> [Double] {
-        var theta = [Double](repeating: 0, count: parameters)
-        for _ in 0..<2 {
-            let sums = try pass(theta, matrix: true) { _, r, v in Terms(curvature: v, gradient: v * r) }
-            let step = try solve(sums.matrix, sums.vector, what: what)
-            for j in theta.indices { theta[j] += step[j] }
+    /// second refines the first): the start of IRLS, as statsmodels' OLS start. Also returns the
+    /// targets' weighted root mean square `√(Σvᵢyᵢ²/Σvᵢ)` (the first pass's residuals at zero),
+    /// which sets the rounding floor of the residuals.
+    func leastSquares(what: String) throws(DescentError) -> (theta: [Double], targetRMS: Double) {
+        var theta = [Double](repeating: 0, count: parameters), targetRMS = 0.0
+        for step in 0..<2 {
+            let sums = try pass(theta, matrix: true) { _, r, v in
+                Terms(curvature: v, gradient: v * r, extras: SIMD4(v * r * r, 0, 0, 0))
+            }
+            if step == 0 { targetRMS = (sums.extras[0] / totalWeight).squareRoot() }
+            let correction = try solve(sums.matrix, sums.vector, what: what)
+            for j in theta.indices { theta[j] += correction[j] }
         }
-        return theta
+        return (theta, targetRMS)
     }
 
     /// `(b, w)` in the caller's coordinates from `θ = (c, w)`: `b = c − μᵀw`, in extended precision.

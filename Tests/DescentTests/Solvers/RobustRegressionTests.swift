@@ -243,6 +243,18 @@ struct RobustRegressionTests {
         #expect(full.converged && full.lastChange <= full.tolerance)
     }
 
+    @Test("targets far from zero: the fit settles at the residuals' rounding floor and says converged")
+    func roundingFloor() throws {
+        let (x, y) = try RobustReference.data("stackloss")
+        let base = try RobustRegression.fit(x, y, norm: .huber(t: 1.345))
+        // y + 10⁶: the residuals carry ε·10⁶ of rounding, 4·10⁻¹¹ of the scale; the slopes and
+        // scale can only be that good (measured: 10.9 and 11.1 digits), and the fit must say converged.
+        let shifted = try RobustRegression.fit(x, y.map { $0 + 1e6 }, norm: .huber(t: 1.345))
+        #expect(shifted.converged && shifted.iterations < 100)
+        #expect(leastDigits(Array(shifted.coefficients.dropFirst()), Array(base.coefficients.dropFirst())) >= 9.5)
+        #expect(digits(shifted.scale, base.scale) >= 9.5 && digits(shifted.coefficients[0] - 1e6, base.coefficients[0]) >= 9)
+    }
+
     @Test("bad options and data are typed errors naming the parameter")
     func typedErrors() throws {
         let (x, y) = try RobustReference.data("stackloss")
