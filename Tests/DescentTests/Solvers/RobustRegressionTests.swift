@@ -243,6 +243,22 @@ struct RobustRegressionTests {
         #expect(full.converged && full.lastChange <= full.tolerance)
     }
 
+    @Test("without an intercept, a column of ones gives the intercept fit, summary included")
+    func noIntercept() throws {
+        let (x, y) = try RobustReference.data("copper")
+        let ones = try Matrix<Double>(rows: x.rows, columns: x.columns + 1) { i, j in j == 0 ? 1 : x[i, j - 1] }
+        for norm in [RobustRegression.Norm.huber(t: 1.345), .tukeyBiweight(c: 4.685)] {
+            let with = try RobustRegression.fit(x, y, norm: norm)
+            let without = try RobustRegression.fit(ones, y, norm: norm, intercept: false)
+            #expect(!without.hasIntercept && without.model.bias == 0 && without.coefficients.count == x.columns + 1)
+            #expect(leastDigits(without.coefficients, with.coefficients) >= 12 && digits(without.scale, with.scale) >= 12)
+            for covariance in [RobustRegression.Covariance.h1, .h2, .h3] {
+                #expect(leastDigits(try without.summary(covariance: covariance).standardErrors,
+                                    try with.summary(covariance: covariance).standardErrors) >= 11)
+            }
+        }
+    }
+
     @Test("targets far from zero: the fit settles at the residuals' rounding floor and says converged")
     func roundingFloor() throws {
         let (x, y) = try RobustReference.data("stackloss")
