@@ -51,6 +51,8 @@ extension RobustRegression {
     /// - Complexity: per iteration O(n·d²) for the weighted Gram matrix and one O(n·d + n log n)
     ///   pass for the MAD (its exact weighted median by sorting); at the end two O(n·d²) passes for
     ///   the summary's matrices. Memory O(d² + block·d), plus `n` weights and `n` residuals.
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
     public static func fit<Scalar: BLASScalar>(_ features: Matrix<Scalar>, _ targets: [Scalar], norm: Norm,
                                                scale: Scale = .mad, weights: [Scalar]? = nil, intercept: Bool = true,
                                                tolerance: Double = defaultTolerance,
@@ -93,6 +95,10 @@ extension RobustRegression {
     /// - Complexity: as for a matrix: 2 passes over the source per iteration with the MAD scale
     ///   (5 across MPI ranks, the median's radix selection taking 4), 1 with a fixed one; 2 for
     ///   the start and 3 at the end.
+    @specialized(where Source == Dataset<Float>)
+    @specialized(where Source == Dataset<Double>)
+    @specialized(where Source == StreamingDataset<Float>)
+    @specialized(where Source == StreamingDataset<Double>)
     public static func fit<Source: RowSource>(from source: Source, norm: Norm, scale: Scale = .mad,
                                               weights: [Source.Scalar]? = nil, intercept: Bool = true,
                                               tolerance: Double = defaultTolerance,

@@ -77,11 +77,18 @@ struct RobustRows<S: BLASScalar> {
         var next = 0
         try rows.forEachBlock(rows: blockRows) { (block) throws(DescentError) in
             let m = block.count
+            // Double rows are read as Double (no generic conversion per value, whatever the caller's
+            // specialisation); Float rows are widened.
+            let targets = S._asDouble(block.targets)
             for i in 0..<m {
                 let x = block.row(i)
                 if intercept { z[i * p] = 1 }
-                for j in 0..<d { z[i * p + offset + j] = Double(x[j]) - shift[j] }
-                residual[i] = Double(block.target(i, 0))
+                if let row = S._asDouble(x) {
+                    for j in 0..<d { z[i * p + offset + j] = row[j] - shift[j] }
+                } else {
+                    for j in 0..<d { z[i * p + offset + j] = Double(x[j]) - shift[j] }
+                }
+                residual[i] = targets?[i * block.targetColumns] ?? Double(block.target(i, 0))
             }
             BLAS.gemv(z, rows: m, columns: p, alpha: -1, theta, beta: 1, &residual)
             body(z, residual, m, next)
@@ -110,18 +117,38 @@ struct RobustRows<S: BLASScalar> {
         var sums = [Double](repeating: 0, count: (matrix ? p * p : 0) + p + 4)
         let vectorStart = matrix ? p * p : 0
         var extras = SIMD4<Double>.zero
+        var curvature = [Double](repeating: 0, count: matrix ? blockRows : 0)
         try forEachShiftedBlock(theta) { z, residual, m, first in
+            var nonNegative = true
             for i in 0..<m {
                 let row = terms(first + i, residual[i], sampleWeights?[first + i] ?? 1)
                 gradient[i] = row.gradient
                 extras += row.extras
-                if matrix { for j in 0..<p { scaled[i * p + j] = row.curvature * z[i * p + j] } }
+                if matrix {
+                    curvature[i] = row.curvature
+                    nonNegative = nonNegative && row.curvature >= 0
+                }
             }
             sums.withUnsafeMutableBufferPointer { all in
-                if matrix { BLAS.gemm(z, transposeA: true, scaled, m: p, n: p, k: m, beta: 1, all.baseAddress!) }
+                if matrix {
+                    // Σ cᵢẑᵢẑᵢᵀ: `syrk` of the rows scaled by √cᵢ (its upper triangle), or `gemm` of
+                    // ẑᵀ(c∘ẑ) when some cᵢ < 0 (ψ′ of Tukey's biweight).
+                    if nonNegative {
+                        for i in 0..<m {
+                            let root = curvature[i].squareRoot()
+                            for j in 0..<p { scaled[i * p + j] = root * z[i * p + j] }
+                        }
+                        BLAS.syrk(scaled, rows: m, columns: p, beta: 1, all.baseAddress!)
+                    } else {
+                        for i in 0..<m { for j in 0..<p { scaled[i * p + j] = curvature[i] * z[i * p + j] } }
+                        BLAS.gemm(z, transposeA: true, scaled, m: p, n: p, k: m, beta: 1, all.baseAddress!)
+                    }
+                }
                 BLAS.gemvTransposed(z, rows: m, columns: p, gradient, beta: 1, all.baseAddress! + vectorStart)
             }
         }
+        // The upper triangle holds every block's sum: mirror it.
+        if matrix { for i in 0..<p { for j in 0..<i { sums[i * p + j] = sums[j * p + i] } } }
         for k in 0..<4 { sums[vectorStart + p + k] = extras[k] }
         try rows.sum(&sums)
         return Sums(matrix: Array(sums[0..<vectorStart]), vector: Array(sums[vectorStart..<(vectorStart + p)]),
