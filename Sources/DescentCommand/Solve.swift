@@ -24,8 +24,11 @@ struct Solve: ParsableCommand {
     @Option(help: "Also save the model (JSON).")
     var output: String?
 
+    @OptionGroup var robustOptions: RobustOptions
+
     func run() throws {
         try reportingErrors { () throws(DescentError) in
+            if robustOptions.isRequested { return try solveRobust() }
             if input.stream {
                 let stream = try input.streamingDataset(command: "solve")
                 guard !summary else {

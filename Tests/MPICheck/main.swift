@@ -25,6 +25,7 @@ checkPartialFitsAndFloat(checker)
 checkSeveralTargetFits(checker)
 checkRobustLossFits(checker)
 checkSeveralTargetSolves(checker)
+checkRobustFits(checker)
 
 var totals = [checker.passed, checker.failed]
 do {

@@ -43,14 +43,25 @@ extension RegressionSummary {
         return lines.joined(separator: "\n")
     }
 
-    private func number(_ value: Double) -> String {
+    private func number(_ value: Double) -> String { SummaryFormat.number(value) }
+
+    private func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+        SummaryFormat.pad(text, width, right: right)
+    }
+}
+
+/// The number and column formatting the printed summaries share.
+enum SummaryFormat {
+    /// Six significant digits, or scientific notation for magnitudes ≥ 10⁶ or < 10⁻⁴.
+    static func number(_ value: Double) -> String {
         guard value.isFinite else { return "\(value)" }
         let magnitude = Swift.abs(value)
         return magnitude != 0 && (magnitude >= 1e6 || magnitude < 1e-4) ? String(format: "%.4e", value)
             : String(format: "%.6g", value)
     }
 
-    private func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+    /// `text` padded with spaces to `width` characters, on the left when `right` (right-aligned).
+    static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
         let padding = String(repeating: " ", count: Swift.max(0, width - text.count))
         return right ? padding + text : text + padding
     }
