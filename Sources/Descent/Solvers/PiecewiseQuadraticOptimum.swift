@@ -1,6 +1,6 @@
 /// The exact minimiser of Descent's piecewise-quadratic training losses, the reference a
-/// gradient-descent fit with ``PiecewiseQuadraticLoss/huber(delta:)`` or
-/// ``PiecewiseQuadraticLoss/squaredEpsilonInsensitive(epsilon:)`` is verified against.
+/// gradient-descent fit with ``Loss/huber(delta:)`` or
+/// ``Loss/squaredEpsilonInsensitive(_:)`` is verified against.
 ///
 /// The objective is `P(w, b) = (1/Σvᵢ)·Σ vᵢ ℓ(rᵢ)`, `rᵢ = xᵢᵀw + b − yᵢ`, with optional row weights
 /// `vᵢ` (1 without). It is convex and continuously differentiable, quadratic on each *partition*
@@ -16,49 +16,6 @@
 /// diagonal) selects one point of the optimal face, and ``PiecewiseQuadraticOptimum/unique`` is
 /// false.
 struct PiecewiseQuadraticOptimum: Sendable {
-    /// The loss, in target units (Descent's `Loss` convention).
-    enum PiecewiseQuadraticLoss: Sendable, Hashable {
-        /// `ℓ(r) = r²` for `|r| ≤ δ`, `2δ|r| − δ²` beyond (twice statsmodels' `HuberT(t=δ)` at scale 1).
-        case huber(delta: Double)
-        /// `ℓ(r) = max(0, |r| − ε)²`.
-        case squaredEpsilonInsensitive(epsilon: Double)
-
-        /// `ℓ(r)`, `ℓ′(r)/2` and `ℓ″(r)/2`, and whether `r` sits within 10⁻¹² of the kink.
-        @inline(__always)
-        func evaluate(_ r: Double) -> (loss: Double, halfSlope: Double, halfCurvature: Double, side: Int8) {
-            let a = Swift.abs(r)
-            switch self {
-            case let .huber(delta):
-                if a <= delta { return (r * r, r, 1, 0) }
-                return (2 * delta * a - delta * delta, r > 0 ? delta : -delta, 0, r > 0 ? 1 : -1)
-            case let .squaredEpsilonInsensitive(epsilon):
-                guard a > epsilon else { return (0, 0, 0, 0) }
-                let excess = a - epsilon
-                return (excess * excess, r > 0 ? excess : -excess, 1, r > 0 ? 1 : -1)
-            }
-        }
-
-        var kink: Double {
-            switch self {
-            case let .huber(delta): delta
-            case let .squaredEpsilonInsensitive(epsilon): epsilon
-            }
-        }
-
-        func validate() throws(DescentError) {
-            switch self {
-            case let .huber(delta):
-                guard delta.isFinite, delta > 0 else {
-                    throw .invalidOption(name: "huberDelta", value: "\(delta)", expected: "a finite δ > 0")
-                }
-            case let .squaredEpsilonInsensitive(epsilon):
-                guard epsilon.isFinite, epsilon >= 0 else {
-                    throw .invalidOption(name: "epsilon", value: "\(epsilon)", expected: "a finite ε ≥ 0")
-                }
-            }
-        }
-    }
-
     /// The coefficients, intercept first (without an intercept, the weights alone).
     let coefficients: [Double]
     /// `P` at the optimum, summed in extended precision.
@@ -71,22 +28,25 @@ struct PiecewiseQuadraticOptimum: Sendable {
     let exact: Bool
 
     /// Newton's method with Armijo backtracking from the (weighted) least-squares solution.
-    static func solve<S: BLASScalar>(_ solverRows: SolverRows<S>, loss: PiecewiseQuadraticLoss, weights: [S]?,
+    static func solve<S: BLASScalar>(_ solverRows: SolverRows<S>, loss: Loss, weights: [S]?,
                                      intercept: Bool, maxSteps: Int = 200) throws(DescentError) -> PiecewiseQuadraticOptimum {
         try loss.validate()
+        guard loss.isPiecewiseQuadratic else {
+            throw .invalidOption(name: "loss", value: "\(loss)", expected: "huber(delta:) or squaredEpsilonInsensitive(_:)")
+        }
         let rows = try RobustRows(solverRows, weights: weights, intercept: intercept)
         let p = rows.parameters
         var theta = try rows.leastSquares(what: "Newton").theta
         let gram = try rows.pass(theta, matrix: true) { _, _, v in RobustRows<S>.Terms(curvature: v) }
         let gramDiagonal = (0..<p).map { gram.matrix[$0 * p + $0] }
-        let kink = loss.kink
+        let kink = loss.kinkDistance
         // Row sides (−1, 0, +1) at the point the current Hessian was formed, and at the trial point.
         var sides = [Int8](repeating: 0, count: solverRows.localRows)
         var trialSides = sides
         var nearKink = [Bool](repeating: false, count: solverRows.localRows)
         func evaluate(_ point: [Double], into target: inout [Int8]) throws(DescentError) -> RobustRows<S>.Sums {
             try rows.pass(point, matrix: true) { i, r, v in
-                let e = loss.evaluate(r)
+                let e = loss.quadraticPieces(r)
                 target[i] = e.side
                 nearKink[i] = Swift.abs(Swift.abs(r) - kink) <= 1e-12 * Swift.max(kink, Swift.abs(r))
                 return RobustRows<S>.Terms(curvature: v * e.halfCurvature, gradient: v * e.halfSlope,
@@ -138,7 +98,7 @@ struct PiecewiseQuadraticOptimum: Sendable {
         }
         // The objective in extended precision.
         var total = [Double.Accumulator(0)]
-        try rows.forEachResidual(theta) { _, r, v in total[0] += Double.Accumulator(v) * Double.Accumulator(loss.evaluate(r).loss) }
+        try rows.forEachResidual(theta) { _, r, v in total[0] += Double.Accumulator(v) * Double.Accumulator(loss.quadraticPieces(r).loss) }
         try solverRows.sum(&total)
         let (bias, slopes) = rows.coefficients(theta)
         return PiecewiseQuadraticOptimum(coefficients: intercept ? [bias] + slopes : slopes,
@@ -175,13 +135,13 @@ extension RobustRegression {
                                             intercept: Bool = true) throws(DescentError)
         -> (model: LinearModel<S>, objective: Double) {
         try exactOptimum(features: features, targets: targets, weights: weights,
-                         loss: .squaredEpsilonInsensitive(epsilon: epsilon), intercept: intercept)
+                         loss: .squaredEpsilonInsensitive(epsilon), intercept: intercept)
             .result(intercept: intercept)
     }
 
     /// The full result (coefficients in `Double`, uniqueness, exactness) for a matrix.
     static func exactOptimum<S: BLASScalar>(features: Matrix<S>, targets: [S], weights: [S]?,
-                                            loss: PiecewiseQuadraticOptimum.PiecewiseQuadraticLoss,
+                                            loss: Loss,
                                             intercept: Bool = true) throws(DescentError) -> PiecewiseQuadraticOptimum {
         try Validation.checkShape(features, targets)
         let d = features.columns
@@ -196,7 +156,7 @@ extension RobustRegression {
     /// The full result for the rows of a ``RowSource`` (one target per row), each Newton step a
     /// pass over its blocks; `weights` in the source's row order.
     static func exactOptimum<Source: RowSource>(from source: Source, weights: [Source.Scalar]?,
-                                                loss: PiecewiseQuadraticOptimum.PiecewiseQuadraticLoss,
+                                                loss: Loss,
                                                 intercept: Bool = true, collective: some Collective = LocalCollective())
         throws(DescentError) -> PiecewiseQuadraticOptimum {
         try collective.agree(source.targetColumns == 1 ? nil : .invalidOption(

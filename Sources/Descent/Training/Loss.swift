@@ -237,6 +237,41 @@ public struct Loss: Sendable, Hashable, CustomStringConvertible, Codable {
     /// The slope of a piecewise-linear loss at `r` (the right one at a kink).
     func slope(_ r: Double) -> Double { derivative(r, smoothing: 0) }
 
+    /// Whether the loss is piecewise quadratic and not quadratic (Huber, squared ε-insensitive).
+    var isPiecewiseQuadratic: Bool {
+        switch kind {
+        case .huber, .squaredEpsilonInsensitive: true
+        default: false
+        }
+    }
+
+    /// The distance of a piecewise-quadratic loss's kinks from 0: `δ` or `ε`.
+    var kinkDistance: Double {
+        switch kind {
+        case .huber(let delta): delta
+        case .squaredEpsilonInsensitive(let epsilon), .epsilonInsensitive(let epsilon): epsilon
+        default: 0
+        }
+    }
+
+    /// A piecewise-quadratic loss at `r`: `ℓ(r)`, `ℓ'(r)/2`, `ℓ''(r)/2`, and the side of the kinks
+    /// `r` is on (`0` between them, `±1` beyond).
+    @inline(__always)
+    func quadraticPieces(_ r: Double) -> (loss: Double, halfSlope: Double, halfCurvature: Double, side: Int8) {
+        let a = Swift.abs(r)
+        switch kind {
+        case .huber(let delta):
+            if a <= delta { return (r * r, r, 1, 0) }
+            return (2 * delta * a - delta * delta, r > 0 ? delta : -delta, 0, r > 0 ? 1 : -1)
+        case .squaredEpsilonInsensitive(let epsilon):
+            guard a > epsilon else { return (0, 0, 0, 0) }
+            let excess = a - epsilon
+            return (excess * excess, r > 0 ? excess : -excess, 1, r > 0 ? 1 : -1)
+        default:
+            return (r * r, r, 1, 0)
+        }
+    }
+
     /// Where a piecewise-quadratic loss is quadratic (`ℓ'' = 2`): Huber inside `δ`, squared
     /// ε-insensitive beyond `ε`; and the target shift `s` of that piece, `ℓ = (r − s)²` there.
     func quadraticPiece(_ r: Double) -> (inside: Bool, shift: Double) {

@@ -57,8 +57,8 @@ struct RobustRegressionTests {
         let (x, y) = try RobustReference.data(name)
         var worstObjective = 15.0, worstCoefficients = 15.0
         for c in reference.cases where c.loss == "huber" || c.loss == "squaredEpsilonInsensitive" {
-            let loss: PiecewiseQuadraticOptimum.PiecewiseQuadraticLoss = c.loss == "huber"
-                ? .huber(delta: try #require(c.delta)) : .squaredEpsilonInsensitive(epsilon: try #require(c.epsilon))
+            let loss: Loss = c.loss == "huber"
+                ? .huber(delta: try #require(c.delta)) : .squaredEpsilonInsensitive(try #require(c.epsilon))
             let optimum = try RobustRegression.exactOptimum(features: x, targets: y, weights: nil, loss: loss)
             let objective = digits(optimum.objective, c.objective)
             worstObjective = min(worstObjective, objective)
@@ -166,8 +166,8 @@ struct RobustRegressionTests {
             #expect(leastDigits(try streamed.summary(covariance: .h3).standardErrors,
                                 try memory.summary(covariance: .h3).standardErrors) >= 11)
         }
-        let memory = try RobustRegression.exactOptimum(features: x, targets: y, weights: nil, loss: .squaredEpsilonInsensitive(epsilon: 7.7))
-        let streamed = try RobustRegression.exactOptimum(from: source, weights: nil, loss: .squaredEpsilonInsensitive(epsilon: 7.7))
+        let memory = try RobustRegression.exactOptimum(features: x, targets: y, weights: nil, loss: .squaredEpsilonInsensitive(7.7))
+        let streamed = try RobustRegression.exactOptimum(from: source, weights: nil, loss: .squaredEpsilonInsensitive(7.7))
         #expect(digits(streamed.objective, memory.objective) >= 13 && leastDigits(streamed.coefficients, memory.coefficients) >= 12)
     }
 
@@ -307,10 +307,10 @@ struct RobustRegressionTests {
         expectDescentError(.targetCountMismatch(rows: 21, targets: 20)) {
             _ = try RobustRegression.fit(x, Array(y.dropLast()), norm: huber)
         }
-        expectDescentError(.invalidOption(name: "huberDelta", value: "-1.0", expected: "a finite δ > 0")) {
+        expectDescentError(.invalidOption(name: "loss", value: "huber:-1.0", expected: "huber(delta:) with a finite δ > 0")) {
             _ = try RobustRegression.exactOptimum(features: x, targets: y, weights: nil, huberDelta: -1)
         }
-        expectDescentError(.invalidOption(name: "epsilon", value: "inf", expected: "a finite ε ≥ 0")) {
+        expectDescentError(.invalidOption(name: "loss", value: "squared-epsilon:inf", expected: "a finite ε ≥ 0")) {
             _ = try RobustRegression.exactOptimum(features: x, targets: y, weights: nil, squaredEpsilonInsensitive: .infinity)
         }
         // More than half the residuals exactly zero: the MAD scale is 0 (fair's Tukey fit, where
