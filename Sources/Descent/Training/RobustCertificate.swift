@@ -46,11 +46,9 @@ extension EpochDriver {
             why = "its (d + 1) × (d + 1) systems would cost about \(Int(cost.rounded())) epochs"
         }
         for t in 0..<k {
-            let w = (0..<d).map { Double(theta[t * d + $0]) }
-            let b = Double(theta[d * k + t])
             let part = loss.isPiecewiseLinear
-                ? try linearProgramCheck(target: t, weights: w, bias: b, measureOnly: why != nil)
-                : try newtonCheck(target: t, weights: w, bias: b, measureOnly: why != nil)
+                ? try linearProgramCheck(target: t, theta: theta, measureOnly: why != nil)
+                : try newtonCheck(target: t, theta: theta, measureOnly: why != nil)
             objective += part.objective
             gap += part.gap ?? .infinity
             if let point = part.point {
@@ -74,17 +72,14 @@ extension EpochDriver {
 
     /// `Σŵℓ(r)` over the training rows and targets at the flat parameters `theta`.
     func objectiveAt(_ theta: [S]) throws(DescentError) -> Double {
-        let d = settings.columns, k = targets, loss = settings.loss
+        let k = targets, loss = settings.loss
         var total = [0.0]
         try theta.withUnsafeBufferPointer { (pointer) throws(DescentError) in
-            let th = pointer.baseAddress!
             try forEachTrainingBlock { block in
+                let r = residuals(block, at: pointer.baseAddress!, slot: 0)
                 for i in 0..<block.count {
-                    let x = block.row(i), weight = Double(block.sampleWeights?[i] ?? 1)
-                    for t in 0..<k {
-                        let r = Double(Kernels.dot(x, th + t * d, d)) + Double(th[d * k + t]) - Double(block.targets[i * k + t])
-                        total[0] += weight * loss.value(r)
-                    }
+                    let weight = Double(block.sampleWeights?[i] ?? 1)
+                    for t in 0..<k { total[0] += weight * loss.value(Double(r[i * k + t])) }
                 }
             }
         }
@@ -92,26 +87,32 @@ extension EpochDriver {
         return total[0]
     }
 
-    /// The residual of target `t` for row `i` of `block` at `(w, b)`, in `Double`.
-    private func residual(_ block: RowBlock<S>, _ i: Int, target t: Int, _ w: [Double], _ b: Double) -> Double {
-        let x = block.row(i)
-        var r = b
-        for j in 0..<w.count { r += Double(x[j]) * w[j] }
-        return r - Double(block.targets[i * targets + t])
+    /// The unweighted residuals `r = x̃ᵀθ − y` of `block` at the flat parameters `theta`, every
+    /// target's (`count × k`), by the training kernels, in residual slot `slot` (0 or 1).
+    private func residuals(_ block: RowBlock<S>, at theta: UnsafePointer<S>, slot: Int) -> UnsafeMutablePointer<S> {
+        let k = targets, r = workspace.residuals.baseAddress! + slot * order.blockRows * k
+        let plain = RowBlock(features: block.features, targets: block.targets, count: block.count, columns: block.columns)
+        withUnsafeTemporaryAllocation(of: S.self, capacity: k) { sums in
+            sums.initialize(repeating: 0)
+            _ = Kernels.residuals(plain, targets: k, weights: theta, biases: theta + settings.columns * k, into: r,
+                                  sums: sums.baseAddress!)
+        }
+        return r
     }
 
     /// Target `t`'s Newton certificate for a piecewise-quadratic loss: `Σŵℓ`, and when the
     /// Newton point keeps every row's piece, the exact gap and that point (`w`, then `b`).
-    private func newtonCheck(target t: Int, weights w: [Double], bias b: Double, measureOnly: Bool) throws(DescentError)
+    private func newtonCheck(target t: Int, theta: UnsafePointer<S>, measureOnly: Bool) throws(DescentError)
         -> (objective: Double, gap: Double?, point: [Double]?) {
-        let loss = settings.loss, d = settings.columns, p = d + 1
+        let loss = settings.loss, d = settings.columns, p = d + 1, k = targets
         // Σŵℓ, g = Σŵℓ'x̃, then H (p × p, upper triangle in the column-major sense of syrk).
         var sums = [Double](repeating: 0, count: 1 + p + (measureOnly ? 0 : p * p))
         var rows = [Double](repeating: 0, count: measureOnly ? 0 : order.blockRows * p)
         try forEachTrainingBlock { block in
             var used = 0
+            let residual = residuals(block, at: theta, slot: 0)
             for i in 0..<block.count {
-                let r = residual(block, i, target: t, w, b), weight = Double(block.sampleWeights?[i] ?? 1)
+                let r = Double(residual[i * k + t]), weight = Double(block.sampleWeights?[i] ?? 1)
                 let x = block.row(i)
                 sums[0] += weight * loss.value(r)
                 let slope = weight * loss.derivative(r, smoothing: 0)
@@ -144,36 +145,42 @@ extension EpochDriver {
         factor.withUnsafeBufferPointer { f in
             step.withUnsafeMutableBufferPointer { LAPACK.choleskySolve(f, n: p, $0) }
         }
-        let newW = (0..<d).map { w[$0] + step[$0] }, newB = b + step[d]
+        let point = (0..<d).map { Double(theta[t * d + $0]) + step[$0] } + [Double(theta[d * k + t]) + step[d]]
+        var moved = Array(UnsafeBufferPointer(start: theta, count: p * k))
+        for j in 0..<d { moved[t * d + j] = S(point[j]) }
+        moved[d * k + t] = S(point[d])
         // The Newton point keeps every row's piece, and its gradient vanishes (to rounding against
         // the gradient's terms): it is the optimum.
         var check = [Double](repeating: 0, count: 3 + p)
-        try forEachTrainingBlock { block in
-            for i in 0..<block.count {
-                let weight = Double(block.sampleWeights?[i] ?? 1), x = block.row(i)
-                let before = loss.quadraticPiece(residual(block, i, target: t, w, b))
-                let r = residual(block, i, target: t, newW, newB)
-                let after = loss.quadraticPiece(r)
-                check[0] += weight * loss.value(r)
-                if weight > 0 && (before.inside != after.inside || before.shift != after.shift) { check[1] += 1 }
-                let slope = weight * loss.derivative(r, smoothing: 0)
-                for j in 0..<d { check[3 + j] += slope * Double(x[j]) }
-                check[3 + d] += slope
-                check[2] += Swift.abs(slope) * (1 + (0..<d).reduce(0.0) { $0 + Swift.abs(Double(x[$1])) })
+        try moved.withUnsafeBufferPointer { (movedTheta) throws(DescentError) in
+            try forEachTrainingBlock { block in
+                let current = residuals(block, at: theta, slot: 0), next = residuals(block, at: movedTheta.baseAddress!, slot: 1)
+                for i in 0..<block.count {
+                    let weight = Double(block.sampleWeights?[i] ?? 1), x = block.row(i)
+                    let before = loss.quadraticPiece(Double(current[i * k + t]))
+                    let r = Double(next[i * k + t])
+                    let after = loss.quadraticPiece(r)
+                    check[0] += weight * loss.value(r)
+                    if weight > 0 && (before.inside != after.inside || before.shift != after.shift) { check[1] += 1 }
+                    let slope = weight * loss.derivative(r, smoothing: 0)
+                    for j in 0..<d { check[3 + j] += slope * Double(x[j]) }
+                    check[3 + d] += slope
+                    check[2] += Swift.abs(slope) * (1 + (0..<d).reduce(0.0) { $0 + Swift.abs(Double(x[$1])) })
+                }
             }
         }
         try collective.sum(&check)
         let residualNorm = check[3...].reduce(0.0) { Swift.max($0, Swift.abs($1)) }
         guard check[1] == 0, residualNorm <= 1e-9 * Swift.max(check[2], .leastNormalMagnitude), check[0] <= objective * (1 + 1e-12)
-        else { return (objective, nil, newW + [newB]) }
-        return (objective, Swift.max(0, objective - check[0]), newW + [newB])
+        else { return (objective, nil, point) }
+        return (objective, Swift.max(0, objective - check[0]), point)
     }
 
     /// Target `t`'s dual certificate for a piecewise-linear loss: `Σŵℓ`, and when the balanced
     /// slopes are dual feasible, the gap `P − D` (absolute, summed) and the vertex (`w`, then `b`).
-    private func linearProgramCheck(target t: Int, weights w: [Double], bias b: Double, measureOnly: Bool)
+    private func linearProgramCheck(target t: Int, theta: UnsafePointer<S>, measureOnly: Bool)
         throws(DescentError) -> (objective: Double, gap: Double?, point: [Double]?) {
-        let loss = settings.loss, d = settings.columns, p = d + 1
+        let loss = settings.loss, d = settings.columns, p = d + 1, k = targets
         let kinks = loss.kinks, range = loss.slopeRange
         let keep = measureOnly ? 0 : 3 * p
         // Σŵℓ, Σŵa·x̃ (p), Σŵ(ay + ℓ*(a)); then the kept rows: distance, x̃ (p), y, ŵ, a, kink.
@@ -182,8 +189,9 @@ extension EpochDriver {
         var kept: [[Double]] = []
         var farthest = (index: -1, distance: Double.infinity)
         try forEachTrainingBlock { block in
+            let residual = residuals(block, at: theta, slot: 0)
             for i in 0..<block.count {
-                let r = residual(block, i, target: t, w, b), weight = Double(block.sampleWeights?[i] ?? 1)
+                let r = Double(residual[i * k + t]), weight = Double(block.sampleWeights?[i] ?? 1)
                 let y = Double(block.targets[i * targets + t]), x = block.row(i)
                 let a = loss.slope(r)
                 sums[0] += weight * loss.value(r)
