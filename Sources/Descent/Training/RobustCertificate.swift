@@ -181,11 +181,14 @@ extension EpochDriver {
     private func linearProgramCheck(target t: Int, theta: UnsafePointer<S>, measureOnly: Bool)
         throws(DescentError) -> (objective: Double, gap: Double?, point: [Double]?) {
         let loss = settings.loss, d = settings.columns, p = d + 1, k = targets
-        let kinks = loss.kinks, range = loss.slopeRange
+        let kinks = loss.kinks, range = loss.slopeRange, mu = workspace.smoothing
         let keep = measureOnly ? 0 : 3 * p
-        // Σŵℓ, Σŵa·x̃ (p), Σŵ(ay + ℓ*(a)); then the kept rows: distance, x̃ (p), y, ŵ, a, kink.
-        let width = p + 5
-        var sums = [Double](repeating: 0, count: 2 + p)
+        // Two dual points are tried: the slopes `aᵢ = ℓ'(rᵢ)` of the loss, and those of its Moreau
+        // envelope at the training width `μ` (inside the range near a kink, which leaves the
+        // balancing slack; the same as the first when μ = 0). Per variant: Σŵa·x̃ (p) and
+        // Σŵ(ay + ℓ*(a)), after Σŵℓ; the kept rows: distance, x̃ (p), y, ŵ, kink, then a per variant.
+        let variants = mu > 0 ? 2 : 1, width = p + 4 + variants
+        var sums = [Double](repeating: 0, count: 1 + variants * (p + 1))
         var kept: [[Double]] = []
         var farthest = (index: -1, distance: Double.infinity)
         try forEachTrainingBlock { block in
@@ -193,18 +196,23 @@ extension EpochDriver {
             for i in 0..<block.count {
                 let r = Double(residual[i * k + t]), weight = Double(block.sampleWeights?[i] ?? 1)
                 let y = Double(block.targets[i * targets + t]), x = block.row(i)
-                let a = loss.slope(r)
                 sums[0] += weight * loss.value(r)
-                for j in 0..<d { sums[1 + j] += weight * a * Double(x[j]) }
-                sums[p] += weight * a
-                sums[1 + p] += weight * (a * y + loss.conjugate(a))
+                let hard = loss.slope(r), smooth = variants == 2 ? loss.derivative(r, smoothing: mu) : hard
+                sums.withUnsafeMutableBufferPointer { total in
+                    for v in 0..<variants {
+                        let sum = total.baseAddress! + 1 + v * (p + 1), a = v == 0 ? hard : smooth, wa = weight * a
+                        for j in 0..<d { sum[j] += wa * Double(x[j]) }
+                        sum[d] += wa
+                        sum[p] += weight * (a * y + loss.conjugate(a))
+                    }
+                }
                 guard keep > 0, weight > 0 else { continue }
                 let kink = kinks.min { Swift.abs(r - $0) < Swift.abs(r - $1) }!
                 let distance = Swift.abs(r - kink)
                 guard kept.count < keep || distance < farthest.distance else { continue }
                 var entry = [distance]
                 for j in 0..<d { entry.append(Double(x[j])) }
-                entry += [1, y, weight, a, kink]
+                entry += variants == 2 ? [1, y, weight, kink, hard, smooth] : [1, y, weight, kink, hard]
                 if kept.count < keep { kept.append(entry) } else { kept[farthest.index] = entry }
                 if kept.count == keep {
                     let far = kept.indices.max { kept[$0][0] < kept[$1][0] }!
@@ -243,35 +251,40 @@ extension EpochDriver {
             basis.append(entry)
         }
         guard basis.count == p else { return (objective, nil, nil) }
-        // Balance: Σ_B ŵᵢaᵢx̃ᵢ = −(Σ_all ŵaᵢx̃ᵢ − Σ_B ŵᵢa⁰ᵢx̃ᵢ).
-        var matrix = [Double](repeating: 0, count: p * p)   // row j: the j-th coordinate of each basis row's ŵx̃
-        var rhs = (0..<p).map { -packed[1 + $0] }
-        var dualSum = packed[1 + p]
-        for (c, entry) in basis.enumerated() {
-            let weight = entry[p + 2], a0 = entry[p + 3], y = entry[p + 1]
-            for j in 0..<p {
-                matrix[j * p + c] = weight * entry[1 + j]
-                rhs[j] += weight * a0 * entry[1 + j]
-            }
-            dualSum -= weight * (a0 * y + loss.conjugate(a0))
-        }
-        // The vertex: x̃ᵢᵀθ = yᵢ + kinkᵢ on the basis rows (a candidate whether or not the dual is feasible).
+        // The vertex: x̃ᵢᵀθ = yᵢ + kinkᵢ on the basis rows (a candidate whether or not a dual is feasible).
         var rows = [Double](repeating: 0, count: p * p), targetsAtKink = [Double](repeating: 0, count: p)
         for (c, entry) in basis.enumerated() {
             for j in 0..<p { rows[c * p + j] = entry[1 + j] }
-            targetsAtKink[c] = entry[p + 1] + entry[p + 4]
+            targetsAtKink[c] = entry[p + 1] + entry[p + 3]
         }
         let vertex = Self.solve(rows, targetsAtKink, size: p)
-        guard let slopes = Self.solve(matrix, rhs, size: p) else { return (objective, nil, vertex) }
-        let slack = 1e-12 * (range.upper - range.lower)
-        guard slopes.allSatisfy({ $0 >= range.lower - slack && $0 <= range.upper + slack }) else {
-            return (objective, nil, vertex)
+        // Per variant, balance on the basis: Σ_B ŵᵢaᵢx̃ᵢ = −(Σ_all ŵaᵢx̃ᵢ − Σ_B ŵᵢa⁰ᵢx̃ᵢ); a lower bound
+        // D(a) = −Σŵ(ay + ℓ*(a)) when the solved slopes stay in the range.
+        var best: Double? = nil
+        for v in 0..<variants {
+            let offset = 1 + v * (p + 1)
+            var matrix = [Double](repeating: 0, count: p * p)   // row j: the j-th coordinate of each basis row's ŵx̃
+            var rhs = (0..<p).map { -packed[offset + $0] }
+            var dualSum = packed[offset + p]
+            for (c, entry) in basis.enumerated() {
+                let weight = entry[p + 2], y = entry[p + 1], a0 = entry[p + 4 + v]
+                for j in 0..<p {
+                    matrix[j * p + c] = weight * entry[1 + j]
+                    rhs[j] += weight * a0 * entry[1 + j]
+                }
+                dualSum -= weight * (a0 * y + loss.conjugate(a0))
+            }
+            guard let slopes = Self.solve(matrix, rhs, size: p) else { continue }
+            let slack = 1e-12 * (range.upper - range.lower)
+            guard slopes.allSatisfy({ $0 >= range.lower - slack && $0 <= range.upper + slack }) else { continue }
+            for (c, entry) in basis.enumerated() {
+                let a = Swift.min(range.upper, Swift.max(range.lower, slopes[c]))
+                dualSum += entry[p + 2] * (a * entry[p + 1] + loss.conjugate(a))
+            }
+            let gap = Swift.max(0, objective + dualSum)
+            best = Swift.min(best ?? gap, gap)
         }
-        for (c, entry) in basis.enumerated() {
-            let a = Swift.min(range.upper, Swift.max(range.lower, slopes[c]))
-            dualSum += entry[p + 2] * (a * entry[p + 1] + loss.conjugate(a))
-        }
-        return (objective, Swift.max(0, objective + dualSum), vertex)
+        return (objective, best, vertex)
     }
 
     /// Solves the dense `n × n` system `A x = b` (row-major) by Gaussian elimination with partial
