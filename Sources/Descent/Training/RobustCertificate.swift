@@ -41,6 +41,13 @@ extension EpochDriver {
         var candidate: [S]? = [S](repeating: 0, count: workspace.parameterCount)
         var method: ConvergenceCertificate = loss.isPiecewiseLinear ? .dualityGap : .activeSet
         var why: String? = nil
+        guard settings.l1 == 0 && settings.l2 == 0 else {
+            // (The checks measure the loss alone: a penalty's objective has no certificate here.)
+            return RobustCheck(verdict: ConvergenceVerdict(gap: .infinity, objective: .infinity, relativeGap: .infinity,
+                                                           certificate: .unavailable, supportCertified: true),
+                               candidate: nil, candidateObjective: .infinity,
+                               unavailable: "a penalised fit with the \(loss) loss has no certificate (its checks measure the loss alone)")
+        }
         let cost = GramReference.costInEpochs(rows: settings.rows, columns: p, targets: 1) * Double(k)
         if d > GramReference.maximumColumns || cost > GramReference.affordableEpochs(budget: settings.epochs) {
             why = "its (d + 1) × (d + 1) systems would cost about \(Int(cost.rounded())) epochs"

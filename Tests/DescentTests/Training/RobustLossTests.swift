@@ -213,4 +213,18 @@ struct RobustLossTests {
         #expect(gap <= 1e-3, "\(gap)")
         if history.converged { #expect(gap <= 1e-5, "certified at \(history.objectiveGap ?? .nan), true gap \(gap)") }
     }
+
+    @Test("a penalised robust fit trains but is never certified (its checks measure the loss alone)")
+    func penalised() throws {
+        let data = try Self.data("stackloss")
+        for loss in [Loss.huber(delta: 3), .quantile(0.5)] {
+            var gd = GradientDescent<Double>()
+            gd.loss = loss
+            gd.penalty = .l2(0.01)
+            var model = LinearModel<Double>()
+            let history = try gd.fit(&model, features: data.features, targets: data.targets)
+            #expect(!history.converged && history.certificate == .unavailable && history.epochs == 1000)
+            #expect(history.advice?.contains("penalised") == true, "\(history.advice ?? "")")
+        }
+    }
 }
