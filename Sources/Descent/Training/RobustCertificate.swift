@@ -190,11 +190,12 @@ extension EpochDriver {
         let loss = settings.loss, d = settings.columns, p = d + 1, k = targets
         let kinks = loss.kinks, range = loss.slopeRange, mu = workspace.smoothing
         let keep = measureOnly ? 0 : 3 * p
-        // Two dual points are tried: the slopes `aᵢ = ℓ'(rᵢ)` of the loss, and those of its Moreau
-        // envelope at the training width `μ` (inside the range near a kink, which leaves the
-        // balancing slack; the same as the first when μ = 0). Per variant: Σŵa·x̃ (p) and
+        // Several dual points are tried: the slopes `aᵢ = ℓ'(rᵢ)` of the loss, and those of its
+        // Moreau envelope at the training width `μ`, `8μ` and `μ/8` (inside the range near a kink,
+        // which leaves the balancing slack). Per variant: Σŵa·x̃ (p) and
         // Σŵ(ay + ℓ*(a)), after Σŵℓ; the kept rows: distance, x̃ (p), y, ŵ, kink, then a per variant.
-        let variants = mu > 0 ? 2 : 1, width = p + 4 + variants
+        let widths = mu > 0 ? [0, mu, 8 * mu, mu / 8] : [0]
+        let variants = widths.count, width = p + 4 + variants
         var sums = [Double](repeating: 0, count: 1 + variants * (p + 1))
         var kept: [[Double]] = []
         var farthest = (index: -1, distance: Double.infinity)
@@ -204,10 +205,11 @@ extension EpochDriver {
                 let r = Double(residual[i * k + t]), weight = Double(block.sampleWeights?[i] ?? 1)
                 let y = Double(block.targets[i * targets + t]), x = block.row(i)
                 sums[0] += weight * loss.value(r)
-                let hard = loss.slope(r), smooth = variants == 2 ? loss.derivative(r, smoothing: mu) : hard
+                var slopes = SIMD4<Double>()
+                for v in 0..<variants { slopes[v] = loss.derivative(r, smoothing: widths[v]) }
                 sums.withUnsafeMutableBufferPointer { total in
                     for v in 0..<variants {
-                        let sum = total.baseAddress! + 1 + v * (p + 1), a = v == 0 ? hard : smooth, wa = weight * a
+                        let sum = total.baseAddress! + 1 + v * (p + 1), a = slopes[v], wa = weight * a
                         for j in 0..<d { sum[j] += wa * Double(x[j]) }
                         sum[d] += wa
                         sum[p] += weight * (a * y + loss.conjugate(a))
@@ -219,7 +221,8 @@ extension EpochDriver {
                 guard kept.count < keep || distance < farthest.distance else { continue }
                 var entry = [distance]
                 for j in 0..<d { entry.append(Double(x[j])) }
-                entry += variants == 2 ? [1, y, weight, kink, hard, smooth] : [1, y, weight, kink, hard]
+                entry += [1, y, weight, kink]
+                for v in 0..<variants { entry.append(slopes[v]) }
                 if kept.count < keep { kept.append(entry) } else { kept[farthest.index] = entry }
                 if kept.count == keep {
                     let far = kept.indices.max { kept[$0][0] < kept[$1][0] }!
