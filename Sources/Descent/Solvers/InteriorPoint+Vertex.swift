@@ -263,12 +263,16 @@ extension PiecewiseLinearSolver {
     }
 
     /// The objective at `coefficients` and a dual point that certifies it: the `gᵢ` of rows off
-    /// the basis (at a vertex, the slope of their piece, or the interior point's value clamped
-    /// to the interval of a kink they also sit on; else the interior point's), the basis rows'
-    /// `gᵢ` solving `Σwᵢgᵢaᵢ = 0`, kept in their kink's interval (vertex) or in `[s₀, s_K]`.
+    /// the basis (the slope of their piece, or the interior point's value clamped to the
+    /// interval of a kink they sit on: within rounding at a vertex, within 10⁻⁸ relative at the
+    /// interior point), the basis rows' `gᵢ` solving `Σwᵢgᵢaᵢ = 0`, kept in their kink's
+    /// interval (vertex) or in `[s₀, s_K]`.
     func certify(_ coefficients: [Double], basis: Basis, interiorG: [Double],
                  vertex: Bool) throws(DescentError) -> Certificate {
         let rank = rows.collective.rank, p = self.p, K = self.K
+        // A row sits on a kink within rounding at a vertex; within the interior point's accuracy
+        // (its residuals are ~10⁻¹¹ relative from the face it converges to) otherwise.
+        let onKink = vertex ? 16 * Double(p + 1) * Double.ulpOfOne : 1e-8
         var isBasis = Set<Int>()
         for b in 0..<basis.parts.count where basis.parts[b] == rank { isBasis.insert(basis.localRows[b]) }
         let sums = try pass(multiply: coefficients, multiplied: 1, coefficients: 1, scalars: 3) {
@@ -278,17 +282,15 @@ extension PiecewiseLinearSolver {
                 self.r[i] = ri
                 scalars[0] += self.w[i] * self.loss.value(ri)
                 guard !isBasis.contains(i) else { coef[i - first] = 0; continue }
-                var g = interiorG[i]
-                if vertex {
-                    let near = self.nearestKink(ri)
-                    var size = Swift.abs(self.y[i]) + Swift.abs(self.kinks[near.kink])
-                    for j in 0..<p { size += Swift.abs(design[(i - first) * p + j] * coefficients[j]) }
-                    if near.distance <= 16 * Double(p + 1) * Double.ulpOfOne * size {
-                        g = Swift.min(Swift.max(g, self.slopes[near.kink]), self.slopes[near.kink + 1])
-                        scalars[2] += 1
-                    } else {
-                        g = self.loss.slope(at: ri)
-                    }
+                let near = self.nearestKink(ri)
+                var size = Swift.abs(self.y[i]) + Swift.abs(self.kinks[near.kink])
+                for j in 0..<p { size += Swift.abs(design[(i - first) * p + j] * coefficients[j]) }
+                let g: Double
+                if near.distance <= onKink * size {
+                    g = Swift.min(Swift.max(interiorG[i], self.slopes[near.kink]), self.slopes[near.kink + 1])
+                    scalars[2] += 1
+                } else {
+                    g = self.loss.slope(at: ri)
                 }
                 coef[i - first] = self.w[i] * g
                 scalars[1] += self.w[i] * (g * self.y[i] + self.loss.conjugate(g))

@@ -236,7 +236,12 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
         let scales: [Double]
         let p: Int
 
-        init?(_ gram: [Double], p: Int) {
+        /// `1/κ₁` of the scaled matrix (`pocon`).
+        let reciprocalCondition: Double
+
+        /// Factors `gram`; with `ridge`, a tiny multiple of the identity is added to the scaled
+        /// matrix (10⁻¹⁴, up to 10⁻⁶) when rounding left it indefinite.
+        init?(_ gram: [Double], p: Int, ridge allowRidge: Bool = true) {
             self.p = p
             scales = (0..<p).map { gram[$0 * p + $0] > 0 ? 1 / gram[$0 * p + $0].squareRoot() : 1 }
             var ridge = 0.0
@@ -245,8 +250,17 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
                 for i in 0..<p { for j in 0..<p { a[i * p + j] *= scales[i] * scales[j] } }
                 for i in 0..<p { a[i * p + i] += ridge }
                 guard a.allSatisfy(\.isFinite) else { return nil }
+                var oneNorm = 0.0
+                for j in 0..<p { oneNorm = Swift.max(oneNorm, (0..<p).reduce(0.0) { $0 + Swift.abs(a[$1 * p + j]) }) }
                 let failed = a.withUnsafeMutableBufferPointer { LAPACK.choleskyFactor($0, n: p) }
-                if failed == nil { factor = a; return }
+                if failed == nil {
+                    factor = a
+                    reciprocalCondition = a.withUnsafeBufferPointer {
+                        LAPACK.choleskyReciprocalCondition($0, n: p, oneNorm: oneNorm)
+                    }
+                    return
+                }
+                guard allowRidge else { return nil }
                 ridge = ridge == 0 ? 1e-14 : ridge * 100
                 if ridge > 1e-6 { return nil }
             }
@@ -287,7 +301,11 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
                 coef[i] = wi * wi * self.y[first + i]
             }
         }
-        beta = try factor(start.gram).solve(start.vectors)
+        // The weighted Gram matrix must be well conditioned (no constant or collinear columns,
+        // p rows of weight > 0 at least): every later system is this one reweighted.
+        guard let first = Factor(start.gram, p: p, ridge: false),
+              first.reciprocalCondition >= 10 * Double(p) * Double.ulpOfOne else { throw Self.singular }
+        beta = first.solve(start.vectors)
         try refreshResiduals(beta)
         var absSum = 0.0, scaleSum = 0.0
         for i in 0..<n {

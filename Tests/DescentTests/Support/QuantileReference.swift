@@ -14,6 +14,13 @@ enum QuantileReference {
         return try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
     }()
 
+    /// Resources/robust/quantile.json (generate_quantile.py): kernel standard errors at the exact
+    /// vertex, weighted R fits.
+    nonisolated(unsafe) static let quantile: [String: Any] = {
+        let url = Bundle.module.url(forResource: "quantile", withExtension: "json", subdirectory: "Resources/robust")!
+        return try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+    }()
+
     /// One data set's entry.
     static func entry(_ name: String) -> [String: Any] {
         (json["datasets"] as! [String: Any])[name] as! [String: Any]
