@@ -24,8 +24,16 @@ struct Solve: ParsableCommand {
     @Option(help: "Also save the model (JSON).")
     var output: String?
 
+    @Option(help: "Fit the τ-quantile exactly (quantile regression, 0 < τ < 1; 0.5: least absolute deviations).")
+    var quantile: Double?
+
+    @Option(help: "With --quantile --summary: kernel (statsmodels' default, the default) or nid (R's summary.rq).")
+    var standardErrors: StandardErrorsArgument?
+
     func run() throws {
         try reportingErrors { () throws(DescentError) in
+            if let quantile { return try solveQuantile(quantile) }
+            try checkLeastSquaresOptions()
             if input.stream {
                 let stream = try input.streamingDataset(command: "solve")
                 guard !summary else {

@@ -40,34 +40,36 @@ extension PiecewiseLinearSolver {
 
     /// The interior point, then the vertex finish and the certificate.
     func solve() throws(DescentError) -> Outcome {
-        let iterations = try interiorPoint()
+        let totalWeight = try total([w.reduce(0, +)])[0]
+        // Early vertices: accepted only with a certificate of (nearly) rounding size.
+        var early: Outcome?
+        let iterations = try interiorPoint { (iteration) throws(DescentError) -> Bool in
+            let residuals = r
+            defer { r = residuals }
+            guard let basis = try selectBasis(), let vertex = interpolate(basis) else { return false }
+            let certificate = try certify(vertex, basis: basis, interiorG: (0..<n).map(interiorSubgradient), vertex: true)
+            if debug { print("early vertex at \(iteration): \(certificate)") }
+            guard certificate.margin >= -Self.subgradientTolerance, certificate.relativeGap <= 1e-12 else { return false }
+            early = outcome(vertex, basis: basis, certificate: certificate, iterations: iteration, totalWeight: totalWeight)
+            return true
+        }
+        if let early { return early }
         try refreshResiduals(beta)
         let interior = beta
         let interiorG = (0..<n).map(interiorSubgradient)
-        var totals = [0.0, 0.0]
-        for i in 0..<n {
-            totals[0] += w[i] * loss.value(r[i])
-            totals[1] += w[i]
-        }
-        totals = try total(totals)
-        let interiorObjective = totals[0], totalWeight = totals[1]
+        let interiorObjective = try total([(0..<n).reduce(0.0) { $0 + w[$1] * loss.value(r[$1]) }])[0]
         guard let basis = try selectBasis() else {
             let gap = try interiorGap()
             return Outcome(beta: interior, objective: interiorObjective, dualObjective: .nan,
                            relativeGap: gap.relative, iterations: iterations, isVertex: false, isUnique: false,
                            dualMargin: -.infinity, basisRows: [], totalWeight: totalWeight, converged: false)
         }
-        let localBasis = (0..<basis.parts.count).filter { basis.parts[$0] == rows.collective.rank }.map { basis.localRows[$0] }
         if let vertex = interpolate(basis) {
             let certificate = try certify(vertex, basis: basis, interiorG: interiorG, vertex: true)
             if debug { print("vertex: \(certificate) interior objective \(interiorObjective)") }
             if certificate.margin >= -Self.subgradientTolerance,
                certificate.objective <= interiorObjective + 1e-12 * Swift.abs(interiorObjective) {
-                return Outcome(beta: vertex, objective: certificate.objective, dualObjective: certificate.dual,
-                               relativeGap: certificate.relativeGap, iterations: iterations, isVertex: true,
-                               isUnique: certificate.margin > Self.subgradientTolerance && certificate.onKink == 0,
-                               dualMargin: certificate.margin, basisRows: localBasis, totalWeight: totalWeight,
-                               converged: certificate.relativeGap <= Self.convergedGap)
+                return outcome(vertex, basis: basis, certificate: certificate, iterations: iterations, totalWeight: totalWeight)
             }
         }
         let certificate = try certify(interior, basis: basis, interiorG: interiorG, vertex: false)
@@ -77,6 +79,17 @@ extension PiecewiseLinearSolver {
                        dualMargin: certificate.margin, basisRows: [], totalWeight: totalWeight,
                        converged: certificate.margin >= -Self.subgradientTolerance
                            && certificate.relativeGap <= Self.convergedGap)
+    }
+
+    /// The outcome of a certified vertex.
+    func outcome(_ vertex: [Double], basis: Basis, certificate: Certificate, iterations: Int,
+                 totalWeight: Double) -> Outcome {
+        let localBasis = (0..<basis.parts.count).filter { basis.parts[$0] == rows.collective.rank }.map { basis.localRows[$0] }
+        return Outcome(beta: vertex, objective: certificate.objective, dualObjective: certificate.dual,
+                       relativeGap: certificate.relativeGap, iterations: iterations, isVertex: true,
+                       isUnique: certificate.margin > Self.subgradientTolerance && certificate.onKink == 0,
+                       dualMargin: certificate.margin, basisRows: localBasis, totalWeight: totalWeight,
+                       converged: certificate.relativeGap <= Self.convergedGap)
     }
 
     /// The kink nearest `rᵢ` and its distance.

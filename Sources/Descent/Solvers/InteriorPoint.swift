@@ -290,7 +290,7 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
     // MARK: The interior point
 
     /// Runs the interior point from the weighted least-squares fit; returns its iteration count.
-    func interiorPoint() throws(DescentError) -> Int {
+    func interiorPoint(finish: (_ iteration: Int) throws(DescentError) -> Bool = { _ in false }) throws(DescentError) -> Int {
         let K = self.K, slopes = self.slopes, kinks = self.kinks, jumps = self.jumps
         let s0 = slopes[0], lambda = -s0 / (slopes[K] - s0)
         // Start: β from Σwᵢ²(aᵢᵀβ − yᵢ)², t with every gᵢ = 0, z − v = c − Mβ split with a margin.
@@ -330,7 +330,7 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
         // The best point so far (by the gap): rounding can break the iteration down near the
         // optimum, where the Gram matrix is at its most ill-conditioned, and the best point is kept.
         var best = (gap: Double.infinity, beta: beta, t: t, iteration: 0)
-        var stalled = 0
+        var stalled = 0, nextFinish = 1e-2
         func restoreBest() -> Int {
             beta = best.beta
             t = best.t
@@ -346,6 +346,12 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
                 stalled += 1
             }
             if gap.relative <= Self.interiorGap || stalled >= 10 { return restoreBest() }
+            // Degenerate problems (many rows on a kink at the optimum) crawl near the end: their
+            // vertex is tried once the gap is below 10⁻², and again at each tenfold decrease.
+            if gap.relative <= nextFinish {
+                nextFinish = gap.relative / 10
+                if try finish(iteration - 1) { return iteration - 1 }
+            }
             let mu = gap.complementarity / Swift.max(1, gap.hinges) / 2
             if debug { print("it \(iteration) gap \(gap.relative) mu \(mu)") }
 
