@@ -24,6 +24,7 @@ checkFitFaults(checker)
 checkPartialFitsAndFloat(checker)
 checkSeveralTargetFits(checker)
 checkSeveralTargetSolves(checker)
+checkQuantileRegression(checker)
 
 var totals = [checker.passed, checker.failed]
 do {

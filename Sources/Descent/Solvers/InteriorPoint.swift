@@ -66,7 +66,8 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
     /// weights on every part, and copies this part's targets and weights into `Double`.
     init(_ rows: SolverRows<S>, loss: PiecewiseLinearLoss, weights: [S]?, intercept: Bool,
          weightsName: String = "weights") throws(DescentError) {
-        try loss.check()
+        // Options given differently on one part stop every part with its error.
+        try rows.collective.agree(loss.problem())
         let totals = try RowTotals.gather(rows, intercept: intercept)
         let c = rows.collective
         var weightError: DescentError?

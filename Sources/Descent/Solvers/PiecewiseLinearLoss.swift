@@ -48,19 +48,16 @@ public struct PiecewiseLinearLoss: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Throws for a τ outside (0, 1) or an ε that is negative or not finite, naming `name`.
-    func check(name: String = "loss") throws(DescentError) {
+    /// The error of a τ outside (0, 1) or an ε that is negative or not finite, naming `name`.
+    func problem(name: String = "loss") -> DescentError? {
         switch kind {
         case let .quantile(tau):
-            guard tau > 0, tau < 1 else {
-                throw .invalidOption(name: name, value: "\(tau)", expected: "a quantile τ strictly between 0 and 1")
-            }
+            tau > 0 && tau < 1 ? nil
+                : .invalidOption(name: name, value: "\(tau)", expected: "a quantile τ strictly between 0 and 1")
         case .absolute:
-            return
+            nil
         case let .epsilonInsensitive(epsilon):
-            guard epsilon >= 0, epsilon.isFinite else {
-                throw .invalidOption(name: name, value: "\(epsilon)", expected: "a finite ε ≥ 0")
-            }
+            epsilon >= 0 && epsilon.isFinite ? nil : .invalidOption(name: name, value: "\(epsilon)", expected: "a finite ε ≥ 0")
         }
     }
 

@@ -105,7 +105,7 @@ public struct QuantileRegression<Scalar: BLASScalar>: Sendable {
     /// ``fit(from:quantile:weights:intercept:)`` over rows split over the parts of `collective`.
     package static func fit(from source: some RowSource<Scalar>, quantile: Double, weights: [Scalar]?,
                             intercept: Bool, collective: some Collective) throws(DescentError) -> QuantileRegression {
-        try PiecewiseLinearLoss.quantile(quantile).check(name: "quantile")
+        try collective.agree(PiecewiseLinearLoss.quantile(quantile).problem(name: "quantile"))
         let (solver, outcome) = try solve(source, loss: .quantile(quantile), weights: weights, intercept: intercept,
                                           collective: collective)
         var model = solver.linearModel(outcome.beta)
