@@ -14,7 +14,7 @@ extension QuantileRegression {
     /// Fits the τ-quantile of every rank's rows; every rank gets the answer.
     ///
     /// Every rank of `world` must call it with its own rows (any number, 0 allowed) of the same
-    /// columns and the same options; ``summary(standardErrors:featureNames:)`` of the result is
+    /// columns and the same options; `QuantileRegression/summary(standardErrors:featureNames:)` of the result is
     /// collective too.
     ///
     /// - Parameters:
