@@ -44,8 +44,8 @@ extension PiecewiseLinearSolver {
         // Early vertices: accepted only with a certificate of (nearly) rounding size.
         var early: Outcome?
         let iterations = try interiorPoint { (iteration) throws(DescentError) -> Bool in
-            let residuals = r
-            defer { r = residuals }
+            let residuals = r.values
+            defer { r.assign(residuals) }
             guard let basis = try selectBasis(), let vertex = interpolate(basis) else { return false }
             let certificate = try certify(vertex, basis: basis, interiorG: (0..<n).map(interiorSubgradient), vertex: true)
             if debug { print("early vertex at \(iteration): \(certificate)") }
@@ -122,7 +122,7 @@ extension PiecewiseLinearSolver {
     func selectBasis(candidates perPart: Int) throws(DescentError) -> Basis? {
         let c = rows.collective, d = self.d, p = self.p
         let candidates = Swift.min(n, perPart)
-        let distances = r.map { nearestKink($0).distance }
+        let distances = r.values.map { nearestKink($0).distance }
         var order = (0..<n).filter { w[$0] > 0 }
         order.sort { distances[$0] != distances[$1] ? distances[$0] < distances[$1] : $0 < $1 }
         let chosen = Array(order.prefix(candidates))

@@ -47,10 +47,10 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
     let blockRows: Int
 
     /// Per row: the residual `aᵢᵀβ − yᵢ` at the current `β`, and a product `aᵢᵀδ`.
-    var r: [Double], u: [Double]
+    let r: RowValues, u: RowValues
     /// Per row and kink (`i·K + k`): the primal `t`, the dual slacks `z` (for `t ≥ 0`) and `v`
     /// (for `t ≤ 1`); `s = 1 − t`.
-    var t: [Double], z: [Double], v: [Double]
+    let t: RowValues, z: RowValues, v: RowValues
     var beta: [Double]
 
     /// The iteration limit, and the interior point's stopping gap (relative).
@@ -108,11 +108,11 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
         K = kinks.count
         jumps = (0..<kinks.count).map { loss.slopes[$0 + 1] - loss.slopes[$0] }
         blockRows = Swift.max(1, Swift.min(Swift.max(1, local), 131_072 / Swift.max(1, d + 1)))
-        r = [Double](repeating: 0, count: local)
-        u = [Double](repeating: 0, count: local)
-        t = [Double](repeating: 0, count: local * kinks.count)
-        z = t
-        v = t
+        r = RowValues(local)
+        u = RowValues(local)
+        t = RowValues(local * kinks.count)
+        z = RowValues(local * kinks.count)
+        v = RowValues(local * kinks.count)
         beta = [Double](repeating: 0, count: d + (intercept ? 1 : 0))
     }
 
@@ -138,52 +138,41 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
                        _ gramWeights: UnsafeMutablePointer<Double>, _ coefficients: UnsafeMutablePointer<Double>,
                        _ scalars: inout [Double]) -> Void) throws(DescentError) -> PassSums {
         let p = self.p, d = self.d, shift = self.shift, intercept = self.intercept, rowsPerBlock = blockRows
-        var a = [Double](repeating: 0, count: rowsPerBlock * p)
-        var scaled = [Double](repeating: 0, count: gram ? rowsPerBlock * p : 0)
-        var products = [Double](repeating: 0, count: Swift.max(1, rowsPerBlock * multiplied))
-        var gramWeights = [Double](repeating: 0, count: rowsPerBlock)
-        var coefficientBlock = [Double](repeating: 0, count: Swift.max(1, rowsPerBlock * coefficients))
+        // Scratch for one block, allocated once per pass.
+        func buffer(_ count: Int) -> UnsafeMutablePointer<Double> {
+            let pointer = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(1, count))
+            pointer.initialize(repeating: 0, count: Swift.max(1, count))
+            return pointer
+        }
+        let a = buffer(rowsPerBlock * p), scaled = buffer(gram ? rowsPerBlock * p : 0)
+        let products = buffer(rowsPerBlock * multiplied), gramWeights = buffer(rowsPerBlock)
+        let coefficientBlock = buffer(rowsPerBlock * coefficients)
+        let g = buffer(gram ? p * p : 0), h = buffer(p * coefficients)
+        defer { for pointer in [a, scaled, products, gramWeights, coefficientBlock, g, h] { pointer.deallocate() } }
         var sums = [Double](repeating: 0, count: (gram ? p * p : 0) + p * coefficients + scalars)
         var scalarSums = [Double](repeating: 0, count: scalars)
-        var g = [Double](repeating: 0, count: gram ? p * p : 0)
-        var h = [Double](repeating: 0, count: p * coefficients)
         var next = 0
         try rows.forEachBlock(rows: rowsPerBlock) { (block) throws(DescentError) in
             let m = block.count, first = next
             next += m
-            a.withUnsafeMutableBufferPointer { a in
-                for i in 0..<m {
-                    let x = block.row(i), row = a.baseAddress! + i * p
-                    if intercept {
-                        row[0] = 1
-                        for j in 0..<d { row[j + 1] = Double(x[j]) - shift[j] }
-                    } else {
-                        for j in 0..<d { row[j] = Double(x[j]) }
-                    }
-                }
+            Self.design(block.features, rows: m, columns: d, shift: intercept ? shift : nil, into: a)
+            if multiplied == 1 {
+                BLAS.gemv(a, rows: m, columns: p, V, beta: 0, products)
+            } else if multiplied > 1 {
+                BLAS.gemm(a, V, m: m, n: multiplied, k: p, beta: 0, products)
             }
-            a.withUnsafeBufferPointer { a in
-                let design = a.baseAddress!
-                if multiplied == 1 {
-                    BLAS.gemv(design, rows: m, columns: p, V, beta: 0, &products)
-                } else if multiplied > 1 {
-                    BLAS.gemm(design, V, m: m, n: multiplied, k: p, beta: 0, &products)
+            fill(first, m, a, products, gramWeights, coefficientBlock, &scalarSums)
+            if gram {
+                for i in 0..<m {
+                    let root = gramWeights[i].squareRoot(), row = a + i * p, target = scaled + i * p
+                    for j in 0..<p { target[j] = root * row[j] }
                 }
-                products.withUnsafeBufferPointer { products in
-                    fill(first, m, design, products.baseAddress!, &gramWeights, &coefficientBlock, &scalarSums)
-                }
-                if gram {
-                    for i in 0..<m {
-                        let root = gramWeights[i].squareRoot()
-                        for j in 0..<p { scaled[i * p + j] = root * design[i * p + j] }
-                    }
-                    BLAS.syrk(scaled, rows: m, columns: p, beta: 1, &g)
-                }
-                if coefficients == 1 {
-                    BLAS.gemvTransposed(design, rows: m, columns: p, coefficientBlock, beta: 1, &h)
-                } else if coefficients > 1 {
-                    BLAS.gemm(design, transposeA: true, coefficientBlock, m: p, n: coefficients, k: m, beta: 1, &h)
-                }
+                BLAS.syrk(scaled, rows: m, columns: p, beta: 1, g)
+            }
+            if coefficients == 1 {
+                BLAS.gemvTransposed(a, rows: m, columns: p, coefficientBlock, beta: 1, h)
+            } else if coefficients > 1 {
+                BLAS.gemm(a, transposeA: true, coefficientBlock, m: p, n: coefficients, k: m, beta: 1, h)
             }
         }
         var offset = 0
@@ -191,16 +180,30 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
             for i in 0..<p { for j in i..<p { sums[i * p + j] = g[i * p + j] } }
             offset = p * p
         }
-        for k in 0..<h.count { sums[offset + k] = h[k] }
-        for k in 0..<scalars { sums[offset + h.count + k] = scalarSums[k] }
+        let vectorCount = p * coefficients
+        for k in 0..<vectorCount { sums[offset + k] = h[k] }
+        for k in 0..<scalars { sums[offset + vectorCount + k] = scalarSums[k] }
         try rows.sum(&sums)
         var gramOut = [Double]()
         if gram {
             gramOut = Array(sums[0..<(p * p)])
             for i in 0..<p { for j in 0..<i { gramOut[i * p + j] = gramOut[j * p + i] } }
         }
-        return PassSums(gram: gramOut, vectors: Array(sums[offset..<(offset + h.count)]),
-                        scalars: Array(sums[(offset + h.count)...]))
+        return PassSums(gram: gramOut, vectors: Array(sums[offset..<(offset + vectorCount)]),
+                        scalars: Array(sums[(offset + vectorCount)...]))
+    }
+
+    /// `[1, X − μ]` (or `X` without a shift) of `m` contiguous rows, in `Double`, row-major `m × p`:
+    /// the `Float` or `Double` rows read through a concrete pointer (no generic conversion per value).
+    static func design(_ features: UnsafePointer<S>, rows m: Int, columns d: Int, shift: [Double]?,
+                       into a: UnsafeMutablePointer<Double>) {
+        if let doubles = S.doubles(features) {
+            DesignRows.fill(doubles, rows: m, columns: d, shift: shift, into: a)
+        } else {
+            precondition(S.self == Float.self, "BLASScalar is Float or Double")
+            DesignRows.fill(UnsafeRawPointer(features).assumingMemoryBound(to: Float.self), rows: m, columns: d,
+                            shift: shift, into: a)
+        }
     }
 
     /// The smallest of every part's `value`, the same on every part: each part's value travels
@@ -330,11 +333,11 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
         var theta = [Double](repeating: 0, count: n * K)
         // The best point so far (by the gap): rounding can break the iteration down near the
         // optimum, where the Gram matrix is at its most ill-conditioned, and the best point is kept.
-        var best = (gap: Double.infinity, beta: beta, t: t, iteration: 0)
+        var best = (gap: Double.infinity, beta: beta, t: t.values, iteration: 0)
         var stalled = 0, nextFinish = 1e-2
         func restoreBest() -> Int {
             beta = best.beta
-            t = best.t
+            t.assign(best.t)
             return best.iteration
         }
         for iteration in 1...Self.iterationLimit {
@@ -342,7 +345,7 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
             guard gap.relative.isFinite, gap.relative < 100 * best.gap || best.gap > 1e-3 else { return restoreBest() }
             if gap.relative < best.gap {
                 stalled = gap.relative < 0.9 * best.gap ? 0 : stalled + 1
-                best = (gap.relative, beta, t, iteration - 1)
+                best = (gap.relative, beta, t.values, iteration - 1)
             } else {
                 stalled += 1
             }
@@ -424,7 +427,7 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
             // Corrector: δβ = δβ_affine + G⁻¹(σμ·q₁ + q₂), then its Aδβ with fresh residuals.
             let correction = f.solve((0..<p).map { target * centring[$0] + second.vectors[$0] })
             let step = (0..<p).map { affineStep[$0] + correction[$0] }
-            var affineU = u
+            let affineU = u.values
             _ = try pass(multiply: zip(beta, step).flatMap { [$0, $1] }, multiplied: 2) { first, m, _, products, _, _, _ in
                 for i in first..<(first + m) {
                     self.r[i] = products[2 * (i - first)] - self.y[i]
@@ -450,7 +453,6 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
                     limit(&primalStep, &dualStep, j: j, dt: dt, dz: dz, dv: dv)
                 }
             }
-            affineU = []
             primalStep = Swift.min(1, Self.stepFraction * (try minimum(primalStep)))
             dualStep = Swift.min(1, Self.stepFraction * (try minimum(dualStep)))
             for j in 0..<(n * K) {
@@ -507,5 +509,64 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
         var g = slopes[0]
         for k in 0..<K { g += jumps[k] * t[i * K + k] }
         return g
+    }
+}
+
+/// The design rows `[1, x − μ]` in `Double`, by concrete code for each precision.
+enum DesignRows {
+    static func fill(_ x: UnsafePointer<Double>, rows m: Int, columns d: Int, shift: [Double]?,
+                     into a: UnsafeMutablePointer<Double>) {
+        guard let shift else { a.update(from: x, count: m * d); return }
+        shift.withUnsafeBufferPointer { mu in
+            for i in 0..<m {
+                let row = a + i * (d + 1), source = x + i * d
+                row[0] = 1
+                for j in 0..<d { row[j + 1] = source[j] - mu[j] }
+            }
+        }
+    }
+
+    static func fill(_ x: UnsafePointer<Float>, rows m: Int, columns d: Int, shift: [Double]?,
+                     into a: UnsafeMutablePointer<Double>) {
+        guard let shift else {
+            for k in 0..<(m * d) { a[k] = Double(x[k]) }
+            return
+        }
+        shift.withUnsafeBufferPointer { mu in
+            for i in 0..<m {
+                let row = a + i * (d + 1), source = x + i * d
+                row[0] = 1
+                for j in 0..<d { row[j + 1] = Double(source[j]) - mu[j] }
+            }
+        }
+    }
+}
+
+/// Per-row values of a solver (residuals, products, dual variables): one allocation, read and
+/// written in place, without the exclusivity checks of an array property in the hot loops.
+final class RowValues {
+    let base: UnsafeMutablePointer<Double>
+    let count: Int
+
+    init(_ count: Int) {
+        self.count = count
+        base = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(1, count))
+        base.initialize(repeating: 0, count: Swift.max(1, count))
+    }
+
+    deinit { base.deallocate() }
+
+    subscript(i: Int) -> Double {
+        @inline(__always) get { base[i] }
+        @inline(__always) set { base[i] = newValue }
+    }
+
+    /// A copy of the values.
+    var values: [Double] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Replaces the values by `values` (of the same count).
+    func assign(_ values: [Double]) {
+        precondition(values.count == count)
+        values.withUnsafeBufferPointer { base.update(from: $0.baseAddress!, count: count) }
     }
 }
