@@ -42,20 +42,21 @@ extension Solve {
         }
     }
 
+    /// `name  coefficient` rows, the intercept first (`solve`'s table for one target).
+    static func coefficientLines(_ model: LinearModel<Double>, names: [String]) -> [String] {
+        let labels = ["(intercept)"] + names
+        let width = Swift.max(12, labels.map(\.count).max() ?? 0)
+        return [pad("term", width) + "  coefficient"]
+            + zip(labels, [model.bias] + model.weights).map { pad($0, width) + "  " + String(format: "% .17g", $1) }
+    }
+
     static func oneTarget(_ count: Int) -> DescentError {
         .invalidOption(name: "--target", value: "\(count) targets", expected: "one target with --quantile")
     }
 
     /// `name  coefficient` rows, intercept first, then the objective and its certificate.
     static func table(_ fit: QuantileRegression<Double>) -> String {
-        let names = fit.model.featureNames ?? (0..<fit.model.weights.count).map { "x\($0)" }
-        let labels = ["(intercept)"] + names
-        let values = [fit.model.bias] + fit.model.weights
-        let width = Swift.max(12, labels.map(\.count).max() ?? 0)
-        var lines = [pad("term", width) + "  coefficient"]
-        for (label, value) in zip(labels, values) {
-            lines.append(pad(label, width) + "  " + String(format: "% .17g", value))
-        }
+        var lines = coefficientLines(fit.model, names: fit.model.featureNames ?? (0..<fit.model.weights.count).map { "x\($0)" })
         lines.append("quantile \(fit.quantile): objective Σwρ = " + String(format: "%.17g", fit.objective)
                      + ", duality gap " + String(format: "%.2g", fit.dualityGap)
                      + (fit.converged ? " (converged" : " (NOT converged") + ", \(fit.iterations) iterations, "

@@ -131,13 +131,7 @@ struct Solve: ParsableCommand {
 
     /// `name  coefficient` rows, the intercept first, then the method, rank and condition.
     static func table(_ solution: LeastSquaresSolution<Double>, names: [String]) -> String {
-        let labels = ["(intercept)"] + names
-        let values = [solution.model.bias] + solution.model.weights
-        let width = Swift.max(12, labels.map(\.count).max() ?? 0)
-        var lines = [pad("term", width) + "  coefficient"]
-        for (label, value) in zip(labels, values) {
-            lines.append(pad(label, width) + "  " + String(format: "% .17g", value))
-        }
+        var lines = coefficientLines(solution.model, names: names)
         lines.append("method: \(solution.method), rank \(solution.rank), condition estimate "
                      + String(format: "%.3g", solution.conditionEstimate))
         return lines.joined(separator: "\n")

@@ -4,26 +4,29 @@ import Glibc
 
 extension PiecewiseLinearSolver {
     /// What a fit found: the coefficients (in the shifted coordinates of the design `[1, X − μ]`),
-    /// the objective `Σwᵢℓ(rᵢ)`, its certified duality gap, and how the point was reached.
+    /// the certificate of their objective, and how the point was reached.
     struct Outcome {
-        var beta: [Double]
-        var objective: Double
-        var dualObjective: Double
-        /// `(P − D)/|P|`, or `P − D` when `P = 0`.
-        var relativeGap: Double
-        var iterations: Int
+        let beta: [Double]
+        let certificate: Certificate
+        let iterations: Int
         /// The point is the interpolating vertex (else the interior point's).
-        var isVertex: Bool
-        /// A strict dual certificate on exactly `p` interpolated rows: the optimum is this point alone.
-        var isUnique: Bool
-        /// The smallest distance of a basis row's `gᵢ` to its interval's ends, relative to its width.
-        var dualMargin: Double
+        let isVertex: Bool
         /// This part's rows that the vertex interpolates (local indices).
-        var basisRows: [Int]
-        var totalWeight: Double
-        /// The relative gap is at most ``PiecewiseLinearSolver/convergedGap`` and a dual point was
-        /// found that is feasible to rounding.
-        var converged: Bool
+        let basisRows: [Int]
+        let totalWeight: Double
+
+        /// `Σwᵢℓ(rᵢ)`.
+        var objective: Double { certificate.objective }
+        /// `(P − D)/|P|`, or `P − D` when `P = 0`.
+        var relativeGap: Double { certificate.relativeGap }
+        /// A strict dual certificate on exactly `p` interpolated rows: the optimum is this point alone.
+        var isUnique: Bool { isVertex && certificate.margin > PiecewiseLinearSolver.subgradientTolerance && certificate.onKink == 0 }
+        /// The relative gap is at most ``PiecewiseLinearSolver/convergedGap`` with a dual point
+        /// feasible to rounding (subgradients within the tolerance of their intervals).
+        var converged: Bool {
+            certificate.margin >= -PiecewiseLinearSolver.subgradientTolerance
+                && certificate.relativeGap <= PiecewiseLinearSolver.convergedGap
+        }
     }
 
     /// The relative duality gap under which a fit is reported converged.
@@ -60,9 +63,9 @@ extension PiecewiseLinearSolver {
         let interiorObjective = try total([(0..<n).reduce(0.0) { $0 + w[$1] * loss.value(r[$1]) }])[0]
         guard let basis = try selectBasis() else {
             let gap = try interiorGap()
-            return Outcome(beta: interior, objective: interiorObjective, dualObjective: .nan,
-                           relativeGap: gap.relative, iterations: iterations, isVertex: false, isUnique: false,
-                           dualMargin: -.infinity, basisRows: [], totalWeight: totalWeight, converged: false)
+            return Outcome(beta: interior, certificate: Certificate(objective: interiorObjective, dual: .nan,
+                                                                    relativeGap: gap.relative, margin: -.infinity, onKink: 0),
+                           iterations: iterations, isVertex: false, basisRows: [], totalWeight: totalWeight)
         }
         if let vertex = interpolate(basis) {
             let certificate = try certify(vertex, basis: basis, interiorG: interiorG, vertex: true)
@@ -74,22 +77,16 @@ extension PiecewiseLinearSolver {
         }
         let certificate = try certify(interior, basis: basis, interiorG: interiorG, vertex: false)
         if debug { print("interior: \(certificate)") }
-        return Outcome(beta: interior, objective: certificate.objective, dualObjective: certificate.dual,
-                       relativeGap: certificate.relativeGap, iterations: iterations, isVertex: false, isUnique: false,
-                       dualMargin: certificate.margin, basisRows: [], totalWeight: totalWeight,
-                       converged: certificate.margin >= -Self.subgradientTolerance
-                           && certificate.relativeGap <= Self.convergedGap)
+        return Outcome(beta: interior, certificate: certificate, iterations: iterations, isVertex: false, basisRows: [],
+                       totalWeight: totalWeight)
     }
 
     /// The outcome of a certified vertex.
     func outcome(_ vertex: [Double], basis: Basis, certificate: Certificate, iterations: Int,
                  totalWeight: Double) -> Outcome {
         let localBasis = (0..<basis.parts.count).filter { basis.parts[$0] == rows.collective.rank }.map { basis.localRows[$0] }
-        return Outcome(beta: vertex, objective: certificate.objective, dualObjective: certificate.dual,
-                       relativeGap: certificate.relativeGap, iterations: iterations, isVertex: true,
-                       isUnique: certificate.margin > Self.subgradientTolerance && certificate.onKink == 0,
-                       dualMargin: certificate.margin, basisRows: localBasis, totalWeight: totalWeight,
-                       converged: certificate.relativeGap <= Self.convergedGap)
+        return Outcome(beta: vertex, certificate: certificate, iterations: iterations, isVertex: true, basisRows: localBasis,
+                       totalWeight: totalWeight)
     }
 
     /// The kink nearest `rᵢ` and its distance.

@@ -89,14 +89,10 @@ public struct QuantileRegressionSummary: Sendable, CustomStringConvertible {
         if let sparsity { right.append(("Sparsity", SummaryFormat.number(sparsity))) }
         right += [("No. Observations", "\(observations)"), ("Df Residuals", "\(degreesOfFreedom)"),
                   ("Df Model", "\(modelDegreesOfFreedom)"), ("Duality gap", SummaryFormat.number(dualityGap))]
-        var lines = [SummaryFormat.pad("", (width - 27) / 2) + "QuantReg Regression Results", String(repeating: "=", count: width)]
-        lines += SummaryFormat.statistics(left: left, right: right)
-        lines.append(String(repeating: "=", count: width))
-        lines += SummaryFormat.coefficientTable(names: names, coefficients: coefficients, standardErrors: standardErrors,
-                                                statistics: tStatistics, pValues: pValues,
-                                                intervals: confidenceIntervals(level: 0.95), width: width)
-        for (k, note) in notes.enumerated() { lines.append("[\(k + 1)] \(note)") }
-        return lines.joined(separator: "\n")
+        return SummaryFormat.render(title: SummaryFormat.pad("", (width - 27) / 2) + "QuantReg Regression Results",
+                                    left: left, right: right, names: names, coefficients: coefficients,
+                                    standardErrors: standardErrors, statistics: tStatistics, pValues: pValues,
+                                    intervals: confidenceIntervals(level: 0.95), notes: notes, width: width)
     }
 }
 

@@ -17,15 +17,9 @@ extension RegressionSummary {
             ("F statistic", number(fStatistic)), ("Prob (F statistic)", number(fPValue)),
             ("Log-likelihood", number(logLikelihood)), ("AIC", number(aic)), ("BIC", number(bic)),
         ]
-        let width = 78
-        var lines = [title, String(repeating: "=", count: width)]
-        lines += SummaryFormat.statistics(left: left, right: right)
-        lines.append(String(repeating: "=", count: width))
-        lines += SummaryFormat.coefficientTable(names: names, coefficients: coefficients, standardErrors: standardErrors,
-                                                statistics: tStatistics, pValues: pValues,
-                                                intervals: confidenceIntervals(level: 0.95), width: width)
-        for (k, note) in notes.enumerated() { lines.append("[\(k + 1)] \(note)") }
-        return lines.joined(separator: "\n")
+        return SummaryFormat.render(title: title, left: left, right: right, names: names, coefficients: coefficients,
+                                    standardErrors: standardErrors, statistics: tStatistics, pValues: pValues,
+                                    intervals: confidenceIntervals(level: 0.95), notes: notes)
     }
 
     private func number(_ value: Double) -> String { SummaryFormat.number(value) }
@@ -46,6 +40,19 @@ enum SummaryFormat {
     static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
         let padding = String(repeating: " ", count: Swift.max(0, width - text.count))
         return right ? padding + text : text + padding
+    }
+
+    /// A whole summary: the title over a rule, the fit's statistics, the table of terms, the notes.
+    static func render(title: String, left: [(String, String)], right: [(String, String)], names: [String],
+                       coefficients: [Double], standardErrors: [Double], statistics: [Double], pValues: [Double],
+                       intervals: [(lower: Double, upper: Double)], notes: [String], width: Int = 78) -> String {
+        var lines = [title, String(repeating: "=", count: width)]
+        lines += self.statistics(left: left, right: right)
+        lines.append(String(repeating: "=", count: width))
+        lines += coefficientTable(names: names, coefficients: coefficients, standardErrors: standardErrors,
+                                  statistics: statistics, pValues: pValues, intervals: intervals, width: width)
+        for (k, note) in notes.enumerated() { lines.append("[\(k + 1)] \(note)") }
+        return lines.joined(separator: "\n")
     }
 
     /// The fit's statistics in two columns of `label: value` pairs.

@@ -6,32 +6,8 @@
 # Output: lines "key<TAB>v1 v2 ..." with every double as C99 hex (sprintf "%a").
 # Run: Rscript generate_quantile.R [outfile]   (needs r-cran-quantreg; deterministic)
 suppressPackageStartupMessages(library(quantreg))
-args <- commandArgs(trailingOnly = TRUE)
-script_dir <- local({
-    a <- commandArgs(trailingOnly = FALSE)
-    f <- sub("^--file=", "", a[grep("^--file=", a)])
-    if (length(f)) dirname(normalizePath(f)) else getwd()
-})
-data_dir <- file.path(script_dir, "..", "realdata")
-out <- if (length(args)) file(args[1], "w") else stdout()
-
-read_npy <- function(path) {
-    con <- file(path, "rb"); on.exit(close(con))
-    magic <- readBin(con, "raw", 6)
-    version <- as.integer(readBin(con, "raw", 2))
-    hlen <- if (version[1] == 1) readBin(con, "integer", 1, size = 2, signed = FALSE, endian = "little")
-            else readBin(con, "integer", 1, size = 4, endian = "little")
-    header <- rawToChar(readBin(con, "raw", hlen))
-    stopifnot(grepl("'<f8'", header, fixed = TRUE))
-    fortran <- grepl("'fortran_order': True", header, fixed = TRUE)
-    shape <- as.integer(strsplit(sub(".*'shape': \\(([^)]*)\\).*", "\\1", header), ",")[[1]])
-    v <- readBin(con, "double", prod(shape), size = 8, endian = "little")
-    if (length(shape) == 2) matrix(v, shape[1], shape[2], byrow = !fortran) else v
-}
-emit <- function(key, values) {
-    txt <- if (is.null(values) || all(is.na(values))) "NA" else paste(sprintf("%a", as.numeric(values)), collapse = " ")
-    cat(key, "\t", txt, "\n", sep = "", file = out)
-}
+script_dir <- dirname(normalizePath(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))))
+source(file.path(script_dir, "shared.R"))  # args, data_dir, out, read_npy, emit
 weight_sets <- function(n) {
     i <- 0:(n - 1)
     integer <- 1 + (i %% 3)
@@ -47,12 +23,9 @@ for (name in c("stackloss", "diabetes")) {
         w <- sets[[wname]]
         for (tau in c(0.1, 0.5, 0.9)) {
             key <- sprintf("%s/%s/%s", name, wname, format(tau))
-            nonunique <- FALSE
-            fit <- withCallingHandlers(rq(y ~ X, tau = tau, weights = w, method = "br"),
-                warning = function(cond) {
-                    if (grepl("nonunique", conditionMessage(cond))) nonunique <<- TRUE
-                    invokeRestart("muffleWarning")
-                })
+            br <- rq_br(y, X, tau, w)
+            fit <- br$fit
+            nonunique <- br$nonunique
             emit(paste0(key, "/coef"), coef(fit))
             emit(paste0(key, "/rho"), fit$rho)
             emit(paste0(key, "/nonunique"), as.numeric(nonunique))

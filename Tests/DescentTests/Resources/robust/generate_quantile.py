@@ -17,29 +17,16 @@ reference.json lacks (the Swift tests need no Python or R).
    at R's br fit on the rows scaled by w (R's convention for weighted summaries: x, y and the
    residuals multiplied by w; statsmodels has no weights).
 
-Run: python3 generate_quantile.py   (numpy, scipy, statsmodels; Rscript with quantreg; deterministic)."""
-import json, os, subprocess, tempfile
+Run: python3 generate_quantile.py   (numpy, scipy, statsmodels, and generate.py's imports: scikit-learn,
+mpmath; Rscript with quantreg; deterministic)."""
+import json, os
 import numpy as np
-from scipy import stats
-from scipy.stats import norm
 import scipy, statsmodels
-from statsmodels.regression.quantile_regression import kernels, hall_sheather
+from types import SimpleNamespace
+from generate import load, run_r, quantreg_kernel_se  # data sets, R's output, statsmodels' formula
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.join(HERE, "..", "realdata")
 TAUS = [0.1, 0.5, 0.9]
-
-
-def load(name):
-    base = "diabetes" if name == "diabetes_outliers" else name
-    x = np.load(os.path.join(DATA, f"{base}_X.npy")).astype(np.float64)
-    y = np.load(os.path.join(DATA, f"{base}_y.npy")).astype(np.float64)
-    if y.ndim > 1:
-        y = y[:, 0]
-    y = y.copy()
-    if name == "diabetes_outliers":
-        y[np.arange(len(y)) % 20 == 7] += 1540
-    return x, y
 
 
 def weight_sets(n):
@@ -50,39 +37,17 @@ def weight_sets(n):
 
 
 def kernel_se(A, y, beta, q):
-    """statsmodels' robust kernel covariance at beta, interpolated rows' residuals set to 0."""
-    fitted = A @ beta
-    e = y - fitted
+    """statsmodels' robust kernel covariance at beta (generate.py's quantreg_kernel_se), the
+    interpolated rows' residuals set to exactly 0."""
+    r = A @ beta - y
     size = np.abs(y) + np.abs(A * beta[None, :]).sum(axis=1)
-    e[np.abs(e) <= 1e-9 * size] = 0.0
-    nobs = len(y)
-    iqre = stats.scoreatpercentile(e, 75) - stats.scoreatpercentile(e, 25)
-    h = hall_sheather(nobs, q)
-    h = min(np.std(y), iqre / 1.34) * (norm.ppf(q + h) - norm.ppf(q - h))
-    fhat0 = 1.0 / (nobs * h) * np.sum(kernels["epa"](e / h))
-    d = np.where(e > 0, (q / fhat0) ** 2, ((1 - q) / fhat0) ** 2)
-    xtxi = np.linalg.pinv(A.T @ A)
-    vcov = xtxi @ ((A.T * d[None, :]) @ A) @ xtxi
-    return [float(v) for v in np.sqrt(np.diag(vcov))], float(h), float(1 / fhat0), int((e == 0).sum())
+    r[np.abs(r) <= 1e-9 * size] = 0.0
+    se, h, sparsity = quantreg_kernel_se(SimpleNamespace(y=y, A=A, n=len(y)), r, q)
+    return [float(v) for v in se], h, sparsity, int((r == 0).sum())
 
 
 def rho(u, tau):
     return u * (tau - (u < 0))
-
-
-def run_r():
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "r.txt")
-        subprocess.run(["Rscript", os.path.join(HERE, "generate_quantile.R"), path], check=True)
-        out = {}
-        with open(path) as fh:
-            for line in fh:
-                key, _, val = line.rstrip("\n").partition("\t")
-                if key.startswith("versions/"):
-                    out[key] = val.strip()
-                else:
-                    out[key] = None if val.strip() == "NA" else [float.fromhex(t) for t in val.split()]
-        return out
 
 
 def main():
@@ -97,7 +62,7 @@ def main():
             beta = np.array([case["intercept"]] + case["weights"])
             se, h, sparsity, zeros = kernel_se(A, y, beta, tau)
             out["kernel"][name][str(tau)] = {"se": se, "bandwidth": h, "sparsity": sparsity, "zero_residuals": zeros}
-    R = run_r()
+    R = run_r("generate_quantile.R")
     for name in ["stackloss", "diabetes"]:
         x, y = load(name)
         A = np.column_stack([np.ones(len(y)), x])
