@@ -330,7 +330,7 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
             }
         }
 
-        var theta = [Double](repeating: 0, count: n * K)
+        let theta = RowValues(n * K), affine = RowValues(3 * n * K)
         // The best point so far (by the gap): rounding can break the iteration down near the
         // optimum, where the Gram matrix is at its most ill-conditioned, and the best point is kept.
         var best = (gap: Double.infinity, beta: beta, t: t.values, iteration: 0)
@@ -387,37 +387,32 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
             let centring = (0..<p).map { predictor.vectors[2 * $0 + 1] }
 
             // The predictor's Aδβ, its step lengths, and the corrector's second-order term.
+            // The predictor's direction per hinge (kept for the corrector), its step lengths, and
+            // the corrector's second-order term, in one pass.
+            var primalStep = 1.0, dualStep = 1.0
             let second = try pass(multiply: affineStep, multiplied: 1, coefficients: 1) { first, m, _, products, _, coef, _ in
                 for i in first..<(first + m) {
                     let ui = products[i - first], wi = self.w[i]
-                    self.u[i] = ui
                     var term = 0.0
                     for k in 0..<K {
                         let j = i * K + k
                         let (dt, dz, dv) = self.affineDirection(j, i: i, k: k, ui: ui, theta: theta[j])
+                        affine[3 * j] = dt
+                        affine[3 * j + 1] = dz
+                        affine[3 * j + 2] = dv
+                        self.limit(&primalStep, &dualStep, j: j, dt: dt, dz: dz, dv: dv)
                         term += jumps[k] * theta[j] * dt * (dz / self.t[j] + dv / (1 - self.t[j]))
                     }
                     coef[i - first] = wi * term
                 }
             }
-            var primalStep = 1.0, dualStep = 1.0
-            for i in 0..<n {
-                for k in 0..<K {
-                    let j = i * K + k
-                    let (dt, dz, dv) = affineDirection(j, i: i, k: k, ui: u[i], theta: theta[j])
-                    limit(&primalStep, &dualStep, j: j, dt: dt, dz: dz, dv: dv)
-                }
-            }
             primalStep = try minimum(primalStep)
             dualStep = try minimum(dualStep)
             var affineProducts = 0.0
-            for i in 0..<n {
-                for k in 0..<K {
-                    let j = i * K + k
-                    let (dt, dz, dv) = affineDirection(j, i: i, k: k, ui: u[i], theta: theta[j])
-                    let tj = t[j] + primalStep * dt, sj = 1 - t[j] - primalStep * dt
-                    affineProducts += tj * (z[j] + dualStep * dz) + sj * (v[j] + dualStep * dv)
-                }
+            for j in 0..<(n * K) {
+                let dt = affine[3 * j], dz = affine[3 * j + 1], dv = affine[3 * j + 2]
+                let tj = t[j] + primalStep * dt, sj = 1 - t[j] - primalStep * dt
+                affineProducts += tj * (z[j] + dualStep * dz) + sj * (v[j] + dualStep * dv)
             }
             let muAffine = try total([affineProducts])[0] / Swift.max(1, gap.hinges) / 2
             let ratio = Swift.max(0, muAffine) / mu
@@ -427,7 +422,6 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
             // Corrector: δβ = δβ_affine + G⁻¹(σμ·q₁ + q₂), then its Aδβ with fresh residuals.
             let correction = f.solve((0..<p).map { target * centring[$0] + second.vectors[$0] })
             let step = (0..<p).map { affineStep[$0] + correction[$0] }
-            let affineU = u.values
             _ = try pass(multiply: zip(beta, step).flatMap { [$0, $1] }, multiplied: 2) { first, m, _, products, _, _, _ in
                 for i in first..<(first + m) {
                     self.r[i] = products[2 * (i - first)] - self.y[i]
@@ -441,7 +435,7 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
                 let wi = w[i]
                 for k in 0..<K {
                     let j = i * K + k, tj = t[j], sj = 1 - tj, th = theta[j]
-                    let (adt, adz, adv) = affineDirection(j, i: i, k: k, ui: affineU[i], theta: th)
+                    let adt = affine[3 * j], adz = affine[3 * j + 1], adv = affine[3 * j + 2]
                     let rtz = target - tj * z[j] - adt * adz
                     let rsv = target - sj * v[j] + adt * adv
                     // ρ = r_d − r_tz/t + r_sv/s with the dual residual r_d = c − Mβ − z + v.
