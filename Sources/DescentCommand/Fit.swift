@@ -44,6 +44,20 @@ struct Fit: ParsableCommand {
     var penalty: PenaltyArgument = PenaltyArgument(argument: "none")!
 
     @Option(help: ArgumentHelp(
+        "The loss: squared, huber:δ, absolute, quantile:τ, epsilon:ε or squared-epsilon:ε (default squared).",
+        discussion: """
+        The objective is (1/n)·Σ ℓ(ŷ − y) (+ penalty), r = ŷ − y:
+          squared            r²
+          huber:δ            r² inside δ, 2δ|r| − δ² beyond (δ in target units; scikit-learn SGDRegressor(loss='huber', epsilon=δ) halves it)
+          absolute           |r|
+          quantile:τ         ρ_τ(y − ŷ), 0 < τ < 1 (R rq(tau=τ), statsmodels QuantReg(q=τ))
+          epsilon:ε          max(0, |r| − ε)
+          squared-epsilon:ε  max(0, |r| − ε)²
+        statsmodels RLM(HuberT(t)) is huber:(t·s) at its scale s; exact robust and quantile fits: descent solve --robust, --quantile.
+        """))
+    var loss: LossArgument?
+
+    @Option(help: ArgumentHelp(
         "none or svrg: variance-reduced gradients for minibatch and stochastic modes (default: svrg without --learning-rate and --optimizer, none with either).",
         discussion: "SVRG takes a snapshot of the model and its full gradient at the start of every epoch (one more pass) and steps along gᵢ(θ) − gᵢ(θ̃) + μ̃, which reaches the optimum at a constant rate, penalised or not."))
     var varianceReduction: VarianceReductionArgument?
@@ -90,6 +104,7 @@ struct Fit: ParsableCommand {
         if let convergenceTolerance, !(convergenceTolerance.isFinite && convergenceTolerance >= 0) {
             throw ValidationError("--convergence-tolerance must be a finite number ≥ 0, not \(convergenceTolerance)")
         }
+        try loss?.check()
     }
 
     func run() throws {
@@ -108,6 +123,7 @@ struct Fit: ParsableCommand {
             if let preconditioning { gd.preconditioning = preconditioning.preconditioning }
             if let varianceReduction { gd.varianceReduction = varianceReduction.value }
             if let convergenceTolerance { gd.convergenceTolerance = convergenceTolerance }
+            if let loss { gd.loss = loss.loss }
             var model = LinearModel<Double>()
             let trained: FitHistory<Double>
             if input.stream {
@@ -191,7 +207,7 @@ struct Fit: ParsableCommand {
         let kind = switch certificate {
         case .dualityGap: "duality gap"
         case .quadratic: "exact quadratic gap"
-        case .activeSet: "exact gap on the active set"
+        case .activeSet: trained.loss == .squared ? "exact gap on the active set" : "exact gap at the Newton point of the rows' pieces"
         case .unavailable: "no certificate"
         }
         guard let gap = trained.objectiveGap else { return " (\(kind))" }

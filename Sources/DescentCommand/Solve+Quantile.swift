@@ -11,6 +11,9 @@ extension Solve {
         guard tau > 0, tau < 1 else {
             throw .invalidOption(name: "--quantile", value: "\(tau)", expected: "a quantile strictly between 0 and 1")
         }
+        guard !robustOptions.isRequested else {
+            throw .invalidOption(name: "--robust", value: "with --quantile", expected: "one of --robust and --quantile")
+        }
         guard method == .automatic, ridge == 0 else {
             throw .invalidOption(name: method == .automatic ? "--ridge" : "--method",
                                  value: method == .automatic ? "\(ridge)" : method.rawValue,

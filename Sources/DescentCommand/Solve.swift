@@ -24,6 +24,8 @@ struct Solve: ParsableCommand {
     @Option(help: "Also save the model (JSON).")
     var output: String?
 
+    @OptionGroup var robustOptions: RobustOptions
+
     @Option(help: "Fit the τ-quantile exactly (quantile regression, 0 < τ < 1; 0.5: least absolute deviations).")
     var quantile: Double?
 
@@ -34,6 +36,7 @@ struct Solve: ParsableCommand {
         try reportingErrors { () throws(DescentError) in
             if let quantile { return try solveQuantile(quantile) }
             try checkLeastSquaresOptions()
+            if robustOptions.isRequested { return try solveRobust() }
             if input.stream {
                 let stream = try input.streamingDataset(command: "solve")
                 guard !summary else {

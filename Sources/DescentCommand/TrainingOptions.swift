@@ -24,6 +24,22 @@ struct PenaltyArgument: ExpressibleByArgument {
     static var defaultValueDescription: String { "none" }
 }
 
+/// `--loss squared | huber:δ | absolute | quantile:τ | epsilon:ε | squared-epsilon:ε`.
+struct LossArgument: ExpressibleByArgument {
+    let loss: Loss
+    init?(argument: String) {
+        guard let loss = Loss(argument) else { return nil }
+        self.loss = loss
+    }
+    /// The parameter's range, as a validation error naming the flag.
+    func check() throws {
+        do { try loss.validate() } catch {
+            guard case let .invalidOption(_, value, expected) = error else { throw error }
+            throw ValidationError("--loss \(value): expected \(expected.replacingOccurrences(of: "huber(delta:)", with: "huber:δ"))")
+        }
+    }
+}
+
 /// `--optimizer sgd | momentum[:μ] | nesterov[:μ] | adam | averaged[:start]`.
 struct OptimizerArgument: ExpressibleByArgument {
     let optimizer: Optimizer

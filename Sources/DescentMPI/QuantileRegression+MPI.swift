@@ -65,7 +65,7 @@ extension QuantileRegression {
     /// - Throws: as ``fit(_:_:across:quantile:weights:intercept:)``.
     /// - Complexity: as ``fit(_:_:across:quantile:weights:intercept:)``.
     public static func exactOptimum(from source: some RowSource<Scalar>, across world: MPICommunicator,
-                                    weights: [Scalar]? = nil, loss: PiecewiseLinearLoss,
+                                    weights: [Scalar]? = nil, loss: Loss,
                                     intercept: Bool = true) throws(DescentError) -> PiecewiseLinearOptimum<Scalar> {
         try world.agreeOnShape(.success(.init(columns: source.columns, rows: source.rowCount, modelWeights: nil)))
         return try exactOptimum(from: source, weights: weights, loss: loss, intercept: intercept, collective: world)

@@ -95,3 +95,23 @@ extension Kernels {
         return (q, nil)
     }
 }
+
+extension Kernels {
+    /// The residual stage of every gradient and measurement: for the squared loss the weighted
+    /// residuals `ŵr` of ``residuals(_:targets:weights:biases:into:sums:)`` and their `Σŵr²`; for
+    /// any other loss `ŵψ(r)` (``Loss/backward(_:rows:targets:sampleWeights:sums:smoothing:)``,
+    /// from the unweighted residuals) and `Σŵℓ(r)`. Adds each target's `Σ` of what it leaves in
+    /// `r` into `sums` and returns the block's loss.
+    static func residuals<S: BLASScalar>(_ block: RowBlock<S>, targets k: Int, weights w: UnsafePointer<S>,
+                                         biases b: UnsafePointer<S>, into r: UnsafeMutablePointer<S>,
+                                         sums: UnsafeMutablePointer<S>, loss: Loss, smoothing: Double) -> S {
+        if loss.usesSquaredKernels { return residuals(block, targets: k, weights: w, biases: b, into: r, sums: sums) }
+        let plain = RowBlock(features: block.features, targets: block.targets, count: block.count, columns: block.columns)
+        return withUnsafeTemporaryAllocation(of: S.self, capacity: k) { scratch in
+            scratch.initialize(repeating: 0)
+            _ = residuals(plain, targets: k, weights: w, biases: b, into: r, sums: scratch.baseAddress!)
+            return loss.backward(r, rows: block.count, targets: k, sampleWeights: block.sampleWeights, sums: sums,
+                                 smoothing: smoothing)
+        }
+    }
+}

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// The exact minimiser of `Σ wᵢ ℓ(aᵢᵀβ − yᵢ)` for a convex piecewise-linear loss ``PiecewiseLinearLoss``
+/// The exact minimiser of `Σ wᵢ ℓ(aᵢᵀβ − yᵢ)` for a convex piecewise-linear ``Loss`` (its pieces: `PiecewiseLinearLoss`)
 /// (`aᵢ = (1, xᵢ − μ)` with an intercept, `xᵢ` without), on the rows of ``SolverRows``: in memory,
 /// streamed, or split over the parts of a ``Collective``.
 ///
@@ -64,10 +64,13 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
 
     /// Validates the rows (shapes, finiteness: ``RowTotals/gather(_:intercept:)``) and the
     /// weights on every part, and copies this part's targets and weights into `Double`.
-    init(_ rows: SolverRows<S>, loss: PiecewiseLinearLoss, weights: [S]?, intercept: Bool,
+    init(_ rows: SolverRows<S>, loss engineLoss: Loss, weights: [S]?, intercept: Bool,
          weightsName: String = "weights") throws(DescentError) {
         // Options given differently on one part stop every part with its error.
-        try rows.collective.agree(loss.problem())
+        var pieces: PiecewiseLinearLoss?, problem: DescentError?
+        do { pieces = try PiecewiseLinearLoss(engineLoss) } catch { problem = error }
+        try rows.collective.agree(problem)
+        guard let loss = pieces else { throw problem ?? .invalidOption(name: "loss", value: "\(engineLoss)", expected: "a piecewise-linear loss") }
         let totals = try RowTotals.gather(rows, intercept: intercept)
         let c = rows.collective
         var weightError: DescentError?

@@ -105,7 +105,8 @@ public struct QuantileRegression<Scalar: BLASScalar>: Sendable {
     /// ``fit(from:quantile:weights:intercept:)`` over rows split over the parts of `collective`.
     package static func fit(from source: some RowSource<Scalar>, quantile: Double, weights: [Scalar]?,
                             intercept: Bool, collective: some Collective) throws(DescentError) -> QuantileRegression {
-        try collective.agree(PiecewiseLinearLoss.quantile(quantile).problem(name: "quantile"))
+        try collective.agree(quantile > 0 && quantile < 1 ? nil : .invalidOption(
+            name: "quantile", value: "\(quantile)", expected: "a quantile τ strictly between 0 and 1"))
         let (solver, outcome) = try solve(source, loss: .quantile(quantile), weights: weights, intercept: intercept,
                                           collective: collective)
         var model = solver.linearModel(outcome.beta)
@@ -120,7 +121,7 @@ public struct QuantileRegression<Scalar: BLASScalar>: Sendable {
     }
 
     /// The solver on `source`'s rows, and what it found.
-    static func solve(_ source: some RowSource<Scalar>, loss: PiecewiseLinearLoss, weights: [Scalar]?, intercept: Bool,
+    static func solve(_ source: some RowSource<Scalar>, loss: Loss, weights: [Scalar]?, intercept: Bool,
                       collective: some Collective) throws(DescentError)
         -> (PiecewiseLinearSolver<Scalar>, PiecewiseLinearSolver<Scalar>.Outcome) {
         try collective.agree(source.targetColumns == 1 ? nil : .invalidOption(
@@ -136,7 +137,7 @@ public struct PiecewiseLinearOptimum<Scalar: BLASScalar>: Sendable {
     /// The optimal model (one optimal point when the optimum is a face).
     public let model: LinearModel<Scalar>
     /// The loss.
-    public let loss: PiecewiseLinearLoss
+    public let loss: Loss
     /// `(1/Σvᵢ)·Σ vᵢ ℓ(rᵢ)`: the weighted mean loss, Descent's training objective (the plain mean
     /// without weights).
     public let meanObjective: Double
@@ -153,10 +154,11 @@ public struct PiecewiseLinearOptimum<Scalar: BLASScalar>: Sendable {
 }
 
 extension QuantileRegression {
-    /// The exact minimiser of `(1/Σvᵢ)·Σ vᵢ ℓ(xᵢᵀw + b − yᵢ)` for a piecewise-linear loss: the
-    /// quantile (pinball), absolute or ε-insensitive loss, by the same interior point and vertex
-    /// finish as ``fit(_:_:quantile:weights:intercept:)``. The reference a gradient-descent fit
-    /// of the same loss is verified against.
+    /// The exact minimiser of `(1/Σvᵢ)·Σ vᵢ ℓ(xᵢᵀw + b − yᵢ)` for a piecewise-linear training
+    /// ``Loss``: ``Loss/quantile(_:)``, ``Loss/absolute`` or ``Loss/epsilonInsensitive(_:)``, by the
+    /// same interior point and vertex finish as ``fit(_:_:quantile:weights:intercept:)``. The
+    /// reference a gradient-descent fit of the same loss is verified against; its
+    /// ``PiecewiseLinearOptimum/meanObjective`` is the training objective's convention.
     ///
     /// ```swift
     /// let exact = try QuantileRegression.exactOptimum(features: X, targets: y, loss: .epsilonInsensitive(0.1))
@@ -167,13 +169,14 @@ extension QuantileRegression {
     ///   - features: `n × d` features, row-major.
     ///   - targets: `n` targets.
     ///   - weights: `n` weights `vᵢ` (finite, ≥ 0, not all zero), or `nil`.
-    ///   - loss: The loss (τ ∈ (0, 1), ε ≥ 0 finite).
+    ///   - loss: A piecewise-linear loss (τ ∈ (0, 1), ε ≥ 0 finite).
     ///   - intercept: Fit a bias `b` (default).
     /// - Returns: The optimal model, the mean and summed objective and the certified gap.
-    /// - Throws: as ``fit(_:_:quantile:weights:intercept:)``; a bad τ or ε names `loss`.
+    /// - Throws: as ``fit(_:_:quantile:weights:intercept:)``; a bad τ or ε, or a loss that is not
+    ///   piecewise linear, is ``DescentError/invalidOption(name:value:expected:)`` naming `loss`.
     /// - Complexity: O(n·p²) per iteration; one variable per row and kink.
     public static func exactOptimum(features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar]? = nil,
-                                    loss: PiecewiseLinearLoss,
+                                    loss: Loss,
                                     intercept: Bool = true) throws(DescentError) -> PiecewiseLinearOptimum<Scalar> {
         try exactOptimum(from: Dataset(features: features, targets: targets), weights: weights, loss: loss,
                          intercept: intercept)
@@ -190,13 +193,13 @@ extension QuantileRegression {
     /// - Throws: as ``exactOptimum(features:targets:weights:loss:intercept:)``, and the source's read errors.
     /// - Complexity: as ``exactOptimum(features:targets:weights:loss:intercept:)``.
     public static func exactOptimum(from source: some RowSource<Scalar>, weights: [Scalar]? = nil,
-                                    loss: PiecewiseLinearLoss,
+                                    loss: Loss,
                                     intercept: Bool = true) throws(DescentError) -> PiecewiseLinearOptimum<Scalar> {
         try exactOptimum(from: source, weights: weights, loss: loss, intercept: intercept, collective: LocalCollective())
     }
 
     /// ``exactOptimum(from:weights:loss:intercept:)`` over rows split over the parts of `collective`.
-    package static func exactOptimum(from source: some RowSource<Scalar>, weights: [Scalar]?, loss: PiecewiseLinearLoss,
+    package static func exactOptimum(from source: some RowSource<Scalar>, weights: [Scalar]?, loss: Loss,
                                      intercept: Bool, collective: some Collective) throws(DescentError)
         -> PiecewiseLinearOptimum<Scalar> {
         let (solver, outcome) = try solve(source, loss: loss, weights: weights, intercept: intercept, collective: collective)

@@ -26,9 +26,9 @@ extension RegressionSummary {
 
 }
 
-/// The number formats and the coefficient table the regression summaries print alike.
+/// The number and column formatting, and the layout, the printed summaries share.
 enum SummaryFormat {
-    /// Six significant digits, or scientific notation for very large or small magnitudes.
+    /// Six significant digits, or scientific notation for magnitudes ≥ 10⁶ or < 10⁻⁴.
     static func number(_ value: Double) -> String {
         guard value.isFinite else { return "\(value)" }
         let magnitude = Swift.abs(value)
@@ -36,7 +36,7 @@ enum SummaryFormat {
             : String(format: "%.6g", value)
     }
 
-    /// `text` padded with spaces to `width`, on the left when `right`.
+    /// `text` padded with spaces to `width` characters, on the left when `right` (right-aligned).
     static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
         let padding = String(repeating: " ", count: Swift.max(0, width - text.count))
         return right ? padding + text : text + padding

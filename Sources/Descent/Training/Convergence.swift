@@ -178,9 +178,13 @@ struct Convergence<S: BLASScalar> {
         // (An unaffordable exact reference becomes affordable with a larger budget, too.)
         let summary: String
         if verdict.certificate == .unavailable {
-            summary = "Not certified: \(gramUnavailable ?? "no certificate applies to this objective")."
-            tips.append(ConvergenceTip(api: "a small ridge penalty (penalty = .l2(λ)), whose duality gap certifies any width",
-                                       flag: "a small ridge penalty (--penalty l2:λ), whose duality gap certifies any width"))
+            if settings.loss.isSquared {
+                summary = "Not certified: \(gramUnavailable ?? "no certificate applies to this objective")."
+                tips.append(ConvergenceTip(api: "a small ridge penalty (penalty = .l2(λ)), whose duality gap certifies any width",
+                                           flag: "a small ridge penalty (--penalty l2:λ), whose duality gap certifies any width"))
+            } else {
+                summary = "Not certified: \(gramUnavailable ?? "no check of the \(settings.loss) loss confirmed an optimum to measure the gap against")."
+            }
         } else if !verdict.supportCertified && verdict.relativeGap <= tolerance {
             summary = "Not converged: the objective gap is \(formatScientific(verdict.relativeGap)) of the optimum, "
                 + "but the zeros are not yet the optimum's (a weight near its threshold has not settled)."
@@ -216,8 +220,16 @@ struct Convergence<S: BLASScalar> {
                                                + "between features that slow every first-order method",
                                            flag: "whitening (--preconditioning whitened)"))
             }
-            tips.append(ConvergenceTip(api: "or the exact least-squares solver (LeastSquares.solve)",
-                                       flag: "or the exact solver (descent solve)"))
+            if settings.loss.isSquared {
+                tips.append(ConvergenceTip(api: "or the exact least-squares solver (LeastSquares.solve)",
+                                           flag: "or the exact solver (descent solve)"))
+            } else if settings.loss.isPiecewiseLinear {
+                tips.append(ConvergenceTip(api: "or the exact solver (QuantileRegression.fit, RobustRegression.verify)",
+                                           flag: "or the exact solver (descent solve --quantile τ; descent verify --loss)"))
+            } else {
+                tips.append(ConvergenceTip(api: "or the exact solver (RobustRegression.fit, RobustRegression.verify)",
+                                           flag: "or the exact solver (descent solve --robust; descent verify --loss)"))
+            }
         }
         if S.self == Float.self && verdict.relativeGap.isFinite && verdict.relativeGap < 1e-3 {
             tips.append(ConvergenceTip(api: "Double precision, whose rounding allows a smaller gap",

@@ -80,8 +80,10 @@ struct CorrelationMeasurement {
     /// The measurement's `d × d` sums become `C` in place (the measurement is spent), and `C` is
     /// released once factored, so that no more than whitening's estimate
     /// (``WhiteningCost/bytes(columns:scalar:)``) is held at once.
+    /// `threshold` is the condition above which ``Preconditioning/automatic`` whitens.
     mutating func map<S: BLASScalar>(_ preconditioning: Preconditioning, scaling: Standardizer<S>,
-                                     standardize: Bool) -> (map: FeatureMap<S>?, condition: Double) {
+                                     standardize: Bool, threshold: Double = Preconditioning.automaticThreshold)
+        -> (map: FeatureMap<S>?, condition: Double) {
         let d = columns
         guard total > 0 else { return (standardize ? FeatureMap(scaling: scaling) : nil, .nan) }
         // C = Σŵssᵀ/Σŵ − mmᵀ (symmetric, column-major: syrk filled the row-major upper triangle,
@@ -98,7 +100,7 @@ struct CorrelationMeasurement {
         }
         let condition = standardize ? Self.condition(c, d) : Self.rawCondition(c, mean: mean, scaling: scaling)
         let whiten = preconditioning == .whitened
-            || (preconditioning == .automatic && !(condition <= Preconditioning.automaticThreshold))
+            || (preconditioning == .automatic && !(condition <= threshold))
         guard whiten else { return (standardize ? FeatureMap(scaling: scaling) : nil, condition) }
         let delta = S.ulpOfOne.squareRoot()
         var factor = c

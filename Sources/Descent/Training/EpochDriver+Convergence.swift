@@ -31,12 +31,13 @@ extension EpochDriver {
         try forEachTrainingBlock { block in
             let m = block.count
             blockSums.update(repeating: 0, count: k)
-            let squares = Kernels.residuals(block, targets: k, weights: theta, biases: theta + weights,
-                                            into: residuals, sums: blockSums)
-            let q = settings.loss.backward(residuals, count: m * k, squares: squares)
+            let q = Kernels.residuals(block, targets: k, weights: theta, biases: theta + weights, into: residuals,
+                                      sums: blockSums, loss: settings.loss, smoothing: ws.smoothing)
             for t in 0..<k { moments.sums[t] += Double(blockSums[t]) }
-            if k == 1 {
-                moments.squares[0] += Double(q)
+            if k == 1 || !settings.loss.isSquared {
+                // (Another loss's Σŵℓ over several targets is spread evenly: only the squared
+                // loss's certificates read it per target.)
+                for t in 0..<k { moments.squares[t] += Double(q) / Double(k) }
             } else {
                 // The residuals are ŵr: each target's Σŵr² is Σ(ŵr)²/ŵ.
                 for i in 0..<m {
@@ -97,7 +98,7 @@ extension EpochDriver {
     /// then one pass for the moments. Returns the verdict and the (reported) gradient ratio.
     func certify(_ theta: UnsafePointer<S>, _ convergence: inout Convergence<S>) throws(DescentError)
         -> (verdict: ConvergenceVerdict, ratio: Double, moments: ResidualMoments) {
-        if convergence.wantsGram { try measureGram(&convergence) }
+        if convergence.wantsGram && settings.loss.isSquared { try measureGram(&convergence) }
         let moments = try measure(at: theta, &convergence)
         return (convergence.verdict(moments, theta: theta), ratio(moments, theta, convergence), moments)
     }

@@ -101,8 +101,21 @@ struct EpochDriver<Source: RowBlockSource> {
         let start = clock.now
         var certified: (verdict: ConvergenceVerdict, ratio: Double)? = nil
         var snapshots = SnapshotSchedule()
+        // Another loss: its smoothing schedule (needing the targets' spread from a first pass) and
+        // its own certificates (``RobustCertificate``).
+        let smoothed = settings.loss.isPiecewiseLinear && settings.automaticRate
+        var robust: RobustProgress<S>? = nil
+        if !settings.loss.isSquared && (smoothed || settings.measuresConvergence) {
+            _ = try measure(at: ws.current(averaging: averaging, averaged: state.averaged).baseAddress!, &convergence)
+            robust = RobustProgress(loss: settings.loss, baseline: convergence.baseline, targets: targets, smoothed: smoothed)
+        }
         for _ in 1...settings.epochs {
             let epoch = history.epochs + 1
+            if let robust, robust.smoothing(afterEpochs: state.epochs) != ws.smoothing {
+                // A narrower envelope: a new objective for SVRG's safeguard.
+                ws.smoothing = robust.smoothing(afterEpochs: state.epochs)
+                snapshots.lastObjective = .infinity
+            }
             if settings.varianceReduced {
                 // SVRG's snapshot: its pass also certifies the model as it stands.
                 var snapshot = try nextSnapshot(&snapshots, &convergence)
@@ -118,7 +131,7 @@ struct EpochDriver<Source: RowBlockSource> {
                     break
                 }
             }
-            let rate = snapshots.rateFactor
+            let rate = snapshots.rateFactor * (smoothed ? ws.smoothing : 1)
                 * settings.learningRate.at(update: state.updates + 1, epoch: state.epochs, scale: state.rateScale)
             var progress = EpochProgress(updatesBefore: state.updates, averaged: state.averaged, rate: S(rate))
             _ = ws.savedTheta.update(fromContentsOf: ws.theta)
@@ -171,9 +184,14 @@ struct EpochDriver<Source: RowBlockSource> {
                 history.bestEpoch = epoch
                 _ = ws.bestTheta.update(fromContentsOf: ws.current(averaging: averaging, averaged: state.averaged))
             }
-            if stop == nil, settings.stopsWhenConverged, !settings.varianceReduced,
+            if stop == nil, settings.stopsWhenConverged, !settings.varianceReduced, robust == nil,
                try isConverged(epoch: history.epochs, squares: progress.lossSum, averaged: state.averaged,
                                &convergence) {
+                stop = .converged
+            }
+            if stop == nil, robust != nil, settings.measuresConvergence,
+               history.epochs % RobustProgress<S>.checkEpochs == 0,
+               try robustStep(&robust!, averaged: state.averaged), settings.stopsWhenConverged {
                 stop = .converged
             }
             if let stop {
@@ -185,6 +203,20 @@ struct EpochDriver<Source: RowBlockSource> {
         if history.stopReason == .epochBudget, rules.earlyStopping != nil, validating,
            history.bestEpoch != history.epochs {
             ws.restoreBest()
+        }
+        if settings.measuresConvergence, var progress = robust {
+            // The model's check, then the best model measured when the fit stops once converged
+            // (the defaults): a non-smooth loss's steps wander about its optimum.
+            let model = ws.current(averaging: averaging, averaged: state.averaged)
+            let check = try robustCheck(model.baseAddress!, floor: progress.floor)
+            progress.observe(check, model: UnsafeBufferPointer(model))
+            let objective = settings.stopsWhenConverged
+                ? installBest(progress, averaged: state.averaged, objective: check.verdict.objective)
+                : check.verdict.objective
+            let ratio = try certify(ws.current(averaging: averaging, averaged: state.averaged).baseAddress!,
+                                    &convergence).ratio
+            certified = (progress.verdict(objective: objective), ratio)
+            if check.unavailable != nil { convergence.gramUnavailable = check.unavailable }
         }
         if settings.measuresConvergence {
             let model = ws.current(averaging: averaging, averaged: state.averaged)
@@ -230,10 +262,9 @@ struct EpochDriver<Source: RowBlockSource> {
         var totals = [0.0, 0.0]
         func add(_ block: RowBlock<S>) {
             blockSums.update(repeating: 0, count: k)
-            let squares = Kernels.residuals(block, targets: k, weights: theta, biases: theta + workspace.weightCount,
-                                            into: workspace.residuals.baseAddress!, sums: blockSums)
-            totals[0] += Double(settings.loss.backward(workspace.residuals.baseAddress!, count: block.count * k,
-                                                       squares: squares))
+            totals[0] += Double(Kernels.residuals(block, targets: k, weights: theta, biases: theta + workspace.weightCount,
+                                                  into: workspace.residuals.baseAddress!, sums: blockSums,
+                                                  loss: settings.loss, smoothing: 0))
             if let sampleWeights = block.sampleWeights {
                 for i in 0..<block.count { totals[1] += Double(sampleWeights[i]) }
             } else {

@@ -77,15 +77,18 @@ extension EpochDriver {
         let reduced = settings.varianceReduced
         // Per target: ŵr, then the step's ℓ'(ŵr) (less the snapshot's, with variance reduction).
         let slopes = ws.residuals.baseAddress!, g = ws.partialGradients.baseAddress!, loss = settings.loss
+        let residuals = slopes + k, smoothing = ws.smoothing
         var q = S.zero
         for i in 0..<block.count {
             let x = block.row(i)
             var rowLoss = S.zero
+            let weight = block.sampleWeights?[i] ?? 1
             for t in 0..<k {
                 let r = Kernels.dot(x, theta + t * d, d) + theta[weights + t] - block.targets[i * k + t]
                 let weighted = block.sampleWeights.map { $0[i] * r } ?? r
                 slopes[t] = weighted
-                rowLoss += loss.weightedValue(r, weighted: weighted)
+                residuals[t] = r
+                rowLoss += loss.weightedValue(r, weighted: weighted, weight: weight, smoothing: smoothing)
             }
             guard rowLoss.isFinite else { return (q, i) }
             q += rowLoss
@@ -95,9 +98,11 @@ extension EpochDriver {
                 if reduced {
                     // SVRG: gᵢ(θ) − gᵢ(θ̃) + μ̃.
                     let previous = Kernels.dot(x, snapshot + t * d, d) + snapshot[weights + t] - block.targets[i * k + t]
-                    slopes[t] = loss.derivative(slopes[t] - (block.sampleWeights.map { $0[i] * previous } ?? previous))
+                    slopes[t] = loss.slope(weighted: slopes[t], previous: block.sampleWeights.map { $0[i] * previous } ?? previous,
+                                           r: residuals[t], snapshot: previous, weight: weight, smoothing: smoothing)
                 } else {
-                    slopes[t] = loss.derivative(slopes[t])
+                    slopes[t] = loss.slope(weighted: slopes[t], previous: nil, r: residuals[t], snapshot: nil, weight: weight,
+                                           smoothing: smoothing)
                 }
             }
             if k == 1 {
@@ -135,13 +140,12 @@ extension EpochDriver {
         var position = range.lowerBound
         while position < range.upperBound {
             let block = order.fetch(position, limit: Swift.min(order.blockRows, range.upperBound - position), slot: 0)
-            let squares = Kernels.residuals(block, targets: k, weights: ws.theta.baseAddress!,
-                                            biases: ws.theta.baseAddress! + weights, into: current, sums: sums)
-            q += settings.loss.backward(current, count: block.count * k, squares: squares)
+            q += Kernels.residuals(block, targets: k, weights: ws.theta.baseAddress!, biases: ws.theta.baseAddress! + weights,
+                                   into: current, sums: sums, loss: settings.loss, smoothing: ws.smoothing)
             scratch.update(repeating: 0, count: k)
-            let snapshotSquares = Kernels.residuals(block, targets: k, weights: ws.snapshot.baseAddress!,
-                                                    biases: ws.snapshot.baseAddress! + weights, into: previous, sums: scratch)
-            _ = settings.loss.backward(previous, count: block.count * k, squares: snapshotSquares)
+            _ = Kernels.residuals(block, targets: k, weights: ws.snapshot.baseAddress!,
+                                  biases: ws.snapshot.baseAddress! + weights, into: previous, sums: scratch,
+                                  loss: settings.loss, smoothing: ws.smoothing)
             for i in 0..<(block.count * k) { current[i] -= previous[i] }
             for t in 0..<k { sums[t] -= scratch[t] }
             Kernels.accumulateGradient(block, targets: k, residuals: current, into: g)

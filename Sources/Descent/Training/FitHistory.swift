@@ -42,6 +42,10 @@ public struct FitHistory<Scalar: BLASScalar>: Sendable, Codable {
     public internal(set) var objective: Double? = nil
     /// How ``objectiveGap`` was bounded.
     public internal(set) var certificate: ConvergenceCertificate? = nil
+    /// The loss trained (``GradientDescent/loss``), which ``objective`` averages.
+    public var loss: Loss { trainedLoss ?? .squared }
+    /// (Histories saved before losses other than the squared existed have none.)
+    var trainedLoss: Loss? = nil
     /// Whether the model converged: its certified ``objectiveGap`` is at most
     /// ``GradientDescent/convergenceTolerance``, so its objective is within that fraction of the
     /// optimum's. With the default tolerance, `1e-6`.
@@ -102,6 +106,7 @@ public struct FitHistory<Scalar: BLASScalar>: Sendable, Codable {
         objectiveGap = verdict.relativeGap.isFinite ? verdict.relativeGap : nil
         objective = verdict.objective.isFinite ? verdict.objective : nil
         certificate = verdict.certificate
+        trainedLoss = settings.loss
         supportCertified = verdict.supportCertified ? nil : false
         convergenceTolerance = settings.convergenceTolerance
         guard !converged else { return }

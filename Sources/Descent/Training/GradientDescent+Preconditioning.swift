@@ -74,7 +74,8 @@ extension GradientDescent {
                                          count: features.rows, columns: features.columns), scaling: scaling)
             }
         }
-        let (map, condition) = measurement.map(preconditioning, scaling: scaling, standardize: standardize)
+        let (map, condition) = measurement.map(preconditioning, scaling: scaling, standardize: standardize,
+                                                        threshold: loss.whiteningThreshold)
         return (map, PreconditioningOutcome(estimate: condition))
     }
 
@@ -119,7 +120,8 @@ extension GradientDescent {
         } catch { localError = error }
         try collective.agree(localError)
         try measurement.combine(collective)
-        let (map, condition) = measurement.map(preconditioning, scaling: scaling, standardize: standardize)
+        let (map, condition) = measurement.map(preconditioning, scaling: scaling, standardize: standardize,
+                                                        threshold: loss.whiteningThreshold)
         return (map, PreconditioningOutcome(estimate: condition))
     }
 

@@ -10,6 +10,7 @@ extension GradientDescent {
         try optimizer.validate()
         try schedule.validate()
         try penalty.validate()
+        try loss.validate()
         if preconditioning == .whitened, penalty.strengths != (0, 0) {
             throw .invalidOption(name: "preconditioning", value: "whitened with the penalty \(penalty)",
                                  expected: "no penalty (whitening would move the penalty onto the whitened weights, "

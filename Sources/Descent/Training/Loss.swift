@@ -7,11 +7,69 @@
 /// `sup ℓ''` for the automatic learning rate. A struct with static members rather than an `enum`,
 /// so that a loss added later does not break a `switch` in your code.
 ///
+/// | Loss | `ℓ(r)`, `r = ŷ − y` | exact reference |
+/// |---|---|---|
+/// | ``squared`` | `r²` | ``LeastSquares`` |
+/// | ``huber(delta:)`` | `r²` for `|r| ≤ δ`, `2δ|r| − δ²` beyond | ``RobustRegression`` (Huber's T, `t = δ`, scale 1) |
+/// | ``absolute`` | `|r|` | ``QuantileRegression`` at `τ = ½` (`|r| = 2ρ_½`) |
+/// | ``quantile(_:)`` | `ρ_τ(y − ŷ) = max(τ(y − ŷ), (τ − 1)(y − ŷ))` | ``QuantileRegression`` |
+/// | ``epsilonInsensitive(_:)`` | `max(0, |r| − ε)` | a linear program |
+/// | ``squaredEpsilonInsensitive(_:)`` | `max(0, |r| − ε)²` | a piecewise quadratic |
+///
+/// **The ecosystem's spellings.** scikit-learn's `SGDRegressor(loss='huber', epsilon=e)` steps on
+/// `½r²` inside `e` and `e|r| − ½e²` beyond: half of ``huber(delta:)`` with `δ = e`, so the same
+/// minimiser. Its `'epsilon_insensitive'` and `'squared_epsilon_insensitive'` with `epsilon=e` are
+/// ``epsilonInsensitive(_:)`` and ``squaredEpsilonInsensitive(_:)`` with `ε = e` (target units).
+/// `HuberRegressor(epsilon=e)` fits a scale `σ` jointly and its threshold is `e·σ`: it is
+/// ``huber(delta:)`` with `δ = e·σ` at its fitted `σ` (`HuberRegressor.scale_`), not `δ = e`.
+/// statsmodels' `RLM(M=HuberT(t))` is `δ = t·s` at its scale `s` (the normalised MAD of the
+/// residuals at its fixed point; ``RobustRegression`` computes both `s` and the estimate).
+/// `QuantileRegressor(quantile=q, alpha=0)`, statsmodels' `QuantReg(q)` and R's `rq(tau = q)` are
+/// ``quantile(_:)`` with `τ = q` (their objectives are sums, Descent's a mean: the same minimiser).
+///
+/// **Non-smooth losses** (``absolute``, ``quantile(_:)``, ``epsilonInsensitive(_:)``) have no
+/// gradient at their kinks and no curvature for a rate. With the automatic learning rate, training
+/// steps on their Moreau envelope of width `μ` (the loss with each kink rounded into a parabola of
+/// curvature `1/μ`, below the loss by at most `μ/2` per row) at the rate of that curvature: `μ`
+/// starts at the targets' standard deviation and halves every 30 epochs, down to a thousandth of
+/// it (or of the mean loss, if smaller), so the steps follow the kinks ever more closely; full
+/// batches take accelerated steps with restarts, and ``Preconditioning/automatic`` whitens the
+/// features whatever their condition. Every 5 epochs a check measures the true loss at the model
+/// and at the vertex nearest to it (the model through the `d + 1` rows closest to a kink, where a
+/// linear program's optimum lies), and a fit that stops once converged (the defaults) returns the
+/// best model it measured. With a learning rate you set, the steps take the loss's subgradient as
+/// it is (the rule of scikit-learn's `SGDRegressor`): give it a decaying ``LearningRateSchedule``.
+///
+/// **Smooth robust losses** (``huber(delta:)``, ``squaredEpsilonInsensitive(_:)``) train at the
+/// squared loss's rate; every 5 epochs the check's Newton step on the rows' pieces (below) becomes
+/// the model when it lowers the objective, in fits that stop once converged: gradient descent finds
+/// which rows are in which piece, the Newton step solves the rest, as the lasso's step on its
+/// support does.
+///
+/// **Convergence** (``FitHistory/converged``) is certified for every loss. The smooth robust
+/// losses (``huber(delta:)``, ``squaredEpsilonInsensitive(_:)``) are piecewise quadratic: one pass
+/// measures the Hessian on the rows in the quadratic pieces, a Newton step from the model solves
+/// the quadratic those pieces define, and when its solution keeps every row in its piece it is the
+/// exact optimum, so `P(θ) − P*` is known exactly (``ConvergenceCertificate/activeSet``). The
+/// piecewise-linear ones have a linear-programming dual: the rows' slopes, with the `d + 1` rows
+/// nearest a kink solved for so that the slopes balance (`Σŵᵢaᵢ(xᵢ, 1) = 0`), are a feasible dual
+/// point when they stay within the loss's slopes, and then bound `P(θ) − P*`
+/// (``ConvergenceCertificate/dualityGap``). When neither applies the fit is not reported converged.
+///
 /// ```swift
-/// gd.loss = .squared   // the default: ℓ(r) = r², the mean squared error
+/// gd.loss = .squared                // the default: ℓ(r) = r², the mean squared error
+/// gd.loss = .huber(delta: 1.35)     // robust to outliers beyond 1.35 target units
+/// gd.loss = .quantile(0.9)          // the conditional 90th percentile
 /// ```
-public struct Loss: Sendable, Hashable, CustomStringConvertible {
-    enum Kind: Sendable, Hashable { case squared }
+public struct Loss: Sendable, Hashable, CustomStringConvertible, Codable {
+    enum Kind: Sendable, Hashable {
+        case squared
+        case huber(Double)
+        case absolute
+        case quantile(Double)
+        case epsilonInsensitive(Double)
+        case squaredEpsilonInsensitive(Double)
+    }
     let kind: Kind
 
     /// The squared error `ℓ(r) = r²`, so the objective is the (weighted) mean squared error:
@@ -20,73 +78,324 @@ public struct Loss: Sendable, Hashable, CustomStringConvertible {
     /// least-squares one ``LeastSquares`` computes.
     public static var squared: Loss { Loss(kind: .squared) }
 
-    /// `squared`.
+    /// Huber's loss with threshold `δ > 0` in target units: `ℓ(r) = r²` for `|r| ≤ δ` and
+    /// `2δ|r| − δ²` beyond, so residuals beyond `δ` pull with a constant force `2δ` instead of
+    /// `2|r|`. Continuous with its derivative (`ℓ'' ≤ 2`, the squared loss's rate applies), convex,
+    /// with a unique minimiser when the rows inside `δ` span the features; `δ → ∞` is ``squared``.
+    /// scikit-learn's `SGDRegressor(loss='huber', epsilon=δ)` minimises half of it; statsmodels'
+    /// `RLM(M=HuberT(t))` is `δ = t·s` at its scale `s` (see ``RobustRegression``).
+    ///
+    /// - Parameter delta: `δ`, finite and `> 0` (checked when a fit starts).
+    public static func huber(delta: Double) -> Loss { Loss(kind: .huber(delta)) }
+
+    /// The absolute error `ℓ(r) = |r|`: least absolute deviations, the conditional median.
+    /// `2·ρ_½`, so it has the minimisers of ``quantile(_:)`` at `τ = ½`. Not differentiable at 0;
+    /// see the type's notes on non-smooth losses.
+    public static var absolute: Loss { Loss(kind: .absolute) }
+
+    /// The pinball (check) loss of quantile `τ`: `ℓ = ρ_τ(y − ŷ)` with
+    /// `ρ_τ(u) = max(τu, (τ − 1)u)`, so over-predictions cost `1 − τ` per unit and
+    /// under-predictions `τ`: the minimiser is the conditional `τ`-quantile. `τ = ½` is half of
+    /// ``absolute``. R's `rq(tau = τ)`, statsmodels' `QuantReg(q = τ)` and scikit-learn's
+    /// `QuantileRegressor(quantile = τ, alpha = 0)` minimise the sum, Descent the mean.
+    ///
+    /// - Parameter tau: `τ`, strictly between 0 and 1 (checked when a fit starts).
+    public static func quantile(_ tau: Double) -> Loss { Loss(kind: .quantile(tau)) }
+
+    /// Vapnik's ε-insensitive loss `ℓ(r) = max(0, |r| − ε)`: residuals within `ε` cost nothing
+    /// (support vector regression's loss, without its penalty). scikit-learn's
+    /// `SGDRegressor(loss='epsilon_insensitive', epsilon=ε)`.
+    ///
+    /// - Parameter epsilon: `ε ≥ 0`, finite, in target units (checked when a fit starts).
+    public static func epsilonInsensitive(_ epsilon: Double) -> Loss { Loss(kind: .epsilonInsensitive(epsilon)) }
+
+    /// The squared ε-insensitive loss `ℓ(r) = max(0, |r| − ε)²`: smooth (`ℓ'' ≤ 2`), zero within
+    /// `ε`. scikit-learn's `SGDRegressor(loss='squared_epsilon_insensitive', epsilon=ε)`.
+    ///
+    /// - Parameter epsilon: `ε ≥ 0`, finite, in target units (checked when a fit starts).
+    public static func squaredEpsilonInsensitive(_ epsilon: Double) -> Loss {
+        Loss(kind: .squaredEpsilonInsensitive(epsilon))
+    }
+
+    /// The loss as the command line spells it: `squared`, `huber:1.35`, `absolute`,
+    /// `quantile:0.9`, `epsilon:0.1`, `squared-epsilon:0.1`.
     public var description: String {
         switch kind {
         case .squared: "squared"
+        case .huber(let delta): "huber:\(delta)"
+        case .absolute: "absolute"
+        case .quantile(let tau): "quantile:\(tau)"
+        case .epsilonInsensitive(let epsilon): "epsilon:\(epsilon)"
+        case .squaredEpsilonInsensitive(let epsilon): "squared-epsilon:\(epsilon)"
         }
     }
 
-    /// `ℓ(r)`.
-    @inline(__always)
-    func value<S: BLASScalar>(_ r: S) -> S {
-        switch kind {
-        case .squared: r * r
+    /// Parses ``description``'s spelling (`huber` alone is `huber:1.35`, `quantile` alone the
+    /// median); `nil` for anything else. The parameter is checked by ``validate()``.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        let name = parts.first?.lowercased() ?? ""
+        let value: Double? = parts.count == 2 ? Double(parts[1]) : nil
+        if parts.count == 2 && value == nil { return nil }
+        switch name {
+        case "squared" where parts.count == 1: kind = .squared
+        case "huber": kind = .huber(value ?? 1.35)
+        case "absolute" where parts.count == 1: kind = .absolute
+        case "quantile": kind = .quantile(value ?? 0.5)
+        case "epsilon", "epsilon-insensitive": kind = .epsilonInsensitive(value ?? 0.1)
+        case "squared-epsilon", "squared-epsilon-insensitive": kind = .squaredEpsilonInsensitive(value ?? 0.1)
+        default: return nil
         }
     }
+
+    init(kind: Kind) { self.kind = kind }
+
+    /// Decodes ``description``'s spelling.
+    ///
+    /// - Throws: `DecodingError.dataCorrupted` for a spelling ``init(_:)`` does not read.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let loss = Loss(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a loss: \(text)")
+        }
+        self = loss
+    }
+
+    /// Encodes ``description``'s spelling.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    /// Checks the loss's parameter.
+    ///
+    /// - Throws: ``DescentError/invalidOption(name:value:expected:)`` naming `loss` for `δ ≤ 0`,
+    ///   `τ ∉ (0, 1)`, `ε < 0`, or a parameter that is NaN or infinite.
+    public func validate() throws(DescentError) {
+        switch kind {
+        case .squared, .absolute: return
+        case .huber(let delta):
+            guard delta.isFinite, delta > 0 else {
+                throw .invalidOption(name: "loss", value: description, expected: "huber(delta:) with a finite δ > 0")
+            }
+        case .quantile(let tau):
+            guard tau > 0, tau < 1 else {
+                throw .invalidOption(name: "loss", value: description, expected: "quantile(τ) with 0 < τ < 1")
+            }
+        case .epsilonInsensitive(let epsilon), .squaredEpsilonInsensitive(let epsilon):
+            guard epsilon.isFinite, epsilon >= 0 else {
+                throw .invalidOption(name: "loss", value: description, expected: "a finite ε ≥ 0")
+            }
+        }
+    }
+
+    /// `ℓ(r)` for the residual `r = ŷ − y`, in `Double`: what the objective averages.
+    public func value(_ r: Double) -> Double { value(r, smoothing: 0) }
+
+    // MARK: Shape
+
+    /// The condition above which ``Preconditioning/automatic`` whitens: 1 for a piecewise-linear
+    /// loss (its smoothed steps follow kinks whose directions the correlations skew at any
+    /// condition), ``Preconditioning/automaticThreshold`` otherwise.
+    var whiteningThreshold: Double { isPiecewiseLinear ? 1 : Preconditioning.automaticThreshold }
+
+    /// Whether this is the squared loss.
+    var isSquared: Bool { kind == .squared }
+
+    /// Whether the loss is piecewise linear (no curvature: trained on its Moreau envelope).
+    var isPiecewiseLinear: Bool {
+        switch kind {
+        case .absolute, .quantile, .epsilonInsensitive: true
+        default: false
+        }
+    }
+
+    /// The slopes `ℓ'` on the pieces below and above the kinks of a piecewise-linear loss (the
+    /// interval its conjugate lives on), and the kinks themselves.
+    var slopeRange: (lower: Double, upper: Double) {
+        switch kind {
+        case .quantile(let tau): (-tau, 1 - tau)
+        default: (-1, 1)
+        }
+    }
+
+    /// The kinks of a piecewise-linear loss (`0`, or `±ε`).
+    var kinks: [Double] {
+        switch kind {
+        case .epsilonInsensitive(let epsilon): epsilon == 0 ? [0] : [-epsilon, epsilon]
+        default: [0]
+        }
+    }
+
+    /// `ℓ*(a)` of a piecewise-linear loss on its slope range: `ε|a|` for ε-insensitive, else 0.
+    func conjugate(_ a: Double) -> Double {
+        if case .epsilonInsensitive(let epsilon) = kind { return epsilon * Swift.abs(a) }
+        return 0
+    }
+
+    /// The slope of a piecewise-linear loss at `r` (the right one at a kink).
+    func slope(_ r: Double) -> Double { derivative(r, smoothing: 0) }
+
+    /// Whether the loss is piecewise quadratic and not quadratic (Huber, squared ε-insensitive).
+    var isPiecewiseQuadratic: Bool {
+        switch kind {
+        case .huber, .squaredEpsilonInsensitive: true
+        default: false
+        }
+    }
+
+    /// The distance of a piecewise-quadratic loss's kinks from 0: `δ` or `ε`.
+    var kinkDistance: Double {
+        switch kind {
+        case .huber(let delta): delta
+        case .squaredEpsilonInsensitive(let epsilon), .epsilonInsensitive(let epsilon): epsilon
+        default: 0
+        }
+    }
+
+    /// A piecewise-quadratic loss at `r`: `ℓ(r)`, `ℓ'(r)/2`, `ℓ''(r)/2`, and the side of the kinks
+    /// `r` is on (`0` between them, `±1` beyond).
+    @inline(__always)
+    func quadraticPieces(_ r: Double) -> (loss: Double, halfSlope: Double, halfCurvature: Double, side: Int8) {
+        let a = Swift.abs(r)
+        switch kind {
+        case .huber(let delta):
+            if a <= delta { return (r * r, r, 1, 0) }
+            return (2 * delta * a - delta * delta, r > 0 ? delta : -delta, 0, r > 0 ? 1 : -1)
+        case .squaredEpsilonInsensitive(let epsilon):
+            guard a > epsilon else { return (0, 0, 0, 0) }
+            let excess = a - epsilon
+            return (excess * excess, r > 0 ? excess : -excess, 1, r > 0 ? 1 : -1)
+        default:
+            return (r * r, r, 1, 0)
+        }
+    }
+
+    /// Where a piecewise-quadratic loss is quadratic (`ℓ'' = 2`): Huber inside `δ`, squared
+    /// ε-insensitive beyond `ε`; and the target shift `s` of that piece, `ℓ = (r − s)²` there.
+    func quadraticPiece(_ r: Double) -> (inside: Bool, shift: Double) {
+        switch kind {
+        case .huber(let delta): (Swift.abs(r) <= delta, 0)
+        case .squaredEpsilonInsensitive(let epsilon): (Swift.abs(r) > epsilon, r > 0 ? epsilon : -epsilon)
+        default: (true, 0)
+        }
+    }
+
+    // MARK: Values and derivatives
+
+    /// `ℓ(r)`, or with `smoothing` `μ > 0` for a piecewise-linear loss, its Moreau envelope
+    /// `min_u ℓ(u) + (r − u)²/(2μ)`.
+    func value(_ r: Double, smoothing mu: Double) -> Double {
+        switch kind {
+        case .squared: return r * r
+        case .huber(let delta):
+            let a = Swift.abs(r)
+            return a <= delta ? r * r : 2 * delta * a - delta * delta
+        case .squaredEpsilonInsensitive(let epsilon):
+            let excess = Swift.max(0, Swift.abs(r) - epsilon)
+            return excess * excess
+        case .absolute: return Self.hinge(r, kink: 0, below: -1, above: 1, mu)
+        case .quantile(let tau): return Self.hinge(r, kink: 0, below: -tau, above: 1 - tau, mu)
+        case .epsilonInsensitive(let epsilon):
+            return Self.hinge(r, kink: -epsilon, below: -1, above: 0, mu) + Self.hinge(r, kink: epsilon, below: 0, above: 1, mu)
+        }
+    }
+
+    /// `ℓ'(r)` (a subgradient at a kink), or its Moreau envelope's with `smoothing` `μ > 0`.
+    func derivative(_ r: Double, smoothing mu: Double) -> Double {
+        switch kind {
+        case .squared: return 2 * r
+        case .huber(let delta): return 2 * Swift.min(delta, Swift.max(-delta, r))
+        case .squaredEpsilonInsensitive(let epsilon):
+            return r > epsilon ? 2 * (r - epsilon) : r < -epsilon ? 2 * (r + epsilon) : 0
+        case .absolute: return Self.hingeSlope(r, kink: 0, below: -1, above: 1, mu)
+        case .quantile(let tau): return Self.hingeSlope(r, kink: 0, below: -tau, above: 1 - tau, mu)
+        case .epsilonInsensitive(let epsilon):
+            return Self.hingeSlope(r, kink: -epsilon, below: -1, above: 0, mu)
+                + Self.hingeSlope(r, kink: epsilon, below: 0, above: 1, mu)
+        }
+    }
+
+    /// A piecewise-linear loss is a sum of hinges `h(r) = max(a(r − k), b(r − k))`, `a < b` (`|r|`
+    /// and `ρ_τ` one, ε-insensitive two), each smoothed on its own (their kinks are apart): its
+    /// Moreau envelope is `u²/(2μ)` for `aμ ≤ u = r − k ≤ bμ`, linear beyond.
+    @inline(__always)
+    private static func hinge(_ r: Double, kink: Double, below a: Double, above b: Double, _ mu: Double) -> Double {
+        let u = r - kink
+        guard mu > 0 else { return Swift.max(a * u, b * u) }
+        if u >= b * mu { return b * u - b * b * mu / 2 }
+        if u <= a * mu { return a * u - a * a * mu / 2 }
+        return u * u / (2 * mu)
+    }
+
+    /// `h'(r)` (the right slope at the kink), or its envelope's.
+    @inline(__always)
+    private static func hingeSlope(_ r: Double, kink: Double, below a: Double, above b: Double, _ mu: Double) -> Double {
+        let u = r - kink
+        guard mu > 0 else { return u >= 0 ? b : a }
+        return Swift.min(b, Swift.max(a, u / mu))
+    }
+
+    // MARK: The training kernels' view
 
     /// `ŵ·ℓ(r)` from `r` and `ŵr` (for the squared loss `(ŵr)·r`, as the kernels compute it).
     @inline(__always)
-    func weightedValue<S: BLASScalar>(_ r: S, weighted: S) -> S {
-        switch kind {
-        case .squared: weighted * r
-        }
+    func weightedValue<S: BLASScalar>(_ r: S, weighted: S, weight: S, smoothing: Double) -> S {
+        if kind == .squared { return weighted * r }
+        return weight * S(value(Double(r), smoothing: smoothing))
     }
 
-    /// `ℓ'(r) = c·ψ(r)` for one row's (weighted) residual: a stochastic step's factor.
+    /// One row's step factor `ŵ·ℓ'(r)`, less the snapshot's `ŵ·ℓ'(r̃)` with variance reduction,
+    /// from the weighted residuals `ŵr` and `ŵr̃` (for the squared loss `2(ŵr − ŵr̃)`, as before).
     @inline(__always)
-    func derivative<S: BLASScalar>(_ r: S) -> S {
-        switch kind {
-        case .squared: 2 * r
-        }
+    func slope<S: BLASScalar>(weighted: S, previous: S?, r: S, snapshot: S?, weight: S, smoothing: Double) -> S {
+        if kind == .squared { return 2 * (previous.map { weighted - $0 } ?? weighted) }
+        var g = derivative(Double(r), smoothing: smoothing)
+        if let snapshot { g -= derivative(Double(snapshot), smoothing: smoothing) }
+        return weight * S(g)
     }
 
     /// The constant factor `c` of the derivative, `ℓ'(r) = c·ψ(r)`: a batch of `m` rows steps along
     /// `(c/m)·Xᵀψ`.
-    var derivativeFactor: Double {
-        switch kind {
-        case .squared: 2
-        }
-    }
+    var derivativeFactor: Double { kind == .squared ? 2 : 1 }
 
     /// `(c/m)` in the training precision: the scale of a batch's `Xᵀψ` (for the squared loss
     /// `2/m`, bit for bit).
     @inline(__always)
     func batchScale<S: BLASScalar>(rows m: Int) -> S { S(derivativeFactor) / S(m) }
 
-    /// The loss's largest curvature `sup ℓ''`: the Hessian of the objective is at most
-    /// `(ℓ''/n)·[X 1]ᵀŴ[X 1]`, what the automatic learning rate measures.
-    var curvature: Double {
-        switch kind {
-        case .squared: 2
-        }
-    }
+    /// The curvature `sup ℓ''` the automatic learning rate divides by: 2 for the squared, Huber
+    /// and squared ε-insensitive losses; 1 for the piecewise-linear ones, whose Moreau envelope
+    /// of width `μ` has curvature `1/μ` (the driver multiplies their rate by `μ`).
+    var curvature: Double { isPiecewiseLinear ? 1 : 2 }
 
-    /// The residual stage between the forward and the backward product: turns a block's `count`
-    /// weighted residuals `ŵr` (`k` per row) into `ŵψ(r)` in place, and returns `Σŵℓ(r)` over them
-    /// given the forward kernel's `Σŵr²` (`squares`). The squared loss's `ψ` is the identity: the
-    /// residuals pass as they are and its loss is the kernel's sum.
+    /// The residual stage between the forward and the backward product, for a loss other than
+    /// the squared: turns a block's `count` rows of unweighted residuals (`k` per row) into
+    /// `ŵψ(r)` in place (`ψ = ℓ'/c`), adds each target's `Σŵψ` into `sums`, and returns `Σŵℓ(r)`.
     @inline(__always)
-    func backward<S: BLASScalar>(_ residuals: UnsafeMutablePointer<S>, count: Int, squares: S) -> S {
-        switch kind {
-        case .squared: squares
+    func backward<S: BLASScalar>(_ residuals: UnsafeMutablePointer<S>, rows m: Int, targets k: Int,
+                                 sampleWeights: UnsafePointer<S>?, sums: UnsafeMutablePointer<S>,
+                                 smoothing: Double) -> S {
+        var total = 0.0
+        let c = derivativeFactor
+        for i in 0..<m {
+            let weight = Double(sampleWeights?[i] ?? 1)
+            for t in 0..<k {
+                let r = Double(residuals[i * k + t])
+                total += weight * value(r, smoothing: smoothing)
+                let psi = S(weight * derivative(r, smoothing: smoothing) / c)
+                residuals[i * k + t] = psi
+                sums[t] += psi
+            }
         }
+        return S(total)
     }
 
     /// Whether a batch's `Xᵀψ` may come from the fused and compiled squared-loss kernels.
     var usesSquaredKernels: Bool { kind == .squared }
 
-    /// Whether ``Convergence``'s certificates (the squared loss's Fenchel dual and its Gram
-    /// matrix) apply.
+    /// Whether ``Convergence``'s squared-loss certificates (its Fenchel dual and its Gram
+    /// matrix) apply; the other losses have their own (``RobustCertificate``).
     var isCertifiable: Bool { kind == .squared }
 }

@@ -94,8 +94,8 @@ struct ParallelGradient<Source: RowBlockSource> {
                 sums[0] += s
                 squares += q
             } else {
-                let q = Kernels.residuals(rows, targets: k, weights: w, biases: biases, into: r, sums: sums)
-                squares += loss.backward(r, count: rows.count * k, squares: q)
+                squares += Kernels.residuals(rows, targets: k, weights: w, biases: biases, into: r, sums: sums,
+                                             loss: loss, smoothing: ws.smoothing)
                 Kernels.accumulateGradient(rows, targets: k, residuals: r, into: g)
             }
             position += rows.count

@@ -104,7 +104,7 @@ struct TrainingSettings<S: BLASScalar>: Sendable {
         let strengths = configuration.penalty.strengths
         (l2, l1) = strengths
         let nesterov = if case .nesterov = optimizer { true } else { false }
-        proximalMomentum = nesterov && (strengths.l1 > 0 || strengths.l2 > 0)
+        proximalMomentum = nesterov && (strengths.l1 > 0 || strengths.l2 > 0 || !configuration.loss.isSquared)
         shuffling = batchSize == rows ? .none : configuration.shuffling
         self.orderSeed = orderSeed
         threads = configuration.threadsOverride ?? BLASConfiguration.threads

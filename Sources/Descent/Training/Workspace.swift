@@ -49,6 +49,9 @@ final class Workspace<S: BLASScalar>: @unchecked Sendable {  // partitions write
     /// `θ`, the two moments and the average as the current epoch began (`4 × parameters`): what a
     /// fit from a ``RowSource`` whose read fails mid-epoch goes back to.
     let epochStart: UnsafeMutableBufferPointer<S>
+    /// The width `μ` of the Moreau envelope a piecewise-linear loss is trained on (``Loss``): 0
+    /// for the loss itself. Set by the driver between epochs; the partitions only read it.
+    var smoothing = 0.0
 
     init(columns d: Int, targets k: Int = 1, blockRows: Int, partitions: Int) {
         columns = d

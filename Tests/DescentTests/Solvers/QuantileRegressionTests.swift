@@ -211,11 +211,17 @@ import Testing
                 _ = try QuantileRegression.fit(x, y, quantile: tau)
             }
         }
-        expectDescentError(.invalidOption(name: "loss", value: "-1.0", expected: "a finite ε ≥ 0")) {
-            _ = try QuantileRegression.exactOptimum(features: x, targets: y, loss: .epsilonInsensitive(-1))
+        // A bad loss parameter is the engine's own error (Loss.validate()); a smooth loss is refused.
+        for loss in [Loss.epsilonInsensitive(-1), .quantile(1), .quantile(.nan)] {
+            let expected: DescentError? = { () -> DescentError? in
+                do throws(DescentError) { try loss.validate(); return nil } catch { return error }
+            }()
+            expectDescentError(try #require(expected)) {
+                _ = try QuantileRegression.exactOptimum(features: x, targets: y, loss: loss)
+            }
         }
-        expectDescentError(.invalidOption(name: "loss", value: "1.0", expected: "a quantile τ strictly between 0 and 1")) {
-            _ = try QuantileRegression.exactOptimum(features: x, targets: y, loss: .quantile(1))
+        for loss in [Loss.squared, .huber(delta: 1), .squaredEpsilonInsensitive(1)] {
+            #expect(throws: DescentError.self) { _ = try QuantileRegression.exactOptimum(features: x, targets: y, loss: loss) }
         }
         expectDescentError(.invalidOption(name: "weights", value: "3 weights", expected: "one weight per row (21)")) {
             _ = try QuantileRegression.fit(x, y, quantile: 0.5, weights: [1, 2, 3])
