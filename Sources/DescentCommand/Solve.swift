@@ -26,8 +26,16 @@ struct Solve: ParsableCommand {
 
     @OptionGroup var robustOptions: RobustOptions
 
+    @Option(help: "Fit the τ-quantile exactly (quantile regression, 0 < τ < 1; 0.5: least absolute deviations).")
+    var quantile: Double?
+
+    @Option(help: "With --quantile --summary: kernel (statsmodels' default, the default) or nid (R's summary.rq).")
+    var standardErrors: StandardErrorsArgument?
+
     func run() throws {
         try reportingErrors { () throws(DescentError) in
+            if let quantile { return try solveQuantile(quantile) }
+            try checkLeastSquaresOptions()
             if robustOptions.isRequested { return try solveRobust() }
             if input.stream {
                 let stream = try input.streamingDataset(command: "solve")
@@ -126,13 +134,7 @@ struct Solve: ParsableCommand {
 
     /// `name  coefficient` rows, the intercept first, then the method, rank and condition.
     static func table(_ solution: LeastSquaresSolution<Double>, names: [String]) -> String {
-        let labels = ["(intercept)"] + names
-        let values = [solution.model.bias] + solution.model.weights
-        let width = Swift.max(12, labels.map(\.count).max() ?? 0)
-        var lines = [pad("term", width) + "  coefficient"]
-        for (label, value) in zip(labels, values) {
-            lines.append(pad(label, width) + "  " + String(format: "% .17g", value))
-        }
+        var lines = coefficientLines(solution.model, names: names)
         lines.append("method: \(solution.method), rank \(solution.rank), condition estimate "
                      + String(format: "%.3g", solution.conditionEstimate))
         return lines.joined(separator: "\n")

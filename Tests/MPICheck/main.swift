@@ -26,6 +26,7 @@ checkSeveralTargetFits(checker)
 checkRobustLossFits(checker)
 checkSeveralTargetSolves(checker)
 checkRobustFits(checker)
+checkQuantileRegression(checker)
 
 var totals = [checker.passed, checker.failed]
 do {
