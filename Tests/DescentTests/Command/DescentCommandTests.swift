@@ -215,6 +215,9 @@ struct DescentCommandTests {
         try gd.fit(&expected, features: data.features, targets: data.targets)
         let saved = try LinearModel<Double>(contentsOf: model)
         #expect(saved.weights == expected.weights && saved.bias == expected.bias)
+        let verify = try run(["verify", model, x, "--targets", y, "--loss", "quantile:0.5"])
+        let library = try RobustRegression.verify(saved, features: data.features, targets: data.targets, loss: .quantile(0.5))
+        #expect(verify.status == 0 && verify.output.contains("objective gap = \(library.objectiveGap)"), "\(verify.output)\(verify.errors)")
         for bad in ["quantile:1.5", "huber:0", "epsilon:-1", "pinball"] {
             let refused = try run(["fit", x, "--targets", y, "--loss", bad, "--output", model, "--quiet"])
             #expect(refused.status != 0 && refused.errors.contains("--loss"), "\(bad): \(refused.errors)")

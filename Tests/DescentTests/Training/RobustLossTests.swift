@@ -227,4 +227,42 @@ struct RobustLossTests {
             #expect(history.advice?.contains("penalised") == true, "\(history.advice ?? "")")
         }
     }
+
+    /// `RobustRegression.verify`: its exact optimum is the stored one (HiGHS and Newton, polished in
+    /// 60 digits), and its gap is the fit's true gap.
+    @Test("RobustRegression.verify reaches the stored exact optimum for every loss and measures the fit's gap",
+          arguments: ["stackloss", "diabetes_outliers", "longley"])
+    func verify(name: String) throws {
+        let data = try Self.data(name)
+        for c in Self.reference.datasets[name]!.cases {
+            guard let loss = Self.loss(c) else { continue }
+            var gd = GradientDescent<Double>(mode: .batch, learningRate: 1e-3, epochs: 3)
+            gd.loss = loss
+            var model = LinearModel<Double>()
+            try gd.fit(&model, features: data.features, targets: data.targets)
+            let v = try RobustRegression.verify(model, features: data.features, targets: data.targets, loss: loss)
+            // The exact objective to 10 digits of the model's (an optimum of 0, longley's
+            // ε-insensitive ones, to as many digits of the scale).
+            let objective = Self.objective(model, data, loss)
+            #expect(Swift.abs(v.exactObjective - c.objective) <= 1e-10 * Swift.max(c.objective, 1e-6 * objective),
+                    "\(name) \(loss): exact objective \(v.exactObjective) vs \(c.objective)")
+            #expect(Swift.abs(v.objective - objective) <= 1e-12 * objective)
+            if c.objective > 1e-6 * objective {
+                let gap = (objective - c.objective) / c.objective
+                #expect(Swift.abs(v.objectiveGap - gap) <= 1e-8 * Swift.max(1, gap), "\(name) \(loss): \(v.objectiveGap) vs \(gap)")
+            }
+            if c.unique == true {
+                let difference = zip(v.exact.weights, c.weights).map { Swift.abs($0 - $1) }.max()!
+                #expect(difference <= 1e-7 * Swift.max(1, c.weights.map(Swift.abs).max()!), "\(name) \(loss): \(difference)")
+            }
+        }
+        // The squared loss is least squares; a bad loss parameter names the loss.
+        let model = LinearModel<Double>(weights: [Double](repeating: 0, count: data.features.columns), bias: 0)
+        let squared = try RobustRegression.verify(model, features: data.features, targets: data.targets, loss: .squared)
+        let exact = try LeastSquares.solve(data.features, data.targets)
+        #expect(squared.exact.weights == exact.model.weights && squared.exactIsUnique == true)
+        #expect(throws: DescentError.self) {
+            try RobustRegression.verify(model, features: data.features, targets: data.targets, loss: .quantile(2))
+        }
+    }
 }
