@@ -78,7 +78,7 @@ public struct QuantileRegressionSummary: Sendable, CustomStringConvertible {
     /// The table, as statsmodels' `QuantReg.summary()` lays it out (without its date and time).
     public var description: String {
         let width = 78
-        let errors = standardErrorMethod == .nid ? "nid (R summary.rq)" : "kernel (statsmodels)"
+        let errors = standardErrorMethod == .nid ? "nid" : "kernel"
         let left: [(String, String)] = [
             ("Dep. Variable", "y"), ("Model", "QuantReg"), ("Method", "Frisch–Newton"), ("Quantile", "\(quantile)"),
             ("Std. errors", errors), ("Objective Σwρ", SummaryFormat.number(objective)),
@@ -88,7 +88,7 @@ public struct QuantileRegressionSummary: Sendable, CustomStringConvertible {
         ]
         if let sparsity { right.append(("Sparsity", SummaryFormat.number(sparsity))) }
         right += [("No. Observations", "\(observations)"), ("Df Residuals", "\(degreesOfFreedom)"),
-                  ("Df Model", "\(modelDegreesOfFreedom)"), ("Duality gap", SummaryFormat.number(dualityGap))]
+                  ("Df Model", "\(modelDegreesOfFreedom)"), ("Duality gap", SummaryFormat.number(Swift.max(0, dualityGap)))]
         return SummaryFormat.render(title: SummaryFormat.pad("", (width - 27) / 2) + "QuantReg Regression Results",
                                     left: left, right: right, names: names, coefficients: coefficients,
                                     standardErrors: standardErrors, statistics: tStatistics, pValues: pValues,
