@@ -294,7 +294,83 @@ extension EpochDriver {
             let gap = Swift.max(0, objective + dualSum)
             best = Swift.min(best ?? gap, gap)
         }
+        if best == nil, mu > 0 { best = try bandCheck(target: t, theta: theta, width: mu, objective: objective) }
         return (objective, best, vertex)
+    }
+
+    /// The dual point of the envelope's slopes at width `μ`, balanced over every row inside the
+    /// envelope's band (where its slope is strictly inside the loss's range) rather than on `d + 1`
+    /// rows: `aᵢ ← aᵢ + x̃ᵢᵀλ` there, with `(Σ_band ŵx̃x̃ᵀ)λ = −Σŵaᵢx̃ᵢ`. On many rows near a kink
+    /// the correction is spread thin, so it stays in range where the basis's does not. Two passes
+    /// (the band's `(d + 1)²` matrix, then the corrected slopes' range and dual value); returns
+    /// the gap `P − D` (summed), or `nil` when a corrected slope leaves the range.
+    private func bandCheck(target t: Int, theta: UnsafePointer<S>, width mu: Double, objective: Double)
+        throws(DescentError) -> Double? {
+        let loss = settings.loss, d = settings.columns, p = d + 1, k = targets, range = loss.slopeRange
+        // Σŵa·x̃ (p), then the band's Σŵx̃x̃ᵀ (p × p, syrk's row-major upper triangle).
+        var sums = [Double](repeating: 0, count: p + p * p)
+        var rows = [Double](repeating: 0, count: order.blockRows * p)
+        try forEachTrainingBlock { block in
+            let residual = residuals(block, at: theta, slot: 0)
+            var used = 0
+            for i in 0..<block.count {
+                let r = Double(residual[i * k + t]), weight = Double(block.sampleWeights?[i] ?? 1), x = block.row(i)
+                let a = loss.derivative(r, smoothing: mu), wa = weight * a
+                for j in 0..<d { sums[j] += wa * Double(x[j]) }
+                sums[d] += wa
+                guard weight > 0, a > range.lower, a < range.upper else { continue }
+                let root = weight.squareRoot()
+                for j in 0..<d { rows[used * p + j] = root * Double(x[j]) }
+                rows[used * p + d] = root
+                used += 1
+            }
+            if used > 0 {
+                rows.withUnsafeBufferPointer { a in
+                    sums.withUnsafeMutableBufferPointer { s in
+                        BLAS.syrk(a.baseAddress!, rows: used, columns: p, beta: 1, s.baseAddress! + p)
+                    }
+                }
+            }
+        }
+        try collective.sum(&sums)
+        var factor = Array(sums[p...])
+        for i in 0..<p { for j in (i + 1)..<p { factor[j * p + i] = factor[i * p + j] } }
+        guard factor.withUnsafeMutableBufferPointer({ LAPACK.choleskyFactor($0, n: p) }) == nil else { return nil }
+        var lambda = (0..<p).map { -sums[$0] }
+        factor.withUnsafeBufferPointer { f in lambda.withUnsafeMutableBufferPointer { LAPACK.choleskySolve(f, n: p, $0) } }
+        // The corrected slopes: in range, and D = −Σŵ(ay + ℓ*(a)).
+        // Σŵ(ay + ℓ*(a)), slopes out of range, Σŵ|a|·(1 + ‖x‖₁) (the scale of the balance), Σŵax̃.
+        var totals = [Double](repeating: 0, count: 3 + p)
+        let slack = 1e-12 * (range.upper - range.lower)
+        try forEachTrainingBlock { block in
+            let residual = residuals(block, at: theta, slot: 0)
+            for i in 0..<block.count {
+                let r = Double(residual[i * k + t]), weight = Double(block.sampleWeights?[i] ?? 1), x = block.row(i)
+                let y = Double(block.targets[i * k + t])
+                var a = loss.derivative(r, smoothing: mu)
+                if weight > 0, a > range.lower, a < range.upper {
+                    var shift = lambda[d]
+                    for j in 0..<d { shift += lambda[j] * Double(x[j]) }
+                    a += shift
+                    if a < range.lower - slack || a > range.upper + slack { totals[1] += 1 }
+                    a = Swift.min(range.upper, Swift.max(range.lower, a))
+                }
+                totals[0] += weight * (a * y + loss.conjugate(a))
+                var size = 1.0
+                for j in 0..<d {
+                    totals[3 + j] += weight * a * Double(x[j])
+                    size += Swift.abs(Double(x[j]))
+                }
+                totals[3 + d] += weight * a
+                totals[2] += weight * Swift.abs(a) * size
+            }
+        }
+        try collective.sum(&totals)
+        // Feasible: every slope in range, and the balance holds to rounding (a nearly singular band
+        // matrix — few rows in the band — solves it inaccurately, and then it is no bound).
+        let imbalance = totals[3...].reduce(0.0) { Swift.max($0, Swift.abs($1)) }
+        guard totals[1] == 0, imbalance <= 1e-10 * Swift.max(totals[2], .leastNormalMagnitude) else { return nil }
+        return Swift.max(0, objective + totals[0])
     }
 
     /// Solves the dense `n × n` system `A x = b` (row-major) by Gaussian elimination with partial
