@@ -54,7 +54,9 @@
 /// piecewise-linear ones have a linear-programming dual: the rows' slopes, with the `d + 1` rows
 /// nearest a kink solved for so that the slopes balance (`Σŵᵢaᵢ(xᵢ, 1) = 0`), are a feasible dual
 /// point when they stay within the loss's slopes, and then bound `P(θ) − P*`
-/// (``ConvergenceCertificate/dualityGap``). When neither applies the fit is not reported converged.
+/// (``ConvergenceCertificate/dualityGap``); the slopes of the loss's Moreau envelope are tried
+/// too, balanced on those rows or spread over every row in the envelope's band (what certifies
+/// fits with many rows near a kink). When neither applies the fit is not reported converged.
 ///
 /// ```swift
 /// gd.loss = .squared                // the default: ℓ(r) = r², the mean squared error
