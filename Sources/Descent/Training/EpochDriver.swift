@@ -206,11 +206,12 @@ struct EpochDriver<Source: RowBlockSource> {
         }
         if settings.measuresConvergence, var progress = robust {
             // The model's check, then the best model measured when the fit stops once converged
-            // (the defaults): a non-smooth loss's steps wander about its optimum.
+            // (the defaults; not when early stopping chose the model): a non-smooth loss's steps
+            // wander about its optimum.
             let model = ws.current(averaging: averaging, averaged: state.averaged)
             let check = try robustCheck(model.baseAddress!, floor: progress.floor)
             progress.observe(check, model: UnsafeBufferPointer(model))
-            let objective = settings.stopsWhenConverged
+            let objective = settings.stopsWhenConverged && !validating
                 ? installBest(progress, averaged: state.averaged, objective: check.verdict.objective)
                 : check.verdict.objective
             let ratio = try certify(ws.current(averaging: averaging, averaged: state.averaged).baseAddress!,

@@ -37,7 +37,8 @@
 /// features whatever their condition. Every 5 epochs a check measures the true loss at the model
 /// and at the vertex nearest to it (the model through the `d + 1` rows closest to a kink, where a
 /// linear program's optimum lies), and a fit that stops once converged (the defaults) returns the
-/// best model it measured. With a learning rate you set, the steps take the loss's subgradient as
+/// best model it measured (``FitHistory/losses`` record the envelope's loss, the loss trained;
+/// ``FitHistory/objective`` the loss itself). With a learning rate you set, the steps take the loss's subgradient as
 /// it is (the rule of scikit-learn's `SGDRegressor`): give it a decaying ``LearningRateSchedule``.
 ///
 /// **Smooth robust losses** (``huber(delta:)``, ``squaredEpsilonInsensitive(_:)``) train at the
