@@ -446,7 +446,7 @@ def chart(path, peers, descent, n, d, small, config, numpy_version):
         return
     colors = {"numpy": "#4c72b0", "scikit-learn": "#dd8452", "PyTorch": "#c44e52", "statsmodels": "#8172b3",
               "R": "#937860"}
-    fig, ax = plt.subplots(figsize=(10, 0.62 * len(rows) + 1.6))
+    fig, ax = plt.subplots(figsize=(12, 0.62 * len(rows) + 1.6))
     labels = [r[0] for r in rows][::-1]
     ratios = [r[1] for r in rows][::-1]
     bars = ax.barh(labels, ratios, color=[colors.get(r[2], "#55a868") for r in rows][::-1])
@@ -456,7 +456,7 @@ def chart(path, peers, descent, n, d, small, config, numpy_version):
     for bar, ratio, bound in zip(bars, ratios, bounds):
         ax.text(bar.get_width() * 1.05, bar.get_y() + bar.get_height() / 2,
                 (">" if bound else "") + f"{ratio:.2f}×" + (" (stopped)" if bound else ""), va="center", fontsize=9)
-    ax.set_xlim(min(0.5, min(ratios) / 1.5), max(ratios) * 2.5)
+    ax.set_xlim(min(0.5, min(ratios) / 1.5), max(ratios) * (6 if any(bounds) else 2.5))
     ax.set_xlabel("peer time ÷ Descent time (log scale; > 1: Descent is faster)")
     ax.set_title(f"Peers vs Descent, {n:,} × {d} float64 (robust and quantile rows also at {small[0]:,} × {small[1]})\n"
                  f"OpenBLAS {config.get('openblas_core', '?')}, {config.get('threads', '?')} threads; "
