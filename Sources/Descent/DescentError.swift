@@ -129,6 +129,10 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible, L
             return "The mini-batch size is \(value); it must be at least 1 (try 32 to 512)."
         case let .invalidOption(name, value, expected):
             return "The option \(name) is \(value); it must be \(expected)."
+        case let .unsolvable(method, reason, condition) where Self.robustMethods.contains(method):
+            let estimate = condition.map { " (condition estimate \(formatScientific($0)))" } ?? ""
+            return "The \(method) method cannot fit this robust regression: \(reason)\(estimate). Check for constant "
+                + "or collinear columns; with Tukey's biweight, whose weights vanish beyond c·s, try the Huber norm or a larger c."
         case let .unsolvable(method, reason, condition):
             let estimate = condition.map { " (condition estimate \(formatScientific($0)))" } ?? ""
             return "The \(method) method cannot solve this least-squares problem: \(reason)\(estimate). "
@@ -175,6 +179,9 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible, L
     /// ``unsolvable(method:reason:conditionEstimate:)``, whose advice differs (lower the degree;
     /// there is no other method to fall back to).
     static let polynomialFitMethod = "polynomial fit"
+    /// The method names of the robust solvers' errors (IRLS, the piecewise-quadratic Newton
+    /// iteration, the robust summary), whose remedy is not another least-squares method.
+    static let robustMethods: Set<String> = ["IRLS", "Newton", "robust summary"]
 
     /// The same text as ``description``, for `LocalizedError` (and so `localizedDescription`).
     public var errorDescription: String? { description }

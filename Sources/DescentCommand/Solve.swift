@@ -24,8 +24,19 @@ struct Solve: ParsableCommand {
     @Option(help: "Also save the model (JSON).")
     var output: String?
 
+    @OptionGroup var robustOptions: RobustOptions
+
+    @Option(help: "Fit the τ-quantile exactly (quantile regression, 0 < τ < 1; 0.5: least absolute deviations).")
+    var quantile: Double?
+
+    @Option(help: "With --quantile --summary: kernel (statsmodels' default, the default) or nid (R's summary.rq).")
+    var standardErrors: StandardErrorsArgument?
+
     func run() throws {
         try reportingErrors { () throws(DescentError) in
+            if let quantile { return try solveQuantile(quantile) }
+            try checkLeastSquaresOptions()
+            if robustOptions.isRequested { return try solveRobust() }
             if input.stream {
                 let stream = try input.streamingDataset(command: "solve")
                 guard !summary else {
@@ -123,13 +134,7 @@ struct Solve: ParsableCommand {
 
     /// `name  coefficient` rows, the intercept first, then the method, rank and condition.
     static func table(_ solution: LeastSquaresSolution<Double>, names: [String]) -> String {
-        let labels = ["(intercept)"] + names
-        let values = [solution.model.bias] + solution.model.weights
-        let width = Swift.max(12, labels.map(\.count).max() ?? 0)
-        var lines = [pad("term", width) + "  coefficient"]
-        for (label, value) in zip(labels, values) {
-            lines.append(pad(label, width) + "  " + String(format: "% .17g", value))
-        }
+        var lines = coefficientLines(solution.model, names: names)
         lines.append("method: \(solution.method), rank \(solution.rank), condition estimate "
                      + String(format: "%.3g", solution.conditionEstimate))
         return lines.joined(separator: "\n")
@@ -185,8 +190,14 @@ struct Verify: ParsableCommand {
 
     @OptionGroup var input: DataOptions
 
+    @Option(help: "The loss the model was trained with (as descent fit --loss): compares it with that loss's exact optimum (default squared: least squares).")
+    var loss: LossArgument?
+
+    func validate() throws { try loss?.check() }
+
     func run() throws {
         try reportingErrors { () throws(DescentError) in
+            if let loss, loss.loss != .squared { return try verifyLoss(loss.loss) }
             if isMultiTargetModel(model) { return try verifySeveral() }
             let saved = try LinearModel<Double>(contentsOf: model)
             if input.stream { return try Self.verifyStreamed(saved, try input.streamingDataset(command: "verify")) }
@@ -219,6 +230,32 @@ struct Verify: ParsableCommand {
 }
 
 extension Verify {
+    /// A model trained with another loss, against the exact optimum of that loss
+    /// (``RobustRegression/verify(_:features:targets:weights:loss:)``), in memory.
+    func verifyLoss(_ loss: Loss) throws(DescentError) {
+        guard !input.stream else {
+            throw .invalidOption(name: "--stream", value: "with --loss \(loss)",
+                                 expected: "used without --stream (the exact robust and quantile optima are compared in memory)")
+        }
+        guard !isMultiTargetModel(model) else {
+            throw .invalidOption(name: "--loss", value: "\(loss) with a multi-target model",
+                                 expected: "a single-target model (verify each target's model on its own)")
+        }
+        let saved = try LinearModel<Double>(contentsOf: model)
+        let loaded = try input.commandData(command: "verify")
+        guard loaded.isSingleTarget else {
+            throw .invalidOption(name: "--target", value: "\(loaded.targets.columns) targets",
+                                 expected: "one target for a single-target model")
+        }
+        let data = try loaded.dataset()
+        let check = try RobustRegression.verify(saved, features: data.features, targets: data.targets,
+                                                weights: loaded.weights, loss: loss)
+        print("loss \(loss): objective = \(check.objective), exact objective = \(check.exactObjective), objective gap = \(check.objectiveGap)")
+        print("max |Δw| = \(check.maxWeightDifference)")
+        print("|Δb| = \(check.biasDifference)")
+        if check.exactIsUnique == false { print("the exact optimum is not unique (a face): compare the objectives") }
+    }
+
     /// A multi-target model: each target against its exact solution (the CSV columns matched by
     /// the model's feature names, the targets by `--target a,b,…` or the targets file).
     func verifySeveral() throws(DescentError) {

@@ -193,3 +193,42 @@ func checkSeveralTargetFits(_ c: Checker) {
         }
     }
 }
+
+/// Robust and quantile losses across ranks, with the defaults: the certificates' passes (the
+/// rows nearest a kink gathered from every rank, the Newton point's Hessian summed) make the
+/// same verdict as one process on the concatenated rows, and the same model on every rank.
+func checkRobustLossFits(_ c: Checker) {
+    let world = c.world
+    let problem = SplitProblem(rows: 257, columns: 5, seed: 78, rank: world.rank, size: world.size)
+    func objective(_ model: LinearModel<Double>, _ loss: Loss) -> Double {
+        let x = problem.all, y = problem.allTargets
+        var total = 0.0
+        for i in 0..<x.rows {
+            var r = model.bias - y[i]
+            for j in 0..<x.columns { r += x[i, j] * model.weights[j] }
+            total += loss.value(r)
+        }
+        return total / Double(x.rows)
+    }
+    for loss in [Loss.huber(delta: 0.5), .quantile(0.8), .epsilonInsensitive(0.2)] {
+        for (name, mode) in [("batch", BatchMode.batch), ("mini-batch", .miniBatch(size: 16))] {
+            do {
+                var gd = GradientDescent<Double>(mode: mode)
+                gd.loss = loss
+                var single = LinearModel<Double>(), split = LinearModel<Double>()
+                let one = try gd.fit(&single, features: problem.all, targets: problem.allTargets)
+                let many = try gd.fit(&split, features: problem.local, targets: problem.localTargets, across: world)
+                let (a, b) = (objective(split, loss), objective(single, loss))
+                // Converged fits are both within the tolerance of the same optimum.
+                let tolerance = one.converged && many.converged ? 2e-6 : 1e-3
+                c.check("\(loss) \(name): the objective of one process", Swift.abs(a - b) <= tolerance * Swift.abs(b),
+                        "\(a) vs \(b)")
+                c.check("\(loss) \(name): converged where one process did", many.converged == one.converged,
+                        "\(many.converged) vs \(one.converged), gap \(many.objectiveGap ?? .nan)")
+                c.sameOnEveryRank("\(loss) \(name)", parameters(split) + [many.objectiveGap ?? -1])
+            } catch {
+                c.check("\(loss) \(name) across ranks", false, "\(error)")
+            }
+        }
+    }
+}

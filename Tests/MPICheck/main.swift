@@ -23,7 +23,10 @@ checkFits(checker)
 checkFitFaults(checker)
 checkPartialFitsAndFloat(checker)
 checkSeveralTargetFits(checker)
+checkRobustLossFits(checker)
 checkSeveralTargetSolves(checker)
+checkRobustFits(checker)
+checkQuantileRegression(checker)
 
 var totals = [checker.passed, checker.failed]
 do {

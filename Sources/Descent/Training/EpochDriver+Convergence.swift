@@ -98,7 +98,7 @@ extension EpochDriver {
     /// then one pass for the moments. Returns the verdict and the (reported) gradient ratio.
     func certify(_ theta: UnsafePointer<S>, _ convergence: inout Convergence<S>) throws(DescentError)
         -> (verdict: ConvergenceVerdict, ratio: Double, moments: ResidualMoments) {
-        if convergence.wantsGram { try measureGram(&convergence) }
+        if convergence.wantsGram && settings.loss.isSquared { try measureGram(&convergence) }
         let moments = try measure(at: theta, &convergence)
         return (convergence.verdict(moments, theta: theta), ratio(moments, theta, convergence), moments)
     }

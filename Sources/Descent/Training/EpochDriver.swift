@@ -184,7 +184,7 @@ struct EpochDriver<Source: RowBlockSource> {
                 history.bestEpoch = epoch
                 _ = ws.bestTheta.update(fromContentsOf: ws.current(averaging: averaging, averaged: state.averaged))
             }
-            if stop == nil, settings.stopsWhenConverged, !settings.varianceReduced,
+            if stop == nil, settings.stopsWhenConverged, !settings.varianceReduced, robust == nil,
                try isConverged(epoch: history.epochs, squares: progress.lossSum, averaged: state.averaged,
                                &convergence) {
                 stop = .converged

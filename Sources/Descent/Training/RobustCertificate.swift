@@ -41,16 +41,21 @@ extension EpochDriver {
         var candidate: [S]? = [S](repeating: 0, count: workspace.parameterCount)
         var method: ConvergenceCertificate = loss.isPiecewiseLinear ? .dualityGap : .activeSet
         var why: String? = nil
+        guard settings.l1 == 0 && settings.l2 == 0 else {
+            // (The checks measure the loss alone: a penalty's objective has no certificate here.)
+            return RobustCheck(verdict: ConvergenceVerdict(gap: .infinity, objective: .infinity, relativeGap: .infinity,
+                                                           certificate: .unavailable, supportCertified: true),
+                               candidate: nil, candidateObjective: .infinity,
+                               unavailable: "a penalised fit with the \(loss) loss has no certificate (its checks measure the loss alone)")
+        }
         let cost = GramReference.costInEpochs(rows: settings.rows, columns: p, targets: 1) * Double(k)
         if d > GramReference.maximumColumns || cost > GramReference.affordableEpochs(budget: settings.epochs) {
             why = "its (d + 1) × (d + 1) systems would cost about \(Int(cost.rounded())) epochs"
         }
         for t in 0..<k {
-            let w = (0..<d).map { Double(theta[t * d + $0]) }
-            let b = Double(theta[d * k + t])
             let part = loss.isPiecewiseLinear
-                ? try linearProgramCheck(target: t, weights: w, bias: b, measureOnly: why != nil)
-                : try newtonCheck(target: t, weights: w, bias: b, measureOnly: why != nil)
+                ? try linearProgramCheck(target: t, theta: theta, measureOnly: why != nil)
+                : try newtonCheck(target: t, theta: theta, measureOnly: why != nil)
             objective += part.objective
             gap += part.gap ?? .infinity
             if let point = part.point {
@@ -74,17 +79,14 @@ extension EpochDriver {
 
     /// `Σŵℓ(r)` over the training rows and targets at the flat parameters `theta`.
     func objectiveAt(_ theta: [S]) throws(DescentError) -> Double {
-        let d = settings.columns, k = targets, loss = settings.loss
+        let k = targets, loss = settings.loss
         var total = [0.0]
         try theta.withUnsafeBufferPointer { (pointer) throws(DescentError) in
-            let th = pointer.baseAddress!
             try forEachTrainingBlock { block in
+                let r = residuals(block, at: pointer.baseAddress!, slot: 0)
                 for i in 0..<block.count {
-                    let x = block.row(i), weight = Double(block.sampleWeights?[i] ?? 1)
-                    for t in 0..<k {
-                        let r = Double(Kernels.dot(x, th + t * d, d)) + Double(th[d * k + t]) - Double(block.targets[i * k + t])
-                        total[0] += weight * loss.value(r)
-                    }
+                    let weight = Double(block.sampleWeights?[i] ?? 1)
+                    for t in 0..<k { total[0] += weight * loss.value(Double(r[i * k + t])) }
                 }
             }
         }
@@ -92,26 +94,32 @@ extension EpochDriver {
         return total[0]
     }
 
-    /// The residual of target `t` for row `i` of `block` at `(w, b)`, in `Double`.
-    private func residual(_ block: RowBlock<S>, _ i: Int, target t: Int, _ w: [Double], _ b: Double) -> Double {
-        let x = block.row(i)
-        var r = b
-        for j in 0..<w.count { r += Double(x[j]) * w[j] }
-        return r - Double(block.targets[i * targets + t])
+    /// The unweighted residuals `r = x̃ᵀθ − y` of `block` at the flat parameters `theta`, every
+    /// target's (`count × k`), by the training kernels, in residual slot `slot` (0 or 1).
+    private func residuals(_ block: RowBlock<S>, at theta: UnsafePointer<S>, slot: Int) -> UnsafeMutablePointer<S> {
+        let k = targets, r = workspace.residuals.baseAddress! + slot * order.blockRows * k
+        let plain = RowBlock(features: block.features, targets: block.targets, count: block.count, columns: block.columns)
+        withUnsafeTemporaryAllocation(of: S.self, capacity: k) { sums in
+            sums.initialize(repeating: 0)
+            _ = Kernels.residuals(plain, targets: k, weights: theta, biases: theta + settings.columns * k, into: r,
+                                  sums: sums.baseAddress!)
+        }
+        return r
     }
 
     /// Target `t`'s Newton certificate for a piecewise-quadratic loss: `Σŵℓ`, and when the
     /// Newton point keeps every row's piece, the exact gap and that point (`w`, then `b`).
-    private func newtonCheck(target t: Int, weights w: [Double], bias b: Double, measureOnly: Bool) throws(DescentError)
+    private func newtonCheck(target t: Int, theta: UnsafePointer<S>, measureOnly: Bool) throws(DescentError)
         -> (objective: Double, gap: Double?, point: [Double]?) {
-        let loss = settings.loss, d = settings.columns, p = d + 1
+        let loss = settings.loss, d = settings.columns, p = d + 1, k = targets
         // Σŵℓ, g = Σŵℓ'x̃, then H (p × p, upper triangle in the column-major sense of syrk).
         var sums = [Double](repeating: 0, count: 1 + p + (measureOnly ? 0 : p * p))
         var rows = [Double](repeating: 0, count: measureOnly ? 0 : order.blockRows * p)
         try forEachTrainingBlock { block in
             var used = 0
+            let residual = residuals(block, at: theta, slot: 0)
             for i in 0..<block.count {
-                let r = residual(block, i, target: t, w, b), weight = Double(block.sampleWeights?[i] ?? 1)
+                let r = Double(residual[i * k + t]), weight = Double(block.sampleWeights?[i] ?? 1)
                 let x = block.row(i)
                 sums[0] += weight * loss.value(r)
                 let slope = weight * loss.derivative(r, smoothing: 0)
@@ -144,59 +152,77 @@ extension EpochDriver {
         factor.withUnsafeBufferPointer { f in
             step.withUnsafeMutableBufferPointer { LAPACK.choleskySolve(f, n: p, $0) }
         }
-        let newW = (0..<d).map { w[$0] + step[$0] }, newB = b + step[d]
+        let point = (0..<d).map { Double(theta[t * d + $0]) + step[$0] } + [Double(theta[d * k + t]) + step[d]]
+        var moved = Array(UnsafeBufferPointer(start: theta, count: p * k))
+        for j in 0..<d { moved[t * d + j] = S(point[j]) }
+        moved[d * k + t] = S(point[d])
         // The Newton point keeps every row's piece, and its gradient vanishes (to rounding against
         // the gradient's terms): it is the optimum.
         var check = [Double](repeating: 0, count: 3 + p)
-        try forEachTrainingBlock { block in
-            for i in 0..<block.count {
-                let weight = Double(block.sampleWeights?[i] ?? 1), x = block.row(i)
-                let before = loss.quadraticPiece(residual(block, i, target: t, w, b))
-                let r = residual(block, i, target: t, newW, newB)
-                let after = loss.quadraticPiece(r)
-                check[0] += weight * loss.value(r)
-                if weight > 0 && (before.inside != after.inside || before.shift != after.shift) { check[1] += 1 }
-                let slope = weight * loss.derivative(r, smoothing: 0)
-                for j in 0..<d { check[3 + j] += slope * Double(x[j]) }
-                check[3 + d] += slope
-                check[2] += Swift.abs(slope) * (1 + (0..<d).reduce(0.0) { $0 + Swift.abs(Double(x[$1])) })
+        try moved.withUnsafeBufferPointer { (movedTheta) throws(DescentError) in
+            try forEachTrainingBlock { block in
+                let current = residuals(block, at: theta, slot: 0), next = residuals(block, at: movedTheta.baseAddress!, slot: 1)
+                for i in 0..<block.count {
+                    let weight = Double(block.sampleWeights?[i] ?? 1), x = block.row(i)
+                    let before = loss.quadraticPiece(Double(current[i * k + t]))
+                    let r = Double(next[i * k + t])
+                    let after = loss.quadraticPiece(r)
+                    check[0] += weight * loss.value(r)
+                    if weight > 0 && (before.inside != after.inside || before.shift != after.shift) { check[1] += 1 }
+                    let slope = weight * loss.derivative(r, smoothing: 0)
+                    for j in 0..<d { check[3 + j] += slope * Double(x[j]) }
+                    check[3 + d] += slope
+                    check[2] += Swift.abs(slope) * (1 + (0..<d).reduce(0.0) { $0 + Swift.abs(Double(x[$1])) })
+                }
             }
         }
         try collective.sum(&check)
         let residualNorm = check[3...].reduce(0.0) { Swift.max($0, Swift.abs($1)) }
         guard check[1] == 0, residualNorm <= 1e-9 * Swift.max(check[2], .leastNormalMagnitude), check[0] <= objective * (1 + 1e-12)
-        else { return (objective, nil, nil) }
-        return (objective, Swift.max(0, objective - check[0]), newW + [newB])
+        else { return (objective, nil, point) }
+        return (objective, Swift.max(0, objective - check[0]), point)
     }
 
     /// Target `t`'s dual certificate for a piecewise-linear loss: `Σŵℓ`, and when the balanced
     /// slopes are dual feasible, the gap `P − D` (absolute, summed) and the vertex (`w`, then `b`).
-    private func linearProgramCheck(target t: Int, weights w: [Double], bias b: Double, measureOnly: Bool)
+    private func linearProgramCheck(target t: Int, theta: UnsafePointer<S>, measureOnly: Bool)
         throws(DescentError) -> (objective: Double, gap: Double?, point: [Double]?) {
-        let loss = settings.loss, d = settings.columns, p = d + 1
-        let kinks = loss.kinks, range = loss.slopeRange
+        let loss = settings.loss, d = settings.columns, p = d + 1, k = targets
+        let kinks = loss.kinks, range = loss.slopeRange, mu = workspace.smoothing
         let keep = measureOnly ? 0 : 3 * p
-        // Σŵℓ, Σŵa·x̃ (p), Σŵ(ay + ℓ*(a)); then the kept rows: distance, x̃ (p), y, ŵ, a, kink.
-        let width = p + 5
-        var sums = [Double](repeating: 0, count: 2 + p)
+        // Several dual points are tried: the slopes `aᵢ = ℓ'(rᵢ)` of the loss, and those of its
+        // Moreau envelope at the training width `μ`, `8μ` and `μ/8` (inside the range near a kink,
+        // which leaves the balancing slack). Per variant: Σŵa·x̃ (p) and
+        // Σŵ(ay + ℓ*(a)), after Σŵℓ; the kept rows: distance, x̃ (p), y, ŵ, kink, then a per variant.
+        let widths = mu > 0 ? [0, mu, 8 * mu, mu / 8] : [0]
+        let variants = widths.count, width = p + 4 + variants
+        var sums = [Double](repeating: 0, count: 1 + variants * (p + 1))
         var kept: [[Double]] = []
         var farthest = (index: -1, distance: Double.infinity)
         try forEachTrainingBlock { block in
+            let residual = residuals(block, at: theta, slot: 0)
             for i in 0..<block.count {
-                let r = residual(block, i, target: t, w, b), weight = Double(block.sampleWeights?[i] ?? 1)
+                let r = Double(residual[i * k + t]), weight = Double(block.sampleWeights?[i] ?? 1)
                 let y = Double(block.targets[i * targets + t]), x = block.row(i)
-                let a = loss.slope(r)
                 sums[0] += weight * loss.value(r)
-                for j in 0..<d { sums[1 + j] += weight * a * Double(x[j]) }
-                sums[p] += weight * a
-                sums[1 + p] += weight * (a * y + loss.conjugate(a))
+                var slopes = SIMD4<Double>()
+                for v in 0..<variants { slopes[v] = loss.derivative(r, smoothing: widths[v]) }
+                sums.withUnsafeMutableBufferPointer { total in
+                    for v in 0..<variants {
+                        let sum = total.baseAddress! + 1 + v * (p + 1), a = slopes[v], wa = weight * a
+                        for j in 0..<d { sum[j] += wa * Double(x[j]) }
+                        sum[d] += wa
+                        sum[p] += weight * (a * y + loss.conjugate(a))
+                    }
+                }
                 guard keep > 0, weight > 0 else { continue }
                 let kink = kinks.min { Swift.abs(r - $0) < Swift.abs(r - $1) }!
                 let distance = Swift.abs(r - kink)
                 guard kept.count < keep || distance < farthest.distance else { continue }
                 var entry = [distance]
                 for j in 0..<d { entry.append(Double(x[j])) }
-                entry += [1, y, weight, a, kink]
+                entry += [1, y, weight, kink]
+                for v in 0..<variants { entry.append(slopes[v]) }
                 if kept.count < keep { kept.append(entry) } else { kept[farthest.index] = entry }
                 if kept.count == keep {
                     let far = kept.indices.max { kept[$0][0] < kept[$1][0] }!
@@ -235,35 +261,40 @@ extension EpochDriver {
             basis.append(entry)
         }
         guard basis.count == p else { return (objective, nil, nil) }
-        // Balance: Σ_B ŵᵢaᵢx̃ᵢ = −(Σ_all ŵaᵢx̃ᵢ − Σ_B ŵᵢa⁰ᵢx̃ᵢ).
-        var matrix = [Double](repeating: 0, count: p * p)   // row j: the j-th coordinate of each basis row's ŵx̃
-        var rhs = (0..<p).map { -packed[1 + $0] }
-        var dualSum = packed[1 + p]
-        for (c, entry) in basis.enumerated() {
-            let weight = entry[p + 2], a0 = entry[p + 3], y = entry[p + 1]
-            for j in 0..<p {
-                matrix[j * p + c] = weight * entry[1 + j]
-                rhs[j] += weight * a0 * entry[1 + j]
-            }
-            dualSum -= weight * (a0 * y + loss.conjugate(a0))
-        }
-        // The vertex: x̃ᵢᵀθ = yᵢ + kinkᵢ on the basis rows (a candidate whether or not the dual is feasible).
+        // The vertex: x̃ᵢᵀθ = yᵢ + kinkᵢ on the basis rows (a candidate whether or not a dual is feasible).
         var rows = [Double](repeating: 0, count: p * p), targetsAtKink = [Double](repeating: 0, count: p)
         for (c, entry) in basis.enumerated() {
             for j in 0..<p { rows[c * p + j] = entry[1 + j] }
-            targetsAtKink[c] = entry[p + 1] + entry[p + 4]
+            targetsAtKink[c] = entry[p + 1] + entry[p + 3]
         }
         let vertex = Self.solve(rows, targetsAtKink, size: p)
-        guard let slopes = Self.solve(matrix, rhs, size: p) else { return (objective, nil, vertex) }
-        let slack = 1e-12 * (range.upper - range.lower)
-        guard slopes.allSatisfy({ $0 >= range.lower - slack && $0 <= range.upper + slack }) else {
-            return (objective, nil, vertex)
+        // Per variant, balance on the basis: Σ_B ŵᵢaᵢx̃ᵢ = −(Σ_all ŵaᵢx̃ᵢ − Σ_B ŵᵢa⁰ᵢx̃ᵢ); a lower bound
+        // D(a) = −Σŵ(ay + ℓ*(a)) when the solved slopes stay in the range.
+        var best: Double? = nil
+        for v in 0..<variants {
+            let offset = 1 + v * (p + 1)
+            var matrix = [Double](repeating: 0, count: p * p)   // row j: the j-th coordinate of each basis row's ŵx̃
+            var rhs = (0..<p).map { -packed[offset + $0] }
+            var dualSum = packed[offset + p]
+            for (c, entry) in basis.enumerated() {
+                let weight = entry[p + 2], y = entry[p + 1], a0 = entry[p + 4 + v]
+                for j in 0..<p {
+                    matrix[j * p + c] = weight * entry[1 + j]
+                    rhs[j] += weight * a0 * entry[1 + j]
+                }
+                dualSum -= weight * (a0 * y + loss.conjugate(a0))
+            }
+            guard let slopes = Self.solve(matrix, rhs, size: p) else { continue }
+            let slack = 1e-12 * (range.upper - range.lower)
+            guard slopes.allSatisfy({ $0 >= range.lower - slack && $0 <= range.upper + slack }) else { continue }
+            for (c, entry) in basis.enumerated() {
+                let a = Swift.min(range.upper, Swift.max(range.lower, slopes[c]))
+                dualSum += entry[p + 2] * (a * entry[p + 1] + loss.conjugate(a))
+            }
+            let gap = Swift.max(0, objective + dualSum)
+            best = Swift.min(best ?? gap, gap)
         }
-        for (c, entry) in basis.enumerated() {
-            let a = Swift.min(range.upper, Swift.max(range.lower, slopes[c]))
-            dualSum += entry[p + 2] * (a * entry[p + 1] + loss.conjugate(a))
-        }
-        return (objective, Swift.max(0, objective + dualSum), vertex)
+        return (objective, best, vertex)
     }
 
     /// Solves the dense `n × n` system `A x = b` (row-major) by Gaussian elimination with partial
@@ -306,7 +337,7 @@ struct RobustProgress<S: BLASScalar> {
     /// the targets' standard deviation (piecewise linear) or variance (piecewise quadratic).
     let floor: Double
     /// Epochs between halvings of `μ`, and the smallest `μ` as a share of `μ₀`.
-    static var halvingEpochs: Int { 10 }
+    static var halvingEpochs: Int { 30 }
     static var smallestShare: Double { 1e-3 }
     /// Epochs between checks.
     static var checkEpochs: Int { 5 }
@@ -370,6 +401,13 @@ extension EpochDriver {
         let model = workspace.current(averaging: averaging, averaged: averaged)
         let check = try robustCheck(model.baseAddress!, floor: progress.floor)
         progress.observe(check, model: UnsafeBufferPointer(model))
+        // A piecewise-quadratic loss's Newton point on the rows' pieces, when it improves on the
+        // model, becomes the iterate (in fits that stop once converged): gradient descent finds the
+        // pieces, the Newton steps finish them, as the lasso's step on its support does.
+        if settings.stopsWhenConverged, !settings.loss.isPiecewiseLinear, let candidate = check.candidate,
+           check.candidateObjective < check.verdict.objective {
+            install(candidate)
+        }
         return progress.verdict(objective: progress.bestObjective).certifies(settings.convergenceTolerance)
     }
 
@@ -377,10 +415,15 @@ extension EpochDriver {
     /// when it is better than the model; returns the model's objective.
     func installBest(_ progress: RobustProgress<S>, averaged: Int, objective: Double) -> Double {
         guard let best = progress.best, progress.bestObjective < objective else { return objective }
+        install(best)
+        return progress.bestObjective
+    }
+
+    /// Makes `parameters` the model and the optimiser's iterates (momentum restarted).
+    func install(_ parameters: [S]) {
         let ws = workspace
-        for buffer in [ws.theta, ws.average, ws.epochEnd] { _ = buffer.update(fromContentsOf: best) }
+        for buffer in [ws.theta, ws.average, ws.epochEnd] { _ = buffer.update(fromContentsOf: parameters) }
         ws.first.update(repeating: 0)
         ws.second.update(repeating: 0)
-        return progress.bestObjective
     }
 }

@@ -196,4 +196,31 @@ struct DescentCommandTests {
             .fit(&expected, from: try StreamingDataset<Double>(npyFeatures: x, targets: y))
         #expect(saved.weights == expected.weights && saved.biases == expected.biases)
     }
+
+    @Test("descent fit --loss quantile:τ reaches the exact optimum and says how it is certified; bad losses name the flag")
+    func robustLoss() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "descent is not built")
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let x = try TestData.url("realdata/stackloss_X.npy").path, y = try TestData.url("realdata/stackloss_y.npy").path
+        let model = dir.appendingPathComponent("model.json").path
+        let fit = try run(["fit", x, "--targets", y, "--loss", "quantile:0.5", "--output", model])
+        #expect(fit.status == 0, "\(fit.errors)")
+        #expect(fit.errors.contains("converged: yes (objective gap") && fit.errors.contains("duality gap"), "\(fit.errors)")
+        // The library's fit of the same loss (the same defaults, the same bits).
+        let data = try Dataset<Double>(npyFeatures: x, targets: y)
+        var gd = GradientDescent<Double>()
+        gd.loss = .quantile(0.5)
+        var expected = LinearModel<Double>()
+        try gd.fit(&expected, features: data.features, targets: data.targets)
+        let saved = try LinearModel<Double>(contentsOf: model)
+        #expect(saved.weights == expected.weights && saved.bias == expected.bias)
+        let verify = try run(["verify", model, x, "--targets", y, "--loss", "quantile:0.5"])
+        let library = try RobustRegression.verify(saved, features: data.features, targets: data.targets, loss: .quantile(0.5))
+        #expect(verify.status == 0 && verify.output.contains("objective gap = \(library.objectiveGap)"), "\(verify.output)\(verify.errors)")
+        for bad in ["quantile:1.5", "huber:0", "epsilon:-1", "pinball"] {
+            let refused = try run(["fit", x, "--targets", y, "--loss", bad, "--output", model, "--quiet"])
+            #expect(refused.status != 0 && refused.errors.contains("--loss"), "\(bad): \(refused.errors)")
+        }
+    }
 }

@@ -73,9 +73,10 @@ struct RobustLossTests {
 
     /// Every loss's exact optimum on nine real sets (fair's 6,366 rows are left to the bench: in a
     /// debug build its 1,000-epoch quantile fits take seconds each), in every mode with the defaults.
-    /// Measured (this commit): 300 of 324 fits within 10⁻³ of the exact optimum, 252 certified; the
-    /// misses are upper and lower quantiles on sets of 16–72 rows and Huber with δ = 1.35 on
-    /// longley, whose residuals are in the hundreds. No fit is reported converged beyond its gap.
+    /// Measured (this commit): 98 of 99 fits per mode within 10⁻³ of the exact optimum (80–85
+    /// certified within 10⁻⁶); the miss is Huber with δ = 1.35 on longley, whose residuals are in the
+    /// hundreds (nearly least absolute deviations on 16 rows, too few inside δ for a Newton step).
+    /// No fit is reported converged beyond its gap.
     @Test("the defaults come within 1e-3 of the exact optimum on nearly every case, and converged is never claimed beyond the gap",
           arguments: [BatchMode.batch, .miniBatch(size: 32), .stochastic])
     func defaultsReachTheOptimum(mode: BatchMode) throws {
@@ -104,8 +105,8 @@ struct RobustLossTests {
             }
         }
         print("\(mode): \(within) of \(total) within 1e-3, \(certified) certified")
-        #expect(Double(within) >= 0.9 * Double(total), "\(mode): \(within) of \(total) within 1e-3")
-        #expect(Double(certified) >= 0.7 * Double(total), "\(mode): \(certified) of \(total) certified")
+        #expect(Double(within) >= 0.97 * Double(total), "\(mode): \(within) of \(total) within 1e-3")
+        #expect(Double(certified) >= 0.75 * Double(total), "\(mode): \(certified) of \(total) certified")
     }
 
     @Test("bad loss parameters are typed errors naming the loss")
@@ -194,5 +195,74 @@ struct RobustLossTests {
         let gap = (Self.objective(model, data, .absolute) - c.objective) / c.objective
         let start = (Self.objective(LinearModel(weights: [0, 0, 0]), data, .absolute) - c.objective) / c.objective
         #expect(history.epochs == 50 && gap < start / 2 && (!history.converged || gap <= 1e-6), "\(gap) from \(start)")
+    }
+
+    @Test("Float: within 1e-3 of the exact optimum, and honest", arguments: ["quantile", "huber", "epsilonInsensitive"])
+    func float(kind: String) throws {
+        let data = try Self.data("diabetes_outliers")
+        let c = Self.reference.datasets["diabetes_outliers"]!.cases.first { $0.loss == kind }!
+        let loss = Self.loss(c)!
+        var gd = GradientDescent<Float>()
+        gd.loss = loss
+        let x = try Matrix<Float>(rows: data.features.rows, columns: data.features.columns,
+                                  elements: (0..<data.features.rows).flatMap { i in (0..<data.features.columns).map { Float(data.features[i, $0]) } })
+        var model = LinearModel<Float>()
+        let history = try gd.fit(&model, features: x, targets: data.targets.map(Float.init))
+        let double = LinearModel<Double>(weights: model.weights.map(Double.init), bias: Double(model.bias))
+        let gap = (Self.objective(double, data, loss) - c.objective) / c.objective
+        #expect(gap <= 1e-3, "\(gap)")
+        if history.converged { #expect(gap <= 1e-5, "certified at \(history.objectiveGap ?? .nan), true gap \(gap)") }
+    }
+
+    @Test("a penalised robust fit trains but is never certified (its checks measure the loss alone)")
+    func penalised() throws {
+        let data = try Self.data("stackloss")
+        for loss in [Loss.huber(delta: 3), .quantile(0.5)] {
+            var gd = GradientDescent<Double>()
+            gd.loss = loss
+            gd.penalty = .l2(0.01)
+            var model = LinearModel<Double>()
+            let history = try gd.fit(&model, features: data.features, targets: data.targets)
+            #expect(!history.converged && history.certificate == .unavailable && history.epochs == 1000)
+            #expect(history.advice?.contains("penalised") == true, "\(history.advice ?? "")")
+        }
+    }
+
+    /// `RobustRegression.verify`: its exact optimum is the stored one (HiGHS and Newton, polished in
+    /// 60 digits), and its gap is the fit's true gap.
+    @Test("RobustRegression.verify reaches the stored exact optimum for every loss and measures the fit's gap",
+          arguments: ["stackloss", "diabetes_outliers", "longley"])
+    func verify(name: String) throws {
+        let data = try Self.data(name)
+        for c in Self.reference.datasets[name]!.cases {
+            guard let loss = Self.loss(c) else { continue }
+            var gd = GradientDescent<Double>(mode: .batch, learningRate: 1e-3, epochs: 3)
+            gd.loss = loss
+            var model = LinearModel<Double>()
+            try gd.fit(&model, features: data.features, targets: data.targets)
+            let v = try RobustRegression.verify(model, features: data.features, targets: data.targets, loss: loss)
+            // The exact objective to 10 digits of the model's (an optimum of 0, longley's
+            // ε-insensitive ones, to as many digits of the scale).
+            let objective = Self.objective(model, data, loss)
+            #expect(Swift.abs(v.exactObjective - c.objective) <= 1e-10 * Swift.max(c.objective, 1e-6 * objective),
+                    "\(name) \(loss): exact objective \(v.exactObjective) vs \(c.objective)")
+            #expect(Swift.abs(v.objective - objective) <= 1e-12 * objective)
+            if c.objective > 1e-6 * objective {
+                let gap = (objective - c.objective) / c.objective
+                #expect(Swift.abs(v.objectiveGap - gap) <= 1e-8 * Swift.max(1, gap), "\(name) \(loss): \(v.objectiveGap) vs \(gap)")
+            }
+            if c.unique == true {
+                let difference = zip(v.exact.weights, c.weights).map { Swift.abs($0 - $1) }.max()!
+                #expect(difference <= 1e-7 * Swift.max(1, c.weights.map(Swift.abs).max()!), "\(name) \(loss): \(difference)")
+            }
+        }
+        // The squared loss is least squares; a bad loss parameter names the loss.
+        let model = LinearModel<Double>(weights: [Double](repeating: 0, count: data.features.columns), bias: 0)
+        let squared = try RobustRegression.verify(model, features: data.features, targets: data.targets, loss: .squared)
+        let exact = try LeastSquares.solve(data.features, data.targets)
+        #expect(squared.exact.weights == exact.model.weights && squared.exactIsUnique == true)
+        #expect(throws: DescentError.self) {
+            try RobustRegression.verify(model, features: data.features, targets: data.targets, loss: .quantile(2))
+        }
     }
 }

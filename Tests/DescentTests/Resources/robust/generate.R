@@ -14,34 +14,9 @@
 # Run: Rscript generate.R [outfile]   (needs r-cran-quantreg; MASS ships with R; deterministic)
 suppressPackageStartupMessages({ library(quantreg); library(MASS) })
 
-args <- commandArgs(trailingOnly = TRUE)
-script_dir <- local({
-    a <- commandArgs(trailingOnly = FALSE)
-    f <- sub("^--file=", "", a[grep("^--file=", a)])
-    if (length(f)) dirname(normalizePath(f)) else getwd()
-})
-data_dir <- file.path(script_dir, "..", "realdata")
-out <- if (length(args)) file(args[1], "w") else stdout()
+script_dir <- dirname(normalizePath(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))))
+source(file.path(script_dir, "shared.R"))  # args, data_dir, out, read_npy, emit
 
-read_npy <- function(path) {
-    con <- file(path, "rb"); on.exit(close(con))
-    magic <- readBin(con, "raw", 6)
-    version <- as.integer(readBin(con, "raw", 2))
-    hlen <- if (version[1] == 1) readBin(con, "integer", 1, size = 2, signed = FALSE, endian = "little")
-            else readBin(con, "integer", 1, size = 4, endian = "little")
-    header <- rawToChar(readBin(con, "raw", hlen))
-    stopifnot(grepl("'<f8'", header, fixed = TRUE))
-    fortran <- grepl("'fortran_order': True", header, fixed = TRUE)
-    shape <- as.integer(strsplit(sub(".*'shape': \\(([^)]*)\\).*", "\\1", header), ",")[[1]])
-    v <- readBin(con, "double", prod(shape), size = 8, endian = "little")
-    if (length(shape) == 2) matrix(v, shape[1], shape[2], byrow = !fortran) else v
-}
-
-emit <- function(key, values) {
-    txt <- if (is.null(values) || all(is.na(values))) "NA"
-           else paste(sprintf("%a", as.numeric(values)), collapse = " ")
-    cat(key, "\t", txt, "\n", sep = "", file = out)
-}
 emit_text <- function(key, text) cat(key, "\t", gsub("[\t\n]", " ", text), "\n", sep = "", file = out)
 
 sets <- c("ccard", "copper", "cpunish", "diabetes", "fair", "linnerud", "longley", "stackloss", "star98",
@@ -57,12 +32,9 @@ for (name in sets) {
     }
     for (tau in c(0.1, 0.5, 0.9)) {
         key <- sprintf("%s/rq/%s", name, format(tau))
-        nonunique <- FALSE
-        fit <- withCallingHandlers(rq(y ~ X, tau = tau, method = "br"),
-            warning = function(w) {
-                if (grepl("nonunique", conditionMessage(w))) nonunique <<- TRUE
-                invokeRestart("muffleWarning")
-            })
+        br <- rq_br(y, X, tau)
+        fit <- br$fit
+        nonunique <- br$nonunique
         emit(paste0(key, "/br/coef"), coef(fit))
         emit(paste0(key, "/br/rho"), fit$rho)
         emit(paste0(key, "/br/nonunique_warning"), as.numeric(nonunique))

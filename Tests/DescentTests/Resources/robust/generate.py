@@ -585,10 +585,10 @@ def quantreg_kernel_se(P, resid, q):
 
 
 # ----------------------------------------------------------------------------------------------
-def run_r():
+def run_r(script="generate.R"):
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "r.txt")
-        subprocess.run(["Rscript", os.path.join(HERE, "generate.R"), path], check=True)
+        subprocess.run(["Rscript", os.path.join(HERE, script), path], check=True)
         out = {}
         with open(path) as fh:
             for line in fh:
