@@ -83,6 +83,9 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("Feature columns of the smaller shape, ≥ 1.", valueName: "n"))
     var smallFeatures = 20
 
+    @Flag(help: "Run huber-irls and quantile-exact on the smaller shape only (one fit each takes ~20 s at 1000000 × 100).")
+    var exactSmallOnly = false
+
     @Option(help: ArgumentHelp("Write the data as .npy files into DIR and time streamed epochs and solvers against a "
                                + "sequential read of the files and the same in memory (runs only this).", valueName: "DIR"))
     var outOfCore: String?
@@ -99,7 +102,8 @@ struct Bench: ParsableCommand {
                  batchSize: batchSize, epochs: epochs ?? (quick ? 3 : 5), seed: seed,
                  skipSolvers: skipSolvers, skipAgreement: skipAgreement, only: only,
                  csvRows: csvRows ?? (quick ? 100_000 : 1_000_000), csvColumns: csvColumns, csvStyle: csvStyle,
-                 csvRounds: csvRounds, smallRows: smallRows ?? (quick ? 10_000 : 100_000), smallFeatures: smallFeatures)
+                 csvRounds: csvRounds, smallRows: smallRows ?? (quick ? 10_000 : 100_000), smallFeatures: smallFeatures,
+                 exactOnMain: !exactSmallOnly)
     }
 
     /// Rejects sizes and counts out of range, naming the option.

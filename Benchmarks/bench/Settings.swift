@@ -38,12 +38,18 @@ enum BenchmarkName: String, CaseIterable, Sendable {
     case huberEpoch = "huber-epoch"
     case quantileEpoch = "quantile-epoch"
     case huberStochasticEpoch = "huber-stochastic-epoch"
+    /// The exact robust solvers on the same data (RobustExact.swift): IRLS for Huber's T with the
+    /// MAD scale (statsmodels' `RLM` default), and the Frisch–Newton median regression. On both
+    /// shapes (the main one left out with `--exact-small-only`); not with `--skip-solvers`.
+    case huberIRLS = "huber-irls"
+    case quantileExact = "quantile-exact"
     /// Reading a numeric CSV file, timed against pandas.read_csv; only when asked for (`--only csv`):
     /// it writes a file of a few hundred MB and runs python3.
     case csv
 
     /// The robust-loss benchmarks, which also run on the small shape.
-    static let robust: Set<BenchmarkName> = [.huberEpoch, .quantileEpoch, .huberStochasticEpoch]
+    static let robust: Set<BenchmarkName> = [.huberEpoch, .quantileEpoch, .huberStochasticEpoch, .huberIRLS,
+                                              .quantileExact]
 
     /// Whether the benchmark runs when `--only` is not given.
     var runsByDefault: Bool { self != .csv }
@@ -106,6 +112,8 @@ struct Settings: Sendable {
     /// The second, smaller shape the robust benchmarks also run on.
     var smallRows = 100_000
     var smallFeatures = 20
+    /// Whether the exact robust solvers also run on the main shape.
+    var exactOnMain = true
 
     /// Whether `name` was asked for.
     func selected(_ name: BenchmarkName) -> Bool { only?.contains(name) ?? name.runsByDefault }
@@ -116,6 +124,9 @@ struct Settings: Sendable {
     /// Whether any robust benchmark was asked for.
     var runsRobust: Bool { BenchmarkName.robust.contains(where: selected) }
 
+    /// Whether the main shape is the small one.
+    var mainIsSmall: Bool { (smallRows, smallFeatures) == (rows, features) }
+
     /// Whether the small shape is a shape of its own (not the main one) with robust benchmarks to run.
-    var runsSmallShape: Bool { runsRobust && (smallRows, smallFeatures) != (rows, features) }
+    var runsSmallShape: Bool { runsRobust && !mainIsSmall }
 }

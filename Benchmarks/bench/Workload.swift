@@ -81,6 +81,9 @@ struct Workload<S: BLASScalar> {
                                                 reference: exact ?? LeastSquares.solve(features, targets))
             }
             results += try measureRobustEpochs(pairing, readOnce: readOnce)
+            if settings.exactOnMain || settings.mainIsSmall {
+                results += try measureRobustExact(pairing, readOnce: readOnce, repetitions: settings.mainIsSmall ? 3 : 1)
+            }
             return results
         }
     }
@@ -89,6 +92,7 @@ struct Workload<S: BLASScalar> {
     func runRobust() throws -> [Measurement] {
         try paired { pairing, readOnce in
             try measureRobustEpochs(pairing, readOnce: readOnce)
+                + measureRobustExact(pairing, readOnce: readOnce, repetitions: 3)
         }
     }
 

@@ -41,7 +41,8 @@ OUTLIER_PERIOD, OUTLIER_OFFSET, OUTLIER_SHIFT = 20, 7, 50 * NOISE
 HUBER_DELTA = 1.35 * NOISE
 PINBALL_TAU = 0.9
 EXACT_TAU = 0.5
-# A peer whose first run takes longer than this is timed by that run alone (no warm-up, no median).
+# An exact peer whose first fit takes longer than this is timed by that fit alone (no warm-up, no
+# median), as the bench times its exact solvers on the main shape.
 SLOW_SECONDS = 5.0
 
 
@@ -53,22 +54,6 @@ def timed(fn, repetitions):
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
-
-
-def timed_slow(fn, repetitions):
-    """A solver's time: its first run when that takes over SLOW_SECONDS, else the first run as the
-    warm-up and the median of `repetitions` more. Returns (seconds, runs timed, last result)."""
-    start = time.perf_counter()
-    result = fn()
-    first = time.perf_counter() - start
-    if first > SLOW_SECONDS:
-        return first, 1, result
-    times = []
-    for _ in range(repetitions):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), repetitions, result
 
 
 def with_outliers(y):
@@ -129,6 +114,8 @@ def main():
                         help="largest n·(d+1) QuantileRegressor(solver='highs') is run on")
     parser.add_argument("--highs-timeout", type=float, default=300,
                         help="seconds after which QuantileRegressor is stopped (recorded as a lower bound)")
+    parser.add_argument("--peer-timeout", type=float, default=600,
+                        help="seconds after which statsmodels' RLM or QuantReg is stopped (recorded as a lower bound)")
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--repetitions", type=int, default=3)
@@ -324,55 +311,92 @@ def robust_peers(X, y_clean, a, record, descent, notes):
         notes.append("scikit-learn is not installed: SGDRegressor(loss=\"huber\") skipped")
 
     if not (ran("huber-irls") or ran("quantile-exact")):
-        notes.append(f"the bench ran no exact robust solver at {n}×{d} (bench --exact-on-main runs them on the main "
-                     f"shape): statsmodels, QuantileRegressor and R's rq not run there")
+        notes.append(f"the bench ran no exact robust solver at {n}×{d} (not selected, --skip-solvers or "
+                     f"--exact-small-only): statsmodels, QuantileRegressor and R's rq not run there")
         return
-    X1 = np.column_stack([np.ones(n), X])
-    try:
-        import statsmodels.api as sm
-        if ran("huber-irls"):
-            seconds, runs, fit = timed_slow(lambda: sm.RLM(y, X1, M=sm.robust.norms.HuberT()).fit(), reps)
-            record("statsmodels", f"RLM(M=HuberT()).fit() [{fit.fit_history['iteration']} IRLS iterations, "
-                   f"{runs} run(s)]", seconds, "huber-irls", shape)
-        if ran("quantile-exact"):
-            seconds, runs, fit = timed_slow(lambda: sm.QuantReg(y, X1).fit(q=EXACT_TAU), reps)
-            record("statsmodels", f"QuantReg.fit(q={EXACT_TAU}) [{fit.iterations} IRLS iterations, {runs} run(s)]",
-                   seconds, "quantile-exact", shape)
-    except ImportError:
-        notes.append("statsmodels is not installed: RLM and QuantReg skipped")
-    if not ran("quantile-exact"):
-        return
-
     with tempfile.TemporaryDirectory() as folder:
-        # The data once in a file, for the peers that run in a process of their own.
+        # The data once in a file, for the peers, each run in a process of its own (stopped after
+        # its timeout).
         data = os.path.join(folder, "xy.bin")
         with open(data, "wb") as f:
             f.write(np.ascontiguousarray(X, dtype="<f8").tobytes())
             f.write(np.ascontiguousarray(y, dtype="<f8").tobytes())
-        highs_peer(data, n, d, a, record, notes)
-        r_peer(data, n, d, folder, a, record, notes)
+        try:
+            import statsmodels  # noqa: F401
+            if ran("huber-irls"):
+                child_peer("rlm", "statsmodels", "RLM(M=HuberT()).fit()", "huber-irls", data, shape, a.peer_timeout,
+                           a, record, notes)
+            if ran("quantile-exact"):
+                child_peer("quantreg", "statsmodels", f"QuantReg.fit(q={EXACT_TAU})", "quantile-exact", data, shape,
+                           a.peer_timeout, a, record, notes)
+        except ImportError:
+            notes.append("statsmodels is not installed: RLM and QuantReg skipped")
+        if ran("quantile-exact"):
+            highs_peer(data, n, d, a, record, notes)
+            r_peer(data, n, d, folder, a, record, notes)
 
 
-# scikit-learn's QuantileRegressor in a child process, so that a linear program that runs for too
-# long can be stopped: prints its seconds (first run) and the child's peak resident memory in MB.
-HIGHS_SCRIPT = r"""
-import resource, sys, time, warnings
+# One peer's fits in a child process, so that one that runs for too long can be stopped: the
+# first fit timed, and when it took at most SLOW_SECONDS, the median of `reps` more. Prints the
+# seconds, the fits timed, the peer's iteration count and the child's peak resident memory in MB.
+CHILD_SCRIPT = r"""
+import resource, statistics, sys, time, warnings
 import numpy as np
-from sklearn.linear_model import QuantileRegressor
-path, n, d, tau = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+peer, path, n, d, tau, reps, slow = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), \
+    float(sys.argv[5]), int(sys.argv[6]), float(sys.argv[7])
 raw = np.fromfile(path, dtype="<f8")
 X, y = raw[:n * d].reshape(n, d), raw[n * d:]
 warnings.simplefilter("ignore")
+if peer == "highs":
+    from sklearn.linear_model import QuantileRegressor
+    fit = lambda: QuantileRegressor(quantile=tau, alpha=0, solver="highs").fit(X, y)
+    iterations = lambda f: f.n_iter_
+else:
+    import statsmodels.api as sm
+    X1 = np.column_stack([np.ones(n), X])
+    if peer == "rlm":
+        fit = lambda: sm.RLM(y, X1, M=sm.robust.norms.HuberT()).fit()
+        iterations = lambda f: f.fit_history["iteration"]
+    else:
+        fit = lambda: sm.QuantReg(y, X1).fit(q=tau)
+        iterations = lambda f: f.iterations
 start = time.perf_counter()
-QuantileRegressor(quantile=tau, alpha=0, solver="highs").fit(X, y)
-print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+result = fit()
+times = [time.perf_counter() - start]
+if times[0] <= slow:
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        result = fit()
+        times.append(time.perf_counter() - start)
+print(statistics.median(times), len(times), iterations(result), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
 
 
+def child_peer(kind, peer, workload, against, data, shape, timeout, a, record, notes):
+    """Runs CHILD_SCRIPT's `kind` on the data file and records it; one stopped after `timeout`
+    seconds is recorded as that long, a lower bound."""
+    n, d = shape
+    try:
+        out = subprocess.run([sys.executable, "-c", CHILD_SCRIPT, kind, data, str(n), str(d), str(EXACT_TAU),
+                              str(a.repetitions), str(SLOW_SECONDS)], capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        notes.append(f"{peer} {workload} at {n}×{d} did not finish in {timeout:g} s: stopped, and recorded as "
+                     f"{timeout:g} s, a lower bound")
+        record(peer, f"{workload} [stopped at {timeout:g} s: a lower bound]", timeout, against, shape,
+               lower_bound=True)
+        return
+    if out.returncode != 0:
+        notes.append(f"{peer} {workload} failed at {n}×{d}: {out.stderr.strip()[-300:]}")
+        return
+    seconds, runs, iterations, peak = out.stdout.split()[:4]
+    record(peer, f"{workload} [{iterations} iterations, {runs} run(s), peak RSS {float(peak):,.0f} MB]",
+           float(seconds), against, shape)
+
+
 def highs_peer(data, n, d, a, record, notes):
-    """QuantileRegressor(alpha=0, solver="highs") once, in a child process stopped after
-    --highs-timeout seconds (then recorded as at least that long); skipped where its linear
-    program would not fit in memory."""
+    """QuantileRegressor(alpha=0, solver="highs"), stopped after --highs-timeout seconds (then
+    recorded as at least that long); skipped where its linear program would not fit in memory."""
     # scikit-learn's HiGHS formulation holds [X, −X, I, −I] as a sparse matrix (2n(d+1) + 2n
     # non-zeros at 12 bytes each) and HiGHS copies it a few times (scikit-learn#22922).
     needed = 12 * (2 * n * (d + 1) + 2 * n) * 4 / 2**20
@@ -391,21 +415,8 @@ def highs_peer(data, n, d, a, record, notes):
     except ImportError:
         notes.append("scikit-learn is not installed: QuantileRegressor skipped")
         return
-    label = "QuantileRegressor(alpha=0, solver=\"highs\") [1 run"
-    try:
-        out = subprocess.run([sys.executable, "-c", HIGHS_SCRIPT, data, str(n), str(d), str(EXACT_TAU)],
-                             capture_output=True, text=True, timeout=a.highs_timeout)
-    except subprocess.TimeoutExpired:
-        notes.append(f"QuantileRegressor(solver=\"highs\") at {n}×{d} did not finish in --highs-timeout "
-                     f"{a.highs_timeout:g} s: stopped, and recorded as {a.highs_timeout:g} s, a lower bound")
-        record("scikit-learn", label + f", stopped at {a.highs_timeout:g} s: a lower bound]", a.highs_timeout,
-               "quantile-exact", (n, d), lower_bound=True)
-        return
-    if out.returncode != 0:
-        notes.append(f"QuantileRegressor failed at {n}×{d}: {out.stderr.strip()[-300:]}")
-        return
-    seconds, peak = (float(v) for v in out.stdout.split()[:2])
-    record("scikit-learn", label + f", peak RSS {peak:,.0f} MB]", seconds, "quantile-exact", (n, d))
+    child_peer("highs", "scikit-learn", "QuantileRegressor(alpha=0, solver=\"highs\")", "quantile-exact", data,
+               (n, d), a.highs_timeout, a, record, notes)
 
 
 def r_peer(data, n, d, folder, a, record, notes):
@@ -417,13 +428,20 @@ def r_peer(data, n, d, folder, a, record, notes):
     script = os.path.join(folder, "rq.R")
     with open(script, "w") as f:
         f.write(R_SCRIPT)
-    out = subprocess.run([rscript, script, data, str(n), str(d), str(a.repetitions), str(SLOW_SECONDS),
-                          str(EXACT_TAU)], capture_output=True, text=True)
+    workload = f"quantreg {version} rq(y ~ X, method=\"fn\")"
+    try:
+        out = subprocess.run([rscript, script, data, str(n), str(d), str(a.repetitions), str(SLOW_SECONDS),
+                              str(EXACT_TAU)], capture_output=True, text=True, timeout=a.peer_timeout)
+    except subprocess.TimeoutExpired:
+        notes.append(f"R's rq at {n}×{d} did not finish in {a.peer_timeout:g} s: stopped, recorded as a lower bound")
+        record("R", f"{workload} [stopped at {a.peer_timeout:g} s: a lower bound]", a.peer_timeout, "quantile-exact",
+               (n, d), lower_bound=True)
+        return
     if out.returncode != 0:
         notes.append(f"R's rq failed: {out.stderr.strip()[-300:]}")
         return
     seconds, runs = out.stdout.split()[:2]
-    record("R", f"quantreg {version} rq(y ~ X, method=\"fn\") [{runs} run(s), reading not timed]",
+    record("R", f"{workload} [{runs} run(s), reading not timed]",
            float(seconds), "quantile-exact", (n, d))
 
 
