@@ -342,8 +342,18 @@ def robust_peers(X, y_clean, a, record, descent, notes):
 CHILD_SCRIPT = r"""
 import resource, statistics, sys, time, warnings
 import numpy as np
+try:
+    # The peak resident memory is the parent's until reset (Linux: the child forked from it).
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+except OSError:
+    pass
 peer, path, n, d, tau, reps, slow = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), \
     float(sys.argv[5]), int(sys.argv[6]), float(sys.argv[7])
+# A peer that would need more than this fails with MemoryError instead of calling the kernel's
+# out-of-memory killer onto the machine.
+limit = int(float(sys.argv[8]) * 2**20)
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 raw = np.fromfile(path, dtype="<f8")
 X, y = raw[:n * d].reshape(n, d), raw[n * d:]
 warnings.simplefilter("ignore")
@@ -369,7 +379,9 @@ if times[0] <= slow:
         start = time.perf_counter()
         result = fit()
         times.append(time.perf_counter() - start)
-print(statistics.median(times), len(times), iterations(result), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+peak = next((int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")),
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(statistics.median(times), len(times), iterations(result), peak / 1024)
 """
 
 
@@ -377,9 +389,12 @@ def child_peer(kind, peer, workload, against, data, shape, timeout, a, record, n
     """Runs CHILD_SCRIPT's `kind` on the data file and records it; one stopped after `timeout`
     seconds is recorded as that long, a lower bound."""
     n, d = shape
+    available = available_megabytes() or 8192
+    limit = available * 0.6
     try:
         out = subprocess.run([sys.executable, "-c", CHILD_SCRIPT, kind, data, str(n), str(d), str(EXACT_TAU),
-                              str(a.repetitions), str(SLOW_SECONDS)], capture_output=True, text=True, timeout=timeout)
+                              str(a.repetitions), str(SLOW_SECONDS), str(limit)],
+                             capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         notes.append(f"{peer} {workload} at {n}×{d} did not finish in {timeout:g} s: stopped, and recorded as "
                      f"{timeout:g} s, a lower bound")
@@ -387,7 +402,11 @@ def child_peer(kind, peer, workload, against, data, shape, timeout, a, record, n
                lower_bound=True)
         return
     if out.returncode != 0:
-        notes.append(f"{peer} {workload} failed at {n}×{d}: {out.stderr.strip()[-300:]}")
+        error = out.stderr.strip().splitlines()[-1:] or [f"exit status {out.returncode}"]
+        if "MemoryError" in out.stderr:
+            error = [f"MemoryError: it needed more than the {limit:,.0f} MB it was allowed "
+                     f"(60 % of the {available:,.0f} MB available)"]
+        notes.append(f"{peer} {workload} failed at {n}×{d}: {error[0][-300:]}")
         return
     seconds, runs, iterations, peak = out.stdout.split()[:4]
     record(peer, f"{workload} [{iterations} iterations, {runs} run(s), peak RSS {float(peak):,.0f} MB]",
