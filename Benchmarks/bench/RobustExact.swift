@@ -18,40 +18,37 @@ extension Workload {
         guard !settings.skipSolvers, settings.selected(.huberIRLS) || settings.selected(.quantileExact) else { return [] }
         let robustTargets = data.targetsWithOutliers.map { S($0) }
         var results = [Measurement]()
-        if settings.selected(.huberIRLS) {
-            var fit: RobustRegressionFit<S>? = nil
-            let times = try Progress.phase("\(precision) \(BenchmarkName.huberIRLS.rawValue) ×\(repetitions)") {
-                try pairing.interleave(repetitions: repetitions, warmUp: repetitions > 1) {
-                    fit = try RobustRegression.fit(features, robustTargets, norm: .huber(t: Self.huberT))
-                    return nil
-                }
-            }
-            if let fit {
-                var result = measurement(.huberIRLS, times, readOnce: readOnce)
-                result.loss = "huber-t:\(Self.huberT), mad scale"
-                result.iterations = fit.iterations
-                result.converged = fit.converged
-                result.scale = fit.scale
-                results.append(result)
-            }
+        if case let (times, fit)? = try timeExact(.huberIRLS, pairing, repetitions: repetitions, {
+            try RobustRegression.fit(features, robustTargets, norm: .huber(t: Self.huberT))
+        }) {
+            var result = measurement(.huberIRLS, times, readOnce: readOnce)
+            result.loss = "huber-t:\(Self.huberT), mad scale"
+            (result.iterations, result.converged, result.scale) = (fit.iterations, fit.converged, fit.scale)
+            results.append(result)
         }
-        if settings.selected(.quantileExact) {
-            var fit: QuantileRegression<S>? = nil
-            let times = try Progress.phase("\(precision) \(BenchmarkName.quantileExact.rawValue) ×\(repetitions)") {
-                try pairing.interleave(repetitions: repetitions, warmUp: repetitions > 1) {
-                    fit = try QuantileRegression<S>.fit(features, robustTargets, quantile: Self.exactQuantile)
-                    return nil
-                }
-            }
-            if let fit {
-                var result = measurement(.quantileExact, times, readOnce: readOnce)
-                result.loss = "quantile:\(Self.exactQuantile)"
-                result.iterations = fit.iterations
-                result.converged = fit.converged
-                result.dualityGap = fit.dualityGap
-                results.append(result)
-            }
+        if case let (times, fit)? = try timeExact(.quantileExact, pairing, repetitions: repetitions, {
+            try QuantileRegression<S>.fit(features, robustTargets, quantile: Self.exactQuantile)
+        }) {
+            var result = measurement(.quantileExact, times, readOnce: readOnce)
+            result.loss = "quantile:\(Self.exactQuantile)"
+            (result.iterations, result.converged, result.dualityGap) = (fit.iterations, fit.converged, fit.dualityGap)
+            results.append(result)
         }
         return results
+    }
+
+    /// `fit` timed as benchmark `name` if it was selected: `repetitions` runs, each right after a
+    /// streaming read, after a warm-up when there are several; the times and the last fit.
+    func timeExact<Fit>(_ name: BenchmarkName, _ pairing: StreamPairing, repetitions: Int,
+                        _ fit: () throws -> Fit) throws -> (PairedTimes, Fit)? {
+        guard settings.selected(name) else { return nil }
+        var last: Fit? = nil
+        let times = try Progress.phase("\(precision) \(name.rawValue) ×\(repetitions)") {
+            try pairing.interleave(repetitions: repetitions, warmUp: repetitions > 1) {
+                last = try fit()
+                return nil
+            }
+        }
+        return last.map { (times, $0) }
     }
 }
