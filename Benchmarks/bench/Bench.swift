@@ -75,6 +75,17 @@ struct Bench: ParsableCommand {
         valueName: "n"))
     var csvRounds = 2
 
+    @Option(help: ArgumentHelp(
+        "Rows of the second, smaller shape the robust benchmarks also run on, ≥ 1 (default: 100000; 10000 with --quick).",
+        valueName: "n"))
+    var smallRows: Int?
+
+    @Option(help: ArgumentHelp("Feature columns of the smaller shape, ≥ 1.", valueName: "n"))
+    var smallFeatures = 20
+
+    @Flag(help: "Run huber-irls and quantile-exact on the smaller shape only (one fit each takes ~20 s at 1000000 × 100).")
+    var exactSmallOnly = false
+
     @Option(help: ArgumentHelp("Write the data as .npy files into DIR and time streamed epochs and solvers against a "
                                + "sequential read of the files and the same in memory (runs only this).", valueName: "DIR"))
     var outOfCore: String?
@@ -91,7 +102,8 @@ struct Bench: ParsableCommand {
                  batchSize: batchSize, epochs: epochs ?? (quick ? 3 : 5), seed: seed,
                  skipSolvers: skipSolvers, skipAgreement: skipAgreement, only: only,
                  csvRows: csvRows ?? (quick ? 100_000 : 1_000_000), csvColumns: csvColumns, csvStyle: csvStyle,
-                 csvRounds: csvRounds)
+                 csvRounds: csvRounds, smallRows: smallRows ?? (quick ? 10_000 : 100_000), smallFeatures: smallFeatures,
+                 exactOnMain: !exactSmallOnly)
     }
 
     /// Rejects sizes and counts out of range, naming the option.
@@ -99,7 +111,8 @@ struct Bench: ParsableCommand {
         let settings = settings
         for (option, value) in [("--rows", settings.rows), ("--features", settings.features),
                                 ("--batch-size", settings.batchSize), ("--csv-rows", settings.csvRows),
-                                ("--csv-columns", settings.csvColumns), ("--csv-rounds", settings.csvRounds)]
+                                ("--csv-columns", settings.csvColumns), ("--csv-rounds", settings.csvRounds),
+                                ("--small-rows", settings.smallRows), ("--small-features", settings.smallFeatures)]
             where value < 1 {
             throw ValidationError("\(option) must be a whole number ≥ 1, not \(value)")
         }
@@ -127,17 +140,24 @@ struct Bench: ParsableCommand {
             let data = Progress.phase("generating \(settings.rows) × \(settings.features) data") {
                 SyntheticData(rows: settings.rows, columns: settings.features, seed: settings.seed)
             }
+            // The robust benchmarks' second shape, from the same seed.
+            let small = settings.runsSmallShape
+                ? Progress.phase("generating \(settings.smallRows) × \(settings.smallFeatures) data") {
+                    SyntheticData(rows: settings.smallRows, columns: settings.smallFeatures, seed: settings.seed)
+                } : nil
             var measurements = [Measurement]()
             if precision != .float32 {
                 measurements += try Workload<Double>(settings: settings, data: data).run()
+                if let small { measurements += try Workload<Double>(settings: settings, data: small).runRobust() }
             }
             if precision != .float64 {
                 measurements += try Workload<Float>(settings: settings, data: data).run()
+                if let small { measurements += try Workload<Float>(settings: settings, data: small).runRobust() }
             }
             if json {
                 for m in measurements { print(try m.jsonLine()) }
             } else {
-                print(try table(measurements))
+                print(try table(measurements, settings: settings))
             }
         }
         if settings.selected(.csv) {

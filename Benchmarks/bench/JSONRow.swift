@@ -66,6 +66,7 @@ struct ConfigurationRow: JSONRow {
         case benchmark, threads, rows, features, epochs, seed
         case openblasCore = "openblas_core", openblasCoretypeEnv = "openblas_coretype_env"
         case openblasConfig = "openblas_config", batchSize = "batch_size", kernels
+        case smallRows = "small_rows", smallFeatures = "small_features"
     }
 
     let settings: Settings
@@ -87,6 +88,7 @@ struct ConfigurationRow: JSONRow {
          (.threads, .int(BLASConfiguration.threads)), (.openblasConfig, .string(BLASConfiguration.configuration)),
          (.kernels, .string(Self.kernels)),
          (.rows, .int(settings.rows)), (.features, .int(settings.features)), (.batchSize, .int(settings.batchSize)),
-         (.epochs, .int(settings.epochs)), (.seed, .unsigned(settings.seed))]
+         (.epochs, .int(settings.epochs)), (.seed, .unsigned(settings.seed)),
+         (.smallRows, .int(settings.smallRows)), (.smallFeatures, .int(settings.smallFeatures))]
     }
 }

@@ -25,6 +25,17 @@ struct Measurement {
     var mode: String? = nil
     var maxWeightError: Double? = nil
     var relativeMSEGap: Double? = nil
+    /// A robust-loss row: its loss, the squared-loss epoch paired with it (median seconds) and the
+    /// median of the per-repetition ratios loss ÷ squared.
+    var loss: String? = nil
+    var squaredSeconds: Double? = nil
+    var ratioToSquared: Double? = nil
+    /// An exact robust solver's iterations, whether it converged, its scale (IRLS) and its
+    /// certified relative duality gap (quantile regression).
+    var iterations: Int? = nil
+    var converged: Bool? = nil
+    var scale: Double? = nil
+    var dualityGap: Double? = nil
     /// The phase's peak resident memory, its growth, and the size of X, in MB.
     var memory: (peak: Int, growth: Int, x: Int)? = nil
 
@@ -49,6 +60,8 @@ extension Measurement: JSONRow {
         case streamFastestSeconds = "stream_fastest_seconds", streamSlowestSeconds = "stream_slowest_seconds"
         case shuffling, methodUsed = "method_used", condition, mode
         case maxWeightError = "max_weight_error", relativeMSEGap = "relative_mse_gap"
+        case loss, squaredSeconds = "squared_seconds", ratioToSquared = "ratio_to_squared"
+        case iterations, converged, scale, dualityGap = "duality_gap"
         case peakRSSMB = "peak_rss_mb", phaseGrowthMB = "phase_growth_mb", xMB = "x_mb"
     }
 
@@ -72,6 +85,10 @@ extension Measurement: JSONRow {
             (.condition, condition.map(JSONValue.number)), (.mode, mode.map(JSONValue.string)),
             (.maxWeightError, maxWeightError.map(JSONValue.number)),
             (.relativeMSEGap, relativeMSEGap.map(JSONValue.number)),
+            (.loss, loss.map(JSONValue.string)), (.squaredSeconds, squaredSeconds.map(JSONValue.number)),
+            (.ratioToSquared, ratioToSquared.map(JSONValue.number)),
+            (.iterations, iterations.map(JSONValue.int)), (.converged, converged.map(JSONValue.bool)),
+            (.scale, scale.map(JSONValue.number)), (.dualityGap, dualityGap.map(JSONValue.number)),
             (.peakRSSMB, memory.map { .int($0.peak) }), (.phaseGrowthMB, memory.map { .int($0.growth) }),
             (.xMB, memory.map { .int($0.x) }),
         ]
@@ -79,23 +96,24 @@ extension Measurement: JSONRow {
     }
 }
 
-/// The readable table.
-func table(_ measurements: [Measurement]) throws -> String {
+/// The readable table; a row of another shape than `settings`' has its shape after its name.
+func table(_ measurements: [Measurement], settings: Settings) throws -> String {
     func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
         let padding = String(repeating: " ", count: Swift.max(0, width - text.count))
         return right ? padding + text : text + padding
     }
-    var lines = [pad("benchmark", 33) + pad("precision", 10) + pad("time", 11, right: true) + pad("samples/s", 12, right: true)
+    var lines = [pad("benchmark", 35) + pad("precision", 10) + pad("time", 11, right: true) + pad("samples/s", 12, right: true)
                  + pad("GB/s", 8, right: true) + pad("÷ stream", 10, right: true) + pad("÷ read-once", 13, right: true)
                  + "  notes"]
     for m in measurements {
         let time = m.seconds < 1 ? String(format: "%.2f ms", m.seconds * 1e3) : String(format: "%.3f s", m.seconds)
         let ratio = m.ratio.map { String(format: "%.2f×", $0) } ?? "—"
         let toStream = m.ratioToStream.map { String(format: "%.2f×", $0) } ?? "—"
-        let name = m.benchmark == .agreement ? "agreement (\(m.mode ?? ""))" : m.benchmark.rawValue
+        var name = m.benchmark == .agreement ? "agreement (\(m.mode ?? ""))" : m.benchmark.rawValue
+        if (m.rows, m.features) != (settings.rows, settings.features) { name += " @\(m.rows)×\(m.features)" }
         // The extras as JSON writes them (strings quoted), the mode being in the name.
         let notes = try m.extras.filter { $0.key != .mode }.map { "\($0.key.stringValue)=\(try $0.value.text)" }
-        lines.append(pad(name, 33) + pad(m.precision, 10) + pad(time, 11, right: true)
+        lines.append(pad(name, 35) + pad(m.precision, 10) + pad(time, 11, right: true)
                      + pad(engineering(m.samplesPerSecond), 12, right: true)
                      + pad(String(format: "%.1f", m.gigabytesPerSecond), 8, right: true) + pad(toStream, 10, right: true)
                      + pad(ratio, 13, right: true)

@@ -31,9 +31,25 @@ enum BenchmarkName: String, CaseIterable, Sendable {
     case normalEquationsIllConditioned = "normal-equations-illconditioned"
     case qrIllConditioned = "qr-illconditioned"
     case agreement
+    /// Robust losses (RobustEpochs.swift): a full-batch epoch of Huber's loss and of the pinball
+    /// loss, each paired repetition by repetition with a squared-loss epoch on the same data
+    /// (`ratio_to_squared`); then a stochastic Huber epoch against a stochastic squared one. On the
+    /// main shape and on the small one (`--small-rows` × `--small-features`), with outlying targets.
+    case huberEpoch = "huber-epoch"
+    case quantileEpoch = "quantile-epoch"
+    case huberStochasticEpoch = "huber-stochastic-epoch"
+    /// The exact robust solvers on the same data (RobustExact.swift): IRLS for Huber's T with the
+    /// MAD scale (statsmodels' `RLM` default), and the Frisch–Newton median regression. On both
+    /// shapes (the main one left out with `--exact-small-only`); not with `--skip-solvers`.
+    case huberIRLS = "huber-irls"
+    case quantileExact = "quantile-exact"
     /// Reading a numeric CSV file, timed against pandas.read_csv; only when asked for (`--only csv`):
     /// it writes a file of a few hundred MB and runs python3.
     case csv
+
+    /// The robust-loss benchmarks, which also run on the small shape.
+    static let robust: Set<BenchmarkName> = [.huberEpoch, .quantileEpoch, .huberStochasticEpoch, .huberIRLS,
+                                              .quantileExact]
 
     /// Whether the benchmark runs when `--only` is not given.
     var runsByDefault: Bool { self != .csv }
@@ -93,10 +109,24 @@ struct Settings: Sendable {
     var csvColumns = 10
     var csvStyle = CSVStyle.both
     var csvRounds = 2
+    /// The second, smaller shape the robust benchmarks also run on.
+    var smallRows = 100_000
+    var smallFeatures = 20
+    /// Whether the exact robust solvers also run on the main shape.
+    var exactOnMain = true
 
     /// Whether `name` was asked for.
     func selected(_ name: BenchmarkName) -> Bool { only?.contains(name) ?? name.runsByDefault }
 
     /// Whether any training or solver benchmark (anything but csv) was asked for.
     var runsTraining: Bool { only.map { !$0.subtracting([.csv]).isEmpty } ?? true }
+
+    /// Whether any robust benchmark was asked for.
+    var runsRobust: Bool { BenchmarkName.robust.contains(where: selected) }
+
+    /// Whether the main shape is the small one.
+    var mainIsSmall: Bool { (smallRows, smallFeatures) == (rows, features) }
+
+    /// Whether the small shape is a shape of its own (not the main one) with robust benchmarks to run.
+    var runsSmallShape: Bool { runsRobust && !mainIsSmall }
 }

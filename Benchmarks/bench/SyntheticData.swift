@@ -10,6 +10,8 @@ struct SyntheticData: Sendable {
     let y: [Double]
     let weights: [Double]
     let bias: Double
+    /// The standard deviation of the targets' Gaussian noise.
+    static let noiseScale = 0.1
 
     init(rows: Int, columns: Int, seed: UInt64) {
         self.rows = rows
@@ -40,7 +42,7 @@ struct SyntheticData: Sendable {
                             }
                         }
                         let noise = random.nextNormal()
-                        ys[i] = target + 0.1 * noise
+                        ys[i] = target + Self.noiseScale * noise
                     }
                 }
             }

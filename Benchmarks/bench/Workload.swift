@@ -66,6 +66,40 @@ struct Workload<S: BLASScalar> {
     /// streaming read of X (`StreamPairing`); the stream-read row comes first and summarises every
     /// read the run made.
     func run() throws -> [Measurement] {
+        try paired { pairing, readOnce in
+            var results = try measureEpochs(pairing, readOnce: readOnce)
+            results += try measureWhitenedEpochs(pairing, readOnce: readOnce)
+            results += measureNaiveEpochs(pairing, readOnce: readOnce)
+            var exact: LeastSquaresSolution<S>? = nil
+            if !settings.skipSolvers {
+                results += try measureSolvers(pairing, readOnce: readOnce, automatic: &exact)
+                results += try Self.measureIllConditioned(settings: settings, data: data, pairing: pairing,
+                                                            readOnce: readOnce)
+            }
+            if !settings.skipAgreement && settings.selected(.agreement) {
+                results += try measureAgreement(pairing, readOnce: readOnce,
+                                                reference: exact ?? LeastSquares.solve(features, targets))
+            }
+            results += try measureRobustEpochs(pairing, readOnce: readOnce)
+            if settings.exactOnMain || settings.mainIsSmall {
+                results += try measureRobustExact(pairing, readOnce: readOnce, repetitions: settings.mainIsSmall ? 3 : 1)
+            }
+            return results
+        }
+    }
+
+    /// The robust benchmarks alone, on the small shape, with its own streaming read and read-once.
+    func runRobust() throws -> [Measurement] {
+        try paired { pairing, readOnce in
+            try measureRobustEpochs(pairing, readOnce: readOnce)
+                + measureRobustExact(pairing, readOnce: readOnce, repetitions: 3)
+        }
+    }
+
+    /// The streaming-read reference around `body`: the pairing of X's streaming read, the
+    /// read-once row, then `body`'s rows (given the pairing and the read-once seconds), and the
+    /// stream-read row first, summarising every read the run made.
+    func paired(_ body: (StreamPairing, Double) throws -> [Measurement]) throws -> [Measurement] {
         try features.withUnsafeBufferPointer { x in
             let pairing = StreamPairing(read: StreamRead(bytes: UnsafeRawBufferPointer(x),
                                                          threads: BLASConfiguration.threads))
@@ -74,19 +108,7 @@ struct Workload<S: BLASScalar> {
             }
             let readOnce = try measureReadOnce(pairing)
             var results = [measurement(.readOnce, readOnce, readOnce: readOnce.seconds)]
-            results += try measureEpochs(pairing, readOnce: readOnce.seconds)
-            results += try measureWhitenedEpochs(pairing, readOnce: readOnce.seconds)
-            results += measureNaiveEpochs(pairing, readOnce: readOnce.seconds)
-            var exact: LeastSquaresSolution<S>? = nil
-            if !settings.skipSolvers {
-                results += try measureSolvers(pairing, readOnce: readOnce.seconds, automatic: &exact)
-                results += try Self.measureIllConditioned(settings: settings, data: data, pairing: pairing,
-                                                            readOnce: readOnce.seconds)
-            }
-            if !settings.skipAgreement && settings.selected(.agreement) {
-                results += try measureAgreement(pairing, readOnce: readOnce.seconds,
-                                                reference: exact ?? LeastSquares.solve(features, targets))
-            }
+            results += try body(pairing, readOnce.seconds)
             var stream = Measurement(benchmark: .streamRead, precision: precision, rows: rows, features: columns,
                                      seconds: median(pairing.allReads), bytes: bytes,
                                      readOnceSeconds: readOnce.seconds)
