@@ -10,11 +10,11 @@
 /// | Loss | `ℓ(r)`, `r = ŷ − y` | exact reference |
 /// |---|---|---|
 /// | ``squared`` | `r²` | ``LeastSquares`` |
-/// | ``huber(delta:)`` | `r²` for `|r| ≤ δ`, `2δ|r| − δ²` beyond | ``RobustRegression`` (Huber's T, `t = δ`, scale 1) |
-/// | ``absolute`` | `|r|` | ``QuantileRegression`` at `τ = ½` (`|r| = 2ρ_½`) |
+/// | ``huber(delta:)`` | `r²` for `\|r\| ≤ δ`, `2δ\|r\| − δ²` beyond | ``RobustRegression`` (Huber's T, `t = δ`, scale 1) |
+/// | ``absolute`` | `\|r\|` | ``QuantileRegression`` at `τ = ½` (`\|r\| = 2ρ_½`) |
 /// | ``quantile(_:)`` | `ρ_τ(y − ŷ) = max(τ(y − ŷ), (τ − 1)(y − ŷ))` | ``QuantileRegression`` |
-/// | ``epsilonInsensitive(_:)`` | `max(0, |r| − ε)` | a linear program |
-/// | ``squaredEpsilonInsensitive(_:)`` | `max(0, |r| − ε)²` | a piecewise quadratic |
+/// | ``epsilonInsensitive(_:)`` | `max(0, \|r\| − ε)` | a linear program |
+/// | ``squaredEpsilonInsensitive(_:)`` | `max(0, \|r\| − ε)²` | a piecewise quadratic |
 ///
 /// **The ecosystem's spellings.** scikit-learn's `SGDRegressor(loss='huber', epsilon=e)` steps on
 /// `½r²` inside `e` and `e|r| − ½e²` beyond: half of ``huber(delta:)`` with `δ = e`, so the same
@@ -134,7 +134,10 @@ public struct Loss: Sendable, Hashable, CustomStringConvertible, Codable {
     }
 
     /// Parses ``description``'s spelling (`huber` alone is `huber:1.35`, `quantile` alone the
-    /// median); `nil` for anything else. The parameter is checked by ``validate()``.
+    /// median, `epsilon` and `squared-epsilon` alone `ε = 0.1`); `nil` for anything else. The
+    /// parameter is checked by ``validate()``.
+    ///
+    /// - Parameter text: e.g. `huber:1.35`, `quantile:0.9`, `absolute`.
     public init?(_ text: String) {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         let name = parts.first?.lowercased() ?? ""
