@@ -126,18 +126,9 @@ extension EpochDriver {
                 for j in 0..<d { sums[1 + j] += slope * Double(x[j]) }
                 sums[1 + d] += slope
                 guard !measureOnly, weight > 0, loss.quadraticPiece(r).inside else { continue }
-                let root = weight.squareRoot()
-                for j in 0..<d { rows[used * p + j] = root * Double(x[j]) }
-                rows[used * p + d] = root
-                used += 1
+                Self.appendRow(x, weight: weight, to: &rows, at: &used, columns: d)
             }
-            if used > 0 {
-                rows.withUnsafeBufferPointer { a in
-                    sums.withUnsafeMutableBufferPointer { s in
-                        BLAS.syrk(a.baseAddress!, rows: used, columns: p, beta: 1, s.baseAddress! + 1 + p)
-                    }
-                }
-            }
+            Self.addGram(of: rows, count: used, columns: p, to: &sums, at: 1 + p)
         }
         try collective.sum(&sums)
         let objective = sums[0]
@@ -319,18 +310,9 @@ extension EpochDriver {
                 for j in 0..<d { sums[j] += wa * Double(x[j]) }
                 sums[d] += wa
                 guard weight > 0, a > range.lower, a < range.upper else { continue }
-                let root = weight.squareRoot()
-                for j in 0..<d { rows[used * p + j] = root * Double(x[j]) }
-                rows[used * p + d] = root
-                used += 1
+                Self.appendRow(x, weight: weight, to: &rows, at: &used, columns: d)
             }
-            if used > 0 {
-                rows.withUnsafeBufferPointer { a in
-                    sums.withUnsafeMutableBufferPointer { s in
-                        BLAS.syrk(a.baseAddress!, rows: used, columns: p, beta: 1, s.baseAddress! + p)
-                    }
-                }
-            }
+            Self.addGram(of: rows, count: used, columns: p, to: &sums, at: p)
         }
         try collective.sum(&sums)
         var factor = Array(sums[p...])
@@ -371,6 +353,26 @@ extension EpochDriver {
         let imbalance = totals[3...].reduce(0.0) { Swift.max($0, Swift.abs($1)) }
         guard totals[1] == 0, imbalance <= 1e-10 * Swift.max(totals[2], .leastNormalMagnitude) else { return nil }
         return Swift.max(0, objective + totals[0])
+    }
+
+    /// Writes `√ŵ·x̃` (`x̃ = (x, 1)`) as row `used` of `rows` and counts it.
+    private static func appendRow(_ x: UnsafePointer<S>, weight: Double, to rows: inout [Double], at used: inout Int,
+                                  columns d: Int) {
+        let root = weight.squareRoot(), p = d + 1
+        for j in 0..<d { rows[used * p + j] = root * Double(x[j]) }
+        rows[used * p + d] = root
+        used += 1
+    }
+
+    /// Adds `RᵀR` of the first `count` rows of `rows` (`columns` wide) into `sums` from `offset`
+    /// (`syrk`: the row-major upper triangle).
+    private static func addGram(of rows: [Double], count: Int, columns p: Int, to sums: inout [Double], at offset: Int) {
+        guard count > 0 else { return }
+        rows.withUnsafeBufferPointer { a in
+            sums.withUnsafeMutableBufferPointer { s in
+                BLAS.syrk(a.baseAddress!, rows: count, columns: p, beta: 1, s.baseAddress! + offset)
+            }
+        }
     }
 
     /// Solves the dense `n × n` system `A x = b` (row-major) by Gaussian elimination with partial
