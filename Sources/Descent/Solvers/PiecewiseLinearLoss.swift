@@ -16,18 +16,12 @@ struct PiecewiseLinearLoss {
     init(_ loss: Loss) throws(DescentError) {
         try loss.validate()
         self.loss = loss
-        switch loss.kind {
-        case let .quantile(tau):
-            (slopes, kinks) = ([-tau, 1 - tau], [0])
-        case .absolute:
-            (slopes, kinks) = ([-1, 1], [0])
-        case let .epsilonInsensitive(epsilon):
-            (slopes, kinks) = epsilon > 0 ? ([-1, 0, 1], [-epsilon, epsilon]) : ([-1, 1], [0])
-        case .squared, .huber, .squaredEpsilonInsensitive:
+        guard loss.isPiecewiseLinear else {
             throw .invalidOption(name: "loss", value: loss.description,
                                  expected: "a piecewise-linear loss: .absolute, .quantile(τ) or .epsilonInsensitive(ε) "
                                      + "(LeastSquares and RobustRegression.verify for the others)")
         }
+        (slopes, kinks) = (loss.pieceSlopes, loss.kinks)
     }
 
     /// `ℓ(r)`.
