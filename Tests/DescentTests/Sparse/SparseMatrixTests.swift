@@ -14,8 +14,16 @@ private struct SparseReference: Decodable {
         let weights: [Double], bias: Double
         let istop: Int, itn: Int, normr: Double, normar: Double, norma: Double, conda: Double, normx: Double
     }
+    struct Hashes: Decodable { let words: [String], seed0: [Int32], seed42: [Int32] }
+    struct CSR: Decodable { let indptr: [Int], indices: [Int], values: [Double], shape: [Int] }
+    struct Hashing: Decodable {
+        let bits20_tokens: CSR, bits3_tokens: CSR, bits20_dicts: CSR, bits4_unsigned_dicts: CSR, bits20_categories: CSR
+        let token_rows: [[String]], dict_rows: [[String: Double]], category_rows: [[String: String]]
+    }
     let load_svmlight_file: Load
     let lsmr: [LSMRCase]
+    let murmurhash3_32: Hashes
+    let feature_hasher: Hashing
 
     static let shared: SparseReference = {
         let url = try! TestData.url("sparse/reference.json")
@@ -185,6 +193,28 @@ struct SparseMatrixTests {
         }
         #expect(throws: DescentError.targetCountMismatch(rows: data.features.rows, targets: 3)) {
             _ = try LeastSquares.lsmr(data.features, [1, 2, 3])
+        }
+    }
+
+    @Test("feature hashing: MurmurHash3 and FeatureHasher equal scikit-learn's, bit for bit")
+    func hashing() throws {
+        let hashes = SparseReference.shared.murmurhash3_32
+        #expect(hashes.words.map { FeatureHasher.murmurHash3($0.utf8) } == hashes.seed0)
+        #expect(hashes.words.map { FeatureHasher.murmurHash3($0.utf8, seed: 42) } == hashes.seed42)
+        let reference = SparseReference.shared.feature_hasher
+        func check(_ x: SparseMatrix<Double>, _ csr: SparseReference.CSR, _ label: String) {
+            #expect([x.rows, x.columns] == csr.shape && x.rowOffsets == csr.indptr, "\(label)")
+            #expect(x.columnIndices == csr.indices && x.values == csr.values, "\(label)")
+        }
+        check(try FeatureHasher(bits: 20).transform(reference.token_rows), reference.bits20_tokens, "tokens, 2^20")
+        check(try FeatureHasher(bits: 3).transform(reference.token_rows), reference.bits3_tokens, "tokens, 2^3 (collisions)")
+        check(try FeatureHasher(bits: 20).transform(reference.dict_rows), reference.bits20_dicts, "numbers, 2^20")
+        check(try FeatureHasher(bits: 4, alternateSign: false).transform(reference.dict_rows), reference.bits4_unsigned_dicts,
+              "numbers, 2^4, unsigned")
+        check(try FeatureHasher(bits: 20).transform(reference.category_rows), reference.bits20_categories, "categories")
+        for bits in [0, 31, -1] { #expect(throws: DescentError.self) { _ = try FeatureHasher(bits: bits) } }
+        #expect(throws: DescentError.self) {
+            let _: SparseMatrix<Double> = try FeatureHasher(bits: 4).transform([["a": Double.nan]])
         }
     }
 }

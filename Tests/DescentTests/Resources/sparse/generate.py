@@ -54,6 +54,25 @@ def run(intercept, damp, tol, maxiter=None):
             "norma": float(norma), "conda": float(conda), "normx": float(normx)}
 
 cases = [run(True, 0.0, 1e-10, 2000), run(False, 0.0, 1e-10, 2000), run(True, 2.0, 1e-10, 2000), run(True, 0.0, 1e-3)]
+# Feature hashing: scikit-learn's murmurhash3_32 and FeatureHasher on words, unicode, and categoricals.
+from sklearn.utils import murmurhash3_32
+from sklearn.feature_extraction import FeatureHasher
+words = ["", "a", "ab", "abc", "abcd", "abcde", "the", "cat", "naïve", "日本語", "colour=red", "x" * 37]
+hashes = {"words": words, "seed0": [int(murmurhash3_32(w, seed=0, positive=False)) for w in words],
+          "seed42": [int(murmurhash3_32(w, seed=42, positive=False)) for w in words]}
+token_rows = [["the", "cat", "sat", "on", "the", "mat"], ["naïve", "日本語"], [], ["cat"]]
+dict_rows = [{"height": 1.5, "weight": -2.0, "age": 0.0}, {"size": 3.0}, {"height": 0.25}]
+category_rows = [{"colour": "red", "shape": "round"}, {"colour": "blue"}]
+def csr(X):
+    X = X.tocsr()
+    return {"indptr": X.indptr.tolist(), "indices": X.indices.tolist(), "values": X.data.tolist(), "shape": list(X.shape)}
+hashing = {"bits20_tokens": csr(FeatureHasher(n_features=2**20, input_type="string").transform(token_rows)),
+           "bits3_tokens": csr(FeatureHasher(n_features=2**3, input_type="string").transform(token_rows)),
+           "bits20_dicts": csr(FeatureHasher(n_features=2**20).transform(dict_rows)),
+           "bits4_unsigned_dicts": csr(FeatureHasher(n_features=2**4, alternate_sign=False).transform(dict_rows)),
+           "bits20_categories": csr(FeatureHasher(n_features=2**20).transform(category_rows)),
+           "token_rows": token_rows, "dict_rows": dict_rows, "category_rows": category_rows}
+
 reference = {
     "versions": {"numpy": np.__version__, "scipy": scipy.__version__, "scikit-learn": sklearn.__version__},
     "load_svmlight_file": {"rows": Xr.shape[0], "columns": Xr.shape[1], "nnz": int(Xr.nnz),
@@ -61,6 +80,8 @@ reference = {
                            "target_sum": float(yr.sum()), "first_row_indices": Xr[0].indices.tolist(),
                            "first_row_values": Xr[0].data.tolist(), "first_target": float(yr[0])},
     "lsmr": cases,
+    "murmurhash3_32": hashes,
+    "feature_hasher": hashing,
 }
 with open(os.path.join(HERE, "reference.json"), "w") as f:
     json.dump(reference, f, indent=1)
