@@ -217,4 +217,23 @@ struct SparseMatrixTests {
             let _: SparseMatrix<Double> = try FeatureHasher(bits: 4).transform([["a": Double.nan]])
         }
     }
+
+    @Test("scipy's save_npz files read as the LIBSVM file scikit-learn wrote; written files read back; CSC is refused")
+    func npz() throws {
+        let libsvm = try SparseDataset<Double>(libsvmFile: try TestData.url("sparse/train.svm").path).features
+        for name in ["train.npz", "train-uncompressed.npz", "train-int64.npz"] {
+            let x = try SparseMatrix<Double>(npzFile: try TestData.url("sparse/\(name)").path)
+            #expect(x == libsvm, "\(name)")
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("descent-\(UUID().uuidString).npz").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try libsvm.writeNPZ(to: path)
+        #expect(try SparseMatrix<Double>(npzFile: path) == libsvm)
+        let float = try SparseMatrix<Float>(npzFile: path)
+        #expect(float.values == libsvm.values.map { Float($0) })
+        #expect(performing: { _ = try SparseMatrix<Double>(npzFile: try TestData.url("sparse/train-csc.npz").path) },
+                throws: { "\($0)".contains("'csc'") && "\($0)".contains("tocsr()") })
+        #expect(performing: { _ = try SparseMatrix<Double>(npzFile: try TestData.url("sparse/train.svm").path) },
+                throws: { "\($0)".contains("not a zip archive") })
+    }
 }

@@ -73,6 +73,14 @@ hashing = {"bits20_tokens": csr(FeatureHasher(n_features=2**20, input_type="stri
            "bits20_categories": csr(FeatureHasher(n_features=2**20).transform(category_rows)),
            "token_rows": token_rows, "dict_rows": dict_rows, "category_rows": category_rows}
 
+# scipy's .npz files of the same matrix: compressed (save_npz's default), uncompressed, int64
+# indices, and a CSC file (which Descent refuses with its remedy).
+sp.save_npz(os.path.join(HERE, "train.npz"), Xr.tocsr())
+sp.save_npz(os.path.join(HERE, "train-uncompressed.npz"), Xr.tocsr(), compressed=False)
+wide = Xr.tocsr().copy(); wide.indices = wide.indices.astype(np.int64); wide.indptr = wide.indptr.astype(np.int64)
+sp.save_npz(os.path.join(HERE, "train-int64.npz"), wide)
+sp.save_npz(os.path.join(HERE, "train-csc.npz"), Xr.tocsc())
+
 reference = {
     "versions": {"numpy": np.__version__, "scipy": scipy.__version__, "scikit-learn": sklearn.__version__},
     "load_svmlight_file": {"rows": Xr.shape[0], "columns": Xr.shape[1], "nnz": int(Xr.nnz),
