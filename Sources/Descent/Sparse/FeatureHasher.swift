@@ -92,7 +92,7 @@ public struct FeatureHasher: Sendable, Hashable {
     ///
     /// - Parameter rows: One dictionary a row, feature name to its level.
     /// - Returns: `rows.count × 2^bits` sparse features.
-    /// - Throws: as ``transform(_:)-(_:[[String:Double]])``.
+    /// - Throws: as ``transform(_:)-([[String:Double]])``.
     public func transform<Scalar: BLASScalar>(_ rows: [[String: String]]) throws(DescentError) -> SparseMatrix<Scalar> {
         try matrix(rows.map { row in row.sorted { $0.key < $1.key }.map { ("\($0.key)=\($0.value)", 1.0) } })
     }
@@ -102,7 +102,7 @@ public struct FeatureHasher: Sendable, Hashable {
     ///
     /// - Parameter rows: The features of each row.
     /// - Returns: `rows.count × 2^bits` sparse features.
-    /// - Throws: as ``transform(_:)-(_:[[String:Double]])``.
+    /// - Throws: as ``transform(_:)-([[String:Double]])``.
     public func transform<Scalar: BLASScalar>(_ rows: [[String]]) throws(DescentError) -> SparseMatrix<Scalar> {
         try matrix(rows.map { row in row.map { ($0, 1.0) } })
     }
