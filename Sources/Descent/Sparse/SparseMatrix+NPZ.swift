@@ -16,6 +16,11 @@ extension SparseMatrix {
     public init(npzFile path: String) throws(DescentError) {
         func fail(_ reason: String) -> DescentError { .invalidFile(path: path, format: ".npz", reason: reason) }
         let bytes = try FileIO.readAll(path)
+        // A zip starts with a local file header (or, empty, the end record): checked here, so that
+        // a file of another kind gets this message (and ZIPFoundation is not asked to open it).
+        guard bytes.count >= 4, bytes[0] == 0x50, bytes[1] == 0x4B, [0x03, 0x05].contains(bytes[2]) else {
+            throw fail("it is not a zip archive as numpy's savez writes (it does not start with 'PK')")
+        }
         let archive: Archive
         do { archive = try Archive(data: Data(bytes), accessMode: .read) } catch {
             throw fail("it is not a zip archive as numpy's savez writes (\(error))")
