@@ -143,7 +143,7 @@ def exact(X, y, w, lags, groups1, groups2, newX):
 
 def statsmodels_numbers(X, y, w, lags, g1, g2, newX):
     model = sm.WLS(y, X, weights=w) if w is not None else sm.OLS(y, X)
-    out = {"bse": {}, "pvalues": {}}
+    out = {"bse": {}, "pvalues": {}, "fvalue": {}, "fPValue": {}}
     fits = {"nonrobust": model.fit(), "hc0": model.fit(cov_type="HC0"), "hc1": model.fit(cov_type="HC1"),
             "hc2": model.fit(cov_type="HC2"), "hc3": model.fit(cov_type="HC3"),
             "hac": model.fit(cov_type="HAC", cov_kwds={"maxlags": lags}),
@@ -152,6 +152,7 @@ def statsmodels_numbers(X, y, w, lags, g1, g2, newX):
             "cluster2": model.fit(cov_type="cluster", cov_kwds={"groups": np.c_[g1, g2]})}
     for k, f in fits.items():
         out["bse"][k] = np.asarray(f.bse).tolist(); out["pvalues"][k] = np.asarray(f.pvalues).tolist()
+        out["fvalue"][k] = float(np.squeeze(f.fvalue)); out["fPValue"][k] = float(np.squeeze(f.f_pvalue))
     out["pvaluesT"] = {"hc3": np.asarray(model.fit(cov_type="HC3", use_t=True).pvalues).tolist(),
                        "cluster": np.asarray(model.fit(cov_type="cluster", cov_kwds={"groups": g1}, use_t=True).pvalues).tolist()}
     out["prediction"] = {}
