@@ -70,13 +70,6 @@ struct InferenceBasis: Sendable {
         return v
     }
 
-    /// The orthonormal coordinates `a = Lᵀx̃` of a row `x` (its mean's variance is `aᵀMa`).
-    func coordinates(of x: [Double]) -> [Double] {
-        let d = columns
-        let slopes = (0..<d).map { k in (0..<d).reduce(0.0) { $0 + (x[$1] - means[$1]) * transform[$1 * d + k] } }
-        return intercept ? [1 / totalWeight.squareRoot()] + slopes : slopes
-    }
-
     /// The coordinates `q̃ᵢ` of a block's centred, `√w`-scaled rows `z` (row-major `m × d`) with
     /// their `√wᵢ`, into `out` (row-major `m × p`).
     func coordinates(_ z: [Double], roots: [Double], rows m: Int, into out: inout [Double]) {

@@ -14,10 +14,14 @@ extension RegressionSummary.Inputs {
         for j in 0..<p { identity[j * p + j] = variance }
         let v = basis.covariance(meat: robust ? pass.meat : identity)
         covarianceMatrix = (0..<p).map { r in Array(v[(r * p)..<(r * p + p)]) }
+        let df = pass.clusters.map { $0 - 1 } ?? (n - p)
+        usesNormalDistribution = !(useT ?? !robust)
+        inference = ModelInference(covarianceType: covarianceType, observations: n, degreesOfFreedom: df,
+                                   usesNormalDistribution: usesNormalDistribution, residualVariance: variance,
+                                   intercept: hasIntercept, means: basis.means, totalWeight: basis.totalWeight,
+                                   transform: basis.transform, meat: robust ? pass.meat : identity)
         guard robust else { return }
         standardErrors = (0..<p).map { v[$0 * p + $0] >= 0 ? v[$0 * p + $0].squareRoot() : .nan }
-        usesNormalDistribution = !(useT ?? false)
-        let df = pass.clusters.map { $0 - 1 } ?? (n - p)
         testDegreesOfFreedom = df
         // The Wald test of every weight being zero, F = β'V⁻¹β/q against F(q, df), as statsmodels.
         let slopes = Array((hasIntercept ? 1 : 0)..<p), q = slopes.count

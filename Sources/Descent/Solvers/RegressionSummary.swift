@@ -45,6 +45,9 @@ public struct RegressionSummary: Sendable, CustomStringConvertible {
     /// The tests on the residuals statsmodels prints under its table (Omnibus, Jarque–Bera, skew,
     /// kurtosis, Durbin–Watson).
     public let residualTests: ResidualTests?
+    /// What prediction intervals need (``LinearModel/inference``): this covariance in the design's
+    /// orthonormal coordinates, `σ̂²` and the degrees of freedom.
+    public let inference: ModelInference?
     /// The number of observations (rows), zero weights included, as statsmodels counts them.
     public let observations: Int
     /// Residual degrees of freedom, `n − p`.
@@ -88,7 +91,7 @@ public struct RegressionSummary: Sendable, CustomStringConvertible {
         guard level > 0, level < 1, testDegreesOfFreedom > 0 else {
             return coefficients.map { _ in (Double.nan, Double.nan) }
         }
-        let t = Self.quantile(0.5 + level / 2, normal: usesNormalDistribution, degreesOfFreedom: testDegreesOfFreedom)
+        let t = ModelInference.quantile(0.5 + level / 2, normal: usesNormalDistribution, degreesOfFreedom: testDegreesOfFreedom)
         return zip(coefficients, standardErrors).map { ($0 - t * $1, $0 + t * $1) }
     }
 
@@ -116,11 +119,7 @@ public struct RegressionSummary: Sendable, CustomStringConvertible {
         /// The robust Wald F statistic of the weights and its p-value.
         var wald: (statistic: Double, pValue: Double)? = nil
         var residualTests: ResidualTests? = nil
-    }
-
-    /// The quantile `q` at probability `probability` of the normal distribution or of Student's t.
-    static func quantile(_ probability: Double, normal: Bool, degreesOfFreedom: Int) -> Double {
-        normal ? StandardNormal.quantile(probability) : StudentT.quantile(probability, degreesOfFreedom: Double(degreesOfFreedom))
+        var inference: ModelInference? = nil
     }
 
     /// The two-sided p-value of `statistic`, normal or Student's t.
@@ -149,6 +148,7 @@ public struct RegressionSummary: Sendable, CustomStringConvertible {
         usesNormalDistribution = inputs.usesNormalDistribution
         testDegreesOfFreedom = inputs.testDegreesOfFreedom ?? df
         residualTests = inputs.residualTests
+        inference = inputs.inference
         let normal = usesNormalDistribution, testDF = testDegreesOfFreedom
         pValues = tStatistics.map { df > 0 ? Self.twoSidedPValue($0, normal: normal, degreesOfFreedom: testDF) : .nan }
         rSquared = tss > 0 ? 1 - rss / tss : (rss == 0 ? 1 : 0)
