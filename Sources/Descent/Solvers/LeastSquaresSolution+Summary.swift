@@ -188,8 +188,19 @@ struct SummaryFactor {
                 y.withUnsafeBufferPointer { ys in factor(xs, ys, intercept: intercept) }
             }
         }
+        try Self.checkRank(r, columns: d, rows: x.rows, epsilon: Double(S.ulpOfOne))
+    }
+
+    /// The factor of a QR computed elsewhere (a streamed source's, across parts), checked for rank.
+    init(r: [Double], scales: [Double], means: [Double], intercept: Bool, rows: Int, epsilon: Double) throws(DescentError) {
+        (self.r, self.scales, self.means, columns, self.intercept) = (r, scales, means, scales.count, intercept)
+        try Self.checkRank(r, columns: columns, rows: rows, epsilon: epsilon)
+    }
+
+    /// Throws when a diagonal entry of `R` is negligible: the features are linearly dependent.
+    static func checkRank(_ r: [Double], columns d: Int, rows: Int, epsilon: Double) throws(DescentError) {
         let largest = (0..<d).reduce(0.0) { Swift.max($0, Swift.abs(r[$1 + $1 * d])) }
-        let dependent = (0..<d).filter { Swift.abs(r[$0 + $0 * d]) <= Double(Swift.max(x.rows, d)) * Double(S.ulpOfOne) * largest }
+        let dependent = (0..<d).filter { Swift.abs(r[$0 + $0 * d]) <= Double(Swift.max(rows, d)) * epsilon * largest }
         guard largest > 0, dependent.isEmpty else {
             throw .unsolvable(method: "summary", reason: "standard errors are undefined: "
                                   + RankDeficiency.describe(constant: [], dependent: dependent), conditionEstimate: .infinity)
