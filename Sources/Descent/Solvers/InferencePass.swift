@@ -63,13 +63,14 @@ struct InferencePass {
         let n = Double(rows)
         let m = Int((4 * pow(n / 100, 2.0 / 9)).rounded(.down))
         var series = LaggedProducts(width: 1, lags: m)
-        try forEachResidualBlock(source, weights: weights) { block, e, roots in
+        let meanTotal = basis.means.reduce(0, +), d = basis.columns
+        try forEachResidualBlock(source, weights: weights) { block, z, e, roots in
             var v = [Double](repeating: 0, count: block.count)
             for i in 0..<block.count {
-                let x = block.row(i)
-                var total = 0.0
-                for j in 0..<basis.columns { total += Double(x[j]) }
-                v[i] = e[i] * roots[i] * total
+                // Σⱼ √wᵢxᵢⱼ from the centred row.
+                var total = roots[i] * meanTotal
+                for j in 0..<d { total += z[i * d + j] }
+                v[i] = e[i] * total
             }
             series.append(v, rows: block.count)
         }
@@ -80,30 +81,37 @@ struct InferencePass {
         return 1.1447 * pow((s1 / s0) * (s1 / s0), 1.0 / 3) * pow(n, 1.0 / 3)
     }
 
-    /// Visits every block with its residuals `eᵢ` (`√w`-scaled) and `√wᵢ`.
-    func forEachResidualBlock<S: BLASScalar>(_ source: SolverRows<S>, weights: [S]?,
-                                             _ body: (SolverRows<S>.Block, [Double], [Double]) throws(DescentError) -> Void)
-        throws(DescentError) {
+    /// Visits every block with its centred, `√w`-scaled rows `zᵢ = √wᵢ(xᵢ − μ)` (row-major
+    /// `m × d`), residuals `eᵢ = √wᵢ(yᵢ − ȳ − c) − zᵢᵀw` (`c = b − ȳ + μᵀw` in extended precision,
+    /// one `gemv` per block: centred, so little cancels) and `√wᵢ`.
+    func forEachResidualBlock<S: BLASScalar>(
+        _ source: SolverRows<S>, weights: [S]?,
+        _ body: (SolverRows<S>.Block, [Double], [Double], [Double]) throws(DescentError) -> Void) throws(DescentError) {
         typealias E = Double.Accumulator
-        let d = basis.columns
+        let d = basis.columns, means = basis.means
+        var offset = E(bias) - E(targetMean)
+        for j in 0..<d { offset += E(means[j]) * E(slopes[j]) }
         let blockRows = Swift.max(1, Swift.min(Swift.max(1, source.localRows), 131_072 / Swift.max(1, d)))
+        var z = [Double](repeating: 0, count: blockRows * d)
         var e = [Double](repeating: 0, count: blockRows), roots = [Double](repeating: 1, count: blockRows)
         try source.forEachBlock(rows: blockRows) { (block) throws(DescentError) in
-            for i in 0..<block.count {
+            let m = block.count
+            for i in 0..<m {
                 let x = block.row(i)
-                var prediction = E(bias)
-                for j in 0..<d { prediction += E(slopes[j]) * E(x[j]) }
-                roots[i] = weights.map { Double($0[block.firstRow + i]).squareRoot() } ?? 1
-                e[i] = roots[i] * Double(E(block.target(i, 0)) - prediction)
+                let root = weights.map { Double($0[block.firstRow + i]).squareRoot() } ?? 1
+                roots[i] = root
+                for j in 0..<d { z[i * d + j] = root * (Double(x[j]) - means[j]) }
+                e[i] = root * Double(E(block.target(i, 0)) - E(targetMean) - offset)
             }
-            try body(block, e, roots)
+            z.withUnsafeBufferPointer { BLAS.gemv($0.baseAddress!, rows: m, columns: d, alpha: -1, slopes, beta: 1, &e) }
+            try body(block, z, e, roots)
         }
     }
 
     private func pass<S: BLASScalar>(_ source: SolverRows<S>, weights: [S]?, covariance: LeastSquares.Covariance,
                                      keepRows: Bool) throws(DescentError) -> Result {
         typealias E = Double.Accumulator
-        let d = basis.columns, p = basis.parameters, n = Double(rows)
+        let p = basis.parameters, n = Double(rows)
         let coordinatesNeeded = covariance != .nonrobust || keepRows
         var result = Result()
         var meat = [Double](repeating: 0, count: p * p)
@@ -114,8 +122,8 @@ struct InferencePass {
                                             ClusterSums(width: p, keyLength: 2)]
             : labels.map { _ in ClusterSums(width: p, keyLength: 1) }
         var previous: Double?, first: Double?
-        var z = [Double](), q = [Double](), g = [Double]()
-        try forEachResidualBlock(source, weights: weights) { block, e, roots in
+        var q = [Double](), g = [Double]()
+        try forEachResidualBlock(source, weights: weights) { block, z, e, roots in
             let m = block.count
             for i in 0..<m {
                 let r = E(e[i])
@@ -131,14 +139,14 @@ struct InferencePass {
             }
             if keepRows { result.residuals += e[0..<m] }
             guard coordinatesNeeded else { return }
-            if z.count < m * d { z = [Double](repeating: 0, count: m * d); q = [Double](repeating: 0, count: m * p); g = q }
-            for i in 0..<m {
-                let x = block.row(i)
-                for j in 0..<d { z[i * d + j] = roots[i] * (Double(x[j]) - basis.means[j]) }
-            }
+            if q.count < m * p { q = [Double](repeating: 0, count: m * p); g = q }
             basis.coordinates(z, roots: roots, rows: m, into: &q)
             var leverage = [Double](repeating: 0, count: covariance.needsLeverage || keepRows ? m : 0)
-            for i in 0..<leverage.count { leverage[i] = (0..<p).reduce(0.0) { $0 + q[i * p + $1] * q[i * p + $1] } }
+            for i in 0..<leverage.count {
+                var total = 0.0
+                for k in 0..<p { total += q[i * p + k] * q[i * p + k] }
+                leverage[i] = total
+            }
             if keepRows { result.leverage += leverage }
             for i in 0..<m {
                 let scale: Double = switch covariance {

@@ -75,6 +75,9 @@ extension LeastSquaresSolution {
 
     /// The summary, with `design`, the part that depends on the features and weights alone,
     /// computed here when `nil` and left there for the next target fitted to the same data.
+    /// Specialised for both precisions: every pass below it converts the caller's values to `Double`.
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
     func summarize(features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar]?, featureNames: [String]?,
                    covariance: LeastSquares.Covariance, useT: Bool?,
                    design: inout SummaryDesign?) throws(DescentError) -> RegressionSummary {
