@@ -30,9 +30,7 @@ func checkInference(_ c: Checker) {
                                      [expected.durbinWatson, expected.jarqueBera, one.fStatistic])
             c.check("\(name): the same residual tests and F", fitGap <= 1e-11, "gap \(fitGap)")
             c.sameOnEveryRank(name, many.standardErrors + [tests.durbinWatson, tests.jarqueBera, many.fStatistic])
-            let source = ChunkedMatrices(features: problem.local,
-                                         targets: try Matrix(rows: problem.localTargets.count, columns: 1,
-                                                             elements: problem.localTargets), rowsPerChunk: 37)
+            let source = try problem.chunkedLocal()
             let streamed = try fit.summary(from: source, across: world, covariance: split)
             let streamGap = relativeGap(streamed.standardErrors, one.standardErrors)
             c.check("\(name), from a chunked source: equals the single-process standard errors", streamGap <= 1e-11,
