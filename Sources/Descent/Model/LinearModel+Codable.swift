@@ -8,7 +8,8 @@ import Foundation
 /// (numbers written so that they read back to the same bits), the feature names when known, and
 /// the training state, so that training can continue after a reload exactly as if it had never
 /// stopped, and, when known, what prediction intervals need (``ModelInference``, the optional
-/// `inference` key, new in version 2; version 1 files are read as before).
+/// `inference` key, new in version 2). A model without inference is written as version 1, which
+/// older builds read; version 1 files are read as before.
 ///
 /// ```json
 /// {"format": "descent.linear-model", "version": 2, "precision": "float64",
@@ -17,7 +18,7 @@ import Foundation
 extension LinearModel: Codable {
     /// The `format` field of a saved model.
     public static var fileFormat: String { "descent.linear-model" }
-    /// The format version this build writes and reads.
+    /// The newest format version this build writes and reads (it reads every version from 1).
     public static var fileVersion: Int { 2 }
 
     enum CodingKeys: String, CodingKey {
@@ -31,7 +32,7 @@ extension LinearModel: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(Self.fileFormat, forKey: .format)
-        try container.encode(Self.fileVersion, forKey: .version)
+        try container.encode(inference == nil ? 1 : Self.fileVersion, forKey: .version)
         try container.encode(Scalar.precisionName, forKey: .precision)
         try container.encodeIfPresent(featureNames, forKey: .featureNames)
         try container.encode(weights, forKey: .weights)

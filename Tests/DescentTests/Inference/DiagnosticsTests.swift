@@ -88,6 +88,8 @@ struct DiagnosticsTests {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("inference-\(UUID()).json")
         defer { try? FileManager.default.removeItem(at: url) }
         try model.save(to: url)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
+        #expect(json?["version"] as? Int == 2 && json?["inference"] != nil)
         let loaded = try LinearModel<Double>(contentsOf: url)
         #expect(loaded.inference == model.inference)
         let newX = try Matrix(reference.newX)
