@@ -54,7 +54,7 @@ public struct ModelInference: Sendable, Equatable, Codable {
 
     /// The variance of the mean prediction at `x` (`d` values), `aᵀMa`.
     func meanVariance(_ x: [Double]) -> Double {
-        let d = means.count, p = meat.count == 0 ? 0 : Int(Double(meat.count).squareRoot().rounded())
+        let d = means.count, p = d + (intercept ? 1 : 0)
         var a = (0..<d).map { k in (0..<d).reduce(0.0) { $0 + (x[$1] - means[$1]) * transform[$1 * d + k] } }
         if intercept { a.insert(1 / totalWeight.squareRoot(), at: 0) }
         var total = 0.0
