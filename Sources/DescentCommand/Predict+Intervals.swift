@@ -7,6 +7,9 @@ extension Predict {
         guard let intervals else {
             return "prediction\n" + (try model.predict(features)).map { "\($0)" }.joined(separator: "\n") + "\n"
         }
+        guard intervals > 0, intervals < 1 else {
+            throw .invalidOption(name: "--intervals", value: "\(intervals)", expected: "a confidence level in (0, 1), e.g. 0.95")
+        }
         guard model.inference != nil else {
             throw .invalidOption(name: "--intervals", value: "\(intervals)",
                                  expected: "a model saved by `descent solve --output` (this file has no inference)")

@@ -22,6 +22,10 @@ struct Predict: ParsableCommand {
         try reportingErrors { () throws(DescentError) in
             let text: String
             if isMultiTargetModel(model) {
+                guard intervals == nil else {
+                    throw .invalidOption(name: "--intervals", value: "with a multi-target model",
+                                         expected: "a single-target model saved by `descent solve --output`")
+                }
                 let saved = try MultiLinearModel<Double>(contentsOf: model)
                 let features = try input.features(named: input.isNPY ? nil : saved.featureNames)
                 let predictions = try saved.predict(features)

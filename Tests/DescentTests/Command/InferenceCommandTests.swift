@@ -91,6 +91,8 @@ struct InferenceCommandTests {
             #expect(try cli.run(["fit", data, "--target", "y", "--epochs", "2", "--output", trained]).status == 0)
             let refused = try cli.run(["predict", trained, new, "--intervals", "0.95"])
             #expect(refused.status != 0 && refused.errors.contains("--intervals"), "\(refused.errors)")
+            let level = try cli.run(["predict", model, new, "--intervals", "95"])
+            #expect(level.status != 0 && level.errors.contains("--intervals"), "\(level.errors)")
         }
     }
 
