@@ -27,6 +27,9 @@ enum BenchmarkName: String, CaseIterable, Sendable {
     case qr
     case svd
     case automatic
+    /// The OLS summary with HC3 standard errors, fit included (InferenceSummary.swift): against
+    /// statsmodels' `OLS(y, X).fit(cov_type="HC3")`.
+    case summaryHC3 = "summary-hc3"
     /// The normal equations and QR on nearly collinear columns, κ(X) ≈ 10⁶ (IllConditioned.swift).
     case normalEquationsIllConditioned = "normal-equations-illconditioned"
     case qrIllConditioned = "qr-illconditioned"

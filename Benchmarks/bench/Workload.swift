@@ -73,6 +73,7 @@ struct Workload<S: BLASScalar> {
             var exact: LeastSquaresSolution<S>? = nil
             if !settings.skipSolvers {
                 results += try measureSolvers(pairing, readOnce: readOnce, automatic: &exact)
+                results += try measureSummary(pairing, readOnce: readOnce)
                 results += try Self.measureIllConditioned(settings: settings, data: data, pairing: pairing,
                                                             readOnce: readOnce)
             }

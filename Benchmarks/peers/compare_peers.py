@@ -198,6 +198,15 @@ def main():
     except ImportError:
         print("[peers] scikit-learn is not installed: skipped", file=sys.stderr)
 
+    if descent.get(("summary-hc3", n, d)):
+        try:
+            import statsmodels.api as sm
+            X1 = np.column_stack([np.ones(n), X])
+            record("statsmodels", 'OLS(y, X).fit(cov_type="HC3").bse',
+                   timed(lambda: sm.OLS(y, X1).fit(cov_type="HC3").bse, 1), "summary-hc3")
+        except ImportError:
+            notes.append("statsmodels is not installed: OLS(cov_type=\"HC3\") skipped")
+
     if a.with_torch:
         import torch
         torch.manual_seed(a.seed)

@@ -15,10 +15,17 @@ struct Predict: ParsableCommand {
     @Option(help: "Write the predictions as CSV here (one column, 'prediction', or one per target of a multi-target model); stdout otherwise.")
     var output: String?
 
+    @Option(help: "Confidence level (e.g. 0.95): add the columns mean_lo, mean_hi, obs_lo, obs_hi (a model saved by descent solve --output).")
+    var intervals: Double?
+
     func run() throws {
         try reportingErrors { () throws(DescentError) in
             let text: String
             if isMultiTargetModel(model) {
+                guard intervals == nil else {
+                    throw .invalidOption(name: "--intervals", value: "with a multi-target model",
+                                         expected: "a single-target model saved by `descent solve --output`")
+                }
                 let saved = try MultiLinearModel<Double>(contentsOf: model)
                 let features = try input.features(named: input.isNPY ? nil : saved.featureNames)
                 let predictions = try saved.predict(features)
@@ -29,8 +36,7 @@ struct Predict: ParsableCommand {
             } else {
                 let saved = try LinearModel<Double>(contentsOf: model)
                 let features = try input.features(named: input.isNPY ? nil : saved.featureNames)
-                let predictions = try saved.predict(features)
-                text = "prediction\n" + predictions.map { "\($0)" }.joined(separator: "\n") + "\n"
+                text = try Self.table(saved, features, intervals: intervals)
             }
             if let output { try FileIO.writeText(text, to: output) } else { print(text, terminator: "") }
         }

@@ -21,8 +21,11 @@ struct Solve: ParsableCommand {
     @Flag(help: "Print the inference summary (standard errors, t, p-values, intervals, R², F, AIC, BIC).")
     var summary = false
 
-    @Option(help: "Also save the model (JSON).")
+    @Option(help: "Also save the model (JSON), with what `descent predict --intervals` needs.")
     var output: String?
+
+    @Option(name: .customLong("cov-type"), help: "With --summary: nonrobust (default), hc0, hc1, hc2, hc3, hac:LAGS, hac:auto or cluster:COLUMN (a label column, not a feature).")
+    var covType: CovarianceArgument?
 
     @OptionGroup var robustOptions: RobustOptions
 
@@ -58,32 +61,15 @@ struct Solve: ParsableCommand {
             }
             let data = try input.commandData(command: "solve")
             guard data.isSingleTarget else { return try solveSeveral(data) }
-            let x = data.features, y = data.targets.column(0)
-            let solution = if let weights = data.weights {
-                try LeastSquares.solve(x, y, weights: weights, intercept: !noIntercept, method: method.method, ridge: ridge)
-            } else {
-                try LeastSquares.solve(from: try data.dataset(), intercept: !noIntercept, method: method.method, ridge: ridge)
-            }
-            if summary {
-                if let w = data.weights {
-                    print(try solution.summary(features: x, targets: y, weights: w, featureNames: data.featureNames))
-                } else {
-                    print(try solution.summary(features: x, targets: y, featureNames: data.featureNames))
-                }
-            } else {
-                print(Self.table(solution, names: data.featureNames))
-            }
-            if let output {
-                var model = solution.model
-                model.featureNames = data.featureNames
-                try model.save(to: output)
-            }
+            try solveWithInference(data)
         }
     }
 
     /// Several targets: one factorisation for all, a column of coefficients (or a summary) per
     /// target, and a multi-target model file.
-    func solveSeveral(_ data: CommandData) throws(DescentError) {
+    func solveSeveral(_ loaded: CommandData) throws(DescentError) {
+        var data = loaded
+        let covariance = try data.covariance(covType)
         let x = data.features, y = data.targets
         let solution = if let weights = data.weights {
             try LeastSquares.solve(x, y, weights: weights, intercept: !noIntercept, method: method.method, ridge: ridge)
@@ -92,9 +78,10 @@ struct Solve: ParsableCommand {
         }
         if summary {
             let summaries = if let w = data.weights {
-                try solution.summaries(features: x, targets: y, weights: w, featureNames: data.featureNames)
+                try solution.summaries(features: x, targets: y, weights: w, featureNames: data.featureNames,
+                                       covariance: covariance)
             } else {
-                try solution.summaries(features: x, targets: y, featureNames: data.featureNames)
+                try solution.summaries(features: x, targets: y, featureNames: data.featureNames, covariance: covariance)
             }
             for (name, table) in zip(data.targetNames, summaries) { print("target \(name)\n\(table)\n") }
             try save(solution, featureNames: data.featureNames, targetNames: data.targetNames)

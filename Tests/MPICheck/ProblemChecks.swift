@@ -32,6 +32,12 @@ struct SplitProblem {
         localTargets = Array(targets[range])
     }
 
+    /// This rank's rows as a source of 37-row chunks.
+    func chunkedLocal() throws -> ChunkedMatrices {
+        ChunkedMatrices(features: local, targets: try Matrix(rows: localTargets.count, columns: 1, elements: localTargets),
+                        rowsPerChunk: 37)
+    }
+
     /// Rank `rank`'s rows: none for rank 1 (when there are 2 or more ranks), otherwise a share
     /// proportional to `rank + 1`.
     static func share(rows n: Int, rank: Int, size: Int) -> Range<Int> {

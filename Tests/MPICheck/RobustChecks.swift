@@ -35,9 +35,7 @@ func checkRobustFits(_ c: Checker) {
                     && zip(split.weights, single.weights[problem.range]).allSatisfy { Swift.abs($0 - $1) <= 1e-9 })
             c.sameOnEveryRank(name, split.coefficients + [split.scale] + errors)
             if !weighted {
-                let source = ChunkedMatrices(features: problem.local,
-                                             targets: try Matrix(rows: problem.localTargets.count, columns: 1,
-                                                                 elements: problem.localTargets), rowsPerChunk: 37)
+                let source = try problem.chunkedLocal()
                 let streamed = try RobustRegression.fit(from: source, norm: norm, scale: scale, across: world)
                 let streamGap = relativeGap(streamed.coefficients, single.coefficients)
                 c.check("\(name), from a chunked source: equals the single-process fit", streamGap <= 1e-10,

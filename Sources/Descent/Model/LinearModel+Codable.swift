@@ -7,20 +7,22 @@ import Foundation
 /// A model as a JSON document: a format name and version, the precision, the weights and bias
 /// (numbers written so that they read back to the same bits), the feature names when known, and
 /// the training state, so that training can continue after a reload exactly as if it had never
-/// stopped.
+/// stopped, and, when known, what prediction intervals need (``ModelInference``, the optional
+/// `inference` key, new in version 2). A model without inference is written as version 1, which
+/// older builds read; version 1 files are read as before.
 ///
 /// ```json
-/// {"format": "descent.linear-model", "version": 1, "precision": "float64",
-///  "featureNames": ["x1", "x2"], "weights": [1, -2], "bias": 0, "trainingState": {…}}
+/// {"format": "descent.linear-model", "version": 2, "precision": "float64",
+///  "featureNames": ["x1", "x2"], "weights": [1, -2], "bias": 0, "trainingState": {…}, "inference": {…}}
 /// ```
 extension LinearModel: Codable {
     /// The `format` field of a saved model.
     public static var fileFormat: String { "descent.linear-model" }
-    /// The format version this build writes and reads.
-    public static var fileVersion: Int { 1 }
+    /// The newest format version this build writes and reads (it reads every version from 1).
+    public static var fileVersion: Int { 2 }
 
     enum CodingKeys: String, CodingKey {
-        case format, version, precision, featureNames, weights, bias, trainingState
+        case format, version, precision, featureNames, weights, bias, trainingState, inference
     }
 
     /// Encodes the model; see the type's documentation for the layout.
@@ -30,12 +32,13 @@ extension LinearModel: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(Self.fileFormat, forKey: .format)
-        try container.encode(Self.fileVersion, forKey: .version)
+        try container.encode(inference == nil ? 1 : Self.fileVersion, forKey: .version)
         try container.encode(Scalar.precisionName, forKey: .precision)
         try container.encodeIfPresent(featureNames, forKey: .featureNames)
         try container.encode(weights, forKey: .weights)
         try container.encode(bias, forKey: .bias)
         try container.encodeIfPresent(trainingState, forKey: .trainingState)
+        try container.encodeIfPresent(inference, forKey: .inference)
     }
 
     /// Decodes a model, refusing another format, version or precision, and inconsistent widths.
@@ -53,8 +56,8 @@ extension LinearModel: Codable {
                          + (format == MultiLinearModel<Scalar>.fileFormat ? " (load it as MultiLinearModel)" : ""))
         }
         let version = try container.decode(Int.self, forKey: .version)
-        guard version == Self.fileVersion else {
-            throw refuse("it holds format version \(version); this build of Descent reads version \(Self.fileVersion)")
+        guard version == 1 || version == Self.fileVersion else {
+            throw refuse("it holds format version \(version); this build of Descent reads versions 1 and \(Self.fileVersion)")
         }
         let precision = try container.decode(String.self, forKey: .precision)
         guard precision == Scalar.precisionName else {
@@ -67,6 +70,10 @@ extension LinearModel: Codable {
             throw refuse("it has \(weights.count) weights but \(names.count) feature names")
         }
         trainingState = try container.decodeIfPresent(TrainingState<Scalar>.self, forKey: .trainingState)
+        if version > 1 { inference = try container.decodeIfPresent(ModelInference.self, forKey: .inference) }
+        if let inference, !inference.isConsistent || inference.features != weights.count {
+            throw refuse("its inference does not fit a model of \(weights.count) weights")
+        }
         if let state = trainingState {
             for buffer in [state.firstMoment, state.secondMoment, state.iterate] where !buffer.isEmpty && buffer.count != weights.count + 1 {
                 throw refuse("its training state has buffers of \(buffer.count) values for a model of \(weights.count) weights")

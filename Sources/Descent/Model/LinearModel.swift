@@ -10,6 +10,10 @@ public struct LinearModel<Scalar: BLASScalar>: Sendable, Equatable, CustomString
     /// The names of the feature columns, when the model was fitted on a ``Dataset`` or given them;
     /// saved with the model. Not part of `==`.
     public var featureNames: [String]? = nil
+    /// What intervals around predictions need (``prediction(for:level:)``): the covariance of a
+    /// least-squares fit's estimates, from its summary (``RegressionSummary/inference``); saved
+    /// with the model. Not part of `==`.
+    public var inference: ModelInference? = nil
 
     /// Two models are equal when their weights and biases are.
     public static func == (lhs: LinearModel, rhs: LinearModel) -> Bool {

@@ -9,19 +9,37 @@ extension LeastSquaresSolution {
     /// `A = (X − 1μᵀ)S` (`AᵀA = RᵀR`): `Var(wⱼ) = σ̂²·sⱼ²·‖row j of R⁻¹‖²`, and the intercept's
     /// variance through the centring, `Var(b) = σ̂²·(1/n + ‖R⁻ᵀSμ‖²)` — never by inverting `XᵀX`.
     ///
+    /// With a robust `covariance` (``LeastSquares/Covariance``: HC0–HC3, HAC, clusters) the
+    /// standard errors are the sandwich's, from one more pass over the rows
+    /// (``RegressionSummary/covarianceType`` names it); tests then use the normal distribution
+    /// unless `useT` is `true`, as statsmodels. The table under the terms (Omnibus, Jarque–Bera,
+    /// skew, kurtosis, Durbin–Watson, condition number) is ``RegressionSummary/residualTests``.
+    ///
+    /// ```swift
+    /// let robust = try fit.summary(features: X, targets: y, covariance: .hc3)
+    /// let clustered = try fit.summary(features: X, targets: y, covariance: .cluster(groups: firm))
+    /// ```
+    ///
     /// - Parameters:
     ///   - features: The features the solution was computed from.
     ///   - targets: The targets it was computed from.
     ///   - featureNames: Names for the weights' rows of the table (default: the model's names, or `x1`, `x2`, …).
+    ///   - covariance: The estimates' covariance, ``LeastSquares/Covariance/nonrobust`` by default.
+    ///   - useT: Student's t (`true`) or the normal distribution (`false`) for tests and intervals;
+    ///     `nil` (default) is statsmodels' choice: t for the classical covariance, normal for the others.
     /// - Returns: Coefficients, standard errors, t statistics, p-values, intervals, R², F, log-likelihood, AIC, BIC.
     /// - Throws: ``DescentError`` for data of another shape than the model, non-finite values, no
     ///   residual degrees of freedom, rank-deficient features (standard errors are then undefined),
+    ///   cluster labels that are not one per row (or fewer than two clusters), negative lags,
     ///   or a factor and copy of the design that do not fit in memory
     ///   (``DescentError/insufficientMemory(needed:available:what:remedies:)``).
-    /// - Complexity: O(n·d²): one QR pass over the data and one over the raw columns.
-    public func summary(features: Matrix<Scalar>, targets: [Scalar],
-                        featureNames: [String]? = nil) throws(DescentError) -> RegressionSummary {
-        try summarize(features: features, targets: targets, weights: nil, featureNames: featureNames)
+    /// - Complexity: O(n·d²): one QR pass over the data and one over the raw columns; a robust
+    ///   covariance adds one pass of O(n·d²) (two for HAC's automatic bandwidth).
+    public func summary(features: Matrix<Scalar>, targets: [Scalar], featureNames: [String]? = nil,
+                        covariance: LeastSquares.Covariance = .nonrobust,
+                        useT: Bool? = nil) throws(DescentError) -> RegressionSummary {
+        try summarize(features: features, targets: targets, weights: nil, featureNames: featureNames,
+                      covariance: covariance, useT: useT)
     }
 
     /// The inference summary of a weighted fit
@@ -34,25 +52,35 @@ extension LeastSquaresSolution {
     ///   - targets: The targets.
     ///   - weights: The weights it was computed with.
     ///   - featureNames: Names for the table, as for the unweighted summary.
+    ///   - covariance: The estimates' covariance: robust types use the `√w`-scaled design and
+    ///     residuals, as statsmodels' `WLS.fit(cov_type=)` and R's `sandwich` on `lm(weights =)`.
+    ///   - useT: As for the unweighted summary.
     /// - Returns: The summary.
-    /// - Throws: as ``summary(features:targets:featureNames:)``, and for unusable weights.
+    /// - Throws: as ``summary(features:targets:featureNames:covariance:useT:)``, and for unusable weights.
+    /// - Complexity: as the unweighted summary.
     public func summary(features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar],
-                        featureNames: [String]? = nil) throws(DescentError) -> RegressionSummary {
-        try summarize(features: features, targets: targets, weights: weights, featureNames: featureNames)
+                        featureNames: [String]? = nil, covariance: LeastSquares.Covariance = .nonrobust,
+                        useT: Bool? = nil) throws(DescentError) -> RegressionSummary {
+        try summarize(features: features, targets: targets, weights: weights, featureNames: featureNames,
+                      covariance: covariance, useT: useT)
     }
 
     /// The summary, weighted when `weights` are given.
-    func summarize(features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar]?,
-                   featureNames: [String]?) throws(DescentError) -> RegressionSummary {
+    func summarize(features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar]?, featureNames: [String]?,
+                   covariance: LeastSquares.Covariance = .nonrobust, useT: Bool? = nil) throws(DescentError) -> RegressionSummary {
         var design: SummaryDesign?
         return try summarize(features: features, targets: targets, weights: weights, featureNames: featureNames,
-                             design: &design)
+                             covariance: covariance, useT: useT, design: &design)
     }
 
     /// The summary, with `design`, the part that depends on the features and weights alone,
     /// computed here when `nil` and left there for the next target fitted to the same data.
-    func summarize(features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar]?,
-                   featureNames: [String]?, design: inout SummaryDesign?) throws(DescentError) -> RegressionSummary {
+    /// Specialised for both precisions: every pass below it converts the caller's values to `Double`.
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
+    func summarize(features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar]?, featureNames: [String]?,
+                   covariance: LeastSquares.Covariance, useT: Bool?,
+                   design: inout SummaryDesign?) throws(DescentError) -> RegressionSummary {
         try Validation.checkShape(features, targets)
         try Validation.checkFinite(features)
         try Validation.checkFinite(targets)
@@ -101,13 +129,24 @@ extension LeastSquaresSolution {
             throw .invalidOption(name: "featureNames", value: "\(names.count) names", expected: "one per feature (\(d))")
         }
         let halfLogWeights = weights.map { $0.reduce(0.0) { $1 > 0 ? $0 + log(Double($1)) / 2 : $0 } } ?? 0
-        return RegressionSummary(.init(
+        let basis = InferenceBasis(shared.factor, totalWeight: weightSum)
+        let pass = try inferencePass(basis: basis, targetMean: mean, rows: n).inMemory(
+            features, targets, weights: weights, covariance: covariance)
+        var inputs = RegressionSummary.Inputs(
             names: (hasIntercept ? ["const"] : []) + names,
             coefficients: (hasIntercept ? [Double(model.bias)] : []) + model.weights.map { Double($0) },
             standardErrors: errors, observations: n, hasIntercept: hasIntercept, isWeighted: weights != nil,
             residualSumOfSquares: Double(rss), totalSumOfSquares: Double(total), halfLogWeights: halfLogWeights,
             conditionNumber: shared.conditionNumber,
-            scaledConditionNumber: conditionEstimate))
+            scaledConditionNumber: conditionEstimate)
+        inputs.robust(pass, basis: basis, covariance: covariance, variance: variance, useT: useT)
+        return RegressionSummary(inputs)
+    }
+
+    /// The inference pass of this fit's model.
+    func inferencePass(basis: InferenceBasis, targetMean: Double, rows: Int) -> InferencePass {
+        InferencePass(basis: basis, slopes: model.weights.map { Double($0) }, bias: Double(model.bias),
+                      targetMean: targetMean, rows: rows)
     }
 }
 
@@ -152,8 +191,19 @@ struct SummaryFactor {
                 y.withUnsafeBufferPointer { ys in factor(xs, ys, intercept: intercept) }
             }
         }
+        try Self.checkRank(r, columns: d, rows: x.rows, epsilon: Double(S.ulpOfOne))
+    }
+
+    /// The factor of a QR computed elsewhere (a streamed source's, across parts), checked for rank.
+    init(r: [Double], scales: [Double], means: [Double], intercept: Bool, rows: Int, epsilon: Double) throws(DescentError) {
+        (self.r, self.scales, self.means, columns, self.intercept) = (r, scales, means, scales.count, intercept)
+        try Self.checkRank(r, columns: columns, rows: rows, epsilon: epsilon)
+    }
+
+    /// Throws when a diagonal entry of `R` is negligible: the features are linearly dependent.
+    static func checkRank(_ r: [Double], columns d: Int, rows: Int, epsilon: Double) throws(DescentError) {
         let largest = (0..<d).reduce(0.0) { Swift.max($0, Swift.abs(r[$1 + $1 * d])) }
-        let dependent = (0..<d).filter { Swift.abs(r[$0 + $0 * d]) <= Double(Swift.max(x.rows, d)) * Double(S.ulpOfOne) * largest }
+        let dependent = (0..<d).filter { Swift.abs(r[$0 + $0 * d]) <= Double(Swift.max(rows, d)) * epsilon * largest }
         guard largest > 0, dependent.isEmpty else {
             throw .unsolvable(method: "summary", reason: "standard errors are undefined: "
                                   + RankDeficiency.describe(constant: [], dependent: dependent), conditionEstimate: .infinity)

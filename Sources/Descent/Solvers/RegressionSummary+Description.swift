@@ -10,16 +10,26 @@ extension RegressionSummary {
         let left: [(String, String)] = [
             ("Observations", "\(observations)"), ("Df residuals", "\(degreesOfFreedom)"),
             ("Df model", "\(modelDegreesOfFreedom)"), ("Residual std. error", number(residualStandardError)),
-            ("Condition number", number(conditionNumber)),
+            ("Condition number", number(conditionNumber)), ("Covariance type", covarianceType),
         ]
         let right: [(String, String)] = [
             (r2Label, number(rSquared)), ("Adj. " + r2Label, number(adjustedRSquared)),
             ("F statistic", number(fStatistic)), ("Prob (F statistic)", number(fPValue)),
             ("Log-likelihood", number(logLikelihood)), ("AIC", number(aic)), ("BIC", number(bic)),
         ]
+        var bottom = [String]()
+        if let tests = residualTests {
+            bottom = SummaryFormat.statistics(
+                left: [("Omnibus", number(tests.omnibus)), ("Prob(Omnibus)", number(tests.omnibusPValue)),
+                       ("Skew", number(tests.skew)), ("Kurtosis", number(tests.kurtosis))],
+                right: [("Durbin-Watson", number(tests.durbinWatson)), ("Jarque-Bera (JB)", number(tests.jarqueBera)),
+                        ("Prob(JB)", number(tests.jarqueBeraPValue)), ("Cond. No.", number(conditionNumber))])
+            bottom.append(String(repeating: "=", count: 78))
+        }
         return SummaryFormat.render(title: title, left: left, right: right, names: names, coefficients: coefficients,
                                     standardErrors: standardErrors, statistics: tStatistics, pValues: pValues,
-                                    intervals: confidenceIntervals(level: 0.95), notes: notes)
+                                    intervals: confidenceIntervals(level: 0.95), notes: notes, bottom: bottom,
+                                    statistic: usesNormalDistribution ? "z" : "t")
     }
 
     private func number(_ value: Double) -> String { SummaryFormat.number(value) }
@@ -45,12 +55,15 @@ enum SummaryFormat {
     /// A whole summary: the title over a rule, the fit's statistics, the table of terms, the notes.
     static func render(title: String, left: [(String, String)], right: [(String, String)], names: [String],
                        coefficients: [Double], standardErrors: [Double], statistics: [Double], pValues: [Double],
-                       intervals: [(lower: Double, upper: Double)], notes: [String], width: Int = 78) -> String {
+                       intervals: [(lower: Double, upper: Double)], notes: [String], bottom: [String] = [],
+                       statistic: String = "t", width: Int = 78) -> String {
         var lines = [title, String(repeating: "=", count: width)]
         lines += self.statistics(left: left, right: right)
         lines.append(String(repeating: "=", count: width))
         lines += coefficientTable(names: names, coefficients: coefficients, standardErrors: standardErrors,
-                                  statistics: statistics, pValues: pValues, intervals: intervals, width: width)
+                                  statistics: statistics, pValues: pValues, intervals: intervals, width: width,
+                                  statistic: statistic)
+        lines += bottom
         for (k, note) in notes.enumerated() { lines.append("[\(k + 1)] \(note)") }
         return lines.joined(separator: "\n")
     }

@@ -16,7 +16,9 @@ import Glibc
 /// without; the F test of all weights against none; a Gaussian log-likelihood; `AIC = −2ℓ + 2p`,
 /// `BIC = −2ℓ + p·ln n`; the condition number `√(λmax/λmin)` of `XᵀX` with the constant column, on
 /// the raw (for WLS, `√w`-weighted) columns. Two-sided p-values and intervals use Student's t with
-/// `n − p` degrees of freedom.
+/// `n − p` degrees of freedom for the classical covariance; a robust one
+/// (``LeastSquares/Covariance``) uses the normal distribution unless t is asked for, as
+/// statsmodels' `use_t`, and its F statistic is the Wald test of the weights under that covariance.
 public struct RegressionSummary: Sendable, CustomStringConvertible {
     /// The terms' names: `const` (with an intercept), then the feature names (or `x1`, `x2`, …).
     public let names: [String]
@@ -26,8 +28,26 @@ public struct RegressionSummary: Sendable, CustomStringConvertible {
     public let standardErrors: [Double]
     /// `coefficient / standard error`.
     public let tStatistics: [Double]
-    /// Two-sided p-values `P(|T| > |t|)`, Student's t with ``degreesOfFreedom``.
+    /// Two-sided p-values `P(|T| > |t|)`: Student's t with ``testDegreesOfFreedom``, or the
+    /// standard normal when ``usesNormalDistribution``.
     public let pValues: [Double]
+    /// The covariance behind the standard errors, as statsmodels names it ("nonrobust", "HC3",
+    /// "HAC", "cluster").
+    public let covarianceType: String
+    /// The estimates' covariance matrix, `p × p`, intercept first.
+    public let covarianceMatrix: [[Double]]?
+    /// Whether tests and intervals use the normal distribution (statsmodels' `use_t=False`, its
+    /// default for robust covariances): the table's statistic is then `z`.
+    public let usesNormalDistribution: Bool
+    /// The degrees of freedom of the t tests and intervals: ``degreesOfFreedom`` (`n − p`), or
+    /// `G − 1` for clustered covariances.
+    public let testDegreesOfFreedom: Int
+    /// The tests on the residuals statsmodels prints under its table (Omnibus, Jarque–Bera, skew,
+    /// kurtosis, Durbin–Watson).
+    public let residualTests: ResidualTests?
+    /// What prediction intervals need (``LinearModel/inference``): this covariance in the design's
+    /// orthonormal coordinates, `σ̂²` and the degrees of freedom.
+    public let inference: ModelInference?
     /// The number of observations (rows), zero weights included, as statsmodels counts them.
     public let observations: Int
     /// Residual degrees of freedom, `n − p`.
@@ -61,16 +81,17 @@ public struct RegressionSummary: Sendable, CustomStringConvertible {
     /// Warnings a reader should see, e.g. a large condition number.
     public let notes: [String]
 
-    /// Confidence intervals `coefficient ± t(1 − α/2; n − p)·standard error` at `level` (e.g. 0.95),
-    /// intercept first.
+    /// Confidence intervals `coefficient ± q·standard error` at `level` (e.g. 0.95), intercept
+    /// first: `q` is `t(1 − α/2; ν)` with ``testDegreesOfFreedom``, or the normal quantile when
+    /// ``usesNormalDistribution``.
     ///
     /// - Parameter level: The confidence level, in (0, 1).
     /// - Returns: `(lower, upper)` per term; NaN bounds for a level outside (0, 1).
     public func confidenceIntervals(level: Double = 0.95) -> [(lower: Double, upper: Double)] {
-        guard level > 0, level < 1, degreesOfFreedom > 0 else {
+        guard level > 0, level < 1, testDegreesOfFreedom > 0 else {
             return coefficients.map { _ in (Double.nan, Double.nan) }
         }
-        let t = StudentT.quantile(0.5 + level / 2, degreesOfFreedom: Double(degreesOfFreedom))
+        let t = ModelInference.quantile(0.5 + level / 2, normal: usesNormalDistribution, degreesOfFreedom: testDegreesOfFreedom)
         return zip(coefficients, standardErrors).map { ($0 - t * $1, $0 + t * $1) }
     }
 
@@ -90,6 +111,21 @@ public struct RegressionSummary: Sendable, CustomStringConvertible {
         var halfLogWeights: Double
         var conditionNumber: Double
         var scaledConditionNumber: Double
+        var covarianceType = "nonrobust"
+        var covarianceMatrix: [[Double]]? = nil
+        var usesNormalDistribution = false
+        /// The t tests' degrees of freedom when not `n − p`.
+        var testDegreesOfFreedom: Int? = nil
+        /// The robust Wald F statistic of the weights and its p-value.
+        var wald: (statistic: Double, pValue: Double)? = nil
+        var residualTests: ResidualTests? = nil
+        var inference: ModelInference? = nil
+    }
+
+    /// The two-sided p-value of `statistic`, normal or Student's t.
+    static func twoSidedPValue(_ statistic: Double, normal: Bool, degreesOfFreedom: Int) -> Double {
+        normal ? 2 * StandardNormal.survival(Swift.abs(statistic))
+            : degreesOfFreedom > 0 ? StudentT.twoSidedPValue(statistic, degreesOfFreedom: Double(degreesOfFreedom)) : .nan
     }
 
     init(_ inputs: Inputs) {
@@ -107,14 +143,25 @@ public struct RegressionSummary: Sendable, CustomStringConvertible {
         let nu = Double(df)
         residualStandardError = df > 0 ? (rss / nu).squareRoot() : .nan
         tStatistics = zip(coefficients, standardErrors).map { $0 / $1 }
-        pValues = tStatistics.map { df > 0 ? StudentT.twoSidedPValue($0, degreesOfFreedom: nu) : .nan }
+        covarianceType = inputs.covarianceType
+        covarianceMatrix = inputs.covarianceMatrix
+        usesNormalDistribution = inputs.usesNormalDistribution
+        testDegreesOfFreedom = inputs.testDegreesOfFreedom ?? df
+        residualTests = inputs.residualTests
+        inference = inputs.inference
+        let normal = usesNormalDistribution, testDF = testDegreesOfFreedom
+        pValues = tStatistics.map { df > 0 ? Self.twoSidedPValue($0, normal: normal, degreesOfFreedom: testDF) : .nan }
         rSquared = tss > 0 ? 1 - rss / tss : (rss == 0 ? 1 : 0)
         let c = inputs.hasIntercept ? 1.0 : 0.0
         adjustedRSquared = df > 0 ? 1 - (1 - rSquared) * (Double(n) - c) / nu : .nan
         let modelDF = Double(modelDegreesOfFreedom)
-        fStatistic = modelDF > 0 && df > 0 ? ((tss - rss) / modelDF) / (rss / nu) : .nan
-        fPValue = fStatistic.isNaN ? .nan
-            : FisherF.survival(fStatistic, numerator: modelDF, denominator: nu)
+        if let wald = inputs.wald {
+            (fStatistic, fPValue) = wald
+        } else {
+            fStatistic = modelDF > 0 && df > 0 ? ((tss - rss) / modelDF) / (rss / nu) : .nan
+            fPValue = fStatistic.isNaN ? .nan
+                : FisherF.survival(fStatistic, numerator: modelDF, denominator: nu)
+        }
         let nn = Double(n)
         logLikelihood = -nn / 2 * (log(2 * Double.pi) + log(rss / nn) + 1) + inputs.halfLogWeights
         aic = -2 * logLikelihood + 2 * Double(p)
