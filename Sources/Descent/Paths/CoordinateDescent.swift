@@ -1,0 +1,236 @@
+/// Coordinate descent down a path of `λ` for the standardised elastic net of ``PathProblem``,
+/// with warm starts, sequential strong rules and a KKT check over every column, and a duality
+/// gap per `λ`.
+///
+/// At each `λ̃`, coordinate `j` moves to its exact minimiser with the others fixed,
+///
+///     bⱼ ← S(qⱼ + Gⱼⱼbⱼ, λ̃α) / (Gⱼⱼ + λ̃(1 − α)),   q = c − Gb,   S(u, t) = sign(u)(|u| − t)₊,
+///
+/// sweeping first the strong set `{j : bⱼ ≠ 0 or |qⱼ| ≥ α(2λ̃ₖ − λ̃ₖ₋₁)}` (Tibshirani et al. 2012),
+/// then the non-zero coordinates until no move changes the objective by more than
+/// ``sweepThreshold`` (`Gⱼⱼ·Δ² ≤` it, glmnet's rule), then the strong set again, until a sweep
+/// moves nothing; then every column off the strong set is checked (`|qⱼ| ≤ λ̃α`, the KKT
+/// condition) and violators join the set. The duality gap is then measured
+/// (``ObjectiveCertificate/dualityGap(weights:products:columnSums:meanResidual:meanSquare:rows:l1:l2:)``
+/// on the standardised problem); a gap above the tolerance tightens the threshold and sweeps on.
+struct CoordinateDescent<Model: CoordinateModel> {
+    var model: Model
+    let alpha: Double
+    let included: [Bool]
+    let diagonal: [Double]
+    /// The gap each `λ` must reach, relative to the null objective `f(0) = ½`.
+    let tolerance: Double
+    /// The most sweeps of the non-zero coordinates for one `λ`.
+    let maximumSweeps: Int
+    /// The first stopping threshold on `Gⱼⱼ·Δ²` (relative to the null deviance, 1).
+    static var sweepThreshold: Double { 1e-24 }
+
+    /// The current coefficients, warm start for the next `λ`.
+    var b: [Double]
+
+    init(model: Model, alpha: Double, included: [Bool], tolerance: Double, maximumSweeps: Int = 100_000) {
+        self.model = model
+        self.alpha = alpha
+        self.included = included
+        diagonal = model.diagonal
+        self.tolerance = tolerance
+        self.maximumSweeps = maximumSweeps
+        b = [Double](repeating: 0, count: model.columns)
+    }
+
+    /// What one `λ` ends with.
+    struct Step {
+        let coefficients: [Double]
+        /// `1 − Σω(ỹ − x̃ᵀb)²`.
+        let devianceExplained: Double
+        /// The duality gap relative to the null objective.
+        let gap: Double
+        let sweeps: Int
+    }
+
+    /// Solves at `lambda` (standardised), starting from the current coefficients; `previous` is the
+    /// `λ̃` of the solution they hold (the strong rule's reference).
+    mutating func solve(lambda: Double, previous: Double) -> Step {
+        let d = b.count
+        let l1 = lambda * alpha, l2 = lambda * (1 - alpha)
+        var q = model.gradients(b)
+        var strong = (0..<d).map { j in included[j] && (b[j] != 0 || Swift.abs(q[j]) >= alpha * (2 * lambda - previous)) }
+        var threshold = Self.sweepThreshold
+        var sweeps = 0
+        var gap = Double.infinity
+        var explained = 0.0
+        while true {
+            // Sweep the strong set, then the non-zero coordinates to convergence, until the strong set is still.
+            while sweeps < maximumSweeps {
+                let moved = sweep(strong, l1: l1, l2: l2)
+                sweeps += 1
+                if moved <= threshold { break }
+                var active = (0..<d).map { b[$0] != 0 }
+                while sweeps < maximumSweeps {
+                    let change = sweep(active, l1: l1, l2: l2)
+                    sweeps += 1
+                    if change <= threshold { break }
+                    active = (0..<d).map { b[$0] != 0 }
+                }
+            }
+            q = model.gradients(b)
+            var violated = false
+            for j in 0..<d where included[j] && !strong[j] && Swift.abs(q[j]) > l1 {
+                strong[j] = true
+                violated = true
+            }
+            if violated && sweeps < maximumSweeps { continue }
+            let meanSquare = model.residualSquare(b, gradients: q)
+            explained = 1 - meanSquare
+            guard l1 > 0 || l2 > 0 else { gap = 0; break }
+            // Descent's objective MSE + λ₂‖b‖² + λ₁‖b‖₁ is 2f here (ω sums to 1: one "row").
+            gap = ObjectiveCertificate.dualityGap(weights: b, products: q.map { -$0 }, columnSums: [Double](repeating: 0, count: d),
+                                                  meanResidual: 0, meanSquare: meanSquare, rows: 1, l1: 2 * l1, l2: l2)
+            if gap <= tolerance || sweeps >= maximumSweeps || threshold < 1e-30 { break }
+            threshold /= 100
+        }
+        return Step(coefficients: b, devianceExplained: explained, gap: gap, sweeps: sweeps)
+    }
+
+    /// The solution `b = 0` at `λ̃ ≥ λ̃_max` (every `|cⱼ| ≤ λ̃α`), with its gap.
+    mutating func zero(lambda: Double) -> Step {
+        b = [Double](repeating: 0, count: b.count)
+        let q = model.gradients(b)
+        let gap = ObjectiveCertificate.dualityGap(weights: b, products: q.map { -$0 }, columnSums: [Double](repeating: 0, count: b.count),
+                                                  meanResidual: 0, meanSquare: 1, rows: 1, l1: 2 * lambda * alpha,
+                                                  l2: lambda * (1 - alpha))
+        return Step(coefficients: b, devianceExplained: 0, gap: gap, sweeps: 0)
+    }
+
+    /// One sweep over the coordinates in `set`; returns the largest `Gⱼⱼ·Δ²`.
+    mutating func sweep(_ set: [Bool], l1: Double, l2: Double) -> Double {
+        var largest = 0.0
+        for j in 0..<b.count where set[j] {
+            let g = model.gradient(j, b)
+            let u = g + diagonal[j] * b[j]
+            let magnitude = Swift.abs(u) - l1
+            let next = magnitude > 0 ? (u > 0 ? magnitude : -magnitude) / (diagonal[j] + l2) : 0
+            let delta = next - b[j]
+            guard delta != 0 else { continue }
+            model.move(j, by: delta)
+            b[j] = next
+            largest = Swift.max(largest, diagonal[j] * delta * delta)
+        }
+        return largest
+    }
+}
+
+/// What coordinate descent needs of the standardised least-squares part: `qⱼ = cⱼ − (Gb)ⱼ` and its
+/// update when `bⱼ` moves.
+protocol CoordinateModel {
+    var columns: Int { get }
+    /// `Gⱼⱼ`.
+    var diagonal: [Double] { get }
+    /// `qⱼ` at the current point.
+    mutating func gradient(_ j: Int, _ b: [Double]) -> Double
+    /// Records that `bⱼ` moved by `delta`.
+    mutating func move(_ j: Int, by delta: Double)
+    /// `q = c − Gb` for every column, recomputed from `b` (no accumulated rounding).
+    mutating func gradients(_ b: [Double]) -> [Double]
+    /// `Σω(ỹ − x̃ᵀb)²`, given `q` at `b`.
+    func residualSquare(_ b: [Double], gradients q: [Double]) -> Double
+}
+
+/// Covariance mode: `q` kept for every column, `d` operations per move (a row of `G`).
+struct CovarianceModel: CoordinateModel {
+    let gram: [Double]
+    let correlations: [Double]
+    let columns: Int
+    var q: [Double]
+
+    init(_ problem: PathProblem) {
+        gram = problem.gram
+        correlations = problem.correlations
+        columns = problem.columns
+        q = problem.correlations
+    }
+
+    var diagonal: [Double] { (0..<columns).map { gram[$0 * columns + $0] } }
+
+    func gradient(_ j: Int, _ b: [Double]) -> Double { q[j] }
+
+    mutating func move(_ j: Int, by delta: Double) {
+        let d = columns
+        gram.withUnsafeBufferPointer { g in
+            q.withUnsafeMutableBufferPointer { BLAS.axpy(d, -delta, g.baseAddress! + j * d, $0.baseAddress!) }
+        }
+    }
+
+    mutating func gradients(_ b: [Double]) -> [Double] {
+        var fresh = correlations
+        if columns > 0 {
+            gram.withUnsafeBufferPointer { g in
+                BLAS.gemv(g.baseAddress!, rows: columns, columns: columns, alpha: -1, b, beta: 1, &fresh)
+            }
+        }
+        q = fresh
+        return fresh
+    }
+
+    /// `1 − 2cᵀb + bᵀGb = 1 − cᵀb − bᵀq`.
+    func residualSquare(_ b: [Double], gradients q: [Double]) -> Double {
+        var total = Double.Accumulator(1)
+        for j in 0..<columns where b[j] != 0 {
+            total -= Double.Accumulator(correlations[j]) * Double.Accumulator(b[j])
+            total -= Double.Accumulator(q[j]) * Double.Accumulator(b[j])
+        }
+        return Swift.max(0, Double(total))
+    }
+}
+
+/// Naive mode: the residual `r̃ = √ω(ỹ − x̃ᵀb)` kept, `qⱼ = z̃ⱼᵀr̃` on demand: `2n` operations per
+/// visit, nothing of size `d × d`.
+struct NaiveModel: CoordinateModel {
+    let standardized: [Double]
+    let rows: Int
+    let columns: Int
+    let targets: [Double]
+    var residual: [Double]
+
+    init(_ problem: PathProblem) {
+        standardized = problem.standardized
+        rows = problem.rows
+        columns = problem.columns
+        targets = problem.scaledTargets
+        residual = problem.scaledTargets
+    }
+
+    var diagonal: [Double] {
+        (0..<columns).map { j in
+            standardized.withUnsafeBufferPointer { z in BLAS.dot(rows, z.baseAddress! + j * rows, z.baseAddress! + j * rows) }
+        }
+    }
+
+    func gradient(_ j: Int, _ b: [Double]) -> Double {
+        standardized.withUnsafeBufferPointer { z in BLAS.dot(rows, z.baseAddress! + j * rows, residual) }
+    }
+
+    mutating func move(_ j: Int, by delta: Double) {
+        let n = rows
+        standardized.withUnsafeBufferPointer { z in
+            residual.withUnsafeMutableBufferPointer { BLAS.axpy(n, -delta, z.baseAddress! + j * n, $0.baseAddress!) }
+        }
+    }
+
+    mutating func gradients(_ b: [Double]) -> [Double] {
+        // r̃ = √ω·ỹ − Z̃b afresh, then q = Z̃ᵀr̃ (Z̃ is stored as its transpose, d × n row-major).
+        var fresh = targets
+        var q = [Double](repeating: 0, count: columns)
+        guard columns > 0, rows > 0 else { return q }
+        standardized.withUnsafeBufferPointer { z in
+            BLAS.gemvTransposed(z.baseAddress!, rows: columns, columns: rows, alpha: -1, b, beta: 1, &fresh)
+            BLAS.gemv(z.baseAddress!, rows: columns, columns: rows, fresh, beta: 0, &q)
+        }
+        residual = fresh
+        return q
+    }
+
+    func residualSquare(_ b: [Double], gradients q: [Double]) -> Double {
+        residual.reduce(0) { $0 + $1 * $1 }
+    }
+}
