@@ -60,20 +60,9 @@ struct PathProblem {
     /// collective): the first pass (``RowTotals``), then one Gram pass
     /// (``LeastSquares/centredGram(_:shift:targetMeans:)``).
     static func covariance<S: BLASScalar>(_ rows: SolverRows<S>, standardize: Bool) throws(DescentError) -> PathProblem {
-        let totals = try RowTotals.gather(rows, intercept: true)
-        guard !totals.sumsOverflow else {
-            throw .unsolvable(method: "ElasticNet.path", reason: "sums of the features overflow", conditionEstimate: nil)
-        }
-        let pass = try LeastSquares.centredGram(rows, shift: totals.shift, targetMeans: totals.targetMeans)
-        let n = Double(totals.rows), d = rows.columns
-        let drift = pass.targetDeviation[0]
-        // The rows' offsets from the true means, as sums: Σ(x − shift) centred, or the raw rows.
-        let offsets = pass.inPlace ? totals.shift.map { $0 * n } : pass.deviation
-        let means = (0..<d).map { totals.shift[$0] + (pass.inPlace ? 0 : pass.deviation[$0] / n) }
-        let rhs = (0..<d).map { pass.rhs[$0] - offsets[$0] * drift / n }
-        return try standardized(gram: pass.gram, rhs: rhs, targetSquares: pass.targetSquares[0] - drift * drift / n,
-                                total: n, rows: totals.rows, means: means, targetMean: totals.targetMeans[0] + drift / n,
-                                standardize: standardize)
+        let m = try CentredMoments(rows)
+        return try standardized(gram: m.gram, rhs: m.rhs, targetSquares: m.targetSquares, total: Double(m.rows), rows: m.rows,
+                                means: m.means, targetMean: m.targetMean, standardize: standardize)
     }
 
     /// The covariance-mode problem of weighted rows in memory: ``WeightedProblem``'s `√ω(X − μ)`
