@@ -4,6 +4,8 @@
                 {1, 0.5, 0.1}, the default path (glmnet's own lambda sequence, standardize = TRUE)
                 and a path at given lambdas with sample weights (standardize = FALSE),
                 thresh = 1e-14 throughout.
+  cv-glmnet.json  cv.glmnet (alpha 0.5, 5 given folds: row i in fold i mod 5, the default path's
+                lambdas): cvm, cvsd, lambda.min, lambda.1se on diabetes, stackloss and fair.
   sklearn.json  scikit-learn's enet_path (l1_ratio 1 and 0.5, 30 alphas, tol 1e-14) on X and y
                 centred by their means (enet_path fits no intercept), with "converged" false where
                 scikit-learn warned that it did not reach its tolerance (the tests skip those); and RidgeCV
@@ -115,7 +117,8 @@ def main():
             np.savetxt(os.path.join(tmp, f"{name}_w.csv"), w, fmt="%.17g")
         with open(os.path.join(tmp, "names.txt"), "w") as f:
             f.write("\n".join(NAMES) + "\n")
-        subprocess.run(["Rscript", os.path.join(HERE, "generate.R"), tmp, os.path.join(HERE, "glmnet.json")], check=True)
+        subprocess.run(["Rscript", os.path.join(HERE, "generate.R"), tmp, os.path.join(HERE, "glmnet.json"),
+                        os.path.join(HERE, "cv-glmnet.json")], check=True)
     with open(os.path.join(HERE, "glmnet.json")) as f:
         glmnet = json.load(f)
     for name in NAMES:
