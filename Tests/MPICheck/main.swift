@@ -27,6 +27,7 @@ checkRobustLossFits(checker)
 checkSeveralTargetSolves(checker)
 checkRobustFits(checker)
 checkQuantileRegression(checker)
+checkPaths(checker)
 
 var totals = [checker.passed, checker.failed]
 do {
