@@ -82,7 +82,7 @@ struct CoordinateDescent<Model: CoordinateModel> {
             if violated && sweeps < maximumSweeps { continue }
             let meanSquare = model.residualSquare(b, gradients: q)
             explained = 1 - meanSquare
-            guard l1 > 0 || l2 > 0 else { gap = 0; break }
+            guard l1 > 0 || l2 > 0 else { break }   // λ = 0: no dual point is feasible, the gap stays ∞
             // Descent's objective MSE + λ₂‖b‖² + λ₁‖b‖₁ is 2f here (ω sums to 1: one "row").
             gap = ObjectiveCertificate.dualityGap(weights: b, products: q.map { -$0 }, columnSums: [Double](repeating: 0, count: d),
                                                   meanResidual: 0, meanSquare: meanSquare, rows: 1, l1: 2 * l1, l2: l2)
