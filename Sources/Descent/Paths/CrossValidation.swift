@@ -80,21 +80,22 @@ public struct CrossValidation: Sendable, Hashable {
     ///   for unusable folds.
     /// - Complexity: `K + 1` fits of the candidates, plus `O(n·d·L)` for the validation errors.
     public func evaluate<Candidates: CrossValidationCandidates, Scalar: BLASScalar>(
-        _ candidates: Candidates, features: Matrix<Scalar>, targets: [Scalar], folds given: [Int]? = nil)
+        _ candidates: Candidates, features: Matrix<Scalar>, targets: [Scalar], folds: [Int]? = nil)
         throws(DescentError) -> CrossValidationResult<Scalar> {
         try Validation.checkShape(features, targets)
         let n = features.rows, d = features.columns
         let fold: [Int]
-        if let given { fold = given } else { fold = try assignments(rows: n) }
-        guard fold.count == n, fold.allSatisfy({ $0 >= 0 && $0 < folds }), Set(fold).count == folds else {
-            throw .invalidOption(name: "folds", value: "\(fold.count) fold numbers", expected: "one per row, each in 0..<\(folds), every fold used")
+        if let folds { fold = folds } else { fold = try assignments(rows: n) }
+        let count = self.folds
+        guard fold.count == n, fold.allSatisfy({ $0 >= 0 && $0 < count }), Set(fold).count == count else {
+            throw .invalidOption(name: "folds", value: "\(fold.count) fold numbers", expected: "one per row, each in 0..<\(count), every fold used")
         }
         let all = try candidates.fit(features, targets, lambdas: nil)
         let lambdas = all.lambdas
-        var errors = [[Double]](repeating: [Double](repeating: 0, count: lambdas.count), count: folds)
-        var sizes = [Double](repeating: 0, count: folds)
+        var errors = [[Double]](repeating: [Double](repeating: 0, count: lambdas.count), count: count)
+        var sizes = [Double](repeating: 0, count: count)
         let x = features.elements
-        for k in 0..<folds {
+        for k in 0..<count {
             var trainX = [Scalar](), trainY = [Scalar](), testX = [Scalar](), testY = [Scalar]()
             for i in 0..<n {
                 if fold[i] == k {
