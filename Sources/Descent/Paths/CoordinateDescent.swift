@@ -22,8 +22,15 @@ struct CoordinateDescent<Model: CoordinateModel> {
     let tolerance: Double
     /// The most sweeps of the non-zero coordinates for one `λ`.
     let maximumSweeps: Int
-    /// The first stopping threshold on `Gⱼⱼ·Δ²` (relative to the null deviance, 1).
-    static var sweepThreshold: Double { 1e-24 }
+    /// The first stopping threshold on `Gⱼⱼ·Δ²` (relative to the null deviance, 1), lowered a
+    /// hundredfold at a time, to ``finestThreshold``, while the duality gap is above the tolerance:
+    /// the sweeps do as much as the certificate needs (glmnet stops at its `thresh`, 10⁻⁷ by default).
+    static var sweepThreshold: Double { 1e-10 }
+    static var finestThreshold: Double { 1e-26 }
+    /// The largest support polished exactly at every `λ` in covariance mode (`|S|³/3` operations).
+    static var polishedSupport: Int { 500 }
+    /// The same in naive mode, where the block costs `n·|S|²` operations: `|S| ≤ 64`.
+    static var polishedNaiveSupport: Int { 64 }
 
     /// The current coefficients, warm start for the next `λ`.
     var b: [Double]
@@ -84,14 +91,14 @@ struct CoordinateDescent<Model: CoordinateModel> {
             explained = 1 - meanSquare
             guard l1 > 0 || l2 > 0 else { break }   // λ = 0: no dual point is feasible, the gap stays ∞
             gap = self.gap(q, meanSquare: meanSquare, l1: l1, l2: l2)
-            if gap <= tolerance { break }
-            // Slow coordinate descent (correlated columns): the optimum on the current support and
-            // signs, exactly, if it keeps them and the KKT conditions off the support.
-            if let polished = polish(l1: l1, l2: l2, gap: gap) {
+            // The optimum on the current support and signs, exactly: always when it is cheap (a
+            // small support), else when the sweeps have not certified the gap.
+            let support = b.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+            if support <= (model.hasGram ? Self.polishedSupport : Self.polishedNaiveSupport) || gap > tolerance,
+               let polished = polish(l1: l1, l2: l2, gap: gap) {
                 (gap, explained) = polished
-                if gap <= tolerance { break }
             }
-            if sweeps >= maximumSweeps || threshold < 1e-30 { break }
+            if gap <= tolerance || sweeps >= maximumSweeps || threshold <= Self.finestThreshold { break }
             threshold /= 100
         }
         return Step(coefficients: b, devianceExplained: explained, gap: gap, sweeps: sweeps)
@@ -105,8 +112,8 @@ struct CoordinateDescent<Model: CoordinateModel> {
     }
 
     /// Solves `(G_SS + λ₂I)b_S = c_S − λ₁s_S` on the support `S` of `b` with its signs `s`
-    /// (Cholesky); keeps the result when its signs hold, `|qⱼ| ≤ λ₁` off the support, and its gap is
-    /// smaller. Returns the new gap and deviance explained, or `nil` (then `b` is unchanged).
+    /// (Cholesky); keeps the result when its signs hold, `|qⱼ| ≤ λ₁` off the support (to 10⁻⁹), and
+    /// its gap is smaller or within the tolerance. Returns the new gap and deviance explained, or `nil` (then `b` is unchanged).
     mutating func polish(l1: Double, l2: Double, gap before: Double) -> (gap: Double, explained: Double)? {
         let support = (0..<b.count).filter { b[$0] != 0 }
         let m = support.count
@@ -124,10 +131,12 @@ struct CoordinateDescent<Model: CoordinateModel> {
             b[j] = rhs[p]
         }
         let q = model.gradients(b)
-        let kkt = (0..<b.count).allSatisfy { b[$0] != 0 || !included[$0] || Swift.abs(q[$0]) <= l1 }
+        let kkt = (0..<b.count).allSatisfy { b[$0] != 0 || !included[$0] || Swift.abs(q[$0]) <= l1 * (1 + 1e-9) }
         let meanSquare = model.residualSquare(b, gradients: q)
         let after = kkt ? gap(q, meanSquare: meanSquare, l1: l1, l2: l2) : .infinity
-        guard after < before else {
+        // The gap is quadratic in the distance to the optimum, so at the rounding floor it cannot
+        // rank two points: a certified exact stationary point is kept.
+        guard after < before || after <= tolerance else {
             for j in support where old[j] != b[j] { model.move(j, by: old[j] - b[j]); b[j] = old[j] }
             _ = model.gradients(b)
             return nil
@@ -179,6 +188,8 @@ protocol CoordinateModel {
     func gramBlock(_ support: [Int]) -> [Double]
     /// `c_S`.
     func correlations(_ support: [Int]) -> [Double]
+    /// Whether `G` is held (a Gram block then costs `|S|²` reads, not `n·|S|²` operations).
+    var hasGram: Bool { get }
 }
 
 /// Covariance mode: `q` kept for every column, `d` operations per move (a row of `G`).
@@ -196,6 +207,8 @@ struct CovarianceModel: CoordinateModel {
     }
 
     var diagonal: [Double] { (0..<columns).map { gram[$0 * columns + $0] } }
+
+    var hasGram: Bool { true }
 
     func gradient(_ j: Int, _ b: [Double]) -> Double { q[j] }
 
@@ -256,6 +269,8 @@ struct NaiveModel: CoordinateModel {
             standardized.withUnsafeBufferPointer { z in BLAS.dot(rows, z.baseAddress! + j * rows, z.baseAddress! + j * rows) }
         }
     }
+
+    var hasGram: Bool { false }
 
     func gradient(_ j: Int, _ b: [Double]) -> Double {
         standardized.withUnsafeBufferPointer { z in BLAS.dot(rows, z.baseAddress! + j * rows, residual) }

@@ -40,14 +40,6 @@ struct PathProblem {
     /// Whether the problem holds the Gram matrix (covariance mode).
     var isCovariance: Bool { !gram.isEmpty || columns == 0 }
 
-    /// The diagonal `Gⱼⱼ` (1 for a varying standardised column).
-    var diagonal: [Double] {
-        if isCovariance { return (0..<columns).map { gram[$0 * columns + $0] } }
-        return (0..<columns).map { j in
-            standardized.withUnsafeBufferPointer { z in BLAS.dot(rows, z.baseAddress! + j * rows, z.baseAddress! + j * rows) }
-        }
-    }
-
     /// Raw coefficients `βⱼ = s_y·bⱼ/sⱼ` and the intercept `β₀ = ȳ − μᵀβ` (extended precision).
     func raw(_ b: [Double]) -> (weights: [Double], bias: Double) {
         let beta = (0..<columns).map { included[$0] ? targetScale * b[$0] / scales[$0] : 0 }
