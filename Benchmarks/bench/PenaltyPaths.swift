@@ -12,7 +12,7 @@ extension Workload {
     /// Penalty paths and ridge selection, float64 only, timed end to end through their public entry
     /// points (validation, every pass, the result): `lasso-path-gram`, `ElasticNet.path(X, y)` (glmnet's
     /// 100 λ, covariance mode); `lasso-path-naive`, the same on 1,000 × 10,000 (naive mode; its
-    /// row has that shape, its stream pairing is the main X's); `ridge-gcv`,
+    /// row has that shape, its stream pairing is the main X's); `lasso-cv-10fold`, `CrossValidation(folds: 10).evaluate(ElasticNet.path(alpha: 1), …)`; `ridge-gcv`,
     /// `RidgeRegression.crossValidated(X, y, lambdas:)` over 13 λ; `ridge-cv-10fold`,
     /// `CrossValidation(folds: 10).evaluate(RidgeRegression.grid(5 λ), …)`. One repetition each on
     /// the main shape (three on a small one); rows report the λ count and whether every λ was certified.
@@ -36,7 +36,7 @@ extension Workload {
                 SyntheticData(rows: shape.rows, columns: shape.columns, seed: settings.seed)
             }
             let x = try Matrix<Double>(rows: shape.rows, columns: shape.columns, elements: wide.x)
-            if case let (times, path)? = try timeExact(.lassoPathNaive, pairing, repetitions: 3, {
+            if case let (times, path)? = try timeExact(.lassoPathNaive, pairing, repetitions: 1, {
                 try ElasticNet.path(x, wide.y, alpha: 1)
             }) {
                 var result = Measurement(benchmark: .lassoPathNaive, precision: precision, rows: shape.rows,
@@ -47,6 +47,14 @@ extension Workload {
                 result.dualityGap = path.dualityGaps.max()
                 results.append(result)
             }
+        }
+        if case let (times, cv)? = try timeExact(.lassoCVTenFold, pairing, repetitions: 1, {
+            try CrossValidation(folds: 10, seed: settings.seed).evaluate(ElasticNet.path(alpha: 1), features: features,
+                                                                         targets: targets)
+        }) {
+            var result = measurement(.lassoCVTenFold, times, readOnce: readOnce)
+            result.loss = "lasso, 10 folds over \(cv.lambdas.count) λ"
+            results.append(result)
         }
         if case let (times, ridge)? = try timeExact(.ridgeGCV, pairing, repetitions: repetitions, {
             try RidgeRegression.crossValidated(features, targets, lambdas: Self.ridgeGrid)

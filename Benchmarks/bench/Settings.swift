@@ -44,10 +44,11 @@ enum BenchmarkName: String, CaseIterable, Sendable {
     case huberIRLS = "huber-irls"
     case quantileExact = "quantile-exact"
     /// Penalty paths (PenaltyPaths.swift), float64 only: a 100-λ lasso path in covariance (Gram)
-    /// mode on the main shape, one in naive mode on 1,000 × 10,000, ridge scored by GCV over 13 λ,
-    /// and 10-fold cross-validation of ridge over 5 λ.
+    /// mode on the main shape, one in naive mode on 1,000 × 10,000, 10-fold cross-validation of
+    /// the lasso path, ridge scored by GCV over 13 λ, and 10-fold cross-validation of ridge over 5 λ.
     case lassoPathGram = "lasso-path-gram"
     case lassoPathNaive = "lasso-path-naive"
+    case lassoCVTenFold = "lasso-cv-10fold"
     case ridgeGCV = "ridge-gcv"
     case ridgeTenFold = "ridge-cv-10fold"
     /// Reading a numeric CSV file, timed against pandas.read_csv; only when asked for (`--only csv`):

@@ -94,14 +94,22 @@ public struct CrossValidation: Sendable, Hashable {
         let lambdas = all.lambdas
         var errors = [[Double]](repeating: [Double](repeating: 0, count: lambdas.count), count: count)
         var sizes = [Double](repeating: 0, count: count)
-        let x = features.elements
+        let sizesOfFolds = (0..<count).map { k in fold.reduce(0) { $0 + ($1 == k ? 1 : 0) } }
         for k in 0..<count {
+            // The fold's rows and the others', copied row by row (one allocation each).
             var trainX = [Scalar](), trainY = [Scalar](), testX = [Scalar](), testY = [Scalar]()
-            for i in 0..<n {
-                if fold[i] == k {
-                    testX.append(contentsOf: x[(i * d)..<((i + 1) * d)]); testY.append(targets[i])
-                } else {
-                    trainX.append(contentsOf: x[(i * d)..<((i + 1) * d)]); trainY.append(targets[i])
+            trainX.reserveCapacity((n - sizesOfFolds[k]) * d)
+            trainY.reserveCapacity(n - sizesOfFolds[k])
+            testX.reserveCapacity(sizesOfFolds[k] * d)
+            testY.reserveCapacity(sizesOfFolds[k])
+            features.withUnsafeBufferPointer { x in
+                for i in 0..<n {
+                    let row = UnsafeBufferPointer(rebasing: x[(i * d)..<((i + 1) * d)])
+                    if fold[i] == k {
+                        testX.append(contentsOf: row); testY.append(targets[i])
+                    } else {
+                        trainX.append(contentsOf: row); trainY.append(targets[i])
+                    }
                 }
             }
             let train = try Matrix(rows: trainY.count, columns: d, elements: trainX)
@@ -207,19 +215,29 @@ extension ElasticNet {
 }
 
 extension RidgeRegression {
-    /// The candidates of a ridge grid, for ``CrossValidation``: each `λ` solved exactly.
+    /// The candidates of a ridge grid, for ``CrossValidation``: one Gram pass and eigendecomposition
+    /// per fit, then every `λ` in `O(d²)` (``RidgeRegression``'s, to rounding the exact solve's).
     public struct GridCandidates: CrossValidationCandidates {
-        /// The `λ` (``LeastSquares``' ridge convention).
+        /// The `λ` (``LeastSquares``' ridge convention), each > 0.
         public let lambdas: [Double]
 
         /// The ridge fits at every `λ` (see ``CrossValidationCandidates``).
         public func fit<Scalar: BLASScalar>(_ features: Matrix<Scalar>, _ targets: [Scalar], lambdas given: [Double]?)
             throws(DescentError) -> (lambdas: [Double], models: [LinearModel<Scalar>]) {
             let grid = given ?? lambdas
-            guard !grid.isEmpty else { throw .invalidOption(name: "lambdas", value: "[]", expected: "at least one λ") }
-            var models = [LinearModel<Scalar>]()
-            for lambda in grid { models.append(try LeastSquares.solve(features, targets, ridge: lambda).model) }
-            return (grid, models)
+            guard !grid.isEmpty, grid.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+                throw .invalidOption(name: "lambdas", value: "\(grid)", expected: "at least one λ, each finite and > 0")
+            }
+            try Validation.checkShape(features, targets)
+            try Validation.checkFinite(features)
+            try Validation.checkFinite(targets)
+            let d = features.columns
+            let spectrum = try features.withUnsafeBufferPointer { (x) throws(DescentError) in
+                try targets.withUnsafeBufferPointer { (y) throws(DescentError) in
+                    try RidgeSpectrum(CentredMoments(SolverRows(x, TargetColumns(y), columns: d)))
+                }
+            }
+            return (grid, grid.map { spectrum.model($0) })
         }
     }
 

@@ -124,6 +124,19 @@ struct RidgeSpectrum {
         projected = (0..<d).map { k in (0..<d).reduce(0.0) { $0 + v[k * d + $1] * moments.rhs[$1] } }
     }
 
+    /// The ridge fit at `lambda`: `w = V(Λ + nλ)⁻¹a`, `b = ȳ − μᵀw`.
+    func model<S: BLASScalar>(_ lambda: Double) -> LinearModel<S> {
+        let d = values.count, n = Double(moments.rows)
+        var w = [Double](repeating: 0, count: d)
+        for k in 0..<d {
+            let coefficient = projected[k] / (values[k] + n * lambda)
+            for j in 0..<d { w[j] += vectors[k * d + j] * coefficient }
+        }
+        var bias = Double.Accumulator(moments.targetMean)
+        for j in 0..<d { bias -= Double.Accumulator(moments.means[j]) * Double.Accumulator(w[j]) }
+        return LinearModel(weights: w.map { S($0) }, bias: S(Double(bias)))
+    }
+
     /// GCV for each `λ`: `n·RSS/(n − tr H)²`, `RSS = Syy − Σₖaₖ²(2/Dₖ − Λₖ/Dₖ²)`, `Dₖ = Λₖ + nλ`.
     func gcv(_ lambdas: [Double]) -> [Double] {
         let n = Double(moments.rows)

@@ -54,6 +54,7 @@ struct CrossValidationTests {
         let (x, y) = try PathReference.data("diabetes")
         let ridge = try CrossValidation(folds: 5, seed: 3).evaluate(RidgeRegression.grid([1e-4, 1e-3, 1e-2, 1e-1]), features: x, targets: y)
         #expect(ridge.meanErrors.count == 4 && ridge.standardErrors.allSatisfy { $0 > 0 })
-        #expect(ridge.model == (try LeastSquares.solve(x, y, ridge: ridge.bestLambda)).model)
+        let exact = try LeastSquares.solve(x, y, ridge: ridge.bestLambda).model
+        #expect(PathReference.digits(ridge.model.weights + [ridge.model.bias], exact.weights + [exact.bias]) >= 11)
     }
 }
