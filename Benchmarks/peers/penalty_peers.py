@@ -52,13 +52,13 @@ def penalty_peers(X, y, a, record, notes, generate):
 
     def path(features, targets, eps):
         xc, yc = features - features.mean(0), targets - targets.mean()
-        return lasso_path(xc, yc, n_alphas=100, eps=eps, precompute="auto")
+        return lasso_path(xc, yc, alphas=100, eps=eps, precompute="auto")
 
     seconds, _ = timed_once(lambda: path(X, y, 1e-4))
     record("scikit-learn", "lasso_path (100 alphas, eps 1e-4, centred, Gram precomputed)", seconds, "lasso-path-gram")
     seconds, _ = timed_once(lambda: path(wide_X, wide_y, 1e-2))
     record("scikit-learn", "lasso_path (100 alphas, eps 1e-2, centred)", seconds, "lasso-path-naive", WIDE)
-    seconds, _ = timed_once(lambda: LassoCV(cv=10, n_alphas=100, eps=1e-4).fit(X, y))
+    seconds, _ = timed_once(lambda: LassoCV(cv=10, alphas=100, eps=1e-4).fit(X, y))
     record("scikit-learn", "LassoCV(cv=10, 100 alphas)", seconds, "lasso-cv-10fold")
     seconds, _ = timed_once(lambda: RidgeCV(alphas=[n * l for l in RIDGE_GRID]).fit(X, y))
     record("scikit-learn", "RidgeCV (13 alphas, efficient leave-one-out)", seconds, "ridge-gcv")

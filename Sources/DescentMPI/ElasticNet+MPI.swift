@@ -30,3 +30,25 @@ extension ElasticNet {
                         standardize: standardize, tolerance: tolerance, collective: world)
     }
 }
+
+/// Ridge for every `λ` on rows spread over MPI ranks: the rank-summed Gram matrix's
+/// eigendecomposition on every rank, one more rank-summed pass for leave-one-out, the same scores
+/// and model on every rank.
+extension RidgeRegression {
+    /// Scores every `λ` of `lambdas` on every rank's rows and fits the best; every rank gets the result.
+    ///
+    /// - Parameters:
+    ///   - source: This rank's rows (any number, 0 allowed).
+    ///   - world: The ranks that share the data set.
+    ///   - lambdas: The candidates, each finite and > 0.
+    ///   - criterion: `.gcv` (default) or `.leaveOneOut`.
+    /// - Returns: The scores, the chosen `λ` and its model, the same on every rank.
+    /// - Throws: the same `DescentError` on every rank.
+    /// - Complexity: `O(n·d²)` on each rank, sums of `O(d²)` numbers, `O(d³)` on every rank.
+    public static func crossValidated<Source: RowSource>(from source: Source, across world: MPICommunicator,
+                                                         lambdas: [Double], criterion: Criterion = .gcv)
+        throws(DescentError) -> RidgeCrossValidation<Source.Scalar> {
+        try world.agreeOnShape(.success(.init(columns: source.columns, rows: source.rowCount, modelWeights: nil)))
+        return try crossValidated(from: source, lambdas: lambdas, criterion: criterion, collective: world)
+    }
+}

@@ -7,12 +7,12 @@
 ///     bⱼ ← S(qⱼ + Gⱼⱼbⱼ, λ̃α) / (Gⱼⱼ + λ̃(1 − α)),   q = c − Gb,   S(u, t) = sign(u)(|u| − t)₊,
 ///
 /// sweeping first the strong set `{j : bⱼ ≠ 0 or |qⱼ| ≥ α(2λ̃ₖ − λ̃ₖ₋₁)}` (Tibshirani et al. 2012),
-/// then the non-zero coordinates until no move changes the objective by more than
-/// ``sweepThreshold`` (`Gⱼⱼ·Δ² ≤` it, glmnet's rule), then the strong set again, until a sweep
-/// moves nothing; then every column off the strong set is checked (`|qⱼ| ≤ λ̃α`, the KKT
-/// condition) and violators join the set. The duality gap is then measured
-/// (``ObjectiveCertificate/dualityGap(weights:products:columnSums:meanResidual:meanSquare:rows:l1:l2:)``
-/// on the standardised problem); a gap above the tolerance tightens the threshold and sweeps on.
+/// then the non-zero coordinates until no move changes the objective by more than a threshold
+/// (`Gⱼⱼ·Δ²` ≤ it, glmnet's rule), then the strong set again, until a sweep moves nothing; then
+/// every column off the strong set is checked (`|qⱼ| ≤ λ̃α`, the KKT condition) and violators join
+/// the set. The duality gap is then measured (`ObjectiveCertificate.dualityGap` on the standardised
+/// problem), the optimum on the support and signs is solved exactly when that is cheap or needed
+/// (``polish(l1:l2:gap:)``), and a gap above the tolerance tightens the threshold and sweeps on.
 struct CoordinateDescent<Model: CoordinateModel> {
     var model: Model
     let alpha: Double
