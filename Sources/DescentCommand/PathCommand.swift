@@ -23,6 +23,9 @@ struct PathCommand: ParsableCommand {
     @Flag(help: "Penalise the raw coefficients instead of those of standardised columns.")
     var noStandardize = false
 
+    @Option(help: "The duality gap every λ must reach, relative to the null deviance (default 1e-10; looser is faster on wide data).")
+    var tolerance: Double = ElasticNet.defaultTolerance
+
     @Option(help: "Write an SVG of the coefficients against log λ.")
     var plot: String?
 
@@ -37,14 +40,15 @@ struct PathCommand: ParsableCommand {
             let path: ElasticNetPath<Double>
             if input.stream {
                 path = try ElasticNet.path(from: try input.streamingDataset(command: "path"), alpha: alpha, count: lambdas,
-                                           minimumRatio: minimumRatio, standardize: !noStandardize)
+                                           minimumRatio: minimumRatio, standardize: !noStandardize, tolerance: tolerance)
             } else {
                 let data = try input.commandData(command: "path")
                 guard data.isSingleTarget else {
                     throw .invalidOption(name: "--target", value: data.targetNames.joined(separator: ","), expected: "one target column")
                 }
                 path = try ElasticNet.path(data.features, data.targets.column(0), alpha: alpha, count: lambdas,
-                                           minimumRatio: minimumRatio, weights: data.weights, standardize: !noStandardize)
+                                           minimumRatio: minimumRatio, weights: data.weights, standardize: !noStandardize,
+                                           tolerance: tolerance)
                     .named(data.featureNames)
             }
             print(Self.table(path))
