@@ -11,17 +11,13 @@ struct CrossValidate: ParsableCommand {
 
     @OptionGroup var input: DataOptions
 
-    @Option(help: "The mixing α in [0, 1] of the elastic net (default 1, the lasso).")
-    var alpha: Double = 1
+    @OptionGroup var path: PathOptions
 
     @Option(help: "The number of folds K (default 10).")
     var folds: Int = 10
 
     @Option(help: "The seed of the fold assignment.")
     var seed: UInt64 = RandomSource.defaultSeed
-
-    @Option(help: "The number of λ in glmnet's sequence (default 100).")
-    var lambdas: Int = 100
 
     @Option(help: "Ridge instead of the elastic net, scored by gcv or loo (leave-one-out) over --lambdas values of λ, log-spaced from 10⁻⁶ to 10 (LeastSquares' ridge λ).")
     var ridge: String?
@@ -39,6 +35,7 @@ struct CrossValidate: ParsableCommand {
                 throw .invalidOption(name: "--target", value: data.targetNames.joined(separator: ","), expected: "one target column")
             }
             let y = data.targets.column(0)
+            let (alpha, lambdas) = (path.alpha, path.lambdas)
             let model: LinearModel<Double>
             if let ridge {
                 let criterion: RidgeRegression.Criterion
@@ -60,7 +57,8 @@ struct CrossValidate: ParsableCommand {
                 }
                 model = result.model
             } else {
-                let cv = try CrossValidation(folds: folds, seed: seed).evaluate(ElasticNet.path(alpha: alpha, count: lambdas),
+                let cv = try CrossValidation(folds: folds, seed: seed).evaluate(ElasticNet.path(alpha: alpha, count: lambdas, minimumRatio: path.minimumRatio,
+                                                                                                standardize: !path.noStandardize),
                                                                                features: data.features, targets: y)
                 print("\(folds)-fold cross-validation, α = \(alpha): λ.min = \(String(format: "%.6g", cv.bestLambda)), "
                       + "λ.1se = \(String(format: "%.6g", cv.oneStandardErrorLambda))")

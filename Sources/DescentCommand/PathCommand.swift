@@ -11,17 +11,7 @@ struct PathCommand: ParsableCommand {
 
     @OptionGroup var input: DataOptions
 
-    @Option(help: "The mixing α in [0, 1]: 1 is the lasso (default), 0 ridge (glmnet's alpha).")
-    var alpha: Double = 1
-
-    @Option(help: "The number of λ in glmnet's sequence (default 100).")
-    var lambdas: Int = 100
-
-    @Option(help: "The last λ over the first (glmnet's lambda.min.ratio; default 1e-4 when n > d, else 1e-2).")
-    var minimumRatio: Double?
-
-    @Flag(help: "Penalise the raw coefficients instead of those of standardised columns.")
-    var noStandardize = false
+    @OptionGroup var path: PathOptions
 
     @Option(help: "The duality gap every λ must reach, relative to the null deviance (default 1e-10; looser is faster on wide data).")
     var tolerance: Double = ElasticNet.defaultTolerance
@@ -37,17 +27,18 @@ struct PathCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors { () throws(DescentError) in
+            let (alpha, lambdas, minimumRatio, standardize) = (path.alpha, path.lambdas, path.minimumRatio, !path.noStandardize)
             let path: ElasticNetPath<Double>
             if input.stream {
                 path = try ElasticNet.path(from: try input.streamingDataset(command: "path"), alpha: alpha, count: lambdas,
-                                           minimumRatio: minimumRatio, standardize: !noStandardize, tolerance: tolerance)
+                                           minimumRatio: minimumRatio, standardize: standardize, tolerance: tolerance)
             } else {
                 let data = try input.commandData(command: "path")
                 guard data.isSingleTarget else {
                     throw .invalidOption(name: "--target", value: data.targetNames.joined(separator: ","), expected: "one target column")
                 }
                 path = try ElasticNet.path(data.features, data.targets.column(0), alpha: alpha, count: lambdas,
-                                           minimumRatio: minimumRatio, weights: data.weights, standardize: !noStandardize,
+                                           minimumRatio: minimumRatio, weights: data.weights, standardize: standardize,
                                            tolerance: tolerance)
                     .named(data.featureNames)
             }
@@ -95,6 +86,21 @@ struct PathCommand: ParsableCommand {
             throw .fileNotWritable(path: file, reason: error.localizedDescription)
         }
     }
+}
+
+/// The path's options, shared by `path` and `cv`.
+struct PathOptions: ParsableArguments {
+    @Option(help: "The mixing α in [0, 1]: 1 is the lasso (default), 0 ridge (glmnet's alpha).")
+    var alpha: Double = 1
+
+    @Option(help: "The number of λ: glmnet's sequence's length (default 100); with cv --ridge, the ridge grid's.")
+    var lambdas: Int = 100
+
+    @Option(help: "The last λ over the first (glmnet's lambda.min.ratio; default 1e-4 when n > d, else 1e-2).")
+    var minimumRatio: Double?
+
+    @Flag(help: "Penalise the raw coefficients instead of those of standardised columns.")
+    var noStandardize = false
 }
 
 extension ElasticNetPath {
