@@ -13,6 +13,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
+        // scipy's .npz files are zip archives: read and written with ZIPFoundation (zlib on Linux).
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // The single C boundary: CBLAS and LAPACKE from Debian's OpenBLAS and LAPACKE packages.
@@ -30,7 +32,7 @@ let package = Package(
         ),
         .target(
             name: "Descent",
-            dependencies: ["COpenBLAS", "CDescentKernels"],
+            dependencies: ["COpenBLAS", "CDescentKernels", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             path: "Sources/Descent"
         ),
         .executableTarget(

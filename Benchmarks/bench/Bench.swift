@@ -68,7 +68,7 @@ struct Bench: ParsableCommand {
     var csvColumns = 10
 
     @Option(help: "csv: how the numbers are written (shortest: like pandas' to_csv; scientific: %.18e like numpy.savetxt).")
-    var csvStyle = CSVStyle.both
+    var csvStyle = CSVStyle.all
 
     @Option(help: ArgumentHelp(
         "csv: rounds per style, ≥ 1; each times Descent, then pandas (warm-up, then the median of 3).",

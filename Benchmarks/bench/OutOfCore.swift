@@ -42,6 +42,16 @@ struct OutOfCoreBenchmark<S: BLASScalar> {
             try time(repetitions: Swift.max(1, settings.epochs - 1)) { try sequentialRead() }
         }
         results.append(measurement("ooc-sequential-read", source: "file", read))
+        if S.self == Float.self {
+            // The float32 file widened into a Matrix<Double>: a conversion, not a mapping.
+            let widened = try Progress.phase("float32 file into Matrix<Double>") {
+                try measureSeconds {
+                    let widened = try Matrix<Double>(npyFile: xPath)
+                    precondition(widened.rows == settings.rows)
+                }
+            }
+            results.append(measurement("ooc-npy-f32-into-f64", source: "file", widened))
+        }
         let stream = try StreamingDataset<S>(npyFeatures: xPath, targets: yPath, chunkBytes: chunkBytes)
         let visit = try Progress.phase("\(precision) streamed visit") {
             try time(repetitions: Swift.max(1, settings.epochs - 1)) {
@@ -291,6 +301,11 @@ extension Bench {
     /// `--out-of-core DIR`: the out-of-core rows of each selected precision, as a table or JSON.
     func runOutOfCore(folder: String, settings: Settings) throws {
         if let chunkMb, chunkMb < 1 { throw ValidationError("--chunk-mb must be a whole number ≥ 1, not \(chunkMb)") }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw ValidationError("--out-of-core: cannot create the folder '\(folder)' (\(error.localizedDescription))")
+        }
         var rows = [OutOfCoreMeasurement]()
         if precision != .float32 { rows += try OutOfCoreBenchmark<Double>(settings: settings, folder: folder, keepFiles: keepFiles,
                                                                   chunkBytes: chunkMb.map { $0 << 20 } ?? StreamingDataset<Double>.defaultChunkBytes).run() }

@@ -88,11 +88,24 @@ enum CSVStyle: String, CaseIterable, ExpressibleByArgument, Sendable {
     /// `%.18e`, as `numpy.savetxt(..., fmt="%.18e")` writes: 19 significant digits, e.g.
     /// `-7.364540870016669238e-01`.
     case scientific
-    /// Both, one after the other.
+    /// `%.10g`, as `numpy.savetxt(..., fmt="%.10g")` or a spreadsheet writes: 10 significant
+    /// digits, e.g. `-0.736454087`.
+    case general
+    /// Integers (the values × 1000, rounded), as counts and ids are written: e.g. `-736`.
+    case integers
+    /// `shortest` and `scientific`, one after the other.
     case both
+    /// Every style, one after the other.
+    case all
 
     /// The styles to run.
-    var styles: [CSVStyle] { self == .both ? [.shortest, .scientific] : [self] }
+    var styles: [CSVStyle] {
+        switch self {
+        case .both: [.shortest, .scientific]
+        case .all: [.shortest, .scientific, .general, .integers]
+        default: [self]
+        }
+    }
 }
 
 /// Which precisions to run.
@@ -115,7 +128,7 @@ struct Settings: Sendable {
     /// The csv benchmark's file: rows, columns, number style, and rounds of (Descent, pandas).
     var csvRows = 1_000_000
     var csvColumns = 10
-    var csvStyle = CSVStyle.both
+    var csvStyle = CSVStyle.all
     var csvRounds = 2
     /// The second, smaller shape the robust benchmarks also run on.
     var smallRows = 100_000

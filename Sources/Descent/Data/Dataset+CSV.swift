@@ -18,6 +18,8 @@ extension Dataset {
     ///   - options: Header, delimiter, and whether to drop rows with missing or non-numeric cells.
     /// - Throws: ``DescentError/fileNotReadable(path:reason:)``, ``DescentError/invalidCSV(path:line:column:reason:)``
     ///   naming the line and column (1-based) of a bad cell, ``DescentError/unknownColumn(name:available:)``.
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
     public init(csvFile path: String, target: String, features: [String]? = nil,
                 options: CSVOptions = CSVOptions()) throws(DescentError) {
         let table = try CSVReader.read(path: path, options: options)
@@ -25,9 +27,8 @@ extension Dataset {
             throw .unknownColumn(name: target, available: table.columnNames)
         }
         let chosen = try Self.columns(features, in: table, excluding: targetColumn)
-        let x = table.selecting(chosen)
-        try self.init(features: Matrix(rows: table.rows, columns: chosen.count, validElements: x.map { Scalar($0) }),
-                      targets: (0..<table.rows).map { Scalar(table.values[$0 * table.columns + targetColumn]) },
+                try self.init(features: Matrix(rows: table.rows, columns: chosen.count, validElements: table.selecting(chosen)),
+                      targets: table.selecting([targetColumn]),
                       featureNames: chosen.map { table.columnNames[$0] }, targetName: target)
     }
 
@@ -64,19 +65,30 @@ extension Matrix {
     ///   - columns: The names of the columns to read, in order; `nil` for all.
     ///   - options: Header, delimiter, and whether to drop rows with missing or non-numeric cells.
     /// - Throws: as ``Dataset/init(csvFile:target:features:options:)-(String,_,_,_)``.
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
     public init(csvFile path: String, columns: [String]? = nil, options: CSVOptions = CSVOptions()) throws(DescentError) {
         let table = try CSVReader.read(path: path, options: options)
         let chosen = try Dataset<Scalar>.columns(columns, in: table, excluding: nil)
-        self.init(rows: table.rows, columns: chosen.count, validElements: table.selecting(chosen).map { Scalar($0) })
+        self.init(rows: table.rows, columns: chosen.count, validElements: table.selecting(chosen))
     }
 }
 
 extension CSVTable {
-    /// The given columns of every row, row-major.
-    func selecting(_ columns: [Int]) -> [Double] {
-        var out = [Double]()
-        out.reserveCapacity(rows * columns.count)
-        for i in 0..<rows { for j in columns { out.append(values[i * self.columns + j]) } }
-        return out
+    /// The given columns of every row, row-major, in the caller's precision: one pass over the
+    /// cells on pointers, with no intermediate `[Double]` copy.
+    func selecting<S: BLASScalar>(_ columns: [Int], as _: S.Type = S.self) -> [S] {
+        let width = columns.count, stride = self.columns
+        return [S](unsafeUninitializedCapacity: rows * width) { out, initialized in
+            values.withUnsafeBufferPointer { cells in
+                columns.withUnsafeBufferPointer { columns in
+                    for i in 0..<rows {
+                        let row = cells.baseAddress! + i * stride, target = out.baseAddress! + i * width
+                        for (k, j) in columns.enumerated() { target[k] = S(row[j]) }
+                    }
+                }
+            }
+            initialized = rows * width
+        }
     }
 }

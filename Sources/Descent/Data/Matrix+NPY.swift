@@ -42,8 +42,18 @@ extension Matrix {
                       mapped: _MappedElements(file: file, offset: header.dataOffset, count: header.count))
             return
         }
-        var elements = [Scalar](repeating: 0, count: header.count)
-        try NPYReader.convert(fd, header: header, path: path, rowMajor: rowMajor, into: &elements)
+        // Every element is written by the conversion, so the array is not zero-filled first.
+        var failure: DescentError?
+        let elements = [Scalar](unsafeUninitializedCapacity: header.count) { buffer, initialized in
+            do throws(DescentError) {
+                try NPYReader.convert(fd, header: header, path: path, rowMajor: rowMajor, into: buffer)
+                initialized = header.count
+            } catch {
+                failure = error
+                initialized = 0
+            }
+        }
+        if let failure { throw failure }
         try self.init(rows: rows, columns: columns, elements: elements)
     }
 
@@ -97,12 +107,15 @@ enum NPYReader {
     /// Reads the data after `header` in chunks, converting each element into `out` (transposing
     /// Fortran order).
     static func convert<S: BLASScalar>(_ fd: Int32, header: NPYFormat.Header, path: String, rowMajor: Bool,
-                                       into out: inout [S]) throws(DescentError) {
+                                       into destination: UnsafeMutableBufferPointer<S>) throws(DescentError) {
         let element = header.element, size = element.size
         let rows = header.rows, columns = header.columns
         let chunkElements = Swift.max(1, (1 << 20) / size)
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunkElements * size, alignment: 8)
         defer { buffer.deallocate() }
+        let staging = UnsafeMutablePointer<S>.allocate(capacity: rowMajor ? 0 : chunkElements)
+        defer { staging.deallocate() }
+        guard let base = destination.baseAddress else { return }
         var k = 0
         while k < header.count {
             let n = Swift.min(chunkElements, header.count - k)
@@ -110,12 +123,44 @@ enum NPYReader {
             guard got == n * size else {
                 throw .invalidFile(path: path, format: ".npy", reason: "the file ended early (it changed while being read)")
             }
-            for e in 0..<n {
-                let value: S = decode(buffer + e * size, element)
-                let index = k + e
-                out[rowMajor ? index : (index % rows) * columns + index / rows] = value
+            if rowMajor {
+                widen(buffer, count: n, element, into: UnsafeMutableRawPointer(base + k), as: S.self)
+            } else {
+                widen(buffer, count: n, element, into: UnsafeMutableRawPointer(staging), as: S.self)
+                for e in 0..<n {
+                    let index = k + e
+                    base[(index % rows) * columns + index / rows] = staging[e]
+                }
             }
             k += n
+        }
+    }
+
+    /// Converts `count` elements of type `element` at `source` into consecutive values of `S` at
+    /// `destination`, in order. `source` may be the tail of the destination's bytes when the
+    /// element is narrower than `S` (element i is written at `i·size(S)`, which ends before the
+    /// unread element i + 1 starts). The loop is specialised for `Double` and `Float`, so a call
+    /// from another module does not go through the generic witnesses for every element.
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
+    static func widen<S: BLASScalar>(_ source: UnsafeRawPointer, count: Int, _ element: NPYFormat.ElementType,
+                                     into destination: UnsafeMutableRawPointer, as _: S.Type) {
+        let size = MemoryLayout<S>.stride
+        if element.kind == .float, !element.bigEndian, element.size == 4 {
+            for i in 0..<count {
+                let value = S(source.loadUnaligned(fromByteOffset: 4 * i, as: Float.self))
+                destination.storeBytes(of: value, toByteOffset: i * size, as: S.self)
+            }
+        } else if element.kind == .float, !element.bigEndian, element.size == 8 {
+            for i in 0..<count {
+                let value = S(source.loadUnaligned(fromByteOffset: 8 * i, as: Double.self))
+                destination.storeBytes(of: value, toByteOffset: i * size, as: S.self)
+            }
+        } else {
+            for i in 0..<count {
+                let value: S = decode(source + i * element.size, element)
+                destination.storeBytes(of: value, toByteOffset: i * size, as: S.self)
+            }
         }
     }
 

@@ -62,6 +62,33 @@ enum NPYFormat {
     /// that `fileSize` holds exactly the data it announces.
     static func parseHeader(_ bytes: UnsafeRawBufferPointer, fileSize: Int, path: String) throws(DescentError) -> Header {
         func fail(_ reason: String) -> DescentError { .invalidFile(path: path, format: ".npy", reason: reason) }
+        let (dict, offset) = try parseDictionary(bytes, path: path)
+        guard Set(dict.keys) == ["descr", "fortran_order", "shape"] else {
+            throw fail("its header has keys \(dict.keys.sorted()); it needs exactly descr, fortran_order and shape")
+        }
+        guard case let .string(descr)? = dict["descr"] else {
+            throw fail("its dtype is structured (a list of fields); only plain numeric dtypes are supported")
+        }
+        let element = try elementType(descr, fail: fail)
+        guard case let .boolean(fortran)? = dict["fortran_order"] else { throw fail("fortran_order is not True or False") }
+        guard case let .tuple(shape)? = dict["shape"] else { throw fail("shape is not a tuple of integers") }
+        guard shape.count == 1 || shape.count == 2 else {
+            throw fail("it holds a \(shape.count)-dimensional array; Descent reads 1-D (a vector) and 2-D (a matrix) arrays")
+        }
+        let (count, overflow) = shape.count == 2 ? shape[0].multipliedReportingOverflow(by: shape[1]) : (shape[0], false)
+        let (dataBytes, overflow2) = count.multipliedReportingOverflow(by: element.size)
+        guard !overflow, !overflow2 else { throw fail("its shape \(shape) is too large") }
+        guard fileSize - offset == dataBytes else {
+            throw fail("its shape \(shape) of \(element.descr) needs \(dataBytes) bytes of data, but the file holds "
+                       + "\(fileSize - offset) (truncated or corrupt)")
+        }
+        return Header(element: element, fortranOrder: fortran, shape: shape, dataOffset: offset)
+    }
+
+    /// The magic, version and header dict at the start of `bytes`, and where the data starts.
+    static func parseDictionary(_ bytes: UnsafeRawBufferPointer, path: String) throws(DescentError)
+        -> (dict: [String: DictParser.Value], dataOffset: Int) {
+        func fail(_ reason: String) -> DescentError { .invalidFile(path: path, format: ".npy", reason: reason) }
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
         guard bytes.count >= 10 else {
             throw fail(bytes.isEmpty ? "the file is empty" : "the file is too short (\(bytes.count) bytes) for a .npy header")
@@ -87,27 +114,7 @@ enum NPYFormat {
         do throws(DictParser.Failure) { dict = try parser.parseDict() } catch {
             throw fail("its header is not a valid dict literal (\(error.reason))")
         }
-        guard Set(dict.keys) == ["descr", "fortran_order", "shape"] else {
-            throw fail("its header has keys \(dict.keys.sorted()); it needs exactly descr, fortran_order and shape")
-        }
-        guard case let .string(descr)? = dict["descr"] else {
-            throw fail("its dtype is structured (a list of fields); only plain numeric dtypes are supported")
-        }
-        let element = try elementType(descr, fail: fail)
-        guard case let .boolean(fortran)? = dict["fortran_order"] else { throw fail("fortran_order is not True or False") }
-        guard case let .tuple(shape)? = dict["shape"] else { throw fail("shape is not a tuple of integers") }
-        guard shape.count == 1 || shape.count == 2 else {
-            throw fail("it holds a \(shape.count)-dimensional array; Descent reads 1-D (a vector) and 2-D (a matrix) arrays")
-        }
-        let (count, overflow) = shape.count == 2 ? shape[0].multipliedReportingOverflow(by: shape[1]) : (shape[0], false)
-        let (dataBytes, overflow2) = count.multipliedReportingOverflow(by: element.size)
-        guard !overflow, !overflow2 else { throw fail("its shape \(shape) is too large") }
-        let offset = start + headerLength
-        guard fileSize - offset == dataBytes else {
-            throw fail("its shape \(shape) of \(element.descr) needs \(dataBytes) bytes of data, but the file holds "
-                       + "\(fileSize - offset) (truncated or corrupt)")
-        }
-        return Header(element: element, fortranOrder: fortran, shape: shape, dataOffset: offset)
+        return (dict, start + headerLength)
     }
 
     /// The element type of a `descr` such as `<f8`, or a typed error naming what is unsupported.

@@ -130,21 +130,6 @@ struct NPYRowFile: Sendable {
         guard now == identity else { throw .fileChanged(path: path, reason: identity.change(to: now)) }
         let native = element.kind == .float && fileSize == size && !element.bigEndian
         if native { return }
-        if element.kind == .float, !element.bigEndian, fileSize == 4 {
-            for i in 0..<count {
-                let value = Scalar(landing.loadUnaligned(fromByteOffset: 4 * i, as: Float.self))
-                buffer.storeBytes(of: value, toByteOffset: i * size, as: Scalar.self)
-            }
-        } else if element.kind == .float, !element.bigEndian, fileSize == 8 {
-            for i in 0..<count {
-                let value = Scalar(landing.loadUnaligned(fromByteOffset: 8 * i, as: Double.self))
-                buffer.storeBytes(of: value, toByteOffset: i * size, as: Scalar.self)
-            }
-        } else {
-            for i in 0..<count {
-                let value: Scalar = NPYReader.decode(landing + i * fileSize, element)
-                buffer.storeBytes(of: value, toByteOffset: i * size, as: Scalar.self)
-            }
-        }
+        NPYReader.widen(landing, count: count, element, into: buffer, as: Scalar.self)
     }
 }

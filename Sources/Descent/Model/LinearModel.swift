@@ -77,7 +77,7 @@ public struct LinearModel<Scalar: BLASScalar>: Sendable, Equatable, CustomString
     ///   - features: `n × d` features, row-major.
     ///   - targets: `n` targets.
     /// - Returns: The MSE, in the training precision (a loss, like ``FitHistory/losses``).
-    /// - Throws: as ``predict(_:)``, and ``DescentError/targetCountMismatch(rows:targets:)``,
+    /// - Throws: as ``predict(_:)-(Matrix<Scalar>)``, and ``DescentError/targetCountMismatch(rows:targets:)``,
     ///   ``DescentError/noRows``.
     /// - Complexity: O(rows × columns).
     @specialized(where Scalar == Float)

@@ -43,7 +43,7 @@ extension LeastSquares {
     /// neither converges nor reaches a backward-stable answer, even in extended precision. The
     /// caller then takes Householder QR.
     static func choleskyQR<S: BLASScalar>(_ rows: SolverRows<S>, _ totals: RowTotals, intercept: Bool,
-                                          gram: GramPass? = nil) throws(DescentError) -> [RawSolution]? {
+                                          gram: GramPass? = nil) throws(DescentError) -> CholeskyQRResult? {
         let n = totals.rows, d = rows.columns, k = rows.targets
         guard !totals.sumsOverflow else { return nil }
         let pass: GramPass
@@ -171,7 +171,17 @@ extension LeastSquares {
                                refinementSteps: steps[t])
         }
         guard case let .solved(solved) = SolverOutcome.finite(solutions) else { return nil }
-        return solved
+        return CholeskyQRResult(solutions: solved, r: r, secondPass: passes > 0)
+    }
+
+    /// The fast path's answer: the certified solutions, and the triangle `R` of the centred, scaled
+    /// design (`d × d`, the lower triangle zero) that the SVD reuses.
+    struct CholeskyQRResult {
+        var solutions: [RawSolution]
+        var r: [Double]
+        /// Whether a CholeskyQR pass made `R` (Householder-grade: its small singular values are
+        /// accurate to about `κ·ε`), not the Gram matrix's Cholesky factor alone (`κ²·ε`).
+        var secondPass: Bool
     }
 
     /// One Cholesky-QR pass with the current `R`: for each block, `W = A_b·R⁻¹` (`trsm`, while the
@@ -188,11 +198,8 @@ extension LeastSquares {
         var sums = [Double](repeating: 0, count: d * d + d * k)
         try rows.forEachBlock(rows: blockRows) { (block) throws(DescentError) in
             let m = block.count
-            for i in 0..<m {
-                let x = block.row(i)
-                for j in 0..<d { w[i * d + j] = (Double(x[j]) - means[j]) * scales[j] }
-                for c in 0..<k { t[i * k + c] = Double(block.target(i, c)) - targetMeans[c] }
-            }
+            w.withUnsafeMutableBufferPointer { block.centredFeatures(shift: means, scales: scales, into: $0.baseAddress!) }
+            t.withUnsafeMutableBufferPointer { block.centredTargets(means: targetMeans, into: $0.baseAddress!) }
             r.withUnsafeBufferPointer { u in
                 w.withUnsafeMutableBufferPointer { BLAS.trsmRight($0.baseAddress!, rows: m, columns: d, u.baseAddress!) }
             }

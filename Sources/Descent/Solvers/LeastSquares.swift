@@ -48,6 +48,9 @@ public enum LeastSquares {
         /// Singular value decomposition (LAPACK `gelsd`) of the `R` of a streaming QR (no copy of
         /// `X`): the minimum-norm solution, the numerical rank and the singular values; full-rank,
         /// well-conditioned solutions are refined like QR's. Never throws for rank deficiency.
+        /// Large full-rank problems that `.qr`'s fast path certifies take its answer and the SVD of
+        /// its `d × d` triangle instead (when that triangle's singular values are accurate to
+        /// 10⁻⁸): the same solution as `.qr`, at about `.qr`'s cost.
         ///
         /// Passes: 5 (column sums; mean correction; column scales in two; the QR) + up to 10
         /// extended-precision refinement passes (κ ≤ 10⁶, full rank).

@@ -116,25 +116,24 @@ extension LeastSquares {
                                           centre: Bool) throws(DescentError) -> GramPass {
         let d = rows.columns, k = rows.targets
         let inPlace = !centre && S.self == Double.self
-        let blockRows = Swift.max(1, Swift.min(Swift.max(1, rows.localRows), (inPlace ? 819_200 : 131_072) / d))
-        var z = [Double](repeating: 0, count: inPlace ? 0 : blockRows * d)
-        var t = [Double](repeating: 0, count: blockRows * k)
+        let blockRows = Swift.max(1, Swift.min(Swift.max(1, rows.localRows), (inPlace ? 819_200 : 409_600) / d))
+        let z = UnsafeMutablePointer<Double>.allocate(capacity: inPlace ? 0 : blockRows * d)
+        defer { z.deallocate() }
+        let t = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * k)
+        defer { t.deallocate() }
         let ones = [Double](repeating: 1, count: blockRows)
         // One buffer for every sum: Gram (d²), right-hand sides (d·k), deviation (d), targets (k),
         // targets' squares (k).
         var sums = [Double](repeating: 0, count: d * d + d * k + d + 2 * k)
         try rows.forEachBlock(rows: blockRows) { (block) throws(DescentError) in
             let m = block.count
-            for i in 0..<m { for c in 0..<k { t[i * k + c] = Double(block.target(i, c)) - targetMeans[c] } }
+            block.centredTargets(means: targetMeans, into: t)
             let rows: UnsafePointer<Double>
             if inPlace {
                 rows = S.doubles(block.features)!
             } else {
-                for i in 0..<m {
-                    let x = block.row(i)
-                    for j in 0..<d { z[i * d + j] = Double(x[j]) - shift[j] }
-                }
-                rows = z.withUnsafeBufferPointer { UnsafePointer($0.baseAddress!) }
+                block.centredFeatures(shift: shift, into: z)
+                rows = UnsafePointer(z)
             }
             sums.withUnsafeMutableBufferPointer { s in
                 let base = s.baseAddress!

@@ -21,7 +21,7 @@ extension LeastSquares {
         if let all = rows.inMemory, n * d <= smallProblem {
             return pivotedQR(CenteredProblem(all, columns: d, intercept: intercept), all)
         }
-        if let fast = try choleskyQR(rows, totals, intercept: intercept, gram: gram) { return .solved(fast) }
+        if let fast = try choleskyQR(rows, totals, intercept: intercept, gram: gram) { return .solved(fast.solutions) }
         return try householderQR(rows, totals, intercept: intercept)
     }
 

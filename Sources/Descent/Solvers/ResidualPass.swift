@@ -21,9 +21,11 @@ struct ResidualPass {
         throws(DescentError) -> (g: [Double], residualSums: [Double], residualSquares: [Double]) {
         let d = source.columns, k = source.targets
         let inPlace = self.inPlace && S.self == Double.self
-        let blockRows = Swift.max(1, Swift.min(Swift.max(1, source.localRows), 131_072 / d))
-        var z = [Double](repeating: 0, count: inPlace ? 0 : blockRows * d)
-        var residual = [Double](repeating: 0, count: blockRows * k)
+        let blockRows = Swift.max(1, Swift.min(Swift.max(1, source.localRows), (inPlace ? 819_200 : 409_600) / d))
+        let z = UnsafeMutablePointer<Double>.allocate(capacity: inPlace ? 0 : blockRows * d)
+        defer { z.deallocate() }
+        let residual = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * k)
+        defer { residual.deallocate() }
         // G (d·k), then Σf (k), then Σf² (k).
         var sums = [Double](repeating: 0, count: d * k + 2 * k)
         let offsets = (0..<k).map { t in
@@ -33,41 +35,39 @@ struct ResidualPass {
         }
         try source.forEachBlock(rows: blockRows) { (block) throws(DescentError) in
             let m = block.count
-            // Loops over rows run inside loops over targets: one target's are the plain loops.
-            for t in 0..<k {
-                let mean = targetMeans[t]
-                for i in 0..<m { residual[i * k + t] = Double(block.target(i, t)) - mean }
-            }
+            block.centredTargets(means: targetMeans, into: residual)
             let rows: UnsafePointer<Double>
             if inPlace {
                 rows = S.doubles(block.features)!
             } else {
-                for i in 0..<m {
-                    let x = block.row(i)
-                    for j in 0..<d { z[i * d + j] = Double(x[j]) - shift[j] }
+                block.centredFeatures(shift: shift, into: z)
+                rows = UnsafePointer(z)
+            }
+            sums.withUnsafeMutableBufferPointer { sums in
+                let sums = sums.baseAddress!
+                if k == 1 {
+                    BLAS.gemv(rows, rows: m, columns: d, alpha: -1, u, beta: 1, residual)
+                } else {
+                    BLAS.gemm(rows, u, m: m, n: k, k: d, alpha: -1, beta: 1, residual)
                 }
-                rows = z.withUnsafeBufferPointer { UnsafePointer($0.baseAddress!) }
-            }
-            if k == 1 {
-                BLAS.gemv(rows, rows: m, columns: d, alpha: -1, u, beta: 1, &residual)
-            } else {
-                BLAS.gemm(rows, u, m: m, n: k, k: d, alpha: -1, beta: 1, &residual)
-            }
-            for t in 0..<k {
-                let offset = offsets[t]
-                var sum = sums[d * k + t], squares = sums[d * k + k + t]
-                for i in 0..<m {
-                    residual[i * k + t] += offset
-                    sum += residual[i * k + t]
-                    squares += residual[i * k + t] * residual[i * k + t]
+                // Loops over rows run inside loops over targets: one target's are the plain loops.
+                for t in 0..<k {
+                    let offset = offsets[t]
+                    var sum = sums[d * k + t], squares = sums[d * k + k + t]
+                    for i in 0..<m {
+                        let f = residual[i * k + t] + offset
+                        residual[i * k + t] = f
+                        sum += f
+                        squares += f * f
+                    }
+                    sums[d * k + t] = sum
+                    sums[d * k + k + t] = squares
                 }
-                sums[d * k + t] = sum
-                sums[d * k + k + t] = squares
-            }
-            if k == 1 {
-                BLAS.gemvTransposed(rows, rows: m, columns: d, residual, beta: 1, &sums)
-            } else {
-                BLAS.gemm(rows, transposeA: true, residual, m: d, n: k, k: m, beta: 1, &sums)
+                if k == 1 {
+                    BLAS.gemvTransposed(rows, rows: m, columns: d, residual, beta: 1, sums)
+                } else {
+                    BLAS.gemm(rows, transposeA: true, residual, m: d, n: k, k: m, beta: 1, sums)
+                }
             }
         }
         try source.sum(&sums)

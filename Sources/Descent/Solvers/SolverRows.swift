@@ -35,6 +35,36 @@ struct SolverRows<S: BLASScalar> {
         @inline(__always)
         func target(_ i: Int, _ t: Int) -> S { rows.targets[i * targetColumns + t] }
 
+        /// Writes the block's rows as `Double`s, shifted by `shift` and, when given, multiplied by
+        /// `scales` (`(xᵢⱼ − shiftⱼ)·scaleⱼ`), row-major into `out` (`count × d`). The loops run on
+        /// pointers, so they vectorise: converting `Float` rows costs about what reading them does.
+        func centredFeatures(shift: [Double], scales: [Double]? = nil, into out: UnsafeMutablePointer<Double>) {
+            let m = count, d = rows.columns, x = rows.features
+            shift.withUnsafeBufferPointer { shift in
+                if let scales {
+                    scales.withUnsafeBufferPointer { scales in
+                        for i in 0..<m {
+                            let source = x + i * d, target = out + i * d
+                            for j in 0..<d { target[j] = (Double(source[j]) - shift[j]) * scales[j] }
+                        }
+                    }
+                } else {
+                    for i in 0..<m {
+                        let source = x + i * d, target = out + i * d
+                        for j in 0..<d { target[j] = Double(source[j]) - shift[j] }
+                    }
+                }
+            }
+        }
+
+        /// Writes the block's targets less `means` as `Double`s, row-major into `out` (`count × k`).
+        func centredTargets(means: [Double], into out: UnsafeMutablePointer<Double>) {
+            let m = count, k = targetColumns, y = rows.targets
+            means.withUnsafeBufferPointer { means in
+                for i in 0..<m { for c in 0..<k { out[i * k + c] = Double(y[i * k + c]) - means[c] } }
+            }
+        }
+
         /// Rows `range` (counted within the block) as a block of their own.
         func rows(_ range: Range<Int>) -> Block {
             Block(RowBlock(features: row(range.lowerBound), targets: rows.targets + range.lowerBound * targetColumns,

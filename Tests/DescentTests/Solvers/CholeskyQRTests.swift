@@ -21,7 +21,7 @@ struct CholeskyQRTests {
             try y.withUnsafeBufferPointer { ys in
                 let rows = SolverRows(xs, TargetColumns(ys), columns: x.columns)
                 let totals = try RowTotals.gather(rows, intercept: intercept)
-                return try LeastSquares.choleskyQR(rows, totals, intercept: intercept)?[0]
+                return try LeastSquares.choleskyQR(rows, totals, intercept: intercept)?.solutions[0]
             }
         }
     }
@@ -60,6 +60,61 @@ struct CholeskyQRTests {
         let reference = try Self.reference(x, y)
         #expect(reference.condition > 3e5 && reference.condition < 1e8, "κ₁ = \(reference.condition)")
         #expect(Self.gap(solution, reference) <= reference.condition * Double.ulpOfOne, "\(Self.gap(solution, reference))")
+    }
+
+    /// The singular values of the centred, unit-norm-column design, from LAPACK's SVD of a copy.
+    static func singularValues(_ x: Matrix<Double>, _ y: [Double]) throws -> [Double] {
+        try x.withUnsafeBufferPointer { xs in
+            try y.withUnsafeBufferPointer { ys in
+                let all = try #require(SolverRows(xs, TargetColumns(ys), columns: x.columns).inMemory)
+                var a = CenteredProblem(all, columns: x.columns, intercept: true).centredCopy(all, scaled: true)
+                var b = [Double](repeating: 0, count: x.rows)
+                let result = try a.withUnsafeMutableBufferPointer { a in
+                    try b.withUnsafeMutableBufferPointer { b in
+                        try LAPACK.minimumNormSolve(a, m: x.rows, n: x.columns, b, rcond: -1)
+                    }
+                }
+                return try #require(result).singularValues
+            }
+        }
+    }
+
+    @Test(".svd of a full-rank problem the fast path certifies: its solution, and its R's singular values")
+    func fastSVD() throws {
+        let cases: [(Matrix<Double>, [Double])] = [
+            // Above LeastSquares.smallProblem (2²⁰ elements), where the fast path is tried.
+            { let p = RandomProblem<Double>(rows: 27_000, columns: 40, noise: 0.5, seed: 55); return (p.features, p.targets) }(),
+            Self.nearlyCollinear(rows: 27_000, columns: 40, delta: 1e-3, seed: 56),   // κ ≈ 10³: still the fast path
+            Self.nearlyCollinear(rows: 27_000, columns: 40, delta: 2e-6, seed: 57),   // κ ≈ 10⁶: κ²ε too large, Householder's R
+        ]
+        for (index, (x, y)) in cases.enumerated() {
+            let taken = try x.withUnsafeBufferPointer { xs in
+                try y.withUnsafeBufferPointer { ys in
+                    let rows = SolverRows(xs, TargetColumns(ys), columns: x.columns)
+                    let totals = try RowTotals.gather(rows, intercept: true)
+                    return try LeastSquares.fastSVD(rows, totals, intercept: true, rcond: 1e-10) != nil
+                }
+            }
+            #expect(taken == (index < 2), "case \(index)")
+            let svd = try LeastSquares.solve(x, y, method: .svd)
+            let reference = try Self.reference(x, y)
+            let values = try Self.singularValues(x, y)
+            let computed = try #require(svd.singularValues)
+            let condition = values[0] / values[values.count - 1]
+            #expect(svd.method == .svd && svd.rank == x.columns)
+            // Within κ·ε of pivoted QR with extended refinement, as a backward-stable solver is here;
+            // on the fast path, the same answer as .qr (the same certified solution).
+            let gap = Self.gap(RawSolution(weights: svd.model.weights, bias: svd.model.bias, method: .svd, rank: x.columns,
+                                           condition: condition), reference)
+            #expect(gap <= 64 * condition * Double.ulpOfOne, "κ = \(condition): \(gap)")
+            if taken {
+                let qr = try LeastSquares.solve(x, y, method: .qr)
+                #expect(qr.model.weights == svd.model.weights && qr.model.bias == svd.model.bias)
+            }
+            // Each singular value to the accuracy fastSVD promises (κ²ε ≤ 10⁻⁸), or Householder's κε.
+            let error = zip(computed, values).reduce(0.0) { Swift.max($0, Swift.abs($1.0 / $1.1 - 1)) }
+            #expect(error <= Swift.max(LeastSquares.fastSVDAccuracy, 64 * condition * Double.ulpOfOne), "κ = \(condition): \(error)")
+        }
     }
 
     @Test("rank deficient, or beyond the certified condition: the fast path declines")
