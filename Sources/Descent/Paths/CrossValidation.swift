@@ -118,7 +118,8 @@ public struct CrossValidation: Sendable, Hashable {
             sizes[k] = Double(testY.count)
             for (l, model) in fit.models.enumerated() {
                 let predictions = try model.predict(test)
-                errors[k][l] = zip(predictions, testY).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) } / sizes[k]
+                let loss = candidates.validationLoss
+                errors[k][l] = zip(predictions, testY).reduce(0.0) { $0 + loss.value(Double($1.0) - Double($1.1)) } / sizes[k]
             }
         }
         return CrossValidationResult(lambdas: lambdas, foldErrors: errors, foldSizes: sizes, folds: fold, models: all.models)
@@ -131,13 +132,82 @@ public protocol CrossValidationCandidates: Sendable {
     /// values chosen from these rows. Returns the `λ` and one model per `λ`.
     func fit<Scalar: BLASScalar>(_ features: Matrix<Scalar>, _ targets: [Scalar], lambdas: [Double]?)
         throws(DescentError) -> (lambdas: [Double], models: [LinearModel<Scalar>])
+
+    /// The loss a held-out row's residual `r = ŷ − y` costs: the squared error by default; a
+    /// gradient-descent configuration scores with its own ``Loss``.
+    var validationLoss: Loss { get }
+}
+
+extension CrossValidationCandidates {
+    /// The squared error.
+    public var validationLoss: Loss { .squared }
+}
+
+extension GradientDescent {
+    /// The candidates of a gradient-descent configuration over a penalty grid, for
+    /// ``CrossValidation``: the configuration (mode, optimiser, schedule, **loss**, epochs…) with
+    /// its penalty replaced by `penalty(λ)` for each `λ`, each fold's fits from a zero model, and
+    /// the validation error the configuration's own loss (`(1/n)Σℓ(ŷᵢ − yᵢ)`: Huber's, the
+    /// pinball, … of the held-out rows).
+    ///
+    /// ```swift
+    /// var gd = GradientDescent<Double>(); gd.loss = .huber(delta: 1.35)
+    /// let cv = try CrossValidation(folds: 5, seed: 1)
+    ///     .evaluate(gd.candidates(lambdas: [1e-1, 1e-2, 1e-3]) { .l2($0) }, features: X, targets: y)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - lambdas: The grid, each ≥ 0.
+    ///   - penalty: The penalty at `λ` (`.l2`, `.l1`, `.elasticNet(λ, l1Ratio:)`…).
+    /// - Returns: The candidates; evaluated with data of this configuration's precision (another
+    ///   precision is a typed error).
+    public func candidates(lambdas: [Double], penalty: @escaping @Sendable (Double) -> Penalty)
+        -> GradientDescentCandidates<Scalar> {
+        GradientDescentCandidates(configuration: self, lambdas: lambdas, penalty: penalty)
+    }
+}
+
+/// A gradient-descent configuration over a penalty grid (``GradientDescent/candidates(lambdas:penalty:)``).
+public struct GradientDescentCandidates<S: BLASScalar>: CrossValidationCandidates, @unchecked Sendable {
+    /// The configuration every candidate trains with (its penalty replaced).
+    public let configuration: GradientDescent<S>
+    /// The grid.
+    public let lambdas: [Double]
+    /// The penalty at each `λ`.
+    public let penalty: @Sendable (Double) -> Penalty
+
+    /// The configuration's loss, which scores the held-out rows.
+    public var validationLoss: Loss { configuration.loss }
+
+    /// One fit per `λ` from a zero model (see ``CrossValidationCandidates``).
+    public func fit<Scalar: BLASScalar>(_ features: Matrix<Scalar>, _ targets: [Scalar], lambdas given: [Double]?)
+        throws(DescentError) -> (lambdas: [Double], models: [LinearModel<Scalar>]) {
+        let grid = given ?? lambdas
+        guard !grid.isEmpty, grid.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+            throw .invalidOption(name: "lambdas", value: "\(grid)", expected: "at least one λ, each finite and ≥ 0")
+        }
+        guard let x = features as? Matrix<S>, let y = targets as? [S] else {
+            throw .invalidOption(name: "features", value: "\(Scalar.precisionName) data",
+                                 expected: "\(S.precisionName) data, the precision of the GradientDescent<\(S.self)> configuration")
+        }
+        var models = [LinearModel<Scalar>]()
+        for lambda in grid {
+            var gd = configuration
+            gd.penalty = penalty(lambda)
+            var model = LinearModel<S>()
+            try gd.fit(&model, features: x, targets: y)
+            models.append(model as! LinearModel<Scalar>)   // S == Scalar, checked above
+        }
+        return (grid, models)
+    }
 }
 
 /// The validation errors of every candidate over the folds (``CrossValidation``).
 public struct CrossValidationResult<Scalar: BLASScalar>: Sendable {
     /// The candidates' `λ`, as fitted on all rows.
     public let lambdas: [Double]
-    /// The mean squared error of each candidate on each fold's held-out rows: `K` arrays of `L`.
+    /// The validation error of each candidate on each fold's held-out rows, `K` arrays of `L`: the
+    /// mean squared error, or the mean of a gradient-descent configuration's own loss.
     public let foldErrors: [[Double]]
     /// The fold of every row.
     public let folds: [Int]

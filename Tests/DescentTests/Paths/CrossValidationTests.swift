@@ -20,6 +20,40 @@ struct CrossValidationTests {
         try! JSONDecoder().decode([String: Reference].self, from: Data(contentsOf: TestData.url("paths/cv-glmnet.json")))
     }()
 
+    @Test("a gradient-descent configuration: each fold fitted as the configuration fits it, scored by its own loss (Huber)")
+    func gradientDescent() throws {
+        let (x, y) = try PathReference.data("stackloss")
+        var gd = GradientDescent<Double>(mode: .batch)
+        gd.loss = .huber(delta: 2)
+        gd.epochs = 400
+        let lambdas = [1e-1, 1e-3]
+        let folds = (0..<x.rows).map { $0 % 3 }
+        let cv = try CrossValidation(folds: 3).evaluate(gd.candidates(lambdas: lambdas) { .l2($0) },
+                                                         features: x, targets: y, folds: folds)
+        #expect(cv.lambdas == lambdas && cv.foldErrors.count == 3)
+        for k in 0..<3 {
+            let train = (0..<x.rows).filter { folds[$0] != k }, test = (0..<x.rows).filter { folds[$0] == k }
+            let trainX = try Matrix(rows: train.count, columns: x.columns) { i, j in x[train[i], j] }
+            for (l, lambda) in lambdas.enumerated() {
+                var manual = gd
+                manual.penalty = .l2(lambda)
+                var model = LinearModel<Double>()
+                try manual.fit(&model, features: trainX, targets: train.map { y[$0] })
+                // Huber's loss in Descent's convention, written out: r² inside δ, 2δ|r| − δ² outside.
+                let error = test.reduce(0.0) { sum, i in
+                    let r = zip(model.weights, (0..<x.columns).map { x[i, $0] }).reduce(model.bias) { $0 + $1.0 * $1.1 } - y[i]
+                    return sum + (Swift.abs(r) <= 2 ? r * r : 4 * Swift.abs(r) - 4)
+                } / Double(test.count)
+                #expect(Swift.abs(cv.foldErrors[k][l] - error) <= 1e-9 * error, "fold \(k), λ = \(lambda)")
+            }
+        }
+        #expect(throws: DescentError.self) {
+            _ = try CrossValidation(folds: 3).evaluate(gd.candidates(lambdas: lambdas) { .l2($0) },
+                                                       features: try Matrix<Float>(rows: x.rows, columns: x.columns) { Float(x[$0, $1]) }, targets: y.map { Float($0) },
+                                                       folds: folds)
+        }
+    }
+
     @Test("cv.glmnet's errors, standard errors and choices with the same folds", arguments: ["diabetes", "stackloss", "fair"])
     func glmnet(name: String) throws {
         let (x, y) = try PathReference.data(name)
