@@ -46,6 +46,14 @@ enum BenchmarkName: String, CaseIterable, Sendable {
     /// shapes (the main one left out with `--exact-small-only`); not with `--skip-solvers`.
     case huberIRLS = "huber-irls"
     case quantileExact = "quantile-exact"
+    /// Penalty paths (PenaltyPaths.swift), float64 only: a 100-λ lasso path in covariance (Gram)
+    /// mode on the main shape, one in naive mode on 1,000 × 10,000, 10-fold cross-validation of
+    /// the lasso path, ridge scored by GCV over 13 λ, and 10-fold cross-validation of ridge over 5 λ.
+    case lassoPathGram = "lasso-path-gram"
+    case lassoPathNaive = "lasso-path-naive"
+    case lassoCVTenFold = "lasso-cv-10fold"
+    case ridgeGCV = "ridge-gcv"
+    case ridgeTenFold = "ridge-cv-10fold"
     /// Reading a numeric CSV file, timed against pandas.read_csv; only when asked for (`--only csv`):
     /// it writes a file of a few hundred MB and runs python3.
     case csv

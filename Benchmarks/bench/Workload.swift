@@ -85,6 +85,7 @@ struct Workload<S: BLASScalar> {
             if settings.exactOnMain || settings.mainIsSmall {
                 results += try measureRobustExact(pairing, readOnce: readOnce, repetitions: settings.mainIsSmall ? 3 : 1)
             }
+            results += try measurePenaltyPaths(pairing, readOnce: readOnce)
             return results
         }
     }

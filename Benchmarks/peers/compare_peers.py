@@ -35,6 +35,9 @@ import warnings
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from penalty_peers import penalty_peers  # noqa: E402
+
 # The bench's robust workload (Benchmarks/bench/RobustEpochs.swift, RobustExact.swift).
 NOISE = 0.1
 OUTLIER_PERIOD, OUTLIER_OFFSET, OUTLIER_SHIFT = 20, 7, 50 * NOISE
@@ -232,6 +235,7 @@ def main():
         shapes.append((*small, *generate(*small, a.seed)[:2]))
     for rows, columns, features, targets in shapes:
         robust_peers(features, targets, a, record, descent, notes)
+    penalty_peers(X, y, a, record, notes, generate)
 
     print()
     print(f"Peers vs Descent, {n} × {d} (and {small[0]} × {small[1]} for robust and quantile regression) float64, "

@@ -14,7 +14,8 @@ struct DescentCommand: ParsableCommand {
             Models are saved as JSON with their training state, so `descent fit --initial model.json` \
             continues training exactly where it stopped. Errors print a message and exit non-zero.
             """,
-        subcommands: [Fit.self, Solve.self, Predict.self, Verify.self, Convert.self, Influence.self])
+        subcommands: [Fit.self, Solve.self, Predict.self, Verify.self, Convert.self, Influence.self, PathCommand.self,
+                      CrossValidate.self])
 }
 
 /// Runs `body`, printing a Descent error's message (no stack trace) and exiting non-zero.

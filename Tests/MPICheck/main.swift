@@ -28,6 +28,7 @@ checkSeveralTargetSolves(checker)
 checkRobustFits(checker)
 checkQuantileRegression(checker)
 checkInference(checker)
+checkPaths(checker)
 
 var totals = [checker.passed, checker.failed]
 do {

@@ -129,4 +129,20 @@ enum LAPACK {
         check(info, "gelsd")
         return info == 0 ? (Int(rank), s) : nil
     }
+
+    /// The eigendecomposition `A = VΛVᵀ` of a symmetric `n × n` matrix (`syevd`): `a` (column-major,
+    /// upper triangle read) is overwritten by the eigenvectors, one per column, and the eigenvalues
+    /// are returned in ascending order. Returns `nil` if the algorithm failed to converge (`info > 0`).
+    static func symmetricEigen<S: BLASScalar>(_ a: UnsafeMutableBufferPointer<S>, n: Int) -> [S]? {
+        var values = [S](repeating: 0, count: n)
+        var query = S.zero
+        var iquery: Int32 = 0
+        check(S._syevd(BLAS.int(n), a.baseAddress!, BLAS.int(n), &values, &query, -1, &iquery, -1), "syevd")
+        var work = [S](repeating: 0, count: Swift.max(1, Int(query)))
+        var iwork = [Int32](repeating: 0, count: Swift.max(1, Int(iquery)))
+        let info = S._syevd(BLAS.int(n), a.baseAddress!, BLAS.int(n), &values, &work, BLAS.int(work.count), &iwork,
+                            BLAS.int(iwork.count))
+        check(info, "syevd")
+        return info == 0 ? values : nil
+    }
 }

@@ -90,6 +90,12 @@ where RawSignificand: FixedWidthInteger {
                        _ rank: UnsafeMutablePointer<Int32>,
                        _ work: UnsafeMutablePointer<Self>, _ lwork: Int32,
                        _ iwork: UnsafeMutablePointer<Int32>) -> Int32
+    /// Eigenvalues and eigenvectors of a symmetric matrix by divide and conquer (`?syevd`, upper
+    /// triangle, vectors wanted); `lwork == -1` is a workspace query that also returns the `iwork`
+    /// size in `iwork[0]`.
+    static func _syevd(_ n: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32, _ w: UnsafeMutablePointer<Self>,
+                       _ work: UnsafeMutablePointer<Self>, _ lwork: Int32,
+                       _ iwork: UnsafeMutablePointer<Int32>, _ liwork: Int32) -> Int32
 }
 
 extension BLASScalar {

@@ -126,4 +126,11 @@ extension Double: BLASScalar {
         LAPACKE_dgelsd_work(LAPACK_COL_MAJOR, m, n, nrhs, a, lda, b, ldb, s, rcond, rank,
                             work, lwork, iwork)
     }
+
+    /// `LAPACKE_dsyevd_work`, column-major, upper, eigenvectors wanted.
+    public static func _syevd(_ n: Int32, _ a: UnsafeMutablePointer<Double>, _ lda: Int32, _ w: UnsafeMutablePointer<Double>,
+                              _ work: UnsafeMutablePointer<Double>, _ lwork: Int32,
+                              _ iwork: UnsafeMutablePointer<Int32>, _ liwork: Int32) -> Int32 {
+        LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, LAPACKFlag.vectors, LAPACKFlag.upper, n, a, lda, w, work, lwork, iwork, liwork)
+    }
 }

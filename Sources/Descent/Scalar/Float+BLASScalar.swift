@@ -122,4 +122,11 @@ extension Float: BLASScalar {
         LAPACKE_sgelsd_work(LAPACK_COL_MAJOR, m, n, nrhs, a, lda, b, ldb, s, rcond, rank,
                             work, lwork, iwork)
     }
+
+    /// `LAPACKE_ssyevd_work`, column-major, upper, eigenvectors wanted.
+    public static func _syevd(_ n: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32, _ w: UnsafeMutablePointer<Float>,
+                              _ work: UnsafeMutablePointer<Float>, _ lwork: Int32,
+                              _ iwork: UnsafeMutablePointer<Int32>, _ liwork: Int32) -> Int32 {
+        LAPACKE_ssyevd_work(LAPACK_COL_MAJOR, LAPACKFlag.vectors, LAPACKFlag.upper, n, a, lda, w, work, lwork, iwork, liwork)
+    }
 }

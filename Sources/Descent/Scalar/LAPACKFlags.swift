@@ -6,4 +6,5 @@ enum LAPACKFlag {
     static let noTrans = CChar(UInt8(ascii: "N"))
     static let nonUnit = CChar(UInt8(ascii: "N"))
     static let oneNorm = CChar(UInt8(ascii: "1"))
+    static let vectors = CChar(UInt8(ascii: "V"))
 }

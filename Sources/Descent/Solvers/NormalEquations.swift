@@ -83,6 +83,8 @@ extension LeastSquares {
         var deviation: [Double]
         /// `Σᵢ(yᵢₜ − ȳₜ)` for each target, to correct the one-pass means.
         var targetDeviation: [Double]
+        /// `Σᵢ(yᵢₜ − ȳₜ)²` for each target (about the one-pass means `ȳₜ`).
+        var targetSquares: [Double]
         /// How much accuracy centring after the product cost (1 when the rows were centred first).
         var cancellation: Double
         /// Whether the rows were used in place (Double data, centred after the product).
@@ -120,8 +122,9 @@ extension LeastSquares {
         let t = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * k)
         defer { t.deallocate() }
         let ones = [Double](repeating: 1, count: blockRows)
-        // One buffer for every sum: Gram (d²), right-hand sides (d·k), deviation (d), targets (k).
-        var sums = [Double](repeating: 0, count: d * d + d * k + d + k)
+        // One buffer for every sum: Gram (d²), right-hand sides (d·k), deviation (d), targets (k),
+        // targets' squares (k).
+        var sums = [Double](repeating: 0, count: d * d + d * k + d + 2 * k)
         try rows.forEachBlock(rows: blockRows) { (block) throws(DescentError) in
             let m = block.count
             block.centredTargets(means: targetMeans, into: t)
@@ -141,14 +144,20 @@ extension LeastSquares {
                     BLAS.gemm(rows, transposeA: true, t, m: d, n: k, k: m, beta: 1, base + d * d)
                 }
                 if !inPlace { BLAS.gemvTransposed(rows, rows: m, columns: d, ones, beta: 1, base + d * d + d * k) }
-                for i in 0..<m { for c in 0..<k { base[d * d + d * k + d + c] += t[i * k + c] } }
+                for i in 0..<m {
+                    for c in 0..<k {
+                        base[d * d + d * k + d + c] += t[i * k + c]
+                        base[d * d + d * k + d + k + c] += t[i * k + c] * t[i * k + c]
+                    }
+                }
             }
         }
         try rows.sum(&sums)
         let n = Double(try totalRows(rows))
         let rhs = Array(sums[(d * d)..<(d * d + d * k)])
         let deviation = Array(sums[(d * d + d * k)..<(d * d + d * k + d)])
-        let targetDeviation = Array(sums[(d * d + d * k + d)...])
+        let targetDeviation = Array(sums[(d * d + d * k + d)..<(d * d + d * k + d + k)])
+        let targetSquares = Array(sums[(d * d + d * k + d + k)...])
         // The Gram matrix keeps the sums' storage (no second d × d buffer).
         sums.removeSubrange((d * d)...)
         var gram = sums
@@ -168,10 +177,11 @@ extension LeastSquares {
         if inPlace {
             // Xᵀ(y − ȳ) needs no correction: Σ(y − ȳ) = 0. The deviation from the shift is zero.
             return GramPass(gram: gram, rhs: rhs, deviation: [Double](repeating: 0, count: d),
-                            targetDeviation: targetDeviation, cancellation: cancellation, inPlace: true)
+                            targetDeviation: targetDeviation, targetSquares: targetSquares, cancellation: cancellation,
+                            inPlace: true)
         }
         return GramPass(gram: gram, rhs: rhs, deviation: deviation, targetDeviation: targetDeviation,
-                        cancellation: 1, inPlace: false)
+                        targetSquares: targetSquares, cancellation: 1, inPlace: false)
     }
 
     /// The number of rows over every part.
