@@ -7,20 +7,26 @@ import Foundation
 /// A model as a JSON document: a format name and version, the precision, the weights and bias
 /// (numbers written so that they read back to the same bits), the feature names when known, and
 /// the training state, so that training can continue after a reload exactly as if it had never
-/// stopped.
+/// stopped, and for a model fitted on a formula its design (the formula, each categorical's levels
+/// and coding, the transforms' statistics), so that it predicts raw rows.
 ///
 /// ```json
-/// {"format": "descent.linear-model", "version": 1, "precision": "float64",
-///  "featureNames": ["x1", "x2"], "weights": [1, -2], "bias": 0, "trainingState": {…}}
+/// {"format": "descent.linear-model", "version": 2, "precision": "float64",
+///  "featureNames": ["x1", "x2"], "weights": [1, -2], "bias": 0, "trainingState": {…},
+///  "design": {"formula": "y ~ x1 + x2", "factors": […]}}
 /// ```
+///
+/// Version 2 added the optional `design`; version 1 files are still read.
 extension LinearModel: Codable {
     /// The `format` field of a saved model.
     public static var fileFormat: String { "descent.linear-model" }
-    /// The format version this build writes and reads.
-    public static var fileVersion: Int { 1 }
+    /// The format version this build writes (it also reads version 1).
+    public static var fileVersion: Int { 2 }
+    /// The format versions this build reads.
+    static var readableVersions: ClosedRange<Int> { 1...2 }
 
     enum CodingKeys: String, CodingKey {
-        case format, version, precision, featureNames, weights, bias, trainingState
+        case format, version, precision, featureNames, weights, bias, trainingState, design
     }
 
     /// Encodes the model; see the type's documentation for the layout.
@@ -36,6 +42,7 @@ extension LinearModel: Codable {
         try container.encode(weights, forKey: .weights)
         try container.encode(bias, forKey: .bias)
         try container.encodeIfPresent(trainingState, forKey: .trainingState)
+        try container.encodeIfPresent(design, forKey: .design)
     }
 
     /// Decodes a model, refusing another format, version or precision, and inconsistent widths.
@@ -53,8 +60,8 @@ extension LinearModel: Codable {
                          + (format == MultiLinearModel<Scalar>.fileFormat ? " (load it as MultiLinearModel)" : ""))
         }
         let version = try container.decode(Int.self, forKey: .version)
-        guard version == Self.fileVersion else {
-            throw refuse("it holds format version \(version); this build of Descent reads version \(Self.fileVersion)")
+        guard Self.readableVersions.contains(version) else {
+            throw refuse("it holds format version \(version); this build of Descent reads versions 1 and \(Self.fileVersion)")
         }
         let precision = try container.decode(String.self, forKey: .precision)
         guard precision == Scalar.precisionName else {
@@ -67,6 +74,10 @@ extension LinearModel: Codable {
             throw refuse("it has \(weights.count) weights but \(names.count) feature names")
         }
         trainingState = try container.decodeIfPresent(TrainingState<Scalar>.self, forKey: .trainingState)
+        design = try container.decodeIfPresent(Design.self, forKey: .design)
+        if let design, design.featureNames.count != weights.count {
+            throw refuse("its design has \(design.featureNames.count) columns for a model of \(weights.count) weights")
+        }
         if let state = trainingState {
             for buffer in [state.firstMoment, state.secondMoment, state.iterate] where !buffer.isEmpty && buffer.count != weights.count + 1 {
                 throw refuse("its training state has buffers of \(buffer.count) values for a model of \(weights.count) weights")

@@ -19,7 +19,7 @@ import Glibc
 /// `n − p` degrees of freedom.
 public struct RegressionSummary: Sendable, CustomStringConvertible {
     /// The terms' names: `const` (with an intercept), then the feature names (or `x1`, `x2`, …).
-    public let names: [String]
+    public internal(set) var names: [String]
     /// The estimates, intercept first.
     public let coefficients: [Double]
     /// Their standard errors.

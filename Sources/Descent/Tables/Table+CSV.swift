@@ -1,0 +1,217 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Table {
+    /// The cells read as missing by default: pandas' default `na_values` (an empty cell, `NA`,
+    /// `NaN`, `nan`, `null`, `NULL`, `None`, `N/A`, `n/a`, `#N/A`, `<NA>`, …).
+    public static let defaultMissingValues: Set<String> = [
+        "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A",
+        "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+    ]
+
+    /// Reads a CSV file into typed columns.
+    ///
+    /// Each column's type comes from its present cells, as pandas infers it: numbers if every
+    /// one is a finite number, booleans if every one is `True` or `False` (in any case, as pandas'
+    /// `get_dummies` writes them), text otherwise; `types` overrides that for the columns it names.
+    /// A cell is missing when its text (blanks trimmed, quotes removed) is in `missingValues`.
+    /// Missing cells are kept; `missing` says what a formula does with them.
+    ///
+    /// The file is read by the same scanner as ``Matrix/init(csvFile:columns:options:)`` (quoting,
+    /// delimiters, line ends, number parsing): a file of numbers only, with no missing cell, is
+    /// read by that reader itself, on the same threads and at the same speed; any other file by one
+    /// pass over its records as text.
+    ///
+    /// - Parameters:
+    ///   - path: The file's path.
+    ///   - missing: What a formula does with a missing cell it uses (default: an error naming
+    ///     the row and column).
+    ///   - types: Column types that override the inferred ones, by column name.
+    ///   - missingValues: The spellings of a missing cell (default ``defaultMissingValues``).
+    ///   - options: The delimiter and header; with ``CSVOptions/dropInvalidRows``, rows of the
+    ///     wrong width are dropped and counted in ``droppedRows`` instead of throwing.
+    /// - Throws: ``DescentError/fileNotReadable(path:reason:)``, ``DescentError/invalidFile(path:format:reason:)``
+    ///   for an empty file, ``DescentError/invalidCSV(path:line:column:reason:)`` for a row of the
+    ///   wrong width (its line, and the field by number and header name), an unclosed quote, or a
+    ///   cell that is not of the type `types` demands; ``DescentError/unknownColumn(name:available:)``
+    ///   for a name in `types` the file lacks.
+    /// - Complexity: O(file size).
+    public init(csvFile path: String, missing: MissingPolicy = .error, types: [String: ColumnType] = [:],
+                missingValues: Set<String> = Table.defaultMissingValues,
+                options: CSVOptions = CSVOptions()) throws(DescentError) {
+        _ = try options.delimiterByte()
+        let (descriptor, size) = try FileIO.openForReading(path)
+        close(descriptor)
+        guard size > 0 else { throw .invalidFile(path: path, format: "CSV", reason: "the file is empty") }
+        let file = try MappedFile(path)
+        self = try Self.parse(UnsafeRawBufferPointer(start: file.base, count: file.size), path: path, missing: missing,
+                              types: types, missingValues: missingValues, options: options)
+    }
+
+    /// Reads CSV data from memory, as ``init(csvFile:missing:types:missingValues:options:)`` reads a
+    /// file; `path` names it in errors.
+    static func parse(_ bytes: UnsafeRawBufferPointer, path: String, missing: MissingPolicy,
+                      types: [String: ColumnType], missingValues: Set<String>,
+                      options: CSVOptions) throws(DescentError) -> Table {
+        if types.values.allSatisfy({ $0 == .numeric }) {
+            // Numbers only: today's numeric reader, threads and all. It stops at the first cell
+            // that is not a finite number, and the text reader below takes over.
+            var strict = options
+            strict.dropInvalidRows = false
+            if let numbers = try? CSVReader.parse(bytes, path: path, options: strict) {
+                for name in types.keys where !numbers.columnNames.contains(name) {
+                    throw .unknownColumn(name: name, available: numbers.columnNames)
+                }
+                let firstRow = try firstRecord(bytes, path: path, options: options)
+                let columns = (0..<numbers.columns).map { j -> Column in
+                    let values = (0..<numbers.rows).map { numbers.values[$0 * numbers.columns + j] }
+                    let integral = values.allSatisfy { $0 == $0.rounded() && Swift.abs($0) < 0x1p53 }
+                        && (firstRow.map { j < $0.count && isIntegerText($0[j]) } ?? true)
+                    return .numeric(values, integral: integral)
+                }
+                return Table(checkedNames: numbers.columnNames, columns: columns, rows: numbers.rows, missing: missing,
+                             source: path)
+            }
+        }
+        return try parseText(bytes, path: path, missing: missing, types: types, missingValues: missingValues,
+                             options: options)
+    }
+
+    /// Reads every record as text, then types each column.
+    static func parseText(_ bytes: UnsafeRawBufferPointer, path: String, missing: MissingPolicy,
+                          types: [String: ColumnType], missingValues: Set<String>,
+                          options: CSVOptions) throws(DescentError) -> Table {
+        var scanner = try scanner(bytes, options: options)
+        var names: [String] = []
+        var cells: [[String?]] = []
+        var lines: [Int] = []
+        var dropped = 0
+        do throws(CSVScanStop) {
+            guard let first = try scanner.readNames() else {
+                throw .problem(CSVProblem(line: 1, column: 1, reason: "it holds nothing but blank lines"))
+            }
+            if options.hasHeader {
+                names = first
+                cells = names.map { _ in [] }
+            } else {
+                names = (1...first.count).map { "column \($0)" }
+                cells = first.map { [missingValues.contains($0) ? nil : $0] }
+                lines.append(1)
+            }
+            while true {
+                try scanner.skipBlankLines()
+                let line = scanner.line
+                guard let record = try scanner.readNames() else { break }
+                guard record.count == names.count else {
+                    if options.dropInvalidRows {
+                        dropped += 1
+                        continue
+                    }
+                    let field = Swift.min(record.count, names.count) + (record.count > names.count ? 1 : 0)
+                    let named = field <= names.count ? " ('\(names[field - 1])')" : ""
+                    throw .problem(CSVProblem(line: line, column: field,
+                                              reason: "field \(field)\(named): this row has \(CSVScanner.cells(record.count)); "
+                                                  + "\(options.hasHeader ? "the header" : "the first row") has \(names.count)"))
+                }
+                lines.append(line)
+                for j in record.indices { cells[j].append(missingValues.contains(record[j]) ? nil : record[j]) }
+            }
+        } catch {
+            if case let .problem(problem) = error, problem.reason == "it holds nothing but blank lines" {
+                throw .invalidFile(path: path, format: "CSV", reason: problem.reason)
+            }
+            throw CSVReader.describe(error, path: path)
+        }
+        for name in types.keys where !names.contains(name) { throw .unknownColumn(name: name, available: names) }
+        var columns = [Column]()
+        for j in names.indices {
+            columns.append(try typed(cells[j], as: types[names[j]], name: names[j], field: j + 1, lines: lines,
+                                     path: path))
+        }
+        var table = Table(checkedNames: names, columns: columns, rows: lines.count, missing: missing, source: path)
+        table.rowLines = lines
+        if dropped > 0 { table.droppedRows["the wrong number of cells"] = dropped }
+        return table
+    }
+
+    /// A column of text cells as the type `type` demands, or as the cells suggest.
+    static func typed(_ cells: [String?], as type: ColumnType?, name: String, field: Int, lines: [Int],
+                      path: String) throws(DescentError) -> Column {
+        func number(_ text: String) -> Double? {
+            var text = text
+            return text.withUTF8 { bytes in
+                if case let .number(value) = CSVScanner.number(in: bytes) { return value }
+                return nil
+            }
+        }
+        func refuse(_ i: Int, _ what: String) -> DescentError {
+            .invalidCSV(path: path, line: lines[i], column: field,
+                        reason: "field \(field) ('\(name)'): the cell \(cells[i]!.debugDescription) is not \(what)")
+        }
+        if type == .text { return .text(cells) }
+        if type == nil || type == .boolean {
+            let values = cells.map { $0.flatMap(boolean) }
+            if let i = cells.indices.first(where: { cells[$0] != nil && values[$0] == nil }) {
+                if type == .boolean { throw refuse(i, "True or False") }
+            } else if type == .boolean || cells.contains(where: { $0 != nil }) {
+                return .boolean(values)
+            }
+        }
+        var values = [Double?]()
+        values.reserveCapacity(cells.count)
+        for i in cells.indices {
+            guard let text = cells[i] else {
+                values.append(nil)
+                continue
+            }
+            guard let value = number(text) else {
+                if type == .numeric { throw refuse(i, "a finite number") }
+                return .text(cells)
+            }
+            values.append(value)
+        }
+        let integral = cells.allSatisfy { $0.map(isIntegerText) ?? true } && !values.contains(nil)
+        return .numeric(values, integral: integral)
+    }
+
+    /// `true`/`false` for `True`/`False` in any case, as pandas reads booleans; `nil` otherwise.
+    static func boolean(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true": true
+        case "false": false
+        default: nil
+        }
+    }
+
+    /// Whether `text` spells an integer (an optional sign, then digits).
+    static func isIntegerText(_ text: String) -> Bool {
+        let digits = text.utf8.drop { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") }
+        return !digits.isEmpty && digits.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+
+    /// A scanner of `bytes` (a UTF-8 byte-order mark skipped).
+    static func scanner(_ bytes: UnsafeRawBufferPointer, options: CSVOptions) throws(DescentError) -> CSVScanner {
+        let delimiter = try options.delimiterByte()
+        guard let base = bytes.baseAddress, !bytes.isEmpty else {
+            throw .invalidFile(path: "the data", format: "CSV", reason: "it is empty")
+        }
+        var start = UnsafePointer(base.assumingMemoryBound(to: UInt8.self))
+        let end = start + bytes.count
+        if bytes.count >= 3, start[0] == 0xEF, start[1] == 0xBB, start[2] == 0xBF { start += 3 }
+        return CSVScanner(start: start, end: end, isFinal: true, delimiter: delimiter, line: 1,
+                          widthSource: options.hasHeader ? "the header" : "the first row")
+    }
+
+    /// The first data record's cells as text, or `nil` if there is none.
+    static func firstRecord(_ bytes: UnsafeRawBufferPointer, path: String,
+                            options: CSVOptions) throws(DescentError) -> [String]? {
+        var scanner = try scanner(bytes, options: options)
+        do throws(CSVScanStop) {
+            if options.hasHeader { _ = try scanner.readNames() }
+            return try scanner.readNames()
+        } catch {
+            throw CSVReader.describe(error, path: path)
+        }
+    }
+}
