@@ -20,7 +20,8 @@ public struct FormulaFit<Scalar: BLASScalar>: Sendable {
     /// - Complexity: O(n·d²).
     public func summary() throws(DescentError) -> RegressionSummary {
         var summary = try solution.summarize(features: data.features, targets: data.targets, weights: weights,
-                                             featureNames: data.featureNames)
+                                             featureNames: data.featureNames,
+                                             constantImplied: !solution.hasIntercept && data.design.impliesConstant)
         if solution.hasIntercept { summary.names[0] = "Intercept" }
         return summary
     }

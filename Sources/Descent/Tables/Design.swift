@@ -68,6 +68,12 @@ public struct Design: Sendable, Hashable, Codable {
         hasher.combine(factors)
     }
 
+    /// Whether the columns span a constant though the formula has no intercept: a subterm of
+    /// categorical factors all coded full rank (`0 + g`), whose columns sum to one.
+    var impliesConstant: Bool {
+        layout.subterms.contains { parts in parts.allSatisfy { $0.fullRank == true } }
+    }
+
     /// The factor of code `code`.
     func factor(_ code: String) -> DesignFactor? { factors.first { $0.code == code } }
 

@@ -328,11 +328,13 @@ struct FactorEvaluator {
             return values.map { $0 - mean }
         }
         let mean = state.mean.value, scale = state.scale.value
+        // On a pandas column (as statsmodels' formulas pass it) patsy's result stays in
+        // longdouble until the design matrix rounds it: one rounding at the end.
         return values.map { x in
-            var y = x
-            if state.centers { y = Double(Wide(y) - mean) }
-            if state.rescales { y = Double(Wide(y) / scale) }
-            return y
+            var y = Wide(x)
+            if state.centers { y -= mean }
+            if state.rescales { y /= scale }
+            return Double(y)
         }
     }
 
