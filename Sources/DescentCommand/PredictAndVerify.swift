@@ -12,6 +12,8 @@ struct Predict: ParsableCommand {
 
     @OptionGroup var input: DataOptions
 
+    @OptionGroup var predictOptions: PredictTableOptions
+
     @Option(help: "Write the predictions as CSV here (one column, 'prediction', or one per target of a multi-target model); stdout otherwise.")
     var output: String?
 
@@ -28,9 +30,12 @@ struct Predict: ParsableCommand {
                 }.joined(separator: "\n") + "\n"
             } else {
                 let saved = try LinearModel<Double>(contentsOf: model)
-                let features = try input.features(named: input.isNPY ? nil : saved.featureNames)
-                let predictions = try saved.predict(features)
-                text = "prediction\n" + predictions.map { "\($0)" }.joined(separator: "\n") + "\n"
+                if !input.isNPY && !input.format.dropInvalidRows {
+                    text = try predictTable(saved)
+                } else {
+                    let features = try input.features(named: input.isNPY ? nil : saved.featureNames)
+                    text = "prediction\n" + (try saved.predict(features)).map { "\($0)" }.joined(separator: "\n") + "\n"
+                }
             }
             if let output { try FileIO.writeText(text, to: output) } else { print(text, terminator: "") }
         }

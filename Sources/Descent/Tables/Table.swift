@@ -122,6 +122,13 @@ public struct Table: Sendable {
         self.source = source
     }
 
+    /// The line in the file (1-based) of row `row` (zero-based), when the table was read from a
+    /// file with text cells; `nil` otherwise.
+    public func line(ofRow row: Int) -> Int? {
+        guard let rowLines, rowLines.indices.contains(row) else { return nil }
+        return rowLines[row]
+    }
+
     /// The column named `name`.
     ///
     /// - Throws: ``DescentError/unknownColumn(name:available:)``.
