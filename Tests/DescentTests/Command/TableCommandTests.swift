@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+@testable import Descent
+
+/// `descent` on real tables with text, boolean and missing cells, as a new user meets it.
+@Suite("The descent command on tables and formulas")
+struct TableCommandTests {
+    let grunfeld = TableCase.directory + "/grunfeld.csv"
+
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let result = try DescentCommandTests.launch(DescentCommandTests.executable, arguments)
+        return (result.status, result.output, result.errors)
+    }
+
+    @Test("solve --formula --summary prints statsmodels' names; the saved model predicts the raw CSV with an id column")
+    func solveAndPredict() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tables-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("m.json").path
+        let solved = try run(["solve", grunfeld, "--formula", "invest ~ value + C(firm, Treatment(\"IBM\")) + postwar",
+                              "--summary", "--output", model])
+        #expect(solved.status == 0, "\(solved.errors)")
+        for name in ["Intercept", "C(firm, Treatment(\"IBM\"))[T.Chrysler]", "postwar[T.True]", "value"] {
+            #expect(solved.output.contains(name))
+        }
+        // Predicting the raw table (text, boolean and missing cells in columns it does not use).
+        let predicted = try run(["predict", model, grunfeld, "--id", "firm"])
+        #expect(predicted.status == 0, "\(predicted.errors)")
+        let lines = predicted.output.split(separator: "\n")
+        #expect(lines.first == "firm,prediction" && lines.count == 221)
+        let fit = try LeastSquares.solve(formula: "invest ~ value + C(firm, Treatment(\"IBM\")) + postwar",
+                                         data: Table(csvFile: grunfeld))
+        let expected = try fit.model.predict(fit.data.features)
+        #expect(lines.dropFirst().map { Double($0.split(separator: ",").last!)! } == expected)
+        #expect(lines[1].hasPrefix("General Motors,"))
+    }
+
+    @Test("fit --formula trains by gradient descent and saves the design")
+    func fitFormula() throws {
+        let model = FileManager.default.temporaryDirectory.appendingPathComponent("tables-fit-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: model) }
+        let fitted = try run(["fit", grunfeld, "--formula", "invest ~ value + C(firm)", "--output", model, "--quiet"])
+        #expect(fitted.status == 0, "\(fitted.errors)")
+        let saved = try LinearModel<Double>(contentsOf: model)
+        #expect(saved.design?.formula == "invest ~ value + C(firm)")
+        #expect(saved.featureNames?.last == "value")
+    }
+
+    @Test("a missing cell names its row, line and column and the flag that drops it; --missing drop drops it")
+    func missingCell() throws {
+        let failed = try run(["solve", grunfeld, "--formula", "invest ~ capital"])
+        #expect(failed.status == 1)
+        #expect(failed.errors.contains("row 5 (line 7), column 'capital'") && failed.errors.contains("--missing drop"))
+        let dropped = try run(["solve", grunfeld, "--formula", "invest ~ capital", "--missing", "drop", "--summary"])
+        #expect(dropped.status == 0 && dropped.output.contains("214"))
+    }
+
+    @Test("a text cell in a numeric fit names the field by number and header name, and the flags that help")
+    func fieldNamed() throws {
+        let failed = try run(["solve", grunfeld, "--target", "invest"])
+        #expect(failed.status == 1)
+        #expect(failed.errors.contains("line 2, field 4 ('firm')"), "\(failed.errors)")
+        #expect(failed.errors.contains("--exclude") && failed.errors.contains("--drop-invalid-rows"))
+        // --exclude leaves the text column out; True/False cells are read as 0/1.
+        let excluded = try run(["solve", grunfeld, "--target", "invest", "--exclude", "firm,capital"])
+        #expect(excluded.status == 0 && excluded.output.contains("postwar"), "\(excluded.errors)")
+        let chosen = try run(["solve", grunfeld, "--target", "invest", "--columns", "value,year"])
+        #expect(chosen.status == 0 && !chosen.output.contains("postwar"))
+    }
+
+    @Test("an unseen level is an error naming it and the flag; --unseen-levels reference predicts")
+    func unseenLevel() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tables-unseen-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let text = try String(contentsOfFile: grunfeld, encoding: .utf8)
+        let training = folder.appendingPathComponent("train.csv").path
+        try text.split(separator: "\n").filter { !$0.contains(",IBM,") }.joined(separator: "\n")
+            .write(toFile: training, atomically: true, encoding: .utf8)
+        let model = folder.appendingPathComponent("m.json").path
+        #expect(try run(["solve", training, "--formula", "invest ~ value + firm", "--output", model]).status == 0)
+        let failed = try run(["predict", model, grunfeld])
+        #expect(failed.status == 1 && failed.errors.contains("'IBM'") && failed.errors.contains("--unseen-levels reference"))
+        #expect(try run(["predict", model, grunfeld, "--unseen-levels", "reference"]).status == 0)
+    }
+
+    @Test("--learning-rate -1 is a clear error, not a missing value")
+    func negativeRate() throws {
+        let failed = try run(["fit", grunfeld, "--target", "invest", "--learning-rate", "-1", "--output", "/tmp/never.json"])
+        #expect(failed.status != 0 && failed.errors.contains("--learning-rate must be a finite number > 0, not -1"))
+    }
+}
