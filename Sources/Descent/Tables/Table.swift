@@ -8,7 +8,7 @@
 /// ```
 ///
 /// A table is read once and then only read from: a ``Formula`` turns it into a design matrix,
-/// and a model fitted on a formula predicts a table (``LinearModel/predict(table:)``).
+/// and a model fitted on a formula predicts a table (``LinearModel/predict(table:unseenLevels:)``).
 public struct Table: Sendable {
     /// One column's cells.
     public enum Column: Sendable, Equatable {
