@@ -61,15 +61,15 @@ enum DesignCoding: Hashable, Sendable, Codable {
         -> (matrix: [[Double]], suffixes: [String]) {
         let n = levels.count
         switch self {
-        case let .treatment(reference):
+        case .treatment:
             if fullRank {
                 return ((0..<n).map { i in (0..<n).map { $0 == i ? 1 : 0 } }, levels.map { "[\($0.name)]" })
             }
-            let r = try reference.map { (level) throws(DescentError) in try Self.index(of: level, in: levels, factor: factor) } ?? 0
+            let r = try droppedLevel(levels, factor: factor)
             let kept = (0..<n).filter { $0 != r }
             return ((0..<n).map { i in kept.map { $0 == i ? 1 : 0 } }, kept.map { "[T.\(levels[$0].name)]" })
-        case let .sum(omit):
-            let o = try omit.map { (level) throws(DescentError) in try Self.index(of: level, in: levels, factor: factor) } ?? n - 1
+        case .sum:
+            let o = try droppedLevel(levels, factor: factor)
             let kept = (0..<n).filter { $0 != o }
             var matrix = (0..<n).map { i in kept.map { $0 == i ? 1.0 : 0 } }
             matrix[o] = kept.map { _ in -1 }
@@ -79,6 +79,16 @@ enum DesignCoding: Hashable, Sendable, Codable {
                 suffixes = ["[mean]"] + suffixes
             }
             return (matrix, suffixes)
+        }
+    }
+
+    /// The level the reduced-rank coding leaves out: treatment's reference (the first level by
+    /// default), sum's omitted level (the last by default).
+    func droppedLevel(_ levels: [DesignLevel], factor: String) throws(DescentError) -> Int {
+        switch self {
+        case let .treatment(reference?), let .sum(reference?): try Self.index(of: reference, in: levels, factor: factor)
+        case .treatment(nil): 0
+        case .sum(nil): levels.count - 1
         }
     }
 

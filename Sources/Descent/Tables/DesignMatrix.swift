@@ -155,17 +155,7 @@ extension Design {
         }
         var index = [DesignLevel: Int]()
         for (k, level) in levels.enumerated() { index[level] = k }
-        let fallback: Int
-        switch coding {
-        case let .treatment(reference):
-            fallback = try reference.map { (level) throws(DescentError) in
-                try DesignCoding.index(of: level, in: levels, factor: factor.code)
-            } ?? 0
-        case let .sum(omit):
-            fallback = try omit.map { (level) throws(DescentError) in
-                try DesignCoding.index(of: level, in: levels, factor: factor.code)
-            } ?? levels.count - 1
-        }
+        let fallback = try coding.droppedLevel(levels, factor: factor.code)
         var indices = [Int](repeating: -1, count: cells.count)
         for (i, cell) in cells.enumerated() {
             guard let cell else { continue }

@@ -82,7 +82,7 @@ extension Table {
     static func parseText(_ bytes: UnsafeRawBufferPointer, path: String, missing: MissingPolicy,
                           types: [String: ColumnType], missingValues: Set<String>,
                           options: CSVOptions) throws(DescentError) -> Table {
-        var scanner = try scanner(bytes, options: options)
+        var scanner = try CSVReader.scanner(bytes, path: path, options: options)
         var names: [String] = []
         var cells: [[String?]] = []
         var lines: [Int] = []
@@ -190,23 +190,10 @@ extension Table {
         return !digits.isEmpty && digits.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
-    /// A scanner of `bytes` (a UTF-8 byte-order mark skipped).
-    static func scanner(_ bytes: UnsafeRawBufferPointer, options: CSVOptions) throws(DescentError) -> CSVScanner {
-        let delimiter = try options.delimiterByte()
-        guard let base = bytes.baseAddress, !bytes.isEmpty else {
-            throw .invalidFile(path: "the data", format: "CSV", reason: "it is empty")
-        }
-        var start = UnsafePointer(base.assumingMemoryBound(to: UInt8.self))
-        let end = start + bytes.count
-        if bytes.count >= 3, start[0] == 0xEF, start[1] == 0xBB, start[2] == 0xBF { start += 3 }
-        return CSVScanner(start: start, end: end, isFinal: true, delimiter: delimiter, line: 1,
-                          widthSource: options.hasHeader ? "the header" : "the first row")
-    }
-
     /// The first data record's cells as text, or `nil` if there is none.
     static func firstRecord(_ bytes: UnsafeRawBufferPointer, path: String,
                             options: CSVOptions) throws(DescentError) -> [String]? {
-        var scanner = try scanner(bytes, options: options)
+        var scanner = try CSVReader.scanner(bytes, path: path, options: options)
         do throws(CSVScanStop) {
             if options.hasHeader { _ = try scanner.readNames() }
             return try scanner.readNames()
