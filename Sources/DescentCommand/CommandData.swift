@@ -53,6 +53,10 @@ extension DataOptions {
             throw .invalidOption(name: "--target", value: target, expected: "one column name, or distinct names separated by commas")
         }
         let all = try Dataset<Double>(csvFile: data, target: targetNames[0], options: csvOptions)
+        if all.droppedRows > 0 {
+            note("dropped \(all.droppedRows) of \(all.droppedRows + all.rowCount) rows of \(data): an empty, non-numeric or "
+                 + "non-finite cell, or the wrong number of cells (--drop-invalid-rows)")
+        }
         func index(_ name: String) throws(DescentError) -> Int {
             guard let j = all.featureNames.firstIndex(of: name) else {
                 throw .unknownColumn(name: name, available: [targetNames[0]] + all.featureNames)

@@ -10,6 +10,10 @@ func flagMessage(_ error: DescentError) -> String {
         let field = csvFieldName(path: path, line: line, column: column)
         text = "\(path), line \(line)\(field.map { ", \($0)" } ?? ", column \(column)"): \(reason). Fix the cell, "
             + "drop such rows (--drop-invalid-rows), leave a text column out (--exclude NAME), or model it (--formula)."
+    case .invalidFile:
+        text = text.replacingOccurrences(of: "(CSVOptions.dropInvalidRows)", with: "(--drop-invalid-rows)")
+            .replacingOccurrences(of: "leave it out or model it with a Formula on a Table",
+                                  with: "leave it out (--exclude NAME) or model it (--formula)")
     case .missingValue:
         text = text.replacingOccurrences(of: "(Table(csvFile:missing: .dropRow))", with: "(--missing drop)")
     case .unseenLevel:

@@ -2,7 +2,8 @@ import Descent
 import Foundation
 
 /// An SVG line chart of the training (and validation) loss per epoch that a browser shows: axes
-/// with tick labels, a legend, and a log-scale loss axis when the losses span more than two decades.
+/// with tick labels and labels ("epoch", "loss"), a legend, and a log-scale loss axis (the default
+/// for a loss) whenever every loss is positive.
 enum LossPlot {
     static func svg(_ history: FitHistory<Double>) -> String {
         let width = 720.0, height = 440.0, left = 80.0, right = 20.0, top = 30.0, bottom = 50.0
@@ -13,7 +14,7 @@ enum LossPlot {
         let all = series.flatMap(\.values).filter { $0.isFinite }
         let positive = all.filter { $0 > 0 }
         let low = all.min() ?? 0, high = all.max() ?? 1
-        let logarithmic = !positive.isEmpty && positive.count == all.count && high / positive.min()! > 100
+        let logarithmic = !positive.isEmpty && positive.count == all.count
         func scaled(_ v: Double) -> Double { logarithmic ? log10(v) : v }
         var y0 = logarithmic ? floor(log10(positive.min()!)) : Swift.min(0, low)
         var y1 = logarithmic ? ceil(log10(high)) : high
@@ -29,6 +30,7 @@ enum LossPlot {
             <line x1="\(left)" y1="\(height - bottom)" x2="\(width - right)" y2="\(height - bottom)" stroke="black"/>
             <line x1="\(left)" y1="\(top)" x2="\(left)" y2="\(height - bottom)" stroke="black"/>
             <text x="\((left + width - right) / 2)" y="\(height - 12)" text-anchor="middle">epoch</text>
+            <text x="16" y="\((top + height - bottom) / 2)" text-anchor="middle" transform="rotate(-90 16 \((top + height - bottom) / 2))">loss\(logarithmic ? " (log scale)" : "")</text>
 
             """
         // Loss ticks: each decade on a log axis, five steps otherwise.

@@ -21,8 +21,9 @@ enum RankDeficiency {
         return text + (parts.isEmpty ? "" : named ? "; drop or combine them" : " (columns zero-based); drop or combine them")
     }
 
-    /// The names of the feature columns while a formula's fit runs (`LeastSquares.solve(formula:data:)`),
-    /// so that a rank-deficient design is reported by patsy's column names; `nil` otherwise.
+    /// The names of the feature columns while a fit that knows them runs (a formula's solve or
+    /// fit, a fit on a named data set), so that a rank-deficient design or a badly scaled column
+    /// is reported by name; `nil` otherwise.
     @TaskLocal static var columnNames: [String]? = nil
 
     /// Column `j` as a message names it: `'C(g)[T.b]'` under a formula, `2` otherwise.

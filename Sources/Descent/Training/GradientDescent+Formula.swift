@@ -27,12 +27,10 @@ extension GradientDescent {
     public func fit(_ model: inout LinearModel<Scalar>, formula: String, data: Table, weights: String? = nil,
                     onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError) -> FitHistory<Scalar> {
         let design = try formulaDesign(formula, data: data, weights: weights, known: model.design, targets: 1)
-        let history: FitHistory<Scalar>
-        if let weights {
-            let w = try data.numbers(weights, rows: design.rows, as: Scalar.self)
-            history = try fit(&model, features: design.features, targets: design.targets, weights: w, onEpoch: onEpoch)
-        } else {
-            history = try fit(&model, features: design.features, targets: design.targets, onEpoch: onEpoch)
+        let w = try weights.map { (name) throws(DescentError) in try data.numbers(name, rows: design.rows, as: Scalar.self) }
+        let history = try LeastSquares.naming(design.featureNames) { () throws(DescentError) in
+            if let w { return try fit(&model, features: design.features, targets: design.targets, weights: w, onEpoch: onEpoch) }
+            return try fit(&model, features: design.features, targets: design.targets, onEpoch: onEpoch)
         }
         model.featureNames = design.featureNames
         model.design = design.design

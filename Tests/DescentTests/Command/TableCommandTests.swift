@@ -90,4 +90,30 @@ struct TableCommandTests {
         let failed = try run(["fit", grunfeld, "--target", "invest", "--learning-rate", "-1", "--output", "/tmp/never.json"])
         #expect(failed.status != 0 && failed.errors.contains("--learning-rate must be a finite number > 0, not -1"))
     }
+
+    @Test("dropped rows are counted and explained; --help shows defaults as values; the loss plot has a log axis and labels")
+    func firstHour() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tables-hour-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let some = folder.appendingPathComponent("some.csv").path
+        try "a,b,y\n1,2,3\n4,x,6\n7,8,9\n1,1,2\n".write(toFile: some, atomically: true, encoding: .utf8)
+        let dropped = try run(["solve", some, "--target", "y", "--drop-invalid-rows"])
+        #expect(dropped.status == 0 && dropped.errors.contains("dropped 1 of 4 rows"))
+        let all = folder.appendingPathComponent("all.csv").path
+        try "a,b,y\n1,q,3\n4,x,6\n".write(toFile: all, atomically: true, encoding: .utf8)
+        let none = try run(["solve", all, "--target", "y", "--drop-invalid-rows"])
+        #expect(none.status == 1 && none.errors.contains("every one of its 2 data rows was dropped")
+                && none.errors.contains("--exclude"))
+        let help = try run(["fit", "--help"])
+        #expect(help.output.contains("(default: none)") && help.output.contains("(default: constant)")
+                && !help.output.contains("PenaltyArgument("))
+        let plot = folder.appendingPathComponent("loss.svg").path
+        let fitted = try run(["fit", grunfeld, "--target", "invest", "--columns", "value,year", "--learning-rate", "1e-9",
+                              "--epochs", "5", "--output", folder.appendingPathComponent("m.json").path, "--plot", plot,
+                              "--quiet"])
+        #expect(fitted.status == 0, "\(fitted.errors)")
+        let svg = try String(contentsOfFile: plot, encoding: .utf8)
+        #expect(svg.contains(">epoch<") && svg.contains(">loss (log scale)<"))
+    }
 }
