@@ -41,7 +41,8 @@ extension DataOptions {
                 }
                 weightValues = w.elements
             }
-            let names = try Dataset(features: x, targets: [Double](repeating: 0, count: x.rows)).featureNames
+            var names = try Dataset(features: x, targets: [Double](repeating: 0, count: x.rows)).featureNames
+            if let given = try npyFeatureNames(columns: x.columns) { names = given }
             return CommandData(features: x, targets: y, featureNames: names,
                                targetNames: y.columns == 1 ? ["y"] : (0..<y.columns).map { "y\($0)" }, weights: weightValues)
         }

@@ -62,6 +62,21 @@ enum UnseenLevelsArgument: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension DataOptions {
+    /// The names of a features `.npy` file's columns: `--names`, else the `FEATURES.names` file
+    /// `descent convert` wrote beside it; `nil` when neither is there.
+    func npyFeatureNames(columns: Int) throws(DescentError) -> [String]? {
+        var given = names.map { TableOptions.list($0) }
+        if given == nil, FileManager.default.fileExists(atPath: data + ".names") {
+            given = try CSVReader.read(path: data + ".names", options: CSVOptions()).columnNames
+        }
+        guard let given else { return nil }
+        guard given.count == columns else {
+            throw .invalidOption(name: "--names", value: "\(given.count) names",
+                                 expected: "one per column of \(data) (\(columns))")
+        }
+        return given
+    }
+
     /// The CSV file as a typed table, with a note on stderr of any rows the reader dropped.
     func table(missing: Table.MissingPolicy) throws(DescentError) -> Table {
         guard !isNPY else {

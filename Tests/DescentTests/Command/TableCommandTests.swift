@@ -116,4 +116,30 @@ struct TableCommandTests {
         let svg = try String(contentsOfFile: plot, encoding: .utf8)
         #expect(svg.contains(">epoch<") && svg.contains(">loss (log scale)<"))
     }
+
+    @Test("convert keeps the column names: a model trained on its .npy files predicts the original CSV; --names names .npy columns")
+    func convertKeepsNames() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tables-npy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A CSV with the target first and an extra text column the model will not use.
+        let csv = folder.appendingPathComponent("data.csv").path
+        try "id,y,x1,x2\na,1,4,1\nb,5,8,2\nc,2,1,3\nd,7,9,4\ne,3,2,2\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let numeric = folder.appendingPathComponent("numeric.csv").path
+        try "y,x2,x1\n1,1,4\n5,2,8\n2,3,1\n7,4,9\n3,2,2\n".write(toFile: numeric, atomically: true, encoding: .utf8)
+        let x = folder.appendingPathComponent("X.npy").path, y = folder.appendingPathComponent("y.npy").path
+        let converted = try run(["convert", numeric, x, y, "--target", "y"])
+        #expect(converted.status == 0, "\(converted.errors)")
+        #expect(try String(contentsOfFile: x + ".names", encoding: .utf8) == "x2,x1\n")
+        let model = folder.appendingPathComponent("m.json").path
+        #expect(try run(["solve", x, "--targets", y, "--output", model]).status == 0)
+        #expect(try LinearModel<Double>(contentsOf: model).featureNames == ["x2", "x1"])
+        let predicted = try run(["predict", model, csv, "--id", "id"])
+        #expect(predicted.status == 0, "\(predicted.errors)")
+        #expect(predicted.output.hasPrefix("id,prediction\na,"))
+        let renamed = try run(["solve", x, "--targets", y, "--names", "b,a"])
+        #expect(renamed.status == 0 && renamed.output.contains("b ") && renamed.output.contains("a "))
+        let wrong = try run(["solve", x, "--targets", y, "--names", "only"])
+        #expect(wrong.status == 1 && wrong.errors.contains("--names"))
+    }
 }
