@@ -159,7 +159,7 @@ extension Predict {
         guard let id else { return "prediction\n" + values.map { "\($0)" }.joined(separator: "\n") + "\n" }
         let ids: [String]
         switch try table.column(named: id) {
-        case let .numeric(cells, integral): ids = cells.map { $0.map { integral ? String(Int64($0)) : "\($0)" } ?? "" }
+        case let .numeric(cells, integral): ids = cells.map { $0.isNaN ? "" : integral ? String(Int64($0)) : "\($0)" }
         case let .text(cells): ids = cells.map { $0.map(csvField) ?? "" }
         case let .boolean(cells): ids = cells.map { $0.map { $0 ? "True" : "False" } ?? "" }
         }
@@ -171,7 +171,7 @@ extension Predict {
 func numericColumn(_ name: String, of table: Table) throws(DescentError) -> [Double] {
     let values: [Double?]
     switch try table.column(named: name) {
-    case let .numeric(cells, _): values = cells
+    case let .numeric(cells, _): values = cells.map { $0.isNaN ? nil : $0 }
     case let .boolean(cells): values = cells.map { $0.map { $0 ? 1 : 0 } }
     case .text:
         throw .invalidOption(name: "column '\(name)'", value: "text",

@@ -143,7 +143,8 @@ extension Table {
         var out = [Scalar]()
         out.reserveCapacity(rows.count)
         for i in rows {
-            guard let value = values[i] else {
+            let value = values[i]
+            guard !value.isNaN else {
                 throw .missingValue(source: source, row: i, line: rowLines?[i], column: name)
             }
             out.append(Scalar(value))

@@ -231,7 +231,7 @@ struct FactorEvaluator {
 
     mutating func column(_ name: String) throws(DescentError) -> FactorValues {
         switch try table.column(named: name) {
-        case let .numeric(values, _): return .numbers(values.map { $0 ?? .nan })
+        case let .numeric(values, _): return .numbers(values)
         case let .text(values): return .levels(values.map { $0.map(DesignLevel.text) })
         case let .boolean(values): return .levels(values.map { $0.map(DesignLevel.boolean) })
         }

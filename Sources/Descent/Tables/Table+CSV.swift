@@ -64,11 +64,20 @@ extension Table {
                     throw .unknownColumn(name: name, available: numbers.columnNames)
                 }
                 let firstRow = try firstRecord(bytes, path: path, options: options)
-                let columns = (0..<numbers.columns).map { j -> Column in
-                    let values = (0..<numbers.rows).map { numbers.values[$0 * numbers.columns + j] }
-                    let integral = values.allSatisfy { $0 == $0.rounded() && Swift.abs($0) < 0x1p53 }
-                        && (firstRow.map { j < $0.count && isIntegerText($0[j]) } ?? true)
-                    return .numeric(values, integral: integral)
+                let n = numbers.rows, d = numbers.columns
+                let columns = numbers.values.withUnsafeBufferPointer { cells in
+                    (0..<d).map { j -> Column in
+                        var integral = firstRow.map { j < $0.count && isIntegerText($0[j]) } ?? true
+                        let values = [Double](unsafeUninitializedCapacity: n) { column, count in
+                            for i in 0..<n {
+                                let value = cells[i * d + j]
+                                column[i] = value
+                                if integral, value != value.rounded() || Swift.abs(value) >= 0x1p53 { integral = false }
+                            }
+                            count = n
+                        }
+                        return .numeric(values, integral: integral)
+                    }
                 }
                 return Table(checkedNames: numbers.columnNames, columns: columns, rows: numbers.rows, missing: missing,
                              source: path)
@@ -158,11 +167,11 @@ extension Table {
                 return .boolean(values)
             }
         }
-        var values = [Double?]()
+        var values = [Double]()
         values.reserveCapacity(cells.count)
         for i in cells.indices {
             guard let text = cells[i] else {
-                values.append(nil)
+                values.append(.nan)
                 continue
             }
             guard let value = number(text) else {
@@ -171,7 +180,7 @@ extension Table {
             }
             values.append(value)
         }
-        let integral = cells.allSatisfy { $0.map(isIntegerText) ?? true } && !values.contains(nil)
+        let integral = cells.allSatisfy { $0.map(isIntegerText) ?? false }
         return .numeric(values, integral: integral)
     }
 

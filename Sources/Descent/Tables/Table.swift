@@ -12,10 +12,11 @@
 public struct Table: Sendable {
     /// One column's cells.
     public enum Column: Sendable, Equatable {
-        /// Numbers (`nil` missing). `integral` is whether the file wrote them as integers
+        /// Numbers, NaN where a cell is missing (Descent never takes NaN as data, so it marks
+        /// missing cells, as pandas does). `integral` is whether the file wrote them as integers
         /// (no decimal point or exponent), as pandas reads an `int64` column: a formula's
         /// `C(x)` then names its levels `2`, not `2.0`.
-        case numeric([Double?], integral: Bool)
+        case numeric([Double], integral: Bool)
         /// Text (`nil` missing).
         case text([String?])
         /// Booleans (`True`/`False`, `true`/`false`, `TRUE`/`FALSE`; `nil` missing).
@@ -33,7 +34,7 @@ public struct Table: Sendable {
         /// Whether row `i` (zero-based) is missing.
         public func isMissing(_ i: Int) -> Bool {
             switch self {
-            case let .numeric(values, _): values[i] == nil
+            case let .numeric(values, _): values[i].isNaN
             case let .text(values): values[i] == nil
             case let .boolean(values): values[i] == nil
             }
