@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 
 extension Table {
     /// The cells read as missing by default: pandas' default `na_values` (an empty cell, `NA`,
@@ -65,18 +66,23 @@ extension Table {
                 }
                 let firstRow = try firstRecord(bytes, path: path, options: options)
                 let n = numbers.rows, d = numbers.columns
-                let columns = numbers.values.withUnsafeBufferPointer { cells in
-                    (0..<d).map { j -> Column in
-                        var integral = firstRow.map { j < $0.count && isIntegerText($0[j]) } ?? true
-                        let values = [Double](unsafeUninitializedCapacity: n) { column, count in
-                            for i in 0..<n {
-                                let value = cells[i * d + j]
-                                column[i] = value
-                                if integral, value != value.rounded() || Swift.abs(value) >= 0x1p53 { integral = false }
+                // Row-major cells into columns, a column per task on the reader's threads.
+                var columns = [Column](repeating: .numeric([], integral: false), count: d)
+                numbers.values.withUnsafeBufferPointer { cells in
+                    columns.withUnsafeMutableBufferPointer { out in
+                        nonisolated(unsafe) let cells = cells, out = out
+                        DispatchQueue.concurrentPerform(iterations: d) { j in
+                            var integral = firstRow.map { j < $0.count && isIntegerText($0[j]) } ?? true
+                            let values = [Double](unsafeUninitializedCapacity: n) { column, count in
+                                for i in 0..<n {
+                                    let value = cells[i * d + j]
+                                    column[i] = value
+                                    if integral, value != value.rounded() || Swift.abs(value) >= 0x1p53 { integral = false }
+                                }
+                                count = n
                             }
-                            count = n
+                            out[j] = .numeric(values, integral: integral)
                         }
-                        return .numeric(values, integral: integral)
                     }
                 }
                 return Table(checkedNames: numbers.columnNames, columns: columns, rows: numbers.rows, missing: missing,
