@@ -28,6 +28,52 @@ struct TableModelTests {
         #expect(Set(south.compactMap { $0 }) == ["True", "False"])
     }
 
+    @Test("reading: mixed columns keep their text, types override, widths, missing spellings, no header")
+    func reading() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tables-read-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func table(_ text: String, _ types: [String: Table.ColumnType] = [:], missingValues: Set<String> = Table.defaultMissingValues,
+                   options: CSVOptions = CSVOptions()) throws -> Table {
+            let path = folder.appendingPathComponent("\(UUID().uuidString).csv").path
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            return try Table(csvFile: path, types: types, missingValues: missingValues, options: options)
+        }
+        // A column of numbers and text is text, each cell as written (as pandas' object column).
+        let mixed = try table("a,b,c\n1.50,\"x, y\",TRUE\nz,2,false\n,3,\n")
+        #expect(try mixed.column(named: "a") == .text(["1.50", "z", nil]))
+        #expect(try mixed.column(named: "b") == .text(["x, y", "2", "3"]))
+        #expect(try mixed.column(named: "c") == .boolean([true, false, nil]))
+        let numbers = try table("a,b\n1, 2\n\"3\",NA\n-4,5.5\n")
+        #expect(try numbers.column(named: "a") == .numeric([1, 3, -4], integral: true))
+        guard case let .numeric(b, false) = try numbers.column(named: "b") else { Issue.record("b"); return }
+        #expect(b[0] == 2 && b[1].isNaN && b[2] == 5.5)
+        #expect(try table("a,b\n1,2\n3,4\n", ["a": .text]).column(named: "a") == .text(["1", "3"]))
+        do {
+            _ = try table("a,b\n1,2\n3,x\n", ["b": .numeric])
+            Issue.record("a text cell was read as a number")
+        } catch let error as DescentError {
+            #expect(error.description.contains("line 3") && error.description.contains("field 2 ('b')"), "\(error)")
+        }
+        do {
+            _ = try table("a,b\n1,2\n3\n")
+            Issue.record("a short row was read")
+        } catch let error as DescentError {
+            #expect(error.description.contains("line 3") && error.description.contains("this row has 1 cell"), "\(error)")
+        }
+        var dropping = CSVOptions()
+        dropping.dropInvalidRows = true
+        let kept = try table("a,b\nx,2\n3\ny,4\n", options: dropping)
+        #expect(kept.rowCount == 2 && kept.droppedRows == ["the wrong number of cells": 1])
+        // A missing spelling that is a number is compared as text.
+        let sentinel = try table("a,b\n1,-999\n2,3\n", missingValues: ["-999", ""])
+        guard case let .numeric(values, _) = try sentinel.column(named: "b") else { Issue.record("b"); return }
+        #expect(values[0].isNaN && values[1] == 3)
+        let unnamed = try table("x,1\ny,2\n", options: CSVOptions(hasHeader: false))
+        #expect(unnamed.columnNames == ["column 1", "column 2"] && unnamed.rowCount == 2)
+        #expect(try unnamed.column(named: "column 1") == .text(["x", "y"]))
+    }
+
     @Test("a missing cell the formula uses is an error naming row, line and column; unused cells do not matter")
     func missingCells() throws {
         let table = try Table(csvFile: Self.grunfeld)

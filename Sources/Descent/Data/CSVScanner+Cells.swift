@@ -1,0 +1,27 @@
+/// Cells as bytes, for readers that type each column (``Table``).
+extension CSVScanner {
+    /// Reads the record at ``position`` (after any blank lines), handing each cell's text to
+    /// `cell` — blanks trimmed, quotes removed and `""` undone — with its zero-based index and
+    /// whether it was quoted; returns the number of cells, or `nil` at the end of the data.
+    mutating func readCells(_ cell: (Int, UnsafeBufferPointer<UInt8>, Bool) -> Void) throws(CSVScanStop) -> Int? {
+        try skipBlankLines()
+        guard position < end else { return nil }
+        var p = position
+        var count = 0
+        while true {
+            let field = try scanField(from: p, keepText: true)
+            if field.quoted {
+                scratch.withUnsafeBufferPointer { cell(count, $0, true) }
+            } else {
+                cell(count, field.text, false)
+            }
+            count += 1
+            if field.terminator < end, field.terminator.pointee == delimiter {
+                p = field.terminator + 1
+                continue
+            }
+            position = try endRecord(at: field.terminator)
+            return count
+        }
+    }
+}
