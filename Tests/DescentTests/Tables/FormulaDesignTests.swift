@@ -102,6 +102,14 @@ struct FormulaDesignTests {
         _ = try Self.checkSolve(item)
     }
 
+    @Test("the fewest digits reached against statsmodels and R, over every full-rank case")
+    func fewestDigits() throws {
+        var worst = 15.0
+        for item in TableCase.tuning + TableCase.heldOut { worst = Swift.min(worst, try Self.checkSolve(item)) }
+        print("formula OLS vs statsmodels and R: at least \(String(format: "%.1f", worst)) significant digits")
+        #expect(worst >= 9)
+    }
+
     @Test("Float designs are the Double design rounded")
     func floatDesign() throws {
         let item = TableCase.tuning[0]
