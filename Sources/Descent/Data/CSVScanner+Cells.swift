@@ -6,22 +6,6 @@ extension CSVScanner {
     mutating func readCells(_ cell: (Int, UnsafeBufferPointer<UInt8>, Bool) -> Void) throws(CSVScanStop) -> Int? {
         try skipBlankLines()
         guard position < end else { return nil }
-        var p = position
-        var count = 0
-        while true {
-            let field = try scanField(from: p, keepText: true)
-            if field.quoted {
-                scratch.withUnsafeBufferPointer { cell(count, $0, true) }
-            } else {
-                cell(count, field.text, false)
-            }
-            count += 1
-            if field.terminator < end, field.terminator.pointee == delimiter {
-                p = field.terminator + 1
-                continue
-            }
-            position = try endRecord(at: field.terminator)
-            return count
-        }
+        return try forEachCell(from: position, keepText: true, cell)
     }
 }

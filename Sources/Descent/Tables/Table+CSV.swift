@@ -202,19 +202,12 @@ extension Table {
                         dropped += 1
                         continue
                     }
-                    let field = Swift.min(count, d) + (count > d ? 1 : 0)
-                    let named = field <= d ? " ('\(names[field - 1])')" : ""
-                    throw .problem(CSVProblem(line: line, column: field,
-                                              reason: "field \(field)\(named): this row has \(CSVScanner.cells(count)); "
-                                                  + "\(options.hasHeader ? "the header" : "the first row") has \(d)"))
+                    throw widthProblem(line: line, cells: count, names: names, options: options)
                 }
                 commit(line: line)
             }
         } catch {
-            if case let .problem(problem) = error, problem.reason == "it holds nothing but blank lines" {
-                throw .invalidFile(path: path, format: "CSV", reason: problem.reason)
-            }
-            throw CSVReader.describe(error, path: path)
+            throw describe(error, path: path)
         }
         for name in types.keys where !names.contains(name) { throw .unknownColumn(name: name, available: names) }
         var columns = [Column]()
@@ -270,20 +263,13 @@ extension Table {
                         dropped += 1
                         continue
                     }
-                    let field = Swift.min(record.count, names.count) + (record.count > names.count ? 1 : 0)
-                    let named = field <= names.count ? " ('\(names[field - 1])')" : ""
-                    throw .problem(CSVProblem(line: line, column: field,
-                                              reason: "field \(field)\(named): this row has \(CSVScanner.cells(record.count)); "
-                                                  + "\(options.hasHeader ? "the header" : "the first row") has \(names.count)"))
+                    throw widthProblem(line: line, cells: record.count, names: names, options: options)
                 }
                 lines.append(line)
                 for j in record.indices { cells[j].append(missingValues.contains(record[j]) ? nil : record[j]) }
             }
         } catch {
-            if case let .problem(problem) = error, problem.reason == "it holds nothing but blank lines" {
-                throw .invalidFile(path: path, format: "CSV", reason: problem.reason)
-            }
-            throw CSVReader.describe(error, path: path)
+            throw describe(error, path: path)
         }
         for name in types.keys where !names.contains(name) { throw .unknownColumn(name: name, available: names) }
         var columns = [Column]()
@@ -295,6 +281,23 @@ extension Table {
         table.rowLines = lines
         if dropped > 0 { table.droppedRows["the wrong number of cells"] = dropped }
         return table
+    }
+
+    /// A row of the wrong width, at its line and first missing or extra field.
+    static func widthProblem(line: Int, cells count: Int, names: [String], options: CSVOptions) -> CSVScanStop {
+        let field = Swift.min(count, names.count) + (count > names.count ? 1 : 0)
+        let named = field <= names.count ? " ('\(names[field - 1])')" : ""
+        return .problem(CSVProblem(line: line, column: field,
+                                   reason: "field \(field)\(named): this row has \(CSVScanner.cells(count)); "
+                                       + "\(options.hasHeader ? "the header" : "the first row") has \(names.count)"))
+    }
+
+    /// The typed error for a scan that stopped; a file of blank lines is an invalid file.
+    static func describe(_ error: CSVScanStop, path: String) -> DescentError {
+        if case let .problem(problem) = error, problem.reason == "it holds nothing but blank lines" {
+            return .invalidFile(path: path, format: "CSV", reason: problem.reason)
+        }
+        return CSVReader.describe(error, path: path)
     }
 
     /// A column of text cells as the type `type` demands, or as the cells suggest.
