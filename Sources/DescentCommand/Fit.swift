@@ -137,8 +137,9 @@ struct Fit: ParsableCommand {
                 trained = try gd.fit(&model, from: stream) { progress.epochDone($0) }
                 progress.finish(trained)
             } else if let formula = tableOptions.formula {
-                if let initial { model = try LinearModel(contentsOf: initial) }
                 let table = try input.table(missing: tableOptions.missing.policy)
+                guard try Formula(formula).targetNames.count == 1 else { return try fitSeveral(gd, formula: formula, table) }
+                if let initial { model = try LinearModel(contentsOf: initial) }
                 let progress = ProgressReporter(epochs: gd.epochs, rows: table.rowCount, quiet: quiet)
                 trained = try gd.fit(&model, formula: formula, data: table, weights: input.weights) { progress.epochDone($0) }
                 progress.finish(trained)

@@ -22,8 +22,12 @@ struct Predict: ParsableCommand {
             let text: String
             if isMultiTargetModel(model) {
                 let saved = try MultiLinearModel<Double>(contentsOf: model)
-                let features = try input.features(named: input.isNPY ? nil : saved.featureNames)
-                let predictions = try saved.predict(features)
+                let predictions = if saved.design != nil, !input.isNPY {
+                    try saved.predict(table: input.table(missing: predictOptions.missing.policy),
+                                      unseenLevels: predictOptions.unseenLevels.value)
+                } else {
+                    try saved.predict(input.features(named: input.isNPY ? nil : saved.featureNames))
+                }
                 let names = saved.targetNames ?? (0..<saved.targetCount).map { "prediction\($0)" }
                 text = names.joined(separator: ",") + "\n" + (0..<predictions.rows).map { i in
                     (0..<predictions.columns).map { "\(predictions[i, $0])" }.joined(separator: ",")

@@ -120,7 +120,7 @@ extension Solve {
     /// with patsy's names, the model saved with its design.
     func solveFormula(_ formula: String) throws(DescentError) {
         let table = try input.table(missing: tableOptions.missing.policy)
-        if try Formula(formula).design(table).targetNames.count > 1 {
+        if try Formula(formula).targetNames.count > 1 {
             let fit = try LeastSquares.solveTargets(formula: formula, data: table, method: method.method, ridge: ridge)
             if summary {
                 for (name, table) in zip(fit.data.targetNames, try fit.summaries()) { print("target \(name)\n\(table)\n") }
@@ -134,6 +134,18 @@ extension Solve {
                                          ridge: ridge)
         print(summary ? "\(try fit.summary())" : Self.table(fit.solution, names: fit.data.featureNames))
         if let output { try fit.model.save(to: output) }
+    }
+}
+
+extension Fit {
+    /// `descent fit --formula "y1 + y2 ~ …"`: a model of several targets, saved with its design.
+    func fitSeveral(_ gd: GradientDescent<Double>, formula: String, _ table: Table) throws(DescentError) {
+        var model = MultiLinearModel<Double>()
+        if let initial { model = try MultiLinearModel(contentsOf: initial) }
+        let progress = ProgressReporter(epochs: gd.epochs, rows: table.rowCount, quiet: quiet)
+        let trained = try gd.fit(&model, formula: formula, data: table) { progress.epochDone($0) }
+        progress.finish(trained)
+        try conclude(trained) { () throws(DescentError) in try model.save(to: output) }
     }
 }
 

@@ -1,3 +1,22 @@
+extension MultiLinearModel {
+    /// Predictions for the raw rows of a table, one column per target, as
+    /// ``LinearModel/predict(table:unseenLevels:)`` makes them for one target.
+    ///
+    /// - Parameters:
+    ///   - table: The rows to predict.
+    ///   - unseenLevels: What a level unseen in training does.
+    /// - Returns: `rows × targets` predictions.
+    /// - Throws: as ``LinearModel/predict(table:unseenLevels:)``.
+    public func predict(table: Table, unseenLevels: UnseenLevels = .error) throws(DescentError) -> Matrix<Scalar> {
+        guard let design else {
+            throw .invalidOption(name: "MultiLinearModel.design", value: "nil",
+                                 expected: "a design: fit the model on a formula to predict raw tables, "
+                                     + "or call predict(_:) on a feature matrix")
+        }
+        return try predict(design.features(table, as: Scalar.self, unseenLevels: unseenLevels).features)
+    }
+}
+
 extension LinearModel {
     /// Predictions for the raw rows of a table: the model's ``design`` rebuilds the feature
     /// columns (levels, codings and transforms' statistics as learnt in training), then

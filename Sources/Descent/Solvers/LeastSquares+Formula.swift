@@ -118,6 +118,7 @@ extension LeastSquares {
         }
         solution.model.featureNames = design.featureNames
         solution.model.targetNames = design.targetNames
+        solution.model.design = design.design
         return MultiFormulaFit(solution: solution, data: design)
     }
 

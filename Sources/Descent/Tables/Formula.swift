@@ -44,6 +44,9 @@ public struct Formula: Sendable, Hashable, CustomStringConvertible {
     /// The formula as written.
     public var description: String { text }
 
+    /// The targets' names: the terms on the left of `~` (one for `y ~ …`, two for `y1 + y2 ~ …`).
+    public var targetNames: [String] { terms.targets.map { $0.factors.joined(separator: ":") } }
+
     /// Two formulas are equal when their texts are.
     public static func == (lhs: Formula, rhs: Formula) -> Bool { lhs.text == rhs.text }
     /// Hashes the text.

@@ -54,6 +54,7 @@ extension GradientDescent {
         let history = try fit(&model, features: design.features, targets: design.targetMatrix, onEpoch: onEpoch)
         model.featureNames = design.featureNames
         model.targetNames = design.targetNames
+        model.design = design.design
         return history
     }
 

@@ -45,6 +45,12 @@ struct TableCommandTests {
         let saved = try LinearModel<Double>(contentsOf: model)
         #expect(saved.design?.formula == "invest ~ value + C(firm)")
         #expect(saved.featureNames?.last == "value")
+        // Several targets on the left: a multi-target model with its design, predicting the raw CSV.
+        let multi = try run(["fit", grunfeld, "--formula", "invest + value ~ C(firm) + year", "--output", model, "--quiet"])
+        #expect(multi.status == 0, "\(multi.errors)")
+        #expect(try MultiLinearModel<Double>(contentsOf: model).design?.targetNames == ["invest", "value"])
+        let predicted = try run(["predict", model, grunfeld])
+        #expect(predicted.status == 0 && predicted.output.hasPrefix("invest,value\n"), "\(predicted.errors)")
     }
 
     @Test("a missing cell names its row, line and column and the flag that drops it; --missing drop drops it")

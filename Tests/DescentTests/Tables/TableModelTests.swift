@@ -142,6 +142,22 @@ struct TableModelTests {
         #expect(v1.weights == [1, 2] && v1.design == nil)
     }
 
+    @Test("several targets: the formula's solve and fit carry the design, which predicts raw rows after a reload")
+    func severalTargets() throws {
+        let table = try Table(csvFile: Self.grunfeld, missing: .dropRow)
+        let fit = try LeastSquares.solveTargets(formula: "invest + capital ~ value + C(firm)", data: table)
+        #expect(fit.solution.model.targetNames == ["invest", "capital"])
+        #expect(try fit.summaries().map { $0.names.first } == ["Intercept", "Intercept"])
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tables-multi-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try fit.solution.model.save(to: path)
+        let loaded = try MultiLinearModel<Double>(contentsOf: path)
+        // The rows the fit kept (capital, a target, is missing in six), without the target columns.
+        let fromRaw = try loaded.predict(table: table.selecting(rows: fit.data.rows).choosing(["invest", "capital"], keep: false))
+        let fromMatrix = try fit.solution.model.predict(fit.data.features)
+        #expect(fromRaw.elements.map(\.bitPattern) == fromMatrix.elements.map(\.bitPattern))
+    }
+
     @Test("gradient descent on a formula reaches the exact formula solve and predicts raw rows")
     func gradientDescent() throws {
         // A seeded table: a number, a three-level text column, a boolean.
