@@ -158,6 +158,23 @@ struct TableModelTests {
         #expect(fromRaw.elements.map(\.bitPattern) == fromMatrix.elements.map(\.bitPattern))
     }
 
+    @Test("robust and quantile fits take a formula: the matrix fits of patsy's design, named as statsmodels names them")
+    func robustAndQuantile() throws {
+        let item = TableCase.tuning[1]   // grunfeld: invest ~ value + C(firm, Treatment("IBM")) + postwar
+        let table = try Table(csvFile: item.path)
+        let x = try Matrix(rows: item.rows.count, columns: item.names.count, elements: item.features.map(exact))
+        let y = item.y.map(exact)
+        let robust = try RobustRegression.fit(formula: item.formula, data: table, norm: .huber(t: 1.345))
+        let matrix = try RobustRegression.fit(x, y, norm: .huber(t: 1.345))
+        #expect(robust.coefficients == matrix.coefficients)
+        #expect(try robust.summary().names == ["Intercept"] + item.names)
+        let median = try QuantileRegression<Double>.fit(formula: item.formula, data: table, quantile: 0.5)
+        let medianMatrix = try QuantileRegression<Double>.fit(x, y, quantile: 0.5)
+        #expect(median.model.weights == medianMatrix.model.weights && median.model.bias == medianMatrix.model.bias)
+        #expect(try median.summary().names == ["Intercept"] + item.names)
+        #expect(try median.model.predict(table: table) == medianMatrix.model.predict(x))
+    }
+
     @Test("gradient descent on a formula reaches the exact formula solve and predicts raw rows")
     func gradientDescent() throws {
         // A seeded table: a number, a three-level text column, a boolean.
