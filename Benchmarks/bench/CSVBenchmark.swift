@@ -49,6 +49,20 @@ struct CSVBenchmark {
                 row.exact = matrix.map { $0.rows == settings.csvRows && $0.columns == settings.csvColumns
                     && $0.elements.elementsEqual(written, by: { $0.bitPattern == $1.bitPattern }) }
                 row.threads = BLASConfiguration.threads
+                // The typed table reader on the same numeric file (it hands numbers-only files to
+                // CSVReader and types the columns afterwards).
+                let tableSeconds = try Progress.phase("csv: Descent Table(csvFile:), \(style.rawValue), round \(round)") {
+                    var times = [Double]()
+                    for repetition in 0...3 {
+                        let start = ContinuousClock.now
+                        let read = try Table(csvFile: path)
+                        if repetition > 0 { times.append((ContinuousClock.now - start).seconds) }
+                        guard read.rowCount == settings.csvRows else { throw CSVBenchmarkError(message: "Table read \(read.rowCount) rows") }
+                    }
+                    return median(times)
+                }
+                results.append(CSVMeasurement(benchmark: "csv-table-read", style: style, round: round, rows: settings.csvRows,
+                                              columns: settings.csvColumns, bytes: bytes, seconds: tableSeconds))
                 let pandas = Progress.phase("csv: pandas.read_csv, \(style.rawValue), round \(round)") {
                     Self.timePandas(path: path, rows: settings.csvRows, columns: settings.csvColumns)
                 }

@@ -57,6 +57,14 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible, L
     case noFeatures
     /// A value is NaN or ±∞.
     case nonFiniteValue(at: Location)
+    /// A cell that a formula uses is missing (empty, `NA`, `NaN`, …) and the table's
+    /// ``Table/MissingPolicy`` is ``Table/MissingPolicy/error``: the table (its path), the row
+    /// (zero-based), the file's line (1-based) when known, and the column's name.
+    case missingValue(source: String, row: Int, line: Int?, column: String)
+    /// A categorical factor holds a level that the design was not built with (a level unseen in
+    /// training): the factor as the formula writes it, the level, the known levels, and the row
+    /// (zero-based).
+    case unseenLevel(factor: String, level: String, known: [String], row: Int)
     /// The learning rate is not a finite number greater than zero.
     case invalidLearningRate(Double)
     /// The epoch budget is less than one.
@@ -121,6 +129,15 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible, L
             return "The data has no feature columns. Pass at least one feature column."
         case let .nonFiniteValue(location):
             return "\(location) is NaN or infinite. Remove or impute non-finite values before fitting."
+        case let .missingValue(source, row, line, column):
+            let place = line.map { "row \(row) (line \($0))" } ?? "row \(row)"
+            return "\(source), \(place), column '\(column)': the cell is missing. Fill it, or drop the rows with a "
+                + "missing cell in a column the formula uses (Table(csvFile:missing: .dropRow))."
+        case let .unseenLevel(factor, level, known, row):
+            let shown = known.prefix(20).map { "'\($0)'" }.joined(separator: ", ")
+            return "Row \(row): \(factor) holds the level '\(level)', which the model was not fitted on (it knows "
+                + "\(shown)\(known.count > 20 ? ", …" : "")). Fit on data with that level, or map unseen levels to the "
+                + "reference level (unseenLevels: .reference)."
         case let .invalidLearningRate(value):
             return "The learning rate is \(shortest(value)); it must be a finite number greater than 0 (try 0.01)."
         case let .invalidEpochs(value):

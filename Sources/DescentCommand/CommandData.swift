@@ -41,7 +41,8 @@ extension DataOptions {
                 }
                 weightValues = w.elements
             }
-            let names = try Dataset(features: x, targets: [Double](repeating: 0, count: x.rows)).featureNames
+            var names = try Dataset(features: x, targets: [Double](repeating: 0, count: x.rows)).featureNames
+            if let given = try npyFeatureNames(columns: x.columns) { names = given }
             return CommandData(features: x, targets: y, featureNames: names,
                                targetNames: y.columns == 1 ? ["y"] : (0..<y.columns).map { "y\($0)" }, weights: weightValues)
         }
@@ -53,6 +54,10 @@ extension DataOptions {
             throw .invalidOption(name: "--target", value: target, expected: "one column name, or distinct names separated by commas")
         }
         let all = try Dataset<Double>(csvFile: data, target: targetNames[0], options: csvOptions)
+        if all.droppedRows > 0 {
+            note("dropped \(all.droppedRows) of \(all.droppedRows + all.rowCount) rows of \(data): an empty, non-numeric or "
+                 + "non-finite cell, or the wrong number of cells (--drop-invalid-rows)")
+        }
         func index(_ name: String) throws(DescentError) -> Int {
             guard let j = all.featureNames.firstIndex(of: name) else {
                 throw .unknownColumn(name: name, available: [targetNames[0]] + all.featureNames)

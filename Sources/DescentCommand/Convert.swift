@@ -10,7 +10,9 @@ struct Convert: ParsableCommand {
             Reads the CSV file once, in blocks, so its size is not limited by memory, and writes \
             FEATURES (rows × features, C order) and TARGETS (1-D), float64 unless --float32. Both \
             files appear under their names only when complete: on any error (a bad cell, a full disk) \
-            neither is left behind. The .npy files do not keep column names: they are printed. \
+            neither is left behind. The column names go to FEATURES.names (one CSV header line), where \
+            `descent fit`, `solve` and `predict` find them, so a model trained on the .npy files \
+            predicts the original CSV. \
             `descent fit` and `descent solve` stream a features .npy file with --stream.
             """)
 
@@ -46,7 +48,8 @@ struct Convert: ParsableCommand {
             let dropped = summary.droppedRows > 0 ? " (\(summary.droppedRows) rows dropped)" : ""
             print("wrote \(summary.rows) rows × \(summary.featureNames.count) features to \(features), "
                   + "targets '\(summary.targetName)' to \(targets)\(dropped)")
-            print("features: " + summary.featureNames.joined(separator: ","))
+            try FileIO.writeText(summary.featureNames.map(csvField).joined(separator: ",") + "\n", to: features + ".names")
+            print("features: " + summary.featureNames.joined(separator: ",") + " (names in \(features).names)")
         }
     }
 }

@@ -15,6 +15,9 @@ struct DataOptions: ParsableArguments {
     @Option(help: "Sample weights: the name of a CSV column, or with .npy data a .npy file of n weights (not with --stream).")
     var weights: String?
 
+    @Option(help: "With a features .npy file: the feature names, comma-separated (default: the FEATURES.names file `descent convert` writes, else x0, x1, …).")
+    var names: String?
+
     @OptionGroup var format: CSVFormatOptions
 
     @Flag(help: "Stream a features .npy file and its --targets file in chunks instead of loading them (bounded memory; `descent convert` makes such files from a CSV file).")
@@ -33,6 +36,7 @@ struct DataOptions: ParsableArguments {
         } else if targets != nil {
             throw ValidationError("--targets takes a .npy file and goes with a features .npy file, not a CSV file")
         }
+        if names != nil, !isNPY { throw ValidationError("--names goes with a features .npy file; a CSV file's header names its columns") }
         if stream, !isNPY {
             throw ValidationError("--stream reads .npy files; convert a CSV file first: descent convert data.csv X.npy y.npy --target NAME")
         }
@@ -63,8 +67,10 @@ struct DataOptions: ParsableArguments {
         guard let targets else {
             throw .invalidOption(name: "--targets", value: "missing", expected: "the targets .npy file for `descent \(command)`")
         }
-        return try StreamingDataset(npyFeatures: data, targets: targets,
-                                    chunkBytes: (chunkMb ?? StreamingDataset<Double>.defaultChunkBytes >> 20) << 20)
+        var stream = try StreamingDataset<Double>(npyFeatures: data, targets: targets,
+                                                  chunkBytes: (chunkMb ?? StreamingDataset<Double>.defaultChunkBytes >> 20) << 20)
+        if let names = try npyFeatureNames(columns: stream.columns) { stream.featureNames = names }
+        return stream
     }
 
     /// The features only: the columns named `names` (when known) of a CSV file, or a features `.npy` file.

@@ -31,7 +31,7 @@ func reportingErrors(_ body: () throws(DescentError) -> Void) throws {
 /// The error's message as the command prints it: the library's, except that a request that does
 /// not fit in memory names the command's flags for its remedies.
 func commandLineMessage(_ error: DescentError) -> String {
-    guard case let .insufficientMemory(needed, available, what, remedies) = error else { return error.description }
+    guard case let .insufficientMemory(needed, available, what, remedies) = error else { return flagMessage(error) }
     let options = remedies.map { remedy in
         switch remedy {
         case .withoutWhitening: "--preconditioning none (train without whitening)"

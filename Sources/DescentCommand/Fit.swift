@@ -10,13 +10,16 @@ struct Fit: ParsableCommand {
 
     @OptionGroup var input: DataOptions
 
+    @OptionGroup var tableOptions: TableOptions
+
     @Option(help: "Rows per update: batch, minibatch or stochastic.")
     var mode: ModeArgument = .batch
 
     @Option(help: "Rows per mini-batch (with --mode minibatch), ≥ 1.")
     var batchSize: Int = 32
 
-    @Option(help: "The learning rate η₀, > 0. Without it Descent chooses the rate, the optimiser and the epochs (see --epochs).")
+    @Option(parsing: .unconditional,
+            help: "The learning rate η₀, > 0. Without it Descent chooses the rate, the optimiser and the epochs (see --epochs).")
     var learningRate: Double?
 
     @Flag(help: "Choose η₀ from the data (1/λ_max of the loss Hessian) instead of --learning-rate.")
@@ -133,8 +136,15 @@ struct Fit: ParsableCommand {
                 let progress = ProgressReporter(epochs: gd.epochs, rows: stream.rowCount, quiet: quiet)
                 trained = try gd.fit(&model, from: stream) { progress.epochDone($0) }
                 progress.finish(trained)
+            } else if let formula = tableOptions.formula {
+                let table = try input.table(missing: tableOptions.missing.policy)
+                guard try Formula(formula).targetNames.count == 1 else { return try fitSeveral(gd, formula: formula, table) }
+                if let initial { model = try LinearModel(contentsOf: initial) }
+                let progress = ProgressReporter(epochs: gd.epochs, rows: table.rowCount, quiet: quiet)
+                trained = try gd.fit(&model, formula: formula, data: table, weights: input.weights) { progress.epochDone($0) }
+                progress.finish(trained)
             } else {
-                let data = try input.commandData(command: "fit")
+                let data = try tableOptions.usesTable ? tableOptions.commandData(input) : input.commandData(command: "fit")
                 guard data.isSingleTarget else { return try fitSeveral(gd, data) }
                 if let initial { model = try LinearModel(contentsOf: initial, features: data.features.columns) }
                 let progress = ProgressReporter(epochs: gd.epochs, rows: data.features.rows, quiet: quiet)

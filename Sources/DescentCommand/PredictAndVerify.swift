@@ -12,6 +12,8 @@ struct Predict: ParsableCommand {
 
     @OptionGroup var input: DataOptions
 
+    @OptionGroup var predictOptions: PredictTableOptions
+
     @Option(help: "Write the predictions as CSV here (one column, 'prediction', or one per target of a multi-target model); stdout otherwise.")
     var output: String?
 
@@ -27,16 +29,24 @@ struct Predict: ParsableCommand {
                                          expected: "a single-target model saved by `descent solve --output`")
                 }
                 let saved = try MultiLinearModel<Double>(contentsOf: model)
-                let features = try input.features(named: input.isNPY ? nil : saved.featureNames)
-                let predictions = try saved.predict(features)
+                let predictions = if saved.design != nil, !input.isNPY {
+                    try saved.predict(table: input.table(missing: predictOptions.missing.policy),
+                                      unseenLevels: predictOptions.unseenLevels.value)
+                } else {
+                    try saved.predict(input.features(named: input.isNPY ? nil : saved.featureNames))
+                }
                 let names = saved.targetNames ?? (0..<saved.targetCount).map { "prediction\($0)" }
                 text = names.joined(separator: ",") + "\n" + (0..<predictions.rows).map { i in
                     (0..<predictions.columns).map { "\(predictions[i, $0])" }.joined(separator: ",")
                 }.joined(separator: "\n") + "\n"
             } else {
                 let saved = try LinearModel<Double>(contentsOf: model)
-                let features = try input.features(named: input.isNPY ? nil : saved.featureNames)
-                text = try Self.table(saved, features, intervals: intervals)
+                if !input.isNPY && !input.format.dropInvalidRows {
+                    text = try predictTable(saved, intervals: intervals)
+                } else {
+                    let features = try input.features(named: input.isNPY ? nil : saved.featureNames)
+                    text = try Self.table(saved, features, intervals: intervals)
+                }
             }
             if let output { try FileIO.writeText(text, to: output) } else { print(text, terminator: "") }
         }

@@ -9,6 +9,8 @@ struct Solve: ParsableCommand {
 
     @OptionGroup var input: DataOptions
 
+    @OptionGroup var tableOptions: TableOptions
+
     @Option(help: "automatic, normal-equations, qr or svd.")
     var method: MethodArgument = .automatic
 
@@ -37,6 +39,7 @@ struct Solve: ParsableCommand {
 
     func run() throws {
         try reportingErrors { () throws(DescentError) in
+            if let formula = tableOptions.formula { return try solveFormula(formula) }
             if let quantile { return try solveQuantile(quantile) }
             try checkLeastSquaresOptions()
             if robustOptions.isRequested { return try solveRobust() }
@@ -59,7 +62,7 @@ struct Solve: ParsableCommand {
                 if let output { try solution.model.save(to: output) }
                 return
             }
-            let data = try input.commandData(command: "solve")
+            let data = try tableOptions.usesTable ? tableOptions.commandData(input) : input.commandData(command: "solve")
             guard data.isSingleTarget else { return try solveSeveral(data) }
             try solveWithInference(data)
         }

@@ -9,7 +9,11 @@ enum ModeArgument: String, ExpressibleByArgument, CaseIterable {
 /// `--penalty l2:λ | l1:λ | elastic:λ:ρ`.
 struct PenaltyArgument: ExpressibleByArgument {
     let penalty: Penalty
+    /// `--help` shows the default as written (`none`).
+    var defaultValueDescription: String { text }
+    private(set) var text = ""
     init?(argument: String) {
+        text = argument
         let parts = argument.split(separator: ":").map(String.init)
         let numbers = parts.dropFirst().compactMap(Double.init)
         guard numbers.count == parts.count - 1 else { return nil }
@@ -61,7 +65,11 @@ struct OptimizerArgument: ExpressibleByArgument {
 /// `--schedule constant | invscaling:p | step:every:factor | exponential:decay | adaptive`.
 struct ScheduleArgument: ExpressibleByArgument {
     let schedule: LearningRateSchedule
+    /// `--help` shows the default as written (`constant`).
+    var defaultValueDescription: String { text }
+    private(set) var text = ""
     init?(argument: String) {
+        text = argument
         let parts = argument.split(separator: ":").map(String.init)
         let numbers = parts.dropFirst().compactMap(Double.init)
         guard numbers.count == parts.count - 1 else { return nil }

@@ -65,15 +65,8 @@ package enum CSVReader {
     /// Reads CSV data from memory, divided between threads and windows as `tuning` says.
     static func parse(_ bytes: UnsafeRawBufferPointer, path: String, options: CSVOptions,
                       tuning: Tuning) throws(DescentError) -> CSVTable {
-        let delimiter = try options.delimiterByte()
-        guard let base = bytes.baseAddress, !bytes.isEmpty else {
-            throw .invalidFile(path: path, format: "CSV", reason: "the file is empty")
-        }
-        var start = UnsafePointer(base.assumingMemoryBound(to: UInt8.self))
-        let end = start + bytes.count
-        if bytes.count >= 3, start[0] == 0xEF, start[1] == 0xBB, start[2] == 0xBF { start += 3 }
-        var scanner = CSVScanner(start: start, end: end, isFinal: true, delimiter: delimiter, line: 1,
-                                 widthSource: options.hasHeader ? "the header" : "the first row")
+        var scanner = try scanner(bytes, path: path, options: options)
+        let end = scanner.end
         var names: [String]? = nil
         do throws(CSVScanStop) {
             if options.hasHeader {
@@ -92,6 +85,21 @@ package enum CSVReader {
                                 tuning: tuning, path: path)
         return CSVTable(columnNames: names, rows: body.rows, columns: names.count, values: body.values,
                         droppedRows: body.dropped)
+    }
+
+    /// A scanner of all of `bytes` (a UTF-8 byte-order mark skipped), from line 1.
+    ///
+    /// - Throws: ``DescentError/invalidFile(path:format:reason:)`` for no bytes, and an invalid delimiter.
+    static func scanner(_ bytes: UnsafeRawBufferPointer, path: String, options: CSVOptions) throws(DescentError) -> CSVScanner {
+        let delimiter = try options.delimiterByte()
+        guard let base = bytes.baseAddress, !bytes.isEmpty else {
+            throw .invalidFile(path: path, format: "CSV", reason: "the file is empty")
+        }
+        var start = UnsafePointer(base.assumingMemoryBound(to: UInt8.self))
+        let end = start + bytes.count
+        if bytes.count >= 3, start[0] == 0xEF, start[1] == 0xBB, start[2] == 0xBF { start += 3 }
+        return CSVScanner(start: start, end: end, isFinal: true, delimiter: delimiter, line: 1,
+                          widthSource: options.hasHeader ? "the header" : "the first row")
     }
 
     /// The typed error for a scan that stopped, its line moved on by `lineOffset`.

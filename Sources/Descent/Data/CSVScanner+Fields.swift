@@ -84,10 +84,25 @@ extension CSVScanner {
     ///
     /// - Returns: The number of cells from `start` to the record's end.
     mutating func skipRecord(from start: UnsafePointer<UInt8>) throws(CSVScanStop) -> Int {
+        try forEachCell(from: start, keepText: false) { _, _, _ in }
+    }
+
+    /// Moves past the record whose cell starts at `start`, handing each cell to `cell` (its
+    /// index, its text when `keepText` — blanks trimmed, a quoted cell's from ``scratch`` — and
+    /// whether it was quoted).
+    ///
+    /// - Returns: The number of cells from `start` to the record's end.
+    mutating func forEachCell(from start: UnsafePointer<UInt8>, keepText: Bool,
+                              _ cell: (Int, UnsafeBufferPointer<UInt8>, Bool) -> Void) throws(CSVScanStop) -> Int {
         var p = start
         var count = 0
         while true {
-            let field = try scanField(from: p, keepText: false)
+            let field = try scanField(from: p, keepText: keepText)
+            if field.quoted, keepText {
+                scratch.withUnsafeBufferPointer { cell(count, $0, true) }
+            } else {
+                cell(count, field.text, field.quoted)
+            }
             count += 1
             if field.terminator < end, field.terminator.pointee == delimiter {
                 p = field.terminator + 1
@@ -108,20 +123,9 @@ extension CSVScanner {
     /// Reads the record at ``position`` as text, one string per cell (a header), after any blank
     /// lines; `nil` if there is no record left. Invalid UTF-8 becomes U+FFFD.
     mutating func readNames() throws(CSVScanStop) -> [String]? {
-        try skipBlankLines()
-        guard position < end else { return nil }
         var names = [String]()
-        var p = position
-        while true {
-            let field = try scanField(from: p, keepText: true)
-            names.append(field.quoted ? String(decoding: scratch, as: UTF8.self) : String(decoding: field.text, as: UTF8.self))
-            if field.terminator < end, field.terminator.pointee == delimiter {
-                p = field.terminator + 1
-                continue
-            }
-            position = try endRecord(at: field.terminator)
-            return names
-        }
+        guard try readCells({ _, text, _ in names.append(String(decoding: text, as: UTF8.self)) }) != nil else { return nil }
+        return names
     }
 
     /// The number in `field`, or why it holds none.

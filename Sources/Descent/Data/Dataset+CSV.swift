@@ -26,10 +26,17 @@ extension Dataset {
         guard let targetColumn = table.columnNames.firstIndex(of: target) else {
             throw .unknownColumn(name: target, available: table.columnNames)
         }
+        if table.rows == 0, table.droppedRows > 0 {
+            throw .invalidFile(path: path, format: "numeric CSV", reason: "every one of its \(table.droppedRows) data rows was "
+                                   + "dropped (CSVOptions.dropInvalidRows) for an empty, non-numeric or non-finite cell or the "
+                                   + "wrong number of cells; if a column holds text, leave it out or model it with a Formula "
+                                   + "on a Table")
+        }
         let chosen = try Self.columns(features, in: table, excluding: targetColumn)
                 try self.init(features: Matrix(rows: table.rows, columns: chosen.count, validElements: table.selecting(chosen)),
                       targets: table.selecting([targetColumn]),
                       featureNames: chosen.map { table.columnNames[$0] }, targetName: target)
+        droppedRows = table.droppedRows
     }
 
     /// Reads a numeric CSV file; see ``init(csvFile:target:features:options:)-(String,_,_,_)``.

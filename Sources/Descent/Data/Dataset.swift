@@ -21,6 +21,9 @@ public struct Dataset<Scalar: BLASScalar>: Sendable {
     public var featureNames: [String]
     /// The target's name, when the data has one.
     public var targetName: String?
+    /// Rows of a CSV file skipped for an invalid cell or width (``CSVOptions/dropInvalidRows``), so that
+    /// a command can say how many it dropped.
+    package var droppedRows = 0
 
     /// The number of rows.
     public var rowCount: Int { features.rows }

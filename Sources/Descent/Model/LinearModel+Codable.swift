@@ -7,22 +7,27 @@ import Foundation
 /// A model as a JSON document: a format name and version, the precision, the weights and bias
 /// (numbers written so that they read back to the same bits), the feature names when known, and
 /// the training state, so that training can continue after a reload exactly as if it had never
-/// stopped, and, when known, what prediction intervals need (``ModelInference``, the optional
-/// `inference` key, new in version 2). A model without inference is written as version 1, which
-/// older builds read; version 1 files are read as before.
+/// stopped; when known, what prediction intervals need (``ModelInference``, the optional
+/// `inference` key), and for a model fitted on a formula its design (the formula, each
+/// categorical's levels and coding, the transforms' statistics, the optional `design` key), so
+/// that it predicts raw rows. Both keys are new in version 2: a model with neither is written as
+/// version 1, which older builds read; version 1 files are read as before.
 ///
 /// ```json
 /// {"format": "descent.linear-model", "version": 2, "precision": "float64",
-///  "featureNames": ["x1", "x2"], "weights": [1, -2], "bias": 0, "trainingState": {…}, "inference": {…}}
+///  "featureNames": ["x1", "x2"], "weights": [1, -2], "bias": 0, "trainingState": {…},
+///  "inference": {…}, "design": {"formula": "y ~ x1 + x2", "factors": […]}}
 /// ```
 extension LinearModel: Codable {
     /// The `format` field of a saved model.
     public static var fileFormat: String { "descent.linear-model" }
-    /// The newest format version this build writes and reads (it reads every version from 1).
+    /// The newest format version this build writes (it also reads version 1).
     public static var fileVersion: Int { 2 }
+    /// The format versions this build reads.
+    static var readableVersions: ClosedRange<Int> { 1...2 }
 
     enum CodingKeys: String, CodingKey {
-        case format, version, precision, featureNames, weights, bias, trainingState, inference
+        case format, version, precision, featureNames, weights, bias, trainingState, inference, design
     }
 
     /// Encodes the model; see the type's documentation for the layout.
@@ -32,13 +37,14 @@ extension LinearModel: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(Self.fileFormat, forKey: .format)
-        try container.encode(inference == nil ? 1 : Self.fileVersion, forKey: .version)
+        try container.encode(inference == nil && design == nil ? 1 : Self.fileVersion, forKey: .version)
         try container.encode(Scalar.precisionName, forKey: .precision)
         try container.encodeIfPresent(featureNames, forKey: .featureNames)
         try container.encode(weights, forKey: .weights)
         try container.encode(bias, forKey: .bias)
         try container.encodeIfPresent(trainingState, forKey: .trainingState)
         try container.encodeIfPresent(inference, forKey: .inference)
+        try container.encodeIfPresent(design, forKey: .design)
     }
 
     /// Decodes a model, refusing another format, version or precision, and inconsistent widths.
@@ -56,7 +62,7 @@ extension LinearModel: Codable {
                          + (format == MultiLinearModel<Scalar>.fileFormat ? " (load it as MultiLinearModel)" : ""))
         }
         let version = try container.decode(Int.self, forKey: .version)
-        guard version == 1 || version == Self.fileVersion else {
+        guard Self.readableVersions.contains(version) else {
             throw refuse("it holds format version \(version); this build of Descent reads versions 1 and \(Self.fileVersion)")
         }
         let precision = try container.decode(String.self, forKey: .precision)
@@ -73,6 +79,10 @@ extension LinearModel: Codable {
         if version > 1 { inference = try container.decodeIfPresent(ModelInference.self, forKey: .inference) }
         if let inference, !inference.isConsistent || inference.features != weights.count {
             throw refuse("its inference does not fit a model of \(weights.count) weights")
+        }
+        design = try container.decodeIfPresent(Design.self, forKey: .design)
+        if let design, design.featureNames.count != weights.count {
+            throw refuse("its design has \(design.featureNames.count) columns for a model of \(weights.count) weights")
         }
         if let state = trainingState {
             for buffer in [state.firstMoment, state.secondMoment, state.iterate] where !buffer.isEmpty && buffer.count != weights.count + 1 {

@@ -14,6 +14,10 @@ public struct LinearModel<Scalar: BLASScalar>: Sendable, Equatable, CustomString
     /// least-squares fit's estimates, from its summary (``RegressionSummary/inference``); saved
     /// with the model. Not part of `==`.
     public var inference: ModelInference? = nil
+    /// The formula's design the model was fitted on (its levels, codings and transforms'
+    /// statistics), when it was fitted on a formula; saved with the model, so that
+    /// ``predict(table:unseenLevels:)`` rebuilds its columns from raw rows. Not part of `==`.
+    public var design: Design? = nil
 
     /// Two models are equal when their weights and biases are.
     public static func == (lhs: LinearModel, rhs: LinearModel) -> Bool {

@@ -6,21 +6,23 @@ import Foundation
 
 /// A multi-target model as a JSON document, laid out as ``LinearModel``'s with its own format
 /// name: the weights row by row (one row per feature, one entry per target), the biases, the
-/// feature and target names when known, and the training state.
+/// feature and target names when known, the training state, and for a model fitted on a formula
+/// (`y1 + y2 ~ …`) its ``Design``. Version 2 added the optional `design`; version 1 files are
+/// still read.
 ///
 /// ```json
-/// {"format": "descent.multi-linear-model", "version": 1, "precision": "float64",
+/// {"format": "descent.multi-linear-model", "version": 2, "precision": "float64",
 ///  "featureNames": ["x1", "x2"], "targetNames": ["y1", "y2", "y3"],
 ///  "weights": [[1, 0, 2], [-2, 1, 0]], "biases": [0, 1, 0.5], "trainingState": {…}}
 /// ```
 extension MultiLinearModel: Codable {
     /// The `format` field of a saved multi-target model.
     public static var fileFormat: String { "descent.multi-linear-model" }
-    /// The format version this build writes and reads.
-    public static var fileVersion: Int { 1 }
+    /// The format version this build writes (it also reads version 1).
+    public static var fileVersion: Int { 2 }
 
     enum CodingKeys: String, CodingKey {
-        case format, version, precision, featureNames, targetNames, weights, biases, trainingState
+        case format, version, precision, featureNames, targetNames, weights, biases, trainingState, design
     }
 
     /// Encodes the model; see the type's documentation for the layout.
@@ -37,6 +39,7 @@ extension MultiLinearModel: Codable {
         try container.encode((0..<weights.rows).map { weights.row($0) }, forKey: .weights)
         try container.encode(biases, forKey: .biases)
         try container.encodeIfPresent(trainingState, forKey: .trainingState)
+        try container.encodeIfPresent(design, forKey: .design)
     }
 
     /// Decodes a model, refusing another format, version or precision, and inconsistent shapes.
@@ -54,8 +57,8 @@ extension MultiLinearModel: Codable {
                          + (format == LinearModel<Scalar>.fileFormat ? " (load it as LinearModel)" : ""))
         }
         let version = try container.decode(Int.self, forKey: .version)
-        guard version == Self.fileVersion else {
-            throw refuse("it holds format version \(version); this build of Descent reads version \(Self.fileVersion)")
+        guard LinearModel<Scalar>.readableVersions.contains(version) else {
+            throw refuse("it holds format version \(version); this build of Descent reads versions 1 and \(Self.fileVersion)")
         }
         let precision = try container.decode(String.self, forKey: .precision)
         guard precision == Scalar.precisionName else {
@@ -78,6 +81,10 @@ extension MultiLinearModel: Codable {
             throw refuse("it has \(k) targets but \(names.count) target names")
         }
         trainingState = try container.decodeIfPresent(TrainingState<Scalar>.self, forKey: .trainingState)
+        design = try container.decodeIfPresent(Design.self, forKey: .design)
+        if let design, design.featureNames.count != weights.rows {
+            throw refuse("its design has \(design.featureNames.count) columns for a model of \(weights.rows) features")
+        }
         if let state = trainingState {
             let parameters = (rows.count + 1) * k
             for buffer in [state.firstMoment, state.secondMoment, state.iterate] where !buffer.isEmpty && buffer.count != parameters {

@@ -23,6 +23,10 @@ public struct MultiLinearModel<Scalar: BLASScalar>: Sendable, Equatable, CustomS
     /// The names of the targets (one per column of ``weights``), when known; saved with the model.
     /// Not part of `==`.
     public var targetNames: [String]? = nil
+    /// The formula's design the model was fitted on, when it was (`y1 + y2 ~ …`); saved with the
+    /// model, so that ``predict(table:unseenLevels:)`` rebuilds its columns from raw rows. Not
+    /// part of `==`.
+    public var design: Design? = nil
 
     /// Two models are equal when their weights and biases are.
     public static func == (lhs: MultiLinearModel, rhs: MultiLinearModel) -> Bool {

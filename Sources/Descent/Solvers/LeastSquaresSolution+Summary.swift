@@ -66,11 +66,17 @@ extension LeastSquaresSolution {
     }
 
     /// The summary, weighted when `weights` are given.
+    ///
+    /// `constantImplied` says that the features span a constant without an intercept (a
+    /// categorical factor coded full rank by a formula without one): R², its adjusted form and
+    /// F are then centred with `p − 1` model degrees of freedom, as statsmodels' `k_constant`
+    /// detects and reports it.
     func summarize(features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar]?, featureNames: [String]?,
-                   covariance: LeastSquares.Covariance = .nonrobust, useT: Bool? = nil) throws(DescentError) -> RegressionSummary {
+                   covariance: LeastSquares.Covariance = .nonrobust, useT: Bool? = nil,
+                   constantImplied: Bool = false) throws(DescentError) -> RegressionSummary {
         var design: SummaryDesign?
         return try summarize(features: features, targets: targets, weights: weights, featureNames: featureNames,
-                             covariance: covariance, useT: useT, design: &design)
+                             covariance: covariance, useT: useT, design: &design, constantImplied: constantImplied)
     }
 
     /// The summary, with `design`, the part that depends on the features and weights alone,
@@ -79,8 +85,8 @@ extension LeastSquaresSolution {
     @specialized(where Scalar == Float)
     @specialized(where Scalar == Double)
     func summarize(features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar]?, featureNames: [String]?,
-                   covariance: LeastSquares.Covariance, useT: Bool?,
-                   design: inout SummaryDesign?) throws(DescentError) -> RegressionSummary {
+                   covariance: LeastSquares.Covariance, useT: Bool?, design: inout SummaryDesign?,
+                   constantImplied: Bool = false) throws(DescentError) -> RegressionSummary {
         try Validation.checkShape(features, targets)
         try Validation.checkFinite(features)
         try Validation.checkFinite(targets)
@@ -96,7 +102,8 @@ extension LeastSquaresSolution {
         typealias E = Double.Accumulator
         var rss = E(0), total = E(0), weightSum = 0.0, weightedTargets = 0.0
         for i in 0..<n { weightSum += w(i); weightedTargets += w(i) * Double(targets[i]) }
-        let mean = hasIntercept ? weightedTargets / weightSum : 0
+        let centred = hasIntercept || constantImplied
+        let mean = centred ? weightedTargets / weightSum : 0
         features.forEachRow { i, row in
             var prediction = E(model.bias)
             for j in 0..<d { prediction += E(model.weights[j]) * E(row[j]) }
@@ -135,7 +142,7 @@ extension LeastSquaresSolution {
         var inputs = RegressionSummary.Inputs(
             names: (hasIntercept ? ["const"] : []) + names,
             coefficients: (hasIntercept ? [Double(model.bias)] : []) + model.weights.map { Double($0) },
-            standardErrors: errors, observations: n, hasIntercept: hasIntercept, isWeighted: weights != nil,
+            standardErrors: errors, observations: n, hasIntercept: centred, isWeighted: weights != nil,
             residualSumOfSquares: Double(rss), totalSumOfSquares: Double(total), halfLogWeights: halfLogWeights,
             conditionNumber: shared.conditionNumber,
             scaledConditionNumber: conditionEstimate)

@@ -158,7 +158,7 @@ extension QuantileRegression {
             notes.append("The optimum was not certified unique: these coefficients are one optimal point (R: \"solution may be nonunique\").")
         }
         return QuantileRegressionSummary(
-            names: (hasIntercept ? ["const"] : []) + names, coefficients: coefficients, standardErrors: errors,
+            names: (hasIntercept ? [model.design == nil ? "const" : "Intercept"] : []) + names, coefficients: coefficients, standardErrors: errors,
             tStatistics: t, pValues: t.map { df > 0 ? StudentT.twoSidedPValue($0, degreesOfFreedom: Double(df)) : .nan },
             standardErrorMethod: standardErrors, quantile: quantile, bandwidth: bandwidth, sparsity: sparsity,
             observations: observations, degreesOfFreedom: df, modelDegreesOfFreedom: d,

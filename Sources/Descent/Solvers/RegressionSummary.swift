@@ -21,7 +21,7 @@ import Glibc
 /// statsmodels' `use_t`, and its F statistic is the Wald test of the weights under that covariance.
 public struct RegressionSummary: Sendable, CustomStringConvertible {
     /// The terms' names: `const` (with an intercept), then the feature names (or `x1`, `x2`, …).
-    public let names: [String]
+    public internal(set) var names: [String]
     /// The estimates, intercept first.
     public let coefficients: [Double]
     /// Their standard errors.

@@ -77,7 +77,7 @@ extension RobustRegressionFit {
             cov = sandwich.map { $0 * spread / k }
         }
         let full = covarianceOfCoefficients(cov)
-        let names = (hasIntercept ? ["const"] : []) + (featureNames ?? model.featureNames
+        let names = (hasIntercept ? [model.design == nil ? "const" : "Intercept"] : []) + (featureNames ?? model.featureNames
             ?? (1...Swift.max(1, model.weights.count)).map { "x\($0)" })
         return RobustRegressionSummary(names: Array(names.prefix(p)), coefficients: coefficients,
                                        covariance: (0..<p).map { i in (0..<p).map { full[i * p + $0] } },

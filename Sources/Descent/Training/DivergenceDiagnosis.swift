@@ -56,7 +56,9 @@ enum DivergenceDiagnosis {
         let sorted = meanSquares.sorted()
         if let largest = meanSquares.indices.max(by: { meanSquares[$0] < meanSquares[$1] }),
            columns > 1, meanSquares[largest] > 100 * Swift.max(sorted[columns / 2], .leastNormalMagnitude) {
-            hint += " Feature column \(largest) (zero-based) has a scale far above the others (root mean square "
+            let column = RankDeficiency.columnNames == nil ? "Feature column \(largest) (zero-based)"
+                : "Feature column \(RankDeficiency.name(largest))"
+            hint += " \(column) has a scale far above the others (root mean square "
                 + "\(formatScientific(meanSquares[largest].squareRoot()))); standardising it will help most."
         }
         return .diverged(epoch: epoch, update: update, learningRate: learningRate, hint: hint)

@@ -11,7 +11,9 @@ extension GradientDescent {
     @discardableResult
     public func fit(_ model: inout LinearModel<Scalar>, from dataset: Dataset<Scalar>,
                     onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError) -> FitHistory<Scalar> {
-        let history = try fit(&model, features: dataset.features, targets: dataset.targets, onEpoch: onEpoch)
+        let history = try LeastSquares.naming(dataset.featureNames) { () throws(DescentError) in
+            try fit(&model, features: dataset.features, targets: dataset.targets, onEpoch: onEpoch)
+        }
         model.featureNames = dataset.featureNames
         return history
     }

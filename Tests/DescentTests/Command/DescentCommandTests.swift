@@ -143,9 +143,9 @@ struct DescentCommandTests {
         let dir = try folder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let bad = dir.appendingPathComponent("bad.csv").path
-        try "a,b,y\n1,2,3\n4,x,6\n".write(toFile: bad, atomically: true, encoding: .utf8)   // "x": line 3, character 3
+        try "a,b,y\n1,2,3\n4,x,6\n".write(toFile: bad, atomically: true, encoding: .utf8)   // "x": line 3, field 2 (b)
         let cell = try run(["fit", bad, "--target", "y", "--output", dir.appendingPathComponent("m.json").path])
-        #expect(cell.status != 0 && cell.errors.contains("line 3, column 3") && !cell.errors.contains("Fatal"))
+        #expect(cell.status != 0 && cell.errors.contains("line 3, field 2 ('b')") && !cell.errors.contains("Fatal"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("m.json").path))
         let column = try run(["solve", try TestData.url("seed-example.csv").path, "--target", "nope"])
         #expect(column.status != 0 && column.errors.contains("no column named 'nope'"))

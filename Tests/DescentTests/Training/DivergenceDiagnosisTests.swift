@@ -47,5 +47,15 @@ struct DivergenceDiagnosisTests {
         let history = try GradientDescent<Double>(mode: .batch, learningRate: suggested, epochs: 100)
             .fit(&safe, features: x, targets: base.targets)
         #expect(history.losses.last! < history.losses.first!)
+        // Fitted on a named data set, the hint names the column.
+        var named = LinearModel<Double>()
+        let data = try Dataset(features: x, targets: base.targets, featureNames: ["carat", "depth", "table"])
+        do {
+            try GradientDescent<Double>(mode: .batch, learningRate: 0.1, epochs: 100).fit(&named, from: data)
+            Issue.record("did not diverge")
+        } catch {
+            guard case let .diverged(_, _, _, hint) = error else { Issue.record("\(error)"); return }
+            #expect(hint.contains("Feature column 'depth' has a scale far above the others"), "\(hint)")
+        }
     }
 }
