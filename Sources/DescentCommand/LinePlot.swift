@@ -2,7 +2,8 @@ import Foundation
 
 /// An SVG line chart that a browser shows: axes with tick labels and titles, a legend, optional
 /// error bars, a log-scale x axis on request and a log-scale y axis when the values span more than
-/// two decades. The loss plot of `fit`, the path plot of `path` and the validation curve of `cv`.
+/// two decades (or, for a loss, whenever every value is positive). The loss plot of `fit`, the
+/// path plot of `path` and the validation curve of `cv`.
 struct LinePlot {
     struct Series {
         let name: String
@@ -17,8 +18,16 @@ struct LinePlot {
     let xLabel: String
     let yLabel: String
     var logarithmicX = false
-    /// Let the y axis go logarithmic when every value is positive and they span more than 100×.
-    var allowLogarithmicY = true
+    /// When the y axis is logarithmic (its label then says "(log scale)").
+    enum LogarithmicY {
+        /// Never.
+        case never
+        /// When every value is positive and they span more than 100×.
+        case whenSpanningDecades
+        /// Whenever every value is positive: the default for a loss.
+        case whenPositive
+    }
+    var logarithmicY = LogarithmicY.whenSpanningDecades
     var series: [Series]
 
     /// A palette of distinct colours, cycled.
@@ -31,7 +40,12 @@ struct LinePlot {
             s.errors.isEmpty ? [s.y[i]] : [s.y[i] - s.errors[i], s.y[i] + s.errors[i]] } }.filter(\.isFinite)
         let positive = ys.filter { $0 > 0 }
         let low = ys.min() ?? 0, high = ys.max() ?? 1
-        let logarithmic = allowLogarithmicY && !positive.isEmpty && positive.count == ys.count && high / positive.min()! > 100
+        let allPositive = !positive.isEmpty && positive.count == ys.count
+        let logarithmic = switch logarithmicY {
+        case .never: false
+        case .whenSpanningDecades: allPositive && high / positive.min()! > 100
+        case .whenPositive: allPositive
+        }
         func scaledY(_ v: Double) -> Double { logarithmic ? log10(v) : v }
         var y0 = logarithmic ? floor(log10(positive.min()!)) : Swift.min(0, low)
         var y1 = logarithmic ? ceil(log10(high)) : Swift.max(0, high)
@@ -51,7 +65,7 @@ struct LinePlot {
             <line x1="\(left)" y1="\(top)" x2="\(left)" y2="\(height - bottom)" stroke="black"/>
             <text x="\((left + width - right) / 2)" y="\(height - 12)" text-anchor="middle">\(xLabel)</text>
             <text x="16" y="\((top + height - bottom) / 2)" text-anchor="middle" \
-            transform="rotate(-90 16 \((top + height - bottom) / 2))">\(yLabel)</text>
+            transform="rotate(-90 16 \((top + height - bottom) / 2))">\(yLabel)\(logarithmic ? " (log scale)" : "")</text>
 
             """
         // y ticks: each decade on a log axis, five steps otherwise; x ticks likewise.

@@ -78,7 +78,7 @@ struct PathCommand: ParsableCommand {
                             y: path.models.map { $0.weights[j] })
         }
         return LinePlot(title: "Coefficients along the path (α = \(path.alpha))", xLabel: "λ (log scale)",
-                        yLabel: "coefficient", logarithmicX: true, allowLogarithmicY: false, series: series).svg()
+                        yLabel: "coefficient", logarithmicX: true, logarithmicY: .never, series: series).svg()
     }
 
     static func write(_ text: String, to file: String) throws(DescentError) {

@@ -150,32 +150,39 @@ extension Fit {
 }
 
 extension Predict {
-    /// Predictions of a model fitted on a formula for the raw rows of a CSV file (its design
-    /// rebuilds the columns; others are ignored), with an id column passed through.
-    func predictTable(_ saved: LinearModel<Double>) throws(DescentError) -> String {
+    /// Predictions of a saved model for the raw rows of a CSV file (a formula model's design
+    /// rebuilds the columns; a plain model's columns are read by name; others are ignored), with
+    /// intervals at level `intervals` when asked and an id column passed through.
+    func predictTable(_ saved: LinearModel<Double>, intervals: Double?) throws(DescentError) -> String {
         let table = try input.table(missing: predictOptions.missing.policy)
-        guard saved.design != nil else {
+        let features: Matrix<Double>, rows: [Int]
+        if let design = saved.design {
+            let matrices = try design.features(table, as: Double.self, unseenLevels: predictOptions.unseenLevels.value)
+            (features, rows) = (matrices.features, matrices.rows)
+        } else {
             // A model of plain columns: read them by name (columns it does not use, text or not, do not matter).
             let names = saved.featureNames ?? []
             var x = [[Double]]()
             for name in names { x.append(try numericColumn(name, of: table)) }
-            let features = try Matrix<Double>(rows: table.rowCount, columns: names.count) { i, j in x[j][i] }
-            return try Self.csv(try saved.predict(features), rows: Array(0..<table.rowCount), table: table, id: predictOptions.id)
+            features = try Matrix<Double>(rows: table.rowCount, columns: names.count) { i, j in x[j][i] }
+            rows = Array(0..<table.rowCount)
         }
-        let (values, rows) = try saved.predictions(table: table, unseenLevels: predictOptions.unseenLevels.value)
-        return try Self.csv(values, rows: rows, table: table, id: predictOptions.id)
+        return try Self.withID(try Self.table(saved, features, intervals: intervals), rows: rows, table: table,
+                               id: predictOptions.id)
     }
 
-    /// `prediction` (or `id,prediction`) lines.
-    static func csv(_ values: [Double], rows: [Int], table: Table, id: String?) throws(DescentError) -> String {
-        guard let id else { return "prediction\n" + values.map { "\($0)" }.joined(separator: "\n") + "\n" }
+    /// The prediction lines (`prediction…` then one line a row), with the `id` column first when asked.
+    static func withID(_ text: String, rows: [Int], table: Table, id: String?) throws(DescentError) -> String {
+        guard let id else { return text }
         let ids: [String]
         switch try table.column(named: id) {
         case let .numeric(cells, integral): ids = cells.map { $0.isNaN ? "" : integral ? String(Int64($0)) : "\($0)" }
         case let .text(cells): ids = cells.map { $0.map(csvField) ?? "" }
         case let .boolean(cells): ids = cells.map { $0.map { $0 ? "True" : "False" } ?? "" }
         }
-        return "\(csvField(id)),prediction\n" + zip(rows, values).map { "\(ids[$0]),\($1)" }.joined(separator: "\n") + "\n"
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        return "\(csvField(id)),\(lines.first ?? "")\n" + zip(rows, lines.dropFirst()).map { "\(ids[$0]),\($1)" }
+            .joined(separator: "\n") + "\n"
     }
 }
 

@@ -7,7 +7,8 @@ import Foundation
 /// A multi-target model as a JSON document, laid out as ``LinearModel``'s with its own format
 /// name: the weights row by row (one row per feature, one entry per target), the biases, the
 /// feature and target names when known, the training state, and for a model fitted on a formula
-/// (`y1 + y2 ~ …`) its ``Design``. Version 2 added the optional `design`; version 1 files are
+/// (`y1 + y2 ~ …`) its ``Design``. Version 2 added the optional `design` (a model without one is
+/// written as version 1, which older builds read); version 1 files are
 /// still read.
 ///
 /// ```json
@@ -18,7 +19,7 @@ import Foundation
 extension MultiLinearModel: Codable {
     /// The `format` field of a saved multi-target model.
     public static var fileFormat: String { "descent.multi-linear-model" }
-    /// The format version this build writes (it also reads version 1).
+    /// The newest format version this build writes (for a model with a design; it reads versions 1 and 2).
     public static var fileVersion: Int { 2 }
 
     enum CodingKeys: String, CodingKey {
@@ -32,7 +33,7 @@ extension MultiLinearModel: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(Self.fileFormat, forKey: .format)
-        try container.encode(Self.fileVersion, forKey: .version)
+        try container.encode(design == nil ? 1 : Self.fileVersion, forKey: .version)   // version 1 unless it has a design
         try container.encode(Scalar.precisionName, forKey: .precision)
         try container.encodeIfPresent(featureNames, forKey: .featureNames)
         try container.encodeIfPresent(targetNames, forKey: .targetNames)

@@ -15,12 +15,17 @@ public struct FormulaFit<Scalar: BLASScalar>: Sendable {
     /// The inference summary, as statsmodels' `smf.ols(formula, df).fit().summary()`: the
     /// intercept named `Intercept`, the other terms by patsy's names.
     ///
+    /// - Parameters:
+    ///   - covariance: The estimates' covariance (HC0–HC3, HAC, clusters), as for a matrix fit;
+    ///     ``LeastSquares/Covariance/nonrobust`` by default.
+    ///   - useT: Student's t or the normal distribution; `nil` is statsmodels' choice.
     /// - Returns: The summary (see ``RegressionSummary``).
-    /// - Throws: as ``LeastSquaresSolution/summary(features:targets:featureNames:)``.
+    /// - Throws: as ``LeastSquaresSolution/summary(features:targets:featureNames:covariance:useT:)``.
     /// - Complexity: O(n·d²).
-    public func summary() throws(DescentError) -> RegressionSummary {
+    public func summary(covariance: LeastSquares.Covariance = .nonrobust, useT: Bool? = nil) throws(DescentError)
+        -> RegressionSummary {
         var summary = try solution.summarize(features: data.features, targets: data.targets, weights: weights,
-                                             featureNames: data.featureNames,
+                                             featureNames: data.featureNames, covariance: covariance, useT: useT,
                                              constantImplied: !solution.hasIntercept && data.design.impliesConstant)
         if solution.hasIntercept { summary.names[0] = "Intercept" }
         return summary

@@ -50,7 +50,7 @@ struct ModelFileTests {
         let path = directory.appendingPathComponent("m.json").path
         try model.save(to: path)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
-        #expect(json?["format"] as? String == "descent.linear-model" && json?["version"] as? Int == 2)
+        #expect(json?["format"] as? String == "descent.linear-model" && json?["version"] as? Int == 1)
         #expect(json?["precision"] as? String == "float64" && json?["featureNames"] as? [String] == ["a", "b", "c", "d"])
         let back = try LinearModel<Double>(contentsOf: path)
         #expect(back.weights.map(\.bitPattern) == model.weights.map(\.bitPattern) && back.bias.bitPattern == model.bias.bitPattern)
@@ -76,7 +76,7 @@ struct ModelFileTests {
         #expect(refusal { _ = try LinearModel<Float>(contentsOf: path) }?.contains("float64") == true)
         #expect(refusal { _ = try LinearModel<Double>(contentsOf: path, features: 3) }?.contains("2 features") == true)
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        try text.replacingOccurrences(of: "\"version\" : 2", with: "\"version\" : 7").write(toFile: path, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 7").write(toFile: path, atomically: true, encoding: .utf8)
         #expect(refusal { _ = try LinearModel<Double>(contentsOf: path) }?.contains("version 7") == true)
         try "{\"hello\": 1}".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(refusal { _ = try LinearModel<Double>(contentsOf: path) }?.contains("format") == true)

@@ -86,7 +86,7 @@ struct MultiTargetModelTests {
         try LinearModel<Double>(weights: [1, 2], bias: 3).save(to: floatPath)
         #expect(refusal { _ = try MultiLinearModel<Double>(contentsOf: floatPath) }?.contains("load it as LinearModel") == true)
         #expect(refusal { _ = try LinearModel<Double>(contentsOf: path) }?.contains("descent.multi-linear-model") == true)
-        try text.replacingOccurrences(of: "\"version\" : 2", with: "\"version\" : 3").write(toFile: path, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 3").write(toFile: path, atomically: true, encoding: .utf8)
         #expect(refusal { _ = try MultiLinearModel<Double>(contentsOf: path) }?.contains("version 3") == true)
         let ragged = "{\"format\": \"descent.multi-linear-model\", \"version\": 1, \"precision\": \"float64\", "
             + "\"weights\": [[1, 2], [3]], \"biases\": [0, 0]}"
