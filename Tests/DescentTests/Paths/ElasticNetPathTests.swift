@@ -114,3 +114,20 @@ struct ElasticNetPathTests {
         #expect(throws: DescentError.self) { try ElasticNet.path(x, [1, 2, 3], weights: [1, -1, 1]) }
     }
 }
+
+@Suite("Elastic-net paths of several targets")
+struct SeveralTargetPathTests {
+    @Test("each target's path is the path of that target alone")
+    func independent() throws {
+        let (x, y) = try PathReference.data("diabetes")
+        let second = y.enumerated().map { $0.element * 0.5 + Double($0.offset % 7) }
+        let targets = try Matrix<Double>(rows: x.rows, columns: 2) { i, t in t == 0 ? y[i] : second[i] }
+        let paths = try ElasticNet.paths(x, targets, alpha: 0.5)
+        #expect(paths.count == 2)
+        for (t, column) in [y, second].enumerated() {
+            let alone = try ElasticNet.path(x, column, alpha: 0.5)
+            #expect(paths[t].lambdas == alone.lambdas && paths[t].models == alone.models && paths[t].certified.allSatisfy { $0 })
+        }
+        #expect(throws: DescentError.self) { _ = try ElasticNet.paths(x, try Matrix<Double>(rows: 3, columns: 2) { _, _ in 1 }) }
+    }
+}
