@@ -136,6 +136,11 @@ public protocol CrossValidationCandidates: Sendable {
     /// The loss a held-out row's residual `r = ŷ − y` costs: the squared error by default; a
     /// gradient-descent configuration scores with its own ``Loss``.
     var validationLoss: Loss { get }
+
+    /// Fits the candidates on the rows of a source (for ``CrossValidation/evaluate(_:from:)``):
+    /// an elastic-net path and a ridge grid can; by default, a typed error.
+    func fit<Source: RowSource>(from source: Source, lambdas: [Double]?)
+        throws(DescentError) -> (lambdas: [Double], models: [LinearModel<Source.Scalar>])
 }
 
 extension CrossValidationCandidates {

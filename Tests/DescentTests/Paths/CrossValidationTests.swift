@@ -92,3 +92,34 @@ struct CrossValidationTests {
         #expect(PathReference.digits(ridge.model.weights + [ridge.model.bias], exact.weights + [exact.bias]) >= 11)
     }
 }
+
+@Suite("Cross-validation of a streamed source")
+struct StreamedCrossValidationTests {
+    @Test("folds of whole chunks: the same errors, choices and refit as the in-memory evaluation with those folds",
+          arguments: ["path", "ridge"])
+    func chunkAligned(kind: String) throws {
+        let (x, y) = try PathReference.data("diabetes")
+        // Uneven chunks, as a file read in pieces.
+        let starts = stride(from: 0, to: x.rows, by: 37).map { $0 } + [x.rows - 5]
+        let source = SplitRows(x, y, starts: starts.sorted())
+        let validation = CrossValidation(folds: 4, seed: 3)
+        func compare<C: CrossValidationCandidates>(_ candidates: C) throws {
+            let streamed = try validation.evaluate(candidates, from: source)
+            // Every chunk's rows share a fold, and the folds are the seed's deal of the chunks.
+            let chunkFold = try validation.assignments(rows: source.chunkCount)
+            for c in 0..<source.chunkCount { #expect(source.chunkRows(c).allSatisfy { streamed.folds[$0] == chunkFold[c] }) }
+            let memory = try validation.evaluate(candidates, features: x, targets: y, folds: streamed.folds)
+            // The λ sequence from one Gram pass over the chunks, or over the matrix: equal to rounding.
+            try #require(streamed.lambdas.count == memory.lambdas.count)
+            #expect(zip(streamed.lambdas, memory.lambdas).allSatisfy { Swift.abs($0 - $1) <= 1e-12 * $1 })
+            let gap = zip(streamed.meanErrors, memory.meanErrors).map { Swift.abs($0 - $1) / $1 }.max()!
+            #expect(gap <= 1e-9, "\(kind): \(gap)")
+            #expect(streamed.bestIndex == memory.bestIndex && streamed.oneStandardErrorIndex == memory.oneStandardErrorIndex)
+        }
+        if kind == "path" { try compare(ElasticNet.path(alpha: 1)) } else { try compare(RidgeRegression.grid([1e-3, 1e-1, 10])) }
+        #expect(throws: DescentError.self) { _ = try CrossValidation(folds: 40).evaluate(ElasticNet.path(), from: source) }
+        #expect(throws: DescentError.self) {
+            _ = try validation.evaluate(GradientDescent<Double>().candidates(lambdas: [0.1]) { .l2($0) }, from: source)
+        }
+    }
+}
