@@ -45,11 +45,11 @@ struct Solve: ParsableCommand {
             if robustOptions.isRequested { return try solveRobust() }
             if input.stream {
                 let stream = try input.streamingDataset(command: "solve")
-                guard !summary else {
-                    throw .invalidOption(name: "--summary", value: "with --stream",
-                                         expected: "used without --stream (the summary reads the data in memory)")
-                }
                 guard stream.targetColumns == 1 else {
+                    guard !summary else {
+                        throw .invalidOption(name: "--summary", value: "with --stream and several targets",
+                                             expected: "one target column, or used without --stream")
+                    }
                     // An n × k targets file: one streamed solve for all k targets.
                     let solution = try LeastSquares.solveMultiTarget(from: stream, intercept: !noIntercept,
                                                                      method: method.method, ridge: ridge)
@@ -59,6 +59,18 @@ struct Solve: ParsableCommand {
                 let solution = try LeastSquares.solve(from: stream, intercept: !noIntercept, method: method.method,
                                                       ridge: ridge)
                 print(Self.table(solution, names: stream.featureNames))
+                if summary {
+                    // One more pass (two for a robust covariance): the summary of the stream.
+                    let covariance: LeastSquares.Covariance
+                    switch covType {
+                    case nil: covariance = .nonrobust
+                    case let .fixed(fixed)?: covariance = fixed
+                    case .cluster?:
+                        throw .invalidOption(name: "--cov-type", value: "cluster with --stream",
+                                             expected: "nonrobust, hc0–hc3 or hac with --stream (cluster labels are read in memory)")
+                    }
+                    print(try solution.summary(from: stream, featureNames: stream.featureNames, covariance: covariance))
+                }
                 if let output { try solution.model.save(to: output) }
                 return
             }

@@ -53,11 +53,26 @@ struct StreamingCommandTests {
         let dw = try #require(firstNumber(verify.output)), dwMemory = try #require(firstNumber(verifyMemory.output))
         #expect(Swift.abs(dw - dwMemory) <= 1e-6 * Swift.max(dwMemory, 1e-12), "\(dw) vs \(dwMemory)")
 
-        // --stream reads .npy files only; --summary needs the data in memory.
+        // --stream reads .npy files only; its --summary (HC3 here) is the in-memory one.
         let refused = try cli.run(["solve", csv, "--target", "target", "--stream"])
         #expect(refused.status != 0 && refused.errors.contains("descent convert"))
-        let summary = try cli.run(["solve", x, "--targets", y, "--stream", "--summary"])
-        #expect(summary.status == 1 && summary.errors.contains("--summary"))
+        // (On targets with noise: this file's targets are an exact fit, whose standard errors are rounding.)
+        let exactTargets = try Matrix<Double>(npyFile: y).elements
+        let noisy = folder + "/noisy.npy"
+        try Matrix<Double>(rows: exactTargets.count, columns: 1) { i, _ in exactTargets[i] + sin(Double(i) * 1.7) }
+            .writeNPY(to: noisy)
+        let summary = try cli.run(["solve", x, "--targets", noisy, "--stream", "--summary", "--cov-type", "hc3"])
+        let memorySummary = try cli.run(["solve", x, "--targets", noisy, "--summary", "--cov-type", "hc3"])
+        #expect(summary.status == 0 && summary.output.contains("HC3"), "\(summary.errors)")
+        func table(_ text: String) -> [String] {   // the coefficient table's rows: after "coef … std err", to the next rule
+            let lines = text.split(separator: "\n").map(String.init)
+            guard let header = lines.firstIndex(where: { $0.contains("std err") }) else { return [] }
+            return Array(lines[(header + 2)...].prefix { !$0.hasPrefix("===") })
+        }
+        #expect(!table(summary.output).isEmpty && table(summary.output) == table(memorySummary.output),
+                "\(table(summary.output))\n\(table(memorySummary.output))")
+        let clustered = try cli.run(["solve", x, "--targets", y, "--stream", "--summary", "--cov-type", "cluster:x0"])
+        #expect(clustered.status == 1 && clustered.errors.contains("--cov-type"))
         // A file truncated since conversion: a typed error, exit 1.
         #expect(truncate(x, 1000) == 0)
         let truncated = try cli.run(["solve", x, "--targets", y, "--stream"])
