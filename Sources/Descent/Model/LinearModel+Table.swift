@@ -20,7 +20,7 @@ extension MultiLinearModel {
 extension LinearModel {
     /// Predictions for the raw rows of a table: the model's ``design`` rebuilds the feature
     /// columns (levels, codings and transforms' statistics as learnt in training), then
-    /// ``predict(_:)`` runs on them.
+    /// ``predict(_:)-(Matrix<Scalar>)`` runs on them.
     ///
     /// The table needs the columns the formula's terms use (not the target); other columns are
     /// ignored. A row missing a used cell is an error, or is left out with
@@ -32,8 +32,8 @@ extension LinearModel {
     ///     ``UnseenLevels/reference`` to code it as the reference level.
     /// - Returns: One prediction per row of the design.
     /// - Throws: ``DescentError/invalidOption(name:value:expected:)`` for a model without a design
-    ///   (fitted on a matrix: use ``predict(_:)``), ``DescentError/unseenLevel(factor:level:known:row:)``,
-    ///   ``DescentError/missingValue(source:row:line:column:)``, and what ``predict(_:)`` throws.
+    ///   (fitted on a matrix: use ``predict(_:)-(Matrix<Scalar>)``), ``DescentError/unseenLevel(factor:level:known:row:)``,
+    ///   ``DescentError/missingValue(source:row:line:column:)``, and what ``predict(_:)-(Matrix<Scalar>)`` throws.
     /// - Complexity: O(rows × columns).
     public func predict(table: Table, unseenLevels: UnseenLevels = .error) throws(DescentError) -> [Scalar] {
         try predictions(table: table, unseenLevels: unseenLevels).values

@@ -13,7 +13,14 @@ extension ElasticNet {
     /// - Parameters:
     ///   - features: `n × d` features, row-major.
     ///   - targets: `n × k` targets, one column per target, `k ≥ 1`.
-    ///   - Others: as for one target.
+    ///   - alpha: The mixing `α ∈ [0, 1]`, as for one target.
+    ///   - lambdas: The `λ` for every target, or `nil` for glmnet's sequence on each.
+    ///   - count: The length of glmnet's sequence.
+    ///   - minimumRatio: glmnet's `lambda.min.ratio` (`nil`: its default).
+    ///   - weights: `n` sample weights, or `nil`.
+    ///   - standardize: Penalise the coefficients of standardised columns (glmnet's default).
+    ///   - mode: ``Mode/automatic`` by default.
+    ///   - tolerance: The duality gap each `λ` must reach, relative to the null deviance.
     /// - Returns: One path per target, in column order.
     /// - Throws: as for one target, and ``DescentError/targetCountMismatch(rows:targets:)`` when the
     ///   row counts differ.

@@ -43,7 +43,7 @@ public struct MultiFormulaFit<Scalar: BLASScalar>: Sendable {
     /// the columns.
     ///
     /// - Returns: The summaries.
-    /// - Throws: as ``MultiLeastSquaresSolution/summaries(features:targets:featureNames:)``.
+    /// - Throws: as ``MultiLeastSquaresSolution/summaries(features:targets:featureNames:covariance:useT:)``.
     public func summaries() throws(DescentError) -> [RegressionSummary] {
         try solution.summaries(features: data.features, targets: data.targetMatrix, featureNames: data.featureNames)
             .map { summary in
