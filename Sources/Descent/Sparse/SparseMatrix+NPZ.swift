@@ -16,10 +16,17 @@ extension SparseMatrix {
     public init(npzFile path: String) throws(DescentError) {
         func fail(_ reason: String) -> DescentError { .invalidFile(path: path, format: ".npz", reason: reason) }
         let bytes = try FileIO.readAll(path)
-        // A zip starts with a local file header (or, empty, the end record): checked here, so that
-        // a file of another kind gets this message (and ZIPFoundation is not asked to open it).
-        guard bytes.count >= 4, bytes[0] == 0x50, bytes[1] == 0x4B, [0x03, 0x05].contains(bytes[2]) else {
-            throw fail("it is not a zip archive as numpy's savez writes (it does not start with 'PK')")
+        // A zip starts with a local file header (or, empty, the end record) and ends with the end of
+        // central directory record (PK 5 6, then 18 bytes and a comment). Both are checked here, so
+        // that another kind of file, or a zip cut short, gets this message: ZIPFoundation's
+        // in-memory archive keeps its data alive after a failed open.
+        let endRecord = bytes.count >= 22 ? (0...Swift.min(bytes.count - 22, 65_557)).contains { back in
+            let k = bytes.count - 22 - back
+            return bytes[k] == 0x50 && bytes[k + 1] == 0x4B && bytes[k + 2] == 0x05 && bytes[k + 3] == 0x06
+        } : false
+        guard bytes.count >= 4, bytes[0] == 0x50, bytes[1] == 0x4B, [0x03, 0x05].contains(bytes[2]), endRecord else {
+            throw fail("it is not a complete zip archive as numpy's savez writes "
+                       + (bytes.starts(with: [0x50, 0x4B]) ? "(its end record is missing: truncated?)" : "(it does not start with 'PK')"))
         }
         let archive: Archive
         do { archive = try Archive(data: Data(bytes), accessMode: .read) } catch {

@@ -234,12 +234,13 @@ struct SparseMatrixTests {
         #expect(performing: { _ = try SparseMatrix<Double>(npzFile: try TestData.url("sparse/train-csc.npz").path) },
                 throws: { "\($0)".contains("'csc'") && "\($0)".contains("tocsr()") })
         #expect(performing: { _ = try SparseMatrix<Double>(npzFile: try TestData.url("sparse/train.svm").path) },
-                throws: { "\($0)".contains("not a zip archive") })
+                throws: { "\($0)".contains("not a complete zip archive") })
         // A zip cut short: a typed error, never a crash.
         let bytes = try Data(contentsOf: try TestData.url("sparse/train.npz"))
         let truncated = FileManager.default.temporaryDirectory.appendingPathComponent("descent-\(UUID().uuidString).npz").path
         defer { try? FileManager.default.removeItem(atPath: truncated) }
         try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: truncated))
-        #expect(throws: DescentError.self) { _ = try SparseMatrix<Double>(npzFile: truncated) }
+        #expect(performing: { _ = try SparseMatrix<Double>(npzFile: truncated) },
+                throws: { "\($0)".contains("truncated") })
     }
 }
