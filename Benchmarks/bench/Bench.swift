@@ -96,6 +96,8 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("With --out-of-core: one chunk buffer's size in MiB (default 4).", valueName: "MiB"))
     var chunkMb: Int?
 
+    @OptionGroup var sparseOptions: SparseOptions
+
     /// The settings with `--quick`'s sizes filled in where no size was given.
     var settings: Settings {
         Settings(rows: rows ?? (quick ? 20_000 : 1_000_000), features: features ?? (quick ? 50 : 100),
@@ -116,6 +118,7 @@ struct Bench: ParsableCommand {
             where value < 1 {
             throw ValidationError("\(option) must be a whole number ≥ 1, not \(value)")
         }
+        _ = try sparseOptions.check(quick: quick)
         if let threads, threads < 1 { throw ValidationError("--threads must be a whole number ≥ 1, not \(threads)") }
         guard settings.epochs >= 2 else {
             throw ValidationError("--epochs must be at least 2: the first epoch is a warm-up, not \(settings.epochs)")
@@ -129,6 +132,9 @@ struct Bench: ParsableCommand {
         if portableKernels { CompiledKernels.enabled = false }
         Progress.quiet = false
         let settings = settings
+        if sparseOptions.sparse || settings.onlySparse {
+            return try runSparse(try sparseOptions.check(quick: quick), settings: settings)
+        }
         if json {
             print(try ConfigurationRow(settings).jsonLine())
         } else {

@@ -57,13 +57,24 @@ enum BenchmarkName: String, CaseIterable, Sendable {
     /// Reading a numeric CSV file, timed against pandas.read_csv; only when asked for (`--only csv`):
     /// it writes a file of a few hundred MB and runs python3.
     case csv
+    /// The sparse benchmarks (SparseBenchmark.swift): only with `--sparse` (or when `--only` names
+    /// nothing else). `sparse-stochastic-epoch` also runs its L2-penalised twin.
+    case sparseBatchEpoch = "sparse-batch-epoch"
+    case sparseMinibatchEpoch = "sparse-minibatch-epoch"
+    case sparseStochasticEpoch = "sparse-stochastic-epoch"
+    case sparseLSMR = "sparse-lsmr"
+    case libsvmRead = "libsvm-read"
 
     /// The robust-loss benchmarks, which also run on the small shape.
     static let robust: Set<BenchmarkName> = [.huberEpoch, .quantileEpoch, .huberStochasticEpoch, .huberIRLS,
                                               .quantileExact]
 
+    /// The sparse benchmarks.
+    static let sparse: Set<BenchmarkName> = [.sparseBatchEpoch, .sparseMinibatchEpoch, .sparseStochasticEpoch,
+                                              .sparseLSMR, .libsvmRead]
+
     /// Whether the benchmark runs when `--only` is not given.
-    var runsByDefault: Bool { self != .csv }
+    var runsByDefault: Bool { self != .csv && !Self.sparse.contains(self) }
 
     /// All names, comma-separated, for help and error messages.
     static let list = allCases.map(\.rawValue).joined(separator: ", ")
@@ -143,7 +154,10 @@ struct Settings: Sendable {
     func selected(_ name: BenchmarkName) -> Bool { only?.contains(name) ?? name.runsByDefault }
 
     /// Whether any training or solver benchmark (anything but csv) was asked for.
-    var runsTraining: Bool { only.map { !$0.subtracting([.csv]).isEmpty } ?? true }
+    var runsTraining: Bool { only.map { !$0.subtracting([.csv]).subtracting(BenchmarkName.sparse).isEmpty } ?? true }
+
+    /// Whether `--only` names sparse benchmarks and nothing else.
+    var onlySparse: Bool { only.map { !$0.isEmpty && $0.isSubset(of: BenchmarkName.sparse) } ?? false }
 
     /// Whether any robust benchmark was asked for.
     var runsRobust: Bool { BenchmarkName.robust.contains(where: selected) }
