@@ -92,7 +92,7 @@ struct SparseBenchmark<S: BLASScalar> {
     ///
     /// Mini-batch and stochastic epochs whose cost per update grows with the columns (a step that
     /// touches every weight) would take hours at 2²⁰ columns; so a probe epoch on the first rows
-    /// (at least 2,000, and 8 batches) projects the cost per row, and when `epochs` epochs of all
+    /// (200, or 8 batches) projects the cost per row, and when `epochs` epochs of all
     /// rows would pass `--sparse-epoch-budget`, the epochs are timed on the first rows that fit in
     /// it (`rows_timed`): rows/s and nonzeros/s are then those rows' rates, and the MSE after the
     /// first epoch is on them.
@@ -102,7 +102,7 @@ struct SparseBenchmark<S: BLASScalar> {
         var timed = features.rows
         if mode != .batch {
             let batch = if case let .miniBatch(size) = mode { size } else { 1 }
-            let probe = Swift.min(features.rows, Swift.max(2000, 8 * batch))
+            let probe = Swift.min(features.rows, Swift.max(200, 8 * batch))
             let perRow = try Progress.phase("\(precision) \(name) probe on \(probe) rows") {
                 let x = try features.rows(0..<probe), y = Array(targets[0..<probe])
                 var model = LinearModel<S>()

@@ -481,11 +481,8 @@ def r_peer(data, n, d, folder, a, record, notes):
 
 
 def chart(path, peers, descent, n, d, small, config, numpy_version):
-    """A horizontal bar per (peer, workload): peer seconds ÷ Descent seconds on a log scale, with
-    the ratio written at the bar's end; 1 (as fast as Descent) is marked."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    """A horizontal bar per (peer, workload): peer seconds ÷ Descent seconds on a log scale (see
+    `bar_chart`)."""
 
     def label(peer, workload, against):
         name, rows, columns = against
@@ -497,28 +494,38 @@ def chart(path, peers, descent, n, d, small, config, numpy_version):
     if not rows:
         print("[peers] no Descent figures to chart", file=sys.stderr)
         return
+    title = (f"Peers vs Descent, {n:,} × {d} float64 (robust and quantile rows also at {small[0]:,} × {small[1]})\n"
+             f"OpenBLAS {config.get('openblas_core', '?')}, {config.get('threads', '?')} threads; "
+             f"numpy {numpy_version}")
+    bar_chart(path, rows, title, "peer time ÷ Descent time (log scale; > 1: Descent is faster)")
+
+
+def bar_chart(path, rows, title, xlabel):
+    """Draws `rows` — (label, ratio, peer[, lower bound]) — as horizontal bars on a log scale, the
+    ratio written at each bar's end and 1 (as fast as Descent) marked, into the PNG `path`."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     colors = {"numpy": "#4c72b0", "scikit-learn": "#dd8452", "PyTorch": "#c44e52", "statsmodels": "#8172b3",
-              "R": "#937860"}
+              "R": "#937860", "scipy": "#64b5cd", "Vowpal Wabbit": "#da8bc3"}
     fig, ax = plt.subplots(figsize=(12, 0.62 * len(rows) + 1.6))
     labels = [r[0] for r in rows][::-1]
     ratios = [r[1] for r in rows][::-1]
     bars = ax.barh(labels, ratios, color=[colors.get(r[2], "#55a868") for r in rows][::-1])
     ax.set_xscale("log")
     ax.axvline(1, color="black", linewidth=1)
-    bounds = [r[3] for r in rows][::-1]
+    bounds = [len(r) > 3 and r[3] for r in rows][::-1]
     for bar, ratio, bound in zip(bars, ratios, bounds):
         ax.text(bar.get_width() * 1.05, bar.get_y() + bar.get_height() / 2,
                 (">" if bound else "") + f"{ratio:.2f}×" + (" (stopped)" if bound else ""), va="center", fontsize=9)
     ax.set_xlim(min(0.5, min(ratios) / 1.5), max(ratios) * (6 if any(bounds) else 2.5))
-    ax.set_xlabel("peer time ÷ Descent time (log scale; > 1: Descent is faster)")
-    ax.set_title(f"Peers vs Descent, {n:,} × {d} float64 (robust and quantile rows also at {small[0]:,} × {small[1]})\n"
-                 f"OpenBLAS {config.get('openblas_core', '?')}, {config.get('threads', '?')} threads; "
-                 f"numpy {numpy_version}", fontsize=10)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, fontsize=10)
     ax.tick_params(axis="y", labelsize=8)
     fig.tight_layout()
     temporary = path + ".tmp.png"
     fig.savefig(temporary, dpi=110)
-    import os
     os.replace(temporary, path)
     print(f"[peers] chart: {path}", file=sys.stderr)
 
