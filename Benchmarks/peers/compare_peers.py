@@ -59,6 +59,15 @@ def timed(fn, repetitions):
     return statistics.median(times)
 
 
+def json_rows(path):
+    """The JSON objects of a `bench --json` output, one a line (other lines skipped)."""
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("{"):
+                yield json.loads(line)
+
+
 def with_outliers(y):
     """The bench's targets with outliers: every 20th row from row 7 shifted by 5.0."""
     shifted = y.copy()
@@ -128,16 +137,11 @@ def main():
 
     descent = {}
     config = {}
-    with open(a.descent_json) as f:
-        for line in f:
-            line = line.strip()
-            if not line.startswith("{"):
-                continue
-            row = json.loads(line)
-            if row.get("benchmark") == "configuration":
-                config = row
-            elif row.get("precision") == "float64" and row["benchmark"] != "agreement":
-                descent[(row["benchmark"], row["rows"], row["features"])] = row
+    for row in json_rows(a.descent_json):
+        if row.get("benchmark") == "configuration":
+            config = row
+        elif row.get("precision") == "float64" and row["benchmark"] != "agreement":
+            descent[(row["benchmark"], row["rows"], row["features"])] = row
 
     n, d, m, reps = a.rows, a.features, a.batch_size, a.repetitions
     X, y, rng = generate(n, d, a.seed)
@@ -518,7 +522,8 @@ def bar_chart(path, rows, title, xlabel):
     bounds = [len(r) > 3 and r[3] for r in rows][::-1]
     for bar, ratio, bound in zip(bars, ratios, bounds):
         ax.text(bar.get_width() * 1.05, bar.get_y() + bar.get_height() / 2,
-                (">" if bound else "") + f"{ratio:.2f}×" + (" (stopped)" if bound else ""), va="center", fontsize=9)
+                (">" if bound else "") + (f"{ratio:.2f}×" if ratio >= 0.1 else f"{ratio:.2g}×")
+                + (" (stopped)" if bound else ""), va="center", fontsize=9)
     ax.set_xlim(min(0.5, min(ratios) / 1.5), max(ratios) * (6 if any(bounds) else 2.5))
     ax.set_xlabel(xlabel)
     ax.set_title(title, fontsize=10)

@@ -28,12 +28,10 @@ Where Descent timed an epoch on its first rows only (`rows_timed` < rows: a cost
 grows with the columns), peer and Descent are compared per row (seconds per row, peer ÷ Descent).
 """
 import argparse
-import json
 import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import warnings
 
@@ -53,17 +51,13 @@ def timed(fn, repetitions):
 
 def read_descent(path):
     """The configuration row and Descent's float64 sparse rows, by benchmark name."""
+    from compare_peers import json_rows
     config, rows = None, {}
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if not line.startswith("{"):
-                continue
-            row = json.loads(line)
-            if row.get("benchmark") == "sparse-configuration":
-                config = row
-            elif row.get("precision") == "float64" and "nonzeros" in row:
-                rows[row["benchmark"]] = row
+    for row in json_rows(path):
+        if row.get("benchmark") == "sparse-configuration":
+            config = row
+        elif row.get("precision") == "float64" and "nonzeros" in row:
+            rows[row["benchmark"]] = row
     if config is None:
         sys.exit(f"sparse_peers: no sparse-configuration row in {path} (run bench --sparse --json --sparse-files DIR)")
     return config, rows
@@ -84,7 +78,7 @@ print(time.perf_counter() - start, examples, loss)
 """
 
 
-def vw_peer(config, folder, vw_python, record, notes, descent):
+def vw_peer(config, folder, vw_python, record, notes):
     """Vowpal Wabbit on the same data in its text format: from the text (writing a cache), then
     from the cache."""
     probe = subprocess.run([vw_python, "-c", "import vowpalwabbit; print(vowpalwabbit.__version__)"],
@@ -143,6 +137,9 @@ def sparse_peers(descent_json, repetitions, vw_python, record, notes):
         warnings.simplefilter("ignore", ConvergenceWarning)
         for name, penalty, alpha in (("sparse-stochastic-epoch", None, 0.0001),
                                      ("sparse-stochastic-epoch-l2", "l2", config["l2"])):
+            if name not in descent:
+                continue
+
             def fit():
                 return SGDRegressor(loss="squared_error", penalty=penalty, alpha=alpha, learning_rate="constant",
                                     eta0=2 * eta, max_iter=1, tol=None, shuffle=True, average=False,
@@ -173,9 +170,11 @@ def sparse_peers(descent_json, repetitions, vw_python, record, notes):
         r = X @ w + b - y
         w = w - config["batch_rate"] * (2.0 / n) * (X.T @ r)
         b = b - config["batch_rate"] * 2.0 * r.mean()
-    record("scipy", f"mini-batch epoch ({batch}, X[idx] @ w, X[idx].T @ r, shuffled)",
-           timed(minibatch_epoch, repetitions)[0], n, "sparse-minibatch-epoch")
-    record("scipy", "batch epoch (X @ w, X.T @ r)", timed(batch_epoch, repetitions)[0], n, "sparse-batch-epoch")
+    if "sparse-minibatch-epoch" in descent:
+        record("scipy", f"mini-batch epoch ({batch}, X[idx] @ w, X[idx].T @ r, shuffled)",
+               timed(minibatch_epoch, repetitions)[0], n, "sparse-minibatch-epoch")
+    if "sparse-batch-epoch" in descent:
+        record("scipy", "batch epoch (X @ w, X.T @ r)", timed(batch_epoch, repetitions)[0], n, "sparse-batch-epoch")
 
     if "sparse-lsmr" in descent:
         mu = np.asarray(X.mean(axis=0)).ravel()
@@ -196,6 +195,8 @@ def sparse_peers(descent_json, repetitions, vw_python, record, notes):
         print(f"[peers] scipy lsmr bias {bias:.6g} (true {b_true:.6g})", file=sys.stderr)
 
     try:
+        if "libsvm-read" not in descent:
+            raise ImportError
         from sklearn.datasets import load_svmlight_file
         path = os.path.join(folder, "data.svm")
         size = os.path.getsize(path)
@@ -205,7 +206,8 @@ def sparse_peers(descent_json, repetitions, vw_python, record, notes):
     except ImportError:
         pass
 
-    vw_peer(config, folder, vw_python, record, notes, descent)
+    if "sparse-stochastic-epoch" in descent:
+        vw_peer(config, folder, vw_python, record, notes)
     return config, descent
 
 
@@ -239,7 +241,7 @@ def main():
         subset = f", Descent on {ours['rows']:,} rows" if ours["rows"] != rows else ""
         print(f"{peer:<14} {workload:<110} {duration(seconds):>10} {duration(ours['seconds']):>10} {ratio:>23.2f}×   "
               f"(vs {against}{subset})")
-        chart_rows.append((f"{peer}: {workload}\n(vs Descent {against}{subset})", ratio, peer))
+        chart_rows.append((f"{peer}: {workload.split(' [')[0]}\n(vs Descent {against}{subset})", ratio, peer))
     for note in notes:
         print(f"Note: {note}")
     if a.chart and chart_rows:
