@@ -91,8 +91,8 @@ struct SparseBenchmark<S: BLASScalar> {
     /// A warm-up epoch from zeros (its model's MSE reported), then the median of `epochs − 1` more.
     ///
     /// Mini-batch and stochastic epochs whose cost per update grows with the columns (a step that
-    /// touches every weight) would take hours at 2²⁰ columns; so a probe epoch on the first rows
-    /// (200, or 8 batches) projects the cost per row, and when `epochs` epochs of all
+    /// touches every weight) would take hours at 2²⁰ columns; so two probe epochs on the first rows
+    /// (100 and 200, or 8 and 16 batches) measure the cost per row, and when `epochs` epochs of all
     /// rows would pass `--sparse-epoch-budget`, the epochs are timed on the first rows that fit in
     /// it (`rows_timed`): rows/s and nonzeros/s are then those rows' rates, and the MSE after the
     /// first epoch is on them.
@@ -100,17 +100,23 @@ struct SparseBenchmark<S: BLASScalar> {
         var gd = GradientDescent<S>(mode: mode, learningRate: S(rate), epochs: 1, seed: settings.seed, penalty: penalty)
         gd.shuffling = .uniform
         var timed = features.rows
-        if mode != .batch {
+        if mode != .batch && features.rows >= 2 {
             let batch = if case let .miniBatch(size) = mode { size } else { 1 }
-            let probe = Swift.min(features.rows, Swift.max(200, 8 * batch))
-            let perRow = try Progress.phase("\(precision) \(name) probe on \(probe) rows") {
-                let x = try features.rows(0..<probe), y = Array(targets[0..<probe])
-                var model = LinearModel<S>()
-                let start = ContinuousClock.now
-                try gd.partialFit(&model, features: x, targets: y)
-                return (ContinuousClock.now - start).seconds / Double(probe)
+            let probe = Swift.min(features.rows / 2, Swift.max(100, 8 * batch))
+            // Two probe epochs, on `probe` and `2·probe` rows: their difference is the cost of
+            // `probe` rows without what a call costs once (buffers of d, validation).
+            let (once, perRow) = try Progress.phase("\(precision) \(name) probes on \(probe) and \(2 * probe) rows") {
+                let seconds = try [probe, 2 * probe].map { count in
+                    let x = try features.rows(0..<count), y = Array(targets[0..<count])
+                    var model = LinearModel<S>()
+                    let start = ContinuousClock.now
+                    try gd.partialFit(&model, features: x, targets: y)
+                    return (ContinuousClock.now - start).seconds
+                }
+                let perRow = Swift.max(seconds[1] - seconds[0], 1e-3 * seconds[1]) / Double(probe)
+                return (Swift.max(0, seconds[0] - perRow * Double(probe)), perRow)
             }
-            let affordable = Int(sparse.epochBudget / (perRow * Double(settings.epochs)))
+            let affordable = Int((sparse.epochBudget / Double(settings.epochs) - once) / perRow)
             timed = Swift.min(features.rows, Swift.max(probe, affordable))
         }
         let x = timed == features.rows ? features : try features.rows(0..<timed)
