@@ -9,7 +9,7 @@
 ///   in the original units, as for dense rows.
 /// - Whitening (``Preconditioning/whitened``) needs a `d × d` map and is refused;
 ///   ``Preconditioning/automatic`` never whitens sparse rows.
-/// - The certificate's exact reference (``FitHistory/verdict``) is measured only up to
+/// - The certificate's exact reference (``FitHistory/converged``) is measured only up to
 ///   4,096 columns; beyond, a penalised fit is certified by its duality gap and an
 ///   unpenalised one is reported as not certified, saying why.
 ///

@@ -65,6 +65,29 @@ import Testing
         }
     }
 
+    /// The closed forms of the lazy updates: SVRG's drift, a schedule that changes every update,
+    /// averaging that starts late, momentum with a ridge term, each against the dense rule.
+    @Test func lazyClosedFormsAgree() throws {
+        let (x, dense, y) = try Self.data(rows: 300, columns: 40, density: 0.08, seed: 29)
+        var configurations: [GradientDescent<Double>] = []
+        var svrg = GradientDescent<Double>(mode: .stochastic, learningRate: 0.005, epochs: 4, shuffle: false,
+                                           penalty: .l2(0.05))
+        svrg.varianceReduction = .svrg
+        configurations.append(svrg)
+        configurations.append(GradientDescent(mode: .stochastic, learningRate: 0.02, epochs: 4, shuffle: false,
+                                              schedule: .inverseScaling(power: 0.5), penalty: .elasticNet(0.05, l1Ratio: 0.5)))
+        configurations.append(GradientDescent(mode: .stochastic, learningRate: 0.01, epochs: 4, shuffle: false,
+                                              optimizer: .averaged(startingAfter: 500), penalty: .l2(0.02)))
+        configurations.append(GradientDescent(mode: .stochastic, learningRate: 0.002, epochs: 4, shuffle: false,
+                                              optimizer: .momentum(0.8), penalty: .l2(0.02)))
+        for gd in configurations {
+            var a = LinearModel<Double>(), b = LinearModel<Double>()
+            try gd.fit(&a, features: x, targets: y)
+            try gd.fit(&b, features: dense, targets: y)
+            #expect(Self.difference(a, b) < 1e-11, "\(gd.optimizer) \(gd.penalty) \(gd.schedule)")
+        }
+    }
+
     @Test(arguments: losses)
     func lossesAgreeAndWeightsCount(loss: Loss) throws {
         let (x, dense, y) = try Self.data(seed: 13)
