@@ -16,17 +16,22 @@ struct Convert: ParsableCommand {
             `descent fit` and `descent solve` stream a features .npy file with --stream.
             """)
 
-    @Argument(help: "The CSV file.")
+    @Argument(help: "The CSV file (or a sparse .svm, .vw or .npz file: see --format).")
     var csv: String
 
-    @Argument(help: "The features .npy file to write.")
+    @Argument(help: "The features .npy file to write (from a sparse file: .npz or .svm).")
     var features: String
 
     @Argument(help: "The targets .npy file to write.")
-    var targets: String
+    var targets: String?
 
     @Option(help: "The CSV column to predict (the other numeric columns are the features).")
-    var target: String
+    var target: String?
+
+    @OptionGroup var sparse: SparseFormatOptions
+
+    @Option(help: "With an .npz input: its targets .npy file.")
+    var labels: String?
 
     @Option(parsing: .upToNextOption, help: "The feature columns, in order (default: every column but the target).")
     var columns: [String] = []
@@ -38,6 +43,11 @@ struct Convert: ParsableCommand {
 
     func run() throws {
         try reportingErrors { () throws(DescentError) in
+            if let sparseFormat = sparse.format(of: csv) { return try convertSparse(sparseFormat) }
+            guard let target, let targets else {
+                throw .invalidOption(name: target == nil ? "--target" : "TARGETS", value: "missing",
+                                     expected: target == nil ? "the CSV column to predict" : "the targets .npy file to write")
+            }
             let options = format.csvOptions
             let chosen = columns.isEmpty ? nil : columns
             let summary = float32

@@ -71,30 +71,6 @@ public struct SparseDataset<Scalar: BLASScalar>: Sendable, Equatable {
         let layout = try parsed.extent.layout(columns: columns, zeroBased: zeroBased, path: path)
         try self.init(features: parsed.features(layout, path: path), targets: parsed.labels.map { Scalar($0) })
     }
-
-    /// Writes the dataset as a LIBSVM/svmlight text file (`label index:value …`, explicit zeros
-    /// left out), every number in its shortest form that reads back to the same bits. The file
-    /// appears under its name only when completely written.
-    ///
-    /// - Parameters:
-    ///   - path: The file; an existing file is replaced.
-    ///   - zeroBased: Write zero-based indices (scikit-learn's `dump_svmlight_file(zero_based=True)`,
-    ///     its default) or one-based ones (LIBSVM's own convention).
-    /// - Throws: ``DescentError/fileNotWritable(path:reason:)``.
-    public func writeLIBSVM(to path: String, zeroBased: Bool = true) throws(DescentError) {
-        let shift = zeroBased ? 0 : 1
-        var text = [UInt8]()
-        text.reserveCapacity(features.nonzeros * 16 + targets.count * 12)
-        for i in 0..<features.rows {
-            text.append(contentsOf: "\(targets[i])".utf8)
-            for k in features.rowOffsets[i]..<features.rowOffsets[i + 1] where features.values[k] != 0 {
-                text.append(UInt8(ascii: " "))
-                text.append(contentsOf: "\(features.columnIndices[k] + shift):\(features.values[k])".utf8)
-            }
-            text.append(UInt8(ascii: "\n"))
-        }
-        try FileIO.write(text, to: path)
-    }
 }
 
 /// The LIBSVM text format, parsed in one pass over the bytes with the CSV reader's decimal parser.
