@@ -50,6 +50,7 @@ enum VWParser {
         var line = firstLine - 1
         var key = [UInt8]()           // the hashed string: namespace ^ feature
         var row = [(column: Int, position: Int, value: Double)]()
+        var words = [(UnsafePointer<UInt8>, UnsafePointer<UInt8>)]()   // the label section's
         func fail(_ reason: String) -> DescentError {
             .invalidFile(path: path, format: "Vowpal Wabbit", reason: "line \(line): \(reason)")
         }
@@ -58,12 +59,13 @@ enum VWParser {
             String(decoding: UnsafeBufferPointer(start: from, count: Swift.min(to - from, 40)), as: UTF8.self)
         }
         /// A whole token `from..<to` as a finite number.
-        func number(_ from: UnsafePointer<UInt8>, _ to: UnsafePointer<UInt8>, _ what: String) throws(DescentError) -> Double {
+        func number(_ from: UnsafePointer<UInt8>, _ to: UnsafePointer<UInt8>,
+                    _ what: @autoclosure () -> String) throws(DescentError) -> Double {
             var value = 0.0
             guard from < to, DecimalParser.parse(from, to, into: &value) == to else {
-                throw fail("\(what) '\(text(from, to))' is not a number")
+                throw fail("\(what()) '\(text(from, to))' is not a number")
             }
-            guard value.isFinite else { throw fail("\(what) '\(text(from, to))' is not finite") }
+            guard value.isFinite else { throw fail("\(what()) '\(text(from, to))' is not finite") }
             return value
         }
         while p < end {
@@ -78,7 +80,7 @@ enum VWParser {
                 throw fail("no '|': a line is 'label [importance] [tag]|namespace feature[:value] …'")
             }
             // The label section: words; the last is the tag if it starts with ' or touches the bar.
-            var words = [(UnsafePointer<UInt8>, UnsafePointer<UInt8>)]()
+            words.removeAll(keepingCapacity: true)
             var w = q
             while w < bar {
                 while w < bar, isSpace(w.pointee) { w += 1 }
