@@ -177,13 +177,13 @@ public struct SparseStreamingDataset<Scalar: BLASScalar>: SparseRowSource {
             }
             try me.identity.check(fd, path: me.path)
             let text = UnsafeBufferPointer(start: buffer.assumingMemoryBound(to: UInt8.self), count: chunk.bytes.count)
-            parsed.slots[step % 2] = try me.parse(text, chunk, index: order[step])
+            parsed[step] = try me.parse(text, chunk, index: order[step])
         }
         defer { readAhead.finish() }
         for step in order.indices {
             _ = try readAhead.take(step)
-            guard let chunk = parsed.slots[step % 2] else { preconditionFailure("a read-ahead step without its chunk") }
-            parsed.slots[step % 2] = nil
+            guard let chunk = parsed[step] else { preconditionFailure("a read-ahead step without its chunk") }
+            parsed[step] = nil
             try body(chunk)
             readAhead.release(step)
         }
@@ -219,8 +219,16 @@ public struct SparseStreamingDataset<Scalar: BLASScalar>: SparseRowSource {
 
 /// The two chunks a visit's read-ahead thread parses into, one per buffer; each is handed between
 /// the thread and the caller by ``ReadAhead``'s lock, as the buffers are.
+/// (Two properties, not an array: the thread fills one while the caller empties the other.)
 private final class ParsedChunks<Scalar: BLASScalar>: @unchecked Sendable {
-    var slots: [SparseRowChunk<Scalar>?] = [nil, nil]
+    private var even: SparseRowChunk<Scalar>?
+    private var odd: SparseRowChunk<Scalar>?
+
+    /// Step `step`'s chunk.
+    subscript(step: Int) -> SparseRowChunk<Scalar>? {
+        get { step % 2 == 0 ? even : odd }
+        set { if step % 2 == 0 { even = newValue } else { odd = newValue } }
+    }
 }
 
 extension SparseStreamingDataset {

@@ -102,6 +102,55 @@ struct SparseFilesTests {
         }
     }
 
+    @Test("mutated VW and LIBSVM lines: a typed error naming a line of the file, or rows — the same streamed and in memory",
+          arguments: ["vw", "svm"])
+    func fuzz(format: String) throws {
+        let source = try String(contentsOfFile: TestData.url("sparse/train.\(format)").path, encoding: .utf8)
+        let lines = String(decoding: Array(source.utf8.split(separator: 10, omittingEmptySubsequences: false).prefix(14)
+            .joined(separator: [10])), as: UTF8.self)
+        let pieces = ["|", ":", " ", "'", "\n", "e", "-", ".", "x", "\t", "#", "0", "nan", "1e999", "^", "é", "\r", ""]
+        var random = RandomSource(seed: format == "vw" ? 7 : 8)
+        var failures = 0
+        for _ in 0..<150 {
+            var bytes = Array(lines.utf8)
+            for _ in 0..<(1 + Int(random.next() % 3)) {
+                let at = Int(random.next() % UInt64(bytes.count))
+                let piece = Array(pieces[Int(random.next() % UInt64(pieces.count))].utf8)
+                if random.next() % 2 == 0 { bytes.replaceSubrange(at..<Swift.min(at + 1, bytes.count), with: piece) }
+                else { bytes.insert(contentsOf: piece, at: at) }
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let path = try Self.temporaryFile(text, suffix: format)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let lineCount = text.utf8.filter { $0 == 10 }.count + 1   // bytes: "\r\n" is one Character
+            func read(streamed: Bool) -> Result<SparseDataset<Double>, DescentError> {
+                Result { () throws(DescentError) in
+                    switch (format, streamed) {
+                    case ("vw", false): try SparseDataset<Double>(vwFile: path, bits: 8)
+                    case ("vw", true): try SparseDataset(SparseStreamingDataset<Double>(vwFile: path, bits: 8, chunkRows: 3))
+                    case (_, false): try SparseDataset<Double>(libsvmFile: path)
+                    default: try SparseDataset(SparseStreamingDataset<Double>(libsvmFile: path, chunkRows: 3))
+                    }
+                }
+            }
+            let whole = read(streamed: false), streamed = read(streamed: true)
+            switch (whole, streamed) {
+            case let (.success(a), .success(b)): #expect(a == b, "\(text)")
+            case let (.failure(a), .failure(b)):
+                failures += 1
+                #expect(a.description == b.description, "\(text)")
+                if case let .invalidFile(_, _, reason) = a {
+                    let line = reason.hasPrefix("line ") ? Int(reason.dropFirst(5).prefix { $0.isNumber }) : nil
+                    #expect(line.map { (1...lineCount).contains($0) } == true, "\(reason)")
+                } else {
+                    Issue.record("not an invalidFile error: \(a)")
+                }
+            default: Issue.record("in memory \(whole), streamed \(streamed): \(text)")
+            }
+        }
+        #expect(failures > 20, "the mutations should break many files (\(failures) of 150)")
+    }
+
     /// The rows of a sparse source, concatenated in chunk order, with the chunks' row ranges.
     private func collect<Source: SparseRowSource>(_ source: Source, order: [Int]? = nil) throws
         -> (features: SparseMatrix<Source.Scalar>, targets: [Source.Scalar], weights: [Source.Scalar]?) {
