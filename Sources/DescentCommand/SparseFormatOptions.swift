@@ -51,7 +51,13 @@ struct SparseFormatOptions: ParsableArguments {
         let rows = chunkRows ?? SparseStreamingDataset<Double>.defaultChunkRows
         switch format {
         case .libsvm:
-            return try SparseStreamingDataset(libsvmFile: path, columns: columns, zeroBased: indexBase.map { $0 == 0 }, chunkRows: rows)
+            let stream = try SparseStreamingDataset<Double>(libsvmFile: path, columns: columns, zeroBased: indexBase.map { $0 == 0 },
+                                                            chunkRows: rows)
+            if indexBase == nil, stream.zeroBased == false, stream.rowCount > 0 {
+                note("note: \(path) has no index 0, so its indices are read as one-based (index 1 is the first column); "
+                     + "pass --index-base 0 if they start at 0")
+            }
+            return stream
         case .vw:
             return try SparseStreamingDataset(vwFile: path, bits: bits ?? hashBits ?? 18, chunkRows: rows)
         case .npz:

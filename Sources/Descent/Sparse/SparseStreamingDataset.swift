@@ -38,6 +38,12 @@ public struct SparseStreamingDataset<Scalar: BLASScalar>: SparseRowSource {
     public let columns: Int
     /// Rows per chunk (the last chunk may have fewer).
     public let rowsPerChunk: Int
+    /// A LIBSVM file's index base: `true` when its indices start at 0, `false` when at 1 (declared,
+    /// or detected: one-based when no line has an index 0); `nil` for a Vowpal Wabbit file.
+    public var zeroBased: Bool? {
+        if case .libsvm(let layout) = format { return layout.shift == 0 }
+        return nil
+    }
     /// Whether the chunks carry sample weights: a VW file in which some line gives an importance weight.
     public let hasWeights: Bool
     /// The number of bytes of text of the largest chunk; a visit reads into two buffers of this size.

@@ -179,7 +179,7 @@ struct SparseFilesTests {
         let path = try TestData.url("sparse/train.svm").path
         let whole = try SparseDataset<Double>(libsvmFile: path)
         let stream = try SparseStreamingDataset<Double>(libsvmFile: path, chunkRows: chunkRows)
-        #expect(stream.rowCount == 400 && stream.columns == whole.features.columns)
+        #expect(stream.rowCount == 400 && stream.columns == whole.features.columns && stream.zeroBased == false)
         #expect(stream.chunkCount == (400 + chunkRows - 1) / chunkRows)
         let read = try collect(stream)
         #expect(read.features == whole.features && read.targets == whole.targets && read.weights == nil)
