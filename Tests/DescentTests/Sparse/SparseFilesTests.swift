@@ -212,6 +212,19 @@ struct SparseFilesTests {
         #expect(read.features == whole.features && read.targets == whole.targets && read.weights == whole.weights)
     }
 
+    @Test("gradient descent from a streamed LIBSVM file trains as from the file read in memory")
+    func streamedFit() throws {
+        let path = try TestData.url("sparse/train.svm").path
+        let stream = try SparseStreamingDataset<Double>(libsvmFile: path, chunkRows: 70)
+        let whole = try SparseDataset<Double>(libsvmFile: path)
+        let gd = GradientDescent<Double>(mode: .miniBatch(size: 10), learningRate: 0.01, epochs: 4, shuffle: false)
+        var a = LinearModel<Double>(), b = LinearModel<Double>()
+        try gd.fit(&a, from: stream)
+        try gd.fit(&b, features: whole.features, targets: whole.targets)
+        // The same rows in the same order, mini-batches within chunks of 70: the same bits.
+        #expect(a.weights == b.weights && a.bias == b.bias)
+    }
+
     @Test("a streamed file's error names the line however the chunks fall; a last line needs no newline")
     func streamedLineNumbers() throws {
         var lines = (0..<50).map { "\($0) \($0 % 7 + 1):1.5 9:\($0)" }
