@@ -14,6 +14,10 @@ struct Convert: ParsableCommand {
             `descent fit`, `solve` and `predict` find them, so a model trained on the .npy files \
             predicts the original CSV. \
             `descent fit` and `descent solve` stream a features .npy file with --stream.
+
+            A sparse file (.svm LIBSVM, .vw Vowpal Wabbit, .npz scipy CSR; or --format) converts to \
+            scipy's CSR .npz with its targets in a .npy file (`descent convert data.svm X.npz y.npy`), \
+            or to LIBSVM text (`descent convert X.npz data.svm --labels y.npy`); text input is streamed.
             """)
 
     @Argument(help: "The CSV file (or a sparse .svm, .vw or .npz file: see --format).")
