@@ -43,16 +43,21 @@ public struct SparseRowChunk<Scalar: BLASScalar>: Sendable {
     public let features: SparseMatrix<Scalar>
     /// `rows.count` targets.
     public let targets: [Scalar]
+    /// `rows.count` sample weights, or `nil` when the source's rows weigh the same.
+    public let weights: [Scalar]?
 
-    /// A chunk of `features` and their `targets`, rows `rows` of source chunk `index`.
+    /// A chunk of `features`, their `targets` and optional sample `weights`, rows `rows` of
+    /// source chunk `index`.
     ///
-    /// - Precondition: `features.rows == rows.count == targets.count`.
-    public init(index: Int, rows: Range<Int>, features: SparseMatrix<Scalar>, targets: [Scalar]) {
-        precondition(features.rows == rows.count && targets.count == rows.count, "a chunk's rows, features and targets differ")
+    /// - Precondition: `features.rows == rows.count == targets.count` (`== weights.count`).
+    public init(index: Int, rows: Range<Int>, features: SparseMatrix<Scalar>, targets: [Scalar], weights: [Scalar]? = nil) {
+        precondition(features.rows == rows.count && targets.count == rows.count && (weights?.count ?? rows.count) == rows.count,
+                     "a chunk's rows, features, targets and weights differ")
         self.index = index
         self.rows = rows
         self.features = features
         self.targets = targets
+        self.weights = weights
     }
 }
 
@@ -69,7 +74,7 @@ extension SparseDataset: SparseRowSource {
     public func forEachChunk(_ order: [Int], _ body: (SparseRowChunk<Scalar>) throws(DescentError) -> Void)
         throws(DescentError) {
         for index in order {
-            try body(SparseRowChunk(index: index, rows: 0..<features.rows, features: features, targets: targets))
+            try body(SparseRowChunk(index: index, rows: 0..<features.rows, features: features, targets: targets, weights: weights))
         }
     }
 }
