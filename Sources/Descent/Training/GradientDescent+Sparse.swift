@@ -75,7 +75,7 @@ extension GradientDescent {
     }
 
     /// Trains `model` in place on the sparse rows of `source` (a ``SparseDataset``, a file streamed
-    /// in chunks, or a type of your own), as ``fit(_:from:onEpoch:)-(LinearModel<Scalar>,Source,_)``
+    /// in chunks, or a type of your own), as ``fit(_:from:onEpoch:)-57pv5``
     /// does on dense chunks: early stopping holds out whole chunks when there are several.
     ///
     /// - Parameters:
