@@ -221,8 +221,12 @@ struct SparseFilesTests {
         var a = LinearModel<Double>(), b = LinearModel<Double>()
         try gd.fit(&a, from: stream)
         try gd.fit(&b, features: whole.features, targets: whole.targets)
-        // The same rows in the same order, mini-batches within chunks of 70: the same bits.
-        #expect(a.weights == b.weights && a.bias == b.bias)
+        // The same rows in the same order, mini-batches within chunks of 70: the same updates, to
+        // rounding (in memory the batch's gradient is summed over its nonzeros by the lazy
+        // updates, streamed by the chunks' partial sums).
+        let scale = (b.weights.map(abs) + [abs(b.bias)]).max()!
+        let gap = (zip(a.weights, b.weights).map { abs($0 - $1) } + [abs(a.bias - b.bias)]).max()!
+        #expect(gap <= 1e-12 * scale)
     }
 
     @Test("a streamed file's error names the line however the chunks fall; a last line needs no newline")
