@@ -21,9 +21,15 @@ public protocol SparseRowSource<Scalar>: Sendable {
     /// - Throws: the source's own ``DescentError`` (an unreadable or changed file), or what
     ///   `body` throws; either stops the visit.
     func forEachChunk(_ order: [Int], _ body: (SparseRowChunk<Scalar>) throws(DescentError) -> Void) throws(DescentError)
+    /// Whether the chunks carry sample weights (``SparseRowChunk/weights``). Gradient descent
+    /// trains on them, normalised to mean 1 over the training rows.
+    var isWeighted: Bool { get }
 }
 
 extension SparseRowSource {
+    /// Unweighted rows.
+    public var isWeighted: Bool { false }
+
     /// Visits every chunk once, in order.
     ///
     /// - Parameter body: Called with each chunk.
@@ -66,6 +72,8 @@ extension SparseDataset: SparseRowSource {
     public var rowCount: Int { features.rows }
     /// The number of feature columns.
     public var columns: Int { features.columns }
+    /// Whether the rows carry sample weights.
+    public var isWeighted: Bool { weights != nil }
     /// One chunk: the data set in memory.
     public var chunkCount: Int { features.rows > 0 ? 1 : 0 }
     /// Every row.

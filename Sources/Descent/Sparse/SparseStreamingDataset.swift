@@ -46,6 +46,8 @@ public struct SparseStreamingDataset<Scalar: BLASScalar>: SparseRowSource {
     }
     /// Whether the chunks carry sample weights: a VW file in which some line gives an importance weight.
     public let hasWeights: Bool
+    /// Whether the chunks carry sample weights (``hasWeights``).
+    public var isWeighted: Bool { hasWeights }
     /// The number of bytes of text of the largest chunk; a visit reads into two buffers of this size.
     public let bufferBytes: Int
 

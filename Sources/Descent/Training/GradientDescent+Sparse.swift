@@ -91,12 +91,16 @@ extension GradientDescent {
                                              onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError)
         -> FitHistory<Scalar> where Source.Scalar == Scalar {
         let chunkRows = (0..<source.chunkCount).map { source.chunkRows($0).count }
-        return try trainSparse(&model, columns: source.columns, targetColumns: 1, chunkRows: chunkRows, weights: nil,
-                               epochs: epochs, holdOut: true, whole: true, onEpoch: onEpoch) { order, body throws(DescentError) in
+        return try trainSparse(&model, columns: source.columns, targetColumns: 1, chunkRows: chunkRows,
+                               weighted: source.isWeighted, epochs: epochs, holdOut: true, whole: true,
+                               onEpoch: onEpoch) { order, body throws(DescentError) in
             try source.forEachChunk(order) { (chunk: SparseRowChunk<Scalar>) throws(DescentError) in
                 guard !chunk.rows.isEmpty else { return }
-                try chunk.features.withRows(targets: chunk.targets, targetColumns: 1, weights: nil) { rows throws(DescentError) in
-                    try body(chunk.index, rows)
+                try (chunk.weights ?? []).withUnsafeBufferPointer { (w) throws(DescentError) in
+                    try chunk.features.withRows(targets: chunk.targets, targetColumns: 1,
+                                                weights: chunk.weights == nil ? nil : w.baseAddress) { rows throws(DescentError) in
+                        try body(chunk.index, rows)
+                    }
                 }
             }
         }
@@ -113,21 +117,25 @@ extension GradientDescent {
         try Validation.checkFinite(targets)
         if let weights { try Validation.checkWeights(weights, rows: features.rows) }
         return try trainSparse(&model, columns: features.columns, targetColumns: k, chunkRows: [features.rows],
-                               weights: weights, epochs: epochs, holdOut: holdOut, whole: whole, onEpoch: onEpoch) {
+                               weighted: weights != nil, epochs: epochs, holdOut: holdOut, whole: whole, onEpoch: onEpoch) {
             order, body throws(DescentError) in
             for index in order {
-                try features.withRows(targets: targets, targetColumns: k, weights: nil) { rows throws(DescentError) in
-                    try body(index, rows)
+                try (weights ?? []).withUnsafeBufferPointer { (w) throws(DescentError) in
+                    try features.withRows(targets: targets, targetColumns: k,
+                                          weights: weights == nil ? nil : w.baseAddress) { rows throws(DescentError) in
+                        try body(index, rows)
+                    }
                 }
             }
         }
     }
 
     /// Checks, holds rows or chunks out, measures the scaling, and runs the epoch driver over the
-    /// chunks that `visit` pins one at a time. `weights` (one chunk only) are normalised over the
-    /// training rows and attached to the chunk's rows.
+    /// chunks that `visit` pins one at a time. When `weighted`, the chunks' rows carry their raw
+    /// sample weights: one pass measures their mean over the training rows, and every visit hands
+    /// the driver the weights normalised by it (mean 1, as for dense rows).
     func trainSparse<Model: TrainableModel>(
-        _ model: inout Model, columns d: Int, targetColumns k: Int, chunkRows: [Int], weights: [Scalar]?, epochs: Int,
+        _ model: inout Model, columns d: Int, targetColumns k: Int, chunkRows: [Int], weighted: Bool, epochs: Int,
         holdOut: Bool, whole: Bool, onEpoch: ((EpochReport<Scalar>) -> Void)?,
         visit: @escaping ([Int], (Int, SparseMatrixRows<Scalar>) throws(DescentError) -> Void) throws(DescentError) -> Void
     ) throws(DescentError) -> FitHistory<Scalar> where Model.Scalar == Scalar {
@@ -145,22 +153,21 @@ extension GradientDescent {
         let plan = holdOut && earlyStopping != nil
             ? try heldOut(chunkRows, fraction: earlyStopping!.validationFraction).get()
             : HeldOut(training: Array(chunkRows.indices), validation: [], members: nil, rows: [])
-        let normalized = try normalizedWeights(weights, members: plan.members)
-        let weighted: ([Int], (Int, SparseMatrixRows<Scalar>) throws(DescentError) -> Void) throws(DescentError) -> Void
-        if let normalized {
-            weighted = { order, body throws(DescentError) in
+        var visits = visit
+        if weighted {
+            let mean = try Self.meanWeight(visit, training: plan.training, members: plan.members)
+            visits = { order, body throws(DescentError) in
                 try visit(order) { (index, rows) throws(DescentError) in
+                    let normalized = (0..<rows.rowCount).map { Scalar(Double(rows.sampleWeights![$0]) / mean) }
                     try normalized.withUnsafeBufferPointer { (w) throws(DescentError) in
                         try body(index, rows.weighted(w.baseAddress!))
                     }
                 }
             }
-        } else {
-            weighted = visit
         }
-        let placeholder = SparseMatrixRows<Scalar>(columns: d, targetColumns: k, weighted: normalized != nil)
+        let placeholder = SparseMatrixRows<Scalar>(columns: d, targetColumns: k, weighted: weighted)
         let chunks = EpochChunks(rowCounts: chunkRows, training: plan.training, validation: plan.validation,
-                                 placeholder: placeholder, visit: weighted)
+                                 placeholder: placeholder, visit: visits)
         let map = standardize ? FeatureMap(scaling: try Self.sparseScaling(chunks, columns: d)) : nil
         var inner = try map.map { (map) throws(DescentError) in try model.inner(map) } ?? model
         defer { if let map { model = (try? inner.original(map)) ?? model } else { model = inner } }
@@ -170,6 +177,30 @@ extension GradientDescent {
                                 collective: LocalCollective(), epochs: epochs, whole: whole, onEpoch: onEpoch)
         history.recordPreconditioning(whitened: false, condition: PreconditioningOutcome.none)
         return history
+    }
+
+    /// The mean raw sample weight over the training rows (`members` of a single chunk, all when
+    /// `nil`).
+    ///
+    /// - Throws: ``DescentError/invalidOption(name:value:expected:)`` when every training row weighs zero.
+    static func meanWeight(_ visit: ([Int], (Int, SparseMatrixRows<Scalar>) throws(DescentError) -> Void) throws(DescentError) -> Void,
+                           training: [Int], members: [Int]?) throws(DescentError) -> Double {
+        var sum = 0.0, count = 0
+        try visit(training) { (_, rows) throws(DescentError) in
+            guard let w = rows.sampleWeights else { return }
+            if let members {
+                for i in members { sum += Double(w[i]) }
+                count += members.count
+            } else {
+                for i in 0..<rows.rowCount { sum += Double(w[i]) }
+                count += rows.rowCount
+            }
+        }
+        guard count > 0, sum > 0 else {
+            throw .invalidOption(name: "weights", value: "zero on every training row",
+                                 expected: "at least one training row (not held out) with a weight > 0")
+        }
+        return sum / Double(count)
     }
 
     /// The scaling of sparse columns: their standard deviations about their means (two passes

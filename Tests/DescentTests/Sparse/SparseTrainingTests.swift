@@ -195,3 +195,22 @@ struct ChunkedSparse: SparseRowSource {
         }
     }
 }
+
+extension SparseTrainingTests {
+    /// A weighted source's chunks train as the matrix with the same weights (normalised over the
+    /// training rows in both).
+    @Test func weightedChunksTrainAsTheMatrix() throws {
+        let (x, _, y) = try Self.data(rows: 200, seed: 31)
+        var random = RandomSource(seed: 5)
+        let weights = (0..<x.rows).map { _ in 0.2 + 2 * random.nextUniform() }
+        let data = try SparseDataset(features: x, targets: y, weights: weights)
+        let gd = GradientDescent<Double>(mode: .stochastic, learningRate: 0.01, epochs: 3, shuffle: false,
+                                         penalty: .l2(0.01))
+        var a = LinearModel<Double>(), b = LinearModel<Double>(), c = LinearModel<Double>()
+        try gd.fit(&a, from: data)
+        try gd.fit(&b, features: x, targets: y, weights: weights)
+        try gd.fit(&c, features: x, targets: y)
+        #expect(Self.difference(a, b) < 1e-13)
+        #expect(Self.difference(a, c) > 1e-4)
+    }
+}
