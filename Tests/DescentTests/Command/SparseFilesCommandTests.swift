@@ -106,3 +106,44 @@ struct SparseFilesCommandTests {
         #expect(malformed.status != 0 && malformed.errors.contains("line 3"), "\(malformed.errors)")
     }
 }
+
+extension SparseFilesCommandTests {
+    @Test("fit: a LIBSVM file streamed, an .npz file with --targets, a VW file with its weights — the library's models")
+    func fitSparseFiles() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: DescentCommandTests.executable.path), "descent is not built")
+        let folder = try cli.folder().path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let svm = try Self.resource("train.svm"), vw = try Self.resource("train.vw")
+        let settings = ["--mode", "minibatch", "--batch-size", "20", "--learning-rate", "0.01", "--epochs", "3",
+                        "--penalty", "l2:0.01", "--quiet"]
+        let gd = GradientDescent<Double>(mode: .miniBatch(size: 20), learningRate: 0.01, epochs: 3, penalty: .l2(0.01))
+
+        let fitted = try cli.run(["fit", svm, "--output", folder + "/svm.json", "--chunk-rows", "64"] + settings)
+        #expect(fitted.status == 0, "\(fitted.errors)")
+        var expected = LinearModel<Double>()
+        try gd.fit(&expected, from: try SparseStreamingDataset<Double>(libsvmFile: svm, chunkRows: 64))
+        let saved = try LinearModel<Double>(contentsOf: folder + "/svm.json")
+        #expect(saved.weights == expected.weights && saved.bias == expected.bias)
+
+        _ = try cli.run(["convert", svm, folder + "/X.npz", folder + "/y.npy"])
+        let npz = try cli.run(["fit", folder + "/X.npz", "--targets", folder + "/y.npy", "--output", folder + "/npz.json"] + settings)
+        #expect(npz.status == 0, "\(npz.errors)")
+        let data = try SparseDataset<Double>(libsvmFile: svm)
+        var inMemory = LinearModel<Double>()
+        try gd.fit(&inMemory, features: data.features, targets: data.targets)
+        let savedNPZ = try LinearModel<Double>(contentsOf: folder + "/npz.json")
+        #expect(savedNPZ.weights == inMemory.weights && savedNPZ.bias == inMemory.bias)
+        let missing = try cli.run(["fit", folder + "/X.npz", "--output", folder + "/none.json"] + settings)
+        #expect(missing.status != 0 && missing.errors.contains("--targets"))
+
+        let weighted = try cli.run(["fit", vw, "--hash-bits", "12", "--output", folder + "/vw.json"] + settings)
+        #expect(weighted.status == 0, "\(weighted.errors)")
+        let hashed = try SparseDataset<Double>(vwFile: vw, bits: 12)
+        var withWeights = LinearModel<Double>()
+        try gd.fit(&withWeights, features: hashed.features, targets: hashed.targets, weights: hashed.weights)
+        let savedVW = try LinearModel<Double>(contentsOf: folder + "/vw.json")
+        let gap = zip(savedVW.weights, withWeights.weights).map { abs($0 - $1) }.max()!
+        #expect(savedVW.weights.count == 1 << 12 && gap <= 1e-12 * withWeights.weights.map(abs).max()!)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/none.json"))
+    }
+}
