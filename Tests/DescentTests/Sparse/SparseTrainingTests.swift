@@ -214,3 +214,20 @@ extension SparseTrainingTests {
         #expect(Self.difference(a, c) > 1e-4)
     }
 }
+
+extension SparseTrainingTests {
+    /// Float rows: the same seam, the same agreement (to Float's rounding).
+    @Test(arguments: [BatchMode.batch, .miniBatch(size: 8), .stochastic])
+    func floatRowsAgree(mode: BatchMode) throws {
+        let (x, _, y) = try Self.data(seed: 37)
+        let sparse = try SparseMatrix<Float>(rows: x.rows, columns: x.columns, rowOffsets: x.rowOffsets,
+                                             columnIndices: x.columnIndices, values: x.values.map { Float($0) })
+        let targets = y.map { Float($0) }
+        let gd = GradientDescent<Float>(mode: mode, learningRate: 0.01, epochs: 3, shuffle: false, penalty: .l2(0.02))
+        var a = LinearModel<Float>(), b = LinearModel<Float>()
+        try gd.fit(&a, features: sparse, targets: targets)
+        try gd.fit(&b, features: try sparse.dense(), targets: targets)
+        let scale = a.weights.map(abs).max()!
+        #expect(zip(a.weights, b.weights).allSatisfy { abs($0 - $1) <= 1e-5 * scale } && abs(a.bias - b.bias) <= 1e-5 * scale)
+    }
+}
