@@ -92,7 +92,7 @@ struct SparseBenchmark<S: BLASScalar> {
     ///
     /// Mini-batch and stochastic epochs whose cost per update grows with the columns (a step that
     /// touches every weight) would take hours at 2²⁰ columns; so two probe epochs on the first rows
-    /// (100 and 200, or 8 and 16 batches) measure the cost per row, and when `epochs` epochs of all
+    /// (1,000 and 2,000, or 8 and 16 batches) measure the cost per row, and when `epochs` epochs of all
     /// rows would pass `--sparse-epoch-budget`, the epochs are timed on the first rows that fit in
     /// it (`rows_timed`): rows/s and nonzeros/s are then those rows' rates, and the MSE after the
     /// first epoch is on them.
@@ -102,7 +102,7 @@ struct SparseBenchmark<S: BLASScalar> {
         var timed = features.rows
         if mode != .batch && features.rows >= 2 {
             let batch = if case let .miniBatch(size) = mode { size } else { 1 }
-            let probe = Swift.min(features.rows / 2, Swift.max(100, 8 * batch))
+            let probe = Swift.min(features.rows / 2, Swift.max(1000, 8 * batch))
             // Two probe epochs, on `probe` and `2·probe` rows: their difference is the cost of
             // `probe` rows without what a call costs once (buffers of d, validation).
             let (once, perRow) = try Progress.phase("\(precision) \(name) probes on \(probe) and \(2 * probe) rows") {
