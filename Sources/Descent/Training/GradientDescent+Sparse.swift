@@ -29,6 +29,8 @@ extension GradientDescent {
     /// - Throws: as ``fit(_:features:targets:onEpoch:)-(_,_,[Scalar],_)``, and
     ///   ``DescentError/invalidOption(name:value:expected:)`` for ``Preconditioning/whitened``.
     /// - Complexity: O(epochs × nnz) time for the plain steps; O(nnz + d) memory besides the data.
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
     @discardableResult
     public func fit(_ model: inout LinearModel<Scalar>, features: SparseMatrix<Scalar>, targets: [Scalar],
                     weights: [Scalar]? = nil, onEpoch: ((EpochReport<Scalar>) -> Void)? = nil)
@@ -47,6 +49,8 @@ extension GradientDescent {
     ///   - weights: `n` sample weights, or `nil`.
     /// - Returns: The epoch's loss and time.
     /// - Throws: as ``fit(_:features:targets:weights:onEpoch:)-(_,SparseMatrix<Scalar>,_,_,_)``.
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
     @discardableResult
     public func partialFit(_ model: inout LinearModel<Scalar>, features: SparseMatrix<Scalar>, targets: [Scalar],
                            weights: [Scalar]? = nil) throws(DescentError) -> FitHistory<Scalar> {
@@ -63,6 +67,8 @@ extension GradientDescent {
     ///   - onEpoch: Called after every epoch.
     /// - Returns: The per-epoch losses (the mean over targets) and why training stopped.
     /// - Throws: as ``fit(_:features:targets:weights:onEpoch:)-(_,SparseMatrix<Scalar>,_,_,_)``.
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
     @discardableResult
     public func fit(_ model: inout MultiLinearModel<Scalar>, features: SparseMatrix<Scalar>, targets: Matrix<Scalar>,
                     onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError) -> FitHistory<Scalar> {
@@ -102,8 +108,7 @@ extension GradientDescent {
                                               onEpoch: ((EpochReport<Scalar>) -> Void)? = nil) throws(DescentError)
         -> FitHistory<Scalar> where Source.Scalar == Scalar {
         let chunkRows = (0..<source.chunkCount).map { source.chunkRows($0).count }
-        return try trainSparse(&model, columns: source.columns, targetColumns: 1, chunkRows: chunkRows,
-                               weighted: source.isWeighted, epochs: epochs, holdOut: true, whole: true,
+        return try trainSparse(&model, columns: source.columns, chunkRows: chunkRows, weighted: source.isWeighted,
                                collective: collective, onEpoch: onEpoch) { order, body throws(DescentError) in
             try source.forEachChunk(order) { (chunk: SparseRowChunk<Scalar>) throws(DescentError) in
                 guard !chunk.rows.isEmpty else { return }
@@ -115,6 +120,19 @@ extension GradientDescent {
                 }
             }
         }
+    }
+
+    /// One target from chunks that `visit` pins: the source's type erased here, so that this
+    /// entry (and the whole training loop under it) is specialised for `Float` and `Double`
+    /// whatever the source.
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
+    func trainSparse(_ model: inout LinearModel<Scalar>, columns d: Int, chunkRows: [Int], weighted: Bool,
+                     collective: any Collective, onEpoch: ((EpochReport<Scalar>) -> Void)?,
+                     visit: @escaping ([Int], (Int, SparseMatrixRows<Scalar>) throws(DescentError) -> Void)
+                         throws(DescentError) -> Void) throws(DescentError) -> FitHistory<Scalar> {
+        try trainSparse(&model, columns: d, targetColumns: 1, chunkRows: chunkRows, weighted: weighted, epochs: epochs,
+                        holdOut: true, whole: true, collective: collective, onEpoch: onEpoch, visit: visit)
     }
 
     /// A matrix in memory: one chunk, pinned for the fit.
@@ -148,7 +166,7 @@ extension GradientDescent {
     /// the driver the weights normalised by it (mean 1, as for dense rows).
     func trainSparse<Model: TrainableModel>(
         _ model: inout Model, columns d: Int, targetColumns k: Int, chunkRows: [Int], weighted: Bool, epochs: Int,
-        holdOut: Bool, whole: Bool, collective: some Collective, onEpoch: ((EpochReport<Scalar>) -> Void)?,
+        holdOut: Bool, whole: Bool, collective: any Collective, onEpoch: ((EpochReport<Scalar>) -> Void)?,
         visit: @escaping ([Int], (Int, SparseMatrixRows<Scalar>) throws(DescentError) -> Void) throws(DescentError) -> Void
     ) throws(DescentError) -> FitHistory<Scalar> where Model.Scalar == Scalar {
         // Every check ends in `agree`, so that a bad part stops all of them, none waiting.
