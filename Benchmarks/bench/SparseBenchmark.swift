@@ -92,9 +92,9 @@ struct SparseBenchmark<S: BLASScalar> {
     ///
     /// Mini-batch and stochastic epochs whose cost per update grows with the columns (a step that
     /// touches every weight) would take hours at 2²⁰ columns; so two probe epochs on the first rows
-    /// (1,000 and 2,000, or 8 and 16 batches) measure the cost per row, and when `epochs` epochs of all
-    /// rows would pass `--sparse-epoch-budget`, the epochs are timed on the first rows that fit in
-    /// it (`rows_timed`): rows/s and nonzeros/s are then those rows' rates, and the MSE after the
+    /// (1 % and 2 % of them, at least 1,000 rows or 8 batches) measure the cost per row, and when
+    /// `epochs` epochs of all rows would pass `--sparse-epoch-budget`, the epochs are timed on the
+    /// first rows that fit in it (`rows_timed`): rows/s and nonzeros/s are then those rows' rates, and the MSE after the
     /// first epoch is on them.
     func measureEpoch(_ name: String, mode: BatchMode, rate: Double, penalty: Penalty) throws -> SparseMeasurement {
         var gd = GradientDescent<S>(mode: mode, learningRate: S(rate), epochs: 1, seed: settings.seed, penalty: penalty)
@@ -102,7 +102,7 @@ struct SparseBenchmark<S: BLASScalar> {
         var timed = features.rows
         if mode != .batch && features.rows >= 2 {
             let batch = if case let .miniBatch(size) = mode { size } else { 1 }
-            let probe = Swift.min(features.rows / 2, Swift.max(1000, 8 * batch))
+            let probe = Swift.min(features.rows / 2, Swift.max(1000, 8 * batch, features.rows / 100))
             // Two probe epochs, on `probe` and `2·probe` rows: their difference is the cost of
             // `probe` rows without what a call costs once (buffers of d, validation).
             let (once, perRow) = try Progress.phase("\(precision) \(name) probes on \(probe) and \(2 * probe) rows") {
