@@ -60,7 +60,12 @@ extension Table {
             var text = text
             return text.withUTF8 { if case .number = CSVScanner.number(in: $0) { true } else { false } }
         }
-        if !numericMissing, types.values.allSatisfy({ $0 == .numeric }) {
+        let firstRow = try firstRecord(bytes, path: path, options: options)
+        let firstIsNumbers = firstRow?.allSatisfy { text in
+            var text = text
+            return text.withUTF8 { CSVScanner.finiteNumber(in: $0) != nil }
+        } ?? true
+        if !numericMissing, firstIsNumbers, types.values.allSatisfy({ $0 == .numeric }) {
             // Numbers only: today's numeric reader, threads and all. It stops at the first cell
             // that is not a finite number, and the text reader below takes over.
             var strict = options
@@ -69,7 +74,6 @@ extension Table {
                 for name in types.keys where !numbers.columnNames.contains(name) {
                     throw .unknownColumn(name: name, available: numbers.columnNames)
                 }
-                let firstRow = try firstRecord(bytes, path: path, options: options)
                 let n = numbers.rows, d = numbers.columns
                 // Row-major cells into columns, a column per task on the reader's threads.
                 var columns = [Column](repeating: .numeric([], integral: false), count: d)
@@ -77,22 +81,19 @@ extension Table {
                     columns.withUnsafeMutableBufferPointer { out in
                         nonisolated(unsafe) let cells = cells, out = out
                         DispatchQueue.concurrentPerform(iterations: d) { j in
-                            var integral = firstRow.map { j < $0.count && isIntegerText($0[j]) } ?? true
-                            let values = [Double](unsafeUninitializedCapacity: n) { column, count in
-                                for i in 0..<n {
-                                    let value = cells[i * d + j]
-                                    column[i] = value
-                                    if integral, value != value.rounded() || Swift.abs(value) >= 0x1p53 { integral = false }
-                                }
-                                count = n
-                            }
-                            out[j] = .numeric(values, integral: integral)
+                            out[j] = numericColumn(cells, column: j, width: d, rows: n,
+                                                   integralText: firstRow.map { j < $0.count && isIntegerText($0[j]) } ?? true)
                         }
                     }
                 }
                 return Table(checkedNames: numbers.columnNames, columns: columns, rows: numbers.rows, missing: missing,
                              source: path)
             }
+        }
+        if !numericMissing, types.isEmpty, let firstRow,
+           let table = try parseColumns(bytes, path: path, missing: missing, missingValues: missingValues, options: options,
+                                        firstRow: firstRow) {
+            return table
         }
         if !numericMissing, let table = try parseCells(bytes, path: path, missing: missing, types: types,
                                                        missingValues: missingValues, options: options) {
@@ -127,7 +128,7 @@ extension Table {
                 while high > low, text[high - 1] == UInt8(ascii: " ") || text[high - 1] == UInt8(ascii: "\t") { high -= 1 }
                 trimmed = UnsafeBufferPointer(rebasing: text[low..<high])
             }
-            if !trimmed.isEmpty, case let .number(value) = CSVScanner.number(in: trimmed) {
+            if !trimmed.isEmpty, let value = CSVScanner.finiteNumber(in: trimmed) {
                 rowKinds[j] = 1
                 rowNumbers[j] = value
                 rowIntegral[j] = trimmed.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
@@ -342,11 +343,12 @@ extension Table {
 
     /// `true`/`false` for `True`/`False` in any case, as pandas reads booleans; `nil` otherwise.
     static func boolean(_ text: String) -> Bool? {
-        switch text.lowercased() {
-        case "true": true
-        case "false": false
-        default: nil
+        // Byte by byte, ASCII letters folded (no other character lowercases to these words).
+        func spells(_ word: StaticString) -> Bool {
+            text.utf8.count == word.utf8CodeUnitCount
+                && zip(text.utf8, UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)).allSatisfy { $0 | 0x20 == $1 }
         }
+        return spells("true") ? true : spells("false") ? false : nil
     }
 
     /// Whether `text` spells an integer (an optional sign, then digits).

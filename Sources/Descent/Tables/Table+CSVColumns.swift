@@ -1,0 +1,116 @@
+import Dispatch
+
+extension Table {
+    /// Reads a file whose first data row fixes each column's kind — a number, or text — on the
+    /// numeric reader's threads: numeric cells are parsed as numbers, text cells are kept as
+    /// positions (``TextColumns``) and become strings afterwards, a column per thread.
+    ///
+    /// `nil` when the file is not that plain (a quote, a blank line, a CR line end, blanks
+    /// around a number, a missing or text cell in a numeric column, a row of the wrong width):
+    /// ``parseCells(_:path:missing:types:missingValues:options:)`` then reads it, and says what is
+    /// wrong where something is. The columns are those that reader makes of the same file (but a
+    /// numeric column is integral as for a file of numbers only: its first cell spells an integer
+    /// and every value is whole, where the cell-by-cell reader looks at every cell's text);
+    /// `tuning` divides the bytes between threads and windows as for ``CSVReader`` (tests split
+    /// them finely).
+    static func parseColumns(_ bytes: UnsafeRawBufferPointer, path: String, missing: MissingPolicy,
+                             missingValues: Set<String>, options: CSVOptions, firstRow: [String],
+                             tuning: CSVReader.Tuning = CSVReader.Tuning()) throws(DescentError) -> Table? {
+        var strict = options
+        strict.dropInvalidRows = false
+        var scanner = try CSVReader.scanner(bytes, path: path, options: strict)
+        let names: [String]
+        do throws(CSVScanStop) {
+            if options.hasHeader {
+                guard let header = try scanner.readNames() else { return nil }
+                names = header
+            } else {
+                names = (1...firstRow.count).map { "column \($0)" }
+            }
+            try scanner.skipBlankLines()
+        } catch {
+            return nil
+        }
+        let isText = firstRow.map { text in
+            var text = text
+            return text.withUTF8 { CSVScanner.finiteNumber(in: $0) == nil }
+        }
+        guard names.count == firstRow.count, isText.contains(true) else { return nil }
+        let dataStart = scanner.position, firstLine = scanner.line
+        guard let body = try? CSVReader.readRows(after: scanner, columns: names.count, dropInvalid: false,
+                                                 tuning: tuning, path: path, text: isText)
+        else { return nil }
+        // Every line a row (no blank line, no CR): row i is on line firstLine + i.
+        let last = UnsafeRawPointer(scanner.end).load(fromByteOffset: -1, as: UInt8.self)
+        guard body.rows > 0, body.rows == body.lineEnds + (last == CSVScanner.lineFeed ? 0 : 1) else { return nil }
+        let lines = Array(firstLine..<(firstLine + body.rows))
+        let n = body.rows, d = names.count
+        let spellings = MissingSpellings(missingValues)
+        var columns = [Column](repeating: .numeric([], integral: false), count: d)
+        body.values.withUnsafeBufferPointer { cells in
+            columns.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let cells = cells, out = out, dataStart = dataStart
+                DispatchQueue.concurrentPerform(iterations: d) { j in
+                    guard isText[j] else {
+                        out[j] = numericColumn(cells, column: j, width: d, rows: n, integralText: isIntegerText(firstRow[j]))
+                        return
+                    }
+                    let texts = (0..<n).map { i -> String? in
+                        let (offset, length) = TextColumns.unpack(cells[i * d + j])
+                        var text = UnsafeBufferPointer(start: dataStart + offset, count: length)
+                        // Blanks around a cell are not its text (spaces and tabs, as the scanner trims them).
+                        while let first = text.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
+                            text = UnsafeBufferPointer(rebasing: text.dropFirst())
+                        }
+                        while let last = text.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
+                            text = UnsafeBufferPointer(rebasing: text.dropLast())
+                        }
+                        return spellings.contains(text) ? nil : String(decoding: text, as: UTF8.self)
+                    }
+                    // With no demanded type, typing cannot fail.
+                    out[j] = (try? typed(texts, as: nil, name: names[j], field: j + 1, lines: lines, path: path)) ?? .text(texts)
+                }
+            }
+        }
+        var table = Table(checkedNames: names, columns: columns, rows: n, missing: missing, source: path)
+        table.rowLines = lines
+        return table
+    }
+
+    /// Column `j` of `rows` row-major cells `width` wide, as numbers; integral when the first
+    /// row's text spells an integer and every value is a whole number below 2⁵³.
+    static func numericColumn(_ cells: UnsafeBufferPointer<Double>, column j: Int, width d: Int, rows n: Int,
+                              integralText: Bool) -> Column {
+        var integral = integralText
+        let values = [Double](unsafeUninitializedCapacity: n) { column, count in
+            for i in 0..<n {
+                let value = cells[i * d + j]
+                column[i] = value
+                if integral, value != value.rounded() || Swift.abs(value) >= 0x1p53 { integral = false }
+            }
+            count = n
+        }
+        return .numeric(values, integral: integral)
+    }
+}
+
+/// The spellings of a missing cell, with a quick test on length and first byte before the set is
+/// asked (most text cells are not missing, and hashing each one would cost more than reading it).
+struct MissingSpellings {
+    let spellings: Set<String>
+    let lengths: Set<Int>
+    var firstBytes = [Bool](repeating: false, count: 256)
+
+    init(_ spellings: Set<String>) {
+        self.spellings = spellings
+        lengths = Set(spellings.map(\.utf8.count))
+        for spelling in spellings { if let first = spelling.utf8.first { firstBytes[Int(first)] = true } }
+    }
+
+    /// Whether `text` is one of the spellings.
+    func contains(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard lengths.contains(text.count) else { return false }
+        if let first = text.first, !firstBytes[Int(first)] { return false }
+        return spellings.contains(String(decoding: text, as: UTF8.self))
+    }
+}
