@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Dispatch
 
 extension Table {
     /// The cells read as missing by default: pandas' default `na_values` (an empty cell, `NA`,
@@ -75,16 +74,9 @@ extension Table {
                     throw .unknownColumn(name: name, available: numbers.columnNames)
                 }
                 let n = numbers.rows, d = numbers.columns
-                // Row-major cells into columns, a column per task on the reader's threads.
-                var columns = [Column](repeating: .numeric([], integral: false), count: d)
-                numbers.values.withUnsafeBufferPointer { cells in
-                    columns.withUnsafeMutableBufferPointer { out in
-                        nonisolated(unsafe) let cells = cells, out = out
-                        DispatchQueue.concurrentPerform(iterations: d) { j in
-                            out[j] = numericColumn(cells, column: j, width: d, rows: n,
-                                                   integralText: firstRow.map { j < $0.count && isIntegerText($0[j]) } ?? true)
-                        }
-                    }
+                let byColumn = numbers.values.withUnsafeBufferPointer { columnsOf($0, rows: n, width: d) }
+                let columns = byColumn.indices.map { j in
+                    numericColumn(byColumn[j], integralText: firstRow.map { j < $0.count && isIntegerText($0[j]) } ?? true)
                 }
                 return Table(checkedNames: numbers.columnNames, columns: columns, rows: numbers.rows, missing: missing,
                              source: path)
