@@ -47,8 +47,11 @@ extension CSVReader {
             }
         }
         // A row of c cells takes at least 2c bytes (c digits, c − 1 delimiters, a line end).
-        var capacities = zip(runs, counts).map { run, count in
-            Swift.min(count.lines + 1, (run.1 - run.0) / (2 * columns) + 1)
+        // Every run but the last ends just after a line feed, so each of its records ends in a line
+        // end it holds: no more rows than line ends, and no gap to close after it (a memmove of the
+        // rest of the values) when every line is a row. The last may end in a record without one.
+        var capacities = zip(runs.indices, zip(runs, counts)).map { k, part in
+            Swift.min(part.1.lines + (k == runs.count - 1 ? 1 : 0), (part.0.1 - part.0.0) / (2 * columns) + 1)
         }
         let quoted = counts.contains(where: \.quoted)
         if quoted, text != nil {
