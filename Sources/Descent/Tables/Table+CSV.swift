@@ -312,11 +312,11 @@ extension Table {
         }
         if type == .text { return .text(cells) }
         if type == nil || type == .boolean {
-            let values = cells.map { $0.flatMap(boolean) }
-            if let i = cells.indices.first(where: { cells[$0] != nil && values[$0] == nil }) {
+            // The first present cell that is not a boolean ends the search (a text column's first).
+            if let i = cells.indices.first(where: { cells[$0].map { boolean($0) == nil } ?? false }) {
                 if type == .boolean { throw refuse(i, "True or False") }
             } else if type == .boolean || cells.contains(where: { $0 != nil }) {
-                return .boolean(values)
+                return .boolean(cells.map { $0.flatMap(boolean) })
             }
         }
         var values = [Double]()
