@@ -3,18 +3,51 @@
 /// batch makes from its own gradient.
 extension EpochDriver {
     /// Calls `body` with every block of training rows (of every training chunk of this part), as
-    /// training reads them (standardised when the fit standardises).
-    func forEachTrainingBlock(_ body: (RowBlock<S>) -> Void) throws(DescentError) {
+    /// training reads them (standardised when the fit standardises). Sparse rows come as dense
+    /// rows unless `sparse`: for the passes that read rows themselves, which run only when the
+    /// columns are few (``GramReference/maximumColumns``); the kernels' passes take them sparse.
+    func forEachTrainingBlock(sparse: Bool = false, _ body: (RowBlock<S>) -> Void) throws(DescentError) {
         try chunks.visit(chunks.training) { (index, source) throws(DescentError) in
             bind(index, source)
             let rows = order.rows
             var position = 0
             while position < rows {
                 let block = order.fetch(position, limit: Swift.min(order.blockRows, rows - position), slot: 0)
-                body(block)
+                if sparse || block.sparse == nil { body(block) } else { Self.densified(block, body) }
                 position += block.count
             }
         }
+    }
+
+    /// Calls `body` with the sparse `block`'s rows written densely.
+    static func densified(_ block: RowBlock<S>, _ body: (RowBlock<S>) -> Void) {
+        let d = block.columns
+        withUnsafeTemporaryAllocation(of: S.self, capacity: Swift.max(1, block.count * d)) { buffer in
+            for i in 0..<block.count { block.sparse!.scatter(i, into: buffer.baseAddress! + i * d, columns: d) }
+            body(RowBlock(features: buffer.baseAddress!, targets: block.targets, sampleWeights: block.sampleWeights,
+                          count: block.count, columns: d))
+        }
+    }
+
+    /// `totals[offset...] += X_bᵀR` in `Double` (`k × d`, row-major): for dense rows through
+    /// `scratch` (`k·d`) in the block's precision, for sparse ones per nonzero (O(nnz), not O(d)).
+    func addProducts(_ block: RowBlock<S>, targets k: Int, residuals r: UnsafePointer<S>, scratch: UnsafeMutablePointer<S>,
+                     into totals: inout [Double], at offset: Int) {
+        let d = block.columns
+        if let x = block.sparse {
+            totals.withUnsafeMutableBufferPointer { totals in
+                for i in 0..<block.count {
+                    for t in 0..<k {
+                        let residual = Double(r[i * k + t]), row = offset + t * d
+                        for p in x.span(i) { totals[row + x.indices[p]] += residual * Double(x.values[p]) }
+                    }
+                }
+            }
+            return
+        }
+        scratch.update(repeating: 0, count: k * d)
+        Kernels.accumulateGradient(block, targets: k, residuals: r, into: scratch)
+        for j in 0..<(k * d) { totals[offset + j] += Double(scratch[j]) }
     }
 
     /// One pass over the training rows: every target's residual moments at `theta` (summed over
@@ -28,7 +61,7 @@ extension EpochDriver {
         var moments = ResidualMoments(columns: d, targets: k)
         // The reference: Xᵀŵ (d), every target's Xᵀ(ŵ⊙y) (k × d), then Σŵy and Σŵy² per target.
         var reference = [Double](repeating: 0, count: withReference ? d + weights + 2 * k : 0)
-        try forEachTrainingBlock { block in
+        try forEachTrainingBlock(sparse: true) { block in
             let m = block.count
             blockSums.update(repeating: 0, count: k)
             let q = Kernels.residuals(block, targets: k, weights: theta, biases: theta + weights, into: residuals,
@@ -46,14 +79,10 @@ extension EpochDriver {
                     for t in 0..<k { let r = Double(residuals[i * k + t]); moments.squares[t] += r * r / weight }
                 }
             }
-            scratch.update(repeating: 0, count: weights)
-            Kernels.accumulateGradient(block, targets: k, residuals: residuals, into: scratch)
-            for j in 0..<weights { moments.products[j] += Double(scratch[j]) }
+            addProducts(block, targets: k, residuals: residuals, scratch: scratch, into: &moments.products, at: 0)
             guard withReference else { return }
             for i in 0..<m { residuals[i] = block.sampleWeights?[i] ?? 1 }
-            scratch.update(repeating: 0, count: d)
-            Kernels.accumulateGradient(block, targets: 1, residuals: residuals, into: scratch)
-            for j in 0..<d { reference[j] += Double(scratch[j]) }
+            addProducts(block, targets: 1, residuals: residuals, scratch: scratch, into: &reference, at: 0)
             for i in 0..<m {
                 let weight = Double(block.sampleWeights?[i] ?? 1)
                 for t in 0..<k {
@@ -63,9 +92,7 @@ extension EpochDriver {
                     reference[d + weights + k + t] += weight * y * y
                 }
             }
-            scratch.update(repeating: 0, count: weights)
-            Kernels.accumulateGradient(block, targets: k, residuals: residuals, into: scratch)
-            for j in 0..<weights { reference[d + j] += Double(scratch[j]) }
+            addProducts(block, targets: k, residuals: residuals, scratch: scratch, into: &reference, at: d)
         }
         if collective.size > 1 {
             var packed = moments.packed + reference
