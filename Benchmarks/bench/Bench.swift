@@ -75,6 +75,11 @@ struct Bench: ParsableCommand {
         valueName: "n"))
     var csvRounds = 2
 
+    @Option(name: .customLong("csv-file"), help: ArgumentHelp(
+        "csv: a CSV file to time as it is (repeatable): Matrix and Dataset (when every cell is a number), Table and pandas; "
+            + "with --csv-style none, only these files.", valueName: "path"))
+    var csvFiles: [String] = []
+
     @Option(help: ArgumentHelp(
         "Rows of the second, smaller shape the robust benchmarks also run on, ≥ 1 (default: 100000; 10000 with --quick).",
         valueName: "n"))
@@ -104,7 +109,7 @@ struct Bench: ParsableCommand {
                  batchSize: batchSize, epochs: epochs ?? (quick ? 3 : 5), seed: seed,
                  skipSolvers: skipSolvers, skipAgreement: skipAgreement, only: only,
                  csvRows: csvRows ?? (quick ? 100_000 : 1_000_000), csvColumns: csvColumns, csvStyle: csvStyle,
-                 csvRounds: csvRounds, smallRows: smallRows ?? (quick ? 10_000 : 100_000), smallFeatures: smallFeatures,
+                 csvRounds: csvRounds, csvFiles: csvFiles, smallRows: smallRows ?? (quick ? 10_000 : 100_000), smallFeatures: smallFeatures,
                  exactOnMain: !exactSmallOnly)
     }
 

@@ -2,16 +2,18 @@ import Descent
 import Dispatch
 import Foundation
 
-/// The csv benchmark: writes a numeric CSV file of standard-normal values into a temporary
-/// folder, then, in each round, times the public entry point a user calls, `Matrix<Double>(csvFile:)`,
-/// and `pandas.read_csv` (the C engine, timed inside Python with `time.perf_counter`) on it, each
-/// as the median of 3 reads after a warm-up read; the file is in the page cache for both.
-/// Descent's values are checked bit for bit against the numbers the text holds (each written
-/// number parsed by Swift's own `Double(_:)`).
+/// The csv benchmark: writes numeric CSV files of standard-normal values (and one with a text
+/// column) into a temporary folder, or takes the user's files (`--csv-file`), then, in each round,
+/// times the public entry points a user calls — `Matrix<Double>(csvFile:)`,
+/// `Dataset<Double>(csvFile:target:)` and `Table(csvFile:)` — and `pandas.read_csv` (the C
+/// engine, timed inside Python with `time.perf_counter`) on the same file, each as the median of 3
+/// reads after a warm-up read; the file is in the page cache for all. Descent's values are checked
+/// bit for bit against the numbers the text holds (each written number parsed by Swift's own
+/// `Double(_:)`).
 struct CSVBenchmark {
     let settings: Settings
 
-    /// Runs every selected style and round; rows in the order they ran.
+    /// Runs every selected style and round, then every `--csv-file`; rows in the order they ran.
     func run() throws -> [CSVMeasurement] {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("descent-bench-csv-\(ProcessInfo.processInfo.processIdentifier)")
@@ -24,68 +26,114 @@ struct CSVBenchmark {
                 try Self.write(path: path, rows: settings.csvRows, columns: settings.csvColumns, style: style,
                                seed: settings.seed)
             }
-            let bytes = try (FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
-            for round in 1...settings.csvRounds {
-                var row = CSVMeasurement(benchmark: "csv-read", style: style, round: round, rows: settings.csvRows,
-                                         columns: settings.csvColumns, bytes: bytes, seconds: 0)
-                var matrix: Matrix<Double>? = nil
-                row.seconds = try Progress.phase("csv: Descent Matrix(csvFile:), \(style.rawValue), round \(round)") {
-                    // A warm-up read, then the median of 3; the last matrix is freed before the next
-                    // read, so the phase's peak memory is one read's.
-                    var times = [Double]()
-                    for repetition in 0...3 {
-                        matrix = nil
-                        let start = ContinuousClock.now
-                        let read = try Matrix<Double>(csvFile: path)
-                        if repetition > 0 { times.append((ContinuousClock.now - start).seconds) }
-                        matrix = read
-                    }
-                    return median(times)
-                }
-                if let peak = Progress.lastPeakMegabytes, let growth = Progress.lastGrowthMegabytes {
-                    row.memory = (Int(peak.rounded()), Int(growth.rounded()),
-                                  (settings.csvRows * settings.csvColumns * 8) >> 20)
-                }
-                row.exact = matrix.map { $0.rows == settings.csvRows && $0.columns == settings.csvColumns
-                    && $0.elements.elementsEqual(written, by: { $0.bitPattern == $1.bitPattern }) }
-                row.threads = BLASConfiguration.threads
-                // The typed table reader on the same numeric file (it hands numbers-only files to
-                // CSVReader and types the columns afterwards).
-                let tableSeconds = try Progress.phase("csv: Descent Table(csvFile:), \(style.rawValue), round \(round)") {
-                    var times = [Double]()
-                    for repetition in 0...3 {
-                        let start = ContinuousClock.now
-                        let read = try Table(csvFile: path)
-                        if repetition > 0 { times.append((ContinuousClock.now - start).seconds) }
-                        guard read.rowCount == settings.csvRows else { throw CSVBenchmarkError(message: "Table read \(read.rowCount) rows") }
-                    }
-                    return median(times)
-                }
-                results.append(CSVMeasurement(benchmark: "csv-table-read", style: style, round: round, rows: settings.csvRows,
-                                              columns: settings.csvColumns, bytes: bytes, seconds: tableSeconds))
-                let pandas = Progress.phase("csv: pandas.read_csv, \(style.rawValue), round \(round)") {
-                    Self.timePandas(path: path, rows: settings.csvRows, columns: settings.csvColumns)
-                }
-                switch pandas {
-                case let .success(timing):
-                    row.pandasSeconds = timing.seconds
-                    results.append(row)
-                    var pandasRow = CSVMeasurement(benchmark: "csv-read-pandas", style: style, round: round,
-                                                   rows: settings.csvRows, columns: settings.csvColumns, bytes: bytes,
-                                                   seconds: timing.seconds)
-                    pandasRow.pandasSeconds = timing.seconds
-                    pandasRow.descentSeconds = row.seconds
-                    pandasRow.pandasVersion = timing.version
-                    results.append(pandasRow)
-                case let .failure(reason):
-                    FileHandle.standardError.write(Data("[bench] csv: no pandas figures: \(reason.message)\n".utf8))
-                    row.pandasMissing = reason.message
-                    results.append(row)
-                }
-            }
+            let file = CSVFile(path: path, label: style.rawValue, rows: settings.csvRows,
+                               columns: settings.csvColumns + (style == .text ? 1 : 0), written: written,
+                               numeric: style != .text)
+            for round in 1...settings.csvRounds { results += try measure(file, round: round) }
             try? FileManager.default.removeItem(atPath: path)
         }
+        for path in settings.csvFiles {
+            let table = try Table(csvFile: path)
+            let numeric = (try? Matrix<Double>(csvFile: path)) != nil
+            let file = CSVFile(path: path, label: URL(fileURLWithPath: path).lastPathComponent, rows: table.rowCount,
+                               columns: table.columnNames.count, written: nil, numeric: numeric)
+            for round in 1...settings.csvRounds { results += try measure(file, round: round) }
+        }
         return results
+    }
+
+    /// A file to time: where it is, its label in the table, its shape, the numbers written into it
+    /// (generated files), and whether every cell is a number (then Matrix and Dataset read it too).
+    struct CSVFile {
+        var path: String
+        var label: String
+        var rows: Int
+        var columns: Int
+        var written: [Double]?
+        var numeric: Bool
+    }
+
+    /// One round on `file`: Matrix and Dataset (numeric files), Table, then pandas; each row with
+    /// pandas' time of the same round.
+    func measure(_ file: CSVFile, round: Int) throws -> [CSVMeasurement] {
+        let bytes = try (FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber)?.intValue ?? 0
+        func row(_ benchmark: String, _ seconds: Double) -> CSVMeasurement {
+            CSVMeasurement(benchmark: benchmark, style: file.label, round: round, rows: file.rows, columns: file.columns,
+                           bytes: bytes, seconds: seconds)
+        }
+        var rows = [CSVMeasurement]()
+        if file.numeric {
+            var matrix: Matrix<Double>? = nil
+            var read = row("csv-read", try Progress.phase("csv: Descent Matrix(csvFile:), \(file.label), round \(round)") {
+                // The last matrix is freed before the next read, so the phase's peak memory is one read's.
+                try Self.timed { () throws in
+                    matrix = nil
+                    matrix = try Matrix<Double>(csvFile: file.path)
+                }
+            })
+            if let peak = Progress.lastPeakMegabytes, let growth = Progress.lastGrowthMegabytes {
+                read.memory = (Int(peak.rounded()), Int(growth.rounded()), (file.rows * file.columns * 8) >> 20)
+            }
+            read.exact = matrix.map { m in
+                m.rows == file.rows && m.columns == file.columns
+                    && file.written.map { m.elements.elementsEqual($0, by: { $0.bitPattern == $1.bitPattern }) } ?? true
+            }
+            read.threads = BLASConfiguration.threads
+            matrix = nil
+            rows.append(read)
+            let target = try Table(csvFile: file.path).columnNames[0]
+            rows.append(row("csv-dataset-read", try Progress.phase("csv: Descent Dataset(csvFile:target:), \(file.label), round \(round)") {
+                try Self.timed { () throws in
+                    let data = try Dataset<Double>(csvFile: file.path, target: target)
+                    guard data.rowCount == file.rows else { throw CSVBenchmarkError(message: "Dataset read \(data.rowCount) rows") }
+                }
+            }))
+        }
+        var table: Table? = nil
+        var tableRow = row("csv-table-read", try Progress.phase("csv: Descent Table(csvFile:), \(file.label), round \(round)") {
+            try Self.timed { () throws in
+                table = nil
+                table = try Table(csvFile: file.path)
+                guard table?.rowCount == file.rows else { throw CSVBenchmarkError(message: "Table read \(table?.rowCount ?? 0) rows") }
+            }
+        })
+        if let written = file.written, let table {
+            // The numbers' columns (after the text column of the text style), bit for bit.
+            let numbers = table.columns.suffix(file.columns - (file.numeric ? 0 : 1))
+            tableRow.exact = numbers.enumerated().allSatisfy { j, column in
+                guard case let .numeric(cells, _) = column else { return false }
+                let width = numbers.count
+                return cells.indices.allSatisfy { cells[$0].bitPattern == written[$0 * width + j].bitPattern }
+            }
+        }
+        table = nil
+        rows.append(tableRow)
+        switch Progress.phase("csv: pandas.read_csv, \(file.label), round \(round)", {
+            Self.timePandas(path: file.path, rows: file.rows, columns: file.columns)
+        }) {
+        case let .success(timing):
+            for k in rows.indices { rows[k].pandasSeconds = timing.seconds }
+            var pandasRow = row("csv-read-pandas", timing.seconds)
+            pandasRow.pandasSeconds = timing.seconds
+            pandasRow.descentSeconds = rows.first?.seconds
+            pandasRow.pandasVersion = timing.version
+            rows.append(pandasRow)
+        case let .failure(reason):
+            FileHandle.standardError.write(Data("[bench] csv: no pandas figures: \(reason.message)\n".utf8))
+            for k in rows.indices { rows[k].pandasMissing = reason.message }
+        }
+        return rows
+    }
+
+    /// The median of 3 runs of `body` after a warm-up run, in seconds.
+    static func timed(_ body: () throws -> Void) throws -> Double {
+        var times = [Double]()
+        for repetition in 0...3 {
+            let start = ContinuousClock.now
+            try body()
+            if repetition > 0 { times.append((ContinuousClock.now - start).seconds) }
+        }
+        return median(times)
     }
 
     /// Writes a header `x1,…,xC` and `rows × columns` standard-normal values (seeded) to `path` in
@@ -97,7 +145,8 @@ struct CSVBenchmark {
             throw CSVBenchmarkError(message: "cannot create \(path)")
         }
         defer { try? file.close() }
-        try file.write(contentsOf: Data(((1...columns).map { "x\($0)" }.joined(separator: ",") + "\n").utf8))
+        let names = (style == .text ? ["name"] : []) + (1...columns).map { "x\($0)" }
+        try file.write(contentsOf: Data((names.joined(separator: ",") + "\n").utf8))
         let blockRows = 8192
         let blocksAtOnce = 16
         var firstBlock = 0
@@ -124,7 +173,13 @@ struct CSVBenchmark {
         var text = [UInt8]()
         text.reserveCapacity(rows.count * columns * 26)
         var buffer = [CChar](repeating: 0, count: 64)
+        let words = ["alpha", "beta", "gamma", "delta", "epsilon"]
         for i in rows {
+            if style == .text {
+                // A word chosen by the row's first value, so the column is text with a few levels.
+                text.append(contentsOf: words[Int(values[i * columns].bitPattern % 5)].utf8)
+                text.append(UInt8(ascii: ","))
+            }
             for j in 0..<columns {
                 if j > 0 { text.append(UInt8(ascii: ",")) }
                 let value = values[i * columns + j]

@@ -1,10 +1,11 @@
 import Foundation
 
-/// One figure of the csv benchmark: a median read time of Descent (`csv-read`) or pandas
-/// (`csv-read-pandas`) on one file.
+/// One figure of the csv benchmark: a median read time of one of Descent's entry points
+/// (`csv-read`: Matrix, `csv-dataset-read`, `csv-table-read`) or of pandas (`csv-read-pandas`) on one file.
 struct CSVMeasurement {
     var benchmark: String
-    var style: CSVStyle
+    /// The generated file's number style, or a given file's name.
+    var style: String
     var round: Int
     var rows: Int
     var columns: Int
@@ -28,7 +29,7 @@ struct CSVMeasurement {
     var megabytesPerSecond: Double { megabytes / seconds }
     /// Descent's time over pandas' (below 1: Descent is faster).
     var ratioToPandas: Double? {
-        guard benchmark == "csv-read" else { return nil }
+        guard benchmark != "csv-read-pandas" else { return nil }
         return pandasSeconds.map { seconds / $0 }
     }
 }
@@ -43,7 +44,7 @@ extension CSVMeasurement: JSONRow {
     }
 
     var members: [(key: CodingKeys, value: JSONValue)] {
-        [(.benchmark, .string(benchmark)), (.style, .string(style.rawValue)), (.round, .int(round)),
+        [(.benchmark, .string(benchmark)), (.style, .string(style)), (.round, .int(round)),
          (.rows, .int(rows)), (.columns, .int(columns)), (.bytes, .int(bytes)), (.mb, .number(megabytes)),
          (.seconds, .number(seconds)), (.mbPerSecond, .number(megabytesPerSecond))] + extras
     }
@@ -52,7 +53,7 @@ extension CSVMeasurement: JSONRow {
     var extras: [(key: CodingKeys, value: JSONValue)] {
         let optional: [(CodingKeys, JSONValue?)] = [
             (.ratioToPandas, ratioToPandas.map(JSONValue.number)),
-            (.pandasSeconds, benchmark == "csv-read" ? pandasSeconds.map(JSONValue.number) : nil),
+            (.pandasSeconds, benchmark != "csv-read-pandas" ? pandasSeconds.map(JSONValue.number) : nil),
             (.descentSeconds, descentSeconds.map(JSONValue.number)),
             (.pandasVersion, pandasVersion.map(JSONValue.string)), (.pandasMissing, pandasMissing.map(JSONValue.string)),
             (.exact, exact.map(JSONValue.bool)), (.threads, threads.map(JSONValue.int)),
@@ -69,14 +70,14 @@ func csvTable(_ measurements: [CSVMeasurement]) throws -> String {
         let padding = String(repeating: " ", count: Swift.max(0, width - text.count))
         return right ? padding + text : text + padding
     }
-    var lines = [pad("benchmark", 18) + pad("style", 12) + pad("round", 6) + pad("file MB", 9, right: true)
+    var lines = [pad("benchmark", 19) + pad("style", 12) + pad("round", 6) + pad("file MB", 9, right: true)
                  + pad("time", 11, right: true) + pad("MB/s", 9, right: true) + pad("÷ pandas", 10, right: true)
                  + "  notes"]
     for m in measurements {
         let time = m.seconds < 1 ? String(format: "%.1f ms", m.seconds * 1e3) : String(format: "%.3f s", m.seconds)
         let ratio = m.ratioToPandas.map { String(format: "%.2f×", $0) } ?? "—"
         let notes = try m.extras.filter { $0.key != .ratioToPandas }.map { "\($0.key.stringValue)=\(try $0.value.text)" }
-        lines.append(pad(m.benchmark, 18) + pad(m.style.rawValue, 12) + pad("\(m.round)", 6)
+        lines.append(pad(m.benchmark, 19) + pad(m.style, 12) + pad("\(m.round)", 6)
                      + pad(String(format: "%.1f", m.megabytes), 9, right: true) + pad(time, 11, right: true)
                      + pad(String(format: "%.0f", m.megabytesPerSecond), 9, right: true) + pad(ratio, 10, right: true)
                      + "  " + notes.joined(separator: " "))

@@ -107,16 +107,22 @@ enum CSVStyle: String, CaseIterable, ExpressibleByArgument, Sendable {
     case general
     /// Integers (the values × 1000, rounded), as counts and ids are written: e.g. `-736`.
     case integers
+    /// A text column (`name`: one of five words) before the numbers (`shortest`), read by
+    /// `Table(csvFile:)` (the numeric readers refuse text) and pandas.
+    case text
     /// `shortest` and `scientific`, one after the other.
     case both
     /// Every style, one after the other.
     case all
+    /// No generated file (with `--csv-file`).
+    case none
 
     /// The styles to run.
     var styles: [CSVStyle] {
         switch self {
         case .both: [.shortest, .scientific]
-        case .all: [.shortest, .scientific, .general, .integers]
+        case .all: [.shortest, .scientific, .general, .integers, .text]
+        case .none: []
         default: [self]
         }
     }
@@ -144,6 +150,8 @@ struct Settings: Sendable {
     var csvColumns = 10
     var csvStyle = CSVStyle.all
     var csvRounds = 2
+    /// CSV files to time as they are (`--csv-file`), besides or instead of the generated ones.
+    var csvFiles: [String] = []
     /// The second, smaller shape the robust benchmarks also run on.
     var smallRows = 100_000
     var smallFeatures = 20

@@ -20,7 +20,7 @@ struct DataOptions: ParsableArguments {
 
     @OptionGroup var format: CSVFormatOptions
 
-    @Flag(help: "Stream a features .npy file and its --targets file in chunks instead of loading them (bounded memory; `descent convert` makes such files from a CSV file).")
+    @Flag(help: "Stream a features .npy file (and its --targets file; predict needs none) in chunks instead of loading them (bounded memory; `descent convert` makes such files from a CSV file).")
     var stream = false
 
     @Option(help: ArgumentHelp("With --stream: the size of one chunk buffer in MiB (two are used; default 4).", valueName: "MiB"))

@@ -25,6 +25,7 @@ struct Predict: ParsableCommand {
     func run() throws {
         try reportingErrors { () throws(DescentError) in
             if let format = sparse.format(of: input.data) { return try predictSparse(format) }
+            if input.stream { return try predictStreamed() }
             let text: String
             if isMultiTargetModel(model) {
                 guard intervals == nil else {
@@ -39,9 +40,7 @@ struct Predict: ParsableCommand {
                     try saved.predict(input.features(named: input.isNPY ? nil : saved.featureNames))
                 }
                 let names = saved.targetNames ?? (0..<saved.targetCount).map { "prediction\($0)" }
-                text = names.joined(separator: ",") + "\n" + (0..<predictions.rows).map { i in
-                    (0..<predictions.columns).map { "\(predictions[i, $0])" }.joined(separator: ",")
-                }.joined(separator: "\n") + "\n"
+                text = names.joined(separator: ",") + "\n" + Self.lines(predictions)
             } else {
                 let saved = try LinearModel<Double>(contentsOf: model)
                 if !input.isNPY && !input.format.dropInvalidRows {

@@ -142,19 +142,35 @@ extension CSVScanner {
 
     /// The number `text` (trimmed) spells as `Double(_:)` reads it, if it is finite.
     static func number(in text: UnsafeBufferPointer<UInt8>) -> CellValue {
-        guard let start = text.baseAddress, !text.isEmpty else { return .invalid("the cell is empty") }
+        guard !text.isEmpty else { return .invalid("the cell is empty") }
+        if let value = finiteNumber(in: text) { return .number(value) }
+        guard let value = anyNumber(in: text) else { return .invalid("the cell \(shown(text)) is not a number") }
+        return value.isFinite ? .number(value) : .invalid("the cell \(shown(text)) is not a finite number")
+    }
+
+    /// The number `text` spells, if it is one and finite (``number(in:)`` without the reason).
+    static func finiteNumber(in text: UnsafeBufferPointer<UInt8>) -> Double? {
+        anyNumber(in: text).flatMap { $0.isFinite ? $0 : nil }
+    }
+
+    /// The number `text` spells as `Double(_:)` reads it, ±∞ and NaN included.
+    static func anyNumber(in text: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard let start = text.baseAddress, !text.isEmpty else { return nil }
         var parsed = 0.0
-        var value: Double? = nil
-        if DecimalParser.parse(start, start + text.count, into: &parsed) == start + text.count {
-            value = parsed
-        } else if !text.contains(0) {
-            // Not a plain decimal: `Double(_:)` decides (hexadecimal floats; nan and inf, refused
-            // below). A NUL would end its C string early, so text with one is never a number.
-            value = Double(String(decoding: text, as: UTF8.self))
+        if DecimalParser.parse(start, start + text.count, into: &parsed) == start + text.count { return parsed }
+        // Not a plain decimal: `Double(_:)` decides (hexadecimal floats, nan and inf) — but only
+        // text that starts (after a sign) with a digit, a point, or the letters of those words
+        // can be one (or white space), so a word is refused without making a string. A NUL would end `Double`'s C
+        // string early, so text with one is never a number.
+        let sign = start.pointee == UInt8(ascii: "-") || start.pointee == UInt8(ascii: "+") ? 1 : 0
+        if text.count > sign {
+            let lead = text[sign] | 0x20
+            let digit = text[sign] &- UInt8(ascii: "0") < 10 || text[sign] == UInt8(ascii: ".")
+            // (Leading white space other than the blanks trimmed goes to `Double(_:)` too.)
+            guard digit || lead == UInt8(ascii: "i") || lead == UInt8(ascii: "n") || text[sign] <= 0x20 else { return nil }
         }
-        guard let value else { return .invalid("the cell \(shown(text)) is not a number") }
-        guard value.isFinite else { return .invalid("the cell \(shown(text)) is not a finite number") }
-        return .number(value)
+        guard !text.contains(0) else { return nil }
+        return Double(String(decoding: text, as: UTF8.self))
     }
 
     /// A cell's text for an error message: quoted and escaped, cut to 40 characters.

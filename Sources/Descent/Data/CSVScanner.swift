@@ -15,6 +15,32 @@ enum CSVScanStop: Error, Equatable {
     case problem(CSVProblem)
 }
 
+/// The columns of a typed reading (``Table``'s fast path) whose cells are kept as where they are:
+/// each such cell's offset from ``origin`` and length, packed into the bits of the `Double` that
+/// would hold a number, so text and numbers share the numeric reader's rows, threads and windows.
+struct TextColumns {
+    /// Whether column j holds text.
+    let isText: UnsafePointer<Bool>
+    /// The byte offsets count from.
+    let origin: UnsafePointer<UInt8>
+
+    /// The reason of the problem a row outside the plan gives (a blank cell, a quote, a wrong width).
+    static let offPlan = "a row the typed reader leaves to the general one"
+
+    /// `offset` in the high 40 bits, `length` in the low 24; `nil` beyond those.
+    @inline(__always)
+    static func pack(offset: Int, length: Int) -> Double? {
+        guard offset < 1 << 40, length < 1 << 24 else { return nil }
+        return Double(bitPattern: UInt64(offset) << 24 | UInt64(length))
+    }
+
+    /// The offset and length in `cell`.
+    @inline(__always)
+    static func unpack(_ cell: Double) -> (offset: Int, length: Int) {
+        (Int(cell.bitPattern >> 24), Int(cell.bitPattern & 0xFF_FFFF))
+    }
+}
+
 /// Reads CSV records from a range of bytes: numbers into rows of `Double`, header names into
 /// strings, keeping the physical line number and the start of the current line for errors.
 ///
@@ -45,6 +71,8 @@ struct CSVScanner {
     var lineStart: UnsafePointer<UInt8>
     /// A quoted cell's text with its `""` escapes undone.
     var scratch: [UInt8] = []
+    /// The columns read as text positions rather than numbers (``CSVReader``'s typed reading).
+    var textColumns: TextColumns? = nil
 
     /// A scanner of `start..<end`, whose first line is line `line`.
     init(start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, isFinal: Bool, delimiter: UInt8, line: Int,
@@ -93,10 +121,13 @@ struct CSVScanner {
     mutating func readRows(columns: Int, into output: UnsafeMutablePointer<Double>, capacity: Int,
                            rows: inout Int, dropped: inout Int, dropInvalid: Bool) throws(CSVScanStop) {
         while position < end {
-            // The common row first: numbers and delimiters only, then a line end.
+            // The common row first: numbers (or planned text) and delimiters only, then a line end.
             if numbersFirst, rows < capacity,
-               let next = Self.plainRow(at: position, end: end, delimiter: delimiter, columns: columns,
-                                        into: output + rows * columns) {
+               let next = textColumns == nil
+                ? Self.plainRow(at: position, end: end, isFinal: isFinal, delimiter: delimiter, columns: columns,
+                                into: output + rows * columns, text: nil)
+                : Self.plainRow(at: position, end: end, isFinal: isFinal, delimiter: delimiter, columns: columns,
+                                into: output + rows * columns, text: textColumns) {
                 rows += 1
                 line += 1
                 position = next
@@ -114,6 +145,13 @@ struct CSVScanner {
                 guard rows < capacity else {
                     throw .problem(CSVProblem(line: line, column: 1, reason: "more rows than lines (a bug in Descent)"))
                 }
+                if textColumns != nil {
+                    // Not a row of the plan: read on if the window cut it, else leave it to the general reader.
+                    var q = position
+                    while q < end, q.pointee != Self.lineFeed, q.pointee != Self.carriageReturn { q += 1 }
+                    if q == end, !isFinal { throw .needMore }
+                    throw .problem(CSVProblem(line: line, column: 1, reason: TextColumns.offPlan))
+                }
                 if try readRecord(columns: columns, into: output + rows * columns, dropInvalid: dropInvalid) {
                     rows += 1
                 } else {
@@ -129,30 +167,42 @@ struct CSVScanner {
     }
 
     /// Reads a row of `columns` numbers, with nothing but a delimiter between them (no blanks, no
-    /// quotes) and a line end after them, into `out`; returns where the next line starts, or `nil`
-    /// for any other row (which ``readRecord(columns:into:dropInvalid:)`` then reads, or rejects).
+    /// quotes) and a line end after them (or the end of final data), into `out`; returns where the
+    /// next line starts, or `nil` for any other row (which ``readRecord(columns:into:dropInvalid:)``
+    /// then reads, or rejects). With `text`, the cells of its text columns are kept as positions
+    /// (``TextColumns/pack(offset:length:)``) instead of numbers.
     @inline(__always)
-    static func plainRow(at start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, delimiter: UInt8, columns: Int,
-                         into out: UnsafeMutablePointer<Double>) -> UnsafePointer<UInt8>? {
+    static func plainRow(at start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, isFinal: Bool, delimiter: UInt8,
+                         columns: Int, into out: UnsafeMutablePointer<Double>, text: TextColumns?) -> UnsafePointer<UInt8>? {
         var p = start
         var cell = 0
         while true {
-            var value = 0.0
-            guard let numberEnd = DecimalParser.parse(p, end, into: &value), numberEnd < end, value.isFinite else {
-                return nil
+            let cellEnd: UnsafePointer<UInt8>
+            if let text, text.isText[cell] {
+                var q = p
+                while q < end, q.pointee != delimiter, q.pointee != lineFeed, q.pointee != carriageReturn { q += 1 }
+                guard let packed = TextColumns.pack(offset: p - text.origin, length: q - p) else { return nil }
+                out[cell] = packed
+                cellEnd = q
+            } else {
+                var value = 0.0
+                guard let numberEnd = DecimalParser.parse(p, end, into: &value), value.isFinite else { return nil }
+                out[cell] = value
+                cellEnd = numberEnd
             }
-            out[cell] = value
             cell += 1
-            let next = numberEnd.pointee
+            guard cellEnd < end else { return isFinal && cell == columns ? end : nil }
+            let next = cellEnd.pointee
             if next == delimiter {
                 guard cell < columns else { return nil }
-                p = numberEnd + 1
+                p = cellEnd + 1
                 continue
             }
             guard cell == columns else { return nil }
-            if next == lineFeed { return numberEnd + 1 }
-            guard next == carriageReturn, numberEnd + 1 < end else { return nil }
-            return (numberEnd + 1).pointee == lineFeed ? numberEnd + 2 : numberEnd + 1
+            if next == lineFeed { return cellEnd + 1 }
+            guard next == carriageReturn else { return nil }
+            guard cellEnd + 1 < end else { return isFinal ? end : nil }
+            return (cellEnd + 1).pointee == lineFeed ? cellEnd + 2 : cellEnd + 1
         }
     }
 

@@ -6,7 +6,7 @@ import Glibc
 /// and writes that land under the final name only when complete (temporary name, `fsync`, rename).
 package enum FileIO {
     /// The last system error as words, e.g. `No such file or directory`.
-    static func systemError(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
+    package static func systemError(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
     /// Opens `path` for reading; throws for a missing path, a directory or a refusal.
     static func openForReading(_ path: String) throws(DescentError) -> (descriptor: Int32, size: Int) {

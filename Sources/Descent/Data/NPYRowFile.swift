@@ -60,14 +60,14 @@ extension NPYFormat {
 /// modification time) and that it held every byte asked for, so a file truncated, rewritten or
 /// replaced while it is streamed gives ``DescentError/fileChanged(path:reason:)``, not wrong
 /// numbers or a trap.
-struct NPYRowFile: Sendable {
+package struct NPYRowFile: Sendable {
     let path: String
     let header: NPYFormat.Header
     let identity: FileIdentity
 
     /// Opens `path` and reads its header: a 2-D C-order (or 1-D) numeric array. `Scalar` is the
     /// type rows are read into: a `float64` file into a 4-byte scalar needs `allowPrecisionLoss`.
-    init<Scalar: BLASScalar>(path: String, as _: Scalar.Type, allowPrecisionLoss: Bool) throws(DescentError) {
+    package init<Scalar: BLASScalar>(path: String, as _: Scalar.Type, allowPrecisionLoss: Bool) throws(DescentError) {
         let (fd, size) = try FileIO.openForReading(path)
         defer { close(fd) }
         let header = try NPYFormat.readHeader(fd, size: size, path: path)
@@ -82,9 +82,14 @@ struct NPYRowFile: Sendable {
         self.identity = try FileIdentity.of(fd, path: path)
     }
 
+    /// The number of rows (a 1-D file's elements).
+    package var rows: Int { header.rows }
+    /// The number of columns (1 for a 1-D file).
+    package var columns: Int { header.columns }
+
     /// Bytes one element takes in a buffer while it is converted into `Scalar` in place: the
     /// wider of the file's element and `Scalar`.
-    func bufferBytesPerElement<Scalar: BLASScalar>(_: Scalar.Type) -> Int {
+    package func bufferBytesPerElement<Scalar: BLASScalar>(_: Scalar.Type) -> Int {
         Swift.max(header.element.size, MemoryLayout<Scalar>.size)
     }
 
@@ -92,7 +97,7 @@ struct NPYRowFile: Sendable {
     ///
     /// - Throws: ``DescentError/fileChanged(path:reason:)`` if it was replaced, truncated or
     ///   modified; ``DescentError/fileNotReadable(path:reason:)`` if it cannot be opened.
-    func open() throws(DescentError) -> Int32 { try identity.reopen(path) }
+    package func open() throws(DescentError) -> Int32 { try identity.reopen(path) }
 
     /// Reads `rows` (all columns) from `fd` into `buffer` as `Scalar`s, row-major, converting
     /// in place; `buffer` holds `rows.count × columns × bufferBytesPerElement` bytes.
@@ -101,7 +106,7 @@ struct NPYRowFile: Sendable {
     ///   inode or modification time changed; ``DescentError/fileNotReadable(path:reason:)`` for a
     ///   read error.
     /// - Complexity: O(rows.count × columns).
-    func read<Scalar: BLASScalar>(rows: Range<Int>, from fd: Int32, into buffer: UnsafeMutableRawPointer,
+    package func read<Scalar: BLASScalar>(rows: Range<Int>, from fd: Int32, into buffer: UnsafeMutableRawPointer,
                                   as _: Scalar.Type) throws(DescentError) {
         let element = header.element
         let fileSize = element.size, size = MemoryLayout<Scalar>.size

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Dispatch
 
 extension Table {
     /// The cells read as missing by default: pandas' default `na_values` (an empty cell, `NA`,
@@ -21,8 +20,11 @@ extension Table {
     ///
     /// The file is read by the same scanner as ``Matrix/init(csvFile:columns:options:)`` (quoting,
     /// delimiters, line ends, number parsing): a file of numbers only, with no missing cell, is
-    /// read by that reader itself, on the same threads and at the same speed; any other file by one
-    /// pass over its records as text.
+    /// read by that reader itself, on the same threads and at the same speed; a plain file with
+    /// text columns (no quote, blank line or CR line end; the first data row's cells say which
+    /// columns are text, and the numeric ones hold numbers only) is read by it too, its text
+    /// cells kept as positions and made strings a column per thread; any other file by one pass
+    /// over its records, cell by cell.
     ///
     /// - Parameters:
     ///   - path: The file's path.
@@ -60,7 +62,12 @@ extension Table {
             var text = text
             return text.withUTF8 { if case .number = CSVScanner.number(in: $0) { true } else { false } }
         }
-        if !numericMissing, types.values.allSatisfy({ $0 == .numeric }) {
+        let firstRow = try firstRecord(bytes, path: path, options: options)
+        let firstIsNumbers = firstRow?.allSatisfy { text in
+            var text = text
+            return text.withUTF8 { CSVScanner.finiteNumber(in: $0) != nil }
+        } ?? true
+        if !numericMissing, firstIsNumbers, types.values.allSatisfy({ $0 == .numeric }) {
             // Numbers only: today's numeric reader, threads and all. It stops at the first cell
             // that is not a finite number, and the text reader below takes over.
             var strict = options
@@ -69,30 +76,19 @@ extension Table {
                 for name in types.keys where !numbers.columnNames.contains(name) {
                     throw .unknownColumn(name: name, available: numbers.columnNames)
                 }
-                let firstRow = try firstRecord(bytes, path: path, options: options)
                 let n = numbers.rows, d = numbers.columns
-                // Row-major cells into columns, a column per task on the reader's threads.
-                var columns = [Column](repeating: .numeric([], integral: false), count: d)
-                numbers.values.withUnsafeBufferPointer { cells in
-                    columns.withUnsafeMutableBufferPointer { out in
-                        nonisolated(unsafe) let cells = cells, out = out
-                        DispatchQueue.concurrentPerform(iterations: d) { j in
-                            var integral = firstRow.map { j < $0.count && isIntegerText($0[j]) } ?? true
-                            let values = [Double](unsafeUninitializedCapacity: n) { column, count in
-                                for i in 0..<n {
-                                    let value = cells[i * d + j]
-                                    column[i] = value
-                                    if integral, value != value.rounded() || Swift.abs(value) >= 0x1p53 { integral = false }
-                                }
-                                count = n
-                            }
-                            out[j] = .numeric(values, integral: integral)
-                        }
-                    }
+                let byColumn = numbers.values.withUnsafeBufferPointer { columnsOf($0, rows: n, width: d) }
+                let columns = byColumn.indices.map { j in
+                    numericColumn(byColumn[j], integralText: firstRow.map { j < $0.count && isIntegerText($0[j]) } ?? true)
                 }
                 return Table(checkedNames: numbers.columnNames, columns: columns, rows: numbers.rows, missing: missing,
                              source: path)
             }
+        }
+        if !numericMissing, types.isEmpty, let firstRow,
+           let table = try parseColumns(bytes, path: path, missing: missing, missingValues: missingValues, options: options,
+                                        firstRow: firstRow) {
+            return table
         }
         if !numericMissing, let table = try parseCells(bytes, path: path, missing: missing, types: types,
                                                        missingValues: missingValues, options: options) {
@@ -127,7 +123,7 @@ extension Table {
                 while high > low, text[high - 1] == UInt8(ascii: " ") || text[high - 1] == UInt8(ascii: "\t") { high -= 1 }
                 trimmed = UnsafeBufferPointer(rebasing: text[low..<high])
             }
-            if !trimmed.isEmpty, case let .number(value) = CSVScanner.number(in: trimmed) {
+            if !trimmed.isEmpty, let value = CSVScanner.finiteNumber(in: trimmed) {
                 rowKinds[j] = 1
                 rowNumbers[j] = value
                 rowIntegral[j] = trimmed.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
@@ -316,11 +312,11 @@ extension Table {
         }
         if type == .text { return .text(cells) }
         if type == nil || type == .boolean {
-            let values = cells.map { $0.flatMap(boolean) }
-            if let i = cells.indices.first(where: { cells[$0] != nil && values[$0] == nil }) {
+            // The first present cell that is not a boolean ends the search (a text column's first).
+            if let i = cells.indices.first(where: { cells[$0].map { boolean($0) == nil } ?? false }) {
                 if type == .boolean { throw refuse(i, "True or False") }
             } else if type == .boolean || cells.contains(where: { $0 != nil }) {
-                return .boolean(values)
+                return .boolean(cells.map { $0.flatMap(boolean) })
             }
         }
         var values = [Double]()
@@ -342,11 +338,12 @@ extension Table {
 
     /// `true`/`false` for `True`/`False` in any case, as pandas reads booleans; `nil` otherwise.
     static func boolean(_ text: String) -> Bool? {
-        switch text.lowercased() {
-        case "true": true
-        case "false": false
-        default: nil
+        // Byte by byte, ASCII letters folded (no other character lowercases to these words).
+        func spells(_ word: StaticString) -> Bool {
+            text.utf8.count == word.utf8CodeUnitCount
+                && zip(text.utf8, UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)).allSatisfy { $0 | 0x20 == $1 }
         }
+        return spells("true") ? true : spells("false") ? false : nil
     }
 
     /// Whether `text` spells an integer (an optional sign, then digits).

@@ -196,7 +196,7 @@ extension EpochDriver {
         let average = ws.average.baseAddress!, mu = ws.fullGradient.baseAddress!, snapshot = ws.snapshot.baseAddress!
         let d = settings.columns, k = targets, weights = ws.weightCount, x = block.sparse!
         let slopes = ws.residuals.baseAddress!, residuals = slopes + k, loss = settings.loss, smoothing = ws.smoothing
-        let l2 = S(settings.l2), l1 = S(settings.l1), reduced = settings.varianceReduced
+        let reduced = settings.varianceReduced
         var q = S.zero
         for i in 0..<block.count {
             if lazy.full {
