@@ -41,19 +41,28 @@ final class LazySparseSteps<S: BLASScalar>: @unchecked Sendable {  // used by th
     }
 
     let l1: Double, l2: Double
-    let optimizer: Optimizer
     let drift: Bool
+    /// Momentum or Nesterov (the `2 × 2` power), averaged SGD (the average's sum).
+    let momentum: (mu: Double, nesterov: Bool)?
+    let averaging: Bool
+    /// Whether an untouched weight moves at all: plain SGD with no penalty leaves it be.
+    let moves: Bool
     /// Per weight (`d·k`): the update of the window it is current at.
     private let current: UnsafeMutableBufferPointer<Int>
     /// Per update of the window (index 0: its start): `P`, `C`, `E`, `Q` and the averaged count.
-    private var scale: [Double] = [1], shrink: [Double] = [0], driftSum: [Double] = [0], averageSum: [Double] = [0]
-    private var averagedCount: [Int] = [0]
+    private let scale: UnsafeMutablePointer<Double>, shrink: UnsafeMutablePointer<Double>
+    private let driftSum: UnsafeMutablePointer<Double>, averageSum: UnsafeMutablePointer<Double>
+    private let averagedCount: UnsafeMutablePointer<Int>
+    /// The window's updates so far.
+    private(set) var updates = 0
     /// The momentum step's matrix (a constant rate within the window).
-    private var matrix: (Double, Double, Double, Double)? = nil
+    private var matrix = (1.0, 0.0, 0.0, 1.0)
 
     /// Mini-batches: the batch's gradient (`d·k`, zero outside a batch), and the weights it touched.
     let accumulator: UnsafeMutableBufferPointer<S>
     private(set) var touched: [Int] = []
+    /// The touched weights' values before the batch's step (restored if it is not finite).
+    var saved: [S] = []
     /// Per weight, the last batch that touched it.
     private let stamp: UnsafeMutableBufferPointer<Int>
     private var batch = 0
@@ -61,21 +70,122 @@ final class LazySparseSteps<S: BLASScalar>: @unchecked Sendable {  // used by th
     init(settings: TrainingSettings<S>, weights: Int) {
         l1 = settings.l1
         l2 = settings.l2
-        optimizer = settings.optimizer
         drift = settings.varianceReduced
+        switch settings.optimizer {
+        case let .momentum(mu): momentum = (mu, false)
+        case let .nesterov(mu): momentum = (mu, true)
+        default: momentum = nil
+        }
+        averaging = settings.optimizer.isAveraging
+        moves = l1 > 0 || l2 > 0 || drift || momentum != nil || averaging
         current = .allocate(capacity: weights)
         current.initialize(repeating: 0)
+        let length = Self.windowUpdates + 1
+        scale = .allocate(capacity: length)
+        shrink = .allocate(capacity: length)
+        driftSum = .allocate(capacity: length)
+        averageSum = .allocate(capacity: length)
+        averagedCount = .allocate(capacity: length)
         accumulator = .allocate(capacity: settings.batchSize > 1 ? weights : 0)
         accumulator.initialize(repeating: 0)
         stamp = .allocate(capacity: accumulator.count)
         stamp.initialize(repeating: -1)
+        begin(averaged: 0)
     }
 
     deinit {
         current.deallocate()
+        for history in [scale, shrink, driftSum, averageSum] { history.deallocate() }
+        averagedCount.deallocate()
         accumulator.deallocate()
         stamp.deallocate()
     }
+
+    /// Starts a window at `averaged` averaged updates so far (every weight current).
+    private func begin(averaged: Int) {
+        updates = 0
+        scale[0] = 1
+        shrink[0] = 0
+        driftSum[0] = 0
+        averageSum[0] = 0
+        averagedCount[0] = averaged
+        if moves { current.update(repeating: 0) }
+    }
+
+    /// Brings weight `j` of `theta` (its velocity in `first`, its average in `average`, its drift
+    /// `mu[j]`) to the window's last update.
+    @inline(__always)
+    func catchUp(_ j: Int, theta: UnsafeMutablePointer<S>, first: UnsafeMutablePointer<S>,
+                 average: UnsafeMutablePointer<S>, mu: UnsafePointer<S>) {
+        let s = current[j], t = updates
+        guard s != t else { return }
+        current[j] = t
+        let x = Double(theta[j])
+        if momentum != nil {
+            var (a, b, c, d) = (1.0, 0.0, 0.0, 1.0)
+            var (pa, pb, pc, pd) = matrix
+            var k = t - s
+            while k > 0 {
+                if k & 1 == 1 { (a, b, c, d) = (a * pa + b * pc, a * pb + b * pd, c * pa + d * pc, c * pb + d * pd) }
+                (pa, pb, pc, pd) = (pa * pa + pb * pc, pa * pb + pb * pd, pc * pa + pd * pc, pc * pb + pd * pd)
+                k >>= 1
+            }
+            let v = Double(first[j])
+            theta[j] = S(a * x + b * v)
+            first[j] = S(c * x + d * v)
+            return
+        }
+        if l1 > 0 {
+            let magnitude = scale[t] * (Swift.abs(x) / scale[s] - (shrink[t] - shrink[s]))
+            theta[j] = magnitude > 0 ? S(x < 0 ? -magnitude : magnitude) : 0
+        } else if drift {
+            theta[j] = S(scale[t] * (x / scale[s] - Double(mu[j]) * (driftSum[t] - driftSum[s])))
+        } else {
+            theta[j] = S(x * (scale[t] / scale[s]))
+        }
+        if averaging, averagedCount[t] > averagedCount[s] {
+            let gained = x / scale[s] * (averageSum[t] - averageSum[s])
+            average[j] = S((Double(averagedCount[s]) * Double(average[j]) + gained) / Double(averagedCount[t]))
+        }
+    }
+
+    /// Records one update at rate `eta`, counted in the average when `averagedUpdate`; after the
+    /// touched weights are caught up and before their own step.
+    @inline(__always)
+    func advance(eta: S, averagedUpdate: Bool) {
+        let rate = Double(eta), last = updates
+        if let (mu, nesterov) = momentum, last == 0 {
+            matrix = nesterov ? (1 - 2 * rate * l2 * (1 + mu), -rate * mu * mu, 2 * l2, mu)
+                : (1 - 2 * rate * l2, -rate * mu, 2 * l2, mu)
+        }
+        let next = scale[last] * (1 - 2 * rate * l2)
+        scale[last + 1] = next
+        shrink[last + 1] = shrink[last] + rate * l1 / next
+        driftSum[last + 1] = driftSum[last] + rate / next
+        averagedCount[last + 1] = averagedCount[last] + (averagedUpdate ? 1 : 0)
+        averageSum[last + 1] = averageSum[last] + (averagedUpdate ? next : 0)
+        updates = last + 1
+    }
+
+    /// Marks weight `j` current at the window's last update (its own step made).
+    @inline(__always)
+    func stepped(_ j: Int) { current[j] = updates }
+
+    /// Whether the window should end before the next update (its histories full, or `P` near
+    /// underflow).
+    var full: Bool { updates >= Self.windowUpdates || scale[updates] < 1e-150 }
+
+    /// Catches every weight up and starts a new window.
+    func finish(weights: Int, theta: UnsafeMutablePointer<S>, first: UnsafeMutablePointer<S>,
+                average: UnsafeMutablePointer<S>, mu: UnsafePointer<S>) {
+        if updates > 0 && moves {
+            for j in 0..<weights { catchUp(j, theta: theta, first: first, average: average, mu: mu) }
+        }
+        begin(averaged: averagedCount[updates])
+    }
+
+    /// Starts the first window of an epoch at `averaged` averaged updates.
+    func start(averaged: Int) { begin(averaged: averaged) }
 
     /// Adds `value` to weight `j`'s entry of the batch's gradient.
     @inline(__always)
@@ -93,97 +203,6 @@ final class LazySparseSteps<S: BLASScalar>: @unchecked Sendable {  // used by th
         touched.removeAll(keepingCapacity: true)
         batch += 1
     }
-
-    /// The window's updates so far.
-    private var updates: Int { scale.count - 1 }
-
-    /// Starts a window at `averaged` averaged updates so far (every weight current).
-    private func begin(averaged: Int) {
-        scale = [1]
-        shrink = [0]
-        driftSum = [0]
-        averageSum = [0]
-        averagedCount = [averaged]
-        matrix = nil
-        current.update(repeating: 0)
-    }
-
-    /// Brings weight `j` of `theta` (its velocity in `first`, its average in `average`, its drift
-    /// `mu[j]`) to the window's last update.
-    @inline(__always)
-    func catchUp(_ j: Int, theta: UnsafeMutablePointer<S>, first: UnsafeMutablePointer<S>,
-                 average: UnsafeMutablePointer<S>, mu: UnsafePointer<S>) {
-        let s = current[j], t = updates
-        guard s != t else { return }
-        current[j] = t
-        let x = Double(theta[j])
-        switch optimizer {
-        case .momentum, .nesterov:
-            var (a, b, c, d) = (1.0, 0.0, 0.0, 1.0)
-            var (pa, pb, pc, pd) = matrix!
-            var k = t - s
-            while k > 0 {
-                if k & 1 == 1 { (a, b, c, d) = (a * pa + b * pc, a * pb + b * pd, c * pa + d * pc, c * pb + d * pd) }
-                (pa, pb, pc, pd) = (pa * pa + pb * pc, pa * pb + pb * pd, pc * pa + pd * pc, pc * pb + pd * pd)
-                k >>= 1
-            }
-            let v = Double(first[j])
-            theta[j] = S(a * x + b * v)
-            first[j] = S(c * x + d * v)
-        default:
-            let ratio = scale[t] / scale[s]
-            if l1 > 0 {
-                let magnitude = scale[t] * (Swift.abs(x) / scale[s] - (shrink[t] - shrink[s]))
-                theta[j] = magnitude > 0 ? S(x < 0 ? -magnitude : magnitude) : 0
-            } else if drift {
-                theta[j] = S(scale[t] * (x / scale[s] - Double(mu[j]) * (driftSum[t] - driftSum[s])))
-            } else {
-                theta[j] = S(x * ratio)
-            }
-            if case .averaged = optimizer, averagedCount[t] > averagedCount[s] {
-                let gained = x / scale[s] * (averageSum[t] - averageSum[s])
-                average[j] = S((Double(averagedCount[s]) * Double(average[j]) + gained) / Double(averagedCount[t]))
-            }
-        }
-    }
-
-    /// Records one update at rate `eta`, counted in the average when `averagedUpdate`; after the
-    /// touched weights are caught up and before their own step.
-    @inline(__always)
-    func advance(eta: S, averagedUpdate: Bool) {
-        let rate = Double(eta), last = updates
-        if case let .momentum(mu) = optimizer, matrix == nil {
-            matrix = (1 - 2 * rate * l2, -rate * mu, 2 * l2, mu)
-        } else if case let .nesterov(mu) = optimizer, matrix == nil {
-            matrix = (1 - 2 * rate * l2 * (1 + mu), -rate * mu * mu, 2 * l2, mu)
-        }
-        let next = scale[last] * (1 - 2 * rate * l2)
-        scale.append(next)
-        shrink.append(shrink[last] + rate * l1 / next)
-        driftSum.append(driftSum[last] + rate / next)
-        averagedCount.append(averagedCount[last] + (averagedUpdate ? 1 : 0))
-        averageSum.append(averageSum[last] + (averagedUpdate ? next : 0))
-    }
-
-    /// Marks weight `j` current at the window's last update (its own step made).
-    @inline(__always)
-    func stepped(_ j: Int) { current[j] = updates }
-
-    /// Whether the window should end before the next update (its histories full, or `P` near
-    /// underflow).
-    var full: Bool { updates >= Self.windowUpdates || scale[updates] < 1e-150 }
-
-    /// Catches every weight up and starts a new window.
-    func finish(weights: Int, theta: UnsafeMutablePointer<S>, first: UnsafeMutablePointer<S>,
-                average: UnsafeMutablePointer<S>, mu: UnsafePointer<S>) {
-        if updates > 0 {
-            for j in 0..<weights { catchUp(j, theta: theta, first: first, average: average, mu: mu) }
-        }
-        begin(averaged: averagedCount[averagedCount.count - 1])
-    }
-
-    /// Starts the first window of an epoch at `averaged` averaged updates.
-    func start(averaged: Int) { begin(averaged: averaged) }
 }
 
 extension EpochDriver {
@@ -203,9 +222,11 @@ extension EpochDriver {
                 lazy.finish(weights: weights, theta: theta, first: first, average: average, mu: mu)
             }
             let span = x.span(i)
-            for t in 0..<k {
-                for p in span {
-                    lazy.catchUp(t * d + x.indices[p], theta: theta, first: first, average: average, mu: mu)
+            if lazy.moves {
+                for t in 0..<k {
+                    for p in span {
+                        lazy.catchUp(t * d + x.indices[p], theta: theta, first: first, average: average, mu: mu)
+                    }
                 }
             }
             var rowLoss = S.zero
@@ -263,10 +284,12 @@ extension EpochDriver {
         while position < range.upperBound {
             let block = order.fetch(position, limit: Swift.min(order.blockRows, range.upperBound - position), slot: 0)
             let x = block.sparse!
-            for i in 0..<block.count {
-                for t in 0..<k {
-                    for p in x.span(i) {
-                        lazy.catchUp(t * d + x.indices[p], theta: theta, first: first, average: average, mu: mu)
+            if lazy.moves {
+                for i in 0..<block.count {
+                    for t in 0..<k {
+                        for p in x.span(i) {
+                            lazy.catchUp(t * d + x.indices[p], theta: theta, first: first, average: average, mu: mu)
+                        }
                     }
                 }
             }
@@ -290,8 +313,9 @@ extension EpochDriver {
         let eta: S = settings.learningRate.changesWithinEpoch ? settings.learningRate.step(update: update) : progress.rate
         var averagedUpdate = false
         if case let .averaged(start) = settings.optimizer, update > start { averagedUpdate = true }
-        let saved = lazy.touched.map { theta[$0] }
-        let savedBiases = (0..<k).map { theta[weights + $0] }
+        lazy.saved.removeAll(keepingCapacity: true)
+        for j in lazy.touched { lazy.saved.append(theta[j]) }
+        for t in 0..<k { lazy.saved.append(theta[weights + t]) }
         lazy.advance(eta: eta, averagedUpdate: averagedUpdate)
         if averagedUpdate { progress.averaged += 1 }
         let step = SparseStep(settings: settings, eta: eta, theta: theta, first: first, average: average,
@@ -302,8 +326,8 @@ extension EpochDriver {
         }
         for t in 0..<k { step.apply(weights + t, scale * sums[t], penalised: false) }
         guard lazy.touched.allSatisfy({ theta[$0].isFinite }), (0..<k).allSatisfy({ theta[weights + $0].isFinite }) else {
-            for (j, value) in zip(lazy.touched, saved) { theta[j] = value }
-            for t in 0..<k { theta[weights + t] = savedBiases[t] }
+            for (n, j) in lazy.touched.enumerated() { theta[j] = lazy.saved[n] }
+            for t in 0..<k { theta[weights + t] = lazy.saved[lazy.touched.count + t] }
             return progress.updates + 1
         }
         progress.lossSum += Double(q)
