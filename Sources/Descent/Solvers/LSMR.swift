@@ -117,12 +117,22 @@ extension LeastSquares {
         if let maximumIterations, maximumIterations < 0 {
             throw .invalidOption(name: "maximumIterations", value: "\(maximumIterations)", expected: "a count ≥ 0")
         }
-        let operator_ = SparseOperator(features, intercept: intercept)
-        let yMean = intercept ? targets.reduce(0.0) { $0 + Double($1) } / Double(targets.count) : 0
-        let b = targets.map { Double($0) - yMean }
+        return iterate(features, targets, weights: nil, intercept: intercept, damp: damp, tolerance: tolerance,
+                       conditionLimit: conditionLimit,
+                       maximumIterations: maximumIterations ?? Swift.min(features.rows, features.columns))
+    }
+
+    /// LSMR on checked input, weighted when `weights` are given: the rows of the centred design and
+    /// targets scaled by `√wᵢ`, centred on the weighted means.
+    static func iterate<Scalar: BLASScalar>(_ features: SparseMatrix<Scalar>, _ targets: [Scalar], weights: [Scalar]?,
+                                            intercept: Bool, damp: Double, tolerance: Double, conditionLimit: Double,
+                                            maximumIterations: Int) -> LSMRSolution<Scalar> {
+        let operator_ = SparseOperator(features, intercept: intercept, weights: weights)
+        let weight = { (i: Int) in weights.map { Double($0[i]) } ?? 1 }
+        let yMean = intercept ? targets.indices.reduce(0.0) { $0 + weight($1) * Double(targets[$1]) } / operator_.totalWeight : 0
+        let b = targets.indices.map { (Double(targets[$0]) - yMean) * (operator_.roots?[$0] ?? 1) }
         let run = LSMRIteration(operator_: operator_, damp: damp, atol: tolerance, btol: tolerance,
-                                conditionLimit: conditionLimit,
-                                maximumIterations: maximumIterations ?? Swift.min(features.rows, features.columns))
+                                conditionLimit: conditionLimit, maximumIterations: maximumIterations)
             .solve(b)
         var bias = Double.Accumulator(yMean)
         if intercept { for j in 0..<features.columns { bias -= Double.Accumulator(operator_.means[j]) * Double.Accumulator(run.x[j]) } }

@@ -1,19 +1,29 @@
-/// `A = X − 1μᵀ` (or `X`) as products in `Double`, never formed: `Av = Xv − 1·(μᵀv)`,
-/// `Aᵀu = Xᵀu − μ·(1ᵀu)`.
+/// `A = W^½(X − 1μᵀ)` (or `W^½X` without an intercept; `W = I` unweighted) as products in
+/// `Double`, never formed: `Av = W^½(Xv − 1·(μᵀv))`, `Aᵀu = Xᵀ(W^½u) − μ·(1ᵀW^½u)`, with `μ` the
+/// (weighted) column means.
 struct SparseOperator<S: BLASScalar> {
     let matrix: SparseMatrix<S>
     let means: [Double]
     let centred: Bool
+    /// `√wᵢ` per row, or `nil` unweighted.
+    let roots: [Double]?
+    /// `Σwᵢ` (`n` unweighted).
+    let totalWeight: Double
 
-    init(_ matrix: SparseMatrix<S>, intercept: Bool) {
+    init(_ matrix: SparseMatrix<S>, intercept: Bool, weights: [S]? = nil) {
         self.matrix = matrix
         centred = intercept
+        roots = weights?.map { Double($0).squareRoot() }
+        let total = weights.map { $0.reduce(0.0) { $0 + Double($1) } } ?? Double(matrix.rows)
+        totalWeight = total
         var sums = [Double](repeating: 0, count: matrix.columns)
         if intercept {
-            for k in 0..<matrix.nonzeros { sums[matrix.columnIndices[k]] += Double(matrix.values[k]) }
+            for i in 0..<matrix.rows {
+                let w = weights.map { Double($0[i]) } ?? 1
+                for k in matrix.rowOffsets[i]..<matrix.rowOffsets[i + 1] { sums[matrix.columnIndices[k]] += w * Double(matrix.values[k]) }
+            }
         }
-        let n = Double(matrix.rows)
-        means = sums.map { $0 / n }
+        means = sums.map { $0 / total }
     }
 
     var rows: Int { matrix.rows }
@@ -28,7 +38,7 @@ struct SparseOperator<S: BLASScalar> {
                     for i in 0..<matrix.rows {
                         var sum = 0.0
                         for k in offsets[i]..<offsets[i + 1] { sum += Double(values[k]) * v[indices[k]] }
-                        out[i] = sum - shift
+                        out[i] = (sum - shift) * (roots?[i] ?? 1)
                     }
                 }
             }
@@ -43,7 +53,7 @@ struct SparseOperator<S: BLASScalar> {
             matrix.columnIndices.withUnsafeBufferPointer { indices in
                 matrix.values.withUnsafeBufferPointer { values in
                     for i in 0..<matrix.rows {
-                        let ui = u[i]
+                        let ui = u[i] * (roots?[i] ?? 1)
                         total += ui
                         for k in offsets[i]..<offsets[i + 1] { out[indices[k]] += Double(values[k]) * ui }
                     }
