@@ -83,12 +83,14 @@ extension LeastSquares {
             && MemoryBudget.fits(workspace(.normalEquations, rows: n, columns: d, targets: k, inMemory: false))
     }
 
+    /// The sparse solve; `allowGram: false` takes LSMR whatever the shape (tests compare the paths).
     static func solveSparse<Scalar: BLASScalar>(_ features: SparseMatrix<Scalar>, _ targets: [Scalar], weights: [Scalar]?,
-                                                intercept: Bool, ridge: Double) throws(DescentError) -> LeastSquaresSolution<Scalar> {
+                                                intercept: Bool, ridge: Double,
+                                                allowGram: Bool = true) throws(DescentError) -> LeastSquaresSolution<Scalar> {
         guard features.rows == targets.count else { throw .targetCountMismatch(rows: features.rows, targets: targets.count) }
         try checkRidge(ridge)
         let rows = SparseRows(features, targets, weights: weights)
-        if usesSparseGram(rows: features.rows, columns: features.columns, targets: 1, intercept: intercept, ridge: ridge) {
+        if allowGram && usesSparseGram(rows: features.rows, columns: features.columns, targets: 1, intercept: intercept, ridge: ridge) {
             return LeastSquaresSolution(try sparseGram(rows, intercept: intercept, ridge: ridge)[0], intercept: intercept)
         }
         guard features.rows > 0 else { throw .noRows }

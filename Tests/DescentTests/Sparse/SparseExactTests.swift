@@ -113,4 +113,118 @@ struct SparseExactTests {
             for (name, error) in worst { #expect(error <= bounds[name] ?? 1e-8, "\(name)") }
         }
     }
+
+    /// The first `rows` rows of `Resources/sparse/train.svm` (120 columns).
+    static func train(rows: Int) throws -> (SparseMatrix<Double>, [Double]) {
+        let data = try SparseDataset<Double>(libsvmFile: try TestData.url("sparse/train.svm").path)
+        return (try data.features.rows(0..<rows), Array(data.targets[0..<rows]))
+    }
+
+    @Test("Fewer rows than unknowns take LSMR: converged by its stated test; with a ridge, the dense solver's answer")
+    func lsmrPath() throws {
+        let (x, y) = try Self.train(rows: 100)
+        let fit = try LeastSquares.solve(x, y)
+        let run = try #require(fit.iterative)
+        #expect(fit.method == .automatic && run.converged)
+        // LSMR's least-squares test: ‖Aᵀr‖ ≤ 10⁻¹²·‖A‖·‖r‖ for the centred design A (or a compatible system).
+        let r = zip(y, try fit.model.predict(x)).map { $0 - $1 }
+        let mu = try x.transposeMultiply([Double](repeating: 1 / Double(x.rows), count: x.rows))
+        let total = r.reduce(0, +)
+        let g = zip(try x.transposeMultiply(r), mu).map { $0 - $1 * total }
+        let norm = { (v: [Double]) in v.reduce(0.0) { $0 + $1 * $1 }.squareRoot() }
+        #expect(norm(g) <= 1e-10 * run.normEstimate * max(norm(r), 1e-300) || run.stopReason == .compatible)
+        // Forced LSMR with a ridge, plain and weighted, against the dense solver.
+        let weights = (0..<x.rows).map { 0.5 + Double($0 % 5) / 4 }
+        for weighted in [false, true] {
+            let ridge = try LeastSquares.solveSparse(x, y, weights: weighted ? weights : nil, intercept: true, ridge: 0.01,
+                                                     allowGram: false)
+            let dense = weighted ? try LeastSquares.solve(try x.dense(), y, weights: weights, ridge: 0.01)
+                : try LeastSquares.solve(try x.dense(), y, ridge: 0.01)
+            #expect(ridge.iterative != nil)
+            let error = relativeError([ridge.model.bias] + ridge.model.weights, [dense.model.bias] + dense.model.weights)
+            print("LSMR path with ridge (weighted \(weighted)) vs dense: \(digits(error)) digits in \(ridge.iterative!.iterations) iterations")
+            #expect(error <= 1e-9)
+        }
+    }
+
+    @Test("Summaries and solves refuse what they cannot do, with typed errors")
+    func refusals() throws {
+        let r = Self.reference
+        let x: SparseMatrix<Double> = try r.features()
+        let fit = try LeastSquares.solve(x, r.targets)
+        #expect {
+            _ = try fit.summary(features: x, targets: r.targets, covariance: .hac(lags: 2))
+        } throws: { error in
+            guard case let .invalidOption(name, _, _) = error as? DescentError else { return false }
+            return name == "covariance"
+        }
+        // Every level of the first factor beside the intercept: the dummy trap, named.
+        var triplets = [(row: Int, column: Int, value: Double)]()
+        for i in 0..<r.rows {
+            var level0 = true
+            for p in r.indptr[i]..<r.indptr[i + 1] {
+                triplets.append((i, r.indices[p], r.values[p]))
+                if r.indices[p] < 7 { level0 = false }
+            }
+            if level0 { triplets.append((i, 13, 1)) }
+        }
+        let trap = try SparseMatrix<Double>(rows: r.rows, columns: 14, triplets: triplets)
+        #expect {
+            _ = try LeastSquares.solve(trap, r.targets)
+        } throws: { error in
+            guard case let .unsolvable(_, reason, _) = error as? DescentError else { return false }
+            return reason.contains("column")
+        }
+        // A summary of a fit with fewer rows than unknowns.
+        let (wide, y) = try Self.train(rows: 100)
+        let wideFit = try LeastSquares.solve(wide, y, ridge: 0.01)
+        #expect(throws: DescentError.self) { _ = try wideFit.summary(features: wide, targets: y) }
+        // Input errors.
+        #expect(throws: DescentError.targetCountMismatch(rows: r.rows, targets: 2)) { _ = try LeastSquares.solve(x, [1.0, 2]) }
+        var bad = r.targets
+        bad[7] = .nan
+        #expect(throws: DescentError.nonFiniteValue(at: .targets(index: 7))) { _ = try LeastSquares.solve(x, bad) }
+        #expect(throws: DescentError.self) { _ = try LeastSquares.solve(x, r.targets, ridge: -1) }
+        var weights = r.weights
+        weights[3] = -1
+        #expect(throws: DescentError.self) { _ = try LeastSquares.solve(x, r.targets, weights: weights) }
+    }
+
+    @Test("Too many columns for the Gram matrix: LSMR solves, the summary says why it cannot")
+    func wideSummary() throws {
+        let d = LeastSquares.sparseGramColumnLimit + 1, n = d + 50
+        var triplets = [(row: Int, column: Int, value: Double)]()
+        var y = [Double]()
+        for i in 0..<n {
+            triplets.append((i, i % d, 1 + Double(i % 7) / 10))
+            y.append(Double(i % 11) - 5)
+        }
+        let x = try SparseMatrix<Double>(rows: n, columns: d, triplets: triplets)
+        let fit = try LeastSquares.solve(x, y, ridge: 1e-3)
+        #expect(fit.iterative?.converged == true)
+        #expect {
+            _ = try fit.summary(features: x, targets: y)
+        } throws: { error in
+            guard case let .unsolvable(method, reason, _) = error as? DescentError else { return false }
+            return method == "summary" && reason.contains("too many")
+        }
+    }
+
+    @Test("verify compares a model with the sparse exact solution")
+    func verification() throws {
+        let r = Self.reference
+        let x: SparseMatrix<Double> = try r.features()
+        let exact = try LeastSquares.solve(x, r.targets)
+        let same = try LeastSquares.verify(exact.model, features: x, targets: r.targets)
+        #expect(same.maxWeightDifference == 0 && same.biasDifference == 0 && same.relativeMSEGap == 0)
+        var off = exact.model
+        off.weights[12] += 0.01
+        let check = try LeastSquares.verify(off, features: x, targets: r.targets)
+        #expect(abs(check.maxWeightDifference - 0.01) <= 1e-12 && check.relativeMSEGap > 0)
+        let dense = try LeastSquares.verify(off, features: try x.dense(), targets: r.targets)
+        #expect(abs(check.relativeMSEGap - dense.relativeMSEGap) <= 1e-8 * dense.relativeMSEGap)
+        let weighted = try LeastSquares.verify(off, features: x, targets: r.targets, weights: r.weights)
+        let denseWeighted = try LeastSquares.verify(off, features: try x.dense(), targets: r.targets, weights: r.weights)
+        #expect(abs(weighted.relativeMSEGap - denseWeighted.relativeMSEGap) <= 1e-8 * denseWeighted.relativeMSEGap)
+    }
 }
