@@ -89,7 +89,7 @@ extension LeastSquares {
                                                 allowGram: Bool = true) throws(DescentError) -> LeastSquaresSolution<Scalar> {
         guard features.rows == targets.count else { throw .targetCountMismatch(rows: features.rows, targets: targets.count) }
         try checkRidge(ridge)
-        let rows = SparseRows(features, targets, weights: weights)
+        let rows = SparseSolverRows(features, targets, weights: weights)
         if allowGram && usesSparseGram(rows: features.rows, columns: features.columns, targets: 1, intercept: intercept, ridge: ridge) {
             return LeastSquaresSolution(try sparseGram(rows, intercept: intercept, ridge: ridge)[0], intercept: intercept)
         }
@@ -114,7 +114,7 @@ extension LeastSquares {
 
     /// The normal equations on the sparse Gram matrix, for the `k` targets of `rows`: the working
     /// memory reserved, the one pass, then the dense path's factor and refinement.
-    static func sparseGram<S: BLASScalar>(_ rows: SparseRows<S>, intercept: Bool, ridge: Double) throws(DescentError)
+    static func sparseGram<S: BLASScalar>(_ rows: SparseSolverRows<S>, intercept: Bool, ridge: Double) throws(DescentError)
         -> [RawSolution] {
         let d = rows.columns, k = rows.targets
         try reserveWorkspace(.normalEquations, rows: rows.localRows, columns: d, targets: k, inMemory: false,

@@ -38,7 +38,7 @@ extension LeastSquaresSolution {
                         covariance: LeastSquares.Covariance = .nonrobust, useT: Bool? = nil) throws(DescentError)
         -> RegressionSummary {
         guard features.rows == targets.count else { throw .targetCountMismatch(rows: features.rows, targets: targets.count) }
-        return try sparseSummary(SparseRows(features, targets), featureNames: featureNames, covariance: covariance, useT: useT)
+        return try sparseSummary(SparseSolverRows(features, targets), featureNames: featureNames, covariance: covariance, useT: useT)
     }
 
     /// The weighted summary (statsmodels' `WLS`) of a fit by
@@ -62,11 +62,11 @@ extension LeastSquaresSolution {
         -> RegressionSummary {
         guard features.rows == targets.count else { throw .targetCountMismatch(rows: features.rows, targets: targets.count) }
         try Validation.checkWeights(weights, rows: features.rows)
-        return try sparseSummary(SparseRows(features, targets, weights: weights), featureNames: featureNames,
+        return try sparseSummary(SparseSolverRows(features, targets, weights: weights), featureNames: featureNames,
                                  covariance: covariance, useT: useT)
     }
 
-    func sparseSummary(_ rows: SparseRows<Scalar>, featureNames: [String]?, covariance: LeastSquares.Covariance,
+    func sparseSummary(_ rows: SparseSolverRows<Scalar>, featureNames: [String]?, covariance: LeastSquares.Covariance,
                        useT: Bool?) throws(DescentError) -> RegressionSummary {
         switch covariance {
         case .nonrobust, .hc0, .hc1, .hc2, .hc3: break
@@ -131,7 +131,7 @@ extension LeastSquaresSolution {
     /// model in extended precision, their powers, the total sum of squares about `targetMean`,
     /// Durbin–Watson's numerator, and for HC0–HC3 the meat in the basis's orthonormal coordinates,
     /// `Lᵀ(Σ ωᵢx̃ᵢx̃ᵢᵀ)L` with `x̃ᵢ = √wᵢ[1, xᵢ]` accumulated over the pairs of each row's non-zeros.
-    func sparseInferencePass(_ rows: SparseRows<Scalar>, basis: InferenceBasis, targetMean: Double,
+    func sparseInferencePass(_ rows: SparseSolverRows<Scalar>, basis: InferenceBasis, targetMean: Double,
                              covariance: LeastSquares.Covariance) throws(DescentError) -> InferencePass.Result {
         typealias E = Double.Accumulator
         let p = basis.parameters, o = hasIntercept ? 1 : 0, n = Double(rows.localRows)

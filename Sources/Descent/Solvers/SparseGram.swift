@@ -25,7 +25,7 @@ struct SparseGram {
     /// Checks the shapes (the same columns and targets on every part, rows and columns) and the
     /// targets (finite), then makes the pass. The features of a ``SparseMatrix`` are finite by
     /// construction.
-    static func gather<S: BLASScalar>(_ rows: SparseRows<S>, intercept: Bool) throws(DescentError) -> SparseGram {
+    static func gather<S: BLASScalar>(_ rows: SparseSolverRows<S>, intercept: Bool) throws(DescentError) -> SparseGram {
         let n = try checkedRows(rows)
         let d = rows.columns, k = rows.targets
         // One buffer for every sum: the Gram matrix's upper triangle (d²), XᵀWY (d·k), XᵀW1 (d),
@@ -97,7 +97,7 @@ struct SparseGram {
     /// `n` over every part, after checking that every part has the same columns and targets, that
     /// there are rows and columns, and that the targets are finite (the first NaN or ±∞ named by
     /// its global row); every part throws the same error.
-    static func checkedRows<S: BLASScalar>(_ rows: SparseRows<S>) throws(DescentError) -> Int {
+    static func checkedRows<S: BLASScalar>(_ rows: SparseSolverRows<S>) throws(DescentError) -> Int {
         let d = rows.columns, k = rows.targets, c = rows.collective
         var shape = [Double(d), Double(rows.localRows), Double(k)]
         try rows.sum(&shape)
@@ -119,7 +119,7 @@ struct SparseGram {
     /// ``ResidualPass``'s `G = Zᵀ(T − Z·U)` for the weighted, centred rows (`zᵢ = √wᵢ(xᵢ − μ)`,
     /// `tᵢ = √wᵢ(yᵢ − ȳ)`), row-major `d × k`, in one pass over the non-zeros: each residual
     /// `yᵢₜ − ȳₜ − xᵢᵀuₜ + μᵀuₜ` in extended precision, then `Σwᵢxᵢfᵢ − μ·Σwᵢfᵢ`.
-    func gradient<S: BLASScalar>(_ rows: SparseRows<S>, u: [Double]) throws(DescentError) -> [Double] {
+    func gradient<S: BLASScalar>(_ rows: SparseSolverRows<S>, u: [Double]) throws(DescentError) -> [Double] {
         typealias E = Double.Accumulator
         let d = rows.columns, k = rows.targets
         let shifts = (0..<k).map { t in (0..<d).reduce(E(0)) { $0 + E(means[$1]) * E(u[$1 * k + t]) } - E(targetMeans[t]) }

@@ -2,7 +2,7 @@
 /// memory is one chunk; a ``SparseRowSource`` hands out its own), `k ≥ 1` targets per row, optional
 /// sample weights, and the ``Collective`` that adds what every part computed — the sparse
 /// counterpart of ``SolverRows``. Every pass visits the chunks and ends with a `collective.sum`.
-struct SparseRows<S: BLASScalar> {
+struct SparseSolverRows<S: BLASScalar> {
     /// Consecutive rows: their features, `count × targetColumns` targets (row-major) and the first
     /// row's global index.
     struct Chunk {
