@@ -11,6 +11,10 @@ struct RowBlock<Scalar: BLASScalar>: @unchecked Sendable {  // a read-only view;
     @usableFromInline let sampleWeights: UnsafePointer<Scalar>?
     @usableFromInline let count: Int
     @usableFromInline let columns: Int
+    /// The rows in CSR (the sparse layout), or `nil` for dense row-major ``features``. A sparse
+    /// block's ``features`` is its values and must not be read as rows: every kernel branches on
+    /// the layout first (``SparseKernels``).
+    @usableFromInline let sparse: SparseRows<Scalar>?
 
     @inlinable
     init(features: UnsafePointer<Scalar>, targets: UnsafePointer<Scalar>, sampleWeights: UnsafePointer<Scalar>? = nil,
@@ -20,6 +24,26 @@ struct RowBlock<Scalar: BLASScalar>: @unchecked Sendable {  // a read-only view;
         self.sampleWeights = sampleWeights
         self.count = count
         self.columns = columns
+        sparse = nil
+    }
+
+    /// A block of `count` sparse rows.
+    @inlinable
+    init(sparse: SparseRows<Scalar>, targets: UnsafePointer<Scalar>, sampleWeights: UnsafePointer<Scalar>? = nil,
+         count: Int, columns: Int) {
+        features = sparse.values
+        self.targets = targets
+        self.sampleWeights = sampleWeights
+        self.count = count
+        self.columns = columns
+        self.sparse = sparse
+    }
+
+    /// The same rows and targets without sample weights (either layout).
+    @inlinable
+    var unweighted: RowBlock {
+        if let sparse { return RowBlock(sparse: sparse, targets: targets, count: count, columns: columns) }
+        return RowBlock(features: features, targets: targets, count: count, columns: columns)
     }
 
     /// A block of features alone, for passes that read no targets (column statistics, the
@@ -32,7 +56,76 @@ struct RowBlock<Scalar: BLASScalar>: @unchecked Sendable {  // a read-only view;
     /// Row `i`'s `columns` features: the dense row-major layout's one piece of row arithmetic
     /// (the layout seam; every pass reads rows through it or through a block product).
     @inlinable
-    func row(_ i: Int) -> UnsafePointer<Scalar> { features + i * columns }
+    func row(_ i: Int) -> UnsafePointer<Scalar> {
+        assert(sparse == nil, "a dense row read from a sparse block")
+        return features + i * columns
+    }
+
+    /// Row `i` as `columns` dense values, in either layout: in place for dense rows, written into
+    /// `scratch` (`columns` wide) for sparse ones. For the passes that need whole rows (the Gram
+    /// reference, the general update rule); O(`columns`) for a sparse row.
+    @inlinable
+    func denseRow(_ i: Int, scratch: UnsafeMutablePointer<Scalar>) -> UnsafePointer<Scalar> {
+        guard let sparse else { return features + i * columns }
+        sparse.scatter(i, into: scratch, columns: columns)
+        return UnsafePointer(scratch)
+    }
+
+    /// Calls `body` with the column and value of row `i`'s stored entries: every column of a
+    /// dense row, the nonzeros of a sparse one (O(nnz)).
+    @inlinable
+    func forEachEntry(_ i: Int, _ body: (Int, Scalar) -> Void) {
+        if let sparse {
+            for p in sparse.span(i) { body(sparse.indices[p], sparse.values[p]) }
+        } else {
+            let row = features + i * columns
+            for j in 0..<columns { body(j, row[j]) }
+        }
+    }
+}
+
+/// Rows in compressed sparse row form, as views: row `i`'s nonzeros are the positions
+/// `offsets[i]..<offsets[i + 1]` of `indices` (increasing columns) and `values`. The offsets are
+/// those of the whole matrix the rows come from, so a block of consecutive rows is a view with
+/// no copy.
+@usableFromInline
+struct SparseRows<Scalar: BLASScalar>: @unchecked Sendable {  // a read-only view; the loop keeps the memory alive
+    @usableFromInline let offsets: UnsafePointer<Int>
+    @usableFromInline let indices: UnsafePointer<Int>
+    @usableFromInline let values: UnsafePointer<Scalar>
+
+    @inlinable
+    init(offsets: UnsafePointer<Int>, indices: UnsafePointer<Int>, values: UnsafePointer<Scalar>) {
+        self.offsets = offsets
+        self.indices = indices
+        self.values = values
+    }
+
+    /// The positions of row `i`'s nonzeros.
+    @inlinable @inline(__always)
+    func span(_ i: Int) -> Range<Int> { offsets[i]..<offsets[i + 1] }
+
+    /// `xᵢᵀw`.
+    @inlinable @inline(__always)
+    func dot(_ i: Int, _ w: UnsafePointer<Scalar>) -> Scalar {
+        var s = Scalar.zero
+        for p in span(i) { s += values[p] * w[indices[p]] }
+        return s
+    }
+
+    /// `w ← w + α·xᵢ`.
+    @inlinable @inline(__always)
+    func axpy(_ i: Int, _ alpha: Scalar, _ w: UnsafeMutablePointer<Scalar>) {
+        for p in span(i) { w[indices[p]] += alpha * values[p] }
+    }
+
+    /// Writes row `i` densely into `out` (`columns` wide, zeros elsewhere): for the passes that
+    /// need dense rows and run once per fit.
+    @inlinable
+    func scatter(_ i: Int, into out: UnsafeMutablePointer<Scalar>, columns: Int) {
+        out.update(repeating: 0, count: columns)
+        for p in span(i) { out[indices[p]] = values[p] }
+    }
 }
 
 /// Where the training loop gets its rows from. The loop asks for blocks of rows in its epoch
@@ -56,11 +149,30 @@ protocol RowBlockSource: SendableMetatype {
     /// the rows are weighted.
     func gather(_ indices: UnsafeBufferPointer<Int>, features: UnsafeMutablePointer<Scalar>,
                 targets: UnsafeMutablePointer<Scalar>, sampleWeights: UnsafeMutablePointer<Scalar>)
+    /// Whether its blocks are sparse (``RowBlock/sparse``): then it gathers with
+    /// ``gatherSparse(_:into:targets:sampleWeights:)``.
+    var isSparse: Bool { get }
+    /// The bytes one row occupies on average (sizes the shuffle's blocks).
+    var rowBytes: Int { get }
+    /// Sparse sources: copies the rows `indices`, in that order, into `buffer` (their targets and
+    /// weights as ``gather(_:features:targets:sampleWeights:)`` does) and returns them.
+    func gatherSparse(_ indices: UnsafeBufferPointer<Int>, into buffer: SparseGather<Scalar>,
+                      targets: UnsafeMutablePointer<Scalar>, sampleWeights: UnsafeMutablePointer<Scalar>) -> SparseRows<Scalar>
 }
 
 extension RowBlockSource {
     /// One target per row.
     @inlinable var targetColumns: Int { 1 }
+    /// Dense rows.
+    @inlinable var isSparse: Bool { false }
+    /// A dense row's bytes.
+    @inlinable var rowBytes: Int { columns * MemoryLayout<Scalar>.stride }
+    /// Dense sources gather with ``gather(_:features:targets:sampleWeights:)``.
+    @usableFromInline
+    func gatherSparse(_ indices: UnsafeBufferPointer<Int>, into buffer: SparseGather<Scalar>,
+                      targets: UnsafeMutablePointer<Scalar>, sampleWeights: UnsafeMutablePointer<Scalar>) -> SparseRows<Scalar> {
+        preconditionFailure("a dense source gathers dense rows")
+    }
 }
 
 /// A ``RowBlockSource`` over a feature matrix and its targets in memory, valid while they are

@@ -10,6 +10,11 @@ enum Kernels {
     @inlinable
     static func residuals<S: BLASScalar>(_ block: RowBlock<S>, weights: UnsafePointer<S>, bias: S,
                                          into r: UnsafeMutablePointer<S>) -> (sum: S, sumOfSquares: S) {
+        if let x = block.sparse {
+            var s = S.zero, b = bias
+            let q = SparseKernels.residuals(block, x, targets: 1, weights: weights, biases: &b, into: r, sums: &s)
+            return (s, q)
+        }
         if let (s, q) = CompiledKernels.residuals(block, weights: weights, bias: bias, into: r) {
             return block.sampleWeights == nil ? (s, q) : weigh(block, r)
         }
@@ -62,6 +67,7 @@ enum Kernels {
     @inlinable
     static func accumulateGradient<S: BLASScalar>(_ block: RowBlock<S>, residuals r: UnsafePointer<S>,
                                                   into g: UnsafeMutablePointer<S>) {
+        if let x = block.sparse { return SparseKernels.accumulateGradient(block, x, targets: 1, residuals: r, into: g) }
         if CompiledKernels.accumulateGradient(block, residuals: r, into: g) { return }
         portableAccumulateGradient(block, residuals: r, into: g)
     }
@@ -80,6 +86,7 @@ enum Kernels {
     @inlinable
     static func fusedGradient<S: BLASScalar>(_ block: RowBlock<S>, weights w: UnsafePointer<S>, bias: S,
                                              into g: UnsafeMutablePointer<S>) -> (sum: S, sumOfSquares: S) {
+        if let x = block.sparse { return SparseKernels.fusedGradient(block, x, weights: w, bias: bias, into: g) }
         if let (sum, squares) = CompiledKernels.fusedGradient(block, weights: w, bias: bias, into: g) {
             return (sum, squares)
         }
@@ -161,6 +168,11 @@ enum Kernels {
     static func stochasticSteps<S: BLASScalar>(_ block: RowBlock<S>, weights w: UnsafeMutablePointer<S>,
                                                bias: inout S, learningRate eta: S)
         -> (sumOfSquares: S, failedRow: Int?) {
+        if let x = block.sparse {
+            var r = S.zero
+            return SparseKernels.stochasticSteps(block, x, targets: 1, weights: w, biases: &bias, learningRate: eta,
+                                                 scratch: &r)
+        }
         if let (q, failed) = CompiledKernels.stochasticSteps(block, weights: w, bias: &bias, learningRate: eta) {
             return (q, failed)
         }

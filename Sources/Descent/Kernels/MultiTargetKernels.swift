@@ -12,6 +12,9 @@ extension Kernels {
     static func residuals<S: BLASScalar>(_ block: RowBlock<S>, targets k: Int, weights w: UnsafePointer<S>,
                                          biases b: UnsafePointer<S>, into r: UnsafeMutablePointer<S>,
                                          sums: UnsafeMutablePointer<S>) -> S {
+        if let x = block.sparse {
+            return SparseKernels.residuals(block, x, targets: k, weights: w, biases: b, into: r, sums: sums)
+        }
         if k == 1 {
             let (s, q) = residuals(block, weights: w, bias: b[0], into: r)
             sums[0] += s
@@ -50,6 +53,7 @@ extension Kernels {
     @inlinable
     static func accumulateGradient<S: BLASScalar>(_ block: RowBlock<S>, targets k: Int, residuals r: UnsafePointer<S>,
                                                   into g: UnsafeMutablePointer<S>) {
+        if let x = block.sparse { return SparseKernels.accumulateGradient(block, x, targets: k, residuals: r, into: g) }
         if k == 1 { return accumulateGradient(block, residuals: r, into: g) }
         BLAS.gemm(r, transposeA: true, block.features, m: k, n: block.columns, k: block.count, beta: 1, g)
     }
@@ -63,6 +67,9 @@ extension Kernels {
     static func stochasticSteps<S: BLASScalar>(_ block: RowBlock<S>, targets k: Int, weights w: UnsafeMutablePointer<S>,
                                                biases b: UnsafeMutablePointer<S>, learningRate eta: S,
                                                scratch r: UnsafeMutablePointer<S>) -> (sumOfSquares: S, failedRow: Int?) {
+        if let x = block.sparse {
+            return SparseKernels.stochasticSteps(block, x, targets: k, weights: w, biases: b, learningRate: eta, scratch: r)
+        }
         if k == 1 {
             var bias = b[0]
             defer { b[0] = bias }
@@ -106,7 +113,7 @@ extension Kernels {
                                          biases b: UnsafePointer<S>, into r: UnsafeMutablePointer<S>,
                                          sums: UnsafeMutablePointer<S>, loss: Loss, smoothing: Double) -> S {
         if loss.usesSquaredKernels { return residuals(block, targets: k, weights: w, biases: b, into: r, sums: sums) }
-        let plain = RowBlock(features: block.features, targets: block.targets, count: block.count, columns: block.columns)
+        let plain = block.unweighted
         return withUnsafeTemporaryAllocation(of: S.self, capacity: k) { scratch in
             scratch.initialize(repeating: 0)
             _ = residuals(plain, targets: k, weights: w, biases: b, into: r, sums: scratch.baseAddress!)

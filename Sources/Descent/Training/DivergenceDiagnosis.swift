@@ -29,15 +29,14 @@ enum DivergenceDiagnosis {
     static func addMeanSquares<Source: RowBlockSource>(_ source: Source, blockRows: Int, rows all: Int,
                                                        into meanSquares: inout [Double],
                                                        transform: (RowBlock<Source.Scalar>) -> RowBlock<Source.Scalar> = { $0 }) {
-        let columns = source.columns, count = source.rowCount
+        let count = source.rowCount
         var position = 0
         while position < count {
             let end = Swift.min(position + blockRows, count)
             let block = transform(source.block(position..<end))
             for i in 0..<block.count {
-                let row = block.row(i)
-                for j in 0..<columns {
-                    let v = Double(row[j])
+                block.forEachEntry(i) { j, value in
+                    let v = Double(value)
                     meanSquares[j] += v * v / Double(all)
                 }
             }

@@ -3,17 +3,29 @@
 /// batch makes from its own gradient.
 extension EpochDriver {
     /// Calls `body` with every block of training rows (of every training chunk of this part), as
-    /// training reads them (standardised when the fit standardises).
-    func forEachTrainingBlock(_ body: (RowBlock<S>) -> Void) throws(DescentError) {
+    /// training reads them (standardised when the fit standardises). Sparse rows come as dense
+    /// rows unless `sparse`: for the passes that read rows themselves, which run only when the
+    /// columns are few (``GramReference/maximumColumns``); the kernels' passes take them sparse.
+    func forEachTrainingBlock(sparse: Bool = false, _ body: (RowBlock<S>) -> Void) throws(DescentError) {
         try chunks.visit(chunks.training) { (index, source) throws(DescentError) in
             bind(index, source)
             let rows = order.rows
             var position = 0
             while position < rows {
                 let block = order.fetch(position, limit: Swift.min(order.blockRows, rows - position), slot: 0)
-                body(block)
+                if sparse || block.sparse == nil { body(block) } else { Self.densified(block, body) }
                 position += block.count
             }
+        }
+    }
+
+    /// Calls `body` with the sparse `block`'s rows written densely.
+    static func densified(_ block: RowBlock<S>, _ body: (RowBlock<S>) -> Void) {
+        let d = block.columns
+        withUnsafeTemporaryAllocation(of: S.self, capacity: Swift.max(1, block.count * d)) { buffer in
+            for i in 0..<block.count { block.sparse!.scatter(i, into: buffer.baseAddress! + i * d, columns: d) }
+            body(RowBlock(features: buffer.baseAddress!, targets: block.targets, sampleWeights: block.sampleWeights,
+                          count: block.count, columns: d))
         }
     }
 
@@ -28,7 +40,7 @@ extension EpochDriver {
         var moments = ResidualMoments(columns: d, targets: k)
         // The reference: Xᵀŵ (d), every target's Xᵀ(ŵ⊙y) (k × d), then Σŵy and Σŵy² per target.
         var reference = [Double](repeating: 0, count: withReference ? d + weights + 2 * k : 0)
-        try forEachTrainingBlock { block in
+        try forEachTrainingBlock(sparse: true) { block in
             let m = block.count
             blockSums.update(repeating: 0, count: k)
             let q = Kernels.residuals(block, targets: k, weights: theta, biases: theta + weights, into: residuals,

@@ -58,7 +58,9 @@ struct EpochDriver<Source: RowBlockSource> {
         targets = k
         // Rows per kernel call: small enough that a block stays in cache and that OpenBLAS runs
         // the call on the calling thread (no nested threading under our own).
-        let blockRows = Swift.max(1, Swift.min(8192 / d, settings.rows))
+        // Sparse rows: a few hundred, whatever the width (a block costs its nonzeros).
+        let blockRows = chunks.placeholder.isSparse ? Swift.max(1, Swift.min(256, settings.rows))
+            : Swift.max(1, Swift.min(8192 / d, settings.rows))
         let slots = ParallelGradient<Source>.partitions
         let largest = chunks.rowCounts.max() ?? 0
         order = EpochOrder(source: chunks.placeholder, members: members, shuffling: settings.shuffling,

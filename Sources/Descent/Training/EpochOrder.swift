@@ -33,6 +33,8 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     private let gatheredWeights: UnsafeMutableBufferPointer<S>
     /// Per slot, room for a block of standardised rows on their way to being whitened.
     private let mapScratch: UnsafeMutableBufferPointer<S>
+    /// Sparse sources: per slot, gathered rows and rows rescaled by ``scaling``.
+    private let sparseSlots: [(gathered: SparseGather<S>, scaled: SparseGather<S>)]
 
     /// Standardisation without a copy of the data: every block handed out holds `(x − μ)/σ`,
     /// computed into the slot's small buffer as the block is fetched (the same values, bit for
@@ -51,14 +53,15 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         columns = source.columns
         self.shuffling = shuffling
         self.blockRows = blockRows
-        shuffleBlockRows = Shuffling.blockRows(rows: rows, rowBytes: columns * MemoryLayout<S>.stride)
+        shuffleBlockRows = Shuffling.blockRows(rows: rows, rowBytes: source.rowBytes)
         ordered = shuffling != .none || members != nil
         self.seed = seed
         self.capacity = Swift.max(capacity ?? rows, rows)
         order = .allocate(capacity: ordered || capacity != nil ? self.capacity : 0)
         blockOrder = [Int](repeating: 0, count: capacity != nil ? self.capacity
                                                 : ordered ? (rows + shuffleBlockRows - 1) / shuffleBlockRows : 0)
-        gatheredFeatures = .allocate(capacity: slots * blockRows * columns)
+        gatheredFeatures = .allocate(capacity: source.isSparse ? 0 : slots * blockRows * columns)
+        sparseSlots = source.isSparse ? (0..<slots).map { _ in (SparseGather(rows: blockRows), SparseGather(rows: blockRows)) } : []
         gatheredTargets = .allocate(capacity: slots * blockRows * source.targetColumns)
         gatheredWeights = .allocate(capacity: source.isWeighted ? slots * blockRows : 0)
         let mapsRows = scaling.map { $0.whitened && !$0.preconditionsGradients } ?? false
@@ -82,7 +85,7 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         self.source = source
         self.members = members
         rows = count
-        shuffleBlockRows = Shuffling.blockRows(rows: count, rowBytes: columns * MemoryLayout<S>.stride)
+        shuffleBlockRows = Shuffling.blockRows(rows: count, rowBytes: source.rowBytes)
         ordered = shuffling != .none || members != nil
         if chunk != shuffledChunk || epoch != shuffledEpoch { shuffle(epoch: epoch, chunk: chunk) }
     }
@@ -143,6 +146,14 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     /// The rows `indices` (at most `blockRows`), copied into `slot`'s buffer (standardised with
     /// ``scaling``).
     func gather(_ indices: UnsafeBufferPointer<Int>, slot: Int) -> RowBlock<S> {
+        if source.isSparse {
+            let targets = gatheredTargets.baseAddress! + slot * blockRows * source.targetColumns
+            let weights = source.isWeighted ? gatheredWeights.baseAddress! + slot * blockRows : nil
+            let rows = source.gatherSparse(indices, into: sparseSlots[slot].gathered, targets: targets,
+                                           sampleWeights: weights ?? targets)
+            return scaled(RowBlock(sparse: rows, targets: targets, sampleWeights: weights.map { UnsafePointer($0) },
+                                   count: indices.count, columns: columns), slot: slot)
+        }
         let features = gatheredFeatures.baseAddress! + slot * blockRows * columns
         let targets = gatheredTargets.baseAddress! + slot * blockRows * source.targetColumns
         let weights = source.isWeighted ? gatheredWeights.baseAddress! + slot * blockRows : nil
@@ -155,6 +166,15 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     /// `block` itself, or with ``scaling`` its features standardised into `slot`'s buffer.
     func scaled(_ block: RowBlock<S>, slot: Int) -> RowBlock<S> {
         guard let scaling else { return block }
+        if let rows = block.sparse {
+            // Sparse rows are scaled, never centred (``FeatureMap/sparse(deviations:)``).
+            let deviations = scaling.scaling.deviations
+            let scaled = sparseSlots[slot].scaled.mapped(rows, count: block.count) { j, v in
+                S(Double(v) / deviations[j])
+            }
+            return RowBlock(sparse: scaled, targets: block.targets, sampleWeights: block.sampleWeights,
+                            count: block.count, columns: columns)
+        }
         let features = gatheredFeatures.baseAddress! + slot * blockRows * columns
         scaling.apply(features, from: block.features, rows: block.count, scratch: scratch(slot))
         return RowBlock(features: features, targets: block.targets, sampleWeights: block.sampleWeights,

@@ -80,7 +80,7 @@ extension EpochDriver {
         let residuals = slopes + k, smoothing = ws.smoothing
         var q = S.zero
         for i in 0..<block.count {
-            let x = block.row(i)
+            let x = block.denseRow(i, scratch: ws.rowScratch.baseAddress!)
             var rowLoss = S.zero
             let weight = block.sampleWeights?[i] ?? 1
             for t in 0..<k {

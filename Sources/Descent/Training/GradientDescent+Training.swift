@@ -51,11 +51,11 @@ extension GradientDescent {
     /// smoothness of the loss the mode steps on (``LearningRateEstimate``, with the loss's
     /// curvature) and `2λ₂` the curvature the penalty's squared-norm term adds, so that a strong
     /// ridge or elastic-net term cannot make the steps unstable.
-    func train<Model: TrainableModel>(_ model: inout Model, chunks: EpochChunks<InMemoryRows<Scalar>>, members: [Int]?,
+    func train<Model: TrainableModel, Source: RowBlockSource>(_ model: inout Model, chunks: EpochChunks<Source>, members: [Int]?,
                                       validation: [Int], rows: Int, validating: Bool, scaling: FeatureMap<Scalar>?,
                                       collective: any Collective, epochs: Int, whole: Bool,
                                       onEpoch: ((EpochReport<Scalar>) -> Void)?) throws(DescentError)
-        -> FitHistory<Scalar> where Model.Scalar == Scalar {
+        -> FitHistory<Scalar> where Model.Scalar == Scalar, Source.Scalar == Scalar {
         var localError: DescentError? = nil
         var rate = Double(learningRate)
         if automaticLearningRate {

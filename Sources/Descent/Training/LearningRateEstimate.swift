@@ -8,46 +8,25 @@ enum LearningRateEstimate {
     /// `curvature` is the loss's `sup ℓ''` (``Loss/curvature``; 2 for the squared loss).
     static func rate<Source: RowBlockSource>(for mode: BatchMode, source: Source, members: [Int]?, seed: UInt64,
                                              scaling: FeatureMap<Source.Scalar>? = nil, curvature: Double = 2) -> Double {
-        let d = source.columns
         let all = members ?? Array(0..<source.rowCount)
-        let count = Swift.min(all.count, Swift.max(1, sampleElements / d))
-        let sample = (0..<count).map { all[$0 * all.count / count] }
-        var x = [Source.Scalar](repeating: 0, count: count * d)
-        var y = [Source.Scalar](repeating: 0, count: count * source.targetColumns)   // gathered, not used
-        var weights = [Source.Scalar](repeating: 1, count: count)
-        sample.withUnsafeBufferPointer { indices in
-            x.withUnsafeMutableBufferPointer { xs in
-                y.withUnsafeMutableBufferPointer { ys in
-                    weights.withUnsafeMutableBufferPointer { ws in
-                        source.gather(indices, features: xs.baseAddress!, targets: ys.baseAddress!, sampleWeights: ws.baseAddress!)
-                        if let scaling {
-                            EpochOrder<Source>.standardize(xs.baseAddress!, from: xs.baseAddress!, rows: count, scaling)
-                        }
-                    }
-                }
-            }
+        let count = Swift.min(all.count, Swift.max(1, sampleElements / SampledRows<Source.Scalar>.width(of: source)))
+        var sample = SampledRows<Source.Scalar>(columns: source.columns, sparse: source.isSparse)
+        var weights = [Source.Scalar]()
+        for n in 0..<count {
+            let row = all[n * all.count / count], block = source.block(row..<(row + 1))
+            sample.append(block, row: 0)
+            weights.append(block.sampleWeights?[0] ?? 1)
         }
+        if let scaling { sample.scale(scaling) }
         if mode == .stochastic {
             // One row's Hessian is 2ŵ(xxᵀ) plus 2ŵ for the bias: stable below 1/(ŵ(‖x‖² + 1)).
-            return 1 / (curvature * largestRow(x, columns: d, weights: weights))
+            return 1 / (curvature * sample.largestRow(weights: weights))
         }
-        let lambda = largestEigenvalue(x, rows: count, columns: d, seed: seed,
-                                       sampleWeights: source.isWeighted ? weights : nil, curvature: curvature)
+        let lambda = (try? largestEigenvalue(sample, seed: seed, sampleWeights: source.isWeighted ? weights : nil,
+                                             collective: LocalCollective(), curvature: curvature)) ?? 1
         guard case let .miniBatch(size) = mode, size > 1, size < all.count else { return 1 / lambda }
-        return miniBatchRate(lambda: lambda, largestRow: curvature * largestRow(x, columns: d, weights: weights),
+        return miniBatchRate(lambda: lambda, largestRow: curvature * sample.largestRow(weights: weights),
                              batch: size, rows: all.count)
-    }
-
-    /// `maxᵢ ŵᵢ(‖xᵢ‖² + 1)` over the sampled rows `x` (dense, `columns` wide; `ŵᵢ = 1` without
-    /// weights): one row's curvature, bias included, over the loss's `ℓ''`.
-    static func largestRow<S: BLASScalar>(_ x: [S], columns d: Int, weights: [S]?) -> Double {
-        var largest = 0.0
-        for (i, start) in stride(from: 0, to: x.count, by: Swift.max(1, d)).enumerated() {
-            var norm = 1.0
-            for value in x[start..<(start + d)] { let v = Double(value); norm += v * v }
-            largest = Swift.max(largest, norm * Double(weights?[i] ?? 1))
-        }
-        return largest
     }
 
     /// The mini-batch rate `1/L(b)` from the expected smoothness of batches of `b` of `n` rows
@@ -64,13 +43,13 @@ enum LearningRateEstimate {
     }
 
     /// The rate from the training chunks of every part: in one chunk in one process exactly
-    /// ``rate(for:source:members:seed:)``; otherwise each part samples evenly spaced rows of its
+    /// ``rate(for:source:members:seed:scaling:curvature:)``; otherwise each part samples evenly spaced rows of its
     /// training chunks (up to ``sampleElements`` elements) and the power iteration sums over the
     /// parts (one sum of `d + 2` numbers per step); stochastic mode takes the largest row norm of
     /// any part.
-    static func rate<S: BLASScalar>(for mode: BatchMode, chunks: EpochChunks<InMemoryRows<S>>, members: [Int]?,
-                                    seed: UInt64, scaling: FeatureMap<S>?, collective: any Collective,
-                                    curvature: Double = 2) throws(DescentError) -> Double {
+    static func rate<Source: RowBlockSource>(for mode: BatchMode, chunks: EpochChunks<Source>, members: [Int]?,
+                                             seed: UInt64, scaling: FeatureMap<Source.Scalar>?, collective: any Collective,
+                                             curvature: Double = 2) throws(DescentError) -> Double {
         if chunks.training.count == 1 && collective.size == 1 {
             var rate = 0.0
             try chunks.visit(chunks.training) { (_, source) throws(DescentError) in
@@ -79,36 +58,29 @@ enum LearningRateEstimate {
             }
             return rate
         }
-        let d = chunks.placeholder.columns
         let n = chunks.trainingRows
-        let count = Swift.min(n, Swift.max(1, sampleElements / d))
-        var x = [S](repeating: 0, count: count * d)
-        var next = 0, offset = 0   // the next sample, and the training rows before this chunk
+        var sample = SampledRows<Source.Scalar>(columns: chunks.placeholder.columns, sparse: chunks.placeholder.isSparse)
+        var next = 0, offset = 0, count = n   // the next sample, and the training rows before this chunk
         try chunks.visit(chunks.training) { (_, source) throws(DescentError) in
+            if next == 0 { count = Swift.min(n, Swift.max(1, sampleElements / SampledRows<Source.Scalar>.width(of: source))) }
             while next < count {
                 let row = next * n / count - offset
                 guard row < source.rowCount else { break }
-                let values = source.block(row..<(row + 1)).row(0)
-                for j in 0..<d { x[next * d + j] = values[j] }
+                sample.append(source.block(row..<(row + 1)), row: 0)
                 next += 1
             }
             offset += source.rowCount
         }
-        if let scaling {
-            x.withUnsafeMutableBufferPointer { xs in
-                EpochOrder<InMemoryRows<S>>.standardize(xs.baseAddress!, from: xs.baseAddress!, rows: count, scaling)
-            }
-        }
+        if let scaling { sample.scale(scaling) }
         if mode == .stochastic {
-            return 1 / (curvature * (try collective.maximum(largestRow(x, columns: d, weights: nil))))
+            return 1 / (curvature * (try collective.maximum(sample.largestRow(weights: nil))))
         }
-        let lambda = try largestEigenvalue(x, rows: count, columns: d, seed: seed, collective: collective,
-                                           curvature: curvature)
+        let lambda = try largestEigenvalue(sample, seed: seed, collective: collective, curvature: curvature)
         var rows = [Double(n)]
         try collective.sum(&rows)
         let total = Int(rows[0])
         guard case let .miniBatch(size) = mode, size > 1, size < total else { return 1 / lambda }
-        let largest = try collective.maximum(largestRow(x, columns: d, weights: nil))
+        let largest = try collective.maximum(sample.largestRow(weights: nil))
         return miniBatchRate(lambda: lambda, largestRow: curvature * largest, batch: size, rows: total)
     }
 
@@ -116,15 +88,16 @@ enum LearningRateEstimate {
     /// power iteration with two gemv per step.
     static func largestEigenvalue<S: BLASScalar>(_ x: [S], rows n: Int, columns d: Int, seed: UInt64,
                                                  sampleWeights: [S]? = nil, curvature: Double = 2) -> Double {
-        (try? largestEigenvalue(x, rows: n, columns: d, seed: seed, sampleWeights: sampleWeights,
+        (try? largestEigenvalue(SampledRows(dense: x, columns: d), seed: seed, sampleWeights: sampleWeights,
                                 collective: LocalCollective(), curvature: curvature)) ?? 1
     }
 
     /// The same over the rows of every part (`n` of them here, possibly none): `Xᵀu` and `Σu` are
     /// summed over the parts each step, and `n` is their total.
-    static func largestEigenvalue<S: BLASScalar>(_ x: [S], rows local: Int, columns d: Int, seed: UInt64,
+    static func largestEigenvalue<S: BLASScalar>(_ x: SampledRows<S>, seed: UInt64,
                                                  sampleWeights: [S]? = nil, collective: some Collective,
                                                  curvature: Double = 2) throws(DescentError) -> Double {
+        let local = x.count, d = x.columns
         var total = [Double(local)]
         if collective.size > 1 { try collective.sum(&total) }
         let n = Int(total[0])
@@ -142,9 +115,9 @@ enum LearningRateEstimate {
             var uSum = S.zero
             if local > 0 {
                 for i in 0..<local { u[i] = v[d] }
-                BLAS.gemv(x, rows: local, columns: d, v, beta: 1, &u)
+                x.multiply(v, into: &u)
                 if let sampleWeights { for i in 0..<local { u[i] *= sampleWeights[i] } }
-                BLAS.gemvTransposed(x, rows: local, columns: d, u, beta: 0, &w)
+                x.transposeMultiply(u, into: &w)
                 uSum = u.reduce(S.zero, +)
             } else {
                 for j in 0..<d { w[j] = 0 }

@@ -41,6 +41,14 @@ extension EpochDriver {
         var candidate: [S]? = [S](repeating: 0, count: workspace.parameterCount)
         var method: ConvergenceCertificate = loss.isPiecewiseLinear ? .dualityGap : .activeSet
         var why: String? = nil
+        guard !chunks.placeholder.isSparse || d <= GramReference.maximumColumns else {
+            // Its passes read whole rows: affordable on sparse rows only when the columns are few.
+            return RobustCheck(verdict: ConvergenceVerdict(gap: .infinity, objective: .infinity, relativeGap: .infinity,
+                                                           certificate: .unavailable, supportCertified: true),
+                               candidate: nil, candidateObjective: .infinity,
+                               unavailable: "the \(loss) loss's certificate reads whole rows, measured on sparse rows "
+                                   + "only up to \(GramReference.maximumColumns) columns")
+        }
         guard settings.l1 == 0 && settings.l2 == 0 else {
             // (The checks measure the loss alone: a penalty's objective has no certificate here.)
             return RobustCheck(verdict: ConvergenceVerdict(gap: .infinity, objective: .infinity, relativeGap: .infinity,
@@ -82,7 +90,7 @@ extension EpochDriver {
         let k = targets, loss = settings.loss
         var total = [0.0]
         try theta.withUnsafeBufferPointer { (pointer) throws(DescentError) in
-            try forEachTrainingBlock { block in
+            try forEachTrainingBlock(sparse: true) { block in
                 let r = residuals(block, at: pointer.baseAddress!, slot: 0)
                 for i in 0..<block.count {
                     let weight = Double(block.sampleWeights?[i] ?? 1)
@@ -98,7 +106,7 @@ extension EpochDriver {
     /// target's (`count × k`), by the training kernels, in residual slot `slot` (0 or 1).
     func residuals(_ block: RowBlock<S>, at theta: UnsafePointer<S>, slot: Int) -> UnsafeMutablePointer<S> {
         let k = targets, r = workspace.residuals.baseAddress! + slot * order.blockRows * k
-        let plain = RowBlock(features: block.features, targets: block.targets, count: block.count, columns: block.columns)
+        let plain = block.unweighted
         withUnsafeTemporaryAllocation(of: S.self, capacity: k) { sums in
             sums.initialize(repeating: 0)
             _ = Kernels.residuals(plain, targets: k, weights: theta, biases: theta + settings.columns * k, into: r,

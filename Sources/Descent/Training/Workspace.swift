@@ -36,6 +36,8 @@ final class Workspace<S: BLASScalar>: @unchecked Sendable {  // partitions write
     let zeros: UnsafeMutableBufferPointer<S>
     /// The step direction `P·g` when whitening preconditions the gradient (one entry per parameter).
     let preconditioned: UnsafeMutableBufferPointer<S>
+    /// A sparse row written densely, for the general update rule (`d`).
+    let rowScratch: UnsafeMutableBufferPointer<S>
     /// Variance reduction (SVRG): the snapshot `θ̃` and the full gradient `μ̃` of the MSE at it (one
     /// entry per parameter each).
     let snapshot: UnsafeMutableBufferPointer<S>
@@ -72,6 +74,7 @@ final class Workspace<S: BLASScalar>: @unchecked Sendable {  // partitions write
         gradientAtZero = .allocate(capacity: p)
         zeros = .allocate(capacity: p)
         preconditioned = .allocate(capacity: p)
+        rowScratch = .allocate(capacity: d)
         snapshot = .allocate(capacity: p)
         fullGradient = .allocate(capacity: p)
         epochEnd = .allocate(capacity: p)
@@ -82,14 +85,14 @@ final class Workspace<S: BLASScalar>: @unchecked Sendable {  // partitions write
         blockSums.initialize(repeating: 0)
         targetTotals.initialize(repeating: 0)
         for buffer in [theta, savedTheta, bestTheta, first, second, average, gradientAtModel, gradientAtZero, zeros,
-                       preconditioned, snapshot, fullGradient, epochEnd] {
+                       preconditioned, rowScratch, snapshot, fullGradient, epochEnd] {
             buffer.initialize(repeating: 0)
         }
     }
 
     deinit {
         for buffer in [residuals, partialGradients, partialSums, theta, savedTheta, bestTheta, first, second, average,
-                       gradientAtModel, gradientAtZero, zeros, preconditioned, snapshot, fullGradient, epochEnd, blockSums,
+                       gradientAtModel, gradientAtZero, zeros, preconditioned, rowScratch, snapshot, fullGradient, epochEnd, blockSums,
                        epochStart] {
             buffer.deallocate()
         }

@@ -1,0 +1,65 @@
+/// A ``RowBlockSource`` over CSR rows and their targets in memory, valid while they are pinned:
+/// blocks of consecutive rows are views (no copy); shuffled rows are copied into a slot's
+/// ``SparseGather``. One target per row, or `k` (``targetColumns``) per row, `n × k` row-major.
+struct SparseMatrixRows<Scalar: BLASScalar>: RowBlockSource {
+    let rows: SparseRows<Scalar>
+    let rowCount: Int
+    let columns: Int
+    let targets: UnsafePointer<Scalar>
+    let targetColumns: Int
+    /// Normalised sample weights (mean 1 over the training rows), or `nil`.
+    let sampleWeights: UnsafePointer<Scalar>?
+    let rowBytes: Int
+
+    init(rows: SparseRows<Scalar>, rowCount: Int, columns: Int, targets: UnsafePointer<Scalar>, targetColumns: Int = 1,
+         sampleWeights: UnsafePointer<Scalar>? = nil) {
+        self.rows = rows
+        self.rowCount = rowCount
+        self.columns = columns
+        self.targets = targets
+        self.targetColumns = targetColumns
+        self.sampleWeights = sampleWeights
+        let nonzeros = rowCount > 0 ? rows.offsets[rowCount] - rows.offsets[0] : 0
+        rowBytes = Swift.max(1, nonzeros / Swift.max(1, rowCount)) * (MemoryLayout<Scalar>.stride + MemoryLayout<Int>.stride)
+    }
+
+    /// Rows without any data, to create the driver's buffers before the first visit.
+    init(columns: Int, targetColumns: Int, weighted: Bool) {
+        let none = UnsafeMutablePointer<Int>.allocate(capacity: 0)
+        defer { none.deallocate() }
+        self.init(rows: SparseRows(offsets: none, indices: none, values: UnsafePointer(bitPattern: 8)!),
+                  rowCount: 0, columns: columns, targets: UnsafePointer(bitPattern: 8)!, targetColumns: targetColumns,
+                  sampleWeights: weighted ? UnsafePointer(bitPattern: 8)! : nil)
+    }
+
+    /// The same rows with the normalised sample weights `weights` (one per row).
+    func weighted(_ weights: UnsafePointer<Scalar>) -> SparseMatrixRows {
+        SparseMatrixRows(rows: rows, rowCount: rowCount, columns: columns, targets: targets, targetColumns: targetColumns,
+                         sampleWeights: weights)
+    }
+
+    var isSparse: Bool { true }
+    var isWeighted: Bool { sampleWeights != nil }
+
+    func block(_ range: Range<Int>) -> RowBlock<Scalar> {
+        RowBlock(sparse: SparseRows(offsets: rows.offsets + range.lowerBound, indices: rows.indices, values: rows.values),
+                 targets: targets + range.lowerBound * targetColumns, sampleWeights: sampleWeights.map { $0 + range.lowerBound },
+                 count: range.count, columns: columns)
+    }
+
+    func gather(_ indices: UnsafeBufferPointer<Int>, features: UnsafeMutablePointer<Scalar>,
+                targets: UnsafeMutablePointer<Scalar>, sampleWeights: UnsafeMutablePointer<Scalar>) {
+        preconditionFailure("sparse rows gather with gatherSparse")
+    }
+
+    func gatherSparse(_ indices: UnsafeBufferPointer<Int>, into buffer: SparseGather<Scalar>,
+                      targets outTargets: UnsafeMutablePointer<Scalar>,
+                      sampleWeights outWeights: UnsafeMutablePointer<Scalar>) -> SparseRows<Scalar> {
+        let k = targetColumns
+        for (position, i) in indices.enumerated() {
+            (outTargets + position * k).update(from: targets + i * k, count: k)
+            if let sampleWeights { outWeights[position] = sampleWeights[i] }
+        }
+        return buffer.copy(indices, of: rows)
+    }
+}
