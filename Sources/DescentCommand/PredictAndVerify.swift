@@ -73,6 +73,7 @@ struct Verify: ParsableCommand {
             if let loss, loss.loss != .squared { return try verifyLoss(loss.loss) }
             if isMultiTargetModel(model) { return try verifySeveral() }
             let saved = try LinearModel<Double>(contentsOf: model)
+            if input.isSparse { return try verifySparse(saved) }
             if input.stream { return try Self.verifyStreamed(saved, try input.streamingDataset(command: "verify")) }
             let loaded = try input.commandData(command: "verify")
             guard loaded.isSingleTarget else {
@@ -94,11 +95,16 @@ struct Verify: ParsableCommand {
             } else {
                 try LeastSquares.verify(saved, features: data.features, targets: data.targets)
             }
-            print("max |Δw| = \(check.maxWeightDifference)")
-            print("|Δb| = \(check.biasDifference)")
-            print("training MSE = \(check.trainedMSE), exact MSE = \(check.exactMSE), relative MSE gap = \(check.relativeMSEGap)")
-            print("exact solution by \(check.exact.method), condition estimate \(String(format: "%.3g", check.exact.conditionEstimate))")
+            Self.report(check)
         }
+    }
+
+    /// Prints a comparison with the exact solution.
+    static func report(_ check: Verification<Double>) {
+        print("max |Δw| = \(check.maxWeightDifference)")
+        print("|Δb| = \(check.biasDifference)")
+        print("training MSE = \(check.trainedMSE), exact MSE = \(check.exactMSE), relative MSE gap = \(check.relativeMSEGap)")
+        print("exact solution by \(check.exact.method), condition estimate \(String(format: "%.3g", check.exact.conditionEstimate))")
     }
 }
 

@@ -39,6 +39,7 @@ struct Solve: ParsableCommand {
 
     func run() throws {
         try reportingErrors { () throws(DescentError) in
+            if input.isSparse { return try solveSparse() }
             if let formula = tableOptions.formula { return try solveFormula(formula) }
             if let quantile { return try solveQuantile(quantile) }
             try checkLeastSquaresOptions()

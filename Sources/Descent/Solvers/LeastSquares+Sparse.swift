@@ -12,17 +12,18 @@ extension LeastSquares {
     /// centring is applied to the sums (`G = XᵀX − n·μμᵀ`), and the dense path's Cholesky factor of
     /// the scaled `G` solves it (``Method/normalEquations``, with its refinement passes; they are
     /// always taken when centring the sums cost more than 0.6 digit, each an `O(nnz)` pass with
-    /// residuals in extended precision). A rank-deficient design (e.g. every level of a one-hot
-    /// factor beside the intercept) throws and names the dependent columns. The solution supports
+    /// residuals in extended precision). A Gram matrix that is singular (e.g. every level of a
+    /// one-hot factor beside the intercept, or an empty column), too close to singular, or whose
+    /// refinement does not converge hands the problem to LSMR. The solution supports
     /// ``LeastSquaresSolution/summary(features:targets:featureNames:covariance:useT:)-(SparseMatrix<Scalar>,_,_,_,_)``.
     ///
-    /// **The LSMR path** (wider designs, or no more rows than unknowns): ``lsmr(_:_:intercept:damp:tolerance:conditionLimit:maximumIterations:)``
+    /// **The LSMR path** (wider designs, no more rows than unknowns, or a Gram matrix that declined): ``lsmr(_:_:intercept:damp:tolerance:conditionLimit:maximumIterations:)``
     /// with `damp² = n·λ`, tolerance `10⁻¹²` (`‖Aᵀr‖ ≤ 10⁻¹²·‖A‖·‖r‖` or `‖r‖ ≤ 10⁻¹²(‖y‖ + ‖A‖‖x‖)`
     /// for the centred design `A`), condition limit `10¹²` and at most `max(1000, 4·min(n, d))`
     /// iterations; the solution then reports `.automatic` as its ``LeastSquaresSolution/method``,
-    /// `d` as its rank (LSMR does not measure it: a dependent design gives the minimum-norm
-    /// weights of the centred problem), LSMR's condition estimate, and LSMR's outputs in
-    /// ``LeastSquaresSolution/iterative``.
+    /// as its rank the number of columns that are not constant (an upper bound: LSMR does not
+    /// measure the rank; a dependent design gets the minimum-norm weights of the centred problem),
+    /// LSMR's condition estimate, and LSMR's outputs in ``LeastSquaresSolution/iterative``.
     ///
     /// ```swift
     /// let exact = try LeastSquares.solve(X, y)            // X: SparseMatrix<Double>
@@ -39,8 +40,8 @@ extension LeastSquares {
     /// - Throws: ``DescentError/targetCountMismatch(rows:targets:)``, ``DescentError/noRows``,
     ///   ``DescentError/noFeatures``, ``DescentError/nonFiniteValue(at:)`` for a NaN or ±∞ target,
     ///   ``DescentError/invalidOption(name:value:expected:)`` for a bad `ridge`,
-    ///   ``DescentError/unsolvable(method:reason:conditionEstimate:)`` for a singular Gram matrix
-    ///   (naming the columns) or an LSMR run that did not converge.
+    ///   ``DescentError/unsolvable(method:reason:conditionEstimate:)`` when LSMR does not converge
+    ///   (with why the Gram matrix declined, naming dependent columns).
     /// - Complexity: Gram path: `O(Σᵢ nnzᵢ² + d³)` time, `3d²` `Double`s; LSMR: `O(nnz + n + d)`
     ///   per iteration and `O(n + d)` memory beyond the matrix.
     @specialized(where Scalar == Float)
@@ -90,8 +91,12 @@ extension LeastSquares {
         guard features.rows == targets.count else { throw .targetCountMismatch(rows: features.rows, targets: targets.count) }
         try checkRidge(ridge)
         let rows = SparseSolverRows(features, targets, weights: weights)
+        var declined: String?
         if allowGram && usesSparseGram(rows: features.rows, columns: features.columns, targets: 1, intercept: intercept, ridge: ridge) {
-            return LeastSquaresSolution(try sparseGram(rows, intercept: intercept, ridge: ridge)[0], intercept: intercept)
+            switch try sparseGram(rows, intercept: intercept, ridge: ridge) {
+            case let .solved(raw): return LeastSquaresSolution(raw[0], intercept: intercept)
+            case let .failed(reason, _): declined = reason
+            }
         }
         guard features.rows > 0 else { throw .noRows }
         guard features.columns > 0 else { throw .noFeatures }
@@ -101,37 +106,49 @@ extension LeastSquares {
         let run = iterate(features, targets, weights: weights, intercept: intercept, damp: (ridge * totalWeight).squareRoot(),
                           tolerance: 1e-12, conditionLimit: 1e12, maximumIterations: Swift.max(1000, 4 * Swift.min(n, d)))
         guard run.converged else {
-            throw .unsolvable(method: "LSMR", reason: "\(run.stopReason) after \(run.iterations) iterations "
-                                  + "(\(d) columns are too many for the Gram matrix: at most \(sparseGramColumnLimit) and "
-                                  + "its d × d matrices in memory); a ridge (ridge: λ > 0) bounds the condition",
+            let why = declined.map { "the sparse Gram matrix declined (\($0)), then " } ?? "\(d) columns are too many for the Gram matrix, then "
+            throw .unsolvable(method: sparseMethod, reason: why + "LSMR stopped: \(run.stopReason) after \(run.iterations) iterations",
                               conditionEstimate: run.conditionEstimate)
         }
-        var solution = LeastSquaresSolution(model: run.model, method: .automatic, rank: d, conditionEstimate: run.conditionEstimate,
-                                            singularValues: nil, refinementSteps: 0, intercept: intercept)
+        var solution = LeastSquaresSolution(model: run.model, method: .automatic, rank: varyingColumns(features, intercept: intercept),
+                                            conditionEstimate: run.conditionEstimate, singularValues: nil, refinementSteps: 0,
+                                            intercept: intercept)
         solution.iterative = run
         return solution
+    }
+
+    /// The name sparse solves give in their errors (``DescentError`` suggests their remedies).
+    static let sparseMethod = "sparse least-squares"
+
+    /// The columns that are not constant (with an intercept) or not all zero (without): an upper
+    /// bound on the rank of the centred design.
+    static func varyingColumns<S: BLASScalar>(_ x: SparseMatrix<S>, intercept: Bool) -> Int {
+        var count = [Int](repeating: 0, count: x.columns), first = [S?](repeating: nil, count: x.columns)
+        var varying = [Bool](repeating: false, count: x.columns)
+        for k in 0..<x.nonzeros where x.values[k] != 0 {
+            let j = x.columnIndices[k]
+            count[j] += 1
+            if let value = first[j] { if value != x.values[k] { varying[j] = true } } else { first[j] = x.values[k] }
+        }
+        return (0..<x.columns).filter { j in
+            intercept ? varying[j] || (count[j] > 0 && count[j] < x.rows) : count[j] > 0
+        }.count
     }
 
     /// The normal equations on the sparse Gram matrix, for the `k` targets of `rows`: the working
     /// memory reserved, the one pass, then the dense path's factor and refinement.
     static func sparseGram<S: BLASScalar>(_ rows: SparseSolverRows<S>, intercept: Bool, ridge: Double) throws(DescentError)
-        -> [RawSolution] {
+        -> SolverOutcome {
         let d = rows.columns, k = rows.targets
         try reserveWorkspace(.normalEquations, rows: rows.localRows, columns: d, targets: k, inMemory: false,
                              collective: rows.collective)
         let gram = try SparseGram.gather(rows, intercept: intercept)
         let n = gram.rows
         // The weighted problem's ridge in the solver's units: n·λ' = λ·W.
-        let outcome = try normalEquations(gram.pass, rows: n, columns: d, targets: k, shift: gram.means,
-                                          targetMeans: gram.targetMeans, intercept: intercept,
-                                          ridge: ridge * gram.totalWeight / Double(n), refinementLimit: 8) { (u) throws(DescentError) in
+        return try normalEquations(gram.pass, rows: n, columns: d, targets: k, shift: gram.means,
+                                   targetMeans: gram.targetMeans, intercept: intercept,
+                                   ridge: ridge * gram.totalWeight / Double(n), refinementLimit: 8) { (u) throws(DescentError) in
             try gram.gradient(rows, u: u)
-        }
-        switch outcome {
-        case let .solved(raw): return raw
-        case let .failed(reason, condition):
-            throw .unsolvable(method: Method.normalEquations.description + " (sparse Gram)", reason: reason,
-                              conditionEstimate: condition)
         }
     }
 }

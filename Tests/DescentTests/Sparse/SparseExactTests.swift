@@ -169,8 +169,15 @@ struct SparseExactTests {
             if level0 { triplets.append((i, 13, 1)) }
         }
         let trap = try SparseMatrix<Double>(rows: r.rows, columns: 14, triplets: triplets)
+        // The solve hands it to LSMR (the minimum-norm weights, predictions as good as the full-rank fit's);
+        // the summary refuses, naming the column.
+        let trapFit = try LeastSquares.solve(trap, r.targets)
+        #expect(trapFit.iterative?.converged == true)
+        let trapMSE = zip(try trapFit.model.predict(trap), r.targets).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        let fullMSE = zip(try fit.model.predict(x), r.targets).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        #expect(abs(trapMSE - fullMSE) <= 1e-9 * fullMSE)
         #expect {
-            _ = try LeastSquares.solve(trap, r.targets)
+            _ = try trapFit.summary(features: trap, targets: r.targets)
         } throws: { error in
             guard case let .unsolvable(_, reason, _) = error as? DescentError else { return false }
             return reason.contains("column")
