@@ -29,6 +29,7 @@ checkRobustFits(checker)
 checkQuantileRegression(checker)
 checkInference(checker)
 checkPaths(checker)
+checkSparseLSMR(checker)
 
 var totals = [checker.passed, checker.failed]
 do {

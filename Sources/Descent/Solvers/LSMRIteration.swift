@@ -40,15 +40,18 @@ struct LSMRIteration<S: BLASScalar> {
         return scale * v.reduce(0.0) { $0 + ($1 / scale) * ($1 / scale) }.squareRoot()
     }
 
-    func solve(_ b: [Double]) -> Result {
+    /// Runs the iterations from `x = 0` for this part's `b`; every norm of a row-space vector
+    /// (`u`, `b`) and every product with `Aᵀ` is summed over the operator's parts.
+    func solve(_ b: [Double]) throws(DescentError) -> Result {
         let m = operator_.rows, n = operator_.columns
         var u = b
-        let normb = Self.norm(b)
+        let normb = try operator_.norm(b)
         var beta = normb
         var x = [Double](repeating: 0, count: n)
         if beta > 0 { for i in 0..<m { u[i] /= beta } }
         var v = [Double](repeating: 0, count: n)
-        operator_.applyTransposed(u, into: &v)
+        v.reserveCapacity(n + 1)
+        try operator_.applyTransposed(u, into: &v)
         var alpha = beta > 0 ? Self.norm(v) : 0
         if alpha > 0 { for j in 0..<n { v[j] /= alpha } }
 
@@ -69,15 +72,16 @@ struct LSMRIteration<S: BLASScalar> {
         var stop = LSMRStopReason.iterationLimit
         var iterations = 0
         var av = [Double](repeating: 0, count: m), atu = [Double](repeating: 0, count: n)
+        atu.reserveCapacity(n + 1)
         while iterations < maximumIterations {
             iterations += 1
             // Bidiagonalisation: βu = Av − αu, αv = Aᵀu − βv.
-            operator_.apply(v, into: &av)
+            try operator_.apply(v, into: &av)
             for i in 0..<m { u[i] = av[i] - alpha * u[i] }
-            beta = Self.norm(u)
+            beta = try operator_.norm(u)
             if beta > 0 {
                 for i in 0..<m { u[i] /= beta }
-                operator_.applyTransposed(u, into: &atu)
+                try operator_.applyTransposed(u, into: &atu)
                 for j in 0..<n { v[j] = atu[j] - beta * v[j] }
                 alpha = Self.norm(v)
                 if alpha > 0 { for j in 0..<n { v[j] /= alpha } }

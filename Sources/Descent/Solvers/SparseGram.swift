@@ -26,7 +26,7 @@ struct SparseGram {
     /// targets (finite), then makes the pass. The features of a ``SparseMatrix`` are finite by
     /// construction.
     static func gather<S: BLASScalar>(_ rows: SparseSolverRows<S>, intercept: Bool) throws(DescentError) -> SparseGram {
-        let n = try checkedRows(rows)
+        let n = try rows.checkedRows()
         let d = rows.columns, k = rows.targets
         // One buffer for every sum: the Gram matrix's upper triangle (d²), XᵀWY (d·k), XᵀW1 (d),
         // 1ᵀWY (k), Σwy² (k), W.
@@ -92,28 +92,6 @@ struct SparseGram {
                                          targetDeviation: [Double](repeating: 0, count: k), targetSquares: squares,
                                          cancellation: cancellation, inPlace: false)
         return SparseGram(pass: pass, rows: n, totalWeight: weight, means: means, targetMeans: targetMeans)
-    }
-
-    /// `n` over every part, after checking that every part has the same columns and targets, that
-    /// there are rows and columns, and that the targets are finite (the first NaN or ±∞ named by
-    /// its global row); every part throws the same error.
-    static func checkedRows<S: BLASScalar>(_ rows: SparseSolverRows<S>) throws(DescentError) -> Int {
-        let d = rows.columns, k = rows.targets, c = rows.collective
-        var shape = [Double(d), Double(rows.localRows), Double(k)]
-        try rows.sum(&shape)
-        try c.agree(shape[0] == Double(c.size * d) && shape[2] == Double(c.size * k) ? nil
-            : .invalidOption(name: "columns", value: "\(d) feature and \(k) target columns on part \(c.rank)",
-                             expected: "the same number of columns on every part"))
-        guard shape[1] > 0 else { throw .noRows }
-        guard d > 0 else { throw .noFeatures }
-        var bad: DescentError?
-        try rows.visitChunks { (chunk) throws(DescentError) in
-            guard bad == nil, let index = chunk.targets.withUnsafeBufferPointer({ Validation.firstNonFinite($0) }) else { return }
-            let row = chunk.firstRow + index / k
-            bad = .nonFiniteValue(at: k == 1 ? .targets(index: row) : .targetMatrix(row: row, column: index % k))
-        }
-        try c.agree(bad)
-        return Int(shape[1])
     }
 
     /// ``ResidualPass``'s `G = Zᵀ(T − Z·U)` for the weighted, centred rows (`zᵢ = √wᵢ(xᵢ − μ)`,

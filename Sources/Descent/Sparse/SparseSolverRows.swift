@@ -74,4 +74,26 @@ struct SparseSolverRows<S: BLASScalar> {
             }
         }
     }
+
+    /// `n` over every part, after checking that every part has the same columns and targets, that
+    /// there are rows and columns, and that the targets are finite (the first NaN or ±∞ named by
+    /// its global row); every part throws the same error.
+    func checkedRows() throws(DescentError) -> Int {
+        let d = columns, k = targets, c = collective, rows = self
+        var shape = [Double(d), Double(rows.localRows), Double(k)]
+        try rows.sum(&shape)
+        try c.agree(shape[0] == Double(c.size * d) && shape[2] == Double(c.size * k) ? nil
+            : .invalidOption(name: "columns", value: "\(d) feature and \(k) target columns on part \(c.rank)",
+                             expected: "the same number of columns on every part"))
+        guard shape[1] > 0 else { throw .noRows }
+        guard d > 0 else { throw .noFeatures }
+        var bad: DescentError?
+        try rows.visitChunks { (chunk) throws(DescentError) in
+            guard bad == nil, let index = chunk.targets.withUnsafeBufferPointer({ Validation.firstNonFinite($0) }) else { return }
+            let row = chunk.firstRow + index / k
+            bad = .nonFiniteValue(at: k == 1 ? .targets(index: row) : .targetMatrix(row: row, column: index % k))
+        }
+        try c.agree(bad)
+        return Int(shape[1])
+    }
 }

@@ -234,4 +234,40 @@ struct SparseExactTests {
         let denseWeighted = try LeastSquares.verify(off, features: try x.dense(), targets: r.targets, weights: r.weights)
         #expect(abs(weighted.relativeMSEGap - denseWeighted.relativeMSEGap) <= 1e-8 * denseWeighted.relativeMSEGap)
     }
+
+    /// Rows handed out in chunks of `chunkRows`: a streamed source's shape.
+    struct Chunked: SparseRowSource {
+        let features: SparseMatrix<Double>
+        let targets: [Double]
+        let chunkRows: Int
+        var rowCount: Int { features.rows }
+        var columns: Int { features.columns }
+        var chunkCount: Int { (rowCount + chunkRows - 1) / chunkRows }
+        func chunkRows(_ index: Int) -> Range<Int> { (index * chunkRows)..<min(rowCount, (index + 1) * chunkRows) }
+        func forEachChunk(_ order: [Int], _ body: (SparseRowChunk<Double>) throws(DescentError) -> Void) throws(DescentError) {
+            for index in order {
+                let rows = chunkRows(index)
+                try body(SparseRowChunk(index: index, rows: rows, features: try features.rows(rows), targets: Array(targets[rows])))
+            }
+        }
+    }
+
+    @Test("LSMR from a source in chunks: the same bits as in memory; a bad target named by its row")
+    func streamedLSMR() throws {
+        let data = try SparseDataset<Double>(libsvmFile: try TestData.url("sparse/train.svm").path)
+        for (intercept, damp) in [(true, 0.0), (false, 0.0), (true, 2.0)] {
+            let memory = try LeastSquares.lsmr(data.features, data.targets, intercept: intercept, damp: damp, tolerance: 1e-10,
+                                               maximumIterations: 2000)
+            let streamed = try LeastSquares.lsmr(from: Chunked(features: data.features, targets: data.targets, chunkRows: 37), intercept: intercept, damp: damp,
+                                                 tolerance: 1e-10, maximumIterations: 2000)
+            #expect(streamed.model.weights == memory.model.weights && streamed.model.bias == memory.model.bias)
+            #expect(streamed.iterations == memory.iterations && streamed.residualNorm == memory.residualNorm
+                    && streamed.stopReason == memory.stopReason)
+        }
+        var targets = data.targets
+        targets[50] = .infinity
+        let bad = Chunked(features: data.features, targets: targets, chunkRows: 37)
+        #expect(throws: DescentError.nonFiniteValue(at: .targets(index: 50))) { _ = try LeastSquares.lsmr(from: bad) }
+        #expect(throws: DescentError.self) { _ = try LeastSquares.lsmr(from: Chunked(features: data.features, targets: data.targets, chunkRows: 37), damp: -1) }
+    }
 }
