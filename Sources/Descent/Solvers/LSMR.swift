@@ -122,15 +122,27 @@ extension LeastSquares {
         }
     }
 
-    /// LSMR over the chunks of every part's rows: a pass for the means, then each iteration one
+    /// The Golub–Kahan iterations on the implicitly centred operator.
+    enum IterativeAlgorithm {
+        case lsmr, lsqr
+    }
+
+    /// LSMR (or LSQR) over the chunks of every part's rows: a pass for the means, then each iteration one
     /// pass for `Av` and one for `Aᵀu` (summed over the parts); the model in the caller's units.
     static func iterate<Scalar: BLASScalar>(_ rows: SparseSolverRows<Scalar>, intercept: Bool, damp: Double, tolerance: Double,
-                                            conditionLimit: Double, maximumIterations: Int) throws(DescentError)
+                                            conditionLimit: Double, maximumIterations: Int,
+                                            algorithm: IterativeAlgorithm = .lsmr) throws(DescentError)
         -> LSMRSolution<Scalar> {
         let operator_ = try SparseOperator(rows, intercept: intercept)
-        let run = try LSMRIteration(operator_: operator_, damp: damp, atol: tolerance, btol: tolerance,
-                                    conditionLimit: conditionLimit, maximumIterations: maximumIterations)
-            .solve(try operator_.targets())
+        let b = try operator_.targets()
+        let run = switch algorithm {
+        case .lsmr:
+            try LSMRIteration(operator_: operator_, damp: damp, atol: tolerance, btol: tolerance,
+                              conditionLimit: conditionLimit, maximumIterations: maximumIterations).solve(b)
+        case .lsqr:
+            try LSQRIteration(operator_: operator_, damp: damp, atol: tolerance, btol: tolerance,
+                              conditionLimit: conditionLimit, maximumIterations: maximumIterations).solve(b)
+        }
         var bias = Double.Accumulator(operator_.targetMean)
         if intercept { for j in 0..<rows.columns { bias -= Double.Accumulator(operator_.means[j]) * Double.Accumulator(run.x[j]) } }
         let model = LinearModel<Scalar>(weights: run.x.map { Scalar($0) }, bias: intercept ? Scalar(Double(bias)) : 0)
@@ -191,11 +203,20 @@ extension LeastSquares {
                                                       maximumIterations: Int? = nil,
                                                       collective: some Collective) throws(DescentError)
         -> LSMRSolution<Source.Scalar> {
+        try iterate(from: source, intercept: intercept, damp: damp, tolerance: tolerance, conditionLimit: conditionLimit,
+                    maximumIterations: maximumIterations, algorithm: .lsmr, collective: collective)
+    }
+
+    /// `algorithm` on a source's rows over the parts of `collective`, its options checked.
+    static func iterate<Source: SparseRowSource>(from source: Source, intercept: Bool, damp: Double, tolerance: Double,
+                                                 conditionLimit: Double, maximumIterations: Int?, algorithm: IterativeAlgorithm,
+                                                 collective: some Collective) throws(DescentError)
+        -> LSMRSolution<Source.Scalar> {
         // The options are the same on every part: each throws the same error.
         try checkLSMR(damp: damp, tolerance: tolerance, conditionLimit: conditionLimit, maximumIterations: maximumIterations)
         let rows = SparseSolverRows(source, collective: collective)
         let n = try rows.checkedRows()
         return try iterate(rows, intercept: intercept, damp: damp, tolerance: tolerance, conditionLimit: conditionLimit,
-                           maximumIterations: maximumIterations ?? Swift.min(n, source.columns))
+                           maximumIterations: maximumIterations ?? Swift.min(n, source.columns), algorithm: algorithm)
     }
 }

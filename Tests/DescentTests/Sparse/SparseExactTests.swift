@@ -13,9 +13,14 @@ struct ExactReference: Decodable {
         let bse_HC0: [Double], bse_HC1: [Double], bse_HC2: [Double], bse_HC3: [Double]
     }
     struct Ridge: Decodable { let lambda: Double, weights: [Double], bias: Double }
+    struct LSQRCase: Decodable {
+        let intercept: Bool, damp: Double, tolerance: Double, iter_lim: Int?
+        let weights: [Double], bias: Double
+        let istop: Int, itn: Int, r2norm: Double, arnorm: Double, anorm: Double, acond: Double, xnorm: Double
+    }
     let rows: Int, columns: Int
     let indptr: [Int], indices: [Int], values: [Double], targets: [Double], weights: [Double]
-    let ols: Fit, wls: Fit, ridge: Ridge
+    let ols: Fit, wls: Fit, ridge: Ridge, lsqr: [LSQRCase]
 
     static let shared: ExactReference = {
         let url = try! TestData.url("sparse/exact.json")
@@ -269,5 +274,33 @@ struct SparseExactTests {
         let bad = Chunked(features: data.features, targets: targets, chunkRows: 37)
         #expect(throws: DescentError.nonFiniteValue(at: .targets(index: 50))) { _ = try LeastSquares.lsmr(from: bad) }
         #expect(throws: DescentError.self) { _ = try LeastSquares.lsmr(from: Chunked(features: data.features, targets: data.targets, chunkRows: 37), damp: -1) }
+    }
+
+    @Test("LSQR matches scipy's lsqr: solution, stop reason, iterations and norms; streamed bits as in memory")
+    func lsqr() throws {
+        let data = try SparseDataset<Double>(libsvmFile: try TestData.url("sparse/train.svm").path)
+        for c in Self.reference.lsqr {
+            let fit = try LeastSquares.lsqr(data.features, data.targets, intercept: c.intercept, damp: c.damp, tolerance: c.tolerance,
+                                            maximumIterations: c.iter_lim)
+            let error = relativeError([fit.model.bias] + fit.model.weights, [c.bias] + c.weights)
+            // The recurrences are scipy's (equal to 15 digits over the first 5 iterations); the
+            // Lanczos vectors amplify rounding as in LSMR: scipy itself, given b perturbed by 1e-15,
+            // moves its weights by 5e-11 (tolerance 1e-10) and 1e-3 (tolerance 1e-3, 40 iterations),
+            // and its ‖A‖ estimate by 1%.
+            let tight = c.tolerance <= 1e-8
+            print("LSQR vs scipy (intercept \(c.intercept), damp \(c.damp), tol \(c.tolerance)): weights \(digits(error)) digits")
+            #expect(fit.stopReason.rawValue == c.istop && abs(fit.iterations - c.itn) <= (tight ? 3 : 0), "\(fit.iterations) vs \(c.itn)")
+            #expect(error <= (tight ? 1e-8 : 1e-2))
+            #expect(abs(fit.residualNorm / c.r2norm - 1) <= (tight ? 1e-6 : 1e-2) && abs(fit.solutionNorm / c.xnorm - 1) <= (tight ? 1e-6 : 1e-2))
+            #expect(abs(fit.normEstimate / c.anorm - 1) <= 0.05 && fit.conditionEstimate / c.acond < 2 && c.acond / fit.conditionEstimate < 2)
+            // The reported ‖r‖ (damped) is the residual of the returned model.
+            let predictions = try fit.model.predict(data.features)
+            let plain = zip(data.targets, predictions).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+            let measured = (plain + c.damp * c.damp * fit.model.weights.reduce(0.0) { $0 + $1 * $1 }).squareRoot()
+            #expect(abs(measured / fit.residualNorm - 1) <= 1e-6)
+            let streamed = try LeastSquares.lsqr(from: Chunked(features: data.features, targets: data.targets, chunkRows: 37),
+                                                 intercept: c.intercept, damp: c.damp, tolerance: c.tolerance, maximumIterations: c.iter_lim)
+            #expect(streamed.model.weights == fit.model.weights && streamed.model.bias == fit.model.bias)
+        }
     }
 }

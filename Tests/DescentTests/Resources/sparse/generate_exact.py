@@ -5,7 +5,9 @@ of 2000 and a spread of 3, whose Gram matrix loses 5-6 digits when centred after
 its CSR arrays, sample weights, and statsmodels' OLS and WLS on the dense version: params,
 standard errors (nonrobust, HC0-HC3), R², adjusted R², F and its p-value, log-likelihood, AIC,
 BIC, condition number, and the residual tests (Omnibus, Jarque-Bera, skew, kurtosis,
-Durbin-Watson).
+Durbin-Watson). Also scipy's lsqr on train.svm (the generate.py data) with the intercept fitted as
+Descent's LeastSquares.lsqr fits it (the design centred implicitly, y centred, bias = mean(y) - mu^T w),
+for several settings, as generate.py does for lsmr.
 
 Run: /tmp/venv/bin/python generate_exact.py (numpy, scipy, statsmodels; deterministic)."""
 import json, os
@@ -63,6 +65,28 @@ lam = 0.05
 Xc, yc = X - X.mean(axis=0), y - y.mean()
 w = np.linalg.solve(Xc.T @ Xc + n * lam * np.eye(X.shape[1]), Xc.T @ yc)
 reference["ridge"] = {"lambda": lam, "weights": w.tolist(), "bias": float(y.mean() - X.mean(axis=0) @ w)}
+from scipy.sparse.linalg import lsqr, LinearOperator
+from sklearn.datasets import load_svmlight_file
+import scipy
+Xs, ys = load_svmlight_file(os.path.join(HERE, "train.svm"), zero_based="auto")
+Xs = Xs.tocsr()
+def run_lsqr(intercept, damp, tol, iter_lim=None):
+    if intercept:
+        mu = np.asarray(Xs.mean(axis=0)).ravel()
+        op = LinearOperator(Xs.shape, matvec=lambda v: Xs @ v - mu @ v, rmatvec=lambda u: Xs.T @ u - mu * u.sum(),
+                            dtype=np.float64)
+        b = ys - ys.mean()
+    else:
+        op, b, mu = Xs, ys, np.zeros(Xs.shape[1])
+    x, istop, itn, r1norm, r2norm, anorm, acond, arnorm, xnorm, var = lsqr(op, b, damp=damp, atol=tol, btol=tol,
+                                                                          conlim=1e8, iter_lim=iter_lim)
+    bias = float(ys.mean() - mu @ x) if intercept else 0.0
+    return {"intercept": intercept, "damp": damp, "tolerance": tol, "iter_lim": iter_lim, "weights": x.tolist(),
+            "bias": bias, "istop": int(istop), "itn": int(itn), "r2norm": float(r2norm), "arnorm": float(arnorm),
+            "anorm": float(anorm), "acond": float(acond), "xnorm": float(xnorm)}
+reference["versions"]["scipy"] = scipy.__version__
+reference["lsqr"] = [run_lsqr(True, 0.0, 1e-10, 2000), run_lsqr(False, 0.0, 1e-10, 2000), run_lsqr(True, 2.0, 1e-10, 2000),
+                     run_lsqr(True, 0.0, 1e-3)]
 with open(os.path.join(HERE, "exact.json"), "w") as f:
     json.dump(reference, f, indent=1)
 print("wrote exact.json:", X.shape, "nnz", S.nnz)

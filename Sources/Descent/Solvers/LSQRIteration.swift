@@ -1,0 +1,114 @@
+/// The LSQR recurrences (Paige and Saunders, "LSQR: An algorithm for sparse linear equations and
+/// sparse least squares", ACM TOMS 8(1), 1982), as scipy's `scipy.sparse.linalg.lsqr` runs them,
+/// with its stopping rules and outputs, on LSMR's operator and result.
+struct LSQRIteration<S: BLASScalar> {
+    let operator_: SparseOperator<S>
+    let damp: Double
+    let atol: Double
+    let btol: Double
+    let conditionLimit: Double
+    let maximumIterations: Int
+
+    /// Runs the iterations from `x = 0` for this part's `b`; LSMR's result, with scipy's `r2norm`
+    /// as the residual norm and `arnorm` as the normal equations' residual norm.
+    func solve(_ b: [Double]) throws(DescentError) -> LSMRIteration<S>.Result {
+        let m = operator_.rows, n = operator_.columns, eps = Double.ulpOfOne
+        var u = b
+        let bnorm = try operator_.norm(b)
+        var beta = bnorm
+        var x = [Double](repeating: 0, count: n), v = [Double](repeating: 0, count: n)
+        v.reserveCapacity(n + 1)
+        var alpha = 0.0
+        if beta > 0 {
+            for i in 0..<m { u[i] /= beta }
+            try operator_.applyTransposed(u, into: &v)
+            alpha = LSMRIteration<S>.norm(v)
+        }
+        if alpha > 0 { for j in 0..<n { v[j] /= alpha } }
+        var w = v
+        var rhobar = alpha, phibar = beta
+        var rnorm = beta, anorm = 0.0, acond = 0.0, ddnorm = 0.0, res2 = 0.0, xnorm = 0.0, xxnorm = 0.0
+        var z = 0.0, cs2 = -1.0, sn2 = 0.0
+        var arnorm = alpha * beta
+        let dampsq = damp * damp, ctol = conditionLimit > 0 ? 1 / conditionLimit : 0
+        guard arnorm != 0 else {
+            return .init(x: x, stop: .zeroSolution, iterations: 0, normr: rnorm, normar: arnorm, normA: anorm, condA: acond, normx: 0)
+        }
+        var stop = LSMRStopReason.iterationLimit
+        var iterations = 0
+        var av = [Double](repeating: 0, count: m), atu = [Double](repeating: 0, count: n)
+        atu.reserveCapacity(n + 1)
+        while iterations < maximumIterations {
+            iterations += 1
+            // Bidiagonalisation: βu = Av − αu, αv = Aᵀu − βv.
+            try operator_.apply(v, into: &av)
+            for i in 0..<m { u[i] = av[i] - alpha * u[i] }
+            beta = try operator_.norm(u)
+            if beta > 0 {
+                for i in 0..<m { u[i] /= beta }
+                anorm = (anorm * anorm + alpha * alpha + beta * beta + dampsq).squareRoot()
+                try operator_.applyTransposed(u, into: &atu)
+                for j in 0..<n { v[j] = atu[j] - beta * v[j] }
+                alpha = LSMRIteration<S>.norm(v)
+                if alpha > 0 { for j in 0..<n { v[j] /= alpha } }
+            }
+            // The damping's rotation, then the plane rotation that eliminates β.
+            var rhobar1 = rhobar, psi = 0.0
+            if damp > 0 {
+                rhobar1 = (rhobar * rhobar + dampsq).squareRoot()
+                let cs1 = rhobar / rhobar1, sn1 = damp / rhobar1
+                psi = sn1 * phibar
+                phibar = cs1 * phibar
+            }
+            let (cs, sn, rho) = LSMRIteration<S>.rotation(rhobar1, beta)
+            let theta = sn * alpha
+            rhobar = -cs * alpha
+            let phi = cs * phibar
+            phibar = sn * phibar
+            let tau = sn * phi
+            // x and w; the norms of the search directions for cond(A).
+            let t1 = phi / rho, t2 = -theta / rho
+            var dk = 0.0
+            for j in 0..<n {
+                dk += (w[j] / rho) * (w[j] / rho)
+                x[j] += t1 * w[j]
+                w[j] = v[j] + t2 * w[j]
+            }
+            ddnorm += dk
+            // ‖x‖ from the lower-bidiagonal recurrence.
+            let delta = sn2 * rho, gambar = -cs2 * rho
+            let rhs = phi - delta * z
+            let zbar = rhs / gambar
+            xnorm = (xxnorm + zbar * zbar).squareRoot()
+            let gamma = (gambar * gambar + theta * theta).squareRoot()
+            cs2 = gambar / gamma
+            sn2 = theta / gamma
+            z = rhs / gamma
+            xxnorm += z * z
+            // The norms and the tests.
+            acond = anorm * ddnorm.squareRoot()
+            res2 += psi * psi
+            rnorm = (phibar * phibar + res2).squareRoot()
+            arnorm = alpha * Swift.abs(tau)
+            let test1 = rnorm / bnorm
+            let test2 = arnorm / (anorm * rnorm + eps)
+            let test3 = 1 / (acond + eps)
+            let t1Test = test1 / (1 + anorm * xnorm / bnorm)
+            let rtol = btol + atol * anorm * xnorm / bnorm
+            var reason: LSMRStopReason?
+            if iterations >= maximumIterations { reason = .iterationLimit }
+            if 1 + test3 <= 1 { reason = .conditionAtMachinePrecision }
+            if 1 + test2 <= 1 { reason = .leastSquaresAtMachinePrecision }
+            if 1 + t1Test <= 1 { reason = .compatibleAtMachinePrecision }
+            if test3 <= ctol { reason = .conditionLimit }
+            if test2 <= atol { reason = .leastSquares }
+            if test1 <= rtol { reason = .compatible }
+            if let reason {
+                stop = reason
+                break
+            }
+        }
+        return .init(x: x, stop: stop, iterations: iterations, normr: rnorm, normar: arnorm, normA: anorm, condA: acond,
+                     normx: xnorm)
+    }
+}
