@@ -135,20 +135,33 @@ struct LSMRIteration<S: BLASScalar> {
             let test3 = 1 / condA
             let t1 = test1 / (1 + normA * normx / normb)
             let rtol = btol + atol * normA * normx / normb
-            var reason: LSMRStopReason?
-            if iterations >= maximumIterations { reason = .iterationLimit }
-            if 1 + test3 <= 1 { reason = .conditionAtMachinePrecision }
-            if 1 + test2 <= 1 { reason = .leastSquaresAtMachinePrecision }
-            if 1 + t1 <= 1 { reason = .compatibleAtMachinePrecision }
-            if test3 <= ctol { reason = .conditionLimit }
-            if test2 <= atol { reason = .leastSquares }
-            if test1 <= rtol { reason = .compatible }
-            if let reason {
+            if let reason = LSMRStopReason(test1: test1, test2: test2, test3: test3, scaledTest1: t1, rtol: rtol, atol: atol,
+                                           ctol: ctol, iterationLimit: iterations >= maximumIterations) {
                 stop = reason
                 break
             }
         }
         return Result(x: x, stop: stop, iterations: iterations, normr: normr, normar: normar, normA: normA,
                       condA: condA, normx: normx)
+    }
+}
+
+extension LSMRStopReason {
+    /// scipy's stopping rules, shared by LSMR and LSQR (the later test wins): `test1 = ‖r‖/‖b‖`
+    /// against `rtol = btol + atol·‖A‖‖x‖/‖b‖`, `test2 = ‖Aᵀr‖/(‖A‖‖r‖)` against `atol`,
+    /// `test3 = 1/cond(A)` against `ctol`, their machine-precision forms, and the iteration limit;
+    /// `nil` while none holds.
+    init?(test1: Double, test2: Double, test3: Double, scaledTest1: Double, rtol: Double, atol: Double, ctol: Double,
+          iterationLimit: Bool) {
+        var reason: LSMRStopReason?
+        if iterationLimit { reason = .iterationLimit }
+        if 1 + test3 <= 1 { reason = .conditionAtMachinePrecision }
+        if 1 + test2 <= 1 { reason = .leastSquaresAtMachinePrecision }
+        if 1 + scaledTest1 <= 1 { reason = .compatibleAtMachinePrecision }
+        if test3 <= ctol { reason = .conditionLimit }
+        if test2 <= atol { reason = .leastSquares }
+        if test1 <= rtol { reason = .compatible }
+        guard let reason else { return nil }
+        self = reason
     }
 }

@@ -95,15 +95,8 @@ struct LSQRIteration<S: BLASScalar> {
             let test3 = 1 / (acond + eps)
             let t1Test = test1 / (1 + anorm * xnorm / bnorm)
             let rtol = btol + atol * anorm * xnorm / bnorm
-            var reason: LSMRStopReason?
-            if iterations >= maximumIterations { reason = .iterationLimit }
-            if 1 + test3 <= 1 { reason = .conditionAtMachinePrecision }
-            if 1 + test2 <= 1 { reason = .leastSquaresAtMachinePrecision }
-            if 1 + t1Test <= 1 { reason = .compatibleAtMachinePrecision }
-            if test3 <= ctol { reason = .conditionLimit }
-            if test2 <= atol { reason = .leastSquares }
-            if test1 <= rtol { reason = .compatible }
-            if let reason {
+            if let reason = LSMRStopReason(test1: test1, test2: test2, test3: test3, scaledTest1: t1Test, rtol: rtol, atol: atol,
+                                           ctol: ctol, iterationLimit: iterations >= maximumIterations) {
                 stop = reason
                 break
             }

@@ -240,30 +240,13 @@ struct SparseExactTests {
         #expect(abs(weighted.relativeMSEGap - denseWeighted.relativeMSEGap) <= 1e-8 * denseWeighted.relativeMSEGap)
     }
 
-    /// Rows handed out in chunks of `chunkRows`: a streamed source's shape.
-    struct Chunked: SparseRowSource {
-        let features: SparseMatrix<Double>
-        let targets: [Double]
-        let chunkRows: Int
-        var rowCount: Int { features.rows }
-        var columns: Int { features.columns }
-        var chunkCount: Int { (rowCount + chunkRows - 1) / chunkRows }
-        func chunkRows(_ index: Int) -> Range<Int> { (index * chunkRows)..<min(rowCount, (index + 1) * chunkRows) }
-        func forEachChunk(_ order: [Int], _ body: (SparseRowChunk<Double>) throws(DescentError) -> Void) throws(DescentError) {
-            for index in order {
-                let rows = chunkRows(index)
-                try body(SparseRowChunk(index: index, rows: rows, features: try features.rows(rows), targets: Array(targets[rows])))
-            }
-        }
-    }
-
     @Test("LSMR from a source in chunks: the same bits as in memory; a bad target named by its row")
     func streamedLSMR() throws {
         let data = try SparseDataset<Double>(libsvmFile: try TestData.url("sparse/train.svm").path)
         for (intercept, damp) in [(true, 0.0), (false, 0.0), (true, 2.0)] {
             let memory = try LeastSquares.lsmr(data.features, data.targets, intercept: intercept, damp: damp, tolerance: 1e-10,
                                                maximumIterations: 2000)
-            let streamed = try LeastSquares.lsmr(from: Chunked(features: data.features, targets: data.targets, chunkRows: 37), intercept: intercept, damp: damp,
+            let streamed = try LeastSquares.lsmr(from: ChunkedSparse(features: data.features, targets: data.targets, chunkRows: 37), intercept: intercept, damp: damp,
                                                  tolerance: 1e-10, maximumIterations: 2000)
             #expect(streamed.model.weights == memory.model.weights && streamed.model.bias == memory.model.bias)
             #expect(streamed.iterations == memory.iterations && streamed.residualNorm == memory.residualNorm
@@ -271,9 +254,9 @@ struct SparseExactTests {
         }
         var targets = data.targets
         targets[50] = .infinity
-        let bad = Chunked(features: data.features, targets: targets, chunkRows: 37)
+        let bad = ChunkedSparse(features: data.features, targets: targets, chunkRows: 37)
         #expect(throws: DescentError.nonFiniteValue(at: .targets(index: 50))) { _ = try LeastSquares.lsmr(from: bad) }
-        #expect(throws: DescentError.self) { _ = try LeastSquares.lsmr(from: Chunked(features: data.features, targets: data.targets, chunkRows: 37), damp: -1) }
+        #expect(throws: DescentError.self) { _ = try LeastSquares.lsmr(from: ChunkedSparse(features: data.features, targets: data.targets, chunkRows: 37), damp: -1) }
     }
 
     @Test("LSQR matches scipy's lsqr: solution, stop reason, iterations and norms; streamed bits as in memory")
@@ -298,7 +281,7 @@ struct SparseExactTests {
             let plain = zip(data.targets, predictions).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
             let measured = (plain + c.damp * c.damp * fit.model.weights.reduce(0.0) { $0 + $1 * $1 }).squareRoot()
             #expect(abs(measured / fit.residualNorm - 1) <= 1e-6)
-            let streamed = try LeastSquares.lsqr(from: Chunked(features: data.features, targets: data.targets, chunkRows: 37),
+            let streamed = try LeastSquares.lsqr(from: ChunkedSparse(features: data.features, targets: data.targets, chunkRows: 37),
                                                  intercept: c.intercept, damp: c.damp, tolerance: c.tolerance, maximumIterations: c.iter_lim)
             #expect(streamed.model.weights == fit.model.weights && streamed.model.bias == fit.model.bias)
         }
