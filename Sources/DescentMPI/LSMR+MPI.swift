@@ -1,7 +1,7 @@
 import Descent
 
 extension LeastSquares {
-    /// LSMR over every rank's sparse rows (``LeastSquares/lsmr(_:_:intercept:damp:tolerance:conditionLimit:maximumIterations:)``'s
+    /// LSMR over every rank's sparse rows (`LeastSquares.lsmr(_:_:intercept:damp:tolerance:conditionLimit:maximumIterations:)`'s
     /// iteration): each rank applies `A` to its own rows and adds its part of `Aᵀu` and `‖u‖²`,
     /// summed across the ranks in rank order, so every rank runs the same iterations and gets the
     /// same bits; equal to the single-process run on the rows concatenated in rank order, to rounding.
@@ -36,7 +36,7 @@ extension LeastSquares {
                         conditionLimit: conditionLimit, maximumIterations: maximumIterations)
     }
 
-    /// LSMR over every rank's rows of a ``SparseRowSource`` (each rank its own source, streamed
+    /// LSMR over every rank's rows of a `SparseRowSource` (each rank its own source, streamed
     /// chunk by chunk): as ``lsmr(_:_:across:intercept:damp:tolerance:conditionLimit:maximumIterations:)``.
     ///
     /// - Parameters:
