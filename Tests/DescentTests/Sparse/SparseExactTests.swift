@@ -72,6 +72,18 @@ struct SparseExactTests {
         }
     }
 
+    @Test("Float data: the sparse summary in Float agrees with Double's to the data's rounding")
+    func floatSummary() throws {
+        let r = Self.reference
+        let x: SparseMatrix<Float> = try r.features(Float.self), y = r.targets.map { Float($0) }
+        let s = try LeastSquares.solve(x, y).summary(features: x, targets: y, covariance: .hc3)
+        let xd: SparseMatrix<Double> = try r.features()
+        let d = try LeastSquares.solve(xd, r.targets).summary(features: xd, targets: r.targets, covariance: .hc3)
+        // The Float inputs differ from the Double ones by up to 6e-8 (relative), and the Float model's
+        // coefficients, rounded to Float, move the residuals (the year column is near 2000): measured 1.9e-5.
+        #expect(elementwiseError(s.standardErrors, d.standardErrors) <= 1e4 * Double(Float.ulpOfOne))
+    }
+
     @Test("Ridge matches numpy's solve of the centred system, and the weighted fit statsmodels' WLS")
     func ridgeAndWeights() throws {
         let r = Self.reference
