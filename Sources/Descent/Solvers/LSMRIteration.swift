@@ -43,21 +43,15 @@ struct LSMRIteration<S: BLASScalar> {
     /// Runs the iterations from `x = 0` for this part's `b`; every norm of a row-space vector
     /// (`u`, `b`) and every product with `Aᵀ` is summed over the operator's parts.
     func solve(_ b: [Double]) throws(DescentError) -> Result {
-        let m = operator_.rows, n = operator_.columns
-        var u = b
-        let normb = try operator_.norm(b)
-        var beta = normb
+        let n = operator_.columns
+        var process = try Bidiagonalization(operator_, b)
+        let normb = process.normb
+        var (alpha, beta) = (process.alpha, process.beta)
         var x = [Double](repeating: 0, count: n)
-        if beta > 0 { for i in 0..<m { u[i] /= beta } }
-        var v = [Double](repeating: 0, count: n)
-        v.reserveCapacity(n + 1)
-        try operator_.applyTransposed(u, into: &v)
-        var alpha = beta > 0 ? Self.norm(v) : 0
-        if alpha > 0 { for j in 0..<n { v[j] /= alpha } }
 
         var zetabar = alpha * beta, alphabar = alpha
         var rho = 1.0, rhobar = 1.0, cbar = 1.0, sbar = 0.0
-        var h = v, hbar = [Double](repeating: 0, count: n)
+        var h = process.v, hbar = [Double](repeating: 0, count: n)
         // ‖r‖ estimation.
         var betadd = beta, betad = 0.0, rhodold = 1.0, tautildeold = 0.0, thetatilde = 0.0, zeta = 0.0, d = 0.0
         // ‖A‖ and cond(A) estimation.
@@ -71,21 +65,11 @@ struct LSMRIteration<S: BLASScalar> {
         }
         var stop = LSMRStopReason.iterationLimit
         var iterations = 0
-        var av = [Double](repeating: 0, count: m), atu = [Double](repeating: 0, count: n)
-        atu.reserveCapacity(n + 1)
         while iterations < maximumIterations {
             iterations += 1
-            // Bidiagonalisation: βu = Av − αu, αv = Aᵀu − βv.
-            try operator_.apply(v, into: &av)
-            for i in 0..<m { u[i] = av[i] - alpha * u[i] }
-            beta = try operator_.norm(u)
-            if beta > 0 {
-                for i in 0..<m { u[i] /= beta }
-                try operator_.applyTransposed(u, into: &atu)
-                for j in 0..<n { v[j] = atu[j] - beta * v[j] }
-                alpha = Self.norm(v)
-                if alpha > 0 { for j in 0..<n { v[j] /= alpha } }
-            }
+            try process.step()
+            (alpha, beta) = (process.alpha, process.beta)
+            let v = process.v
             // The rotation that takes the damping in, then P and P̄.
             let (chat, shat, alphahat) = Self.rotation(alphabar, damp)
             let rhoold = rho

@@ -12,20 +12,13 @@ struct LSQRIteration<S: BLASScalar> {
     /// Runs the iterations from `x = 0` for this part's `b`; LSMR's result, with scipy's `r2norm`
     /// as the residual norm and `arnorm` as the normal equations' residual norm.
     func solve(_ b: [Double]) throws(DescentError) -> LSMRIteration<S>.Result {
-        let m = operator_.rows, n = operator_.columns, eps = Double.ulpOfOne
-        var u = b
-        let bnorm = try operator_.norm(b)
-        var beta = bnorm
-        var x = [Double](repeating: 0, count: n), v = [Double](repeating: 0, count: n)
-        v.reserveCapacity(n + 1)
-        var alpha = 0.0
-        if beta > 0 {
-            for i in 0..<m { u[i] /= beta }
-            try operator_.applyTransposed(u, into: &v)
-            alpha = LSMRIteration<S>.norm(v)
-        }
-        if alpha > 0 { for j in 0..<n { v[j] /= alpha } }
-        var w = v
+        let n = operator_.columns, eps = Double.ulpOfOne
+        var process = try Bidiagonalization(operator_, b)
+        let bnorm = process.normb
+        var (alpha, beta) = (process.alpha, process.beta)
+        var x = [Double](repeating: 0, count: n)
+        let v0 = process.v
+        var w = v0
         var rhobar = alpha, phibar = beta
         var rnorm = beta, anorm = 0.0, acond = 0.0, ddnorm = 0.0, res2 = 0.0, xnorm = 0.0, xxnorm = 0.0
         var z = 0.0, cs2 = -1.0, sn2 = 0.0
@@ -36,22 +29,13 @@ struct LSQRIteration<S: BLASScalar> {
         }
         var stop = LSMRStopReason.iterationLimit
         var iterations = 0
-        var av = [Double](repeating: 0, count: m), atu = [Double](repeating: 0, count: n)
-        atu.reserveCapacity(n + 1)
         while iterations < maximumIterations {
             iterations += 1
-            // Bidiagonalisation: βu = Av − αu, αv = Aᵀu − βv.
-            try operator_.apply(v, into: &av)
-            for i in 0..<m { u[i] = av[i] - alpha * u[i] }
-            beta = try operator_.norm(u)
-            if beta > 0 {
-                for i in 0..<m { u[i] /= beta }
-                anorm = (anorm * anorm + alpha * alpha + beta * beta + dampsq).squareRoot()
-                try operator_.applyTransposed(u, into: &atu)
-                for j in 0..<n { v[j] = atu[j] - beta * v[j] }
-                alpha = LSMRIteration<S>.norm(v)
-                if alpha > 0 { for j in 0..<n { v[j] /= alpha } }
-            }
+            let previousAlpha = alpha
+            try process.step()
+            (alpha, beta) = (process.alpha, process.beta)
+            if beta > 0 { anorm = (anorm * anorm + previousAlpha * previousAlpha + beta * beta + dampsq).squareRoot() }
+            let v = process.v
             // The damping's rotation, then the plane rotation that eliminates β.
             var rhobar1 = rhobar, psi = 0.0
             if damp > 0 {
