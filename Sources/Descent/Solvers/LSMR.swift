@@ -140,8 +140,8 @@ extension LeastSquares {
             try LSMRIteration(operator_: operator_, damp: damp, atol: tolerance, btol: tolerance,
                               conditionLimit: conditionLimit, maximumIterations: maximumIterations).solve(b)
         case .lsqr:
-            try LSQRIteration(operator_: operator_, damp: damp, atol: tolerance, btol: tolerance,
-                              conditionLimit: conditionLimit, maximumIterations: maximumIterations).solve(b)
+            try LSMRIteration(operator_: operator_, damp: damp, atol: tolerance, btol: tolerance,
+                              conditionLimit: conditionLimit, maximumIterations: maximumIterations).lsqr(b)
         }
         var bias = Double.Accumulator(operator_.targetMean)
         if intercept { for j in 0..<rows.columns { bias -= Double.Accumulator(operator_.means[j]) * Double.Accumulator(run.x[j]) } }

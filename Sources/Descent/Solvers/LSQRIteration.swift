@@ -1,17 +1,10 @@
 /// The LSQR recurrences (Paige and Saunders, "LSQR: An algorithm for sparse linear equations and
 /// sparse least squares", ACM TOMS 8(1), 1982), as scipy's `scipy.sparse.linalg.lsqr` runs them,
-/// with its stopping rules and outputs, on LSMR's operator and result.
-struct LSQRIteration<S: BLASScalar> {
-    let operator_: SparseOperator<S>
-    let damp: Double
-    let atol: Double
-    let btol: Double
-    let conditionLimit: Double
-    let maximumIterations: Int
-
+/// with its stopping rules and outputs, on LSMR's operator, settings and result.
+extension LSMRIteration {
     /// Runs the iterations from `x = 0` for this part's `b`; LSMR's result, with scipy's `r2norm`
     /// as the residual norm and `arnorm` as the normal equations' residual norm.
-    func solve(_ b: [Double]) throws(DescentError) -> LSMRIteration<S>.Result {
+    func lsqr(_ b: [Double]) throws(DescentError) -> Result {
         let n = operator_.columns, eps = Double.ulpOfOne
         var process = try Bidiagonalization(operator_, b)
         let bnorm = process.normb
@@ -44,7 +37,7 @@ struct LSQRIteration<S: BLASScalar> {
                 psi = sn1 * phibar
                 phibar = cs1 * phibar
             }
-            let (cs, sn, rho) = LSMRIteration<S>.rotation(rhobar1, beta)
+            let (cs, sn, rho) = Self.rotation(rhobar1, beta)
             let theta = sn * alpha
             rhobar = -cs * alpha
             let phi = cs * phibar
