@@ -14,19 +14,28 @@ struct Convert: ParsableCommand {
             `descent fit`, `solve` and `predict` find them, so a model trained on the .npy files \
             predicts the original CSV. \
             `descent fit` and `descent solve` stream a features .npy file with --stream.
+
+            A sparse file (.svm LIBSVM, .vw Vowpal Wabbit, .npz scipy CSR; or --format) converts to \
+            scipy's CSR .npz with its targets in a .npy file (`descent convert data.svm X.npz y.npy`), \
+            or to LIBSVM text (`descent convert X.npz data.svm --labels y.npy`); text input is streamed.
             """)
 
-    @Argument(help: "The CSV file.")
+    @Argument(help: "The CSV file (or a sparse .svm, .vw or .npz file: see --format).")
     var csv: String
 
-    @Argument(help: "The features .npy file to write.")
+    @Argument(help: "The features .npy file to write (from a sparse file: .npz or .svm).")
     var features: String
 
     @Argument(help: "The targets .npy file to write.")
-    var targets: String
+    var targets: String?
 
     @Option(help: "The CSV column to predict (the other numeric columns are the features).")
-    var target: String
+    var target: String?
+
+    @OptionGroup var sparse: SparseFormatOptions
+
+    @Option(help: "With an .npz input: its targets .npy file.")
+    var labels: String?
 
     @Option(parsing: .upToNextOption, help: "The feature columns, in order (default: every column but the target).")
     var columns: [String] = []
@@ -38,6 +47,11 @@ struct Convert: ParsableCommand {
 
     func run() throws {
         try reportingErrors { () throws(DescentError) in
+            if let sparseFormat = sparse.format(of: csv) { return try convertSparse(sparseFormat) }
+            guard let target, let targets else {
+                throw .invalidOption(name: target == nil ? "--target" : "TARGETS", value: "missing",
+                                     expected: target == nil ? "the CSV column to predict" : "the targets .npy file to write")
+            }
             let options = format.csvOptions
             let chosen = columns.isEmpty ? nil : columns
             let summary = float32

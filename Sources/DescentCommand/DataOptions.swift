@@ -9,7 +9,7 @@ struct DataOptions: ParsableArguments {
     @Option(help: "The CSV column to predict (the other numeric columns are the features); several targets as a,b,c.")
     var target: String?
 
-    @Option(help: "With a features .npy file: the targets .npy file (n values, or n × k for k targets).")
+    @Option(help: "With a features .npy or sparse .npz file: the targets .npy file (n values, or n × k for k targets).")
     var targets: String?
 
     @Option(help: "Sample weights: the name of a CSV column, or with .npy data a .npy file of n weights (not with --stream).")
@@ -39,8 +39,8 @@ struct DataOptions: ParsableArguments {
         if isSparse { return try sparse.check(self) }
         if isNPY {
             if target != nil { throw ValidationError("--target names a CSV column; with a .npy file pass --targets y.npy") }
-        } else if targets != nil {
-            throw ValidationError("--targets takes a .npy file and goes with a features .npy file, not a CSV file")
+        } else if targets != nil, !data.lowercased().hasSuffix(".npz") {
+            throw ValidationError("--targets takes a .npy file and goes with a features .npy or .npz file, not a CSV file")
         }
         if names != nil, !isNPY { throw ValidationError("--names goes with a features .npy file; a CSV file's header names its columns") }
         if stream, !isNPY {

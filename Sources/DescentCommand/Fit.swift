@@ -12,6 +12,8 @@ struct Fit: ParsableCommand {
 
     @OptionGroup var tableOptions: TableOptions
 
+    @OptionGroup var sparse: SparseFormatOptions
+
     @Option(help: "Rows per update: batch, minibatch or stochastic.")
     var mode: ModeArgument = .batch
 
@@ -129,7 +131,9 @@ struct Fit: ParsableCommand {
             if let loss { gd.loss = loss.loss }
             var model = LinearModel<Double>()
             let trained: FitHistory<Double>
-            if input.stream {
+            if let format = sparse.format(of: input.data) {
+                return try fitSparse(gd, format)
+            } else if input.stream {
                 let stream = try input.streamingDataset(command: "fit")
                 guard stream.targetColumns == 1 else { return try fitSeveral(gd, from: stream) }
                 if let initial { model = try LinearModel(contentsOf: initial, features: stream.columns) }

@@ -14,6 +14,8 @@ struct Predict: ParsableCommand {
 
     @OptionGroup var predictOptions: PredictTableOptions
 
+    @OptionGroup var sparse: SparseFormatOptions
+
     @Option(help: "Write the predictions as CSV here (one column, 'prediction', or one per target of a multi-target model); stdout otherwise.")
     var output: String?
 
@@ -22,6 +24,7 @@ struct Predict: ParsableCommand {
 
     func run() throws {
         try reportingErrors { () throws(DescentError) in
+            if let format = sparse.format(of: input.data) { return try predictSparse(format) }
             let text: String
             if isMultiTargetModel(model) {
                 guard intervals == nil else {

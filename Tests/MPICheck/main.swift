@@ -29,6 +29,7 @@ checkRobustFits(checker)
 checkQuantileRegression(checker)
 checkInference(checker)
 checkPaths(checker)
+checkSparseFits(checker)
 checkSparseLSMR(checker)
 
 var totals = [checker.passed, checker.failed]

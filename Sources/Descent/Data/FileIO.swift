@@ -68,7 +68,7 @@ package enum FileIO {
     /// temporary file in the same folder, is flushed to disk, and is renamed to `path` only when
     /// everything succeeded. On any failure the temporary file is removed and nothing is left
     /// under `path`.
-    static func writeAtomically(_ path: String,
+    package static func writeAtomically(_ path: String,
                                 _ body: ((UnsafeRawBufferPointer) throws(DescentError) -> Void) throws(DescentError) -> Void)
         throws(DescentError) {
         let slash = path.lastIndex(of: "/")

@@ -92,17 +92,7 @@ struct NPYRowFile: Sendable {
     ///
     /// - Throws: ``DescentError/fileChanged(path:reason:)`` if it was replaced, truncated or
     ///   modified; ``DescentError/fileNotReadable(path:reason:)`` if it cannot be opened.
-    func open() throws(DescentError) -> Int32 {
-        let (fd, _) = try FileIO.openForReading(path)
-        do throws(DescentError) {
-            let now = try FileIdentity.of(fd, path: path)
-            guard now == identity else { throw .fileChanged(path: path, reason: identity.change(to: now)) }
-        } catch {
-            close(fd)
-            throw error
-        }
-        return fd
-    }
+    func open() throws(DescentError) -> Int32 { try identity.reopen(path) }
 
     /// Reads `rows` (all columns) from `fd` into `buffer` as `Scalar`s, row-major, converting
     /// in place; `buffer` holds `rows.count × columns × bufferBytesPerElement` bytes.
@@ -126,8 +116,7 @@ struct NPYRowFile: Sendable {
             throw .fileChanged(path: path, reason: "it ended at byte \(offset + got), before the "
                                + "\(identity.size) bytes its header announces (it was truncated while being read)")
         }
-        let now = try FileIdentity.of(fd, path: path)
-        guard now == identity else { throw .fileChanged(path: path, reason: identity.change(to: now)) }
+        try identity.check(fd, path: path)
         let native = element.kind == .float && fileSize == size && !element.bigEndian
         if native { return }
         NPYReader.widen(landing, count: count, element, into: buffer, as: Scalar.self)

@@ -1,7 +1,7 @@
 /// A linear model with several outputs, `Ŷ = XW + 1bᵀ`: a `d × k` weight matrix `W` (one column
 /// per target) and `k` biases. Column `t` is the ``LinearModel`` of target `t` (``column(_:)``).
 /// Solve one exactly with ``LeastSquares/solve(_:_:intercept:method:ridge:)->MultiLeastSquaresSolution<Scalar>``,
-/// or train one with ``GradientDescent/fit(_:features:targets:onEpoch:)-(_,_,Matrix<Scalar>,_)``.
+/// or train one with ``GradientDescent/fit(_:features:targets:onEpoch:)-(_,Matrix<Scalar>,Matrix<Scalar>,_)``.
 ///
 /// ```swift
 /// let multi = try LeastSquares.solve(X, Y)          // Y: n × k

@@ -69,8 +69,11 @@ public struct FeatureHasher: Sendable, Hashable {
     }
 
     /// The column and sign of one feature name.
-    func place(_ name: String) -> (column: Int, sign: Double) {
-        let h = Self.murmurHash3(name.utf8)
+    func place(_ name: String) -> (column: Int, sign: Double) { place(bytes: name.utf8) }
+
+    /// The column and sign of one feature name given as its UTF-8 bytes.
+    func place(bytes: some Collection<UInt8>) -> (column: Int, sign: Double) {
+        let h = Self.murmurHash3(bytes)
         let n = columns
         let column = h == Int32.min ? (Int(Int32.max) - (n - 1)) % n : Int(h.magnitude) % n
         return (column, alternateSign && h < 0 ? -1 : 1)

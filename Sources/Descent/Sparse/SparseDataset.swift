@@ -4,28 +4,43 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Sparse features with one target per row, as read from a LIBSVM/svmlight file.
+/// Sparse features with one target per row (and, optionally, one importance weight per row), as
+/// read from a LIBSVM/svmlight file or a Vowpal Wabbit text file.
 ///
 /// ```swift
 /// let data = try SparseDataset<Double>(libsvmFile: "train.svm")
 /// data.features.columns    // the largest index seen + 1 (or `columns:`)
 /// data.targets.count       // one label per row
+/// let hashed = try SparseDataset<Double>(vwFile: "train.vw", bits: 18)
+/// hashed.weights           // the importance weights, when the file gives any
 /// ```
 public struct SparseDataset<Scalar: BLASScalar>: Sendable, Equatable {
     /// `n × d` features.
     public var features: SparseMatrix<Scalar>
     /// `n` targets.
     public var targets: [Scalar]
+    /// `n` sample weights (a Vowpal Wabbit file's importance weights), or `nil` when every row
+    /// weighs the same. Pass them as gradient descent's `weights:`.
+    public var weights: [Scalar]?
 
-    /// A dataset of `features` and their `targets`.
+    /// A dataset of `features`, their `targets` and optional sample `weights`.
     ///
+    /// - Parameters:
+    ///   - features: `n × d` features.
+    ///   - targets: `n` targets, finite.
+    ///   - weights: `n` sample weights, finite, ≥ 0 and not all zero; `nil` (default): unweighted.
     /// - Throws: ``DescentError/targetCountMismatch(rows:targets:)`` when the counts differ,
-    ///   ``DescentError/nonFiniteValue(at:)`` for a NaN or ±∞ target.
-    public init(features: SparseMatrix<Scalar>, targets: [Scalar]) throws(DescentError) {
+    ///   ``DescentError/nonFiniteValue(at:)`` for a NaN or ±∞ target,
+    ///   ``DescentError/invalidOption(name:value:expected:)`` naming `weights` for weights that are
+    ///   not one per row, finite and ≥ 0, or are all zero.
+    /// - Complexity: O(n).
+    public init(features: SparseMatrix<Scalar>, targets: [Scalar], weights: [Scalar]? = nil) throws(DescentError) {
         guard features.rows == targets.count else { throw .targetCountMismatch(rows: features.rows, targets: targets.count) }
         try Validation.checkFinite(targets)
+        if let weights { try Validation.checkWeights(weights, rows: features.rows) }
         self.features = features
         self.targets = targets
+        self.weights = weights
     }
 
     /// Reads a LIBSVM/svmlight text file: one row a line, `label index:value index:value …`,
@@ -53,59 +68,8 @@ public struct SparseDataset<Scalar: BLASScalar>: Sendable, Equatable {
         let parsed = try bytes.withUnsafeBufferPointer { (buffer) throws(DescentError) in
             try LIBSVMParser.parse(buffer, path: path)
         }
-        func fail(_ line: Int, _ reason: String) -> DescentError {
-            .invalidFile(path: path, format: "LIBSVM", reason: "line \(line): \(reason)")
-        }
-        let shift: Int
-        switch zeroBased {
-        case true?: shift = 0
-        case false?:
-            if let line = parsed.zeroIndexLine {
-                throw fail(line, "index 0 in a file read as one-based (zeroBased: false): indices start at 1")
-            }
-            shift = 1
-        case nil: shift = parsed.zeroIndexLine == nil && parsed.indices.count > 0 ? 1 : 0
-        }
-        let needed = parsed.largestIndex.map { $0 - shift + 1 } ?? 0
-        let width = columns ?? needed
-        guard width >= 0 else {
-            throw .invalidOption(name: "columns", value: "\(width)", expected: "a number of columns ≥ 0")
-        }
-        if needed > width, let line = parsed.largestIndexLine {
-            throw fail(line, "index \(parsed.largestIndex!) is column \(parsed.largestIndex! - shift), "
-                       + "outside the \(width) columns asked for (columns: \(width))")
-        }
-        let indices = shift == 0 ? parsed.indices : parsed.indices.map { $0 - shift }
-        let matrix = SparseMatrix<Scalar>(unchecked: parsed.offsets.count - 1, columns: width, rowOffsets: parsed.offsets,
-                                          columnIndices: indices, values: parsed.values.map { Scalar($0) })
-        if let k = matrix.values.firstIndex(where: { !$0.isFinite }) {
-            throw fail(parsed.lineOfValue(k), "the value \(parsed.values[k]) does not fit in \(Scalar.precisionName)")
-        }
-        try self.init(features: matrix, targets: parsed.labels.map { Scalar($0) })
-    }
-
-    /// Writes the dataset as a LIBSVM/svmlight text file (`label index:value …`, explicit zeros
-    /// left out), every number in its shortest form that reads back to the same bits. The file
-    /// appears under its name only when completely written.
-    ///
-    /// - Parameters:
-    ///   - path: The file; an existing file is replaced.
-    ///   - zeroBased: Write zero-based indices (scikit-learn's `dump_svmlight_file(zero_based=True)`,
-    ///     its default) or one-based ones (LIBSVM's own convention).
-    /// - Throws: ``DescentError/fileNotWritable(path:reason:)``.
-    public func writeLIBSVM(to path: String, zeroBased: Bool = true) throws(DescentError) {
-        let shift = zeroBased ? 0 : 1
-        var text = [UInt8]()
-        text.reserveCapacity(features.nonzeros * 16 + targets.count * 12)
-        for i in 0..<features.rows {
-            text.append(contentsOf: "\(targets[i])".utf8)
-            for k in features.rowOffsets[i]..<features.rowOffsets[i + 1] where features.values[k] != 0 {
-                text.append(UInt8(ascii: " "))
-                text.append(contentsOf: "\(features.columnIndices[k] + shift):\(features.values[k])".utf8)
-            }
-            text.append(UInt8(ascii: "\n"))
-        }
-        try FileIO.write(text, to: path)
+        let layout = try parsed.extent.layout(columns: columns, zeroBased: zeroBased, path: path)
+        try self.init(features: parsed.features(layout, path: path), targets: parsed.labels.map { Scalar($0) })
     }
 }
 
@@ -119,10 +83,8 @@ enum LIBSVMParser {
         var values: [Double] = []
         /// The 1-based line of each row.
         var lines: [Int] = []
-        var largestIndex: Int?
-        var largestIndexLine: Int?
-        /// The first line with an index 0, if any.
-        var zeroIndexLine: Int?
+        /// The indices seen, for the column count and the index base.
+        var extent = IndexExtent()
 
         /// The line of stored value `k`.
         func lineOfValue(_ k: Int) -> Int {
@@ -135,12 +97,13 @@ enum LIBSVMParser {
         }
     }
 
-    static func parse(_ buffer: UnsafeBufferPointer<UInt8>, path: String) throws(DescentError) -> Parsed {
+    /// Parses the lines in `buffer`, the first of which is line `firstLine` of the file `path`.
+    static func parse(_ buffer: UnsafeBufferPointer<UInt8>, path: String, firstLine: Int = 1) throws(DescentError) -> Parsed {
         var parsed = Parsed()
         guard let base = buffer.baseAddress, buffer.count > 0 else { return parsed }
         let end = base + buffer.count
         var p = base
-        var line = 0
+        var line = firstLine - 1
         func fail(_ reason: String) -> DescentError {
             .invalidFile(path: path, format: "LIBSVM", reason: "line \(line): \(reason)")
         }
@@ -211,11 +174,7 @@ enum LIBSVMParser {
                 guard index > previous else {
                     throw fail("index \(index) follows index \(previous): indices must increase within a line")
                 }
-                if index == 0, parsed.zeroIndexLine == nil { parsed.zeroIndexLine = line }
-                if index > (parsed.largestIndex ?? -1) {
-                    parsed.largestIndex = index
-                    parsed.largestIndexLine = line
-                }
+                parsed.extent.add(index, line: line)
                 parsed.indices.append(index)
                 parsed.values.append(value)
                 previous = index

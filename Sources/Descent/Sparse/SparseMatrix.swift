@@ -161,6 +161,8 @@ public struct SparseMatrix<Scalar: BLASScalar>: Sendable, Equatable {
     /// - Throws: ``DescentError/weightCountMismatch(weights:features:)`` when `vector` does not
     ///   have `columns` values.
     /// - Complexity: O(nnz).
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
     public func multiply(_ vector: [Scalar]) throws(DescentError) -> [Scalar] {
         guard vector.count == columns else { throw .weightCountMismatch(weights: vector.count, features: columns) }
         return (0..<rows).map { i in
@@ -255,6 +257,8 @@ extension LinearModel {
     ///
     /// - Throws: ``DescentError/weightCountMismatch(weights:features:)`` if the widths differ,
     ///   ``DescentError/nonFiniteValue(at:)`` for a non-finite weight or bias.
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
     public func predict(_ features: SparseMatrix<Scalar>) throws(DescentError) -> [Scalar] {
         try checkWidth(features.columns)
         try checkFinite()

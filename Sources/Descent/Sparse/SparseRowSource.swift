@@ -21,9 +21,15 @@ public protocol SparseRowSource<Scalar>: Sendable {
     /// - Throws: the source's own ``DescentError`` (an unreadable or changed file), or what
     ///   `body` throws; either stops the visit.
     func forEachChunk(_ order: [Int], _ body: (SparseRowChunk<Scalar>) throws(DescentError) -> Void) throws(DescentError)
+    /// Whether the chunks carry sample weights (``SparseRowChunk/weights``). Gradient descent
+    /// trains on them, normalised to mean 1 over the training rows.
+    var isWeighted: Bool { get }
 }
 
 extension SparseRowSource {
+    /// Unweighted rows.
+    public var isWeighted: Bool { false }
+
     /// Visits every chunk once, in order.
     ///
     /// - Parameter body: Called with each chunk.
@@ -43,16 +49,21 @@ public struct SparseRowChunk<Scalar: BLASScalar>: Sendable {
     public let features: SparseMatrix<Scalar>
     /// `rows.count` targets.
     public let targets: [Scalar]
+    /// `rows.count` sample weights, or `nil` when the source's rows weigh the same.
+    public let weights: [Scalar]?
 
-    /// A chunk of `features` and their `targets`, rows `rows` of source chunk `index`.
+    /// A chunk of `features`, their `targets` and optional sample `weights`, rows `rows` of
+    /// source chunk `index`.
     ///
-    /// - Precondition: `features.rows == rows.count == targets.count`.
-    public init(index: Int, rows: Range<Int>, features: SparseMatrix<Scalar>, targets: [Scalar]) {
-        precondition(features.rows == rows.count && targets.count == rows.count, "a chunk's rows, features and targets differ")
+    /// - Precondition: `features.rows == rows.count == targets.count` (`== weights.count`).
+    public init(index: Int, rows: Range<Int>, features: SparseMatrix<Scalar>, targets: [Scalar], weights: [Scalar]? = nil) {
+        precondition(features.rows == rows.count && targets.count == rows.count && (weights?.count ?? rows.count) == rows.count,
+                     "a chunk's rows, features, targets and weights differ")
         self.index = index
         self.rows = rows
         self.features = features
         self.targets = targets
+        self.weights = weights
     }
 }
 
@@ -61,6 +72,8 @@ extension SparseDataset: SparseRowSource {
     public var rowCount: Int { features.rows }
     /// The number of feature columns.
     public var columns: Int { features.columns }
+    /// Whether the rows carry sample weights.
+    public var isWeighted: Bool { weights != nil }
     /// One chunk: the data set in memory.
     public var chunkCount: Int { features.rows > 0 ? 1 : 0 }
     /// Every row.
@@ -69,7 +82,7 @@ extension SparseDataset: SparseRowSource {
     public func forEachChunk(_ order: [Int], _ body: (SparseRowChunk<Scalar>) throws(DescentError) -> Void)
         throws(DescentError) {
         for index in order {
-            try body(SparseRowChunk(index: index, rows: 0..<features.rows, features: features, targets: targets))
+            try body(SparseRowChunk(index: index, rows: 0..<features.rows, features: features, targets: targets, weights: weights))
         }
     }
 }

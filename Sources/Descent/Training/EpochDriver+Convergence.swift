@@ -29,6 +29,27 @@ extension EpochDriver {
         }
     }
 
+    /// `totals[offset...] += X_bᵀR` in `Double` (`k × d`, row-major): for dense rows through
+    /// `scratch` (`k·d`) in the block's precision, for sparse ones per nonzero (O(nnz), not O(d)).
+    func addProducts(_ block: RowBlock<S>, targets k: Int, residuals r: UnsafePointer<S>, scratch: UnsafeMutablePointer<S>,
+                     into totals: inout [Double], at offset: Int) {
+        let d = block.columns
+        if let x = block.sparse {
+            totals.withUnsafeMutableBufferPointer { totals in
+                for i in 0..<block.count {
+                    for t in 0..<k {
+                        let residual = Double(r[i * k + t]), row = offset + t * d
+                        for p in x.span(i) { totals[row + x.indices[p]] += residual * Double(x.values[p]) }
+                    }
+                }
+            }
+            return
+        }
+        scratch.update(repeating: 0, count: k * d)
+        Kernels.accumulateGradient(block, targets: k, residuals: r, into: scratch)
+        for j in 0..<(k * d) { totals[offset + j] += Double(scratch[j]) }
+    }
+
     /// One pass over the training rows: every target's residual moments at `theta` (summed over
     /// the parts), and the first time also the certificate's reference (`Xᵀŵ`, the targets' sums,
     /// `‖∇P(0)‖`).
@@ -58,14 +79,10 @@ extension EpochDriver {
                     for t in 0..<k { let r = Double(residuals[i * k + t]); moments.squares[t] += r * r / weight }
                 }
             }
-            scratch.update(repeating: 0, count: weights)
-            Kernels.accumulateGradient(block, targets: k, residuals: residuals, into: scratch)
-            for j in 0..<weights { moments.products[j] += Double(scratch[j]) }
+            addProducts(block, targets: k, residuals: residuals, scratch: scratch, into: &moments.products, at: 0)
             guard withReference else { return }
             for i in 0..<m { residuals[i] = block.sampleWeights?[i] ?? 1 }
-            scratch.update(repeating: 0, count: d)
-            Kernels.accumulateGradient(block, targets: 1, residuals: residuals, into: scratch)
-            for j in 0..<d { reference[j] += Double(scratch[j]) }
+            addProducts(block, targets: 1, residuals: residuals, scratch: scratch, into: &reference, at: 0)
             for i in 0..<m {
                 let weight = Double(block.sampleWeights?[i] ?? 1)
                 for t in 0..<k {
@@ -75,9 +92,7 @@ extension EpochDriver {
                     reference[d + weights + k + t] += weight * y * y
                 }
             }
-            scratch.update(repeating: 0, count: weights)
-            Kernels.accumulateGradient(block, targets: k, residuals: residuals, into: scratch)
-            for j in 0..<weights { reference[d + j] += Double(scratch[j]) }
+            addProducts(block, targets: k, residuals: residuals, scratch: scratch, into: &reference, at: d)
         }
         if collective.size > 1 {
             var packed = moments.packed + reference

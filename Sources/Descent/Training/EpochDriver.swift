@@ -31,6 +31,9 @@ struct EpochDriver<Source: RowBlockSource> {
     let averaging: Bool
     /// Plain SGD with no penalty and a rate constant within the epoch: the fast update paths.
     let plain: Bool
+    /// Stochastic updates on sparse rows whose untouched weights are caught up in closed form
+    /// (``LazySparseSteps``), when the configuration has a closed form.
+    let lazy: LazySparseSteps<S>?
     /// The map whose preconditioner every update applies (whitening in gradient mode), if any.
     let preconditioner: FeatureMap<S>?
     /// The targets `k` trained at once (1 for a ``LinearModel``).
@@ -77,6 +80,8 @@ struct EpochDriver<Source: RowBlockSource> {
         step.restarts = settings.restarts
         averaging = settings.separateModel
         plain = settings.plain
+        lazy = chunks.placeholder.isSparse && LazySparseSteps<S>.applies(to: settings)
+            ? LazySparseSteps(settings: settings, weights: d * k) : nil
     }
 
     /// Trains `model` (whose training state it continues and updates) for the settings' epochs.

@@ -29,10 +29,15 @@ extension EpochDriver {
         let ws = workspace, theta = ws.theta, batchSize = settings.batchSize
         if batchSize == 1 {
             var position = window.lowerBound
+            lazy?.start(averaged: progress.averaged)
+            // Sparse rows: every weight current again (and checked) when the window ends.
+            defer { finishLazy() }
             while position < window.upperBound {
                 let block = order.fetch(position, limit: Swift.min(order.blockRows, window.upperBound - position), slot: 0)
                 let q: S, failed: Int?
-                if plain && (targets == 1 || block.sampleWeights == nil) {
+                if let lazy, block.sparse != nil {
+                    (q, failed) = lazySteps(block, lazy, &progress)
+                } else if plain && (targets == 1 || block.sampleWeights == nil) {
                     (q, failed) = Kernels.stochasticSteps(block, targets: targets, weights: theta.baseAddress!,
                                                           biases: theta.baseAddress! + ws.weightCount,
                                                           learningRate: progress.rate, scratch: ws.residuals.baseAddress!)
@@ -44,10 +49,27 @@ extension EpochDriver {
                 // A row whose loss was not finite is the failed update; otherwise the last update made
                 // left the loss or θ non-finite.
                 if failed != nil { return progress.updates + 1 }
-                if !q.isFinite || !ws.isFinite(theta) { return Swift.max(1, progress.updates) }
+                // (A sparse row changes its own weights and the biases: those are checked.)
+                if !q.isFinite || !(block.sparse == nil ? ws.isFinite(theta) : rowIsFinite(block))  {
+                    return Swift.max(1, progress.updates)
+                }
                 position += block.count
             }
-            return nil
+            finishLazy()
+            return ws.isFinite(theta) ? nil : Swift.max(1, progress.updates)
+        }
+        if let lazy {
+            // Sparse rows: every weight current again (and checked) when the window ends.
+            lazy.start(averaged: progress.averaged)
+            defer { finishLazy() }
+            var position = window.lowerBound
+            while position < window.upperBound {
+                let m = Swift.min(batchSize, window.upperBound - position)
+                if let failed = lazyBatch(position..<(position + m), lazy, &progress) { return failed }
+                position += m
+            }
+            finishLazy()
+            return ws.isFinite(theta) ? nil : Swift.max(1, progress.updates)
         }
         if gradient.hasHelper, window.count > batchSize, !settings.varianceReduced {
             var failure: Int? = nil

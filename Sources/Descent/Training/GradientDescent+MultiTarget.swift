@@ -66,7 +66,7 @@ extension GradientDescent {
     ///   - weights: `n` sample weights, finite and ≥ 0, not all zero.
     ///   - onEpoch: Called after every epoch.
     /// - Returns: The per-epoch (weighted) losses and times, and why training stopped.
-    /// - Throws: as ``fit(_:features:targets:onEpoch:)-(_,_,Matrix<Scalar>,_)``, and
+    /// - Throws: as ``fit(_:features:targets:onEpoch:)-(_,Matrix<Scalar>,Matrix<Scalar>,_)``, and
     ///   ``DescentError/invalidOption(name:value:expected:)`` for weights of the wrong count,
     ///   negative or non-finite weights, or all zero.
     /// - Complexity: as the unweighted fit, plus O(n) per epoch.
@@ -91,7 +91,7 @@ extension GradientDescent {
     ///   - features: The piece's `n × d` features.
     ///   - targets: Its `n × k` targets.
     /// - Returns: The epoch's loss and time.
-    /// - Throws: as ``fit(_:features:targets:onEpoch:)-(_,_,Matrix<Scalar>,_)``.
+    /// - Throws: as ``fit(_:features:targets:onEpoch:)-(_,Matrix<Scalar>,Matrix<Scalar>,_)``.
     @discardableResult
     public func partialFit(_ model: inout MultiLinearModel<Scalar>, features: Matrix<Scalar>,
                            targets: Matrix<Scalar>) throws(DescentError) -> FitHistory<Scalar> {

@@ -55,7 +55,7 @@ extension GradientDescent {
     ///   - model: The model to train; an empty one is first initialised.
     ///   - source: The rows.
     /// - Returns: The epoch's loss and time.
-    /// - Throws: as ``fit(_:from:onEpoch:)-(LinearModel<Scalar>,Source,_)``.
+    /// - Throws: as ``fit(_:from:onEpoch:)-57pv5``.
     /// - Complexity: O(n × d) time; O(largest chunk + d) memory besides the source's.
     @discardableResult
     public func partialFit<Source: RowSource>(_ model: inout LinearModel<Scalar>, from source: Source)
@@ -65,7 +65,7 @@ extension GradientDescent {
 
     /// Trains a model of several targets in place on the rows of `source`, whose rows carry
     /// ``RowSource/targetColumns`` targets each (a ``StreamingDataset`` with an `n × k` targets
-    /// file), as ``fit(_:features:targets:onEpoch:)-(_,_,Matrix<Scalar>,_)`` does on matrices; the
+    /// file), as ``fit(_:features:targets:onEpoch:)-(_,Matrix<Scalar>,Matrix<Scalar>,_)`` does on matrices; the
     /// model takes the source's feature names.
     ///
     /// ```swift
@@ -79,7 +79,7 @@ extension GradientDescent {
     ///   - source: The rows.
     ///   - onEpoch: Called after every epoch.
     /// - Returns: The per-epoch losses and times, and why training stopped.
-    /// - Throws: as ``fit(_:from:onEpoch:)-(LinearModel<Scalar>,Source,_)``, and a model of another number of targets.
+    /// - Throws: as ``fit(_:from:onEpoch:)-57pv5``, and a model of another number of targets.
     /// - Complexity: O(epochs × n × d × k) time; O(largest chunk + d·k) memory besides the source's.
     @discardableResult
     public func fit<Source: RowSource>(_ model: inout MultiLinearModel<Scalar>, from source: Source,
@@ -95,7 +95,7 @@ extension GradientDescent {
     ///   - model: The model to train; an empty one is first initialised.
     ///   - source: The rows.
     /// - Returns: The epoch's loss and time.
-    /// - Throws: as ``fit(_:from:onEpoch:)-(LinearModel<Scalar>,Source,_)``.
+    /// - Throws: as ``fit(_:from:onEpoch:)-57pv5``.
     @discardableResult
     public func partialFit<Source: RowSource>(_ model: inout MultiLinearModel<Scalar>, from source: Source)
         throws(DescentError) -> FitHistory<Scalar> where Source.Scalar == Scalar {

@@ -51,6 +51,14 @@ extension GradientDescent {
     /// smoothness of the loss the mode steps on (``LearningRateEstimate``, with the loss's
     /// curvature) and `2λ₂` the curvature the penalty's squared-norm term adds, so that a strong
     /// ridge or elastic-net term cannot make the steps unstable.
+    @specialized(where Model == LinearModel<Double>, Source == InMemoryRows<Double>)
+    @specialized(where Model == LinearModel<Float>, Source == InMemoryRows<Float>)
+    @specialized(where Model == MultiLinearModel<Double>, Source == InMemoryRows<Double>)
+    @specialized(where Model == MultiLinearModel<Float>, Source == InMemoryRows<Float>)
+    @specialized(where Model == LinearModel<Double>, Source == SparseMatrixRows<Double>)
+    @specialized(where Model == LinearModel<Float>, Source == SparseMatrixRows<Float>)
+    @specialized(where Model == MultiLinearModel<Double>, Source == SparseMatrixRows<Double>)
+    @specialized(where Model == MultiLinearModel<Float>, Source == SparseMatrixRows<Float>)
     func train<Model: TrainableModel, Source: RowBlockSource>(_ model: inout Model, chunks: EpochChunks<Source>, members: [Int]?,
                                       validation: [Int], rows: Int, validating: Bool, scaling: FeatureMap<Scalar>?,
                                       collective: any Collective, epochs: Int, whole: Bool,

@@ -29,7 +29,7 @@ extension GradientDescent {
     }
 
     /// One epoch on weighted rows that arrive in pieces; see ``partialFit(_:features:targets:)-(_,_,[Scalar])`` and
-    /// ``fit(_:features:targets:weights:onEpoch:)-(_,_,[Scalar],_,_)``. The weights are normalised within each call.
+    /// ``fit(_:features:targets:weights:onEpoch:)-(_,Matrix<Scalar>,[Scalar],[Scalar],_)``. The weights are normalised within each call.
     ///
     /// - Parameters:
     ///   - model: The model to train.
@@ -37,7 +37,7 @@ extension GradientDescent {
     ///   - targets: Its targets.
     ///   - weights: Its sample weights.
     /// - Returns: The epoch's loss and time.
-    /// - Throws: as ``fit(_:features:targets:weights:onEpoch:)-(_,_,[Scalar],_,_)``.
+    /// - Throws: as ``fit(_:features:targets:weights:onEpoch:)-(_,Matrix<Scalar>,[Scalar],[Scalar],_)``.
     @discardableResult
     public func partialFit(_ model: inout LinearModel<Scalar>, features: Matrix<Scalar>, targets: [Scalar],
                            weights: [Scalar]) throws(DescentError) -> FitHistory<Scalar> {

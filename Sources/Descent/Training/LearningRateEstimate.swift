@@ -60,27 +60,32 @@ enum LearningRateEstimate {
         }
         let n = chunks.trainingRows
         var sample = SampledRows<Source.Scalar>(columns: chunks.placeholder.columns, sparse: chunks.placeholder.isSparse)
+        var weights = [Source.Scalar]()   // the sampled rows' normalised weights (1 when unweighted)
         var next = 0, offset = 0, count = n   // the next sample, and the training rows before this chunk
         try chunks.visit(chunks.training) { (_, source) throws(DescentError) in
             if next == 0 { count = Swift.min(n, Swift.max(1, sampleElements / SampledRows<Source.Scalar>.width(of: source))) }
             while next < count {
                 let row = next * n / count - offset
                 guard row < source.rowCount else { break }
-                sample.append(source.block(row..<(row + 1)), row: 0)
+                let block = source.block(row..<(row + 1))
+                sample.append(block, row: 0)
+                weights.append(block.sampleWeights?[0] ?? 1)
                 next += 1
             }
             offset += source.rowCount
         }
         if let scaling { sample.scale(scaling) }
+        let sampleWeights = chunks.placeholder.isWeighted ? weights : nil
         if mode == .stochastic {
-            return 1 / (curvature * (try collective.maximum(sample.largestRow(weights: nil))))
+            return 1 / (curvature * (try collective.maximum(sample.largestRow(weights: sampleWeights))))
         }
-        let lambda = try largestEigenvalue(sample, seed: seed, collective: collective, curvature: curvature)
+        let lambda = try largestEigenvalue(sample, seed: seed, sampleWeights: sampleWeights, collective: collective,
+                                           curvature: curvature)
         var rows = [Double(n)]
         try collective.sum(&rows)
         let total = Int(rows[0])
         guard case let .miniBatch(size) = mode, size > 1, size < total else { return 1 / lambda }
-        let largest = try collective.maximum(sample.largestRow(weights: nil))
+        let largest = try collective.maximum(sample.largestRow(weights: sampleWeights))
         return miniBatchRate(lambda: lambda, largestRow: curvature * largest, batch: size, rows: total)
     }
 

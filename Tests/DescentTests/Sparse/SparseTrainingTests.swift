@@ -65,6 +65,29 @@ import Testing
         }
     }
 
+    /// The closed forms of the lazy updates: SVRG's drift, a schedule that changes every update,
+    /// averaging that starts late, momentum with a ridge term, each against the dense rule.
+    @Test func lazyClosedFormsAgree() throws {
+        let (x, dense, y) = try Self.data(rows: 300, columns: 40, density: 0.08, seed: 29)
+        var configurations: [GradientDescent<Double>] = []
+        var svrg = GradientDescent<Double>(mode: .stochastic, learningRate: 0.005, epochs: 4, shuffle: false,
+                                           penalty: .l2(0.05))
+        svrg.varianceReduction = .svrg
+        configurations.append(svrg)
+        configurations.append(GradientDescent(mode: .stochastic, learningRate: 0.02, epochs: 4, shuffle: false,
+                                              schedule: .inverseScaling(power: 0.5), penalty: .elasticNet(0.05, l1Ratio: 0.5)))
+        configurations.append(GradientDescent(mode: .stochastic, learningRate: 0.01, epochs: 4, shuffle: false,
+                                              optimizer: .averaged(startingAfter: 500), penalty: .l2(0.02)))
+        configurations.append(GradientDescent(mode: .stochastic, learningRate: 0.002, epochs: 4, shuffle: false,
+                                              optimizer: .momentum(0.8), penalty: .l2(0.02)))
+        for gd in configurations {
+            var a = LinearModel<Double>(), b = LinearModel<Double>()
+            try gd.fit(&a, features: x, targets: y)
+            try gd.fit(&b, features: dense, targets: y)
+            #expect(Self.difference(a, b) < 1e-11, "\(gd.optimizer) \(gd.penalty) \(gd.schedule)")
+        }
+    }
+
     @Test(arguments: losses)
     func lossesAgreeAndWeightsCount(loss: Loss) throws {
         let (x, dense, y) = try Self.data(seed: 13)
@@ -170,5 +193,41 @@ struct ChunkedSparse: SparseRowSource {
             let rows = chunkRows(index)
             try body(SparseRowChunk(index: index, rows: rows, features: try features.rows(rows), targets: Array(targets[rows])))
         }
+    }
+}
+
+extension SparseTrainingTests {
+    /// A weighted source's chunks train as the matrix with the same weights (normalised over the
+    /// training rows in both).
+    @Test func weightedChunksTrainAsTheMatrix() throws {
+        let (x, _, y) = try Self.data(rows: 200, seed: 31)
+        var random = RandomSource(seed: 5)
+        let weights = (0..<x.rows).map { _ in 0.2 + 2 * random.nextUniform() }
+        let data = try SparseDataset(features: x, targets: y, weights: weights)
+        let gd = GradientDescent<Double>(mode: .stochastic, learningRate: 0.01, epochs: 3, shuffle: false,
+                                         penalty: .l2(0.01))
+        var a = LinearModel<Double>(), b = LinearModel<Double>(), c = LinearModel<Double>()
+        try gd.fit(&a, from: data)
+        try gd.fit(&b, features: x, targets: y, weights: weights)
+        try gd.fit(&c, features: x, targets: y)
+        #expect(Self.difference(a, b) < 1e-13)
+        #expect(Self.difference(a, c) > 1e-4)
+    }
+}
+
+extension SparseTrainingTests {
+    /// Float rows: the same seam, the same agreement (to Float's rounding).
+    @Test(arguments: [BatchMode.batch, .miniBatch(size: 8), .stochastic])
+    func floatRowsAgree(mode: BatchMode) throws {
+        let (x, _, y) = try Self.data(seed: 37)
+        let sparse = try SparseMatrix<Float>(rows: x.rows, columns: x.columns, rowOffsets: x.rowOffsets,
+                                             columnIndices: x.columnIndices, values: x.values.map { Float($0) })
+        let targets = y.map { Float($0) }
+        let gd = GradientDescent<Float>(mode: mode, learningRate: 0.01, epochs: 3, shuffle: false, penalty: .l2(0.02))
+        var a = LinearModel<Float>(), b = LinearModel<Float>()
+        try gd.fit(&a, features: sparse, targets: targets)
+        try gd.fit(&b, features: try sparse.dense(), targets: targets)
+        let scale = a.weights.map(abs).max()!
+        #expect(zip(a.weights, b.weights).allSatisfy { abs($0 - $1) <= 1e-5 * scale } && abs(a.bias - b.bias) <= 1e-5 * scale)
     }
 }
