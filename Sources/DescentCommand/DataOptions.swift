@@ -20,8 +20,6 @@ struct DataOptions: ParsableArguments {
 
     @OptionGroup var format: CSVFormatOptions
 
-    @OptionGroup var sparse: SparseOptions
-
     @Flag(help: "Stream a features .npy file and its --targets file in chunks instead of loading them (bounded memory; `descent convert` makes such files from a CSV file).")
     var stream = false
 
@@ -30,13 +28,9 @@ struct DataOptions: ParsableArguments {
 
     var isNPY: Bool { data.lowercased().hasSuffix(".npy") }
 
-    /// Whether the data is a sparse file (``SparseOptions``).
-    var isSparse: Bool { sparse.format(of: data) != nil }
-
     var csvOptions: CSVOptions { format.csvOptions }
 
     func validate() throws {
-        if isSparse { return try sparse.check(self) }
         if isNPY {
             if target != nil { throw ValidationError("--target names a CSV column; with a .npy file pass --targets y.npy") }
         } else if targets != nil, !data.lowercased().hasSuffix(".npz") {

@@ -66,6 +66,8 @@ struct Verify: ParsableCommand {
 
     @OptionGroup var input: DataOptions
 
+    @OptionGroup var sparse: SparseFormatOptions
+
     @Option(help: "The loss the model was trained with (as descent fit --loss): compares it with that loss's exact optimum (default squared: least squares).")
     var loss: LossArgument?
 
@@ -76,7 +78,7 @@ struct Verify: ParsableCommand {
             if let loss, loss.loss != .squared { return try verifyLoss(loss.loss) }
             if isMultiTargetModel(model) { return try verifySeveral() }
             let saved = try LinearModel<Double>(contentsOf: model)
-            if input.isSparse { return try verifySparse(saved) }
+            if let format = sparse.format(of: input.data) { return try verifySparse(saved, format) }
             if input.stream { return try Self.verifyStreamed(saved, try input.streamingDataset(command: "verify")) }
             let loaded = try input.commandData(command: "verify")
             guard loaded.isSingleTarget else {

@@ -1,44 +1,36 @@
 import ArgumentParser
 import Descent
 
-/// A sparse data file's format.
-enum SparseFormatArgument: String, ExpressibleByArgument, CaseIterable {
-    /// LIBSVM/svmlight text, `label index:value …` (the targets on each line).
-    case libsvm
-    /// scipy's `save_npz` CSR file (the targets in `--targets y.npy`).
-    case npz
-}
-
-/// How sparse data is read: the format from `--format` or the file's extension.
-struct SparseOptions: ParsableArguments {
-    @Option(help: "A sparse data file's format: libsvm (svmlight text, .svm/.libsvm/.svmlight) or npz (scipy's save_npz CSR, with --targets y.npy). Default: from the extension.")
-    var format: SparseFormatArgument?
-
-    /// The sparse format of `path`, or `nil` for dense data.
-    func format(of path: String) -> SparseFormatArgument? {
-        if let format { return format }
-        let lower = path.lowercased()
-        if [".svm", ".libsvm", ".svmlight"].contains(where: { lower.hasSuffix($0) }) { return .libsvm }
-        if lower.hasSuffix(".npz") { return .npz }
-        return nil
-    }
-
-    /// The features and targets of sparse data: a LIBSVM file (`columns` when the width must match a
-    /// model's), or an `.npz` matrix with its `targets` `.npy` file; `weights`, a `.npy` file of one
-    /// weight per row, when given.
-    func dataset(_ path: String, targets: String?, weights: String?, columns: Int? = nil,
-                 command: String) throws(DescentError) -> (data: SparseDataset<Double>, weights: [Double]?) {
+extension SparseFormatOptions {
+    /// The features, targets and weights of a sparse file for an exact solve, in memory: a LIBSVM
+    /// file (`columns` when the width must match a model's), or an `.npz` matrix with its targets
+    /// in `--targets y.npy`; `--weights`, a `.npy` file of one weight per row. Vowpal Wabbit files
+    /// and the options the exact solve cannot take are refused, naming the option.
+    func exactDataset(_ input: DataOptions, _ format: SparseFormat, columns: Int? = nil,
+                      command: String) throws(DescentError) -> (data: SparseDataset<Double>, weights: [Double]?) {
+        if input.target != nil {
+            throw .invalidOption(name: "--target", value: input.target!, expected: "absent: a sparse file holds its targets (libsvm) or takes --targets y.npy (npz)")
+        }
+        if input.stream {
+            throw .invalidOption(name: "--stream", value: "with `descent \(command)` on sparse data", expected: "absent: the exact sparse solve reads the file in memory")
+        }
         let data: SparseDataset<Double>
-        switch format(of: path) {
-        case .npz?:
-            guard let targets else {
+        switch format {
+        case .npz:
+            guard let targets = input.targets else {
                 throw .invalidOption(name: "--targets", value: "missing", expected: "the targets .npy file of the .npz features for `descent \(command)`")
             }
-            data = try SparseDataset(features: try SparseMatrix(npzFile: path), targets: try Self.column(targets, what: "targets"))
-        default:
-            data = try SparseDataset(libsvmFile: path, columns: columns)
+            data = try SparseDataset(features: try SparseMatrix(npzFile: input.data), targets: try Self.column(targets, what: "targets"))
+        case .libsvm:
+            if let targets = input.targets {
+                throw .invalidOption(name: "--targets", value: targets, expected: "absent: a LIBSVM file holds its targets")
+            }
+            data = try SparseDataset(libsvmFile: input.data, columns: columns, zeroBased: indexBase.map { $0 == 0 })
+        case .vw:
+            throw .invalidOption(name: "--format", value: "vw with `descent \(command)`",
+                                 expected: "libsvm or npz (convert first: descent convert data.vw X.npz y.npy)")
         }
-        return (data, try weights.map { (file) throws(DescentError) in try Self.column(file, what: "weights") })
+        return (data, try input.weights.map { (file) throws(DescentError) in try Self.column(file, what: "weights") })
     }
 
     /// A `.npy` file of one column.
@@ -49,30 +41,19 @@ struct SparseOptions: ParsableArguments {
         }
         return values.elements
     }
-
-    /// The options that sparse data cannot take, as a validation message.
-    func check(_ input: DataOptions) throws {
-        guard let format = format(of: input.data) else { return }
-        if input.target != nil { throw ValidationError("--target names a CSV column; sparse data holds its targets (libsvm) or takes --targets y.npy (npz)") }
-        if format == .libsvm, input.targets != nil { throw ValidationError("a LIBSVM file holds its targets; drop --targets") }
-        if input.stream { throw ValidationError("--stream reads dense .npy files; sparse data is read in memory") }
-        if let weights = input.weights, !weights.lowercased().hasSuffix(".npy") {
-            throw ValidationError("with sparse data, --weights takes a .npy file of one weight per row")
-        }
-    }
 }
 
 extension Solve {
     /// `descent solve data.svm` (or `.npz --targets y.npy`): the sparse exact solve (the sparse Gram
     /// for few columns, LSMR for many), its coefficients, and with `--summary` the Gram path's summary.
-    func solveSparse() throws(DescentError) {
+    func solveSparse(_ format: SparseFormat) throws(DescentError) {
         guard method == .automatic else {
             throw .invalidOption(name: "--method", value: "\(method.method)", expected: "automatic with sparse data (the sparse Gram matrix for few columns, LSMR for many)")
         }
         guard quantile == nil, !robustOptions.isRequested, tableOptions.formula == nil else {
             throw .invalidOption(name: "data", value: input.data, expected: "dense data (CSV or .npy) for formulas, quantile and robust fits")
         }
-        let (data, weights) = try input.sparse.dataset(input.data, targets: input.targets, weights: input.weights, command: "solve")
+        let (data, weights) = try sparse.exactDataset(input, format, command: "solve")
         let x = data.features, y = data.targets
         let solution = if let weights {
             try LeastSquares.solve(x, y, weights: weights, intercept: !noIntercept, ridge: ridge)
@@ -104,9 +85,8 @@ extension Solve {
 
 extension Verify {
     /// `descent verify model.json data.svm`: the saved model against the sparse exact solution.
-    func verifySparse(_ saved: LinearModel<Double>) throws(DescentError) {
-        let (data, weights) = try input.sparse.dataset(input.data, targets: input.targets, weights: input.weights,
-                                                       columns: saved.weights.count, command: "verify")
+    func verifySparse(_ saved: LinearModel<Double>, _ format: SparseFormat) throws(DescentError) {
+        let (data, weights) = try sparse.exactDataset(input, format, columns: saved.weights.count, command: "verify")
         Self.report(try LeastSquares.verify(saved, features: data.features, targets: data.targets, weights: weights))
     }
 }
