@@ -155,6 +155,8 @@ public enum DescentError: Error, Equatable, Sendable, CustomStringConvertible, L
             return "The \(method) method cannot solve this least-squares problem: \(reason)\(estimate). "
                 + (method == Self.polynomialFitMethod
                     ? "Lower the degree: a degree-k fit needs at least k + 1 distinct, well-separated values of x."
+                    : method == LeastSquares.sparseMethod
+                    ? "Add a ridge (ridge: λ > 0), drop the columns named, or raise LeastSquares.lsmr's maximumIterations."
                     : "Use method .svd for the minimum-norm solution, or .automatic, which falls back to it.")
         case let .fileNotReadable(path, reason):
             return "Cannot read \(path): \(reason). Check that the path names a readable file."

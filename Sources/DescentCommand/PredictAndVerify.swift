@@ -65,6 +65,8 @@ struct Verify: ParsableCommand {
 
     @OptionGroup var input: DataOptions
 
+    @OptionGroup var sparse: SparseFormatOptions
+
     @Option(help: "The loss the model was trained with (as descent fit --loss): compares it with that loss's exact optimum (default squared: least squares).")
     var loss: LossArgument?
 
@@ -75,6 +77,7 @@ struct Verify: ParsableCommand {
             if let loss, loss.loss != .squared { return try verifyLoss(loss.loss) }
             if isMultiTargetModel(model) { return try verifySeveral() }
             let saved = try LinearModel<Double>(contentsOf: model)
+            if let format = sparse.format(of: input.data) { return try verifySparse(saved, format) }
             if input.stream { return try Self.verifyStreamed(saved, try input.streamingDataset(command: "verify")) }
             let loaded = try input.commandData(command: "verify")
             guard loaded.isSingleTarget else {
@@ -96,11 +99,16 @@ struct Verify: ParsableCommand {
             } else {
                 try LeastSquares.verify(saved, features: data.features, targets: data.targets)
             }
-            print("max |Δw| = \(check.maxWeightDifference)")
-            print("|Δb| = \(check.biasDifference)")
-            print("training MSE = \(check.trainedMSE), exact MSE = \(check.exactMSE), relative MSE gap = \(check.relativeMSEGap)")
-            print("exact solution by \(check.exact.method), condition estimate \(String(format: "%.3g", check.exact.conditionEstimate))")
+            Self.report(check)
         }
+    }
+
+    /// Prints a comparison with the exact solution.
+    static func report(_ check: Verification<Double>) {
+        print("max |Δw| = \(check.maxWeightDifference)")
+        print("|Δb| = \(check.biasDifference)")
+        print("training MSE = \(check.trainedMSE), exact MSE = \(check.exactMSE), relative MSE gap = \(check.relativeMSEGap)")
+        print("exact solution by \(check.exact.method), condition estimate \(String(format: "%.3g", check.exact.conditionEstimate))")
     }
 }
 

@@ -9,6 +9,8 @@ struct Solve: ParsableCommand {
 
     @OptionGroup var input: DataOptions
 
+    @OptionGroup var sparse: SparseFormatOptions
+
     @OptionGroup var tableOptions: TableOptions
 
     @Option(help: "automatic, normal-equations, qr or svd.")
@@ -39,6 +41,7 @@ struct Solve: ParsableCommand {
 
     func run() throws {
         try reportingErrors { () throws(DescentError) in
+            if let format = sparse.format(of: input.data) { return try solveSparse(format) }
             if let formula = tableOptions.formula { return try solveFormula(formula) }
             if let quantile { return try solveQuantile(quantile) }
             try checkLeastSquaresOptions()

@@ -30,6 +30,7 @@ checkQuantileRegression(checker)
 checkInference(checker)
 checkPaths(checker)
 checkSparseFits(checker)
+checkSparseLSMR(checker)
 
 var totals = [checker.passed, checker.failed]
 do {

@@ -105,6 +105,54 @@ extension LeastSquares {
         guard features.rows > 0 else { throw .noRows }
         guard features.columns > 0 else { throw .noFeatures }
         try Validation.checkFinite(targets)
+        try checkLSMR(damp: damp, tolerance: tolerance, conditionLimit: conditionLimit, maximumIterations: maximumIterations)
+        return iterate(features, targets, weights: nil, intercept: intercept, damp: damp, tolerance: tolerance,
+                       conditionLimit: conditionLimit,
+                       maximumIterations: maximumIterations ?? Swift.min(features.rows, features.columns))
+    }
+
+    /// LSMR on checked input, weighted when `weights` are given: the rows of the centred design and
+    /// targets scaled by `√wᵢ`, centred on the weighted means.
+    static func iterate<Scalar: BLASScalar>(_ features: SparseMatrix<Scalar>, _ targets: [Scalar], weights: [Scalar]?,
+                                            intercept: Bool, damp: Double, tolerance: Double, conditionLimit: Double,
+                                            maximumIterations: Int) -> LSMRSolution<Scalar> {
+        orNothing { () throws(DescentError) in
+            try iterate(SparseSolverRows(features, targets, weights: weights), intercept: intercept, damp: damp,
+                        tolerance: tolerance, conditionLimit: conditionLimit, maximumIterations: maximumIterations)
+        }
+    }
+
+    /// The Golub–Kahan iterations on the implicitly centred operator.
+    enum IterativeAlgorithm {
+        case lsmr, lsqr
+    }
+
+    /// LSMR (or LSQR) over the chunks of every part's rows: a pass for the means, then each iteration one
+    /// pass for `Av` and one for `Aᵀu` (summed over the parts); the model in the caller's units.
+    static func iterate<Scalar: BLASScalar>(_ rows: SparseSolverRows<Scalar>, intercept: Bool, damp: Double, tolerance: Double,
+                                            conditionLimit: Double, maximumIterations: Int,
+                                            algorithm: IterativeAlgorithm = .lsmr) throws(DescentError)
+        -> LSMRSolution<Scalar> {
+        let operator_ = try SparseOperator(rows, intercept: intercept)
+        let b = try operator_.targets()
+        let run = switch algorithm {
+        case .lsmr:
+            try LSMRIteration(operator_: operator_, damp: damp, atol: tolerance, btol: tolerance,
+                              conditionLimit: conditionLimit, maximumIterations: maximumIterations).solve(b)
+        case .lsqr:
+            try LSMRIteration(operator_: operator_, damp: damp, atol: tolerance, btol: tolerance,
+                              conditionLimit: conditionLimit, maximumIterations: maximumIterations).lsqr(b)
+        }
+        var bias = Double.Accumulator(operator_.targetMean)
+        if intercept { for j in 0..<rows.columns { bias -= Double.Accumulator(operator_.means[j]) * Double.Accumulator(run.x[j]) } }
+        let model = LinearModel<Scalar>(weights: run.x.map { Scalar($0) }, bias: intercept ? Scalar(Double(bias)) : 0)
+        return LSMRSolution(model: model, stopReason: run.stop, iterations: run.iterations, residualNorm: run.normr,
+                            normalResidualNorm: run.normar, conditionEstimate: run.condA, normEstimate: run.normA,
+                            solutionNorm: run.normx)
+    }
+
+    /// LSMR's options: `damp` finite and ≥ 0, `tolerance` in `[0, 1)`, `conditionLimit` ≥ 0, `maximumIterations` ≥ 0.
+    static func checkLSMR(damp: Double, tolerance: Double, conditionLimit: Double, maximumIterations: Int?) throws(DescentError) {
         guard damp.isFinite, damp >= 0 else {
             throw .invalidOption(name: "damp", value: "\(damp)", expected: "a finite number ≥ 0")
         }
@@ -117,18 +165,58 @@ extension LeastSquares {
         if let maximumIterations, maximumIterations < 0 {
             throw .invalidOption(name: "maximumIterations", value: "\(maximumIterations)", expected: "a count ≥ 0")
         }
-        let operator_ = SparseOperator(features, intercept: intercept)
-        let yMean = intercept ? targets.reduce(0.0) { $0 + Double($1) } / Double(targets.count) : 0
-        let b = targets.map { Double($0) - yMean }
-        let run = LSMRIteration(operator_: operator_, damp: damp, atol: tolerance, btol: tolerance,
-                                conditionLimit: conditionLimit,
-                                maximumIterations: maximumIterations ?? Swift.min(features.rows, features.columns))
-            .solve(b)
-        var bias = Double.Accumulator(yMean)
-        if intercept { for j in 0..<features.columns { bias -= Double.Accumulator(operator_.means[j]) * Double.Accumulator(run.x[j]) } }
-        let model = LinearModel<Scalar>(weights: run.x.map { Scalar($0) }, bias: intercept ? Scalar(Double(bias)) : 0)
-        return LSMRSolution(model: model, stopReason: run.stop, iterations: run.iterations, residualNorm: run.normr,
-                            normalResidualNorm: run.normar, conditionEstimate: run.condA, normEstimate: run.normA,
-                            solutionNorm: run.normx)
+    }
+
+    /// LSMR on the rows of a ``SparseRowSource`` (a file streamed chunk by chunk, rows of your own
+    /// store): the iteration of ``lsmr(_:_:intercept:damp:tolerance:conditionLimit:maximumIterations:)``,
+    /// each product one pass over the chunks, with the same bits as on the rows in memory.
+    ///
+    /// ```swift
+    /// let fit = try LeastSquares.lsmr(from: source, tolerance: 1e-10)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - source: The rows, one target each.
+    ///   - intercept: Fit an unpenalised bias (default).
+    ///   - damp: `≥ 0`, scipy's `damp`.
+    ///   - tolerance: scipy's `atol` and `btol`, in `[0, 1)`.
+    ///   - conditionLimit: scipy's `conlim` (0 for none).
+    ///   - maximumIterations: scipy's `maxiter`; `nil`: `min(n, d)`.
+    /// - Returns: The model, why it stopped, and scipy's norms and estimates.
+    /// - Throws: as the in-memory ``lsmr(_:_:intercept:damp:tolerance:conditionLimit:maximumIterations:)``
+    ///   (a non-finite target named by its row in the source), and the source's read errors.
+    /// - Complexity: two passes over the source per iteration (`O(nnz + n + d)`), one for the
+    ///   means; memory `O(n + d)` beyond one chunk (LSMR's `u` holds one value per row).
+    public static func lsmr<Source: SparseRowSource>(from source: Source, intercept: Bool = true, damp: Double = 0,
+                                                     tolerance: Double = 1e-6, conditionLimit: Double = 1e8,
+                                                     maximumIterations: Int? = nil) throws(DescentError)
+        -> LSMRSolution<Source.Scalar> {
+        try lsmr(from: source, intercept: intercept, damp: damp, tolerance: tolerance, conditionLimit: conditionLimit,
+                 maximumIterations: maximumIterations, collective: LocalCollective())
+    }
+
+    /// ``lsmr(from:intercept:damp:tolerance:conditionLimit:maximumIterations:)`` over rows split
+    /// over the parts of `collective` (each part its own rows): every sum in rank order, the same
+    /// bits on every part.
+    package static func lsmr<Source: SparseRowSource>(from source: Source, intercept: Bool = true, damp: Double = 0,
+                                                      tolerance: Double = 1e-6, conditionLimit: Double = 1e8,
+                                                      maximumIterations: Int? = nil,
+                                                      collective: some Collective) throws(DescentError)
+        -> LSMRSolution<Source.Scalar> {
+        try iterate(from: source, intercept: intercept, damp: damp, tolerance: tolerance, conditionLimit: conditionLimit,
+                    maximumIterations: maximumIterations, algorithm: .lsmr, collective: collective)
+    }
+
+    /// `algorithm` on a source's rows over the parts of `collective`, its options checked.
+    static func iterate<Source: SparseRowSource>(from source: Source, intercept: Bool, damp: Double, tolerance: Double,
+                                                 conditionLimit: Double, maximumIterations: Int?, algorithm: IterativeAlgorithm,
+                                                 collective: some Collective) throws(DescentError)
+        -> LSMRSolution<Source.Scalar> {
+        // The options are the same on every part: each throws the same error.
+        try checkLSMR(damp: damp, tolerance: tolerance, conditionLimit: conditionLimit, maximumIterations: maximumIterations)
+        let rows = SparseSolverRows(source, collective: collective)
+        let n = try rows.checkedRows()
+        return try iterate(rows, intercept: intercept, damp: damp, tolerance: tolerance, conditionLimit: conditionLimit,
+                           maximumIterations: maximumIterations ?? Swift.min(n, source.columns), algorithm: algorithm)
     }
 }

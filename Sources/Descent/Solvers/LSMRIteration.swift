@@ -40,21 +40,18 @@ struct LSMRIteration<S: BLASScalar> {
         return scale * v.reduce(0.0) { $0 + ($1 / scale) * ($1 / scale) }.squareRoot()
     }
 
-    func solve(_ b: [Double]) -> Result {
-        let m = operator_.rows, n = operator_.columns
-        var u = b
-        let normb = Self.norm(b)
-        var beta = normb
+    /// Runs the iterations from `x = 0` for this part's `b`; every norm of a row-space vector
+    /// (`u`, `b`) and every product with `Aᵀ` is summed over the operator's parts.
+    func solve(_ b: [Double]) throws(DescentError) -> Result {
+        let n = operator_.columns
+        var process = try Bidiagonalization(operator_, b)
+        let normb = process.normb
+        var (alpha, beta) = (process.alpha, process.beta)
         var x = [Double](repeating: 0, count: n)
-        if beta > 0 { for i in 0..<m { u[i] /= beta } }
-        var v = [Double](repeating: 0, count: n)
-        operator_.applyTransposed(u, into: &v)
-        var alpha = beta > 0 ? Self.norm(v) : 0
-        if alpha > 0 { for j in 0..<n { v[j] /= alpha } }
 
         var zetabar = alpha * beta, alphabar = alpha
         var rho = 1.0, rhobar = 1.0, cbar = 1.0, sbar = 0.0
-        var h = v, hbar = [Double](repeating: 0, count: n)
+        var h = process.v, hbar = [Double](repeating: 0, count: n)
         // ‖r‖ estimation.
         var betadd = beta, betad = 0.0, rhodold = 1.0, tautildeold = 0.0, thetatilde = 0.0, zeta = 0.0, d = 0.0
         // ‖A‖ and cond(A) estimation.
@@ -68,20 +65,11 @@ struct LSMRIteration<S: BLASScalar> {
         }
         var stop = LSMRStopReason.iterationLimit
         var iterations = 0
-        var av = [Double](repeating: 0, count: m), atu = [Double](repeating: 0, count: n)
         while iterations < maximumIterations {
             iterations += 1
-            // Bidiagonalisation: βu = Av − αu, αv = Aᵀu − βv.
-            operator_.apply(v, into: &av)
-            for i in 0..<m { u[i] = av[i] - alpha * u[i] }
-            beta = Self.norm(u)
-            if beta > 0 {
-                for i in 0..<m { u[i] /= beta }
-                operator_.applyTransposed(u, into: &atu)
-                for j in 0..<n { v[j] = atu[j] - beta * v[j] }
-                alpha = Self.norm(v)
-                if alpha > 0 { for j in 0..<n { v[j] /= alpha } }
-            }
+            try process.step()
+            (alpha, beta) = (process.alpha, process.beta)
+            let v = process.v
             // The rotation that takes the damping in, then P and P̄.
             let (chat, shat, alphahat) = Self.rotation(alphabar, damp)
             let rhoold = rho
@@ -131,20 +119,33 @@ struct LSMRIteration<S: BLASScalar> {
             let test3 = 1 / condA
             let t1 = test1 / (1 + normA * normx / normb)
             let rtol = btol + atol * normA * normx / normb
-            var reason: LSMRStopReason?
-            if iterations >= maximumIterations { reason = .iterationLimit }
-            if 1 + test3 <= 1 { reason = .conditionAtMachinePrecision }
-            if 1 + test2 <= 1 { reason = .leastSquaresAtMachinePrecision }
-            if 1 + t1 <= 1 { reason = .compatibleAtMachinePrecision }
-            if test3 <= ctol { reason = .conditionLimit }
-            if test2 <= atol { reason = .leastSquares }
-            if test1 <= rtol { reason = .compatible }
-            if let reason {
+            if let reason = LSMRStopReason(test1: test1, test2: test2, test3: test3, scaledTest1: t1, rtol: rtol, atol: atol,
+                                           ctol: ctol, iterationLimit: iterations >= maximumIterations) {
                 stop = reason
                 break
             }
         }
         return Result(x: x, stop: stop, iterations: iterations, normr: normr, normar: normar, normA: normA,
                       condA: condA, normx: normx)
+    }
+}
+
+extension LSMRStopReason {
+    /// scipy's stopping rules, shared by LSMR and LSQR (the later test wins): `test1 = ‖r‖/‖b‖`
+    /// against `rtol = btol + atol·‖A‖‖x‖/‖b‖`, `test2 = ‖Aᵀr‖/(‖A‖‖r‖)` against `atol`,
+    /// `test3 = 1/cond(A)` against `ctol`, their machine-precision forms, and the iteration limit;
+    /// `nil` while none holds.
+    init?(test1: Double, test2: Double, test3: Double, scaledTest1: Double, rtol: Double, atol: Double, ctol: Double,
+          iterationLimit: Bool) {
+        var reason: LSMRStopReason?
+        if iterationLimit { reason = .iterationLimit }
+        if 1 + test3 <= 1 { reason = .conditionAtMachinePrecision }
+        if 1 + test2 <= 1 { reason = .leastSquaresAtMachinePrecision }
+        if 1 + scaledTest1 <= 1 { reason = .compatibleAtMachinePrecision }
+        if test3 <= ctol { reason = .conditionLimit }
+        if test2 <= atol { reason = .leastSquares }
+        if test1 <= rtol { reason = .compatible }
+        guard let reason else { return nil }
+        self = reason
     }
 }

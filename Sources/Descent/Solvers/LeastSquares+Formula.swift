@@ -20,7 +20,7 @@ public struct FormulaFit<Scalar: BLASScalar>: Sendable {
     ///     ``LeastSquares/Covariance/nonrobust`` by default.
     ///   - useT: Student's t or the normal distribution; `nil` is statsmodels' choice.
     /// - Returns: The summary (see ``RegressionSummary``).
-    /// - Throws: as ``LeastSquaresSolution/summary(features:targets:featureNames:covariance:useT:)``.
+    /// - Throws: as ``LeastSquaresSolution/summary(features:targets:featureNames:covariance:useT:)-(Matrix<Scalar>,_,_,_,_)``.
     /// - Complexity: O(n·d²).
     public func summary(covariance: LeastSquares.Covariance = .nonrobust, useT: Bool? = nil) throws(DescentError)
         -> RegressionSummary {

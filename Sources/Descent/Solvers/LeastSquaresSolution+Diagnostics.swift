@@ -14,7 +14,7 @@ extension LeastSquaresSolution {
     ///   - weights: The weights of a weighted fit (`nil` for OLS): the measures are then those of
     ///     the `√w`-scaled problem, as R's `lm(weights =)`.
     /// - Returns: The diagnostics.
-    /// - Throws: as ``summary(features:targets:featureNames:covariance:useT:)``.
+    /// - Throws: as ``summary(features:targets:featureNames:covariance:useT:)-(Matrix<Scalar>,_,_,_,_)``.
     /// - Complexity: O(n·d²), two passes over the rows after the summary's QR.
     public func diagnostics(features: Matrix<Scalar>, targets: [Scalar],
                             weights: [Scalar]? = nil) throws(DescentError) -> RegressionDiagnostics {
@@ -46,7 +46,7 @@ extension LeastSquaresSolution {
     ///   - weights: The weights of a weighted fit (`nil` for OLS); a new observation has weight 1.
     ///   - level: The confidence level, in (0, 1).
     ///   - covariance: The estimates' covariance (``LeastSquares/Covariance``), classical by default.
-    ///   - useT: t or normal quantiles, as for ``summary(features:targets:featureNames:covariance:useT:)``.
+    ///   - useT: t or normal quantiles, as for ``summary(features:targets:featureNames:covariance:useT:)-(Matrix<Scalar>,_,_,_,_)``.
     /// - Returns: Means, standard errors, intervals.
     /// - Throws: as the summary, and as ``LinearModel/prediction(for:level:)``.
     /// - Complexity: O(n·d² + m·d²).

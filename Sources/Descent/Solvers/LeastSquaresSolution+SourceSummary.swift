@@ -2,7 +2,7 @@ extension LeastSquaresSolution {
     /// The inference summary of this fit on the rows of any ``RowSource`` (a file streamed chunk by
     /// chunk, rows of your own store), under any covariance type, never holding more than a chunk
     /// and `O(d²)` numbers: the same numbers as
-    /// ``summary(features:targets:featureNames:covariance:useT:)`` on the rows in memory, to rounding.
+    /// ``summary(features:targets:featureNames:covariance:useT:)-(Matrix<Scalar>,_,_,_,_)`` on the rows in memory, to rounding.
     ///
     /// ```swift
     /// let stream = try StreamingDataset<Double>(npyFeatures: "X.npy", targets: "y.npy")

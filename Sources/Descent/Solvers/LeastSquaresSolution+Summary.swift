@@ -56,7 +56,7 @@ extension LeastSquaresSolution {
     ///     residuals, as statsmodels' `WLS.fit(cov_type=)` and R's `sandwich` on `lm(weights =)`.
     ///   - useT: As for the unweighted summary.
     /// - Returns: The summary.
-    /// - Throws: as ``summary(features:targets:featureNames:covariance:useT:)``, and for unusable weights.
+    /// - Throws: as ``summary(features:targets:featureNames:covariance:useT:)-(Matrix<Scalar>,_,_,_,_)``, and for unusable weights.
     /// - Complexity: as the unweighted summary.
     public func summary(features: Matrix<Scalar>, targets: [Scalar], weights: [Scalar],
                         featureNames: [String]? = nil, covariance: LeastSquares.Covariance = .nonrobust,

@@ -15,6 +15,9 @@ public struct LeastSquaresSolution<Scalar: BLASScalar>: Sendable {
     public let refinementSteps: Int
     /// Whether the fit has an intercept.
     public let hasIntercept: Bool
+    /// LSMR's outputs when a sparse solve took its LSMR path
+    /// (``LeastSquares/solve(_:_:intercept:ridge:)``), `nil` otherwise.
+    public internal(set) var iterative: LSMRSolution<Scalar>?
 
     init(model: LinearModel<Scalar>, method: LeastSquares.Method, rank: Int, conditionEstimate: Double,
          singularValues: [Double]?, refinementSteps: Int, intercept: Bool) {

@@ -1,7 +1,7 @@
 extension MultiLeastSquaresSolution {
     /// The inference summary of every target of this fit on the data it was fitted to: element `t`
     /// is target `t`'s ``RegressionSummary``, equal to
-    /// ``LeastSquaresSolution/summary(features:targets:featureNames:covariance:useT:)`` of that target's fit.
+    /// ``LeastSquaresSolution/summary(features:targets:featureNames:covariance:useT:)-(Matrix<Scalar>,_,_,_,_)`` of that target's fit.
     ///
     /// The factorisation behind the standard errors and the condition number depend on the features
     /// alone: they are computed once and shared by all targets.
@@ -34,7 +34,7 @@ extension MultiLeastSquaresSolution {
 
     /// The inference summary of every target of a weighted fit
     /// (``LeastSquares/solve(_:_:weights:intercept:method:ridge:)->MultiLeastSquaresSolution<Scalar>``):
-    /// element `t` equals ``LeastSquaresSolution/summary(features:targets:weights:featureNames:covariance:useT:)``
+    /// element `t` equals ``LeastSquaresSolution/summary(features:targets:weights:featureNames:covariance:useT:)-(Matrix<Scalar>,_,_,_,_,_)``
     /// of target `t`'s fit, statsmodels' `WLS` for that column.
     ///
     /// - Parameters:

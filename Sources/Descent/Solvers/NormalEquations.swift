@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension LeastSquares {
     /// Normal equations on centred, scaled data, for `k ≥ 1` targets at once: after the first pass
     /// (``RowTotals``), one pass builds the Gram matrix and `Xcᵀ(Y − 1ȳᵀ)`, one Cholesky factor
@@ -18,9 +22,26 @@ extension LeastSquares {
             return .failed(reason: "there are \(n) rows, too few for \(d + (intercept ? 1 : 0)) unknowns", condition: .infinity)
         }
         let shift = totals.shift
-        var gramPass: GramPass
+        let gramPass: GramPass
         if let gram { gramPass = gram } else { gramPass = try centredGram(rows, shift: shift, targetMeans: totals.targetMeans) }
-        let targetMeans = (0..<k).map { totals.targetMeans[$0] + (intercept ? gramPass.targetDeviation[$0] / Double(n) : 0) }
+        let residuals = ResidualPass(shift: shift, deviation: gramPass.deviation, rows: n, targetMeans: totals.targetMeans)
+        return try normalEquations(consume gramPass, rows: n, columns: d, targets: k, shift: shift, targetMeans: totals.targetMeans,
+                                   intercept: intercept, ridge: ridge) { (u) throws(DescentError) in
+            try residuals.gradientAndNorm(rows, u: u).g
+        }
+    }
+
+    /// The normal equations from a Gram pass made by any layout of rows (dense blocks, or the sparse
+    /// Gram of ``SparseGram``): one Cholesky factor for the `k` targets, then refinement where it is
+    /// worth it, each step asking `gradient(U)` for `G = Zᵀ(T − Z·U + offset)` (row-major `d × k`,
+    /// ``ResidualPass``'s definition) with `Z = X − shift` and `T = Y − 1·targetMeansᵀ`, summed over
+    /// every part. Refinement is forced when the Gram pass lost more than 0.6 digit to centring
+    /// after the product (``GramPass/cancellation`` > 4), which only a sparse Gram keeps; such a
+    /// Gram matrix may take up to `refinementLimit` steps, and fails when they do not converge.
+    static func normalEquations(_ gramPass: consuming GramPass, rows n: Int, columns d: Int, targets k: Int, shift: [Double],
+                                targetMeans totalsMeans: [Double], intercept: Bool, ridge: Double,
+                                refinementLimit: Int = 2, gradient: ([Double]) throws(DescentError) -> [Double]) throws(DescentError) -> SolverOutcome {
+        let targetMeans = (0..<k).map { totalsMeans[$0] + (intercept ? gramPass.targetDeviation[$0] / Double(n) : 0) }
         let deviation = gramPass.deviation
         let means = (0..<d).map { shift[$0] + deviation[$0] / Double(n) }
         guard gramPass.rhs.allSatisfy(\.isFinite) else { return .failed(reason: GramFactor.overflow, condition: nil) }
@@ -48,11 +69,15 @@ extension LeastSquares {
             let interceptTerms = intercept ? (0..<d).reduce(0.0) { Swift.max($0, Swift.abs(means[$1] * u[$1 * k + t])) } : 0
             let cancellation = interceptTerms / Swift.max(Swift.abs(targetMeans[t] - (0..<d).reduce(0.0) { $0 + means[$1] * u[$1 * k + t] }),
                                                           .leastNormalMagnitude)
-            return epsilon / rcond > 1e-13 || cancellation > 1e3
+            return epsilon / rcond > 1e-13 || cancellation > 1e3 || gramPass.cancellation > 4
         }
-        let residuals = ResidualPass(shift: shift, deviation: deviation, rows: n, targetMeans: totals.targetMeans)
+        // A Gram matrix centred after the product (a sparse one) may need more steps: up to
+        // `refinementLimit`, until the correction stops shrinking by half; it must then be below
+        // 10⁻⁸ of the solution, or the Gram matrix was too inexact to trust.
+        let limit = gramPass.cancellation > 4 ? refinementLimit : 2
+        var previous = [Double](repeating: .infinity, count: k)
         while refining.contains(true) {
-            let g = try residuals.gradientAndNorm(rows, u: u).g
+            let g = try gradient(u)
             for t in 0..<k where refining[t] {
                 var correction = (0..<d).map { (g[$0 * k + t] - Double(n) * ridge * u[$0 * k + t]) * scales[$0] }
                 solve(&correction)
@@ -60,7 +85,18 @@ extension LeastSquares {
                 let size = correction.reduce(0) { Swift.max($0, Swift.abs($1)) }
                 for j in 0..<d { v[t][j] += correction[j] }
                 scaleBack(t)
-                if steps[t] == 2 || size <= epsilon * v[t].reduce(0.0, { Swift.max($0, Swift.abs($1)) }) { refining[t] = false }
+                let largest = v[t].reduce(0.0, { Swift.max($0, Swift.abs($1)) })
+                let stalled = limit > 2 && steps[t] >= 2 && size > previous[t] / 2
+                previous[t] = size
+                if steps[t] == limit || stalled || size <= epsilon * largest {
+                    refining[t] = false
+                    if limit > 2 && size > 1e-8 * largest {
+                        return .failed(reason: "centring the sparse Gram matrix after the product lost \(Int(log10(gramPass.cancellation))) "
+                                           + "digits and refinement did not recover them (a column's mean is large next to its "
+                                           + "spread: subtract it before making the features sparse, or use LeastSquares.lsmr)",
+                                       condition: (1 / rcond).squareRoot())
+                    }
+                }
             }
         }
         // b = ȳ − μᵀw, in extended precision.

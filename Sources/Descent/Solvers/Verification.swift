@@ -97,17 +97,30 @@ extension LeastSquares {
                                             features: Matrix<Scalar>, targets: [Scalar],
                                             weights: [Scalar]?) throws(DescentError) -> Verification<Scalar> {
         try model.checkWidth(features.columns)
-        func meanSquaredError(_ m: LinearModel<Scalar>) throws(DescentError) -> Double {
+        return try compare(model, against: exact, targets: targets) { (m) throws(DescentError) in
             guard let weights else { return Double(try m.meanSquaredError(features: features, targets: targets)) }
-            let predictions = try m.predict(features)
-            var sum = 0.0, total = 0.0
-            for i in 0..<targets.count {
-                let r = Double(predictions[i]) - Double(targets[i])
-                sum += Double(weights[i]) * r * r
-                total += Double(weights[i])
-            }
-            return sum / total
+            return weightedMeanSquaredError(try m.predict(features), targets, weights)
         }
+    }
+
+    /// `Σwᵢ(ŷᵢ − yᵢ)² / Σwᵢ`.
+    static func weightedMeanSquaredError<Scalar: BLASScalar>(_ predictions: [Scalar], _ targets: [Scalar],
+                                                              _ weights: [Scalar]) -> Double {
+        var sum = 0.0, total = 0.0
+        for i in 0..<targets.count {
+            let r = Double(predictions[i]) - Double(targets[i])
+            sum += Double(weights[i]) * r * r
+            total += Double(weights[i])
+        }
+        return sum / total
+    }
+
+    /// The comparison of two models by their differences and the mean squared errors
+    /// `meanSquaredError` gives them on the training data, whatever its layout.
+    static func compare<Scalar: BLASScalar>(_ model: LinearModel<Scalar>, against exact: LeastSquaresSolution<Scalar>,
+                                            targets: [Scalar],
+                                            meanSquaredError: (LinearModel<Scalar>) throws(DescentError) -> Double)
+        throws(DescentError) -> Verification<Scalar> {
         let trained = try meanSquaredError(model)
         let best = try meanSquaredError(exact.model)
         let meanSquare = targets.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(targets.count)
