@@ -129,6 +129,8 @@ extension LeastSquares {
 
     /// LSMR (or LSQR) over the chunks of every part's rows: a pass for the means, then each iteration one
     /// pass for `Av` and one for `Aᵀu` (summed over the parts); the model in the caller's units.
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
     static func iterate<Scalar: BLASScalar>(_ rows: SparseSolverRows<Scalar>, intercept: Bool, damp: Double, tolerance: Double,
                                             conditionLimit: Double, maximumIterations: Int,
                                             algorithm: IterativeAlgorithm = .lsmr) throws(DescentError)

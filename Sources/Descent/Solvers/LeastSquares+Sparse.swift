@@ -85,6 +85,8 @@ extension LeastSquares {
     }
 
     /// The sparse solve; `allowGram: false` takes LSMR whatever the shape (tests compare the paths).
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
     static func solveSparse<Scalar: BLASScalar>(_ features: SparseMatrix<Scalar>, _ targets: [Scalar], weights: [Scalar]?,
                                                 intercept: Bool, ridge: Double,
                                                 allowGram: Bool = true) throws(DescentError) -> LeastSquaresSolution<Scalar> {
