@@ -67,13 +67,18 @@ struct SparseOperator<S: BLASScalar> {
         var row = 0
         try source.visitChunks { (chunk) throws(DescentError) in
             let matrix = chunk.features
+            let weighted = source.weights != nil
             matrix.rowOffsets.withUnsafeBufferPointer { offsets in
                 matrix.columnIndices.withUnsafeBufferPointer { indices in
                     matrix.values.withUnsafeBufferPointer { values in
-                        for i in 0..<matrix.rows {
-                            var sum = 0.0
-                            for k in offsets[i]..<offsets[i + 1] { sum += Double(values[k]) * v[indices[k]] }
-                            out[row + i] = (sum - shift) * root(chunk, i)
+                        v.withUnsafeBufferPointer { v in
+                            out.withUnsafeMutableBufferPointer { out in
+                                for i in 0..<matrix.rows {
+                                    var sum = 0.0
+                                    for k in offsets[i]..<offsets[i + 1] { sum += Double(values[k]) * v[indices[k]] }
+                                    out[row + i] = weighted ? (sum - shift) * root(chunk, i) : sum - shift
+                                }
+                            }
                         }
                     }
                 }
@@ -90,14 +95,19 @@ struct SparseOperator<S: BLASScalar> {
         var row = 0
         try source.visitChunks { (chunk) throws(DescentError) in
             let matrix = chunk.features
+            let weighted = source.weights != nil
             var total = out[d]
             matrix.rowOffsets.withUnsafeBufferPointer { offsets in
                 matrix.columnIndices.withUnsafeBufferPointer { indices in
                     matrix.values.withUnsafeBufferPointer { values in
-                        for i in 0..<matrix.rows {
-                            let ui = u[row + i] * root(chunk, i)
-                            total += ui
-                            for k in offsets[i]..<offsets[i + 1] { out[indices[k]] += Double(values[k]) * ui }
+                        u.withUnsafeBufferPointer { u in
+                            out.withUnsafeMutableBufferPointer { out in
+                                for i in 0..<matrix.rows {
+                                    let ui = weighted ? u[row + i] * root(chunk, i) : u[row + i]
+                                    total += ui
+                                    for k in offsets[i]..<offsets[i + 1] { out[indices[k]] += Double(values[k]) * ui }
+                                }
+                            }
                         }
                     }
                 }
