@@ -1,3 +1,5 @@
+import Glibc
+
 /// `A = W^½(X − 1μᵀ)` (or `W^½X` without an intercept; `W = I` unweighted) over sparse rows in
 /// chunks, as products in `Double`, never formed: `Av = W^½(Xv − 1·(μᵀv))` row by row into this
 /// part's rows, `Aᵀu = Xᵀ(W^½u) − μ·(1ᵀW^½u)` summed over the chunks and then over the parts by
@@ -13,6 +15,11 @@ struct SparseOperator<S: BLASScalar> {
     let totalWeight: Double
     /// The (weighted) target mean over every part; 0 without an intercept.
     let targetMean: Double
+    /// The second sum of `Aᵀu` (``SparseProducts/multiplyTransposed(_:firstRow:into:odd:threads:)``),
+    /// all zeros between products.
+    private let odd: SparseScratch
+    /// Threads for the products (``BLASConfiguration/threads`` when the operator is made).
+    let threads: Int
 
     /// One pass for the (weighted) column sums, the total weight and the target sum, added over the parts.
     init(_ source: SparseSolverRows<S>, intercept: Bool) throws(DescentError) {
@@ -31,6 +38,8 @@ struct SparseOperator<S: BLASScalar> {
                 }
             }
         }
+        threads = BLASConfiguration.threads
+        odd = SparseScratch(count: d)
         try source.sum(&sums)
         let total = sums[d]
         totalWeight = total
@@ -66,24 +75,18 @@ struct SparseOperator<S: BLASScalar> {
         let shift = centred ? zip(means, v).reduce(0.0) { $0 + $1.0 * $1.1 } : 0
         var row = 0
         try source.visitChunks { (chunk) throws(DescentError) in
-            let matrix = chunk.features
-            let weighted = source.weights != nil
-            matrix.rowOffsets.withUnsafeBufferPointer { offsets in
-                matrix.columnIndices.withUnsafeBufferPointer { indices in
-                    matrix.values.withUnsafeBufferPointer { values in
-                        v.withUnsafeBufferPointer { v in
-                            out.withUnsafeMutableBufferPointer { out in
-                                for i in 0..<matrix.rows {
-                                    var sum = 0.0
-                                    for k in offsets[i]..<offsets[i + 1] { sum += Double(values[k]) * v[indices[k]] }
-                                    out[row + i] = weighted ? (sum - shift) * root(chunk, i) : sum - shift
-                                }
-                            }
+            let roots = self.roots(chunk), first = row
+            withProducts(chunk.features) { x in
+                v.withUnsafeBufferPointer { v in
+                    out.withUnsafeMutableBufferPointer { out in
+                        roots.withUnsafeBufferPointer { roots in
+                            x.multiply(v.baseAddress!, shift: shift, scales: roots.isEmpty ? nil : roots.baseAddress!,
+                                       into: out.baseAddress! + first, threads: threads)
                         }
                     }
                 }
             }
-            row += matrix.rows
+            row += chunk.features.rows
         }
     }
 
@@ -94,30 +97,50 @@ struct SparseOperator<S: BLASScalar> {
         out.append(0)   // 1ᵀW^½u travels with the sums
         var row = 0
         try source.visitChunks { (chunk) throws(DescentError) in
-            let matrix = chunk.features
-            let weighted = source.weights != nil
+            let m = chunk.features.rows
+            // This chunk's `W^½u`.
+            let roots = self.roots(chunk)
+            let scaled = roots.isEmpty ? Array(u[row..<(row + m)]) : (0..<m).map { u[row + $0] * roots[$0] }
             var total = out[d]
-            matrix.rowOffsets.withUnsafeBufferPointer { offsets in
-                matrix.columnIndices.withUnsafeBufferPointer { indices in
-                    matrix.values.withUnsafeBufferPointer { values in
-                        u.withUnsafeBufferPointer { u in
-                            out.withUnsafeMutableBufferPointer { out in
-                                for i in 0..<matrix.rows {
-                                    let ui = weighted ? u[row + i] * root(chunk, i) : u[row + i]
-                                    total += ui
-                                    for k in offsets[i]..<offsets[i + 1] { out[indices[k]] += Double(values[k]) * ui }
-                                }
-                            }
-                        }
+            for i in 0..<m { total += scaled[i] }
+            withProducts(chunk.features) { x in
+                scaled.withUnsafeBufferPointer { scaled in
+                    out.withUnsafeMutableBufferPointer { out in
+                        x.multiplyTransposed(scaled.baseAddress!, firstRow: chunk.firstRow, into: out.baseAddress!,
+                                             odd: odd.values.baseAddress!, threads: threads)
                     }
                 }
             }
             out[d] = total
-            row += matrix.rows
+            row += chunk.features.rows
+        }
+        for j in 0..<d {
+            out[j] += odd.values[j]
+            odd.values[j] = 0
         }
         try source.sum(&out)
         let total = out.removeLast()
         if centred { for j in 0..<d { out[j] -= means[j] * total } }
+    }
+
+    /// `√wᵢ` of every row of `chunk`, or none unweighted.
+    private func roots(_ chunk: SparseSolverRows<S>.Chunk) -> [Double] {
+        source.weights == nil ? [] : (0..<chunk.features.rows).map { root(chunk, $0) }
+    }
+
+    /// Calls `body` with `matrix`'s rows as ``SparseProducts``.
+    private func withProducts(_ matrix: SparseMatrix<S>, _ body: (SparseProducts<S>) -> Void) {
+        // A matrix without nonzeros has no index or value buffer to point at: one unread element stands in.
+        let indices = matrix.nonzeros > 0 ? matrix.columnIndices : [0]
+        let values = matrix.nonzeros > 0 ? matrix.values : [S.zero]
+        matrix.rowOffsets.withUnsafeBufferPointer { offsets in
+            indices.withUnsafeBufferPointer { indices in
+                values.withUnsafeBufferPointer { values in
+                    body(SparseProducts(offsets: offsets.baseAddress!, indices: indices.baseAddress!,
+                                        values: values.baseAddress!, rows: matrix.rows))
+                }
+            }
+        }
     }
 
     /// `‖u‖` over every part: each part's norm (scaled, so no over- or underflow), then the root
@@ -129,4 +152,18 @@ struct SparseOperator<S: BLASScalar> {
         try source.sum(&squares)
         return squares[0].squareRoot()
     }
+}
+
+
+/// A `d`-long buffer an operator keeps between products: zeros from `calloc`, so a part that never
+/// uses it costs no memory.
+final class SparseScratch: @unchecked Sendable {  // one product at a time writes it
+    let values: UnsafeMutableBufferPointer<Double>
+
+    init(count: Int) {
+        values = UnsafeMutableBufferPointer(start: calloc(Swift.max(1, count), MemoryLayout<Double>.stride)!
+            .assumingMemoryBound(to: Double.self), count: count)
+    }
+
+    deinit { free(values.baseAddress) }
 }

@@ -44,6 +44,10 @@ struct ParallelGradient<Source: RowBlockSource> {
     /// How many partitions the gradient over `count` rows is split into.
     func partitionCount(_ count: Int) -> Int {
         let elements = count * columns
+        // Sparse rows: two partitions, one per core of the pair the split is made for. Each
+        // partition owns a d-long partial gradient that is cleared and reduced every batch, which
+        // at 2²⁰ columns costs more than the nonzeros themselves with eight.
+        if batchSize == rows && order.source.isSparse { return elements >= Self.parallelElements ? 2 : 1 }
         if batchSize == rows { return elements >= Self.parallelElements ? Self.partitions : 1 }
         return elements >= Self.pairElements ? 2 : 1
     }
@@ -53,7 +57,7 @@ struct ParallelGradient<Source: RowBlockSource> {
     /// sums; returns `Σr²` over all targets.
     func gradient(_ range: Range<Int>) -> S {
         let parts = partitionCount(range.count)
-        if parts > 2 && threads > 1 {
+        if (parts > 2 || (parts == 2 && batchSize == rows)) && threads > 1 {
             let shared = UncheckedSendable(self)
             DispatchQueue.concurrentPerform(iterations: parts) { p in
                 shared.value.partialGradient(p, of: parts, in: range)
@@ -82,7 +86,10 @@ struct ParallelGradient<Source: RowBlockSource> {
         // (1.37× vs 1.33×), at 1000 gemv won (1.13× vs 3.0×). For mini-batches, and for Float rows
         // (OpenBLAS's AVX2 kernels against Swift's baseline SSE2 code), the gemv pair was faster.
         // Several targets read each block once for all of them (two gemm).
-        let fused = k == 1 && loss.usesSquaredKernels && parts == Self.partitions && S.prefersFusedKernels && d <= 200
+        // Sparse rows: always fused, so each row's nonzeros are read once (the scatter into `g`
+        // finds them in cache after the gather from `w`).
+        let fused = k == 1 && loss.usesSquaredKernels
+            && (order.source.isSparse || (parts == Self.partitions && S.prefersFusedKernels && d <= 200))
         g.update(repeating: 0, count: d * k)
         sums.update(repeating: 0, count: k)
         var squares = S.zero

@@ -271,6 +271,45 @@ struct SparseExactTests {
         #expect(throws: DescentError.self) { _ = try LeastSquares.lsmr(from: ChunkedSparse(features: data.features, targets: data.targets, chunkRows: 37), damp: -1) }
     }
 
+    @Test("LSMR and LSQR on rows large enough for two threads: the sparse Gram's answer, and the same bits from chunks of any size")
+    func twoThreadProducts() throws {
+        // 6,000 rows of 12 nonzeros: 72,000 nonzeros, past SparseProducts' split, and three blocks
+        // of its alternating Xᵀu split.
+        let n = 6000, d = 400, perRow = 12
+        var random = RandomSource(seed: 11)
+        var offsets = [0], indices = [Int](), values = [Double](), targets = [Double]()
+        let truth = (0..<d).map { Double($0 % 7) - 3 }
+        for _ in 0..<n {
+            let columns = Set((0..<perRow).map { _ in Int(random.next() % UInt64(d)) }).sorted()
+            var y = 1.5
+            for j in columns {
+                let x = Double(random.next() % 1000) / 250 - 2
+                indices.append(j)
+                values.append(x)
+                y += x * truth[j]
+            }
+            offsets.append(indices.count)
+            targets.append(y + Double(random.next() % 1000) / 1000 - 0.5)
+        }
+        let x = try SparseMatrix<Double>(rows: n, columns: d, rowOffsets: offsets, columnIndices: indices, values: values)
+        #expect(x.nonzeros >= SparseProducts<Double>.parallelNonzeros && n > 2 * SparseProducts<Double>.blockRows)
+        let exact = try LeastSquares.solve(x, targets)
+        let memory = try LeastSquares.lsmr(x, targets, intercept: true, damp: 0, tolerance: 1e-12)
+        #expect(memory.stopReason.converged)
+        let scale = exact.model.weights.map(abs).max()!
+        #expect(zip(memory.model.weights, exact.model.weights).allSatisfy { abs($0 - $1) <= 1e-8 * scale })
+        #expect(abs(memory.model.bias - exact.model.bias) <= 1e-8 * scale)
+        for chunkRows in [37, 2048, 2500] {
+            let chunks = ChunkedSparse(features: x, targets: targets, chunkRows: chunkRows)
+            let streamed = try LeastSquares.lsmr(from: chunks, intercept: true, damp: 0, tolerance: 1e-12)
+            #expect(streamed.model.weights == memory.model.weights && streamed.model.bias == memory.model.bias)
+            #expect(streamed.iterations == memory.iterations)
+            let lsqr = try LeastSquares.lsqr(x, targets, intercept: true, damp: 0, tolerance: 1e-12)
+            let lsqrStreamed = try LeastSquares.lsqr(from: chunks, intercept: true, damp: 0, tolerance: 1e-12)
+            #expect(lsqrStreamed.model.weights == lsqr.model.weights && lsqrStreamed.model.bias == lsqr.model.bias)
+        }
+    }
+
     @Test("LSQR matches scipy's lsqr: solution, stop reason, iterations and norms; streamed bits as in memory")
     func lsqr() throws {
         let data = try SparseDataset<Double>(libsvmFile: try TestData.url("sparse/train.svm").path)
