@@ -56,3 +56,91 @@ func checkSparseLSMR(_ c: Checker) {
         }
     }
 }
+
+/// `n` sparse rows of `d` columns (about 4 non-zeros each) with a known model: the data of the
+/// sparse checks, the same on every rank.
+func sparseProblem(rows n: Int, columns d: Int, seed: UInt64) throws -> (SparseMatrix<Double>, [Double], [Double]) {
+    var random = RandomSource(seed: seed)
+    let truth = (0..<d).map { _ in random.nextNormal() }
+    var triplets = [(row: Int, column: Int, value: Double)](), y = [Double](), weights = [Double]()
+    for i in 0..<n {
+        var total = 0.4
+        for j in Array(Set((0..<4).map { _ in Int(random.nextUniform() * Double(d)) % d })).sorted() {
+            let value = random.nextNormal() * 2 + 1
+            triplets.append((i, j, value))
+            total += value * truth[j]
+        }
+        y.append(total + 0.05 * random.nextNormal())
+        weights.append(0.25 + Double(i % 7) / 3)
+    }
+    return (try SparseMatrix<Double>(rows: n, columns: d, triplets: triplets), y, weights)
+}
+
+/// The sparse exact solve across ranks, both paths (the Gram matrix for 40 columns, LSMR for 400
+/// columns and 301 rows), plain, ridge and weighted, and the Gram path's summary (nonrobust and
+/// HC0–HC3): against one process on all rows (1e-10), the same bits on every rank, a rank's
+/// source in chunks the same bits as its matrix. And LSQR across ranks against one process.
+func checkSparseExactSolves(_ c: Checker) {
+    let world = c.world
+    let n = 301
+    let range = (world.rank * n / world.size)..<((world.rank + 1) * n / world.size)
+    for (d, ridge, weighted) in [(40, 0.0, false), (40, 0.01, false), (40, 0.0, true), (400, 0.0, false), (400, 0.01, true)] {
+        let name = "sparse solve across ranks (\(d) columns, ridge \(ridge), weighted \(weighted))"
+        do {
+            let (all, y, w) = try sparseProblem(rows: n, columns: d, seed: 2122)
+            let one = weighted ? try LeastSquares.solve(all, y, weights: w, ridge: ridge) : try LeastSquares.solve(all, y, ridge: ridge)
+            let local = try all.rows(range)
+            let data = try SparseDataset(features: local, targets: Array(y[range]), weights: weighted ? Array(w[range]) : nil)
+            let many = try LeastSquares.solve(from: data, across: world, ridge: ridge)
+            let gap = relativeGap(many.model.weights + [many.model.bias], one.model.weights + [one.model.bias])
+            c.check("\(name): equals the single-process solution", gap <= 1e-10 && many.method == one.method
+                        && (many.iterative == nil) == (one.iterative == nil) && many.rank == one.rank,
+                    "gap \(gap), \(many.method) vs \(one.method), rank \(many.rank) vs \(one.rank)")
+            c.sameOnEveryRank(name, many.model.weights + [many.model.bias, Double(many.refinementSteps)])
+            let chunks = ChunkedSparseRows(data: data, chunkRows: 17)
+            let streamed = try LeastSquares.solve(from: chunks, across: world, ridge: ridge)
+            if !weighted {
+                c.check("\(name), from chunks: the same bits as the rank's matrix",
+                        streamed.model.weights == many.model.weights && streamed.model.bias == many.model.bias)
+                let matrix = try LeastSquares.solve(local, Array(y[range]), across: world, ridge: ridge)
+                c.check("\(name), matrix form: the same bits as the source", matrix.model.weights == many.model.weights)
+            }
+            guard d == 40 && ridge == 0 else { continue }
+            for covariance in [LeastSquares.Covariance.nonrobust, .hc0, .hc1, .hc2, .hc3] {
+                let label = "\(name): summary \(covariance)"
+                let reference = weighted ? try one.summary(features: all, targets: y, weights: w, covariance: covariance)
+                    : try one.summary(features: all, targets: y, covariance: covariance)
+                let s = try many.summary(from: data, across: world, covariance: covariance)
+                let t = try requireTests(s.residualTests), u = try requireTests(reference.residualTests)
+                let values = s.standardErrors + [s.rSquared, s.logLikelihood, s.fStatistic, t.durbinWatson, t.omnibus, s.conditionNumber]
+                let expected = reference.standardErrors + [reference.rSquared, reference.logLikelihood, reference.fStatistic,
+                                                           u.durbinWatson, u.omnibus, reference.conditionNumber]
+                let worst = zip(values, expected).map { Swift.abs($0 - $1) / Swift.abs($1) }.max() ?? 0
+                c.check("\(label): equals the single-process summary", worst <= 1e-9 && s.observations == n, "relative gap \(worst)")
+                c.sameOnEveryRank(label, values)
+            }
+        } catch {
+            c.check(name, false, "\(error)")
+        }
+    }
+    for damp in [0.0, 1.5] {
+        let name = "LSQR across ranks, damp \(damp)"
+        do {
+            let (all, y, _) = try sparseProblem(rows: n, columns: 40, seed: 2123)
+            let one = try LeastSquares.lsqr(all, y, damp: damp, tolerance: 1e-12, maximumIterations: 2000)
+            let many = try LeastSquares.lsqr(try all.rows(range), Array(y[range]), across: world, damp: damp, tolerance: 1e-12,
+                                             maximumIterations: 2000)
+            let gap = relativeGap(many.model.weights + [many.model.bias], one.model.weights + [one.model.bias])
+            c.check("\(name): equals the single-process solution", gap <= 1e-9 && many.converged, "gap \(gap), \(many.stopReason)")
+            c.sameOnEveryRank(name, many.model.weights + [many.model.bias, many.residualNorm, Double(many.iterations)])
+        } catch {
+            c.check(name, false, "\(error)")
+        }
+    }
+}
+
+/// `value`, or a thrown error when it is `nil`.
+func requireTests<T>(_ value: T?) throws(DescentError) -> T {
+    guard let value else { throw .invalidOption(name: "residualTests", value: "nil", expected: "residual tests") }
+    return value
+}

@@ -31,6 +31,7 @@ checkInference(checker)
 checkPaths(checker)
 checkSparseFits(checker)
 checkSparseLSMR(checker)
+checkSparseExactSolves(checker)
 
 var totals = [checker.passed, checker.failed]
 do {

@@ -127,15 +127,18 @@ extension LeastSquares {
         case lsmr, lsqr
     }
 
-    /// LSMR (or LSQR) over the chunks of every part's rows: a pass for the means, then each iteration one
-    /// pass for `Av` and one for `Aᵀu` (summed over the parts); the model in the caller's units.
+    /// LSMR (or LSQR) over the chunks of every part's rows, for their target column `target`: a pass
+    /// for the means, then each iteration one pass for `Av` and one for `Aᵀu` (summed over the
+    /// parts); the model in the caller's units. `ridge: λ` adds `λ·Σwᵢ` to `damp²` (the solve's
+    /// `damp² = n·λ`, with the total weight the first pass measures).
     @specialized(where Scalar == Float)
     @specialized(where Scalar == Double)
-    static func iterate<Scalar: BLASScalar>(_ rows: SparseSolverRows<Scalar>, intercept: Bool, damp: Double, tolerance: Double,
-                                            conditionLimit: Double, maximumIterations: Int,
+    static func iterate<Scalar: BLASScalar>(_ rows: SparseSolverRows<Scalar>, intercept: Bool, damp: Double, ridge: Double = 0,
+                                            target: Int = 0, tolerance: Double, conditionLimit: Double, maximumIterations: Int,
                                             algorithm: IterativeAlgorithm = .lsmr) throws(DescentError)
         -> LSMRSolution<Scalar> {
-        let operator_ = try SparseOperator(rows, intercept: intercept)
+        let operator_ = try SparseOperator(rows, intercept: intercept, target: target)
+        let damp = ridge > 0 ? (damp * damp + ridge * operator_.totalWeight).squareRoot() : damp
         let b = try operator_.targets()
         let run = switch algorithm {
         case .lsmr:
