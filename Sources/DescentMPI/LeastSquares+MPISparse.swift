@@ -83,9 +83,9 @@ extension LeastSquaresSolution {
     ///   - covariance: Nonrobust (default) or HC0–HC3.
     ///   - useT: t or normal tests, as in one process.
     /// - Returns: The summary, the same bits on every rank.
-    /// - Throws: as ``summary(features:targets:across:featureNames:covariance:useT:)``, and the
+    /// - Throws: as ``summary(features:targets:across:featureNames:covariance:useT:)-(SparseMatrix<Scalar>,_,_,_,_,_)``, and the
     ///   source's read errors.
-    /// - Complexity: as ``summary(features:targets:across:featureNames:covariance:useT:)``.
+    /// - Complexity: as ``summary(features:targets:across:featureNames:covariance:useT:)-(SparseMatrix<Scalar>,_,_,_,_,_)``.
     public func summary<Source: SparseRowSource>(from source: Source, across world: MPICommunicator,
                                                  featureNames: [String]? = nil,
                                                  covariance: LeastSquares.Covariance = .nonrobust,

@@ -56,7 +56,7 @@ extension LeastSquares {
     /// `Σwᵢrᵢ²/Σwᵢ + λ‖w‖²`), the objective of the dense
     /// ``solve(_:_:weights:intercept:method:ridge:)->LeastSquaresSolution<Scalar>``, chosen between
     /// the weighted sparse Gram (the same pass with `wᵢxᵢxᵢᵀ`) and LSMR on the `√w`-scaled rows
-    /// (`damp² = λ·Σwᵢ`) as ``solve(_:_:intercept:ridge:)`` chooses.
+    /// (`damp² = λ·Σwᵢ`) as ``solve(_:_:intercept:ridge:)->LeastSquaresSolution<Scalar>`` chooses.
     ///
     /// - Parameters:
     ///   - features: `n × d` sparse features.
@@ -65,9 +65,9 @@ extension LeastSquares {
     ///   - intercept: Fit an unpenalised bias (default).
     ///   - ridge: `λ ≥ 0`.
     /// - Returns: The solution.
-    /// - Throws: as ``solve(_:_:intercept:ridge:)``, and ``DescentError/invalidOption(name:value:expected:)``
+    /// - Throws: as ``solve(_:_:intercept:ridge:)->LeastSquaresSolution<Scalar>``, and ``DescentError/invalidOption(name:value:expected:)``
     ///   for unusable weights.
-    /// - Complexity: as ``solve(_:_:intercept:ridge:)``.
+    /// - Complexity: as ``solve(_:_:intercept:ridge:)->LeastSquaresSolution<Scalar>``.
     @specialized(where Scalar == Float)
     @specialized(where Scalar == Double)
     public static func solve<Scalar: BLASScalar>(_ features: SparseMatrix<Scalar>, _ targets: [Scalar], weights: [Scalar],
@@ -214,7 +214,7 @@ extension LeastSquares {
 extension LeastSquares {
     /// Compares a trained model with the exact least-squares solution on the same sparse data,
     /// as ``verify(_:features:targets:intercept:method:)`` does for a ``Matrix``: the exact solution
-    /// is ``solve(_:_:intercept:ridge:)``'s (the sparse Gram, or LSMR for wide designs).
+    /// is ``solve(_:_:intercept:ridge:)->LeastSquaresSolution<Scalar>``'s (the sparse Gram, or LSMR for wide designs).
     ///
     /// - Parameters:
     ///   - model: The trained model.
@@ -224,7 +224,7 @@ extension LeastSquares {
     ///     errors are then weighted, `Σwᵢrᵢ²/Σwᵢ`.
     ///   - intercept: Whether the exact solution fits a bias (as the trained model does).
     /// - Returns: The differences in weights, bias and training MSE.
-    /// - Throws: as ``solve(_:_:intercept:ridge:)``, and ``DescentError/weightCountMismatch(weights:features:)``
+    /// - Throws: as ``solve(_:_:intercept:ridge:)->LeastSquaresSolution<Scalar>``, and ``DescentError/weightCountMismatch(weights:features:)``
     ///   when the model's width differs from the features'.
     /// - Complexity: that of the exact solve, plus two `O(nnz)` passes.
     public static func verify<Scalar: BLASScalar>(_ model: LinearModel<Scalar>, features: SparseMatrix<Scalar>,

@@ -1,6 +1,6 @@
 extension LeastSquares {
     /// Solves the least-squares problems of several targets that share sparse features: column `t`
-    /// of the result is what ``solve(_:_:intercept:ridge:)`` returns for the single target
+    /// of the result is what ``solve(_:_:intercept:ridge:)->LeastSquaresSolution<Scalar>`` returns for the single target
     /// `Y.column(t)`, and the choice between the paths is made once, on the features.
     ///
     /// **The Gram path** makes one pass over the non-zeros for the `d × d` Gram matrix and the
@@ -39,7 +39,7 @@ extension LeastSquares {
     }
 
     /// Weighted least squares for several targets that share sparse features and weights: column
-    /// `t` is ``solve(_:_:weights:intercept:ridge:)``'s answer for `Y.column(t)`, computed as
+    /// `t` is ``solve(_:_:weights:intercept:ridge:)->LeastSquaresSolution<Scalar>``'s answer for `Y.column(t)`, computed as
     /// ``solve(_:_:intercept:ridge:)->MultiLeastSquaresSolution<Scalar>`` computes them (one
     /// weighted Gram matrix for all targets, or LSMR per target on the `√w`-scaled rows).
     ///

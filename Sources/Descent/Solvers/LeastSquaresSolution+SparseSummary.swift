@@ -42,7 +42,7 @@ extension LeastSquaresSolution {
     }
 
     /// The weighted summary (statsmodels' `WLS`) of a fit by
-    /// ``LeastSquares/solve(_:_:weights:intercept:ridge:)`` on sparse features, as
+    /// ``LeastSquares/solve(_:_:weights:intercept:ridge:)->LeastSquaresSolution<Scalar>`` on sparse features, as
     /// ``summary(features:targets:weights:featureNames:covariance:useT:)-(Matrix<Scalar>,_,_,_,_,_)``
     /// reports it for dense ones, computed as the unweighted sparse summary is.
     ///
@@ -95,7 +95,7 @@ extension LeastSquaresSolution {
         try summary(from: source, featureNames: featureNames, covariance: covariance, useT: useT, collective: LocalCollective())
     }
 
-    /// ``summary(from:featureNames:covariance:useT:)-(SparseRowSource,_,_,_)`` over rows split over
+    /// ``summary(from:featureNames:covariance:useT:)-760e3`` over rows split over
     /// the parts of `collective`: every sum in rank order, so every part gets the same bits.
     package func summary<Source: SparseRowSource>(from source: Source, featureNames: [String]? = nil,
                                                   covariance: LeastSquares.Covariance = .nonrobust, useT: Bool? = nil,

@@ -1,5 +1,5 @@
 /// The Gram matrix of sparse rows in one pass over their non-zeros, and the refinement passes of
-/// the normal equations on them: what lets ``LeastSquares/solve(_:_:weights:intercept:ridge:)``
+/// the normal equations on them: what lets ``LeastSquares/solve(_:_:weights:intercept:ridge:)->LeastSquaresSolution<Scalar>``
 /// solve a sparse design with few enough columns by the dense path's Cholesky factor
 /// (``LeastSquares/normalEquations(_:rows:columns:targets:shift:targetMeans:intercept:ridge:gradient:)``).
 ///
