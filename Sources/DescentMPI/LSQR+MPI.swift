@@ -50,7 +50,7 @@ extension LeastSquares {
                                                      intercept: Bool = true, damp: Double = 0, tolerance: Double = 1e-6,
                                                      conditionLimit: Double = 1e8, maximumIterations: Int? = nil)
         throws(DescentError) -> LSMRSolution<Source.Scalar> {
-        try lsqr(from: source, intercept: intercept, damp: damp, tolerance: tolerance, conditionLimit: conditionLimit,
-                 maximumIterations: maximumIterations, collective: world)
+        try iterate(.lsqr, from: source, intercept: intercept, damp: damp, tolerance: tolerance,
+                    conditionLimit: conditionLimit, maximumIterations: maximumIterations, collective: world)
     }
 }

@@ -123,7 +123,7 @@ extension LeastSquares {
     }
 
     /// The Golub–Kahan iterations on the implicitly centred operator.
-    enum IterativeAlgorithm {
+    package enum IterativeAlgorithm: Sendable {
         case lsmr, lsqr
     }
 
@@ -196,32 +196,24 @@ extension LeastSquares {
                                                      tolerance: Double = 1e-6, conditionLimit: Double = 1e8,
                                                      maximumIterations: Int? = nil) throws(DescentError)
         -> LSMRSolution<Source.Scalar> {
-        try lsmr(from: source, intercept: intercept, damp: damp, tolerance: tolerance, conditionLimit: conditionLimit,
-                 maximumIterations: maximumIterations, collective: LocalCollective())
+        try iterate(.lsmr, from: source, intercept: intercept, damp: damp, tolerance: tolerance,
+                    conditionLimit: conditionLimit, maximumIterations: maximumIterations, collective: LocalCollective())
     }
 
-    /// ``lsmr(from:intercept:damp:tolerance:conditionLimit:maximumIterations:)`` over rows split
-    /// over the parts of `collective` (each part its own rows): every sum in rank order, the same
-    /// bits on every part.
-    package static func lsmr<Source: SparseRowSource>(from source: Source, intercept: Bool = true, damp: Double = 0,
-                                                      tolerance: Double = 1e-6, conditionLimit: Double = 1e8,
-                                                      maximumIterations: Int? = nil,
-                                                      collective: some Collective) throws(DescentError)
-        -> LSMRSolution<Source.Scalar> {
-        try iterate(from: source, intercept: intercept, damp: damp, tolerance: tolerance, conditionLimit: conditionLimit,
-                    maximumIterations: maximumIterations, algorithm: .lsmr, collective: collective)
-    }
-
-    /// `algorithm` on a source's rows over the parts of `collective`, its options checked.
-    static func iterate<Source: SparseRowSource>(from source: Source, intercept: Bool, damp: Double, tolerance: Double,
-                                                 conditionLimit: Double, maximumIterations: Int?, algorithm: IterativeAlgorithm,
-                                                 collective: some Collective) throws(DescentError)
+    /// LSMR or LSQR on a source's rows over the parts of `collective` (each part its own rows), its
+    /// options checked: every sum in rank order, the same bits on every part. `maximumIterations`
+    /// `nil` is scipy's default, `min(n, d)` for LSMR and `2·d` for LSQR.
+    package static func iterate<Source: SparseRowSource>(_ algorithm: IterativeAlgorithm, from source: Source, intercept: Bool,
+                                                         damp: Double, tolerance: Double, conditionLimit: Double,
+                                                         maximumIterations: Int?,
+                                                         collective: some Collective) throws(DescentError)
         -> LSMRSolution<Source.Scalar> {
         // The options are the same on every part: each throws the same error.
         try checkLSMR(damp: damp, tolerance: tolerance, conditionLimit: conditionLimit, maximumIterations: maximumIterations)
         let rows = SparseSolverRows(source, collective: collective)
         let n = try rows.checkedRows()
         return try iterate(rows, intercept: intercept, damp: damp, tolerance: tolerance, conditionLimit: conditionLimit,
-                           maximumIterations: maximumIterations ?? Swift.min(n, source.columns), algorithm: algorithm)
+                           maximumIterations: maximumIterations ?? (algorithm == .lsmr ? Swift.min(n, source.columns) : 2 * source.columns),
+                           algorithm: algorithm)
     }
 }

@@ -51,19 +51,7 @@ extension LeastSquares {
                                                      tolerance: Double = 1e-6, conditionLimit: Double = 1e8,
                                                      maximumIterations: Int? = nil) throws(DescentError)
         -> LSMRSolution<Source.Scalar> {
-        try lsqr(from: source, intercept: intercept, damp: damp, tolerance: tolerance, conditionLimit: conditionLimit,
-                 maximumIterations: maximumIterations, collective: LocalCollective())
-    }
-
-    /// ``lsqr(from:intercept:damp:tolerance:conditionLimit:maximumIterations:)`` over rows split
-    /// over the parts of `collective` (each part its own rows): every sum in rank order, the same
-    /// bits on every part.
-    package static func lsqr<Source: SparseRowSource>(from source: Source, intercept: Bool = true, damp: Double = 0,
-                                                      tolerance: Double = 1e-6, conditionLimit: Double = 1e8,
-                                                      maximumIterations: Int? = nil,
-                                                      collective: some Collective) throws(DescentError)
-        -> LSMRSolution<Source.Scalar> {
-        try iterate(from: source, intercept: intercept, damp: damp, tolerance: tolerance, conditionLimit: conditionLimit,
-                    maximumIterations: maximumIterations ?? 2 * source.columns, algorithm: .lsqr, collective: collective)
+        try iterate(.lsqr, from: source, intercept: intercept, damp: damp, tolerance: tolerance,
+                    conditionLimit: conditionLimit, maximumIterations: maximumIterations, collective: LocalCollective())
     }
 }

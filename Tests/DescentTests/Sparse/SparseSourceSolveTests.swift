@@ -67,10 +67,9 @@ struct SparseSourceSolveTests {
         let r = Self.reference
         let x: SparseMatrix<Double> = try r.features()
         for weighted in [false, true] {
-            let fit = weighted ? try LeastSquares.solve(x, r.targets, weights: r.weights) : try LeastSquares.solve(x, r.targets)
+            let fit = try r.solve(x, weighted: weighted)
             for covariance in [LeastSquares.Covariance.nonrobust, .hc0, .hc1, .hc2, .hc3] {
-                let memory = weighted ? try fit.summary(features: x, targets: r.targets, weights: r.weights, covariance: covariance)
-                    : try fit.summary(features: x, targets: r.targets, covariance: covariance)
+                let memory = try r.summary(fit, x, weighted: weighted, covariance: covariance)
                 let streamed = weighted
                     ? try fit.summary(from: WeightedChunkedSparse(features: x, targets: r.targets, weights: r.weights, chunkRows: 37),
                                       covariance: covariance)
