@@ -16,6 +16,9 @@ import Glibc
 ///   one epoch can be checked to have done the same work.
 /// - `sparse-lsmr`: `LeastSquares.lsmr` with an intercept to `--sparse-tolerance`, its iterations,
 ///   stop reason and norms, and its distance to the true model.
+/// - `sparse-gram`: `LeastSquares.solve` on the non-zeros of the first `--sparse-gram-columns`
+///   columns (the Gram path: one pass, a Cholesky factor, refinement passes), then its HC1
+///   summary (`summary_seconds`): the sparse design's full statistics.
 /// - `libsvm-write` and `libsvm-read`: the data written by `SparseDataset.writeLIBSVM` into a
 ///   folder, and read back by `SparseDataset(libsvmFile:)` from the page cache.
 struct SparseBenchmark<S: BLASScalar> {
@@ -69,6 +72,7 @@ struct SparseBenchmark<S: BLASScalar> {
             results.append(try measureEpoch(name, mode: mode, rate: rate, penalty: penalty))
         }
         if chosen("sparse-lsmr") && !settings.skipSolvers { results.append(try measureLSMR()) }
+        if chosen("sparse-gram") && !settings.skipSolvers { results.append(try measureGram()) }
         if chosen("libsvm-read") { results.append(try measureRead()) }
         return results
     }
@@ -179,6 +183,40 @@ struct SparseBenchmark<S: BLASScalar> {
                           ("weight_error_rms", .number((squares / Double(features.columns)).squareRoot())),
                           ("head_weight_error_max", .number(head)),
                           ("bias_error", .number(abs(Double(fit.model.bias) - data.bias)))]
+        return result
+    }
+
+    /// The sparse Gram solve on the first `gramColumns` columns (its first run timed), and its HC1
+    /// summary; the method and refinement steps taken.
+    func measureGram() throws -> SparseMeasurement {
+        let c = sparse.gramColumns
+        var offsets = [0], columns = [Int](), values = [S]()
+        for i in 0..<features.rows {
+            for k in features.rowOffsets[i]..<features.rowOffsets[i + 1] where features.columnIndices[k] < c {
+                columns.append(features.columnIndices[k])
+                values.append(features.values[k])
+            }
+            offsets.append(columns.count)
+        }
+        let x = try SparseMatrix(rows: features.rows, columns: c, rowOffsets: offsets, columnIndices: columns, values: values)
+        var fit: LeastSquaresSolution<S>? = nil
+        let seconds = try Progress.phase("\(precision) sparse-gram on \(c) columns") {
+            let start = ContinuousClock.now
+            fit = try LeastSquares.solve(x, targets)
+            return (ContinuousClock.now - start).seconds
+        }
+        guard let fit else { throw ValidationError("sparse-gram did not run") }
+        let summarySeconds = try Progress.phase("\(precision) sparse-gram summary") {
+            let start = ContinuousClock.now
+            _ = try fit.summary(features: x, targets: targets, covariance: .hc1)
+            return (ContinuousClock.now - start).seconds
+        }
+        var result = SparseMeasurement(benchmark: "sparse-gram", precision: precision, rows: x.rows, columns: c,
+                                       nonzeros: x.nonzeros, seconds: seconds)
+        result.memory(csrBytes: csrBytes)
+        result.extras += [("method", .string("\(fit.method)")), ("refinement_steps", .int(fit.refinementSteps)),
+                          ("condition_estimate", .number(fit.conditionEstimate)),
+                          ("summary_seconds", .number(summarySeconds))]
         return result
     }
 
