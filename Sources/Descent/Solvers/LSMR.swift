@@ -181,7 +181,8 @@ extension LeastSquares {
     /// ```
     ///
     /// - Parameters:
-    ///   - source: The rows, one target each.
+    ///   - source: The rows, one target each; a weighted source's rows (``SparseRowSource/isWeighted``)
+    ///     and targets are scaled by `√wᵢ` and centred on the weighted means.
     ///   - intercept: Fit an unpenalised bias (default).
     ///   - damp: `≥ 0`, scipy's `damp`.
     ///   - tolerance: scipy's `atol` and `btol`, in `[0, 1)`.

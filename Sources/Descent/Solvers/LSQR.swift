@@ -38,7 +38,7 @@ extension LeastSquares {
     /// ``lsqr(_:_:intercept:damp:tolerance:conditionLimit:maximumIterations:)``.
     ///
     /// - Parameters:
-    ///   - source: The rows, one target each.
+    ///   - source: The rows, one target each (a weighted source's rows scaled by `√wᵢ`, as for LSMR).
     ///   - intercept: Fit an unpenalised bias (default).
     ///   - damp: `≥ 0`, scipy's `damp`.
     ///   - tolerance: scipy's `atol` and `btol`, in `[0, 1)`.
