@@ -33,6 +33,28 @@ extension LeastSquares {
         try solve(from: try world.localSparseDataset(features, targets), across: world, intercept: intercept, ridge: ridge)
     }
 
+    /// Solves the least-squares problems of several targets that share sparse features over every
+    /// rank's rows (`targets`: this rank's `n × k` matrix); every rank gets the answer, equal to the
+    /// single-process `LeastSquares.solve(_:_:intercept:ridge:)` for several sparse targets on the
+    /// rows concatenated in rank order (to rounding): one Gram matrix summed across the ranks and
+    /// factored once, or LSMR per target.
+    ///
+    /// - Parameters:
+    ///   - features: This rank's sparse rows (any number, 0 allowed), the same columns on every rank.
+    ///   - targets: This rank's `n × k` targets, the same `k` on every rank.
+    ///   - world: The ranks that share the data set.
+    ///   - intercept: Fit an unpenalised bias per target (default).
+    ///   - ridge: `λ ≥ 0`, as in one process.
+    /// - Returns: The solution, the same bits on every rank.
+    /// - Throws: the same `DescentError` on every rank: the single-process errors (found on any
+    ///   rank), or `DescentError/communicationFailed(reason:)`.
+    /// - Complexity: as in one process on each rank's rows, plus sums of `O(d² + dk)` numbers.
+    public static func solve<Scalar: BLASScalar>(_ features: SparseMatrix<Scalar>, _ targets: Matrix<Scalar>,
+                                                 across world: MPICommunicator, intercept: Bool = true,
+                                                 ridge: Double = 0) throws(DescentError) -> MultiLeastSquaresSolution<Scalar> {
+        try solve(features, targets, intercept: intercept, ridge: ridge, collective: world)
+    }
+
     /// Solves least squares on every rank's rows of a `SparseRowSource` (a `SparseDataset`, with
     /// weights if it has them; a sparse file streamed chunk by chunk); every rank gets the answer.
     ///
@@ -42,8 +64,8 @@ extension LeastSquares {
     ///   - intercept: Fit an unpenalised bias (default).
     ///   - ridge: `λ ≥ 0`.
     /// - Returns: The solution, the same bits on every rank.
-    /// - Throws: as ``solve(_:_:across:intercept:ridge:)``, and the source's read errors.
-    /// - Complexity: as ``solve(_:_:across:intercept:ridge:)``.
+    /// - Throws: as ``solve(_:_:across:intercept:ridge:)->LeastSquaresSolution<Scalar>``, and the source's read errors.
+    /// - Complexity: as ``solve(_:_:across:intercept:ridge:)->LeastSquaresSolution<Scalar>``.
     public static func solve<Source: SparseRowSource>(from source: Source, across world: MPICommunicator,
                                                       intercept: Bool = true, ridge: Double = 0)
         throws(DescentError) -> LeastSquaresSolution<Source.Scalar> {

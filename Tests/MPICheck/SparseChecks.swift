@@ -144,6 +144,31 @@ func checkSparseExactSolves(_ c: Checker) {
     }
 }
 
+/// Several targets on sparse features across ranks (the Gram path for 40 columns, LSMR for 400):
+/// against the single-process several-target solve on all rows, the same bits on every rank.
+func checkSparseSeveralTargets(_ c: Checker) {
+    let world = c.world
+    let n = 301
+    let range = (world.rank * n / world.size)..<((world.rank + 1) * n / world.size)
+    for d in [40, 400] {
+        let name = "several sparse targets across ranks (\(d) columns)"
+        do {
+            let (all, y, w) = try sparseProblem(rows: n, columns: d, seed: 2124)
+            let targets = try Matrix(rows: n, columns: 2, elements: (0..<n).flatMap { [y[$0], w[$0] - y[$0] / 2] })
+            let one = try LeastSquares.solve(all, targets)
+            let many = try LeastSquares.solve(try all.rows(range), targets.rows(range), across: world)
+            let gap = relativeGap(many.model.weights.elements + many.model.biases, one.model.weights.elements + one.model.biases)
+            // Measured with 2 and 3 ranks as for one target: see checkSparseExactSolves.
+            c.check("\(name): equals the single-process solution", gap <= (d == 40 ? 1e-13 : 1e-10)
+                        && many.method == one.method && (many.iterative?.count ?? 0) == (one.iterative?.count ?? 0),
+                    "gap \(gap), \(many.method) vs \(one.method)")
+            c.sameOnEveryRank(name, many.model.weights.elements + many.model.biases)
+        } catch {
+            c.check(name, false, "\(error)")
+        }
+    }
+}
+
 /// `value`, or a thrown error when it is `nil`.
 func requireTests<T>(_ value: T?) throws(DescentError) -> T {
     guard let value else { throw .invalidOption(name: "residualTests", value: "nil", expected: "residual tests") }

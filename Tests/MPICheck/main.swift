@@ -32,6 +32,7 @@ checkPaths(checker)
 checkSparseFits(checker)
 checkSparseLSMR(checker)
 checkSparseExactSolves(checker)
+checkSparseSeveralTargets(checker)
 
 var totals = [checker.passed, checker.failed]
 do {

@@ -62,15 +62,27 @@ extension LeastSquares {
         return try solveSparse(features, targets, weights: weights, intercept: intercept, ridge: ridge)
     }
 
-    /// The in-memory sparse solve of `k` targets; `allowGram: false` takes LSMR (tests compare the paths).
+    /// ``solve(_:_:intercept:ridge:)->MultiLeastSquaresSolution<Scalar>`` over rows split over the
+    /// parts of `collective` (each part its own rows and targets, the same columns): every pass's
+    /// sums in rank order, every check agreed, the same answer or error on every part.
+    package static func solve<Scalar: BLASScalar>(_ features: SparseMatrix<Scalar>, _ targets: Matrix<Scalar>,
+                                                  intercept: Bool = true, ridge: Double = 0,
+                                                  collective: some Collective) throws(DescentError)
+        -> MultiLeastSquaresSolution<Scalar> {
+        try solveSparse(features, targets, weights: nil, intercept: intercept, ridge: ridge, collective: collective)
+    }
+
+    /// The sparse solve of `k` targets in memory, on this part's rows; `allowGram: false` takes LSMR
+    /// (tests compare the paths).
     static func solveSparse<Scalar: BLASScalar>(_ features: SparseMatrix<Scalar>, _ targets: Matrix<Scalar>, weights: [Scalar]?,
-                                                intercept: Bool, ridge: Double,
-                                                allowGram: Bool = true) throws(DescentError) -> MultiLeastSquaresSolution<Scalar> {
-        guard features.rows == targets.rows else { throw .targetCountMismatch(rows: features.rows, targets: targets.rows) }
-        guard targets.columns > 0 else {
-            throw .invalidOption(name: "targets", value: "a \(targets.rows) × 0 matrix", expected: "at least one target column")
-        }
-        let rows = SparseSolverRows(features, targets.elements, targets: targets.columns, weights: weights)
+                                                intercept: Bool, ridge: Double, allowGram: Bool = true,
+                                                collective: some Collective = LocalCollective()) throws(DescentError)
+        -> MultiLeastSquaresSolution<Scalar> {
+        try collective.agree(features.rows != targets.rows ? .targetCountMismatch(rows: features.rows, targets: targets.rows)
+            : targets.columns == 0 ? .invalidOption(name: "targets", value: "a \(targets.rows) × 0 matrix",
+                                                    expected: "at least one target column") : nil)
+        let rows = SparseSolverRows(features, targets.elements, targets: targets.columns, weights: weights,
+                                    collective: collective)
         let outcome = try solveSparse(rows, intercept: intercept, ridge: ridge, allowGram: allowGram)
         return MultiLeastSquaresSolution(outcome, columns: features.columns, intercept: intercept)
     }

@@ -12,11 +12,17 @@ struct SparseCommandTests {
         return (result.status, result.output, result.errors)
     }
 
-    @Test("solve and verify a LIBSVM file and an .npz file: the library's solution, the summary, the refusals")
-    func solveAndVerify() throws {
+    /// A new temporary folder, once the binary is known to be built.
+    func folder() throws -> URL {
         try #require(FileManager.default.isExecutableFile(atPath: DescentCommandTests.executable.path), "descent is not built")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("descent-sparse-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test("solve and verify a LIBSVM file and an .npz file: the library's solution, the summary, the refusals")
+    func solveAndVerify() throws {
+        let dir = try folder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let r = ExactReference.shared
         let x: SparseMatrix<Double> = try r.features()
@@ -56,9 +62,7 @@ struct SparseCommandTests {
 
     @Test("solve a Vowpal Wabbit file (streamed, hashed) and an .npz file with several targets: the library's solutions")
     func streamedAndSeveralTargets() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: DescentCommandTests.executable.path), "descent is not built")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("descent-sparse-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try folder()
         defer { try? FileManager.default.removeItem(at: dir) }
         // A VW file: hashed into 2^8 columns and solved from the stream, with its summary.
         let vw = try TestData.url("sparse/train.vw").path
