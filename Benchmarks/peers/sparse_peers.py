@@ -242,6 +242,10 @@ def gram_peers(Xg, y, descent, repetitions, record, notes):
         except ImportError:
             notes.append("statsmodels is not installed: the sparse-gram-summary peer skipped")
             return
+        if n * (d + 1) > 100_000_000:
+            notes.append(f"statsmodels' HC1 summary skipped: its dense copy of {n:,} × {d + 1:,} would take "
+                         f"{n * (d + 1) * 8 / 1e9:.1f} GB (run --quick, or fewer --sparse-rows)")
+            return
         dense = sm.add_constant(Xg.toarray(), has_constant="add")
         start = time.perf_counter()
         fit = sm.OLS(y, dense).fit(cov_type="HC1")
