@@ -63,6 +63,7 @@ enum BenchmarkName: String, CaseIterable, Sendable {
     case sparseMinibatchEpoch = "sparse-minibatch-epoch"
     case sparseStochasticEpoch = "sparse-stochastic-epoch"
     case sparseLSMR = "sparse-lsmr"
+    case sparseGram = "sparse-gram"
     case libsvmRead = "libsvm-read"
 
     /// The robust-loss benchmarks, which also run on the small shape.
@@ -71,7 +72,7 @@ enum BenchmarkName: String, CaseIterable, Sendable {
 
     /// The sparse benchmarks.
     static let sparse: Set<BenchmarkName> = [.sparseBatchEpoch, .sparseMinibatchEpoch, .sparseStochasticEpoch,
-                                              .sparseLSMR, .libsvmRead]
+                                              .sparseLSMR, .sparseGram, .libsvmRead]
 
     /// Whether the benchmark runs when `--only` is not given.
     var runsByDefault: Bool { self != .csv && !Self.sparse.contains(self) }

@@ -16,6 +16,9 @@ import Glibc
 ///   one epoch can be checked to have done the same work.
 /// - `sparse-lsmr`: `LeastSquares.lsmr` with an intercept to `--sparse-tolerance`, its iterations,
 ///   stop reason and norms, and its distance to the true model.
+/// - `sparse-gram`: `LeastSquares.solve` on the non-zeros of the first `--sparse-gram-columns`
+///   columns (the Gram path: one pass, a Cholesky factor, refinement passes), and
+///   `sparse-gram-summary`: the solve and its HC1 summary, the sparse design's full statistics.
 /// - `libsvm-write` and `libsvm-read`: the data written by `SparseDataset.writeLIBSVM` into a
 ///   folder, and read back by `SparseDataset(libsvmFile:)` from the page cache.
 struct SparseBenchmark<S: BLASScalar> {
@@ -69,6 +72,7 @@ struct SparseBenchmark<S: BLASScalar> {
             results.append(try measureEpoch(name, mode: mode, rate: rate, penalty: penalty))
         }
         if chosen("sparse-lsmr") && !settings.skipSolvers { results.append(try measureLSMR()) }
+        if chosen("sparse-gram") && !settings.skipSolvers { results += try measureGram() }
         if chosen("libsvm-read") { results.append(try measureRead()) }
         return results
     }
@@ -182,6 +186,46 @@ struct SparseBenchmark<S: BLASScalar> {
         return result
     }
 
+    /// The sparse Gram solve on the first `gramColumns` columns (its first run timed), with the
+    /// method and refinement steps taken; and its HC1 summary.
+    func measureGram() throws -> [SparseMeasurement] {
+        let c = sparse.gramColumns
+        var offsets = [0], columns = [Int](), values = [S]()
+        for i in 0..<features.rows {
+            for k in features.rowOffsets[i]..<features.rowOffsets[i + 1] where features.columnIndices[k] < c {
+                columns.append(features.columnIndices[k])
+                values.append(features.values[k])
+            }
+            offsets.append(columns.count)
+        }
+        let x = try SparseMatrix(rows: features.rows, columns: c, rowOffsets: offsets, columnIndices: columns, values: values)
+        var fit: LeastSquaresSolution<S>? = nil
+        let seconds = try Progress.phase("\(precision) sparse-gram on \(c) columns") {
+            let start = ContinuousClock.now
+            fit = try LeastSquares.solve(x, targets)
+            return (ContinuousClock.now - start).seconds
+        }
+        guard let fit else { throw ValidationError("sparse-gram did not run") }
+        var solve = SparseMeasurement(benchmark: "sparse-gram", precision: precision, rows: x.rows, columns: c,
+                                      nonzeros: x.nonzeros, seconds: seconds)
+        solve.memory(csrBytes: csrBytes)
+        solve.extras += [("method", .string("\(fit.method)")), ("refinement_steps", .int(fit.refinementSteps)),
+                         ("condition_estimate", .number(fit.conditionEstimate))]
+        var r2 = 0.0
+        let summarySeconds = try Progress.phase("\(precision) sparse-gram-summary (HC1)") {
+            let start = ContinuousClock.now
+            r2 = try fit.summary(features: x, targets: targets, covariance: .hc1).rSquared
+            return (ContinuousClock.now - start).seconds
+        }
+        // A summary needs its fit: the row is what a user waits for, the solve and the summary.
+        var summary = SparseMeasurement(benchmark: "sparse-gram-summary", precision: precision, rows: x.rows, columns: c,
+                                        nonzeros: x.nonzeros, seconds: seconds + summarySeconds)
+        summary.memory(csrBytes: csrBytes)
+        summary.extras += [("covariance", .string("HC1")), ("summary_seconds", .number(summarySeconds)),
+                           ("r_squared", .number(r2))]
+        return [solve, summary]
+    }
+
     /// `SparseDataset(libsvmFile:)` on the file (from the page cache): a warm-up, then the median of
     /// `epochs − 1` reads (at most 3); MB/s of the file.
     func measureRead() throws -> SparseMeasurement {
@@ -269,7 +313,7 @@ struct SparseConfigurationRow: JSONRow {
             ("stochastic_rate", .number(SparseBenchmark<Double>.stochasticRate(sparse))),
             ("l2", .number(SparseBenchmark<Double>.l2)), ("lsmr_damp", .number(sparse.damp)),
             ("lsmr_tolerance", .number(sparse.tolerance)), ("lsmr_iterations", .int(sparse.iterations)),
-            ("generation_seconds", .number(generationSeconds)), ("files", .string(folder)),
+            ("gram_columns", .int(sparse.gramColumns)), ("generation_seconds", .number(generationSeconds)), ("files", .string(folder)),
         ]
         return list.map { (RowKey(stringValue: $0.0), $0.1) }
     }

@@ -1,10 +1,11 @@
 import ArgumentParser
+import Descent
 
 /// `bench --sparse` and its sizes: the sparse benchmarks (SparseBenchmark.swift), which run only
 /// when asked for.
 struct SparseOptions: ParsableArguments {
     @Flag(help: ArgumentHelp("Run only the sparse benchmarks (sparse-batch-epoch, sparse-minibatch-epoch, "
-                             + "sparse-stochastic-epoch, sparse-lsmr, libsvm-read) on synthetic Zipf-distributed CSR data."))
+                             + "sparse-stochastic-epoch, sparse-lsmr, sparse-gram, libsvm-read) on synthetic Zipf-distributed CSR data."))
     var sparse = false
 
     @Option(help: ArgumentHelp("--sparse: rows, ≥ 1 (default: 1000000; 50000 with --quick).", valueName: "n"))
@@ -31,6 +32,10 @@ struct SparseOptions: ParsableArguments {
     @Option(help: ArgumentHelp("--sparse: LSMR's iteration limit, ≥ 1.", valueName: "n"))
     var sparseIterations = 10_000
 
+    @Option(help: ArgumentHelp("--sparse: sparse-gram keeps the non-zeros of the first c columns (the most frequent), "
+                               + "1 ≤ c ≤ 10000.", valueName: "c"))
+    var sparseGramColumns = 1024
+
     @Option(help: ArgumentHelp("--sparse: seconds a mini-batch or stochastic row may take; beyond, its epochs are timed on "
                                + "the first rows that fit (rows_timed).", valueName: "s"))
     var sparseEpochBudget = 60.0
@@ -47,11 +52,14 @@ struct SparseOptions: ParsableArguments {
                                       columns: sparseColumns ?? (quick ? 1 << 16 : 1 << 20), draws: sparseNnz,
                                       exponent: sparseExponent, damp: damp, tolerance: sparseTolerance,
                                       iterations: sparseIterations, epochBudget: sparseEpochBudget,
-                                      folder: sparseFiles)
+                                      gramColumns: sparseGramColumns, folder: sparseFiles)
         for (option, value) in [("--sparse-rows", settings.rows), ("--sparse-columns", settings.columns),
                                 ("--sparse-nnz", settings.draws), ("--sparse-iterations", settings.iterations)]
             where value < 1 {
             throw ValidationError("\(option) must be a whole number ≥ 1, not \(value)")
+        }
+        guard (1...LeastSquares.sparseGramColumnLimit).contains(sparseGramColumns) else {
+            throw ValidationError("--sparse-gram-columns must be in 1...\(LeastSquares.sparseGramColumnLimit), not \(sparseGramColumns)")
         }
         guard settings.columns <= Int(Int32.max) else {
             throw ValidationError("--sparse-columns must be at most \(Int32.max), not \(settings.columns)")
@@ -84,6 +92,8 @@ struct SparseSettings: Sendable {
     var iterations: Int
     /// Seconds a mini-batch or stochastic row may take before it is timed on fewer rows.
     var epochBudget: Double
+    /// The columns `sparse-gram` keeps.
+    var gramColumns: Int
     /// Where to keep the files for the peers (nil: a temporary folder).
     var folder: String?
 }

@@ -22,6 +22,12 @@ JSON line (`sparse-configuration`) holds the settings every row used. Each peer 
 - `sparse-lsmr`: `scipy.sparse.linalg.lsmr` on the implicitly centred design (a LinearOperator:
   `X v − 1 (μᵀv)` and `Xᵀu − μ (1ᵀu)`, as Descent's intercept) with the same damp, atol = btol
   and iteration limit.
+- `sparse-gram`: the same exact solve on the non-zeros of the first `gram_columns` columns as a
+  scipy user writes it: `G = Xᵀ X` (sparse product, then dense), centred by the column sums,
+  `scipy.linalg.cho_factor`/`cho_solve`.
+- `sparse-gram-summary`: statsmodels' `OLS(...).fit(cov_type="HC1").summary()` on the dense copy of
+  those columns with a constant (statsmodels takes no sparse design), against Descent's solve and
+  summary.
 - `libsvm-read`: `load_svmlight_file(path)` (indices detected, as Descent's default).
 
 Where Descent timed an epoch on its first rows only (`rows_timed` < rows: a cost per update that
@@ -194,6 +200,9 @@ def sparse_peers(descent_json, repetitions, vw_python, record, notes):
         bias = y.mean() - mu @ x
         print(f"[peers] scipy lsmr bias {bias:.6g} (true {b_true:.6g})", file=sys.stderr)
 
+    if "sparse-gram" in descent or "sparse-gram-summary" in descent:
+        gram_peers(X[:, :config["gram_columns"]].tocsr(), y, descent, repetitions, record, notes)
+
     try:
         if "libsvm-read" not in descent:
             raise ImportError
@@ -209,6 +218,42 @@ def sparse_peers(descent_json, repetitions, vw_python, record, notes):
     if "sparse-stochastic-epoch" in descent:
         vw_peer(config, folder, vw_python, record, notes)
     return config, descent
+
+
+def gram_peers(Xg, y, descent, repetitions, record, notes):
+    """The sparse Gram solve with scipy, and statsmodels' HC1 summary on the dense copy."""
+    import scipy.linalg
+    n, d = Xg.shape
+
+    def solve():
+        sums = np.asarray(Xg.sum(axis=0)).ravel()
+        mu, ybar = sums / n, y.mean()
+        g = (Xg.T @ Xg).toarray() - np.outer(sums, mu)
+        rhs = Xg.T @ y - sums * ybar
+        w = scipy.linalg.cho_solve(scipy.linalg.cho_factor(g), rhs)
+        return w, ybar - mu @ w
+    if "sparse-gram" in descent:
+        seconds, (w, b) = timed(solve, repetitions)
+        record("scipy", f"Gram solve (Xᵀ X sparse, centred sums, cho_factor/cho_solve), {d:,} columns "
+               f"[bias {b:.6g}]", seconds, n, "sparse-gram")
+    if "sparse-gram-summary" in descent:
+        try:
+            import statsmodels.api as sm
+        except ImportError:
+            notes.append("statsmodels is not installed: the sparse-gram-summary peer skipped")
+            return
+        if n * (d + 1) > 100_000_000:
+            notes.append(f"statsmodels' HC1 summary skipped: its dense copy of {n:,} × {d + 1:,} would take "
+                         f"{n * (d + 1) * 8 / 1e9:.1f} GB (run --quick, or fewer --sparse-rows)")
+            return
+        dense = sm.add_constant(Xg.toarray(), has_constant="add")
+        start = time.perf_counter()
+        fit = sm.OLS(y, dense).fit(cov_type="HC1")
+        fit.summary()
+        seconds = time.perf_counter() - start
+        ours = descent["sparse-gram-summary"]
+        record("statsmodels", f"OLS(dense copy + constant).fit(cov_type='HC1').summary(), {d:,} columns "
+               f"[R² {fit.rsquared:.10g}; Descent {ours.get('r_squared'):.10g}]", seconds, n, "sparse-gram-summary")
 
 
 def main():

@@ -53,6 +53,10 @@ extension Solve {
         guard quantile == nil, !robustOptions.isRequested, tableOptions.formula == nil else {
             throw .invalidOption(name: "data", value: input.data, expected: "dense data (CSV or .npy) for formulas, quantile and robust fits")
         }
+        if format == .vw || (format == .libsvm && input.weights == nil && input.targets == nil && input.target == nil) {
+            return try solveSparseStream(format)
+        }
+        if format == .npz, let several = try severalSparseTargets() { return try solveSparseTargets(several) }
         let (data, weights) = try sparse.exactDataset(input, format, command: "solve")
         let x = data.features, y = data.targets
         let solution = if let weights {
@@ -60,7 +64,20 @@ extension Solve {
         } else {
             try LeastSquares.solve(x, y, intercept: !noIntercept, ridge: ridge)
         }
-        let names = (0..<x.columns).map { "x\($0)" }
+        try reportSparse(solution) { (names, covariance) throws(DescentError) in
+            if let weights {
+                try solution.summary(features: x, targets: y, weights: weights, featureNames: names, covariance: covariance)
+            } else {
+                try solution.summary(features: x, targets: y, featureNames: names, covariance: covariance)
+            }
+        }
+    }
+
+    /// Prints a sparse solution's coefficients (features named `x0`, `x1`, …) and LSMR's stop, with
+    /// `--summary` the table `summarise` makes (nonrobust or HC0–HC3), and saves the model when asked.
+    func reportSparse(_ solution: LeastSquaresSolution<Double>,
+                      summarise: ([String], LeastSquares.Covariance) throws(DescentError) -> RegressionSummary) throws(DescentError) {
+        let names = (0..<solution.model.weights.count).map { "x\($0)" }
         print(Self.table(solution, names: names))
         if let run = solution.iterative {
             print("LSMR: \(run.stopReason) in \(run.iterations) iterations")
@@ -72,12 +89,7 @@ extension Solve {
             case let .fixed(fixed)?: covariance = fixed
             case .cluster?: throw .invalidOption(name: "--cov-type", value: "cluster with sparse data", expected: "nonrobust or hc0–hc3")
             }
-            let table = if let weights {
-                try solution.summary(features: x, targets: y, weights: weights, featureNames: names, covariance: covariance)
-            } else {
-                try solution.summary(features: x, targets: y, featureNames: names, covariance: covariance)
-            }
-            print(table)
+            print(try summarise(names, covariance))
         }
         if let output { try solution.model.save(to: output) }
     }

@@ -28,11 +28,7 @@ extension LeastSquares {
                                                 across world: MPICommunicator, intercept: Bool = true,
                                                 damp: Double = 0, tolerance: Double = 1e-6, conditionLimit: Double = 1e8,
                                                 maximumIterations: Int? = nil) throws(DescentError) -> LSMRSolution<Scalar> {
-        var local: SparseDataset<Scalar>?
-        var failure: DescentError?
-        do { local = try SparseDataset(features: features, targets: targets) } catch { failure = error }
-        try world.agree(failure)
-        return try lsmr(from: local!, across: world, intercept: intercept, damp: damp, tolerance: tolerance,
+        try lsmr(from: try world.localSparseDataset(features, targets), across: world, intercept: intercept, damp: damp, tolerance: tolerance,
                         conditionLimit: conditionLimit, maximumIterations: maximumIterations)
     }
 
@@ -54,7 +50,7 @@ extension LeastSquares {
                                                      intercept: Bool = true, damp: Double = 0, tolerance: Double = 1e-6,
                                                      conditionLimit: Double = 1e8, maximumIterations: Int? = nil)
         throws(DescentError) -> LSMRSolution<Source.Scalar> {
-        try lsmr(from: source, intercept: intercept, damp: damp, tolerance: tolerance, conditionLimit: conditionLimit,
-                 maximumIterations: maximumIterations, collective: world)
+        try iterate(.lsmr, from: source, intercept: intercept, damp: damp, tolerance: tolerance,
+                    conditionLimit: conditionLimit, maximumIterations: maximumIterations, collective: world)
     }
 }

@@ -39,8 +39,8 @@ extension LeastSquaresSolution {
     ///   - covariance: The estimates' covariance; cluster labels are one per row of this rank's source.
     ///   - useT: t or normal tests, as in one process.
     /// - Returns: The summary, the same bits on every rank.
-    /// - Throws: as ``summary(features:targets:across:featureNames:covariance:useT:)``, and the source's read errors.
-    /// - Complexity: as ``summary(features:targets:across:featureNames:covariance:useT:)``.
+    /// - Throws: as ``summary(features:targets:across:featureNames:covariance:useT:)-(Matrix<Scalar>,_,_,_,_,_)``, and the source's read errors.
+    /// - Complexity: as ``summary(features:targets:across:featureNames:covariance:useT:)-(Matrix<Scalar>,_,_,_,_,_)``.
     public func summary<Source: RowSource>(from source: Source, across world: MPICommunicator,
                                            featureNames: [String]? = nil,
                                            covariance: LeastSquares.Covariance = .nonrobust,

@@ -86,6 +86,17 @@ extension MPICommunicator {
         }
     }
 
+    /// This rank's sparse rows as a `SparseDataset`; every rank throws if any rank's rows and
+    /// targets do not match.
+    func localSparseDataset<Scalar: BLASScalar>(_ features: SparseMatrix<Scalar>, _ targets: [Scalar])
+        throws(DescentError) -> SparseDataset<Scalar> {
+        var local: SparseDataset<Scalar>?
+        var failure: DescentError?
+        do { local = try SparseDataset(features: features, targets: targets) } catch { failure = error }
+        try agree(failure)
+        return local!
+    }
+
     /// The agreement before a distributed fit: shapes (and no rank's construction error), then
     /// the starting model.
     func prepare<Source: RowSource>(_ model: inout LinearModel<Source.Scalar>, _ source: Source) throws(DescentError) {

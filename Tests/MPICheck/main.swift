@@ -31,6 +31,8 @@ checkInference(checker)
 checkPaths(checker)
 checkSparseFits(checker)
 checkSparseLSMR(checker)
+checkSparseExactSolves(checker)
+checkSparseSeveralTargets(checker)
 
 var totals = [checker.passed, checker.failed]
 do {

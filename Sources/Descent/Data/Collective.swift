@@ -34,3 +34,19 @@ package struct LocalCollective: Collective {
     package func combineTriangles(_ r: inout [Double], _ z: inout [Double], columns d: Int,
                                   targets k: Int) throws(DescentError) {}
 }
+
+extension Collective {
+    /// Sums of extended-precision values over every part: each value travels as a `Double` pair
+    /// (head and tail), so one part's value keeps its extended digits.
+    func sum(_ values: inout [Double.Accumulator]) throws(DescentError) {
+        guard size > 1 else { return }
+        var pairs = [Double](repeating: 0, count: 2 * values.count)
+        for (i, value) in values.enumerated() {
+            let head = Double(value)
+            pairs[2 * i] = head
+            pairs[2 * i + 1] = Double(value - Double.Accumulator(head))
+        }
+        try sum(&pairs)
+        for i in values.indices { values[i] = Double.Accumulator(pairs[2 * i]) + Double.Accumulator(pairs[2 * i + 1]) }
+    }
+}

@@ -27,13 +27,10 @@ struct InferenceBasis: Sendable {
         intercept = factor.intercept
         means = factor.intercept ? factor.means : [Double](repeating: 0, count: d)
         self.totalWeight = totalWeight
+        // Column k of R⁻¹ solves R·c = e_k; T = S·R⁻¹, row-major.
         var t = [Double](repeating: 0, count: d * d)
-        for k in 0..<d {
-            var e = [Double](repeating: 0, count: d)
-            e[k] = 1
-            factor.r.withUnsafeBufferPointer { _ = LAPACK.triangularSolve($0.baseAddress!, n: d, lda: d, &e) }
-            for i in 0...k { t[i * d + k] = factor.scales[i] * e[i] }
-        }
+        let inverse = factor.inverse
+        for k in 0..<d { for i in 0...k { t[i * d + k] = factor.scales[i] * inverse[i + k * d] } }
         transform = t
     }
 

@@ -174,7 +174,7 @@ struct InferencePass {
         var totals = [result.totalSquares]
         try source.sum(&totals)
         result.totalSquares = totals[0]
-        result.differenceSquares = try differenceSquares(result.differenceSquares, first: first, last: previous,
+        result.differenceSquares = try Self.differenceSquares(result.differenceSquares, first: first, last: previous,
                                                          collective)
         let residualDF = n - Double(p)
         switch covariance {
@@ -207,8 +207,8 @@ struct InferencePass {
 
     /// Durbin–Watson's numerator over every part: each part's own differences, then the pairs
     /// that straddle two parts (each part's first and last residual, exchanged), in rank order.
-    private func differenceSquares(_ local: Double, first: Double?, last: Double?,
-                                   _ collective: any Collective) throws(DescentError) -> Double {
+    static func differenceSquares(_ local: Double, first: Double?, last: Double?,
+                                  _ collective: any Collective) throws(DescentError) -> Double {
         guard collective.size > 1 else { return local }
         let parts = collective.size
         var edges = [Double](repeating: 0, count: 4 * parts)

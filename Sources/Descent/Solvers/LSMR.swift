@@ -123,19 +123,22 @@ extension LeastSquares {
     }
 
     /// The Golub–Kahan iterations on the implicitly centred operator.
-    enum IterativeAlgorithm {
+    package enum IterativeAlgorithm: Sendable {
         case lsmr, lsqr
     }
 
-    /// LSMR (or LSQR) over the chunks of every part's rows: a pass for the means, then each iteration one
-    /// pass for `Av` and one for `Aᵀu` (summed over the parts); the model in the caller's units.
+    /// LSMR (or LSQR) over the chunks of every part's rows, for their target column `target`: a pass
+    /// for the means, then each iteration one pass for `Av` and one for `Aᵀu` (summed over the
+    /// parts); the model in the caller's units. `ridge: λ` adds `λ·Σwᵢ` to `damp²` (the solve's
+    /// `damp² = n·λ`, with the total weight the first pass measures).
     @specialized(where Scalar == Float)
     @specialized(where Scalar == Double)
-    static func iterate<Scalar: BLASScalar>(_ rows: SparseSolverRows<Scalar>, intercept: Bool, damp: Double, tolerance: Double,
-                                            conditionLimit: Double, maximumIterations: Int,
+    static func iterate<Scalar: BLASScalar>(_ rows: SparseSolverRows<Scalar>, intercept: Bool, damp: Double, ridge: Double = 0,
+                                            target: Int = 0, tolerance: Double, conditionLimit: Double, maximumIterations: Int,
                                             algorithm: IterativeAlgorithm = .lsmr) throws(DescentError)
         -> LSMRSolution<Scalar> {
-        let operator_ = try SparseOperator(rows, intercept: intercept)
+        let operator_ = try SparseOperator(rows, intercept: intercept, target: target)
+        let damp = ridge > 0 ? (damp * damp + ridge * operator_.totalWeight).squareRoot() : damp
         let b = try operator_.targets()
         let run = switch algorithm {
         case .lsmr:
@@ -178,7 +181,8 @@ extension LeastSquares {
     /// ```
     ///
     /// - Parameters:
-    ///   - source: The rows, one target each.
+    ///   - source: The rows, one target each; a weighted source's rows (``SparseRowSource/isWeighted``)
+    ///     and targets are scaled by `√wᵢ` and centred on the weighted means.
     ///   - intercept: Fit an unpenalised bias (default).
     ///   - damp: `≥ 0`, scipy's `damp`.
     ///   - tolerance: scipy's `atol` and `btol`, in `[0, 1)`.
@@ -193,32 +197,24 @@ extension LeastSquares {
                                                      tolerance: Double = 1e-6, conditionLimit: Double = 1e8,
                                                      maximumIterations: Int? = nil) throws(DescentError)
         -> LSMRSolution<Source.Scalar> {
-        try lsmr(from: source, intercept: intercept, damp: damp, tolerance: tolerance, conditionLimit: conditionLimit,
-                 maximumIterations: maximumIterations, collective: LocalCollective())
+        try iterate(.lsmr, from: source, intercept: intercept, damp: damp, tolerance: tolerance,
+                    conditionLimit: conditionLimit, maximumIterations: maximumIterations, collective: LocalCollective())
     }
 
-    /// ``lsmr(from:intercept:damp:tolerance:conditionLimit:maximumIterations:)`` over rows split
-    /// over the parts of `collective` (each part its own rows): every sum in rank order, the same
-    /// bits on every part.
-    package static func lsmr<Source: SparseRowSource>(from source: Source, intercept: Bool = true, damp: Double = 0,
-                                                      tolerance: Double = 1e-6, conditionLimit: Double = 1e8,
-                                                      maximumIterations: Int? = nil,
-                                                      collective: some Collective) throws(DescentError)
-        -> LSMRSolution<Source.Scalar> {
-        try iterate(from: source, intercept: intercept, damp: damp, tolerance: tolerance, conditionLimit: conditionLimit,
-                    maximumIterations: maximumIterations, algorithm: .lsmr, collective: collective)
-    }
-
-    /// `algorithm` on a source's rows over the parts of `collective`, its options checked.
-    static func iterate<Source: SparseRowSource>(from source: Source, intercept: Bool, damp: Double, tolerance: Double,
-                                                 conditionLimit: Double, maximumIterations: Int?, algorithm: IterativeAlgorithm,
-                                                 collective: some Collective) throws(DescentError)
+    /// LSMR or LSQR on a source's rows over the parts of `collective` (each part its own rows), its
+    /// options checked: every sum in rank order, the same bits on every part. `maximumIterations`
+    /// `nil` is scipy's default, `min(n, d)` for LSMR and `2·d` for LSQR.
+    package static func iterate<Source: SparseRowSource>(_ algorithm: IterativeAlgorithm, from source: Source, intercept: Bool,
+                                                         damp: Double, tolerance: Double, conditionLimit: Double,
+                                                         maximumIterations: Int?,
+                                                         collective: some Collective) throws(DescentError)
         -> LSMRSolution<Source.Scalar> {
         // The options are the same on every part: each throws the same error.
         try checkLSMR(damp: damp, tolerance: tolerance, conditionLimit: conditionLimit, maximumIterations: maximumIterations)
         let rows = SparseSolverRows(source, collective: collective)
         let n = try rows.checkedRows()
         return try iterate(rows, intercept: intercept, damp: damp, tolerance: tolerance, conditionLimit: conditionLimit,
-                           maximumIterations: maximumIterations ?? Swift.min(n, source.columns), algorithm: algorithm)
+                           maximumIterations: maximumIterations ?? (algorithm == .lsmr ? Swift.min(n, source.columns) : 2 * source.columns),
+                           algorithm: algorithm)
     }
 }

@@ -38,7 +38,7 @@ extension LeastSquares {
     /// ``lsqr(_:_:intercept:damp:tolerance:conditionLimit:maximumIterations:)``.
     ///
     /// - Parameters:
-    ///   - source: The rows, one target each.
+    ///   - source: The rows, one target each (a weighted source's rows scaled by `√wᵢ`, as for LSMR).
     ///   - intercept: Fit an unpenalised bias (default).
     ///   - damp: `≥ 0`, scipy's `damp`.
     ///   - tolerance: scipy's `atol` and `btol`, in `[0, 1)`.
@@ -51,7 +51,7 @@ extension LeastSquares {
                                                      tolerance: Double = 1e-6, conditionLimit: Double = 1e8,
                                                      maximumIterations: Int? = nil) throws(DescentError)
         -> LSMRSolution<Source.Scalar> {
-        try iterate(from: source, intercept: intercept, damp: damp, tolerance: tolerance, conditionLimit: conditionLimit,
-                    maximumIterations: maximumIterations ?? 2 * source.columns, algorithm: .lsqr, collective: LocalCollective())
+        try iterate(.lsqr, from: source, intercept: intercept, damp: damp, tolerance: tolerance,
+                    conditionLimit: conditionLimit, maximumIterations: maximumIterations, collective: LocalCollective())
     }
 }

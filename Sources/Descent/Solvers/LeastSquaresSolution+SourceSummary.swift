@@ -33,7 +33,7 @@ extension LeastSquaresSolution {
                     collective: LocalCollective())
     }
 
-    /// ``summary(from:featureNames:covariance:useT:)`` over rows split over the parts of
+    /// ``summary(from:featureNames:covariance:useT:)-7a0sw`` over rows split over the parts of
     /// `collective`: every sum in rank order, so every part gets the same bits.
     package func summary<Source: RowSource>(from source: Source, featureNames: [String]? = nil,
                                             covariance: LeastSquares.Covariance = .nonrobust, useT: Bool? = nil,

@@ -42,7 +42,7 @@ extension LeastSquaresSolution {
     }
 
     /// The weighted summary (statsmodels' `WLS`) of a fit by
-    /// ``LeastSquares/solve(_:_:weights:intercept:ridge:)`` on sparse features, as
+    /// ``LeastSquares/solve(_:_:weights:intercept:ridge:)->LeastSquaresSolution<Scalar>`` on sparse features, as
     /// ``summary(features:targets:weights:featureNames:covariance:useT:)-(Matrix<Scalar>,_,_,_,_,_)``
     /// reports it for dense ones, computed as the unweighted sparse summary is.
     ///
@@ -66,6 +66,45 @@ extension LeastSquaresSolution {
                                  covariance: covariance, useT: useT)
     }
 
+    /// The summary of this fit on the rows of any ``SparseRowSource`` (a sparse file streamed chunk
+    /// by chunk, rows of your own store), computed as the in-memory
+    /// ``summary(features:targets:featureNames:covariance:useT:)-(SparseMatrix<Scalar>,_,_,_,_)``
+    /// is (a weighted source as ``summary(features:targets:weights:featureNames:covariance:useT:)-(SparseMatrix<Scalar>,_,_,_,_,_)``),
+    /// in three passes over the chunks (the checks, the sparse Gram matrix, the residuals and
+    /// meat), never holding more than a chunk and `O(d²)` numbers: the same bits as in memory.
+    ///
+    /// ```swift
+    /// let fit = try LeastSquares.solve(from: stream)
+    /// let s = try fit.summary(from: stream, covariance: .hc1)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - source: The rows the solution was fitted to, one target each (a weighted source's
+    ///     weights weigh them, statsmodels' `WLS`).
+    ///   - featureNames: Names for the table (default: the model's, or `x1`, `x2`, …).
+    ///   - covariance: ``LeastSquares/Covariance/nonrobust`` (default) or HC0–HC3.
+    ///   - useT: As for the dense summary.
+    /// - Returns: The summary.
+    /// - Throws: as the in-memory sparse summary, with a non-finite target named by its row in the
+    ///   source; and the source's own read errors.
+    /// - Complexity: `O(Σᵢ nnzᵢ² + d³)` time in three passes; `O(d² + chunk)` memory.
+    public func summary<Source: SparseRowSource>(from source: Source, featureNames: [String]? = nil,
+                                                 covariance: LeastSquares.Covariance = .nonrobust,
+                                                 useT: Bool? = nil) throws(DescentError) -> RegressionSummary
+        where Source.Scalar == Scalar {
+        try summary(from: source, featureNames: featureNames, covariance: covariance, useT: useT, collective: LocalCollective())
+    }
+
+    /// ``summary(from:featureNames:covariance:useT:)-760e3`` over rows split over
+    /// the parts of `collective`: every sum in rank order, so every part gets the same bits.
+    package func summary<Source: SparseRowSource>(from source: Source, featureNames: [String]? = nil,
+                                                  covariance: LeastSquares.Covariance = .nonrobust, useT: Bool? = nil,
+                                                  collective: some Collective) throws(DescentError) -> RegressionSummary
+        where Source.Scalar == Scalar {
+        try sparseSummary(SparseSolverRows(source, collective: collective), featureNames: featureNames, covariance: covariance,
+                          useT: useT)
+    }
+
     func sparseSummary(_ rows: SparseSolverRows<Scalar>, featureNames: [String]?, covariance: LeastSquares.Covariance,
                        useT: Bool?) throws(DescentError) -> RegressionSummary {
         switch covariance {
@@ -75,21 +114,23 @@ extension LeastSquaresSolution {
                                  expected: "nonrobust or HC0–HC3 on sparse features (HAC and clustered covariances need "
                                      + "each row's dense coordinates: summarise features.dense() instead)")
         }
-        try model.checkWidth(rows.columns)
-        let n = rows.localRows, d = rows.columns, p = d + (hasIntercept ? 1 : 0)
+        let d = rows.columns, p = d + (hasIntercept ? 1 : 0)
+        try rows.collective.agree(d == model.weights.count ? nil : .weightCountMismatch(weights: model.weights.count, features: d))
+        let tooMany = DescentError.unsolvable(
+            method: "summary", reason: "\(d) columns are too many for the d × d Gram matrix the summary needs (at most "
+                + "\(LeastSquares.sparseGramColumnLimit) columns whose matrices fit in memory); fewer columns (fewer hash "
+                + "bits, rare levels merged) make it possible", conditionEstimate: nil)
+        guard d <= LeastSquares.sparseGramColumnLimit else { throw tooMany }
+        let n = try rows.checkedRows()
         guard n > p else {
             throw .unsolvable(method: "summary", reason: "\(n) rows leave no residual degrees of freedom for \(p) parameters",
                               conditionEstimate: nil)
         }
-        guard LeastSquares.usesSparseGram(rows: n, columns: d, targets: 1, intercept: hasIntercept, ridge: 0) else {
-            throw .unsolvable(method: "summary", reason: "\(d) columns are too many for the d × d Gram matrix the summary "
-                                  + "needs (at most \(LeastSquares.sparseGramColumnLimit) columns whose matrices fit in memory); "
-                                  + "fewer columns (fewer hash bits, rare levels merged) make it possible",
-                              conditionEstimate: nil)
-        }
+        guard try LeastSquares.usesSparseGram(rows: n, columns: d, targets: 1, intercept: hasIntercept, ridge: 0,
+                                              collective: rows.collective) else { throw tooMany }
         try LeastSquares.reserveWorkspace(.normalEquations, rows: n, columns: d, targets: 1, inMemory: false,
                                           collective: rows.collective)
-        var gram = try SparseGram.gather(rows, intercept: hasIntercept)
+        var gram = try SparseGram.gather(rows, rows: n, intercept: hasIntercept)
         let factor: GramFactor
         switch GramFactor.factor(&gram.pass.gram, rows: n, columns: d, intercept: hasIntercept, ridge: 0) {
         case let .factored(factored): factor = factored
@@ -109,32 +150,34 @@ extension LeastSquaresSolution {
         let summaryFactor = try SummaryFactor(r: r, scales: factor.scales, means: gram.means, intercept: hasIntercept,
                                               rows: n, epsilon: Double(Scalar.ulpOfOne))
         let basis = InferenceBasis(summaryFactor, totalWeight: gram.totalWeight)
-        let pass = try sparseInferencePass(rows, basis: basis, targetMean: gram.targetMeans[0], covariance: covariance)
+        let (pass, halfLogWeights) = try sparseInferencePass(rows, rows: n, basis: basis, targetMean: gram.targetMeans[0],
+                                                             covariance: covariance)
         let rss = Double(pass.powers[1]), variance = rss / Double(n - p)
         let names = featureNames ?? model.featureNames ?? (0..<d).map { "x\($0 + 1)" }
         guard names.count == d else {
             throw .invalidOption(name: "featureNames", value: "\(names.count) names", expected: "one per feature (\(d))")
         }
-        let halfLogWeights = rows.weights.map { $0.reduce(0.0) { $1 > 0 ? $0 + log(Double($1)) / 2 : $0 } } ?? 0
         var inputs = RegressionSummary.Inputs(
             names: (hasIntercept ? ["const"] : []) + names,
             coefficients: (hasIntercept ? [Double(model.bias)] : []) + model.weights.map { Double($0) },
             standardErrors: summaryFactor.standardErrors(variance: variance, totalWeight: gram.totalWeight), observations: n,
-            hasIntercept: hasIntercept, isWeighted: rows.weights != nil, residualSumOfSquares: rss,
+            hasIntercept: hasIntercept, isWeighted: rows.isWeighted, residualSumOfSquares: rss,
             totalSumOfSquares: Double(pass.totalSquares), halfLogWeights: halfLogWeights,
             conditionNumber: try basis.conditionNumber(), scaledConditionNumber: conditionEstimate)
         inputs.robust(pass, basis: basis, covariance: covariance, variance: variance, useT: useT)
         return RegressionSummary(inputs)
     }
 
-    /// ``InferencePass``'s results from sparse rows: the `√w`-scaled residuals `eᵢ` of this fit's
-    /// model in extended precision, their powers, the total sum of squares about `targetMean`,
-    /// Durbin–Watson's numerator, and for HC0–HC3 the meat in the basis's orthonormal coordinates,
-    /// `Lᵀ(Σ ωᵢx̃ᵢx̃ᵢᵀ)L` with `x̃ᵢ = √wᵢ[1, xᵢ]` accumulated over the pairs of each row's non-zeros.
-    func sparseInferencePass(_ rows: SparseSolverRows<Scalar>, basis: InferenceBasis, targetMean: Double,
-                             covariance: LeastSquares.Covariance) throws(DescentError) -> InferencePass.Result {
+    /// ``InferencePass``'s results from sparse rows (`n` over every part), summed over the parts: the
+    /// `√w`-scaled residuals `eᵢ` of this fit's model in extended precision, their powers, the total
+    /// sum of squares about `targetMean`, Durbin–Watson's numerator, and for HC0–HC3 the meat in the
+    /// basis's orthonormal coordinates, `Lᵀ(Σ ωᵢx̃ᵢx̃ᵢᵀ)L` with `x̃ᵢ = √wᵢ[1, xᵢ]` accumulated over the
+    /// pairs of each row's non-zeros; and `Σ log(wᵢ)/2` over the positive weights (the likelihood's).
+    func sparseInferencePass(_ rows: SparseSolverRows<Scalar>, rows count: Int, basis: InferenceBasis, targetMean: Double,
+                             covariance: LeastSquares.Covariance) throws(DescentError)
+        -> (result: InferencePass.Result, halfLogWeights: Double) {
         typealias E = Double.Accumulator
-        let p = basis.parameters, o = hasIntercept ? 1 : 0, n = Double(rows.localRows)
+        let p = basis.parameters, o = hasIntercept ? 1 : 0, n = Double(count)
         let robust = covariance != .nonrobust
         let l = basis.inverseFactor
         // (X̃ᵀX̃)⁻¹ = L·Lᵀ in raw coordinates, for the leverages.
@@ -145,11 +188,13 @@ extension LeastSquaresSolution {
         }
         var result = InferencePass.Result()
         var raw = [Double](repeating: 0, count: robust ? p * p : 0)
-        var previous: Double?
+        var previous: Double?, first: Double?
+        var halfLogWeights = 0.0
         let slopes = model.weights.map { E($0) }, bias = E(model.bias)
         var places = [Int](), scaled = [Double]()
         try rows.forEachRow { (_, w, columns, values, y, offset) throws(DescentError) in
             let root = w.squareRoot()
+            if w > 0 && rows.isWeighted { halfLogWeights += log(w) / 2 }
             var prediction = bias
             for (j, value) in zip(columns, values) { prediction += slopes[j] * E(value) }
             let e = root * Double(E(y[offset]) - prediction)
@@ -161,6 +206,7 @@ extension LeastSquaresSolution {
             let spread = E(root) * (E(y[offset]) - E(targetMean))
             result.totalSquares += spread * spread
             if let previous { result.differenceSquares += (e - previous) * (e - previous) }
+            if first == nil { first = e }
             previous = e
             guard robust else { return }
             // x̃ᵢ's non-zeros: its places in 0..<p and √wᵢ-scaled values.
@@ -183,7 +229,16 @@ extension LeastSquaresSolution {
                 for b in a..<places.count { raw[base + places[b]] += value * scaled[b] }
             }
         }
-        guard robust else { return result }
+        try rows.collective.sum(&result.powers)
+        var totals = [result.totalSquares]
+        try rows.collective.sum(&totals)
+        result.totalSquares = totals[0]
+        result.differenceSquares = try InferencePass.differenceSquares(result.differenceSquares, first: first, last: previous,
+                                                                       rows.collective)
+        var logs = [halfLogWeights]
+        try rows.sum(&logs)
+        guard robust else { return (result, logs[0]) }
+        try rows.sum(&raw)
         for a in 0..<p { for b in 0..<a { raw[a * p + b] = raw[b * p + a] } }
         // M = Lᵀ·raw·L.
         var product = [Double](repeating: 0, count: p * p), meat = [Double](repeating: 0, count: p * p)
@@ -195,6 +250,6 @@ extension LeastSquaresSolution {
         }
         if covariance == .hc1 { meat = meat.map { $0 * n / (n - Double(p)) } }
         result.meat = meat
-        return result
+        return (result, logs[0])
     }
 }

@@ -16,7 +16,7 @@ public struct LeastSquaresSolution<Scalar: BLASScalar>: Sendable {
     /// Whether the fit has an intercept.
     public let hasIntercept: Bool
     /// LSMR's outputs when a sparse solve took its LSMR path
-    /// (``LeastSquares/solve(_:_:intercept:ridge:)``), `nil` otherwise.
+    /// (``LeastSquares/solve(_:_:intercept:ridge:)->LeastSquaresSolution<Scalar>``), `nil` otherwise.
     public internal(set) var iterative: LSMRSolution<Scalar>?
 
     init(model: LinearModel<Scalar>, method: LeastSquares.Method, rank: Int, conditionEstimate: Double,

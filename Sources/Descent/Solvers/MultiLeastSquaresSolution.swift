@@ -19,6 +19,9 @@ public struct MultiLeastSquaresSolution<Scalar: BLASScalar>: Sendable {
     public let refinementSteps: [Int]
     /// Whether the fit has an intercept (a bias per target).
     public let hasIntercept: Bool
+    /// LSMR's outputs, one per target, when a sparse solve took its LSMR path
+    /// (``LeastSquares/solve(_:_:intercept:ridge:)->MultiLeastSquaresSolution<Scalar>``), `nil` otherwise.
+    public internal(set) var iterative: [LSMRSolution<Scalar>]?
 
     init(model: MultiLinearModel<Scalar>, method: LeastSquares.Method, rank: Int, conditionEstimate: Double,
          singularValues: [Double]?, refinementSteps: [Int], intercept: Bool) {
@@ -48,8 +51,10 @@ public struct MultiLeastSquaresSolution<Scalar: BLASScalar>: Sendable {
     /// Target `target`'s solution as the single-target solve reports it: its column of the model,
     /// and what the shared factorisation reported.
     func solution(for target: Int) -> LeastSquaresSolution<Scalar> {
-        LeastSquaresSolution(model: model.column(target), method: method, rank: rank, conditionEstimate: conditionEstimate,
-                             singularValues: singularValues, refinementSteps: refinementSteps[target],
-                             intercept: hasIntercept)
+        var solution = LeastSquaresSolution(model: model.column(target), method: method, rank: rank,
+                                            conditionEstimate: conditionEstimate, singularValues: singularValues,
+                                            refinementSteps: refinementSteps[target], intercept: hasIntercept)
+        solution.iterative = iterative?[target]
+        return solution
     }
 }

@@ -138,18 +138,9 @@ struct SolverRows<S: BLASScalar> {
         try collective.sum(&values)
     }
 
-    /// Sums of extended-precision values over every part: each value travels as a `Double`
-    /// pair (head and tail), so one part's value keeps its extended digits.
+    /// Sums of extended-precision values over every part, each as a `Double` pair.
     func sum(_ values: inout [Double.Accumulator]) throws(DescentError) {
-        guard collective.size > 1 else { return }
-        var pairs = [Double](repeating: 0, count: 2 * values.count)
-        for (i, value) in values.enumerated() {
-            let head = Double(value)
-            pairs[2 * i] = head
-            pairs[2 * i + 1] = Double(value - Double.Accumulator(head))
-        }
-        try collective.sum(&pairs)
-        for i in values.indices { values[i] = Double.Accumulator(pairs[2 * i]) + Double.Accumulator(pairs[2 * i + 1]) }
+        try collective.sum(&values)
     }
 }
 

@@ -1,5 +1,5 @@
 /// The Gram matrix of sparse rows in one pass over their non-zeros, and the refinement passes of
-/// the normal equations on them: what lets ``LeastSquares/solve(_:_:weights:intercept:ridge:)``
+/// the normal equations on them: what lets ``LeastSquares/solve(_:_:weights:intercept:ridge:)->LeastSquaresSolution<Scalar>``
 /// solve a sparse design with few enough columns by the dense path's Cholesky factor
 /// (``LeastSquares/normalEquations(_:rows:columns:targets:shift:targetMeans:intercept:ridge:gradient:)``).
 ///
@@ -22,11 +22,9 @@ struct SparseGram {
     /// `ȳₜ`, the (weighted) target means; zero without an intercept.
     let targetMeans: [Double]
 
-    /// Checks the shapes (the same columns and targets on every part, rows and columns) and the
-    /// targets (finite), then makes the pass. The features of a ``SparseMatrix`` are finite by
-    /// construction.
-    static func gather<S: BLASScalar>(_ rows: SparseSolverRows<S>, intercept: Bool) throws(DescentError) -> SparseGram {
-        let n = try rows.checkedRows()
+    /// The pass over rows already checked (``SparseSolverRows/checkedRows()``: `n` over every part).
+    /// The features of a ``SparseMatrix`` are finite by construction.
+    static func gather<S: BLASScalar>(_ rows: SparseSolverRows<S>, rows n: Int, intercept: Bool) throws(DescentError) -> SparseGram {
         let d = rows.columns, k = rows.targets
         // One buffer for every sum: the Gram matrix's upper triangle (d²), XᵀWY (d·k), XᵀW1 (d),
         // 1ᵀWY (k), Σwy² (k), W.

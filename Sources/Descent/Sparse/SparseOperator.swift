@@ -20,19 +20,23 @@ struct SparseOperator<S: BLASScalar> {
     private let odd: SparseScratch
     /// Threads for the products (``BLASConfiguration/threads`` when the operator is made).
     let threads: Int
+    /// Which of the rows' `k` target columns `b` is made of.
+    let target: Int
 
-    /// One pass for the (weighted) column sums, the total weight and the target sum, added over the parts.
-    init(_ source: SparseSolverRows<S>, intercept: Bool) throws(DescentError) {
+    /// One pass for the (weighted) column sums, the total weight and the sum of target column
+    /// `target`, added over the parts.
+    init(_ source: SparseSolverRows<S>, intercept: Bool, target: Int = 0) throws(DescentError) {
         self.source = source
         centred = intercept
-        let d = source.columns
+        self.target = target
+        let d = source.columns, k = source.targets
         var sums = [Double](repeating: 0, count: d + 2)
         try source.visitChunks { (chunk) throws(DescentError) in
             let x = chunk.features
             for i in 0..<x.rows {
                 let w = source.weight(chunk, i)
                 sums[d] += w
-                sums[d + 1] += w * Double(chunk.targets[i])
+                sums[d + 1] += w * Double(chunk.targets[i * k + target])
                 if intercept {
                     for k in x.rowOffsets[i]..<x.rowOffsets[i + 1] { sums[x.columnIndices[k]] += w * Double(x.values[k]) }
                 }
@@ -51,13 +55,14 @@ struct SparseOperator<S: BLASScalar> {
     var rows: Int { source.localRows }
     var columns: Int { source.columns }
 
-    /// This part's `b = W^½(y − ȳ)`.
+    /// This part's `b = W^½(y − ȳ)` (`y`: target column ``target``).
     func targets() throws(DescentError) -> [Double] {
         var b = [Double](repeating: 0, count: rows)
         var row = 0
+        let k = source.targets
         try source.visitChunks { (chunk) throws(DescentError) in
             for i in 0..<chunk.features.rows {
-                b[row] = (Double(chunk.targets[i]) - targetMean) * root(chunk, i)
+                b[row] = (Double(chunk.targets[i * k + target]) - targetMean) * root(chunk, i)
                 row += 1
             }
         }
@@ -67,7 +72,7 @@ struct SparseOperator<S: BLASScalar> {
     /// `√wᵢ` of row `i` of `chunk` (1 unweighted, with no square root taken).
     @inline(__always)
     func root(_ chunk: SparseSolverRows<S>.Chunk, _ i: Int) -> Double {
-        source.weights == nil ? 1 : source.weight(chunk, i).squareRoot()
+        chunk.weights == nil ? 1 : source.weight(chunk, i).squareRoot()
     }
 
     /// `out ← A·v` for this part's rows.
@@ -125,7 +130,7 @@ struct SparseOperator<S: BLASScalar> {
 
     /// `√wᵢ` of every row of `chunk`, or none unweighted.
     private func roots(_ chunk: SparseSolverRows<S>.Chunk) -> [Double] {
-        source.weights == nil ? [] : (0..<chunk.features.rows).map { root(chunk, $0) }
+        chunk.weights == nil ? [] : (0..<chunk.features.rows).map { root(chunk, $0) }
     }
 
     /// Calls `body` with `matrix`'s rows as ``SparseProducts``.

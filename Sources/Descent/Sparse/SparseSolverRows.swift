@@ -1,13 +1,15 @@
 /// The sparse rows an exact solver reads: this part's chunks of CSR rows (a ``SparseMatrix`` in
 /// memory is one chunk; a ``SparseRowSource`` hands out its own), `k ≥ 1` targets per row, optional
-/// sample weights, and the ``Collective`` that adds what every part computed — the sparse
-/// counterpart of ``SolverRows``. Every pass visits the chunks and ends with a `collective.sum`.
+/// sample weights carried by each chunk, and the ``Collective`` that adds what every part computed —
+/// the sparse counterpart of ``SolverRows``. Every pass visits the chunks and ends with a
+/// `collective.sum`: rows in memory, a streamed source and MPI ranks run the same code.
 struct SparseSolverRows<S: BLASScalar> {
-    /// Consecutive rows: their features, `count × targetColumns` targets (row-major) and the first
-    /// row's global index.
+    /// Consecutive rows: their features, `count × targetColumns` targets (row-major), their
+    /// weights (or `nil`) and the first row's global index.
     struct Chunk {
         let features: SparseMatrix<S>
         let targets: [S]
+        let weights: [S]?
         let firstRow: Int
     }
 
@@ -17,35 +19,40 @@ struct SparseSolverRows<S: BLASScalar> {
     let columns: Int
     /// `k`, the number of target columns.
     let targets: Int
-    /// One weight per row of this part (in memory only), or `nil`.
-    let weights: [S]?
+    /// Whether the rows carry sample weights.
+    let isWeighted: Bool
     let collective: any Collective
     /// Visits this part's chunks in order.
     let visitChunks: ((Chunk) throws(DescentError) -> Void) throws(DescentError) -> Void
 
-    /// Rows in memory on one part: `targets` holds `k` values per row, row-major.
-    init(_ features: SparseMatrix<S>, _ targets: [S], targets k: Int = 1, weights: [S]? = nil) {
+    /// Rows in memory on this part: `targets` holds `k` values per row, row-major; `weights`, when
+    /// given, one per row (checked by the caller).
+    init(_ features: SparseMatrix<S>, _ targets: [S], targets k: Int = 1, weights: [S]? = nil,
+         collective: some Collective = LocalCollective()) {
         localRows = features.rows
         columns = features.columns
         self.targets = k
-        self.weights = weights
-        collective = LocalCollective()
-        let chunk = Chunk(features: features, targets: targets, firstRow: 0)
+        isWeighted = weights != nil
+        self.collective = collective
+        let chunk = Chunk(features: features, targets: targets, weights: weights, firstRow: 0)
         let empty = features.rows == 0
         visitChunks = { (body) throws(DescentError) in if !empty { try body(chunk) } }
     }
 
-    /// The rows of `source` on this part (one target per row, no weights).
+    /// The rows of `source` on this part: one target per row, and the chunks' sample weights when
+    /// the source is weighted (``SparseRowSource/isWeighted``).
     init<Source: SparseRowSource>(_ source: Source, collective: some Collective) where Source.Scalar == S {
         localRows = source.rowCount
         columns = source.columns
         targets = 1
-        weights = nil
+        let weighted = source.isWeighted
+        isWeighted = weighted
         self.collective = collective
         visitChunks = { (body) throws(DescentError) in
             try source.forEachChunk { (chunk) throws(DescentError) in
                 guard chunk.rows.count > 0 else { return }
-                try body(Chunk(features: chunk.features, targets: chunk.targets, firstRow: chunk.rows.lowerBound))
+                try body(Chunk(features: chunk.features, targets: chunk.targets, weights: weighted ? chunk.weights : nil,
+                               firstRow: chunk.rows.lowerBound))
             }
         }
     }
@@ -53,7 +60,7 @@ struct SparseSolverRows<S: BLASScalar> {
     /// The weight of row `i` of `chunk` (1 unweighted).
     @inline(__always)
     func weight(_ chunk: Chunk, _ i: Int) -> Double {
-        weights.map { Double($0[chunk.firstRow + i]) } ?? 1
+        chunk.weights.map { Double($0[i]) } ?? 1
     }
 
     /// Replaces `values` by their sum over every part (rank order).
@@ -76,24 +83,38 @@ struct SparseSolverRows<S: BLASScalar> {
     }
 
     /// `n` over every part, after checking that every part has the same columns and targets, that
-    /// there are rows and columns, and that the targets are finite (the first NaN or ±∞ named by
-    /// its global row); every part throws the same error.
+    /// there are rows and columns, that the targets are finite (the first NaN or ±∞ named by its
+    /// global row) and that a weighted source's weights are finite, ≥ 0 and not all zero; every
+    /// part throws the same error.
     func checkedRows() throws(DescentError) -> Int {
         let d = columns, k = targets, c = collective, rows = self
-        var shape = [Double(d), Double(rows.localRows), Double(k)]
+        var bad: DescentError?
+        var positive = 0.0
+        try rows.visitChunks { (chunk) throws(DescentError) in
+            guard bad == nil else { return }
+            if let index = chunk.targets.withUnsafeBufferPointer({ Validation.firstNonFinite($0) }) {
+                let row = chunk.firstRow + index / k
+                bad = .nonFiniteValue(at: k == 1 ? .targets(index: row) : .targetMatrix(row: row, column: index % k))
+            } else if let weights = chunk.weights {
+                if let index = weights.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
+                    bad = .invalidOption(name: "weights", value: "weights[\(chunk.firstRow + index)] = \(weights[index]) (zero-based)",
+                                         expected: "finite weights ≥ 0")
+                } else if weights.contains(where: { $0 > 0 }) {
+                    positive = 1
+                }
+            }
+        }
+        var shape = [Double(d), Double(rows.localRows), Double(k), positive]
         try rows.sum(&shape)
         try c.agree(shape[0] == Double(c.size * d) && shape[2] == Double(c.size * k) ? nil
             : .invalidOption(name: "columns", value: "\(d) feature and \(k) target columns on part \(c.rank)",
                              expected: "the same number of columns on every part"))
         guard shape[1] > 0 else { throw .noRows }
         guard d > 0 else { throw .noFeatures }
-        var bad: DescentError?
-        try rows.visitChunks { (chunk) throws(DescentError) in
-            guard bad == nil, let index = chunk.targets.withUnsafeBufferPointer({ Validation.firstNonFinite($0) }) else { return }
-            let row = chunk.firstRow + index / k
-            bad = .nonFiniteValue(at: k == 1 ? .targets(index: row) : .targetMatrix(row: row, column: index % k))
-        }
         try c.agree(bad)
+        if isWeighted && shape[3] == 0 {
+            throw .invalidOption(name: "weights", value: "all zero", expected: "at least one weight > 0")
+        }
         return Int(shape[1])
     }
 }

@@ -12,11 +12,17 @@ struct SparseCommandTests {
         return (result.status, result.output, result.errors)
     }
 
-    @Test("solve and verify a LIBSVM file and an .npz file: the library's solution, the summary, the refusals")
-    func solveAndVerify() throws {
+    /// A new temporary folder, once the binary is known to be built.
+    func folder() throws -> URL {
         try #require(FileManager.default.isExecutableFile(atPath: DescentCommandTests.executable.path), "descent is not built")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("descent-sparse-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test("solve and verify a LIBSVM file and an .npz file: the library's solution, the summary, the refusals")
+    func solveAndVerify() throws {
+        let dir = try folder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let r = ExactReference.shared
         let x: SparseMatrix<Double> = try r.features()
@@ -52,5 +58,35 @@ struct SparseCommandTests {
             let refused = try run(arguments)
             #expect(refused.status != 0 && refused.errors.contains(words), "\(arguments): \(refused.errors)")
         }
+    }
+
+    @Test("solve a Vowpal Wabbit file (streamed, hashed) and an .npz file with several targets: the library's solutions")
+    func streamedAndSeveralTargets() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A VW file: hashed into 2^8 columns and solved from the stream, with its summary.
+        let vw = try TestData.url("sparse/train.vw").path
+        let stream = try SparseStreamingDataset<Double>(vwFile: vw, bits: 8)
+        let exact = try LeastSquares.solve(from: stream, ridge: 0.01)
+        let model = dir.appendingPathComponent("vw.json").path
+        let solved = try run(["solve", vw, "--hash-bits", "8", "--ridge", "0.01", "--output", model])
+        #expect(solved.status == 0, "\(solved.errors)")
+        let saved = try LinearModel<Double>(contentsOf: model)
+        #expect(saved.weights == exact.model.weights && saved.bias == exact.model.bias)
+        // Several targets in one .npy: one sparse solve, a multi-target model.
+        let r = ExactReference.shared
+        let x: SparseMatrix<Double> = try r.features()
+        let npz = dir.appendingPathComponent("exact.npz").path, targets = dir.appendingPathComponent("Y.npy").path
+        try x.writeNPZ(to: npz)
+        let y = try Matrix(rows: r.rows, columns: 2, elements: r.targets.indices.flatMap { [r.targets[$0], Double($0 % 5)] })
+        try y.writeNPY(to: targets)
+        let multi = dir.appendingPathComponent("multi.json").path
+        let several = try run(["solve", npz, "--targets", targets, "--output", multi])
+        #expect(several.status == 0, "\(several.errors)")
+        let library = try LeastSquares.solve(x, y)
+        let savedMulti = try MultiLinearModel<Double>(contentsOf: multi)
+        #expect(savedMulti.weights == library.model.weights && savedMulti.biases == library.model.biases)
+        let refused = try run(["solve", npz, "--targets", targets, "--summary"])
+        #expect(refused.status != 0 && refused.errors.contains("--summary"), "\(refused.errors)")
     }
 }

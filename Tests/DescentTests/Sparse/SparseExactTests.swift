@@ -30,6 +30,18 @@ struct ExactReference: Decodable {
     func features<S: BLASScalar>(_: S.Type = Double.self) throws -> SparseMatrix<S> {
         try SparseMatrix(rows: rows, columns: columns, rowOffsets: indptr, columnIndices: indices, values: values.map { S($0) })
     }
+
+    /// The sparse solve of these targets on `x`, with these weights when `weighted`.
+    func solve(_ x: SparseMatrix<Double>, weighted: Bool) throws -> LeastSquaresSolution<Double> {
+        weighted ? try LeastSquares.solve(x, targets, weights: weights) : try LeastSquares.solve(x, targets)
+    }
+
+    /// `fit`'s in-memory sparse summary on `x` (weighted when `weighted`).
+    func summary(_ fit: LeastSquaresSolution<Double>, _ x: SparseMatrix<Double>, weighted: Bool,
+                 covariance: LeastSquares.Covariance) throws -> RegressionSummary {
+        weighted ? try fit.summary(features: x, targets: targets, weights: weights, covariance: covariance)
+            : try fit.summary(features: x, targets: targets, covariance: covariance)
+    }
 }
 
 /// `max|a − b| / max|b|`.
@@ -103,12 +115,9 @@ struct SparseExactTests {
         let r = Self.reference
         let x: SparseMatrix<Double> = try r.features()
         for weighted in [false, true] {
-            let fit = weighted ? try LeastSquares.solve(x, r.targets, weights: r.weights) : try LeastSquares.solve(x, r.targets)
+            let fit = try r.solve(x, weighted: weighted)
             let ref = weighted ? r.wls : r.ols
-            func summary(_ c: LeastSquares.Covariance) throws -> RegressionSummary {
-                weighted ? try fit.summary(features: x, targets: r.targets, weights: r.weights, covariance: c)
-                    : try fit.summary(features: x, targets: r.targets, covariance: c)
-            }
+            func summary(_ c: LeastSquares.Covariance) throws -> RegressionSummary { try r.summary(fit, x, weighted: weighted, covariance: c) }
             let s = try summary(.nonrobust)
             var worst = [String: Double]()
             worst["params"] = elementwiseError(s.coefficients, ref.params)
