@@ -17,7 +17,7 @@ extension EpochDriver {
                 lazy.finish(weights: weights, theta: theta, first: first, average: average, mu: mu)
             }
             let span = x.span(i)
-            if lazy.moves {
+            if lazy.catchesUp {
                 for t in 0..<k {
                     for p in span {
                         lazy.catchUp(t * d + x.indices[p], theta: theta, first: first, average: average, mu: mu)
@@ -26,8 +26,10 @@ extension EpochDriver {
             }
             var rowLoss = S.zero
             let weight = block.sampleWeights?[i] ?? 1
+            // `theta` holds `v` and the weights are `P·v` in the scaled form (1 otherwise).
+            let scale = S(lazy.weightScale)
             for t in 0..<k {
-                let r = x.dot(i, theta + t * d) + theta[weights + t] - block.targets[i * k + t]
+                let r = scale * x.dot(i, theta + t * d) + theta[weights + t] - block.targets[i * k + t]
                 let weighted = block.sampleWeights.map { $0[i] * r } ?? r
                 rowLoss += loss.weightedValue(r, weighted: weighted, weight: weight, smoothing: smoothing)
                 if reduced {
@@ -50,11 +52,17 @@ extension EpochDriver {
             if averagedUpdate { progress.averaged += 1 }
             let step = SparseStep(settings: settings, eta: eta, theta: theta, first: first, average: average,
                                   averaged: averagedUpdate ? S(progress.averaged) : nil)
-            for t in 0..<k {
-                for p in span {
-                    let j = t * d + x.indices[p]
-                    step.apply(j, slopes[t] * x.values[p] + (reduced ? mu[j] : 0), penalised: true)
-                    lazy.stepped(j)
+            if lazy.scaled {
+                // `P·v − η·g` after the penalty's factor, held as `v`: `v − η·g/P` with the new `P`.
+                let rate = eta / S(lazy.weightScale)
+                for t in 0..<k { x.axpy(i, -rate * slopes[t], theta + t * d) }
+            } else {
+                for t in 0..<k {
+                    for p in span {
+                        let j = t * d + x.indices[p]
+                        step.apply(j, slopes[t] * x.values[p] + (reduced ? mu[j] : 0), penalised: true)
+                        lazy.stepped(j)
+                    }
                 }
             }
             for t in 0..<k { step.apply(weights + t, slopes[t] + (reduced ? mu[weights + t] : 0), penalised: false) }
@@ -79,7 +87,7 @@ extension EpochDriver {
         while position < range.upperBound {
             let block = order.fetch(position, limit: Swift.min(order.blockRows, range.upperBound - position), slot: 0)
             let x = block.sparse!
-            if lazy.moves {
+            if lazy.catchesUp {
                 for i in 0..<block.count {
                     for t in 0..<k {
                         for p in x.span(i) {

@@ -20,6 +20,10 @@
 /// underflow, or after ``windowUpdates`` updates. Momentum with an L1 step, and SVRG with an L1
 /// step or averaging, have no such closed form: those configurations take the dense rule
 /// (``applies(to:)``), exactly, at O(d) per update.
+///
+/// L2 alone on plain steps needs no history and no catching up (``scaled``): the weights are held
+/// as `v` with `w = P·v` (scikit-learn's `wscale`), a row's prediction is `P·xᵢᵀv`, a step adds
+/// `−η·g/Pₜ` to the touched `vⱼ`, and the window's end multiplies every `v` by `P` once.
 final class LazySparseSteps<S: BLASScalar>: @unchecked Sendable {  // used by the one thread making the updates
     /// The updates of one window at most (the histories' length).
     static var windowUpdates: Int { 1 << 16 }
@@ -47,6 +51,12 @@ final class LazySparseSteps<S: BLASScalar>: @unchecked Sendable {  // used by th
     let averaging: Bool
     /// Whether an untouched weight moves at all: plain SGD with no penalty leaves it be.
     let moves: Bool
+    /// L2 alone on plain SGD steps: `theta` holds `v`, the weights are `P·v` until ``finish``.
+    let scaled: Bool
+    /// Whether touched weights are caught up before a row reads them (not when ``scaled``).
+    var catchesUp: Bool { moves && !scaled }
+    /// `P` of the ``scaled`` form.
+    private(set) var weightScale = 1.0
     /// Per weight (`d·k`): the update of the window it is current at.
     private let current: UnsafeMutableBufferPointer<Int>
     /// Per update of the window (index 0: its start): `P`, `C`, `E`, `Q` and the averaged count.
@@ -78,6 +88,7 @@ final class LazySparseSteps<S: BLASScalar>: @unchecked Sendable {  // used by th
         }
         averaging = settings.optimizer.isAveraging
         moves = l1 > 0 || l2 > 0 || drift || momentum != nil || averaging
+        scaled = l2 > 0 && l1 == 0 && !drift && momentum == nil && !averaging && settings.batchSize == 1
         current = .allocate(capacity: weights)
         current.initialize(repeating: 0)
         let length = Self.windowUpdates + 1
@@ -154,6 +165,11 @@ final class LazySparseSteps<S: BLASScalar>: @unchecked Sendable {  // used by th
     @inline(__always)
     func advance(eta: S, averagedUpdate: Bool) {
         let rate = Double(eta), last = updates
+        if scaled {
+            weightScale *= 1 - 2 * rate * l2
+            updates = last + 1
+            return
+        }
         if let (mu, nesterov) = momentum, last == 0 {
             matrix = nesterov ? (1 - 2 * rate * l2 * (1 + mu), -rate * mu * mu, 2 * l2, mu)
                 : (1 - 2 * rate * l2, -rate * mu, 2 * l2, mu)
@@ -173,12 +189,15 @@ final class LazySparseSteps<S: BLASScalar>: @unchecked Sendable {  // used by th
 
     /// Whether the window should end before the next update (its histories full, or `P` near
     /// underflow).
-    var full: Bool { updates >= Self.windowUpdates || scale[updates] < 1e-150 }
+    var full: Bool { scaled ? weightScale < 1e-150 : updates >= Self.windowUpdates || scale[updates] < 1e-150 }
 
     /// Catches every weight up and starts a new window.
     func finish(weights: Int, theta: UnsafeMutablePointer<S>, first: UnsafeMutablePointer<S>,
                 average: UnsafeMutablePointer<S>, mu: UnsafePointer<S>) {
-        if updates > 0 && moves {
+        if scaled {
+            if weightScale != 1 { for j in 0..<weights { theta[j] = S(Double(theta[j]) * weightScale) } }
+            weightScale = 1
+        } else if updates > 0 && moves {
             for j in 0..<weights { catchUp(j, theta: theta, first: first, average: average, mu: mu) }
         }
         begin(averaged: averagedCount[updates])
