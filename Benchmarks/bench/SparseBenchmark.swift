@@ -373,7 +373,7 @@ extension Bench {
         var generate = SparseMeasurement(benchmark: "sparse-generate", precision: "float64", rows: sparse.rows,
                                          columns: sparse.columns, nonzeros: data.features.nonzeros, seconds: generation)
         generate.extras = [("zipf_exponent", .number(sparse.exponent)), ("draws_per_row", .int(sparse.draws))]
-        var rows = [generate, write]
+        var rows = [generate, write] + measureSparseStreamRead(data.features, settings: settings)
         if precision != .float32 {
             rows += try SparseBenchmark<Double>(settings: settings, sparse: sparse, data: data, libsvmPath: path).run()
         }
@@ -395,4 +395,35 @@ extension Bench {
             print(try sparseTable(rows))
         }
     }
+}
+
+extension Bench {
+    /// `stream-read` and `stream-read-one-thread`: the median of `--epochs` streaming reads of the
+    /// CSR values and column indices (what every epoch and product reads at least once), on all
+    /// threads and on one — the host's read speed at the time of the run, so that a reader can tell
+    /// a slow hour from a fast one.
+    func measureSparseStreamRead(_ x: SparseMatrix<Double>, settings: Settings) -> [SparseMeasurement] {
+        x.values.withUnsafeBytes { values in
+            x.columnIndices.withUnsafeBytes { indices in
+                [(SparseBenchmarkNames.streamRead, BLASConfiguration.threads), (SparseBenchmarkNames.streamReadOneThread, 1)]
+                    .map { name, threads in
+                        let reads = [StreamRead(bytes: values, threads: threads), StreamRead(bytes: indices, threads: threads)]
+                        let seconds = Progress.phase("sparse \(name) ×\(settings.epochs)") {
+                            median((0..<Swift.max(2, settings.epochs)).map { _ in reads.map { $0.time() }.reduce(0, +) })
+                        }
+                        let bytes = Double(values.count + indices.count)
+                        var row = SparseMeasurement(benchmark: name, precision: "float64", rows: x.rows, columns: x.columns,
+                                                    nonzeros: x.nonzeros, seconds: seconds)
+                        row.extras = [("gb_per_second", .number(bytes / seconds / 1e9)), ("threads", .int(threads))]
+                        return row
+                    }
+            }
+        }
+    }
+}
+
+/// The sparse bench's reference rows.
+enum SparseBenchmarkNames {
+    static let streamRead = "stream-read"
+    static let streamReadOneThread = "stream-read-one-thread"
 }

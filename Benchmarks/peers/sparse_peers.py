@@ -275,6 +275,7 @@ def main():
     print(f"Sparse peers vs Descent, {config['rows']:,} × {config['features']:,} CSR, {config['nonzeros']:,} nonzeros "
           f"(Zipf s = {config['zipf_exponent']:g}), float64 — OpenBLAS core {config['openblas_core']}, "
           f"{config['threads']} threads; numpy {np.__version__}")
+    print(read_speed(descent))
     print(f"{'peer':<14} {'workload':<110} {'peer':>10} {'Descent':>10} {'per row, peer ÷ Descent':>24}")
     chart_rows = []
     for peer, workload, seconds, rows, against in peers:
@@ -290,7 +291,15 @@ def main():
     for note in notes:
         print(f"Note: {note}")
     if a.chart and chart_rows:
-        draw(a.chart, chart_rows, config, np.__version__)
+        draw(a.chart, chart_rows, config, np.__version__, descent)
+
+
+def read_speed(descent):
+    """The host's read speed in this run (Descent's stream-read rows), or a note that it was not measured."""
+    speeds = [f"{descent[name]['gb_per_second']:.1f} GB/s ({descent[name]['threads']} thread{'s' if descent[name]['threads'] > 1 else ''})"
+              for name in ("stream-read", "stream-read-one-thread") if name in descent]
+    return ("Host read speed in this run (the CSR's values and indices, streamed): " + ", ".join(speeds)
+            if speeds else "Host read speed: not measured in this run")
 
 
 def duration(seconds):
@@ -299,12 +308,13 @@ def duration(seconds):
     return f"{seconds * 1e3:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
-def draw(path, rows, config, numpy_version):
+def draw(path, rows, config, numpy_version, descent):
     """A horizontal bar per peer row: its time per row ÷ Descent's, log scale, 1 marked."""
     from compare_peers import bar_chart
     title = (f"Sparse peers vs Descent, {config['rows']:,} × {config['features']:,} CSR, "
              f"{config['nonzeros'] / config['rows']:.1f} nonzeros a row (Zipf s = {config['zipf_exponent']:g}), float64\n"
-             f"OpenBLAS {config['openblas_core']}, {config['threads']} threads; numpy {numpy_version}")
+             f"OpenBLAS {config['openblas_core']}, {config['threads']} threads; numpy {numpy_version}; "
+             f"{read_speed(descent).split(': ', 1)[1]}")
     bar_chart(path, rows, title, "peer time per row ÷ Descent's (log scale; > 1: Descent is faster)")
 
 
