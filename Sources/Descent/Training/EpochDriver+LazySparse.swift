@@ -50,8 +50,7 @@ extension EpochDriver {
             if case let .averaged(start) = settings.optimizer, update > start { averagedUpdate = true }
             lazy.advance(eta: eta, averagedUpdate: averagedUpdate)
             if averagedUpdate { progress.averaged += 1 }
-            let step = SparseStep(settings: settings, eta: eta, theta: theta, first: first, average: average,
-                                  averaged: averagedUpdate ? S(progress.averaged) : nil)
+            let averageWeight: S? = averagedUpdate ? 1 / S(progress.averaged) : nil
             if lazy.scaled {
                 // `P·v − η·g` after the penalty's factor, held as `v`: `v − η·g/P` with the new `P`.
                 let rate = eta / S(lazy.weightScale)
@@ -60,12 +59,16 @@ extension EpochDriver {
                 for t in 0..<k {
                     for p in span {
                         let j = t * d + x.indices[p]
-                        step.apply(j, slopes[t] * x.values[p] + (reduced ? mu[j] : 0), penalised: true)
+                        step.step(j, slopes[t] * x.values[p] + (reduced ? mu[j] : 0), eta: eta, penalised: true,
+                                  averageWeight: averageWeight)
                         lazy.stepped(j)
                     }
                 }
             }
-            for t in 0..<k { step.apply(weights + t, slopes[t] + (reduced ? mu[weights + t] : 0), penalised: false) }
+            for t in 0..<k {
+                step.step(weights + t, slopes[t] + (reduced ? mu[weights + t] : 0), eta: eta, penalised: false,
+                          averageWeight: averageWeight)
+            }
             progress.updates += 1
         }
         return (q, nil)
@@ -121,13 +124,12 @@ extension EpochDriver {
         for t in 0..<k { lazy.saved.append(theta[weights + t]) }
         lazy.advance(eta: eta, averagedUpdate: averagedUpdate)
         if averagedUpdate { progress.averaged += 1 }
-        let step = SparseStep(settings: settings, eta: eta, theta: theta, first: first, average: average,
-                              averaged: averagedUpdate ? S(progress.averaged) : nil)
+        let averageWeight: S? = averagedUpdate ? 1 / S(progress.averaged) : nil
         for j in lazy.touched {
-            step.apply(j, scale * g[j], penalised: true)
+            step.step(j, scale * g[j], eta: eta, penalised: true, averageWeight: averageWeight)
             lazy.stepped(j)
         }
-        for t in 0..<k { step.apply(weights + t, scale * sums[t], penalised: false) }
+        for t in 0..<k { step.step(weights + t, scale * sums[t], eta: eta, penalised: false, averageWeight: averageWeight) }
         guard lazy.touched.allSatisfy({ theta[$0].isFinite }), (0..<k).allSatisfy({ theta[weights + $0].isFinite }) else {
             for (n, j) in lazy.touched.enumerated() { theta[j] = lazy.saved[n] }
             for t in 0..<k { theta[weights + t] = lazy.saved[lazy.touched.count + t] }
@@ -154,47 +156,5 @@ extension EpochDriver {
             if !theta[ws.weightCount + t].isFinite { return false }
         }
         return true
-    }
-}
-
-/// One weight's step by the dense rule (``OptimizerStep/apply(eta:t:averaged:gradient:)``) from
-/// its gradient: the L2 term added, then SGD's step and L1 shrinkage, or momentum's; then the
-/// average, on an averaged update.
-struct SparseStep<S: BLASScalar> {
-    let optimizer: Optimizer
-    let eta: S, l2: S, l1: S
-    let theta: UnsafeMutablePointer<S>, first: UnsafeMutablePointer<S>, average: UnsafeMutablePointer<S>
-    /// The averaged count after this update, on an averaged update.
-    let averaged: S?
-
-    init(settings: TrainingSettings<S>, eta: S, theta: UnsafeMutablePointer<S>, first: UnsafeMutablePointer<S>,
-         average: UnsafeMutablePointer<S>, averaged: S?) {
-        optimizer = settings.optimizer
-        self.eta = eta
-        l2 = S(settings.l2)
-        l1 = S(settings.l1)
-        self.theta = theta
-        self.first = first
-        self.average = average
-        self.averaged = averaged
-    }
-
-    @inline(__always)
-    func apply(_ j: Int, _ gradient: S, penalised: Bool) {
-        let g = gradient + (penalised ? 2 * l2 * theta[j] : 0)
-        switch optimizer {
-        case let .momentum(m), let .nesterov(m):
-            let m = S(m)
-            first[j] = m * first[j] + g
-            let nesterov = if case .nesterov = optimizer { true } else { false }
-            theta[j] -= eta * (nesterov ? g + m * first[j] : first[j])
-        default:
-            theta[j] -= eta * g
-            if penalised && l1 > 0 {
-                let threshold = eta * l1, value = theta[j]
-                theta[j] = value > threshold ? value - threshold : value < -threshold ? value + threshold : 0
-            }
-        }
-        if let averaged { average[j] += (theta[j] - average[j]) * (1 / averaged) }
     }
 }

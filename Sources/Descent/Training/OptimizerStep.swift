@@ -55,15 +55,11 @@ struct OptimizerStep<S: BLASScalar> {
         let twoL2 = 2 * l2
         switch optimizer {
         case .sgd, .averaged:
-            for j in 0..<parameters {
-                let g = gradient(j) + (j < weights ? twoL2 * theta[j] : 0)
-                theta[j] -= eta * g
-                if j < weights { proximal(j, step: eta) }
-            }
+            for j in 0..<parameters { sgdStep(j, gradient(j), eta: eta, penalised: j < weights) }
             if case let .averaged(start) = optimizer, t > start {
                 averaged += 1
                 let weight = 1 / S(averaged)
-                for j in 0..<parameters { average[j] += (theta[j] - average[j]) * weight }
+                for j in 0..<parameters { averageStep(j, weight: weight) }
             }
         case let .nesterov(mu) where proximalMomentum:
             acceleratedProximalStep(eta: eta, momentum: S(mu), averaged: &averaged, gradient: gradient)
@@ -71,10 +67,7 @@ struct OptimizerStep<S: BLASScalar> {
             let mu = S(mu)
             let nesterov = if case .nesterov = optimizer { true } else { false }
             for j in 0..<parameters {
-                let g = gradient(j) + (j < weights ? twoL2 * theta[j] : 0)
-                first[j] = mu * first[j] + g
-                theta[j] -= eta * (nesterov ? g + mu * first[j] : first[j])
-                if j < weights { proximal(j, step: eta) }
+                momentumStep(j, gradient(j), eta: eta, momentum: mu, nesterov: nesterov, penalised: j < weights)
             }
         case let .adam(beta1, beta2, epsilon):
             let b1 = S(beta1), b2 = S(beta2), eps = S(epsilon)
@@ -88,6 +81,45 @@ struct OptimizerStep<S: BLASScalar> {
                 if j < weights { proximal(j, step: step) }
             }
         }
+    }
+
+    /// Parameter `j`'s SGD step from its loss gradient: the L2 term added when `penalised`, the
+    /// step, then the L1 step.
+    @inline(__always)
+    func sgdStep(_ j: Int, _ gradient: S, eta: S, penalised: Bool) {
+        let g = gradient + (penalised ? 2 * l2 * theta[j] : 0)
+        theta[j] -= eta * g
+        if penalised { proximal(j, step: eta) }
+    }
+
+    /// Parameter `j`'s momentum or Nesterov step (its velocity in `first`) from its loss gradient:
+    /// the L2 term added when `penalised`, the step, then the L1 step.
+    @inline(__always)
+    func momentumStep(_ j: Int, _ gradient: S, eta: S, momentum mu: S, nesterov: Bool, penalised: Bool) {
+        let g = gradient + (penalised ? 2 * l2 * theta[j] : 0)
+        first[j] = mu * first[j] + g
+        theta[j] -= eta * (nesterov ? g + mu * first[j] : first[j])
+        if penalised { proximal(j, step: eta) }
+    }
+
+    /// Parameter `j`'s running average moves towards `θⱼ` by `weight` (1 over the averaged count).
+    @inline(__always)
+    func averageStep(_ j: Int, weight: S) { average[j] += (theta[j] - average[j]) * weight }
+
+    /// Parameter `j`'s step by ``apply(eta:t:averaged:gradient:)``'s rule for SGD, averaged SGD,
+    /// momentum and Nesterov, alone: what a sparse row's update does to the parameters it touches.
+    /// `averageWeight` (1 over the averaged count) on an averaged update.
+    @inline(__always)
+    func step(_ j: Int, _ gradient: S, eta: S, penalised: Bool, averageWeight: S?) {
+        switch optimizer {
+        case let .momentum(mu):
+            momentumStep(j, gradient, eta: eta, momentum: S(mu), nesterov: false, penalised: penalised)
+        case let .nesterov(mu):
+            momentumStep(j, gradient, eta: eta, momentum: S(mu), nesterov: true, penalised: penalised)
+        default:
+            sgdStep(j, gradient, eta: eta, penalised: penalised)
+        }
+        if let averageWeight { averageStep(j, weight: averageWeight) }
     }
 
     /// One accelerated proximal gradient step (FISTA, Beck and Teboulle 2009), from the gradient at
