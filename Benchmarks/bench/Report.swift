@@ -30,6 +30,9 @@ struct Measurement {
     var loss: String? = nil
     var squaredSeconds: Double? = nil
     var ratioToSquared: Double? = nil
+    /// `stochastic-epoch`: the median of the per-repetition ratios to a one-thread streaming read
+    /// timed just before each repetition.
+    var ratioToOneThreadRead: Double? = nil
     /// An exact robust solver's iterations, whether it converged, its scale (IRLS) and its
     /// certified relative duality gap (quantile regression).
     var iterations: Int? = nil
@@ -61,6 +64,7 @@ extension Measurement: JSONRow {
         case shuffling, methodUsed = "method_used", condition, mode
         case maxWeightError = "max_weight_error", relativeMSEGap = "relative_mse_gap"
         case loss, squaredSeconds = "squared_seconds", ratioToSquared = "ratio_to_squared"
+        case ratioToOneThreadRead = "ratio_to_one_thread_read"
         case iterations, converged, scale, dualityGap = "duality_gap"
         case peakRSSMB = "peak_rss_mb", phaseGrowthMB = "phase_growth_mb", xMB = "x_mb"
     }
@@ -87,6 +91,7 @@ extension Measurement: JSONRow {
             (.relativeMSEGap, relativeMSEGap.map(JSONValue.number)),
             (.loss, loss.map(JSONValue.string)), (.squaredSeconds, squaredSeconds.map(JSONValue.number)),
             (.ratioToSquared, ratioToSquared.map(JSONValue.number)),
+            (.ratioToOneThreadRead, ratioToOneThreadRead.map(JSONValue.number)),
             (.iterations, iterations.map(JSONValue.int)), (.converged, converged.map(JSONValue.bool)),
             (.scale, scale.map(JSONValue.number)), (.dualityGap, dualityGap.map(JSONValue.number)),
             (.peakRSSMB, memory.map { .int($0.peak) }), (.phaseGrowthMB, memory.map { .int($0.growth) }),

@@ -12,6 +12,10 @@ enum BenchmarkName: String, CaseIterable, Sendable {
     case batchEpoch = "batch-epoch"
     case minibatchEpoch = "minibatch-epoch"
     case stochasticEpoch = "stochastic-epoch"
+    /// The streaming read of X by one thread, timed before each `stochastic-epoch` repetition: a
+    /// stochastic epoch is one thread by definition, so this is its limit
+    /// (`ratio_to_one_thread_read` on that row). Runs with `stochastic-epoch`.
+    case streamReadOneThread = "stream-read-one-thread"
     case minibatchEpochUniform = "minibatch-epoch-uniform"
     case stochasticEpochUniform = "stochastic-epoch-uniform"
     /// A full-batch and a mini-batch epoch on whitened features (`preconditioning = .whitened`):

@@ -142,18 +142,31 @@ struct Workload<S: BLASScalar> {
         let runs = modes.map { ($0.epoch, $0.mode, Shuffling.blocks) }
             + modes.compactMap { mode in mode.uniformEpoch.map { ($0, mode.mode, Shuffling.uniform) } }
         var results = [Measurement]()
+        let oneThread = StreamRead(bytes: pairing.read.bytes, threads: 1)
         for (name, mode, shuffling) in runs where settings.selected(name) {
+            // `stochastic-epoch` also reads X on one thread before each repetition (untimed in it).
+            let againstOneThread = name == .stochasticEpoch
+            var oneThreadReads = [Double]()
             let times = try Progress.phase("\(precision) \(name.rawValue) ×\(settings.epochs)") {
                 var model = LinearModel<S>()
                 var gd = GradientDescent<S>(mode: mode, learningRate: learningRate(mode), epochs: 1,
                                             seed: settings.seed)
                 gd.shuffling = shuffling
                 return try pairing.interleave(repetitions: settings.epochs - 1) {
-                    try gd.partialFit(&model, features: features, targets: targets).elapsedSeconds.last
+                    if againstOneThread { oneThreadReads.append(oneThread.time()) }
+                    return try gd.partialFit(&model, features: features, targets: targets).elapsedSeconds.last
                 }
             }
             var result = measurement(name, times, readOnce: readOnce)
             if mode != .batch { result.shuffling = shuffling.description }
+            if againstOneThread {
+                let reads = Array(oneThreadReads.suffix(times.workload.count))   // the warm-up's read dropped
+                result.ratioToOneThreadRead = median(zip(times.workload, reads).map { $0 / $1 })
+                var row = Measurement(benchmark: .streamReadOneThread, precision: precision, rows: rows,
+                                      features: columns, seconds: median(reads), bytes: bytes, readOnceSeconds: readOnce)
+                row.streamRange = (reads.min() ?? 0, reads.max() ?? 0)
+                results.append(row)
+            }
             results.append(result)
         }
         return results
