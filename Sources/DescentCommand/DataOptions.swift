@@ -38,7 +38,15 @@ struct DataOptions: ParsableArguments {
         }
         if names != nil, !isNPY { throw ValidationError("--names goes with a features .npy file; a CSV file's header names its columns") }
         if stream, !isNPY {
-            throw ValidationError("--stream reads .npy files; convert a CSV file first: descent convert data.csv X.npy y.npy --target NAME")
+            switch SparseFormat(extensionOf: data) {
+            case .libsvm?, .vw?:
+                throw ValidationError("LIBSVM and Vowpal Wabbit files are streamed already; drop --stream")
+            case .npz?:
+                throw ValidationError("a .npz file is a zip of compressed members and is read in memory; drop --stream, "
+                                      + "or stream it as LIBSVM: descent convert \(data) data.svm --labels \(targets ?? "y.npy")")
+            case nil:
+                throw ValidationError("--stream reads .npy files; convert a CSV file first: descent convert data.csv X.npy y.npy --target NAME")
+            }
         }
         if let chunkMb, chunkMb < 1 { throw ValidationError("--chunk-mb must be at least 1, not \(chunkMb)") }
         if chunkMb != nil, !stream { throw ValidationError("--chunk-mb goes with --stream") }

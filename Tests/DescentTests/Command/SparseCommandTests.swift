@@ -54,7 +54,8 @@ struct SparseCommandTests {
         // Refusals, each naming the option.
         for (arguments, words) in [(["solve", svm, "--targets", targets], "--targets"), (["solve", svm, "--method", "qr"], "--method"),
                                    (["solve", svm, "--summary", "--cov-type", "hac:2"], "covariance"),
-                                   (["solve", npz], "--targets"), (["solve", svm, "--stream"], "--stream")] {
+                                   (["solve", npz], "--targets"), (["solve", svm, "--stream"], "streamed already"),
+                                   (["solve", npz, "--targets", targets, "--stream"], "descent convert \(npz) data.svm --labels")] {
             let refused = try run(arguments)
             #expect(refused.status != 0 && refused.errors.contains(words), "\(arguments): \(refused.errors)")
         }
