@@ -189,7 +189,14 @@ final class LazySparseSteps<S: BLASScalar>: @unchecked Sendable {  // used by th
 
     /// Whether the window should end before the next update (its histories full, or `P` near
     /// underflow).
-    var full: Bool { scaled ? weightScale < 1e-150 : updates >= Self.windowUpdates || scale[updates] < 1e-150 }
+    var full: Bool {
+        scaled ? weightScale < Self.smallestScale : updates >= Self.windowUpdates || scale[updates] < 1e-150
+    }
+
+    /// The ``scaled`` form's smallest `P` before the weights are rescaled: `v = w/P` stays within
+    /// the scalar's range for any weight below its square root (√ of the least normal: 1.5·10⁻¹⁵⁴
+    /// in `Double`, 1.1·10⁻¹⁹ in `Float`).
+    static var smallestScale: Double { Double(S.leastNormalMagnitude).squareRoot() }
 
     /// Catches every weight up and starts a new window.
     func finish(weights: Int, theta: UnsafeMutablePointer<S>, first: UnsafeMutablePointer<S>,

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Descent
 
@@ -229,5 +230,36 @@ extension SparseTrainingTests {
         try gd.fit(&b, features: try sparse.dense(), targets: targets)
         let scale = a.weights.map(abs).max()!
         #expect(zip(a.weights, b.weights).allSatisfy { abs($0 - $1) <= 1e-5 * scale } && abs(a.bias - b.bias) <= 1e-5 * scale)
+    }
+}
+
+extension SparseTrainingTests {
+    /// L2 alone on stochastic sparse steps holds the weights as `v` with `w = P·v`; when `P` nears
+    /// the bottom of the scalar's range the weights are rescaled within the epoch, and the fit is
+    /// still the dense one.
+    @Test func scaledL2RescalesWithinAnEpoch() throws {
+        // 1 − 2ηλ = 0.9 per update: P passes the threshold within the first epoch in both precisions.
+        let gd = GradientDescent<Double>(mode: .stochastic, learningRate: 0.01, epochs: 2, shuffle: false, penalty: .l2(5))
+        let (x, dense, y) = try Self.data(rows: 4000, seed: 41)
+        #expect(pow(0.9, 4000) < LazySparseSteps<Double>.smallestScale)
+        var a = LinearModel<Double>(), b = LinearModel<Double>()
+        try gd.fit(&a, features: x, targets: y)
+        try gd.fit(&b, features: dense, targets: y)
+        let scale = b.weights.map(abs).max()!
+        #expect(scale > 1e-3 && zip(a.weights, b.weights).allSatisfy { abs($0 - $1) <= 1e-10 * scale })
+
+        let gf = GradientDescent<Float>(mode: .stochastic, learningRate: 0.01, epochs: 2, shuffle: false, penalty: .l2(5))
+        let (xd, _, yd) = try Self.data(rows: 1000, seed: 43)
+        // Held as `v = w/P` without a rescale, `P` = 0.9¹⁰⁰⁰ ≈ 1.7·10⁻⁴⁶ would overflow `Float`.
+        #expect(pow(0.9, 1000) < LazySparseSteps<Float>.smallestScale)
+        let xf = try SparseMatrix<Float>(rows: xd.rows, columns: xd.columns, rowOffsets: xd.rowOffsets,
+                                         columnIndices: xd.columnIndices, values: xd.values.map { Float($0) })
+        let yf = yd.map { Float($0) }
+        var c = LinearModel<Float>(), e = LinearModel<Float>()
+        try gf.fit(&c, features: xf, targets: yf)
+        try gf.fit(&e, features: try xf.dense(), targets: yf)
+        let floatScale = e.weights.map(abs).max()!
+        #expect(floatScale > 1e-3 && c.weights.allSatisfy(\.isFinite)
+                && zip(c.weights, e.weights).allSatisfy { abs($0 - $1) <= 1e-4 * floatScale })
     }
 }
