@@ -56,6 +56,23 @@ extension EpochDriver {
                 let rows = order.rows
                 var position = offset
                 while u < count {
+                    if let lazy, collective.size == 1, !stochastic, position == sliceEnd - settings.batchSize,
+                       sliceEnd <= offset + rows {
+                        // Sparse rows in one process: the whole batches inside this chunk are lazy,
+                        // as in memory (O(nnz) each); a batch across two chunks takes the sums below.
+                        lazy.start(averaged: progress.averaged)
+                        while u < count, position == sliceEnd - settings.batchSize, sliceEnd <= offset + rows {
+                            failure = lazyBatch((position - offset)..<(sliceEnd - offset), lazy, &progress)
+                            if failure != nil { break }
+                            position = sliceEnd
+                            u += 1
+                            sliceEnd = end(u)
+                        }
+                        finishLazy()
+                        if failure == nil && !workspace.isFinite(workspace.theta) { failure = Swift.max(1, progress.updates) }
+                        if failure != nil { stopped = true; return }
+                        if u == count { break }
+                    }
                     if gradient.hasHelper, !settings.varianceReduced, position == sliceEnd - settings.batchSize,
                        sliceEnd <= offset + rows {
                         // In one process, whole batches inside this chunk: each batch's halves on

@@ -166,6 +166,23 @@ import Testing
         #expect(Self.difference(a, b) < 1e-12)
     }
 
+    /// Mini-batches of a source in chunks are lazy inside each chunk and summed across two: with
+    /// penalties and every optimiser with a closed form, the fit of the matrix in memory.
+    @Test(arguments: [(Optimizer.sgd, Penalty.elasticNet(0.05, l1Ratio: 0.4)), (.sgd, .l2(0.05)),
+                      (.momentum(0.8), .l2(0.02)), (.averaged(startingAfter: 5), .l2(0.02))])
+    func streamedLazyMiniBatches(optimizer: Optimizer, penalty: Penalty) throws {
+        let (x, _, y) = try Self.data(rows: 300, seed: 29)
+        // Chunks of 37 rows and batches of 10: most batches inside a chunk, some across two.
+        let source = ChunkedSparse(features: x, targets: y, chunkRows: 37)
+        let gd = GradientDescent<Double>(mode: .miniBatch(size: 10), learningRate: 0.01, epochs: 4, shuffle: false,
+                                         optimizer: optimizer, penalty: penalty)
+        var a = LinearModel<Double>(), b = LinearModel<Double>()
+        try gd.fit(&a, from: source)
+        try gd.fit(&b, features: x, targets: y)
+        #expect(Self.difference(a, b) < 1e-11, "\(optimizer) \(penalty)")
+        #expect(a.weights.contains { $0 != 0 })
+    }
+
     @Test func errorsAreTyped() throws {
         let (x, _, y) = try Self.data()
         var model = LinearModel<Double>()
