@@ -4,7 +4,8 @@ import Dispatch
 /// fixed number of partitions that run concurrently.
 ///
 /// The split depends only on the shape, never on the thread count, so results are the same bit
-/// for bit with any number of threads. A full batch is split into ``partitions`` partitions run by
+/// for bit with any number of threads. A full batch is split into ``partitions`` partitions (two of
+/// sparse rows, whose partial gradients are `d` long) run by
 /// all threads; a mini-batch, whose updates follow each other closely, is split in two halves:
 /// this thread takes the first and a helper thread, started once per fit, the second.
 struct ParallelGradient<Source: RowBlockSource> {
