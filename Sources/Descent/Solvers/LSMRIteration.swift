@@ -114,13 +114,10 @@ struct LSMRIteration<S: BLASScalar> {
             // The tests.
             normar = Swift.abs(zetabar)
             normx = Self.norm(x)
-            let test1 = normr / normb
             let test2 = normA * normr != 0 ? normar / (normA * normr) : .infinity
-            let test3 = 1 / condA
-            let t1 = test1 / (1 + normA * normx / normb)
-            let rtol = btol + atol * normA * normx / normb
-            if let reason = LSMRStopReason(test1: test1, test2: test2, test3: test3, scaledTest1: t1, rtol: rtol, atol: atol,
-                                           ctol: ctol, iterationLimit: iterations >= maximumIterations) {
+            if let reason = LSMRStopReason(normr: normr, normb: normb, normA: normA, normx: normx, test2: test2,
+                                           test3: 1 / condA, atol: atol, btol: btol, ctol: ctol,
+                                           iterationLimit: iterations >= maximumIterations) {
                 stop = reason
                 break
             }
@@ -132,11 +129,14 @@ struct LSMRIteration<S: BLASScalar> {
 
 extension LSMRStopReason {
     /// scipy's stopping rules, shared by LSMR and LSQR (the later test wins): `test1 = ‖r‖/‖b‖`
-    /// against `rtol = btol + atol·‖A‖‖x‖/‖b‖`, `test2 = ‖Aᵀr‖/(‖A‖‖r‖)` against `atol`,
-    /// `test3 = 1/cond(A)` against `ctol`, their machine-precision forms, and the iteration limit;
-    /// `nil` while none holds.
-    init?(test1: Double, test2: Double, test3: Double, scaledTest1: Double, rtol: Double, atol: Double, ctol: Double,
-          iterationLimit: Bool) {
+    /// against `rtol = btol + atol·‖A‖‖x‖/‖b‖`, `test2 = ‖Aᵀr‖/(‖A‖‖r‖)` (each solver's own
+    /// guard against a zero denominator) against `atol`, `test3 = 1/cond(A)` against `ctol`, their
+    /// machine-precision forms, and the iteration limit; `nil` while none holds.
+    init?(normr: Double, normb: Double, normA: Double, normx: Double, test2: Double, test3: Double, atol: Double,
+          btol: Double, ctol: Double, iterationLimit: Bool) {
+        let test1 = normr / normb
+        let scaledTest1 = test1 / (1 + normA * normx / normb)
+        let rtol = btol + atol * normA * normx / normb
         var reason: LSMRStopReason?
         if iterationLimit { reason = .iterationLimit }
         if 1 + test3 <= 1 { reason = .conditionAtMachinePrecision }

@@ -67,13 +67,9 @@ extension LSMRIteration {
             res2 += psi * psi
             rnorm = (phibar * phibar + res2).squareRoot()
             arnorm = alpha * Swift.abs(tau)
-            let test1 = rnorm / bnorm
-            let test2 = arnorm / (anorm * rnorm + eps)
-            let test3 = 1 / (acond + eps)
-            let t1Test = test1 / (1 + anorm * xnorm / bnorm)
-            let rtol = btol + atol * anorm * xnorm / bnorm
-            if let reason = LSMRStopReason(test1: test1, test2: test2, test3: test3, scaledTest1: t1Test, rtol: rtol, atol: atol,
-                                           ctol: ctol, iterationLimit: iterations >= maximumIterations) {
+            if let reason = LSMRStopReason(normr: rnorm, normb: bnorm, normA: anorm, normx: xnorm,
+                                           test2: arnorm / (anorm * rnorm + eps), test3: 1 / (acond + eps), atol: atol,
+                                           btol: btol, ctol: ctol, iterationLimit: iterations >= maximumIterations) {
                 stop = reason
                 break
             }

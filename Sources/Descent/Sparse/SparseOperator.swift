@@ -102,17 +102,20 @@ struct SparseOperator<S: BLASScalar> {
         out.append(0)   // 1ᵀW^½u travels with the sums
         var row = 0
         try source.visitChunks { (chunk) throws(DescentError) in
-            let m = chunk.features.rows
-            // This chunk's `W^½u`.
+            let m = chunk.features.rows, first = row
+            // This chunk's `W^½u`: its stretch of `u` itself when the rows weigh the same (no copy).
             let roots = self.roots(chunk)
-            let scaled = roots.isEmpty ? Array(u[row..<(row + m)]) : (0..<m).map { u[row + $0] * roots[$0] }
+            let weighted = roots.isEmpty ? [] : (0..<m).map { u[first + $0] * roots[$0] }
             var total = out[d]
-            for i in 0..<m { total += scaled[i] }
-            withProducts(chunk.features) { x in
-                scaled.withUnsafeBufferPointer { scaled in
-                    out.withUnsafeMutableBufferPointer { out in
-                        x.multiplyTransposed(scaled.baseAddress!, firstRow: chunk.firstRow, into: out.baseAddress!,
-                                             odd: odd.values.baseAddress!, threads: threads)
+            u.withUnsafeBufferPointer { u in
+                weighted.withUnsafeBufferPointer { weighted in
+                    let scaled = weighted.isEmpty ? u.baseAddress! + first : weighted.baseAddress!
+                    for i in 0..<m { total += scaled[i] }
+                    withProducts(chunk.features) { x in
+                        out.withUnsafeMutableBufferPointer { out in
+                            x.multiplyTransposed(scaled, firstRow: chunk.firstRow, into: out.baseAddress!,
+                                                 odd: odd.values.baseAddress!, threads: threads)
+                        }
                     }
                 }
             }
@@ -135,16 +138,8 @@ struct SparseOperator<S: BLASScalar> {
 
     /// Calls `body` with `matrix`'s rows as ``SparseProducts``.
     private func withProducts(_ matrix: SparseMatrix<S>, _ body: (SparseProducts<S>) -> Void) {
-        // A matrix without nonzeros has no index or value buffer to point at: one unread element stands in.
-        let indices = matrix.nonzeros > 0 ? matrix.columnIndices : [0]
-        let values = matrix.nonzeros > 0 ? matrix.values : [S.zero]
-        matrix.rowOffsets.withUnsafeBufferPointer { offsets in
-            indices.withUnsafeBufferPointer { indices in
-                values.withUnsafeBufferPointer { values in
-                    body(SparseProducts(offsets: offsets.baseAddress!, indices: indices.baseAddress!,
-                                        values: values.baseAddress!, rows: matrix.rows))
-                }
-            }
+        matrix.withSparseRows { rows in
+            body(SparseProducts(offsets: rows.offsets, indices: rows.indices, values: rows.values, rows: matrix.rows))
         }
     }
 
@@ -165,10 +160,7 @@ struct SparseOperator<S: BLASScalar> {
 final class SparseScratch: @unchecked Sendable {  // one product at a time writes it
     let values: UnsafeMutableBufferPointer<Double>
 
-    init(count: Int) {
-        values = UnsafeMutableBufferPointer(start: calloc(Swift.max(1, count), MemoryLayout<Double>.stride)!
-            .assumingMemoryBound(to: Double.self), count: count)
-    }
+    init(count: Int) { values = Workspace<Double>.zeroed(count) }
 
     deinit { free(values.baseAddress) }
 }

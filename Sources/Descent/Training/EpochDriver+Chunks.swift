@@ -56,21 +56,19 @@ extension EpochDriver {
                 let rows = order.rows
                 var position = offset
                 while u < count {
-                    if let lazy, collective.size == 1, !stochastic, position == sliceEnd - settings.batchSize,
+                    if lazy != nil, collective.size == 1, !stochastic, position == sliceEnd - settings.batchSize,
                        sliceEnd <= offset + rows {
                         // Sparse rows in one process: the whole batches inside this chunk are lazy,
-                        // as in memory (O(nnz) each); a batch across two chunks takes the sums below.
-                        lazy.start(averaged: progress.averaged)
-                        while u < count, position == sliceEnd - settings.batchSize, sliceEnd <= offset + rows {
-                            failure = lazyBatch((position - offset)..<(sliceEnd - offset), lazy, &progress)
-                            if failure != nil { break }
-                            position = sliceEnd
+                        // as in memory (``compute(_:_:)``); a batch across two chunks takes the sums below.
+                        var last = position
+                        while u < count, last == sliceEnd - settings.batchSize, sliceEnd <= offset + rows {
+                            last = sliceEnd
                             u += 1
                             sliceEnd = end(u)
                         }
-                        finishLazy()
-                        if failure == nil && !workspace.isFinite(workspace.theta) { failure = Swift.max(1, progress.updates) }
+                        failure = compute((position - offset)..<(last - offset), &progress)
                         if failure != nil { stopped = true; return }
+                        position = last
                         if u == count { break }
                     }
                     if gradient.hasHelper, !settings.varianceReduced, position == sliceEnd - settings.batchSize,

@@ -285,20 +285,29 @@ extension SparseMatrix {
     /// Calls `body` with these rows pinned as a row source with `targets` (`targetColumns` per row).
     func withRows<R>(targets: [Scalar], targetColumns: Int, weights: UnsafePointer<Scalar>?,
                      _ body: (SparseMatrixRows<Scalar>) throws(DescentError) -> R) throws(DescentError) -> R {
-        try rowOffsets.withUnsafeBufferPointer { (offsets) throws(DescentError) in
-            try columnIndices.withUnsafeBufferPointer { (indices) throws(DescentError) in
-                try values.withUnsafeBufferPointer { (values) throws(DescentError) in
-                    try targets.withUnsafeBufferPointer { (y) throws(DescentError) in
-                        let empty = UnsafeMutablePointer<Int>.allocate(capacity: 1)
-                        defer { empty.deallocate() }
-                        let emptyValues = UnsafeMutablePointer<Scalar>.allocate(capacity: 1)
-                        defer { emptyValues.deallocate() }
-                        let rows = SparseRows(offsets: offsets.baseAddress!, indices: indices.baseAddress ?? UnsafePointer(empty),
-                                              values: values.baseAddress ?? UnsafePointer(emptyValues))
-                        return try body(SparseMatrixRows(rows: rows, rowCount: self.rows, columns: columns,
-                                                         targets: y.baseAddress ?? UnsafePointer(emptyValues),
-                                                         targetColumns: targetColumns, sampleWeights: weights))
-                    }
+        try withSparseRows { (rows) throws(DescentError) in
+            try targets.withUnsafeBufferPointer { (y) throws(DescentError) in
+                let none = UnsafeMutablePointer<Scalar>.allocate(capacity: 1)   // no rows: one unread target
+                defer { none.deallocate() }
+                return try body(SparseMatrixRows(rows: rows, rowCount: self.rows, columns: columns,
+                                                 targets: y.baseAddress ?? UnsafePointer(none),
+                                                 targetColumns: targetColumns, sampleWeights: weights))
+            }
+        }
+    }
+
+    /// Calls `body` with these rows' CSR buffers pinned. A matrix without nonzeros has no index or
+    /// value buffer: one unread element stands in for each.
+    func withSparseRows<R, E: Error>(_ body: (SparseRows<Scalar>) throws(E) -> R) throws(E) -> R {
+        try rowOffsets.withUnsafeBufferPointer { (offsets) throws(E) in
+            try columnIndices.withUnsafeBufferPointer { (indices) throws(E) in
+                try values.withUnsafeBufferPointer { (values) throws(E) in
+                    let noIndex = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+                    defer { noIndex.deallocate() }
+                    let noValue = UnsafeMutablePointer<Scalar>.allocate(capacity: 1)
+                    defer { noValue.deallocate() }
+                    return try body(SparseRows(offsets: offsets.baseAddress!, indices: indices.baseAddress ?? UnsafePointer(noIndex),
+                                               values: values.baseAddress ?? UnsafePointer(noValue)))
                 }
             }
         }
