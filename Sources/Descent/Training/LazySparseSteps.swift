@@ -89,7 +89,7 @@ final class LazySparseSteps<S: BLASScalar>: @unchecked Sendable {  // used by th
         averaging = settings.optimizer.isAveraging
         moves = l1 > 0 || l2 > 0 || drift || momentum != nil || averaging
         scaled = l2 > 0 && l1 == 0 && !drift && momentum == nil && !averaging && settings.batchSize == 1
-        current = .allocate(capacity: weights)
+        current = .allocate(capacity: scaled ? 0 : weights)   // the scaled form catches nothing up
         current.initialize(repeating: 0)
         let length = Self.windowUpdates + 1
         scale = .allocate(capacity: length)
@@ -120,7 +120,7 @@ final class LazySparseSteps<S: BLASScalar>: @unchecked Sendable {  // used by th
         driftSum[0] = 0
         averageSum[0] = 0
         averagedCount[0] = averaged
-        if moves { current.update(repeating: 0) }
+        if catchesUp { current.update(repeating: 0) }
     }
 
     /// Brings weight `j` of `theta` (its velocity in `first`, its average in `average`, its drift
