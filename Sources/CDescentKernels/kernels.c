@@ -10,12 +10,23 @@
 #include <math.h>
 
 #define DK_MAX_VECTORS 16
+// How far ahead of the row being used its successors are prefetched, in bytes. The hardware
+// prefetcher alone left a full-batch gradient over 1,000,000 × 100 doubles at 1.25–1.3× a plain
+// read of X on two threads, and a stochastic epoch at 1.1× a one-thread read; with the rows
+// prefetched 3 KB (two threads share the memory) or 6 KB ahead (one thread has it to itself), at
+// 1.0× (a C harness calling these kernels on the bench's shape, alternating with the read).
+#define DK_AHEAD_SHARED 3072
+#define DK_AHEAD_ALONE 6144
 #define DK_TARGET __attribute__((target("avx512f,fma"), always_inline)) static inline
 #define DK_ENTRY __attribute__((target("avx512f,fma")))
 
 int dk_available(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
+}
+
+void dk_prefetch(const void *p, size_t bytes) {
+    for (size_t c = 0; c < bytes; c += 64) _mm_prefetch((const char *)p + c, _MM_HINT_T0);
 }
 
 size_t dk_max_columns_f64(void) { return DK_MAX_VECTORS * 8; }
@@ -39,6 +50,12 @@ DK_TARGET void dk_store_##SUF(T *p, int k, int nv, M tail, V v) {               
     else _mm512_storeu_##P(p + (size_t)k * L, v);                                                       \
 }                                                                                                       \
                                                                                                         \
+/* Prefetches one row's length of lines, `ahead` bytes past row `x` (prefetches never fault). */     \
+DK_TARGET void dk_prefetch_##SUF(const T *x, int nv, size_t ahead) {                                    \
+    const char *p = (const char *)x + ahead;                                                            \
+    for (size_t c = 0; c < (size_t)nv * L * sizeof(T); c += 64) _mm_prefetch(p + c, _MM_HINT_T0);        \
+}                                                                                                       \
+                                                                                                        \
 /* x·w with the weights in registers: two accumulators. */                                              \
 DK_TARGET T dk_dot_##SUF(const T *x, const V *W, int nv, M tail) {                                      \
     V a0 = _mm512_setzero_##P(), a1 = _mm512_setzero_##P();                                             \
@@ -58,6 +75,7 @@ DK_TARGET void dk_sgd_body_##SUF(const int nv, const T *x, const T *y, size_t n,
     size_t i = 0;                                                                                       \
     for (; i < n; i++) {                                                                                \
         const T *xi = x + i * d;                                                                        \
+        dk_prefetch_##SUF(xi, nv, DK_AHEAD_ALONE);                                                      \
         T r = dk_dot_##SUF(xi, W, nv, tail) + bias - y[i];                                              \
         T loss = r * r;                                                                                 \
         if (!isfinite(loss)) break;                                                                     \
@@ -81,6 +99,7 @@ DK_TARGET void dk_fused_body_##SUF(const int nv, const T *x, const T *y, size_t 
     T s = 0, sq = 0;                                                                                    \
     for (size_t i = 0; i < n; i++) {                                                                    \
         const T *xi = x + i * d;                                                                        \
+        dk_prefetch_##SUF(xi, nv, DK_AHEAD_SHARED);                                                     \
         T r = dk_dot_##SUF(xi, W, nv, tail) + b - y[i];                                                 \
         s += r;                                                                                         \
         sq += r * r;                                                                                    \
@@ -99,6 +118,7 @@ DK_TARGET void dk_residuals_body_##SUF(const int nv, const T *x, const T *y, siz
     for (int k = 0; k < nv; k++) W[k] = dk_load_##SUF(w, k, nv, tail);                                  \
     T s = 0, sq = 0;                                                                                    \
     for (size_t i = 0; i < n; i++) {                                                                    \
+        dk_prefetch_##SUF(x + i * d, nv, DK_AHEAD_SHARED);                                              \
         T ri = dk_dot_##SUF(x + i * d, W, nv, tail) + b - y[i];                                         \
         r[i] = ri;                                                                                      \
         s += ri;                                                                                        \
@@ -131,6 +151,7 @@ DK_ENTRY int dk_sgd_targets_##SUF(const T *x, const T *y, size_t n, size_t d, si
     size_t i = 0;                                                                                       \
     for (; i < n; i++) {                                                                                \
         const T *xi = x + i * d;                                                                        \
+        dk_prefetch_##SUF(xi, nv, DK_AHEAD_ALONE);                                                      \
         T loss = 0;                                                                                     \
         for (size_t t = 0; t < k; t++) {                                                                \
             const T *wt = w + t * d;                                                                    \
