@@ -25,10 +25,6 @@ int dk_available(void) {
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
 }
 
-void dk_prefetch(const void *p, size_t bytes) {
-    for (size_t c = 0; c < bytes; c += 64) _mm_prefetch((const char *)p + c, _MM_HINT_T0);
-}
-
 size_t dk_max_columns_f64(void) { return DK_MAX_VECTORS * 8; }
 size_t dk_max_columns_f32(void) { return DK_MAX_VECTORS * 16; }
 

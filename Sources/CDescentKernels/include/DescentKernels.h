@@ -14,9 +14,6 @@ int dk_available(void);
 size_t dk_max_columns_f64(void);
 size_t dk_max_columns_f32(void);
 
-/// Asks for the `bytes` from `p` on to be brought into cache (prefetches never fault; any CPU).
-void dk_prefetch(const void *p, size_t bytes);
-
 /// Stochastic steps, one per row in order: r = xᵢ·w + b − yᵢ; if r² is not finite, stop before
 /// that row and set *failed to its index; else q += r², w ← w − 2ηr·xᵢ, b ← b − 2ηr.
 /// *failed = n when every row was used. Returns 1 when it ran.

@@ -23,10 +23,6 @@ package enum CompiledKernels {
         enabled && available && columns <= maxColumns(S.self) && (S.self == Double.self || S.self == Float.self)
     }
 
-    /// Asks for `bytes` from `p` on to be brought into cache (any CPU; never faults).
-    @usableFromInline
-    static func prefetch(_ p: UnsafeRawPointer, bytes: Int) { dk_prefetch(p, bytes) }
-
     /// The widest row the kernels take.
     @usableFromInline
     static func maxColumns<S: BLASScalar>(_: S.Type) -> Int {

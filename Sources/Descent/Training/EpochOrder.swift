@@ -179,6 +179,12 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         return UnsafeBufferPointer(positions)
     }
 
+    /// The row at every epoch position of the bound rows, in epoch order (for tests and checks).
+    var epochRows: [Int] {
+        guard ordered else { return Array(0..<rows) }
+        return Array(rowsAt(0, count: rows))
+    }
+
     /// Rows from epoch position `position` on, at most `limit` of them: in place when
     /// consecutive positions are contiguous rows (the whole run, up to `limit`), otherwise
     /// gathered into `slot`'s buffer. The block may hold fewer than `limit` rows. Blocks that are
@@ -199,15 +205,6 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         }
         if run == limit || run >= 4 { return scaled(source.block(first..<(first + run)), slot: slot) }
         return gather(rowsAt(position, count: Swift.min(limit, blockRows)), slot: slot)
-    }
-
-    /// Asks for the first `bytes` of dense rows from epoch position `position` on to be brought
-    /// into cache: a mini-batch half's rows, while the update before it is made. Nothing when
-    /// the position is past the rows or the rows are sparse.
-    func prefetch(_ position: Int, bytes: Int) {
-        guard position < rows, !source.isSparse else { return }
-        let row = !ordered ? position : byBlocks ? blockRow(at: position).row : order[position]
-        CompiledKernels.prefetch(source.block(row..<(row + 1)).features, bytes: bytes)
     }
 
     /// The rows `indices` (at most `blockRows`), copied into `slot`'s buffer (standardised with

@@ -90,9 +90,10 @@ struct ParallelGradient<Source: RowBlockSource> {
         // Sparse rows: always fused, so each row's nonzeros are read once (the scatter into `g`
         // finds them in cache after the gather from `w`).
         // Where the AVX-512 kernels run (unweighted rows), fused in every mode and both types: the
-        // same arithmetic in the same order as the pair (the same bits), each row read once; with
-        // their prefetching, one default bench run went from 1.29× to ? (Float64 batch) and from
-        // 1.60× / 1.94× to ? (mini-batch, Float64 / Float32) of the read.
+        // same arithmetic in the same order as the pair (the same bits), each row read once. With
+        // the kernels' prefetching, `bench --only batch-epoch,minibatch-epoch` alternating the
+        // builds before and after: Float64 batch 1.29–1.33× → 1.12–1.14× the read, mini-batch
+        // 1.59–1.62× → 1.49–1.53× (Float32 1.87–1.99× → 1.79–1.82×).
         let compiledFused = CompiledKernels.runs(S.self, columns: d) && !order.source.isWeighted
         let fused = k == 1 && loss.usesSquaredKernels
             && (order.source.isSparse || compiledFused
@@ -151,19 +152,11 @@ struct ParallelGradient<Source: RowBlockSource> {
                 if handOver.published.load(ordering: .acquiring) <= job { return }   // stopped
                 let lower = handOver.position.load(ordering: .relaxed)
                 gradient.partialGradient(1, of: 2, in: lower..<(lower + gradient.batchSize))
-                gradient.prefetchHalf(1, after: lower)
                 job += 1
                 handOver.done.store(job, ordering: .releasing)
             }
         }) else { return }
         pair = (thread, handOver)
-    }
-
-    /// Asks for the first rows of half `p` of the batch after the one at `lower` to be brought
-    /// into cache while the update between them is made: each thread's rows jump a half batch
-    /// ahead every batch, so the hardware's prefetcher starts every half cold.
-    func prefetchHalf(_ p: Int, after lower: Int) {
-        order.prefetch(lower + batchSize + batchSize * p / 2, bytes: 4096)
     }
 
     /// Ends the helper and waits for it.
@@ -188,7 +181,6 @@ struct ParallelGradient<Source: RowBlockSource> {
             handOver.position.store(lower, ordering: .relaxed)
             handOver.published.store(job + 1, ordering: .releasing)
             partialGradient(0, of: 2, in: lower..<(lower + batchSize))
-            prefetchHalf(0, after: lower)
             BatchHandOver.wait { handOver.done.load(ordering: .acquiring) > job }
             job += 1
             guard update(reducePartials(2)) else { return batch }
