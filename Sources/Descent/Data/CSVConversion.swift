@@ -18,7 +18,7 @@ public struct CSVConversionSummary: Sendable, Equatable {
 extension StreamingDataset {
     /// Converts a numeric CSV file into a features `.npy` file and a targets `.npy` file in one
     /// streaming pass, so a CSV file larger than memory can be streamed with
-    /// ``init(npyFeatures:targets:chunkBytes:allowPrecisionLoss:)-(String,_,_,_)``.
+    /// ``init(npyFeatures:targets:chunkBytes:allowPrecisionLoss:mapped:)-(String,_,_,_,_)``.
     ///
     /// The CSV file is read in blocks (1 MiB, grown only for a record longer than a block) with the
     /// same parser as ``Dataset/init(csvFile:target:features:options:)-(String,_,_,_)``, so cells,

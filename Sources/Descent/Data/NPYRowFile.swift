@@ -93,6 +93,28 @@ package struct NPYRowFile: Sendable {
         Swift.max(header.element.size, MemoryLayout<Scalar>.size)
     }
 
+    /// The bytes of the file that hold `rows` (all columns).
+    package func byteRange(rows: Range<Int>) -> Range<Int> {
+        let rowBytes = header.columns * header.element.size
+        return (header.dataOffset + rows.lowerBound * rowBytes)..<(header.dataOffset + rows.upperBound * rowBytes)
+    }
+
+    /// Whether its rows are `Scalar`s as stored (little-endian floats of `Scalar`'s size, aligned
+    /// for it), so they can be used where the file is mapped, without a conversion.
+    package func storesRows<Scalar: BLASScalar>(as _: Scalar.Type) -> Bool {
+        header.element.kind == .float && header.element.size == MemoryLayout<Scalar>.size && !header.element.bigEndian
+            && header.dataOffset % MemoryLayout<Scalar>.alignment == 0
+    }
+
+    /// Maps the whole file read-only (``FileMapping``), checking it is still the file first
+    /// opened; `nil` when its rows need a conversion or the system cannot map it.
+    func mapping<Scalar: BLASScalar>(as _: Scalar.Type) throws(DescentError) -> FileMapping? {
+        guard storesRows(as: Scalar.self), identity.size > 0 else { return nil }
+        let fd = try open()
+        defer { close(fd) }
+        return FileMapping(fd, length: identity.size, path: path)
+    }
+
     /// Opens the file for a visit, checking it is still the file that was first opened.
     ///
     /// - Throws: ``DescentError/fileChanged(path:reason:)`` if it was replaced, truncated or
@@ -115,15 +137,14 @@ package struct NPYRowFile: Sendable {
         // A narrower file element is read into the end of the buffer and widened forward: element
         // i is written at i·size, which ends before the unread element i + 1 starts.
         let landing = buffer + count * Swift.max(0, size - fileSize)
-        let offset = header.dataOffset + rows.lowerBound * header.columns * fileSize
+        let offset = byteRange(rows: rows).lowerBound
         let got = try FileIO.read(fd, into: landing, count: bytes, offset: offset, path: path)
         guard got == bytes else {
             throw .fileChanged(path: path, reason: "it ended at byte \(offset + got), before the "
                                + "\(identity.size) bytes its header announces (it was truncated while being read)")
         }
         try identity.check(fd, path: path)
-        let native = element.kind == .float && fileSize == size && !element.bigEndian
-        if native { return }
+        if element.kind == .float && fileSize == size && !element.bigEndian { return }
         NPYReader.widen(landing, count: count, element, into: buffer, as: Scalar.self)
     }
 }

@@ -18,11 +18,20 @@ import Glibc
 /// let exact = try LeastSquares.solve(from: stream)
 /// ```
 ///
-/// Each visit (``forEachChunk(_:_:)``) reads chunks of ``rowsPerChunk`` consecutive rows with
-/// positioned reads (`pread`) on a read-ahead thread: while the caller works on one chunk the
-/// thread reads the next into a second buffer (double buffering), so reading overlaps arithmetic.
-/// Memory beyond the caller's own is the two chunk buffers (``bufferBytes``), whatever the
-/// files' size; the thread and the buffers live only during the visit.
+/// Each visit (``forEachChunk(_:_:)``) hands out chunks of ``rowsPerChunk`` consecutive rows, with
+/// a read-ahead thread preparing the next chunk while the caller works on one, so reading
+/// overlaps arithmetic. How the rows are read:
+///
+/// - **Mapped** (``isMapped``; the default when both files hold rows of `Scalar` as stored): the
+///   files stay mapped read-only while the data set lives, and chunks are the mapped rows
+///   themselves. The thread brings each chunk's pages in before it is used, so a failing read is
+///   a typed error. Every visit after the first reads the rows where the page cache holds them,
+///   as fast as from memory; the mapped pages count in the process's resident size, but they are
+///   the kernel's page cache, which it reclaims under memory pressure (and reads in again).
+/// - **Read** (`mapped: false`, or files that need a conversion): positioned reads (`pread`) into
+///   two chunk buffers (double buffering). Memory beyond the caller's own is the two buffers
+///   (``bufferBytes``), whatever the files' size; the thread and the buffers live only during the
+///   visit.
 ///
 /// The features file holds a 2-D array in C (row-major) order, the targets file a 1-D array (or
 /// `n × 1`), or an `n × k` array of `k` targets (for a ``MultiLinearModel``), each `float32` or `float64` (integers and big-endian floats are converted too). A
@@ -30,9 +39,12 @@ import Glibc
 /// rounds every value, so it is refused unless `allowPrecisionLoss` is set.
 ///
 /// The files must stay as they are while the data set is in use: each visit checks that every
-/// file is the one opened (inode, size, modification time) and each read that it got every byte,
-/// so a file truncated, rewritten or replaced gives ``DescentError/fileChanged(path:reason:)``
-/// instead of rows from two versions. To convert a CSV file into this form without loading it,
+/// file is the one opened (inode, size, modification time), and so does each chunk (and each read
+/// that it got every byte), so a file truncated, rewritten or replaced gives
+/// ``DescentError/fileChanged(path:reason:)`` instead of rows from two versions. Mapped, a file
+/// truncated while one chunk is in use (or a mapped page dropped from memory whose disk then
+/// fails) ends the process with `SIGBUS` instead: where files may change under a running fit, pass
+/// `mapped: false`. To convert a CSV file into this form without loading it,
 /// see ``convertCSV(_:features:targets:target:featureColumns:options:)``.
 public struct StreamingDataset<Scalar: BLASScalar>: RowSource {
     /// The default size of one chunk buffer: 4 MiB, so the two buffers of a visit take 8 MiB.
@@ -59,6 +71,11 @@ public struct StreamingDataset<Scalar: BLASScalar>: RowSource {
 
     let featuresFile: NPYRowFile
     let targetsFile: NPYRowFile
+    /// Both files mapped (``FileMapping``), or `nil` when they are read with `pread`.
+    let mappings: (features: FileMapping, targets: FileMapping)?
+
+    /// Whether the files are mapped rather than read into buffers (see the type's discussion).
+    public var isMapped: Bool { mappings != nil }
     /// Where a chunk's targets start in its buffer (64-byte aligned).
     let targetsOffset: Int
 
@@ -70,6 +87,8 @@ public struct StreamingDataset<Scalar: BLASScalar>: RowSource {
     ///   - chunkBytes: The size of one chunk buffer; a chunk holds as many rows as fit (at least
     ///     one). The default is ``defaultChunkBytes``.
     ///   - allowPrecisionLoss: Round `float64` files into a `Float` data set instead of refusing.
+    ///   - mapped: Map the files when their rows are `Scalar`s as stored (the default), or read them
+    ///     with `pread` into two chunk buffers whatever they hold.
     /// - Throws: ``DescentError/fileNotReadable(path:reason:)`` for a missing or unreadable file;
     ///   ``DescentError/invalidFile(path:format:reason:)`` for a file that is not a 1-D or 2-D
     ///   numeric `.npy` array (empty, truncated, wrong header), a features or targets file in Fortran
@@ -77,7 +96,7 @@ public struct StreamingDataset<Scalar: BLASScalar>: RowSource {
     ///   `allowPrecisionLoss`; ``DescentError/targetCountMismatch(rows:targets:)`` when the row
     ///   counts differ; ``DescentError/invalidOption(name:value:expected:)`` for `chunkBytes` < 1.
     public init(npyFeatures: String, targets: String, chunkBytes: Int = defaultChunkBytes,
-                allowPrecisionLoss: Bool = false) throws(DescentError) {
+                allowPrecisionLoss: Bool = false, mapped: Bool = true) throws(DescentError) {
         guard chunkBytes >= 1 else {
             throw .invalidOption(name: "chunkBytes", value: "\(chunkBytes)", expected: "at least 1 (the default is 4 MiB)")
         }
@@ -103,21 +122,27 @@ public struct StreamingDataset<Scalar: BLASScalar>: RowSource {
         bufferBytes = targetsOffset + rows * k * y.bufferBytesPerElement(Scalar.self)
         featureNames = (0..<d).map { "x\($0)" }
         targetName = nil
+        if mapped, let features = try x.mapping(as: Scalar.self), let targets = try y.mapping(as: Scalar.self) {
+            mappings = (features, targets)
+        } else {
+            mappings = nil
+        }
     }
 
     /// Opens two `.npy` files to stream; see
-    /// ``init(npyFeatures:targets:chunkBytes:allowPrecisionLoss:)-(String,_,_,_)``.
+    /// ``init(npyFeatures:targets:chunkBytes:allowPrecisionLoss:mapped:)-(String,_,_,_,_)``.
     ///
     /// - Parameters:
     ///   - npyFeatures: The features file's URL.
     ///   - targets: The targets file's URL.
     ///   - chunkBytes: The size of one chunk buffer.
     ///   - allowPrecisionLoss: Round `float64` files into a `Float` data set instead of refusing.
-    /// - Throws: as ``init(npyFeatures:targets:chunkBytes:allowPrecisionLoss:)-(String,_,_,_)``.
+    ///   - mapped: Map the files when their rows are `Scalar`s as stored (the default).
+    /// - Throws: as ``init(npyFeatures:targets:chunkBytes:allowPrecisionLoss:mapped:)-(String,_,_,_,_)``.
     public init(npyFeatures: URL, targets: URL, chunkBytes: Int = defaultChunkBytes,
-                allowPrecisionLoss: Bool = false) throws(DescentError) {
+                allowPrecisionLoss: Bool = false, mapped: Bool = true) throws(DescentError) {
         try self.init(npyFeatures: npyFeatures.path, targets: targets.path, chunkBytes: chunkBytes,
-                      allowPrecisionLoss: allowPrecisionLoss)
+                      allowPrecisionLoss: allowPrecisionLoss, mapped: mapped)
     }
 
     /// The features file's path.
@@ -162,6 +187,27 @@ public struct StreamingDataset<Scalar: BLASScalar>: RowSource {
         defer { close(yfd) }
         let targetsOffset = targetsOffset, d = columns, k = targetColumns
         let ranges = order.map(chunkRows)
+        if let (xm, ym) = mappings {
+            // The thread brings the next chunk's pages in; the chunk is the mapped rows.
+            let readAhead = try ReadAhead(steps: order.count, bufferBytes: 64) { (step, _) throws(DescentError) in
+                try xm.prepare(x.byteRange(rows: ranges[step]))
+                try ym.prepare(y.byteRange(rows: ranges[step]))
+            }
+            defer { readAhead.finish() }
+            for step in order.indices {
+                _ = try readAhead.take(step)
+                try x.identity.check(xfd, path: x.path)
+                try y.identity.check(yfd, path: y.path)
+                let rows = ranges[step]
+                let features = (xm.base + x.byteRange(rows: rows).lowerBound).assumingMemoryBound(to: Scalar.self)
+                let targets = (ym.base + y.byteRange(rows: rows).lowerBound).assumingMemoryBound(to: Scalar.self)
+                try body(RowChunk(index: order[step], rows: rows, columns: d,
+                                  features: UnsafeBufferPointer(start: features, count: rows.count * d),
+                                  targets: UnsafeBufferPointer(start: targets, count: rows.count * k), targetColumns: k))
+                readAhead.release(step)
+            }
+            return
+        }
         let readAhead = try ReadAhead(steps: order.count, bufferBytes: bufferBytes) { (step, buffer) throws(DescentError) in
             try x.read(rows: ranges[step], from: xfd, into: buffer, as: Scalar.self)
             try y.read(rows: ranges[step], from: yfd, into: buffer + targetsOffset, as: Scalar.self)

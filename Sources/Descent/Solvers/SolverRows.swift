@@ -38,30 +38,35 @@ struct SolverRows<S: BLASScalar> {
         /// Writes the block's rows as `Double`s, shifted by `shift` and, when given, multiplied by
         /// `scales` (`(xᵢⱼ − shiftⱼ)·scaleⱼ`), row-major into `out` (`count × d`). The loops run on
         /// pointers, so they vectorise: converting `Float` rows costs about what reading them does.
+        ///
+        /// Branches on the two concrete scalars itself: a solve from a ``RowSource`` called from
+        /// another module ran this loop unspecialised (a generic conversion per element), and a
+        /// streamed `Float` normal-equations solve took 11× the same solve in memory (`bench
+        /// --out-of-core`; `perf` put the time in `BinaryFloatingPoint.init`).
         func centredFeatures(shift: [Double], scales: [Double]? = nil, into out: UnsafeMutablePointer<Double>) {
-            let m = count, d = rows.columns, x = rows.features
-            shift.withUnsafeBufferPointer { shift in
-                if let scales {
-                    scales.withUnsafeBufferPointer { scales in
-                        for i in 0..<m {
-                            let source = x + i * d, target = out + i * d
-                            for j in 0..<d { target[j] = (Double(source[j]) - shift[j]) * scales[j] }
-                        }
-                    }
-                } else {
-                    for i in 0..<m {
-                        let source = x + i * d, target = out + i * d
-                        for j in 0..<d { target[j] = Double(source[j]) - shift[j] }
-                    }
-                }
+            let raw = UnsafeRawPointer(rows.features)
+            if S.self == Float.self {
+                centreRows(raw.assumingMemoryBound(to: Float.self), rows: count, columns: rows.columns, shift: shift,
+                            scales: scales, into: out)
+            } else if S.self == Double.self {
+                centreRows(raw.assumingMemoryBound(to: Double.self), rows: count, columns: rows.columns, shift: shift,
+                            scales: scales, into: out)
+            } else {
+                centreRows(rows.features, rows: count, columns: rows.columns, shift: shift, scales: scales, into: out)
             }
         }
 
         /// Writes the block's targets less `means` as `Double`s, row-major into `out` (`count × k`).
         func centredTargets(means: [Double], into out: UnsafeMutablePointer<Double>) {
-            let m = count, k = targetColumns, y = rows.targets
-            means.withUnsafeBufferPointer { means in
-                for i in 0..<m { for c in 0..<k { out[i * k + c] = Double(y[i * k + c]) - means[c] } }
+            let raw = UnsafeRawPointer(rows.targets)
+            if S.self == Float.self {
+                centreRows(raw.assumingMemoryBound(to: Float.self), rows: count, columns: targetColumns, shift: means,
+                            scales: nil, into: out)
+            } else if S.self == Double.self {
+                centreRows(raw.assumingMemoryBound(to: Double.self), rows: count, columns: targetColumns, shift: means,
+                            scales: nil, into: out)
+            } else {
+                centreRows(rows.targets, rows: count, columns: targetColumns, shift: means, scales: nil, into: out)
             }
         }
 
@@ -152,6 +157,28 @@ extension Matrix {
             guard rows > 0, let base = x.baseAddress else { return }
             let block = RowBlock(features: base, count: rows, columns: columns)
             for i in 0..<rows { body(i, block.row(i)) }
+        }
+    }
+}
+
+/// `out ← (x − shift)·scales` as `Double`s for `m × d` rows of `T`, row-major (``SolverRows/Block/centredFeatures(shift:scales:into:)``).
+@specialized(where T == Float)
+@specialized(where T == Double)
+func centreRows<T: BLASScalar>(_ x: UnsafePointer<T>, rows m: Int, columns d: Int, shift: [Double],
+                                  scales: [Double]?, into out: UnsafeMutablePointer<Double>) {
+    shift.withUnsafeBufferPointer { shift in
+        if let scales {
+            scales.withUnsafeBufferPointer { scales in
+                for i in 0..<m {
+                    let source = x + i * d, target = out + i * d
+                    for j in 0..<d { target[j] = (Double(source[j]) - shift[j]) * scales[j] }
+                }
+            }
+        } else {
+            for i in 0..<m {
+                let source = x + i * d, target = out + i * d
+                for j in 0..<d { target[j] = Double(source[j]) - shift[j] }
+            }
         }
     }
 }

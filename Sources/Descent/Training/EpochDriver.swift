@@ -68,7 +68,7 @@ struct EpochDriver<Source: RowBlockSource> {
         let largest = chunks.rowCounts.max() ?? 0
         order = EpochOrder(source: chunks.placeholder, members: members, shuffling: settings.shuffling,
                            blockRows: blockRows, slots: slots, seed: settings.orderSeed,
-                           capacity: Swift.max(largest, members?.count ?? 0), scaling: scaling)
+                           capacity: Swift.max(largest, members?.count ?? 0), epochRows: settings.rows, scaling: scaling)
         workspace = Workspace(columns: d, targets: k, blockRows: blockRows, partitions: slots)
         step = OptimizerStep(optimizer: settings.optimizer, l2: S(settings.l2), l1: S(settings.l1), weights: d * k,
                              parameters: (d + 1) * k, theta: workspace.theta.baseAddress!,

@@ -15,6 +15,10 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     let blockRows: Int
     /// Contiguous rows that stay together when ``Shuffling/blocks`` permutes the data.
     private(set) var shuffleBlockRows: Int
+    /// The rows of a whole epoch over every chunk: whether the data set is small enough to be
+    /// permuted row by row is its size, not a chunk's (a streamed 4 MiB chunk of a large data set
+    /// keeps 1 MiB blocks together, as in memory).
+    private let epochRowCount: Int
     /// Whether epochs visit rows through `order` (shuffled, or a subset).
     private(set) var ordered: Bool
     /// The seed that, with the epoch number, determines every epoch's order.
@@ -49,10 +53,10 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     let scaling: FeatureMap<S>?
 
     /// An order over the `members` rows of `source` (all when `nil`); `capacity` (at least those
-    /// rows) is the most rows a later ``bind(_:members:chunk:epoch:)`` may bring. With `scaling`,
-    /// blocks are standardised as they are fetched.
+    /// rows) is the most rows a later ``bind(_:members:chunk:epoch:)`` may bring, `epochRows` the
+    /// rows of an epoch over every chunk. With `scaling`, blocks are standardised as they are fetched.
     init(source: Source, members: [Int]?, shuffling: Shuffling, blockRows: Int, slots: Int, seed: UInt64,
-         capacity: Int? = nil, scaling: FeatureMap<S>? = nil) {
+         capacity: Int? = nil, epochRows: Int = 0, scaling: FeatureMap<S>? = nil) {
         self.scaling = scaling
         self.source = source
         self.members = members
@@ -60,7 +64,8 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         columns = source.columns
         self.shuffling = shuffling
         self.blockRows = blockRows
-        shuffleBlockRows = Shuffling.blockRows(rows: rows, rowBytes: source.rowBytes)
+        epochRowCount = epochRows
+        shuffleBlockRows = Shuffling.blockRows(rows: Swift.max(rows, epochRows), rowBytes: source.rowBytes)
         ordered = shuffling != .none || members != nil
         self.seed = seed
         self.capacity = Swift.max(capacity ?? rows, rows)
@@ -92,7 +97,7 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         self.source = source
         self.members = members
         rows = count
-        shuffleBlockRows = Shuffling.blockRows(rows: count, rowBytes: source.rowBytes)
+        shuffleBlockRows = Shuffling.blockRows(rows: Swift.max(count, epochRowCount), rowBytes: source.rowBytes)
         ordered = shuffling != .none || members != nil
         if chunk != shuffledChunk || epoch != shuffledEpoch { shuffle(epoch: epoch, chunk: chunk) }
     }

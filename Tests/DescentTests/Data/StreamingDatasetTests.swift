@@ -68,6 +68,8 @@ struct StreamingDatasetTests {
                 let stream = try StreamingDataset<S>(npyFeatures: xPath, targets: yPath, chunkBytes: wanted * rowBytes + rowBytes - 1,
                                                      allowPrecisionLoss: roundsAny)
                 #expect(stream.rowCount == 37 && stream.columns == 3)
+                // Mapped where both files hold S as stored; read with pread where one needs a conversion.
+                #expect(stream.isMapped == ((xName.contains("f8") ? 8 : 4) == size && (yName.contains("f8") ? 8 : 4) == size))
                 #expect(stream.rowsPerChunk == Swift.min(wanted, 37))
                 let n = stream.rowsPerChunk
                 #expect(stream.chunkCount == (37 + n - 1) / n)
@@ -105,14 +107,17 @@ struct StreamingDatasetTests {
         try problem.targets.writeNPY(to: folder + "/y.npy")
         let rowBytes = 8 * MemoryLayout<S>.size
         for rows in [1, 3, 7, 999, 1000, 1001, 250] {
-            let stream = try StreamingDataset<S>(npyFeatures: folder + "/X.npy", targets: folder + "/y.npy",
-                                                 chunkBytes: rows * rowBytes)
-            #expect(stream.rowsPerChunk == Swift.min(rows, 1000))
-            #expect(stream.chunkCount == (1000 + rows - 1) / rows)
-            let all = try Self.visit(stream, Array(0..<stream.chunkCount))
-            #expect(all.features == problem.features.elements)
-            #expect(all.targets == problem.targets)
-            #expect(all.rows.last?.upperBound == 1000)
+            for mapped in [true, false] {
+                let stream = try StreamingDataset<S>(npyFeatures: folder + "/X.npy", targets: folder + "/y.npy",
+                                                     chunkBytes: rows * rowBytes, mapped: mapped)
+                #expect(stream.isMapped == mapped)
+                #expect(stream.rowsPerChunk == Swift.min(rows, 1000))
+                #expect(stream.chunkCount == (1000 + rows - 1) / rows)
+                let all = try Self.visit(stream, Array(0..<stream.chunkCount))
+                #expect(all.features == problem.features.elements)
+                #expect(all.targets == problem.targets)
+                #expect(all.rows.last?.upperBound == 1000)
+            }
         }
         // The URL initialiser reads the same.
         let viaURL = try StreamingDataset<S>(npyFeatures: URL(fileURLWithPath: folder + "/X.npy"),

@@ -25,8 +25,11 @@ struct StreamingFaultTests {
             try problem.targets.writeNPY(to: y)
         }
 
-        func stream() throws -> StreamingDataset<Double> {
-            try StreamingDataset<Double>(npyFeatures: x, targets: y, chunkBytes: 10 * 5 * 8)
+        /// Mapped (the default for these `float64` files) or read with `pread`.
+        func stream(mapped: Bool = true) throws -> StreamingDataset<Double> {
+            let stream = try StreamingDataset<Double>(npyFeatures: x, targets: y, chunkBytes: 10 * 5 * 8, mapped: mapped)
+            #expect(stream.isMapped == mapped)
+            return stream
         }
 
         func remove() { try? FileManager.default.removeItem(atPath: folder) }
@@ -51,11 +54,11 @@ struct StreamingFaultTests {
         return nil
     }
 
-    @Test("a file truncated between visits gives fileChanged on the next visit")
-    func truncatedBetweenVisits() throws {
+    @Test("a file truncated between visits gives fileChanged on the next visit", arguments: [true, false])
+    func truncatedBetweenVisits(mapped: Bool) throws {
         let files = try Files()
         defer { files.remove() }
-        let stream = try files.stream()
+        let stream = try files.stream(mapped: mapped)
         #expect(Self.visitError(stream).0 == nil)
         #expect(truncate(files.x, 128 + 500 * 32) == 0)
         let (error, rows) = Self.visitError(stream)
@@ -65,18 +68,18 @@ struct StreamingFaultTests {
         #expect((error?.description.count ?? 0) > 40)
     }
 
-    @Test("a file replaced or rewritten in place between visits gives fileChanged")
-    func replacedBetweenVisits() throws {
+    @Test("a file replaced or rewritten in place between visits gives fileChanged", arguments: [true, false])
+    func replacedBetweenVisits(mapped: Bool) throws {
         let files = try Files()
         defer { files.remove() }
-        let stream = try files.stream()
+        let stream = try files.stream(mapped: mapped)
         // The same bytes under a new inode.
         try FileManager.default.copyItem(atPath: files.y, toPath: files.folder + "/copy.npy")
         #expect(rename(files.folder + "/copy.npy", files.y) == 0)
         let replaced = Self.visitError(stream).0
         #expect(Self.reason(replaced)?.contains("replaced") == true, "\(String(describing: replaced))")
         // Rewritten in place: same inode and size, a new modification time.
-        let stream2 = try files.stream()
+        let stream2 = try files.stream(mapped: mapped)
         let fd = open(files.x, O_WRONLY)
         #expect(fd >= 0)
         var value = 42.0
@@ -96,11 +99,11 @@ struct StreamingFaultTests {
     }
 
     @Test("a file truncated in the middle of a visit gives fileChanged, not a trap or a hang",
-          arguments: [false, true])
-    func truncatedDuringVisit(targets: Bool) throws {
+          arguments: [false, true], [true, false])
+    func truncatedDuringVisit(targets: Bool, mapped: Bool) throws {
         let files = try Files()
         defer { files.remove() }
-        let stream = try files.stream()
+        let stream = try files.stream(mapped: mapped)
         #expect(stream.chunkCount == 100)
         let path = targets ? files.y : files.x
         let (error, rows) = Self.visitError(stream) { step in
