@@ -101,6 +101,9 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("With --out-of-core: one chunk buffer's size in MiB (default 4).", valueName: "MiB"))
     var chunkMb: Int?
 
+    @Flag(help: "With --out-of-core: read the files with pread into chunk buffers (StreamingDataset's mapped: false) instead of mapping them.")
+    var noMap = false
+
     @OptionGroup var sparseOptions: SparseOptions
 
     /// The settings with `--quick`'s sizes filled in where no size was given.

@@ -20,6 +20,8 @@ struct OutOfCoreBenchmark<S: BLASScalar> {
     var keepFiles = false
     /// One chunk buffer's size.
     var chunkBytes = StreamingDataset<S>.defaultChunkBytes
+    /// Whether the stream maps its files (``StreamingDataset/isMapped``) or reads them with `pread`.
+    var mapped = true
     var xPath: String { folder + "/X-\(S.precisionName).npy" }
     var yPath: String { folder + "/y-\(S.precisionName).npy" }
     var precision: String { S.precisionName }
@@ -52,7 +54,7 @@ struct OutOfCoreBenchmark<S: BLASScalar> {
             }
             results.append(measurement("ooc-npy-f32-into-f64", source: "file", widened))
         }
-        let stream = try StreamingDataset<S>(npyFeatures: xPath, targets: yPath, chunkBytes: chunkBytes)
+        let stream = try StreamingDataset<S>(npyFeatures: xPath, targets: yPath, chunkBytes: chunkBytes, mapped: mapped)
         let visit = try Progress.phase("\(precision) streamed visit") {
             try time(repetitions: Swift.max(1, settings.epochs - 1)) {
                 var sum = S.zero
@@ -103,6 +105,7 @@ struct OutOfCoreBenchmark<S: BLASScalar> {
         // Ratios: to the sequential read, and each streamed figure to its in-memory twin.
         for k in results.indices {
             results[k].sequentialReadSeconds = read
+            if results[k].source == "stream" { results[k].mapped = stream.isMapped }
             if results[k].source == "stream",
                let twin = results.first(where: { $0.benchmark == results[k].benchmark && $0.source == "memory" }) {
                 results[k].inMemorySeconds = twin.seconds
@@ -248,6 +251,8 @@ struct OutOfCoreMeasurement {
     /// Bytes of X.
     var bytes: Double
     var methodUsed: String? = nil
+    /// A streamed row: whether the files were mapped (else read with `pread`).
+    var mapped: Bool? = nil
     var sequentialReadSeconds: Double? = nil
     /// The same benchmark in memory, on a streamed row.
     var inMemorySeconds: Double? = nil
@@ -264,7 +269,7 @@ extension OutOfCoreMeasurement: JSONRow {
         case benchmark, source, precision, rows, features, seconds
         case gbPerSecond = "gb_per_second", ratioToSequentialRead = "ratio_to_sequential_read"
         case ratioToInMemory = "ratio_to_in_memory", methodUsed = "method_used"
-        case peakRSSMB = "peak_rss_mb", phaseGrowthMB = "phase_growth_mb", xMB = "x_mb"
+        case peakRSSMB = "peak_rss_mb", phaseGrowthMB = "phase_growth_mb", xMB = "x_mb", mapped
     }
 
     var members: [(key: CodingKeys, value: JSONValue)] {
@@ -272,6 +277,7 @@ extension OutOfCoreMeasurement: JSONRow {
             (.ratioToSequentialRead, ratioToSequentialRead.map(JSONValue.number)),
             (.ratioToInMemory, ratioToInMemory.map(JSONValue.number)), (.methodUsed, methodUsed.map(JSONValue.string)),
             (.peakRSSMB, memory.map { .int($0.peak) }), (.phaseGrowthMB, memory.map { .int($0.growth) }),
+            (.mapped, mapped.map(JSONValue.bool)),
         ]
         return [(.benchmark, .string(benchmark)), (.source, .string(source)), (.precision, .string(precision)),
                 (.rows, .int(rows)), (.features, .int(features)), (.seconds, .number(seconds)),
@@ -287,7 +293,7 @@ func outOfCoreTable(_ rows: [OutOfCoreMeasurement]) -> String {
                  String(repeating: "-", count: 98)]
     for r in rows {
         lines.append(r.benchmark.padding(toLength: 26, withPad: " ", startingAt: 0)
-            + r.source.padding(toLength: 8, withPad: " ", startingAt: 0)
+            + (r.mapped.map { $0 ? "mapped" : "pread" } ?? r.source).padding(toLength: 8, withPad: " ", startingAt: 0)
             + r.precision.padding(toLength: 10, withPad: " ", startingAt: 0)
             + String(format: "%9.4f %7.2f ", r.seconds, r.gigabytesPerSecond)
             + cell(r.ratioToSequentialRead, "%6.2f").padding(toLength: 7, withPad: " ", startingAt: 0)
@@ -308,9 +314,11 @@ extension Bench {
         }
         var rows = [OutOfCoreMeasurement]()
         if precision != .float32 { rows += try OutOfCoreBenchmark<Double>(settings: settings, folder: folder, keepFiles: keepFiles,
-                                                                  chunkBytes: chunkMb.map { $0 << 20 } ?? StreamingDataset<Double>.defaultChunkBytes).run() }
+                                                                  chunkBytes: chunkMb.map { $0 << 20 } ?? StreamingDataset<Double>.defaultChunkBytes,
+                                                                  mapped: !noMap).run() }
         if precision != .float64 { rows += try OutOfCoreBenchmark<Float>(settings: settings, folder: folder, keepFiles: keepFiles,
-                                                                 chunkBytes: chunkMb.map { $0 << 20 } ?? StreamingDataset<Float>.defaultChunkBytes).run() }
+                                                                 chunkBytes: chunkMb.map { $0 << 20 } ?? StreamingDataset<Float>.defaultChunkBytes,
+                                                                 mapped: !noMap).run() }
         if json {
             for row in rows { print(try row.jsonLine()) }
         } else {

@@ -85,6 +85,14 @@ final class FileMapping: @unchecked Sendable {  // read-only pages; `populated` 
         (populated + first).update(repeating: true, count: last - first + 1)
     }
 
+    /// The most bytes of files a data set maps: half of the machine's memory. Larger files are
+    /// read from disk on every visit whichever way they are read; read with `pread`, they leave
+    /// the process's resident size at its two chunk buffers (a mapped page counts in it while it
+    /// is in memory).
+    static var mappableBytes: Int {
+        Int(sysconf(Int32(_SC_PHYS_PAGES))) / 2 * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
     /// `MADV_POPULATE_READ` (Linux 5.14), which Glibc's headers may not name.
     static let populateRead: Int32 = 22
 }

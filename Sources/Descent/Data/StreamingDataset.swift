@@ -22,13 +22,15 @@ import Glibc
 /// a read-ahead thread preparing the next chunk while the caller works on one, so reading
 /// overlaps arithmetic. How the rows are read:
 ///
-/// - **Mapped** (``isMapped``; the default when both files hold rows of `Scalar` as stored): the
+/// - **Mapped** (``isMapped``; the default when both files hold rows of `Scalar` as stored and
+///   together take at most half of the machine's memory): the
 ///   files stay mapped read-only while the data set lives, and chunks are the mapped rows
 ///   themselves. The thread brings each chunk's pages in before it is used, so a failing read is
 ///   a typed error. Every visit after the first reads the rows where the page cache holds them,
 ///   as fast as from memory; the mapped pages count in the process's resident size, but they are
 ///   the kernel's page cache, which it reclaims under memory pressure (and reads in again).
-/// - **Read** (`mapped: false`, or files that need a conversion): positioned reads (`pread`) into
+/// - **Read** (`mapped: false`, files that need a conversion, or files larger than half of memory,
+///   which would be read from disk every visit anyway): positioned reads (`pread`) into
 ///   two chunk buffers (double buffering). Memory beyond the caller's own is the two buffers
 ///   (``bufferBytes``), whatever the files' size; the thread and the buffers live only during the
 ///   visit.
@@ -87,8 +89,9 @@ public struct StreamingDataset<Scalar: BLASScalar>: RowSource {
     ///   - chunkBytes: The size of one chunk buffer; a chunk holds as many rows as fit (at least
     ///     one). The default is ``defaultChunkBytes``.
     ///   - allowPrecisionLoss: Round `float64` files into a `Float` data set instead of refusing.
-    ///   - mapped: Map the files when their rows are `Scalar`s as stored (the default), or read them
-    ///     with `pread` into two chunk buffers whatever they hold.
+    ///   - mapped: Map the files when their rows are `Scalar`s as stored and they fit in half of the
+    ///     machine's memory (the default), or read them with `pread` into two chunk buffers whatever
+    ///     they hold.
     /// - Throws: ``DescentError/fileNotReadable(path:reason:)`` for a missing or unreadable file;
     ///   ``DescentError/invalidFile(path:format:reason:)`` for a file that is not a 1-D or 2-D
     ///   numeric `.npy` array (empty, truncated, wrong header), a features or targets file in Fortran
@@ -122,7 +125,8 @@ public struct StreamingDataset<Scalar: BLASScalar>: RowSource {
         bufferBytes = targetsOffset + rows * k * y.bufferBytesPerElement(Scalar.self)
         featureNames = (0..<d).map { "x\($0)" }
         targetName = nil
-        if mapped, let features = try x.mapping(as: Scalar.self), let targets = try y.mapping(as: Scalar.self) {
+        if mapped, x.identity.size + y.identity.size <= FileMapping.mappableBytes,
+           let features = try x.mapping(as: Scalar.self), let targets = try y.mapping(as: Scalar.self) {
             mappings = (features, targets)
         } else {
             mappings = nil
@@ -137,7 +141,8 @@ public struct StreamingDataset<Scalar: BLASScalar>: RowSource {
     ///   - targets: The targets file's URL.
     ///   - chunkBytes: The size of one chunk buffer.
     ///   - allowPrecisionLoss: Round `float64` files into a `Float` data set instead of refusing.
-    ///   - mapped: Map the files when their rows are `Scalar`s as stored (the default).
+    ///   - mapped: Map the files when their rows are `Scalar`s as stored and they fit in half of
+    ///     the machine's memory (the default).
     /// - Throws: as ``init(npyFeatures:targets:chunkBytes:allowPrecisionLoss:mapped:)-(String,_,_,_,_)``.
     public init(npyFeatures: URL, targets: URL, chunkBytes: Int = defaultChunkBytes,
                 allowPrecisionLoss: Bool = false, mapped: Bool = true) throws(DescentError) {
