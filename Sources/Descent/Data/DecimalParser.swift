@@ -39,10 +39,13 @@ enum DecimalParser {
         if negative || p.pointee == UInt8(ascii: "+") { p += 1 }
         let digitsStart = p
         var w: UInt64 = 0
-        // Integer parts are usually short (a byte at a time), fractions long (eight at a time).
-        while p < end, case let digit = p.pointee &- 48, digit < 10 {
-            w = w &* 10 &+ UInt64(digit)
+        // A lone digit (`0.5`, `-1.25e-3`: most written fractions) is taken at once; a longer run
+        // (`-1234`) eight digits at a time, with no branch on its length.
+        if end - p >= 2, case let digit = p.pointee &- 48, digit < 10, p[1] &- 48 >= 10 {
+            w = UInt64(digit)
             p += 1
+        } else {
+            readDigits(&p, end, into: &w)
         }
         var digitCount = p - digitsStart
         var exponent = 0
