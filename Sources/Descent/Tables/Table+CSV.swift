@@ -78,8 +78,10 @@ extension Table {
                 }
                 let n = numbers.rows, d = numbers.columns
                 let byColumn = numbers.values.withUnsafeBufferPointer { columnsOf($0, rows: n, width: d) }
-                let columns = byColumn.indices.map { j in
-                    numericColumn(byColumn[j], integralText: firstRow.map { j < $0.count && isIntegerText($0[j]) } ?? true)
+                // Integral when the first row's text spells an integer and every value is whole.
+                let columns = byColumn.columns.indices.map { j in
+                    Column.numeric(byColumn.columns[j], integral: byColumn.whole[j]
+                                       && firstRow.map { j < $0.count && isIntegerText($0[j]) } ?? true)
                 }
                 return Table(checkedNames: numbers.columnNames, columns: columns, rows: numbers.rows, missing: missing,
                              source: path)
