@@ -46,11 +46,10 @@ extension Table {
         let lines = Array(firstLine..<(firstLine + body.rows))
         let n = body.rows, d = names.count
         let spellings = MissingSpellings(missingValues)
-        let byColumn = body.values.withUnsafeBufferPointer { columnsOf($0, rows: n, width: d) }
+        let checked = (0..<d).map { !isText[$0] && isIntegerText(firstRow[$0]) }
+        let byColumn = body.values.withUnsafeBufferPointer { columnsOf($0, rows: n, width: d, checked: checked) }
         let columns = (0..<d).map { j -> Column in
-            guard isText[j] else {
-                return .numeric(byColumn.columns[j], integral: isIntegerText(firstRow[j]) && byColumn.whole[j])
-            }
+            guard isText[j] else { return .numeric(byColumn.columns[j], integral: byColumn.integral[j]) }
             let texts = strings(byColumn.columns[j], from: dataStart, missing: spellings)
             // With no demanded type, typing cannot fail.
             return (try? typed(texts, as: nil, name: names[j], field: j + 1, lines: lines, path: path)) ?? .text(texts)
@@ -60,19 +59,20 @@ extension Table {
         return table
     }
 
-    /// The columns of `n` row-major rows of `d` cells, and whether each holds only whole numbers
-    /// below 2⁵³ in magnitude: blocks of rows on the reader's threads, each block's rows read once
-    /// (while they are in cache) and written straight into the columns, which are the only new
-    /// memory (no row-major or column-major copy in between).
+    /// The columns of `n` row-major rows of `d` cells, and which are integral: those `checked`
+    /// whose values are all whole numbers below 2⁵³ in magnitude. Blocks of rows on the reader's
+    /// threads: each block's rows are read once (while they are in cache) and written straight into
+    /// the columns, which are the only new memory (no row-major or column-major copy in between).
     ///
     /// - Complexity: O(n·d) time, one pass over the cells per ``columnGroup`` columns.
-    static func columnsOf(_ cells: UnsafeBufferPointer<Double>, rows n: Int,
-                          width d: Int) -> (columns: [[Double]], whole: [Bool]) {
-        var columns = [[Double]](), whole = [Bool]()
+    static func columnsOf(_ cells: UnsafeBufferPointer<Double>, rows n: Int, width d: Int,
+                          checked: [Bool]) -> (columns: [[Double]], integral: [Bool]) {
+        var columns = [[Double]](), integral = [Bool]()
         columns.reserveCapacity(d)
         for first in stride(from: 0, to: d, by: columnGroup) {
             let group = Swift.min(columnGroup, d - first)
             let block = 4096, blocks = (n + block - 1) / block
+            let checks = Array(checked[first..<(first + group)])
             // Per block and column: whether the block's cells of the column are all whole.
             var blockWhole = [Bool](repeating: true, count: blocks * group)
             let made = withNewColumns(group, rows: n) { targets in
@@ -85,26 +85,33 @@ extension Table {
                             let row = from + i * d + first
                             for k in 0..<group { targets[k][i] = row[k] }
                         }
-                        for k in 0..<group {
-                            var all = true
-                            for i in rows {
-                                let value = targets[k][i]
-                                // Whole below 2⁵³: truncating to an integer changes nothing.
-                                let inRange = Swift.abs(value) < 0x1p53
-                                all = all && inRange && Double(Int64(inRange ? value : 0)) == value
-                            }
-                            flags[b * group + k] = all
+                        for k in 0..<group where checks[k] {
+                            flags[b * group + k] = allWhole(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(
+                                start: targets[k], count: n)[rows]))
                         }
                     }
                 }
             }
             columns += made
-            whole += (0..<group).map { k in (0..<blocks).allSatisfy { blockWhole[$0 * group + k] } }
+            integral += (0..<group).map { k in checks[k] && (0..<blocks).allSatisfy { blockWhole[$0 * group + k] } }
         }
-        return (columns, whole)
+        return (columns, integral)
     }
 
-    /// The most columns ``columnsOf(_:rows:width:)`` fills in one pass over the cells (each is one
+    /// Whether every value is a whole number below 2⁵³ in magnitude, without a branch per value:
+    /// below 2⁵², adding and subtracting 2⁵² rounds to a whole number, so a value is whole if
+    /// that leaves it unchanged; from 2⁵² to 2⁵³ every double is whole; NaN fails both tests.
+    static func allWhole(_ values: UnsafeBufferPointer<Double>) -> Bool {
+        var fails = 0
+        for value in values {
+            let magnitude = Swift.abs(value)
+            let whole = magnitude < 0x1p53 && (magnitude >= 0x1p52 || (magnitude + 0x1p52) - 0x1p52 == magnitude)
+            fails &+= whole ? 0 : 1
+        }
+        return fails == 0
+    }
+
+    /// The most columns ``columnsOf(_:rows:width:checked:)`` fills in one pass over the cells (each is one
     /// nested allocation, ``withNewColumns(_:rows:_:)``).
     static let columnGroup = 64
 
