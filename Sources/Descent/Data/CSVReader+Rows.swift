@@ -4,8 +4,8 @@ import Glibc
 import Dispatch
 import Synchronization
 
-/// The data rows: split into runs of whole lines, taken in turn by the threads; sized from the line ends; read
-/// window by window.
+/// The data rows: split into runs of whole lines, taken in turn by the threads; sized from the line
+/// ends; read window by window.
 extension CSVReader {
     /// What one run of lines gave: rows kept and dropped, or where it stopped.
     struct PartResult {
@@ -18,11 +18,11 @@ extension CSVReader {
     ///
     /// Splits the bytes into runs of whole lines (up to ``Tuning/runsPerThread`` per thread, at
     /// most one per ``Tuning/bytesPerRun``), which the threads take in turn; counts each run's line
-    /// ends and looks for quotes, in parallel; sizes
-    /// the values from the line counts (a run cannot hold more rows than line ends, plus one);
-    /// reads each run into its own stretch of the values, in parallel, or all on one thread if any
-    /// quote was seen, since a quoted cell may hold line ends; then closes the gaps that blank
-    /// lines and dropped rows left between stretches. The first problem in file order is thrown.
+    /// ends and looks for quotes, in parallel; sizes the values from the line counts (a run cannot
+    /// hold more rows than line ends, plus one); reads each run into its own stretch of the values,
+    /// in parallel, or all on one thread if any quote was seen, since a quoted cell may hold line
+    /// ends; then closes the gaps that blank lines and dropped rows left between stretches. The
+    /// first problem in file order is thrown.
     ///
     /// With `text`, the columns it flags are read as positions (``TextColumns``), and any row that
     /// is not plain (blanks around a cell, an empty numeric cell, a quote anywhere in the data, the
