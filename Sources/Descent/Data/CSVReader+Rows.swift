@@ -2,9 +2,10 @@
 import Glibc
 #endif
 import Dispatch
+import Synchronization
 
-/// The data rows: split into runs of whole lines, one per thread; sized from the line ends; read
-/// window by window.
+/// The data rows: split into runs of whole lines, taken in turn by the threads; sized from the line
+/// ends; read window by window.
 extension CSVReader {
     /// What one run of lines gave: rows kept and dropped, or where it stopped.
     struct PartResult {
@@ -15,12 +16,13 @@ extension CSVReader {
 
     /// Reads the data rows from `header`'s position to the end.
     ///
-    /// Splits the bytes into runs of whole lines, one per thread (at most one per
-    /// ``Tuning/bytesPerThread``); counts each run's line ends and looks for quotes, in parallel; sizes
-    /// the values from the line counts (a run cannot hold more rows than line ends, plus one);
-    /// reads each run into its own stretch of the values, in parallel, or all on one thread if any
-    /// quote was seen, since a quoted cell may hold line ends; then closes the gaps that blank
-    /// lines and dropped rows left between stretches. The first problem in file order is thrown.
+    /// Splits the bytes into runs of whole lines (up to ``Tuning/runsPerThread`` per thread, at
+    /// most one per ``Tuning/bytesPerRun``), which the threads take in turn; counts each run's line
+    /// ends and looks for quotes, in parallel; sizes the values from the line counts (a run cannot
+    /// hold more rows than line ends, plus one); reads each run into its own stretch of the values,
+    /// in parallel, or all on one thread if any quote was seen, since a quoted cell may hold line
+    /// ends; then closes the gaps that blank lines and dropped rows left between stretches. The
+    /// first problem in file order is thrown.
     ///
     /// With `text`, the columns it flags are read as positions (``TextColumns``), and any row that
     /// is not plain (blanks around a cell, an empty numeric cell, a quote anywhere in the data, the
@@ -31,9 +33,11 @@ extension CSVReader {
         let dataStart = header.position, end = header.end
         let window = Swift.max(1, tuning.window), releasingPages = tuning.releasingPages
         var starts = [dataStart]
-        let threads = Swift.min(tuning.threads, (end - dataStart) / Swift.max(1, tuning.bytesPerThread))
-        for k in 1..<Swift.max(threads, 1) {
-            let nominal = dataStart + (end - dataStart) / threads * k
+        let threads = Swift.max(1, tuning.threads)
+        let runCount = Swift.min(threads * Swift.max(1, tuning.runsPerThread),
+                                 (end - dataStart) / Swift.max(1, tuning.bytesPerRun))
+        for k in 1..<Swift.max(runCount, 1) {
+            let nominal = dataStart + (end - dataStart) / runCount * k
             guard let lineFeed = memchr(nominal, Int32(CSVScanner.lineFeed), end - nominal) else { break }
             let next = UnsafePointer(lineFeed.assumingMemoryBound(to: UInt8.self)) + 1
             if next < end, let last = starts.last, next > last { starts.append(next) }
@@ -42,7 +46,7 @@ extension CSVReader {
         var counts = [(lines: Int, quoted: Bool)](repeating: (0, false), count: runs.count)
         counts.withUnsafeMutableBufferPointer { counts in
             nonisolated(unsafe) let counts = counts, runs = runs
-            DispatchQueue.concurrentPerform(iterations: runs.count) { k in
+            inTurn(runs.count, threads: threads) { k in
                 counts[k] = lineEnds(from: runs[k].0, to: runs[k].1, window: window, releasingPages: releasingPages)
             }
         }
@@ -70,7 +74,7 @@ extension CSVReader {
                 var planned = header
                 if text != nil { planned.textColumns = TextColumns(isText: isText.baseAddress!, origin: dataStart) }
                 nonisolated(unsafe) let results = results, parts = parts, header = planned, output = output
-                DispatchQueue.concurrentPerform(iterations: parts.count) { k in
+                inTurn(parts.count, threads: threads) { k in
                     // Every run starts at the start of a line; the first continues the header's count.
                     results[k] = readPart(from: parts[k].0, to: parts[k].1, line: k == 0 ? header.line : 1,
                                           like: header, columns: columns, into: output + offsets[k] * columns,
@@ -95,6 +99,15 @@ extension CSVReader {
         }
         return (values, results.reduce(0) { $0 + $1.rows }, results.reduce(0) { $0 + $1.dropped },
                 counts.reduce(0) { $0 + $1.lines })
+    }
+
+    /// Calls `body` with each of `0..<count` once, on up to `threads` threads that each take the
+    /// next index as they finish one (in increasing order overall), and returns when all are done.
+    static func inTurn(_ count: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: Swift.max(1, Swift.min(threads, count))) { _ in
+            while case let k = next.add(1, ordering: .relaxed).oldValue, k < count { body(k) }
+        }
     }
 
     /// Reads the rows of `start..<end` (whose first line is `line`) into `output`, `window` bytes

@@ -18,7 +18,7 @@ import Dispatch
 /// result, sized from the number of line ends before any is written; pages already read are
 /// handed back (`MADV_DONTNEED`) every ``Tuning/window`` bytes, so resident memory stays the
 /// values plus a window per thread. Large files without quotes are read on
-/// ``BLASConfiguration/threads`` threads, each taking a run of whole lines (see
+/// ``BLASConfiguration/threads`` threads, which take runs of whole lines in turn (see
 /// ``readRows(after:columns:dropInvalid:tuning:path:)``).
 /// The file must not be truncated while it is read, as for any memory map.
 package enum CSVReader {
@@ -27,8 +27,11 @@ package enum CSVReader {
     struct Tuning {
         /// The most threads to use.
         var threads = BLASConfiguration.threads
-        /// Data shorter than this per thread is read on fewer threads.
-        var bytesPerThread = 8 << 20
+        /// The fewest bytes in a run of lines (shorter data is read in fewer runs, on fewer threads).
+        var bytesPerRun = 4 << 20
+        /// The most runs per thread: the threads take the next run as each finishes one, so a
+        /// thread slowed by other work on its core leaves its share to the others.
+        var runsPerThread = 8
         /// The bytes scanned at a time, ≥ 1; a mapped file's pages are handed back after each.
         var window = 16 << 20
         /// Whether to hand pages back: only for a mapping this reader made itself.

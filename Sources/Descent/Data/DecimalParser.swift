@@ -3,8 +3,10 @@
 ///
 /// Sign, digits, an optional decimal point and digits, an optional exponent are read into a decimal
 /// significand `w` (up to 19 significant digits, in a `UInt64`) and a power of ten `q`. Then:
-/// - Clinger's fast path where `w ≤ 2⁵³` and `|q| ≤ 22`: `w` and `10^|q|` are both exact doubles,
-///   so one IEEE multiplication or division rounds correctly;
+/// - Clinger's fast path where at most 15 digits were written (so `w < 10¹⁵ < 2⁵³`) and
+///   `|q| ≤ 22`: `w` and `10^|q|` are both exact doubles, so one IEEE multiplication or division
+///   rounds correctly (the digit count, known before `w` is, makes the choice cheap to predict: a
+///   file's numbers usually have the same length, where `w ≤ 2⁵³` splits 16- and 17-digit ones);
 /// - otherwise the Eisel–Lemire algorithm (``EiselLemire``);
 /// - `Double(_:)` (the C library's `strtod`) only for more than 19 significant digits, a huge
 ///   written exponent, or the rare case Eisel–Lemire cannot decide.
@@ -39,10 +41,13 @@ enum DecimalParser {
         if negative || p.pointee == UInt8(ascii: "+") { p += 1 }
         let digitsStart = p
         var w: UInt64 = 0
-        // Integer parts are usually short (a byte at a time), fractions long (eight at a time).
-        while p < end, case let digit = p.pointee &- 48, digit < 10 {
-            w = w &* 10 &+ UInt64(digit)
+        // A lone digit (`0.5`, `-1.25e-3`: most written fractions) is taken at once; a longer run
+        // (`-1234`) eight digits at a time, with no branch on its length.
+        if end - p >= 2, case let digit = p.pointee &- 48, digit < 10, p[1] &- 48 >= 10 {
+            w = UInt64(digit)
             p += 1
+        } else {
+            readDigits(&p, end, into: &w)
         }
         var digitCount = p - digitsStart
         var exponent = 0
@@ -81,7 +86,7 @@ enum DecimalParser {
             }
             if significant > 19 || hugeExponent { return fallback(start, p, into: &value) }
         }
-        if exponent >= -22, exponent <= 22, w <= 1 << 53 {
+        if exponent >= -22, exponent <= 22, digitCount <= 15 {  // w < 10¹⁵
             let magnitude = exponent < 0 ? Double(w) / exactPowersOfTen[-exponent] : Double(w) * exactPowersOfTen[exponent]
             value = negative ? -magnitude : magnitude
             return p

@@ -77,9 +77,11 @@ extension Table {
                     throw .unknownColumn(name: name, available: numbers.columnNames)
                 }
                 let n = numbers.rows, d = numbers.columns
-                let byColumn = numbers.values.withUnsafeBufferPointer { columnsOf($0, rows: n, width: d) }
-                let columns = byColumn.indices.map { j in
-                    numericColumn(byColumn[j], integralText: firstRow.map { j < $0.count && isIntegerText($0[j]) } ?? true)
+                // Integral when the first row's text spells an integer and every value is whole.
+                let checked = (0..<d).map { j in firstRow.map { j < $0.count && isIntegerText($0[j]) } ?? true }
+                let byColumn = numbers.values.withUnsafeBufferPointer { columnsOf($0, rows: n, width: d, checked: checked) }
+                let columns = byColumn.columns.indices.map { j in
+                    Column.numeric(byColumn.columns[j], integral: byColumn.integral[j])
                 }
                 return Table(checkedNames: numbers.columnNames, columns: columns, rows: numbers.rows, missing: missing,
                              source: path)

@@ -46,10 +46,11 @@ extension Table {
         let lines = Array(firstLine..<(firstLine + body.rows))
         let n = body.rows, d = names.count
         let spellings = MissingSpellings(missingValues)
-        let byColumn = body.values.withUnsafeBufferPointer { columnsOf($0, rows: n, width: d) }
+        let checked = (0..<d).map { !isText[$0] && isIntegerText(firstRow[$0]) }
+        let byColumn = body.values.withUnsafeBufferPointer { columnsOf($0, rows: n, width: d, checked: checked) }
         let columns = (0..<d).map { j -> Column in
-            guard isText[j] else { return numericColumn(byColumn[j], integralText: isIntegerText(firstRow[j])) }
-            let texts = strings(byColumn[j], from: dataStart, missing: spellings)
+            guard isText[j] else { return .numeric(byColumn.columns[j], integral: byColumn.integral[j]) }
+            let texts = strings(byColumn.columns[j], from: dataStart, missing: spellings)
             // With no demanded type, typing cannot fail.
             return (try? typed(texts, as: nil, name: names[j], field: j + 1, lines: lines, path: path)) ?? .text(texts)
         }
@@ -58,38 +59,80 @@ extension Table {
         return table
     }
 
-    /// The columns of `n` row-major rows of `d` cells: one pass over the rows in blocks (each
-    /// block's rows read once, on the reader's threads) into a column-major copy, then a copy per
-    /// column — instead of reading every row once per column, which cost `d` passes over the cells.
-    static func columnsOf(_ cells: UnsafeBufferPointer<Double>, rows n: Int, width d: Int) -> [[Double]] {
-        let block = 4096
-        let byColumn = [Double](unsafeUninitializedCapacity: n * d) { out, count in
-            guard let base = out.baseAddress, let cells = cells.baseAddress else { return }
-            CSVReader.adviseHugePages(UnsafeMutableRawBufferPointer(out))
-            nonisolated(unsafe) let to = base, from = cells
-            DispatchQueue.concurrentPerform(iterations: (n + block - 1) / block) { b in
-                for i in (b * block)..<Swift.min(n, (b + 1) * block) {
-                    let row = from + i * d
-                    for j in 0..<d { to[j * n + i] = row[j] }
-                }
-            }
-            count = n * d
-        }
-        // The copies on the threads too, each column on huge pages (fewer first-touch faults).
-        var columns = [[Double]](repeating: [], count: d)
-        byColumn.withUnsafeBufferPointer { source in
-            columns.withUnsafeMutableBufferPointer { columns in
-                nonisolated(unsafe) let source = source, columns = columns
-                DispatchQueue.concurrentPerform(iterations: d) { j in
-                    columns[j] = [Double](unsafeUninitializedCapacity: n) { column, count in
-                        CSVReader.adviseHugePages(UnsafeMutableRawBufferPointer(column))
-                        _ = column.initialize(from: UnsafeBufferPointer(rebasing: source[(j * n)..<((j + 1) * n)]))
-                        count = n
+    /// The columns of `n` row-major rows of `d` cells, and which are integral: those `checked`
+    /// whose values are all whole numbers below 2⁵³ in magnitude. Blocks of rows on the reader's
+    /// threads: each block's rows are read once (while they are in cache) and written straight into
+    /// the columns, which are the only new memory (no row-major or column-major copy in between).
+    ///
+    /// - Complexity: O(n·d) time, one pass over the cells per ``columnGroup`` columns.
+    static func columnsOf(_ cells: UnsafeBufferPointer<Double>, rows n: Int, width d: Int,
+                          checked: [Bool]) -> (columns: [[Double]], integral: [Bool]) {
+        var columns = [[Double]](), integral = [Bool]()
+        columns.reserveCapacity(d)
+        for first in stride(from: 0, to: d, by: columnGroup) {
+            let group = Swift.min(columnGroup, d - first)
+            let block = 4096, blocks = (n + block - 1) / block
+            let checks = Array(checked[first..<(first + group)])
+            // Per block and column: whether the block's cells of the column are all whole.
+            var blockWhole = [Bool](repeating: true, count: blocks * group)
+            let made = withNewColumns(group, rows: n) { targets in
+                guard let from = cells.baseAddress else { return }
+                blockWhole.withUnsafeMutableBufferPointer { flags in
+                    nonisolated(unsafe) let from = from, targets = targets, flags = flags
+                    CSVReader.inTurn(blocks, threads: BLASConfiguration.threads) { b in
+                        let rows = (b * block)..<Swift.min(n, (b + 1) * block)
+                        for i in rows {
+                            let row = from + i * d + first
+                            for k in 0..<group { targets[k][i] = row[k] }
+                        }
+                        for k in 0..<group where checks[k] {
+                            flags[b * group + k] = allWhole(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(
+                                start: targets[k], count: n)[rows]))
+                        }
                     }
                 }
             }
+            columns += made
+            integral += (0..<group).map { k in checks[k] && (0..<blocks).allSatisfy { blockWhole[$0 * group + k] } }
         }
-        return columns
+        return (columns, integral)
+    }
+
+    /// Whether every value is a whole number below 2⁵³ in magnitude, without a branch per value:
+    /// below 2⁵², adding and subtracting 2⁵² rounds to a whole number, so a value is whole if
+    /// that leaves it unchanged; from 2⁵² to 2⁵³ every double is whole; NaN fails both tests.
+    static func allWhole(_ values: UnsafeBufferPointer<Double>) -> Bool {
+        var fails = 0
+        for value in values {
+            let magnitude = Swift.abs(value)
+            let whole = magnitude < 0x1p53 && (magnitude >= 0x1p52 || (magnitude + 0x1p52) - 0x1p52 == magnitude)
+            fails &+= whole ? 0 : 1
+        }
+        return fails == 0
+    }
+
+    /// The most columns ``columnsOf(_:rows:width:checked:)`` fills in one pass over the cells (each is one
+    /// nested allocation, ``withNewColumns(_:rows:_:)``).
+    static let columnGroup = 64
+
+    /// `count` new arrays of `n` numbers each, handed all at once to `fill` (uninitialized), which
+    /// must set every element.
+    static func withNewColumns(_ count: Int, rows n: Int,
+                               _ fill: ([UnsafeMutablePointer<Double>]) -> Void) -> [[Double]] {
+        var targets = [UnsafeMutablePointer<Double>](), made = [[Double]]()
+        // Each array's initializer makes the next inside itself; the innermost calls `fill`.
+        func make(_ k: Int) {
+            guard k < count else { return fill(targets) }
+            let column = [Double](unsafeUninitializedCapacity: n) { column, initialized in
+                CSVReader.adviseHugePages(UnsafeMutableRawBufferPointer(column))
+                targets.append(column.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!)
+                make(k + 1)
+                initialized = n
+            }
+            made.append(column)
+        }
+        make(0)
+        return made.reversed()
     }
 
     /// A text column's cells (``TextColumns`` positions from `origin`) as strings, blanks trimmed,
@@ -117,12 +160,6 @@ extension Table {
             }
             count = n
         }
-    }
-
-    /// A column of numbers; integral when the first row's text spells an integer and every value
-    /// is a whole number below 2⁵³.
-    static func numericColumn(_ values: [Double], integralText: Bool) -> Column {
-        .numeric(values, integral: integralText && values.allSatisfy { $0 == $0.rounded() && Swift.abs($0) < 0x1p53 })
     }
 }
 

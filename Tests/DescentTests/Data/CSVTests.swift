@@ -8,14 +8,17 @@ import Testing
 @Suite("CSV files")
 struct CSVTests {
     /// Splits that must not change anything: one-byte windows (every record crosses a window's
-    /// end), tiny windows, and several threads on runs of a few bytes.
+    /// end), tiny windows, several threads on runs of a few bytes, and one or two threads taking
+    /// many runs in turn.
     static let tunings: [CSVReader.Tuning] = [
         CSVReader.Tuning(),
-        CSVReader.Tuning(threads: 1, bytesPerThread: 1 << 30, window: 1),
-        CSVReader.Tuning(threads: 1, bytesPerThread: 1 << 30, window: 2),
-        CSVReader.Tuning(threads: 1, bytesPerThread: 1 << 30, window: 7),
-        CSVReader.Tuning(threads: 3, bytesPerThread: 1, window: 5),
-        CSVReader.Tuning(threads: 4, bytesPerThread: 4, window: 1 << 20),
+        CSVReader.Tuning(threads: 1, bytesPerRun: 1 << 30, window: 1),
+        CSVReader.Tuning(threads: 1, bytesPerRun: 1 << 30, window: 2),
+        CSVReader.Tuning(threads: 1, bytesPerRun: 1 << 30, window: 7),
+        CSVReader.Tuning(threads: 3, bytesPerRun: 1, runsPerThread: 1, window: 5),
+        CSVReader.Tuning(threads: 4, bytesPerRun: 4, window: 1 << 20),
+        CSVReader.Tuning(threads: 1, bytesPerRun: 3, runsPerThread: 64, window: 4),
+        CSVReader.Tuning(threads: 2, bytesPerRun: 1, runsPerThread: 1000, window: 3),
     ]
 
     /// `bytes` parsed with one tuning.

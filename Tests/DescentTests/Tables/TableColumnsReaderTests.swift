@@ -86,6 +86,45 @@ struct TableColumnsReaderTests {
         }
     }
 
+    @Test("wide files (more columns than one pass fills): the same columns and integral flags, with text or numbers only")
+    func wideFiles() throws {
+        // 70 numeric columns (past Table.columnGroup = 64): integers, fractions, and integers with
+        // one fraction late in the column; a text column first, or none.
+        var random = RandomSource(seed: 64)
+        let d = 70
+        #expect(d > Table.columnGroup)
+        let rows = (0..<40).map { i in
+            (0..<d).map { j -> String in
+                switch j % 3 {
+                case 0: "\(Int(random.next() % 2001) - 1000)"
+                case 1: "\(random.nextNormal())"
+                default: i == 37 ? "2.5" : "\(i * j)"
+                }
+            }
+        }
+        let header = (0..<d).map { "x\($0)" }.joined(separator: ",")
+        let numbers = header + "\n" + rows.map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n"
+        let words = "name," + header + "\n" + rows.enumerated().map { i, row in
+            ["a", "b", "NA"][i % 3] + "," + row.joined(separator: ",")
+        }.joined(separator: "\n") + "\n"
+        for tuning in CSVTests.tunings {
+            let (fast, general) = try Self.both(words, tuning: tuning)
+            let table = try #require(fast, "declined with \(tuning)")
+            #expect(Self.same(table, general), "\(tuning)")
+        }
+        let general = try Self.general(numbers)
+        let table = try Self.withBytes(numbers) { view in
+            try Table.parse(view, path: "t.csv", missing: .error, types: [:], missingValues: Table.defaultMissingValues,
+                            options: CSVOptions())
+        }
+        // (A file of numbers only keeps no line per row: every line is a row unless it says otherwise.)
+        var lined = table
+        lined.rowLines = general.rowLines
+        #expect(table.rowLines == nil && Self.same(lined, general))
+        let integral = table.columns.map { if case let .numeric(_, integral) = $0 { integral } else { false } }
+        #expect(integral == (0..<d).map { $0 % 3 == 0 })
+    }
+
     @Test("files that are not plain are declined, and Table(csvFile:) still reads them")
     func declined() throws {
         let files = [
