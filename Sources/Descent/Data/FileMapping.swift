@@ -19,7 +19,7 @@ import Glibc
 /// populated them already; and the caller checks the file's identity (size included) before each
 /// chunk. What is left is a file truncated while one chunk is being used, or a page dropped from
 /// memory and failing on disk in the same moments: for those, stream with `mapped: false`.
-final class FileMapping: @unchecked Sendable {  // read-only pages; `populated` is written by one visit's read-ahead thread at a time
+final class FileMapping: @unchecked Sendable {  // read-only pages; `populated` flags only ever go from false to true
     /// The first byte of the file.
     let base: UnsafeRawPointer
     /// The mapped length (the file's size when mapped).
@@ -28,8 +28,6 @@ final class FileMapping: @unchecked Sendable {  // read-only pages; `populated` 
     private let pageBytes: Int
     /// One flag per page: populated by this mapping.
     private let populated: UnsafeMutablePointer<Bool>
-    /// `mincore`'s answer for one range, reused.
-    private var resident: [UInt8] = []
 
     /// Maps the open file `fd` of `length` bytes (at least 1); `nil` when the system refuses
     /// (the caller then reads with `pread`).
@@ -68,10 +66,10 @@ final class FileMapping: @unchecked Sendable {  // read-only pages; `populated` 
         let first = range.lowerBound / pageBytes, last = (range.upperBound - 1) / pageBytes
         let start = UnsafeMutableRawPointer(mutating: base + first * pageBytes)
         let bytes = (last - first + 1) * pageBytes
-        if resident.count < last - first + 1 { resident = [UInt8](repeating: 0, count: last - first + 1) }
-        let inMemory = resident.withUnsafeMutableBufferPointer { resident in
+        let pages = last - first + 1
+        let inMemory = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: pages) { resident in
             mincore(start, bytes, resident.baseAddress!) == 0
-                && (0...(last - first)).allSatisfy { resident[$0] & 1 == 1 && populated[first + $0] }
+                && (0..<pages).allSatisfy { resident[$0] & 1 == 1 && populated[first + $0] }
         }
         if inMemory { return }
         guard madvise(start, bytes, FileMapping.populateRead) == 0 else {
@@ -82,7 +80,7 @@ final class FileMapping: @unchecked Sendable {  // read-only pages; `populated` 
             }
             throw .fileNotReadable(path: path, reason: FileIO.systemError(code))
         }
-        (populated + first).update(repeating: true, count: last - first + 1)
+        (populated + first).update(repeating: true, count: pages)
     }
 
     /// The most bytes of files a data set maps: half of the machine's memory. Larger files are
