@@ -102,8 +102,12 @@ package struct NPYRowFile: Sendable {
     /// Whether its rows are `Scalar`s as stored (little-endian floats of `Scalar`'s size, aligned
     /// for it), so they can be used where the file is mapped, without a conversion.
     package func storesRows<Scalar: BLASScalar>(as _: Scalar.Type) -> Bool {
+        holdsValues(of: Scalar.self) && header.dataOffset % MemoryLayout<Scalar>.alignment == 0
+    }
+
+    /// Whether its elements are `Scalar`s as stored (little-endian floats of `Scalar`'s size).
+    func holdsValues<Scalar: BLASScalar>(of _: Scalar.Type) -> Bool {
         header.element.kind == .float && header.element.size == MemoryLayout<Scalar>.size && !header.element.bigEndian
-            && header.dataOffset % MemoryLayout<Scalar>.alignment == 0
     }
 
     /// Maps the whole file read-only (``FileMapping``), checking it is still the file first
@@ -144,7 +148,7 @@ package struct NPYRowFile: Sendable {
                                + "\(identity.size) bytes its header announces (it was truncated while being read)")
         }
         try identity.check(fd, path: path)
-        if element.kind == .float && fileSize == size && !element.bigEndian { return }
+        if holdsValues(of: Scalar.self) { return }
         NPYReader.widen(landing, count: count, element, into: buffer, as: Scalar.self)
     }
 }

@@ -44,29 +44,24 @@ struct SolverRows<S: BLASScalar> {
         /// streamed `Float` normal-equations solve took 11× the same solve in memory (`bench
         /// --out-of-core`; `perf` put the time in `BinaryFloatingPoint.init`).
         func centredFeatures(shift: [Double], scales: [Double]? = nil, into out: UnsafeMutablePointer<Double>) {
-            let raw = UnsafeRawPointer(rows.features)
-            if S.self == Float.self {
-                centreRows(raw.assumingMemoryBound(to: Float.self), rows: count, columns: rows.columns, shift: shift,
-                            scales: scales, into: out)
-            } else if S.self == Double.self {
-                centreRows(raw.assumingMemoryBound(to: Double.self), rows: count, columns: rows.columns, shift: shift,
-                            scales: scales, into: out)
-            } else {
-                centreRows(rows.features, rows: count, columns: rows.columns, shift: shift, scales: scales, into: out)
-            }
+            Self.centre(rows.features, rows: count, columns: rows.columns, shift: shift, scales: scales, into: out)
         }
 
         /// Writes the block's targets less `means` as `Double`s, row-major into `out` (`count × k`).
         func centredTargets(means: [Double], into out: UnsafeMutablePointer<Double>) {
-            let raw = UnsafeRawPointer(rows.targets)
+            Self.centre(rows.targets, rows: count, columns: targetColumns, shift: means, scales: nil, into: out)
+        }
+
+        /// ``centreRows(_:rows:columns:shift:scales:into:)`` on `x` seen as the concrete scalar `S` is.
+        private static func centre(_ x: UnsafePointer<S>, rows m: Int, columns d: Int, shift: [Double],
+                                   scales: [Double]?, into out: UnsafeMutablePointer<Double>) {
+            let raw = UnsafeRawPointer(x)
             if S.self == Float.self {
-                centreRows(raw.assumingMemoryBound(to: Float.self), rows: count, columns: targetColumns, shift: means,
-                            scales: nil, into: out)
+                centreRows(raw.assumingMemoryBound(to: Float.self), rows: m, columns: d, shift: shift, scales: scales, into: out)
             } else if S.self == Double.self {
-                centreRows(raw.assumingMemoryBound(to: Double.self), rows: count, columns: targetColumns, shift: means,
-                            scales: nil, into: out)
+                centreRows(raw.assumingMemoryBound(to: Double.self), rows: m, columns: d, shift: shift, scales: scales, into: out)
             } else {
-                centreRows(rows.targets, rows: count, columns: targetColumns, shift: means, scales: nil, into: out)
+                centreRows(x, rows: m, columns: d, shift: shift, scales: scales, into: out)
             }
         }
 

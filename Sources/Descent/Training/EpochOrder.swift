@@ -185,7 +185,7 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     }
 
     /// The row at every epoch position of the bound rows, in epoch order (for tests and checks).
-    var epochRows: [Int] {
+    var rowsInEpochOrder: [Int] {
         guard ordered else { return Array(0..<rows) }
         return Array(rowsAt(0, count: rows))
     }

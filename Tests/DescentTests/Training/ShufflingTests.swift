@@ -11,7 +11,7 @@ struct ShufflingTests {
                                        shuffling: shuffling, blockRows: 1, slots: 1, seed: seed)
                 let orders = (0..<3).map { epoch in
                     order.shuffle(epoch: epoch)
-                    return order.epochRows
+                    return order.rowsInEpochOrder
                 }
                 return (orders, order.shuffleBlockRows)
             }
