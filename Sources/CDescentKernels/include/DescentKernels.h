@@ -46,4 +46,9 @@ int dk_residuals_f32(const float *x, const float *y, size_t n, size_t d, const f
 int dk_gradient_f64(const double *x, const double *r, size_t n, size_t d, double *g);
 int dk_gradient_f32(const float *x, const float *r, size_t n, size_t d, float *g);
 
+/// Gram product (gram.c): C ← C + XᵀX over the n rows of x (row-major n × d), on and above the
+/// diagonal of the row-major d × d matrix C, whose other entries are not touched; with
+/// `overwrite`, C ← XᵀX there. Runs for d ≥ 8 and n ≥ 1 on AVX-512 CPUs; returns 1 when it ran.
+int dk_gram_f64(const double *x, size_t n, size_t d, int overwrite, double *c);
+
 #endif

@@ -77,6 +77,18 @@ package enum CompiledKernels {
         return (q, failed < block.count ? failed : nil)
     }
 
+    /// Whether the AVX-512 Gram kernel runs (``GramProduct``): any width of at least 8 columns.
+    @usableFromInline
+    static var runsGram: Bool { enabled && available }
+
+    /// `C ← XᵀX` (`overwrite`) or `C ← C + XᵀX` on and above the diagonal of the row-major
+    /// `columns × columns` matrix `c`, for the row-major `rows × columns` matrix `x`
+    /// (`dk_gram_f64`); `false` when it did not run (fewer than 8 columns, no rows, no AVX-512).
+    static func gram(_ x: UnsafePointer<Double>, rows: Int, columns: Int, overwrite: Bool,
+                     into c: UnsafeMutablePointer<Double>) -> Bool {
+        runsGram && dk_gram_f64(x, rows, columns, overwrite ? 1 : 0, c) != 0
+    }
+
     /// The fused gradient over the unweighted `block` (``Kernels/fusedGradient(_:weights:bias:into:)``).
     @usableFromInline
     static func fusedGradient<S: BLASScalar>(_ block: RowBlock<S>, weights w: UnsafePointer<S>, bias: S,

@@ -53,10 +53,17 @@ enum BLAS {
     }
 
     /// `C ← α·AᵀA + β·C` on the upper triangle of the `columns × columns` row-major `C`, for a
-    /// row-major `A` of `rows × columns` (`?syrk`).
+    /// row-major `A` of `rows × columns` (`?syrk`). `Double` blocks with `α = 1` and `β` of 0 or
+    /// 1 take ``GramProduct`` where the AVX-512 kernels run.
     @inlinable
     static func syrk<S: BLASScalar>(_ a: UnsafePointer<S>, rows: Int, columns: Int, alpha: S = 1, beta: S,
                                     _ c: UnsafeMutablePointer<S>) {
+        if S.self == Double.self, alpha == 1,
+           GramProduct.product(UnsafeRawPointer(a).assumingMemoryBound(to: Double.self), rows: rows, columns: columns,
+                               beta: beta == 0 ? 0 : (beta == 1 ? 1 : -1),
+                               UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self)) {
+            return
+        }
         S._syrk(int(columns), int(rows), alpha, a, int(columns), beta, c, int(columns))
     }
 

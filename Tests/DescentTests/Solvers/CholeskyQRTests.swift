@@ -53,13 +53,21 @@ struct CholeskyQRTests {
         #expect(Swift.abs(solution.condition / reference.condition - 1) < 0.5)
     }
 
-    @Test("κ ≈ 10⁶: certified, and within κ·ε of pivoted QR with extended refinement")
-    func illConditioned() throws {
-        let (x, y) = Self.nearlyCollinear(rows: 3_000, columns: 12, delta: 2e-6, seed: 52)
+    /// Refinement in `Double` ends where the rounding of its residuals `y − Xβ` (about
+    /// `(d + 1)·ε·|X||β|` each) carried through `A⁺` leaves it: `(d + 1)·κ·ε` relative. Measured
+    /// on these nine seeds: 0.7–3.4 `κ·ε` with the AVX-512 Gram kernel, 0.4–1.8 `κ·ε` with
+    /// OpenBLAS's `dsyrk` (a bound of one `κ·ε`, held by seed 52 alone once, failed on six of
+    /// the others with either Gram product).
+    @Test("κ ≈ 10⁶: certified, and within (d + 1)·κ·ε of pivoted QR with extended refinement",
+          arguments: 52...60 as ClosedRange<UInt64>)
+    func illConditioned(seed: UInt64) throws {
+        let d = 12
+        let (x, y) = Self.nearlyCollinear(rows: 3_000, columns: d, delta: 2e-6, seed: seed)
         let solution = try #require(try Self.fast(x, y))
         let reference = try Self.reference(x, y)
         #expect(reference.condition > 3e5 && reference.condition < 1e8, "κ₁ = \(reference.condition)")
-        #expect(Self.gap(solution, reference) <= reference.condition * Double.ulpOfOne, "\(Self.gap(solution, reference))")
+        #expect(Self.gap(solution, reference) <= Double(d + 1) * reference.condition * Double.ulpOfOne,
+                "\(Self.gap(solution, reference) / (reference.condition * Double.ulpOfOne)) κ·ε")
     }
 
     /// The singular values of the centred, unit-norm-column design, from LAPACK's SVD of a copy.
