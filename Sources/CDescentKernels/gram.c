@@ -92,11 +92,56 @@ static void dk_gram_run(const double *x, size_t m, size_t d, int overwrite, doub
     }
 }
 
-int dk_gram_f64(const double *x, size_t m, size_t d, int overwrite, double *c) {
+// Over m rows of x: xt ← xt + XᵀT (d × k, row-major; T is m × k) and sums ← sums + Xᵀ1, or
+// overwritten; the rows are those the tiles just used, still in L1 and L2.
+__attribute__((target("avx512f,fma")))
+static void dk_gram_sides(const double *x, size_t m, size_t d, const double *t, size_t k, int overwrite,
+                          double *xt, double *sums) {
+    for (size_t j0 = 0; j0 < d; j0 += 8) {
+        __mmask8 lanes = dk_gram_lanes((long)(d - j0));
+        for (size_t c0 = 0; c0 == 0 || c0 < k; c0 += 8) {
+            size_t width = k > c0 ? (k - c0 < 8 ? k - c0 : 8) : 0;
+            int withSums = c0 == 0 && sums != 0;
+            __m512d acc[8], total = _mm512_setzero_pd();
+            for (int c = 0; c < 8; c++) acc[c] = _mm512_setzero_pd();
+            const double *row = x + j0;
+            const double *target = t + c0;
+            for (size_t r = 0; r < m; r++, row += d, target += k) {
+                __m512d v = _mm512_maskz_loadu_pd(lanes, row);
+                if (withSums) total = _mm512_add_pd(total, v);
+                for (size_t c = 0; c < width; c++) acc[c] = _mm512_fmadd_pd(_mm512_set1_pd(target[c]), v, acc[c]);
+            }
+            double lane[8];
+            size_t columns = d - j0 < 8 ? d - j0 : 8;
+            for (size_t c = 0; c < width; c++) {
+                _mm512_storeu_pd(lane, acc[c]);
+                for (size_t l = 0; l < columns; l++) {
+                    double *out = xt + (j0 + l) * k + c0 + c;
+                    *out = overwrite ? lane[l] : *out + lane[l];
+                }
+            }
+            if (withSums) {
+                __m512d sum = overwrite ? total : _mm512_add_pd(_mm512_maskz_loadu_pd(lanes, sums + j0), total);
+                _mm512_mask_storeu_pd(sums + j0, lanes, sum);
+            }
+        }
+    }
+}
+
+int dk_gram_f64(const double *x, size_t m, size_t d, const double *t, size_t k, int overwrite, double *c,
+                double *xt, double *sums) {
     if (d < 8 || m == 0 || !dk_available()) return 0;
     for (size_t r = 0; r < m; r += DK_GRAM_RUN) {
         size_t rows = m - r < DK_GRAM_RUN ? m - r : DK_GRAM_RUN;
-        dk_gram_run(x + r * d, rows, d, overwrite && r == 0, c);
+        int first = overwrite && r == 0;
+        dk_gram_run(x + r * d, rows, d, first, c);
+        if (k > 0 || sums) dk_gram_sides(x + r * d, rows, d, t ? t + r * k : 0, k, first, xt, sums);
     }
+    return 1;
+}
+
+int dk_column_sums_f64(const double *x, size_t m, size_t d, double *sums) {
+    if (d < 8 || m == 0 || !dk_available()) return 0;
+    dk_gram_sides(x, m, d, 0, 0, 1, 0, sums);
     return 1;
 }

@@ -47,8 +47,15 @@ int dk_gradient_f64(const double *x, const double *r, size_t n, size_t d, double
 int dk_gradient_f32(const float *x, const float *r, size_t n, size_t d, float *g);
 
 /// Gram product (gram.c): C ← C + XᵀX over the n rows of x (row-major n × d), on and above the
-/// diagonal of the row-major d × d matrix C, whose other entries are not touched; with
-/// `overwrite`, C ← XᵀX there. Runs for d ≥ 8 and n ≥ 1 on AVX-512 CPUs; returns 1 when it ran.
-int dk_gram_f64(const double *x, size_t n, size_t d, int overwrite, double *c);
+/// diagonal of the row-major d × d matrix C, whose other entries are not touched; with k > 0 also
+/// xt ← xt + XᵀT (xt row-major d × k, t row-major n × k), and with sums non-null sums ← sums + Xᵀ1.
+/// With `overwrite`, each is set instead of added to. Runs for d ≥ 8 and n ≥ 1 on AVX-512 CPUs;
+/// returns 1 when it ran.
+int dk_gram_f64(const double *x, size_t n, size_t d, const double *t, size_t k, int overwrite, double *c,
+                double *xt, double *sums);
+
+/// Column sums (gram.c): sums ← Xᵀ1 over the n rows of x (row-major n × d). Runs for d ≥ 8 and
+/// n ≥ 1 on AVX-512 CPUs; returns 1 when it ran.
+int dk_column_sums_f64(const double *x, size_t n, size_t d, double *sums);
 
 #endif

@@ -82,11 +82,20 @@ package enum CompiledKernels {
     static var runsGram: Bool { enabled && available }
 
     /// `C ← XᵀX` (`overwrite`) or `C ← C + XᵀX` on and above the diagonal of the row-major
-    /// `columns × columns` matrix `c`, for the row-major `rows × columns` matrix `x`
-    /// (`dk_gram_f64`); `false` when it did not run (fewer than 8 columns, no rows, no AVX-512).
-    static func gram(_ x: UnsafePointer<Double>, rows: Int, columns: Int, overwrite: Bool,
-                     into c: UnsafeMutablePointer<Double>) -> Bool {
-        runsGram && dk_gram_f64(x, rows, columns, overwrite ? 1 : 0, c) != 0
+    /// `columns × columns` matrix `c`, for the row-major `rows × columns` matrix `x`; with
+    /// `targets` (`rows × k`, row-major) also `xt ← (xt +) XᵀT` (`columns × k`), and with `sums`
+    /// `sums ← (sums +) Xᵀ1` (`dk_gram_f64`). `false` when it did not run (fewer than 8 columns,
+    /// no rows, no AVX-512).
+    static func gram(_ x: UnsafePointer<Double>, rows: Int, columns: Int, targets: UnsafePointer<Double>?, k: Int,
+                     overwrite: Bool, into c: UnsafeMutablePointer<Double>, xt: UnsafeMutablePointer<Double>?,
+                     sums: UnsafeMutablePointer<Double>?) -> Bool {
+        runsGram && dk_gram_f64(x, rows, columns, targets, targets == nil ? 0 : k, overwrite ? 1 : 0, c, xt, sums) != 0
+    }
+
+    /// `sums ← Xᵀ1` for the row-major `rows × columns` matrix `x` (`dk_column_sums_f64`); `false`
+    /// when it did not run (fewer than 8 columns, no rows, no AVX-512).
+    static func columnSums(_ x: UnsafePointer<Double>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Double>) -> Bool {
+        runsGram && dk_column_sums_f64(x, rows, columns, sums) != 0
     }
 
     /// The fused gradient over the unweighted `block` (``Kernels/fusedGradient(_:weights:bias:into:)``).

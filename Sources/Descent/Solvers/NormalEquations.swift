@@ -146,13 +146,19 @@ extension LeastSquares {
     /// column per target), the column sums of `X − shift`, and how much accuracy centring after the
     /// product cost (1 when the rows were centred first). Row-major, `d × d`. Blocks of rows are
     /// centred into a `Double` buffer when `centre` is set (and always for `Float` data); otherwise
-    /// `Double` rows are used in place. One target takes `gemv` for the right-hand side, several
-    /// `gemm`. The sums of every part are added by the rows' collective.
+    /// `Double` rows are used in place. Where the AVX-512 kernels run, ``GramProduct`` makes the
+    /// Gram matrix, the right-hand sides and the column sums in one pass over each block;
+    /// elsewhere `syrk`, then `gemv` for one target or `gemm` for several. The sums of every part
+    /// are added by the rows' collective.
     static func gramOfRows<S: BLASScalar>(_ rows: SolverRows<S>, shift: [Double], targetMeans: [Double],
                                           centre: Bool) throws(DescentError) -> GramPass {
         let d = rows.columns, k = rows.targets
         let inPlace = !centre && S.self == Double.self
-        let blockRows = Swift.max(1, Swift.min(Swift.max(1, rows.localRows), (inPlace ? 819_200 : 409_600) / d))
+        // About 6.5 MB (3.3 MB centred) per block, so the right-hand sides' product finds it in
+        // cache; at least 2048 rows up to 4 Mi elements, so wide rows still give the Gram product
+        // (``GramProduct``) four parts to run on the threads.
+        let wanted = Swift.max((inPlace ? 819_200 : 409_600) / d, Swift.min(2048, 4_194_304 / d))
+        let blockRows = Swift.max(1, Swift.min(Swift.max(1, rows.localRows), wanted))
         let z = UnsafeMutablePointer<Double>.allocate(capacity: inPlace ? 0 : blockRows * d)
         defer { z.deallocate() }
         let t = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * k)
@@ -173,13 +179,16 @@ extension LeastSquares {
             }
             sums.withUnsafeMutableBufferPointer { s in
                 let base = s.baseAddress!
-                BLAS.syrk(rows, rows: m, columns: d, beta: 1, base)
-                if k == 1 {
-                    BLAS.gemvTransposed(rows, rows: m, columns: d, t, beta: 1, base + d * d)
-                } else {
-                    BLAS.gemm(rows, transposeA: true, t, m: d, n: k, k: m, beta: 1, base + d * d)
+                if !GramProduct.product(rows, rows: m, columns: d, beta: 1, base, targets: UnsafePointer(t), k: k,
+                                        xt: base + d * d, sums: inPlace ? nil : base + d * d + d * k) {
+                    BLAS.syrk(rows, rows: m, columns: d, beta: 1, base)
+                    if k == 1 {
+                        BLAS.gemvTransposed(rows, rows: m, columns: d, t, beta: 1, base + d * d)
+                    } else {
+                        BLAS.gemm(rows, transposeA: true, t, m: d, n: k, k: m, beta: 1, base + d * d)
+                    }
+                    if !inPlace { BLAS.gemvTransposed(rows, rows: m, columns: d, ones, beta: 1, base + d * d + d * k) }
                 }
-                if !inPlace { BLAS.gemvTransposed(rows, rows: m, columns: d, ones, beta: 1, base + d * d + d * k) }
                 for i in 0..<m {
                     for c in 0..<k {
                         base[d * d + d * k + d + c] += t[i * k + c]

@@ -47,7 +47,14 @@ struct RowTotals {
                 targetError = .nonFiniteValue(at: k == 1 ? .targets(index: row) : .targetMatrix(row: row, column: index % k))
                 return
             }
-            BLAS.gemvTransposed(block.features, rows: m, columns: d, ones, beta: 0, &partial)
+            // Double rows where the AVX-512 kernels run: no OpenBLAS call, whose threads would
+            // then spin beside the Gram pass that follows (``GramProduct``).
+            let summed = S.doubles(block.features).map { x in
+                partial.withUnsafeMutableBytes { p in
+                    GramProduct.columnSums(x, rows: m, columns: d, into: p.baseAddress!.assumingMemoryBound(to: Double.self))
+                }
+            } ?? false
+            if !summed { BLAS.gemvTransposed(block.features, rows: m, columns: d, ones, beta: 0, &partial) }
             for j in 0..<d { sums[j] += Double(partial[j]) }
             for i in 0..<m { for t in 0..<k { sums[d + t] += Double(block.target(i, t)) } }
         }

@@ -52,6 +52,38 @@ struct GramProductTests {
         }
     }
 
+    @Test("AᵀT and the column sums in the same pass match plain loops within the bound",
+          arguments: [(1100, 37, 1), (130, 23, 2), (4099, 100, 9), (513, 8, 17)])
+    func sideProducts(m: Int, d: Int, k: Int) {
+        guard CompiledKernels.runsGram else { return }
+        let a = Self.matrix(rows: m, columns: d, seed: 7)
+        let t = Self.matrix(rows: m, columns: k, seed: 8)
+        for beta in [0.0, 1.0] {
+            var c = [Double](repeating: 0, count: d * d)
+            let startXT = (0..<(d * k)).map { Double($0 % 3) }, startSums = (0..<d).map { Double($0 % 4) - 1 }
+            var xt = startXT, sums = startSums
+            let ran = a.withUnsafeBufferPointer { a in
+                t.withUnsafeBufferPointer { t in
+                    GramProduct.product(a.baseAddress!, rows: m, columns: d, beta: beta, &c, targets: t.baseAddress!, k: k,
+                                        xt: &xt, sums: &sums)
+                }
+            }
+            #expect(ran)
+            var worst = 0.0
+            for j in 0..<d {
+                var sum = beta * startSums[j], magnitude = Swift.abs(sum)
+                for r in 0..<m { sum += a[r * d + j]; magnitude += Swift.abs(a[r * d + j]) }
+                worst = Swift.max(worst, Swift.abs(sums[j] - sum) / (2 * Double(m + 2) * Double.ulpOfOne * magnitude))
+                for q in 0..<k {
+                    var sum = beta * startXT[j * k + q], magnitude = Swift.abs(sum)
+                    for r in 0..<m { sum += a[r * d + j] * t[r * k + q]; magnitude += Swift.abs(a[r * d + j] * t[r * k + q]) }
+                    worst = Swift.max(worst, Swift.abs(xt[j * k + q] - sum) / (2 * Double(m + 2) * Double.ulpOfOne * magnitude))
+                }
+            }
+            #expect(worst <= 1, "error \(worst) of the bound, \(m) × \(d), k = \(k), β = \(beta)")
+        }
+    }
+
     @Test("the same bits on one thread and on several")
     func sameBitsAnyThreads() {
         guard CompiledKernels.runsGram else { return }
