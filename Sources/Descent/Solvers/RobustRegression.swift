@@ -44,8 +44,8 @@ extension RobustRegression {
     /// - Returns: The model, the scale, the final robustness weights, the iteration count and
     ///   whether the fixed point was reached.
     /// - Throws: ``DescentError`` for inconsistent shapes, empty data, NaN or ±∞, a non-positive
-    ///   or non-finite `t`, `c` or fixed scale, unusable weights, a zero MAD scale (more than half
-    ///   the residuals exactly zero), or a weighted system that is singular
+    ///   or non-finite `t`, `c` or fixed scale, unusable weights, a zero MAD scale (at least half
+    ///   the residuals zero, or within `64·ε·rms(y)` of it), or a weighted system that is singular
     ///   (``DescentError/unsolvable(method:reason:conditionEstimate:)``: e.g. Tukey's weights
     ///   zero on too many rows).
     /// - Complexity: per iteration O(n·d²) for the weighted Gram matrix and one O(n·d + n log n)
@@ -145,9 +145,12 @@ extension RobustRegression {
             case let .fixed(s): return s
             case .mad:
                 let s = try rows.medianAbsoluteResidual(theta) / madConstant
-                guard s > 0 else {
+                // Zero, or at the level of the residuals' own rounding (ε·|yᵢ| each): a residual
+                // that should be 0 comes out as 0 or ±10⁻¹⁶·|y| depending on the order of the
+                // fit's sums, and the weights of a scale made of rounding are as undefined as of 0.
+                guard s > 64 * LeastSquares.epsilon * targetRMS else {
                     throw .unsolvable(method: "IRLS", reason: "the MAD scale of the residuals is 0 (at least half of them "
-                                      + "are exactly 0): the robustness weights are undefined", conditionEstimate: nil)
+                                      + "are 0, up to rounding): the robustness weights are undefined", conditionEstimate: nil)
                 }
                 return s
             }
