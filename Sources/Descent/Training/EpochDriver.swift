@@ -76,6 +76,7 @@ struct EpochDriver<Source: RowBlockSource> {
                              average: workspace.average.baseAddress!)
         gradient = ParallelGradient(order: order, workspace: workspace, rows: settings.rows,
                                     batchSize: settings.batchSize, threads: settings.threads, loss: settings.loss)
+        gradient.pairingPattern = settings.pairingPattern
         step.proximalMomentum = settings.proximalMomentum
         step.restarts = settings.restarts
         averaging = settings.separateModel

@@ -143,6 +143,10 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     /// without touching the process-wide setting.
     var threadsOverride: Int? = nil
 
+    /// Tests only: a fixed pattern of mini-batch segments run on two threads and on one, instead
+    /// of the timing that chooses between them (``PairChoice``).
+    var pairingPattern: PairChoice.Pattern? = nil
+
     /// The seed used when none is given (``RandomSource/defaultSeed``).
     public static var defaultSeed: UInt64 { RandomSource.defaultSeed }
 

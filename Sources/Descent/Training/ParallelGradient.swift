@@ -27,8 +27,11 @@ struct ParallelGradient<Source: RowBlockSource> {
     let threads: Int
     /// The loss every residual passes through before the backward product.
     let loss: Loss
-    /// The helper thread and its hand-over, while a fit that splits mini-batches runs.
-    private var pair: (thread: WorkerThread, handOver: BatchHandOver)? = nil
+    /// The helper thread, its hand-over and the choice between it and this thread alone, while a
+    /// fit that splits mini-batches runs.
+    private var pair: (thread: WorkerThread, handOver: BatchHandOver, choice: PairChoice)? = nil
+    /// Tests only: ``PairChoice``'s fixed pattern instead of its timing.
+    var pairingPattern: PairChoice.Pattern? = nil
 
     init(order: EpochOrder<Source>, workspace: Workspace<S>, rows: Int, batchSize: Int, threads: Int,
          loss: Loss = .squared) {
@@ -156,36 +159,95 @@ struct ParallelGradient<Source: RowBlockSource> {
                 handOver.done.store(job, ordering: .releasing)
             }
         }) else { return }
-        pair = (thread, handOver)
+        pair = (thread, handOver, PairChoice(pattern: pairingPattern))
     }
 
     /// Ends the helper and waits for it.
     mutating func stopHelper() {
-        guard let (thread, handOver) = pair else { return }
+        guard let (thread, handOver, _) = pair else { return }
         handOver.stop.store(true, ordering: .releasing)
         thread.join()
         pair = nil
     }
 
     /// The full batches of `window`, in turn, each batch's two halves computed at the same time
-    /// (this thread the first, the helper the second), from `θ` as `update` leaves it. After each
-    /// batch's gradient is reduced, calls `update(Σr²)` (the bias sums in the partial sums), which
-    /// returns `false` to stop. Returns the number of batches whose update was accepted.
+    /// (this thread the first, the helper the second), or both on this thread where ``PairChoice``
+    /// has timed that faster lately, from `θ` as `update` leaves it. After each batch's gradient
+    /// is reduced, calls `update(Σr²)` (the bias sums in the partial sums), which returns `false`
+    /// to stop. Returns the number of batches whose update was accepted. Both ways compute each
+    /// half into its own buffers and reduce them in the same order: the same bits.
     func pairedBatches(_ window: Range<Int>, _ update: (S) -> Bool) -> Int {
-        guard let (_, handOver) = pair else { return 0 }
+        guard let (_, handOver, choice) = pair else { return 0 }
         let batches = window.count / batchSize
         var job = handOver.done.load(ordering: .acquiring)
-        for batch in 0..<batches {
-            let lower = window.lowerBound + batch * batchSize
-            // θ is up to date (the previous update is done): publish the job.
-            handOver.position.store(lower, ordering: .relaxed)
-            handOver.published.store(job + 1, ordering: .releasing)
-            partialGradient(0, of: 2, in: lower..<(lower + batchSize))
-            BatchHandOver.wait { handOver.done.load(ordering: .acquiring) > job }
-            job += 1
-            guard update(reducePartials(2)) else { return batch }
+        let clock = ContinuousClock()
+        var batch = 0
+        while batch < batches {
+            let alone = choice.alone(), end = Swift.min(batches, batch + choice.segment)
+            let start = clock.now
+            for b in batch..<end {
+                let range = (window.lowerBound + b * batchSize)..<(window.lowerBound + (b + 1) * batchSize)
+                if alone {
+                    partialGradient(0, of: 2, in: range)
+                    partialGradient(1, of: 2, in: range)
+                } else {
+                    // θ is up to date (the previous update is done): publish the job.
+                    handOver.position.store(range.lowerBound, ordering: .relaxed)
+                    handOver.published.store(job + 1, ordering: .releasing)
+                    partialGradient(0, of: 2, in: range)
+                    BatchHandOver.wait { handOver.done.load(ordering: .acquiring) > job }
+                    job += 1
+                }
+                guard update(reducePartials(2)) else { return b }
+            }
+            choice.record(alone: alone, seconds: (clock.now - start) / .seconds(1), batches: end - batch)
+            batch = end
         }
         return batches
+    }
+}
+
+/// Whether mini-batches split in two halves run them on two threads at once or both on one, for
+/// a fit: each way is timed on a segment of batches in turn, and the faster runs until the next
+/// trial. Two threads win on a quiet host (each half about 4–5 µs, the hand-over under 1 µs); when
+/// the host's other tenants take CPU, a helper descheduled for microseconds stalls every batch
+/// behind it (the mini-batch epoch then read 1.8–2.6× the streaming read), and one thread wins.
+final class PairChoice {
+    /// A fixed choice per segment, cycled (tests: both ways in one fit).
+    struct Pattern {
+        var segment: Int
+        var alone: [Bool]
+    }
+
+    /// Batches per timed segment.
+    let segment: Int
+    /// Segments run the faster way between two trials (one segment each way).
+    static var runBetweenTrials: Int { 16 }
+    private let pattern: [Bool]?
+    /// The latest seconds per batch: two threads, one thread.
+    private var cost = (paired: Double.nan, alone: Double.nan)
+    private var index = 0
+
+    init(pattern: Pattern? = nil) {
+        segment = pattern?.segment ?? 128
+        self.pattern = pattern?.alone
+    }
+
+    /// Whether the next segment runs on this thread alone.
+    func alone() -> Bool {
+        if let pattern { return pattern[index % pattern.count] }
+        switch index % (Self.runBetweenTrials + 2) {
+        case 0: return false
+        case 1: return true
+        default: return cost.alone < cost.paired
+        }
+    }
+
+    /// Records a segment's time and moves to the next.
+    func record(alone: Bool, seconds: Double, batches: Int) {
+        let perBatch = seconds / Double(Swift.max(1, batches))
+        if alone { cost.alone = perBatch } else { cost.paired = perBatch }
+        index += 1
     }
 }
 

@@ -46,6 +46,8 @@ struct TrainingSettings<S: BLASScalar>: Sendable {
     let orderSeed: UInt64
     /// Threads for Descent's own parallel loops.
     let threads: Int
+    /// Tests only: how mini-batch halves alternate between two threads and one (``PairChoice``).
+    let pairingPattern: PairChoice.Pattern?
     let stopRules: StopRules
     /// The convergence criterion's tolerance (see ``Convergence``).
     let convergenceTolerance: Double
@@ -108,6 +110,7 @@ struct TrainingSettings<S: BLASScalar>: Sendable {
         shuffling = batchSize == rows ? .none : configuration.shuffling
         self.orderSeed = orderSeed
         threads = configuration.threadsOverride ?? BLASConfiguration.threads
+        pairingPattern = configuration.pairingPattern
         var adaptive: StopRules.Adaptive? = nil
         if case let .adaptive(tolerance, patience, minimum) = configuration.schedule {
             adaptive = .init(tolerance: tolerance, patience: patience, minimum: minimum, baseRate: baseRate)

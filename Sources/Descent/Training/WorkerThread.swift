@@ -54,7 +54,9 @@ final class BatchHandOver: Sendable {
         var spins = 0
         while !condition() {
             spins += 1
-            if spins > 2000 { sched_yield() }
+            // After 10⁵ rounds (milliseconds: the other side is idle or descheduled, as the
+            // helper is while mini-batches run on one thread) nap instead of spinning.
+            if spins > 100_000 { usleep(50) } else if spins > 2000 { sched_yield() }
         }
     }
 }

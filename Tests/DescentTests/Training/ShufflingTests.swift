@@ -63,16 +63,20 @@ struct ShufflingTests {
     func pairedBatches(shuffling: Shuffling) throws {
         // 256 × 40 elements per batch: the size at which each batch is split in two halves.
         let problem = RandomProblem<Double>(rows: 30_000, columns: 40)
-        func train(threads: Int) throws -> LinearModel<Double> {
+        func train(threads: Int, pattern: PairChoice.Pattern? = nil) throws -> LinearModel<Double> {
             var model = LinearModel<Double>()
             var gd = GradientDescent<Double>(mode: .miniBatch(size: 256), learningRate: 0.05, epochs: 2)
             gd.shuffling = shuffling
             gd.threadsOverride = threads
+            gd.pairingPattern = pattern
             try gd.fit(&model, features: problem.features, targets: problem.targets)
             return model
         }
         let paired = try train(threads: 2)
         #expect(try train(threads: 1) == paired)
+        // Segments of 7 batches on two threads and on one, in turn (the choice by timing does this).
+        #expect(try train(threads: 2, pattern: .init(segment: 7, alone: [false, true, true])) == paired)
+        #expect(try train(threads: 2, pattern: .init(segment: 5, alone: [true])) == paired)
         let check = try LeastSquares.verify(paired, features: problem.features, targets: problem.targets)
         // Two epochs from zero: a loose convergence check (the bit-for-bit equality above is the point).
         let twoEpochGap = 1e-2
