@@ -36,18 +36,21 @@ enum GramProduct {
     /// (`columns × k`, row-major), and with `sums` `sums ← Aᵀ1 + β·sums`. Returns `false`, having
     /// done nothing, when the kernel does not run here (no AVX-512, `CompiledKernels.enabled`
     /// off, fewer than 8 columns, no rows) or `β` is neither 0 nor 1. `threads` above 1 runs the
-    /// parts at the same time (the bits do not depend on it).
+    /// parts at the same time (the bits do not depend on it). `prepare(lower, upper)`, if given,
+    /// runs first in each part, on its thread: it may write that part's rows of `A` (centring
+    /// them, say), which the kernel then reads.
     @usableFromInline
     static func product(_ a: UnsafePointer<Double>, rows m: Int, columns d: Int, beta: Double,
                         _ c: UnsafeMutablePointer<Double>, targets: UnsafePointer<Double>? = nil, k: Int = 0,
                         xt: UnsafeMutablePointer<Double>? = nil, sums: UnsafeMutablePointer<Double>? = nil,
-                        threads: Int = BLASConfiguration.threads) -> Bool {
+                        threads: Int = BLASConfiguration.threads, prepare: ((Int, Int) -> Void)? = nil) -> Bool {
         guard beta == 0 || beta == 1, m > 0, d >= 8, CompiledKernels.runsGram else { return false }
         let k = targets == nil ? 0 : k
         // Each further part's C (d²), AᵀT (d·k) and sums (d); the first part writes the outputs.
         return RowParts.run(rows: m, parts: parts(rows: m, columns: d), stride: d * d + d * k + d, threads: threads,
                             { p, lower, upper, s in
-            CompiledKernels.gram(a + lower * d, rows: upper - lower, columns: d, targets: targets.map { $0 + lower * k },
+            prepare?(lower, upper)
+            return CompiledKernels.gram(a + lower * d, rows: upper - lower, columns: d, targets: targets.map { $0 + lower * k },
                                  k: k, overwrite: p > 0 || beta == 0, into: p == 0 ? c : s,
                                  xt: xt.map { p == 0 ? $0 : s + d * d }, sums: sums.map { p == 0 ? $0 : s + d * d + d * k })
         }, add: { p, s in

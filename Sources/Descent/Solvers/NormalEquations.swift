@@ -170,17 +170,14 @@ extension LeastSquares {
         try rows.forEachBlock(rows: blockRows) { (block) throws(DescentError) in
             let m = block.count
             block.centredTargets(means: targetMeans, into: t)
-            let rows: UnsafePointer<Double>
-            if inPlace {
-                rows = S.doubles(block.features)!
-            } else {
-                block.centredFeatures(shift: shift, into: z)
-                rows = UnsafePointer(z)
-            }
+            // Rows centred into z where the kernel runs: each part of the block on its own thread.
+            let rows: UnsafePointer<Double> = inPlace ? S.doubles(block.features)! : UnsafePointer(z)
             sums.withUnsafeMutableBufferPointer { s in
                 let base = s.baseAddress!
+                let prepare: ((Int, Int) -> Void)? = inPlace ? nil : { block.centredFeatures($0..<$1, shift: shift, into: z) }
                 if !GramProduct.product(rows, rows: m, columns: d, beta: 1, base, targets: UnsafePointer(t), k: k,
-                                        xt: base + d * d, sums: inPlace ? nil : base + d * d + d * k) {
+                                        xt: base + d * d, sums: inPlace ? nil : base + d * d + d * k, prepare: prepare) {
+                    if !inPlace { block.centredFeatures(shift: shift, into: z) }
                     BLAS.syrk(rows, rows: m, columns: d, beta: 1, base)
                     if k == 1 {
                         BLAS.gemvTransposed(rows, rows: m, columns: d, t, beta: 1, base + d * d)

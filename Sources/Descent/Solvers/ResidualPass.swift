@@ -36,24 +36,22 @@ struct ResidualPass {
         try source.forEachBlock(rows: blockRows) { (block) throws(DescentError) in
             let m = block.count
             block.centredTargets(means: targetMeans, into: residual)
-            let rows: UnsafePointer<Double>
-            if inPlace {
-                rows = S.doubles(block.features)!
-            } else {
-                block.centredFeatures(shift: shift, into: z)
-                rows = UnsafePointer(z)
-            }
+            let rows: UnsafePointer<Double> = inPlace ? S.doubles(block.features)! : UnsafePointer(z)
             sums.withUnsafeMutableBufferPointer { sums in
                 let sums = sums.baseAddress!
+                // Rows centred into z by each part of the fused kernel's pass, on its own thread.
+                let prepare: ((Int, Int) -> Void)? = inPlace ? nil : { block.centredFeatures($0..<$1, shift: shift, into: z) }
                 // Large problems take the fused kernel (each row read once, no OpenBLAS call).
                 // Small ones keep the BLAS pair's order of operations: there a pass costs nothing,
                 // and the order moved NIST's normal-equations digits by up to ±0.5 (Longley
                 // 14.34 → 13.92, Wampler4 8.02 → 8.50).
                 if k == 1, self.rows * d > LeastSquares.smallProblem, u.withUnsafeBufferPointer({ u in
-                    Self.fused(rows, rows: m, columns: d, u: u.baseAddress!, offset: offsets[0], targets: residual, into: sums)
+                    Self.fused(rows, rows: m, columns: d, u: u.baseAddress!, offset: offsets[0], targets: residual, into: sums,
+                               prepare: prepare)
                 }) {
                     return
                 }
+                if !inPlace { block.centredFeatures(shift: shift, into: z) }
                 if k == 1 {
                     BLAS.gemv(rows, rows: m, columns: d, alpha: -1, u, beta: 1, residual)
                 } else {
@@ -87,13 +85,16 @@ struct ResidualPass {
     /// One target's part of a block where the AVX-512 kernels run (`d ≤ 128`): `f = t − Z·u + offset`
     /// over the `m` rows of `z`, adding `Zᵀf` to `sums[0..<d]`, `Σf` to `sums[d]` and `Σf²` to
     /// `sums[d + 1]`, each row read once (the fused gradient kernel, in ``RowParts``: no OpenBLAS
-    /// call); `false`, having done nothing, where it does not run.
+    /// call); `false`, having done nothing, where it does not run. `prepare(lower, upper)` runs
+    /// first in each part, on its thread (it may write that part's rows of `z`).
     static func fused(_ z: UnsafePointer<Double>, rows m: Int, columns d: Int, u: UnsafePointer<Double>, offset: Double,
-                      targets t: UnsafePointer<Double>, into sums: UnsafeMutablePointer<Double>) -> Bool {
+                      targets t: UnsafePointer<Double>, into sums: UnsafeMutablePointer<Double>,
+                      prepare: ((Int, Int) -> Void)? = nil) -> Bool {
         guard CompiledKernels.runs(Double.self, columns: d) else { return false }
         // The kernel's residual is r = z·u − offset − t = −f.
         return RowParts.run(rows: m, parts: RowParts.count(rows: m), stride: d + 2, threads: BLASConfiguration.threads,
                             { _, lower, upper, s in
+            prepare?(lower, upper)
             s.update(repeating: 0, count: d)
             let block = RowBlock(features: z + lower * d, targets: t + lower, count: upper - lower, columns: d)
             guard let (sum, squares) = CompiledKernels.fusedGradient(block, weights: u, bias: -offset, into: s) else { return false }

@@ -47,6 +47,14 @@ struct SolverRows<S: BLASScalar> {
             Self.centre(rows.features, rows: count, columns: rows.columns, shift: shift, scales: scales, into: out)
         }
 
+        /// ``centredFeatures(shift:scales:into:)`` for the block's rows `range` only, into the
+        /// same rows of `out` (the passes centre each part of a block on its own thread).
+        func centredFeatures(_ range: Range<Int>, shift: [Double], into out: UnsafeMutablePointer<Double>) {
+            let d = rows.columns
+            Self.centre(rows.features + range.lowerBound * d, rows: range.count, columns: d, shift: shift, scales: nil,
+                        into: out + range.lowerBound * d)
+        }
+
         /// Writes the block's targets less `means` as `Double`s, row-major into `out` (`count × k`).
         func centredTargets(means: [Double], into out: UnsafeMutablePointer<Double>) {
             Self.centre(rows.targets, rows: count, columns: targetColumns, shift: means, scales: nil, into: out)
