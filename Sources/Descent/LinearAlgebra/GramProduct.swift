@@ -21,6 +21,12 @@ enum GramProduct {
         RowParts.count(rows: rows, limit: 1 + scratchBytes / Swift.max(1, columns * columns * MemoryLayout<Double>.size))
     }
 
+    /// The scratch ``product(_:rows:columns:beta:_:targets:k:xt:sums:threads:scratch:prepare:)``
+    /// needs for blocks of up to `rows × columns` with `k` targets.
+    static func scratchCount(rows: Int, columns d: Int, k: Int) -> Int {
+        parts(rows: rows, columns: d) * (d * d + d * k + d)
+    }
+
     /// `sums ← Aᵀ1` for `A` of `rows × columns`, in the parts and order of ``product(_:rows:columns:beta:_:targets:k:xt:sums:threads:)``
     /// (scratch of `d` per further part); `false`, having done nothing, where the kernel does not run.
     static func columnSums(_ a: UnsafePointer<Double>, rows m: Int, columns d: Int, into sums: UnsafeMutablePointer<Double>,
@@ -36,19 +42,21 @@ enum GramProduct {
     /// (`columns × k`, row-major), and with `sums` `sums ← Aᵀ1 + β·sums`. Returns `false`, having
     /// done nothing, when the kernel does not run here (no AVX-512, `CompiledKernels.enabled`
     /// off, fewer than 8 columns, no rows) or `β` is neither 0 nor 1. `threads` above 1 runs the
-    /// parts at the same time (the bits do not depend on it). `prepare(lower, upper)`, if given,
+    /// parts at the same time (the bits do not depend on it). `scratch`, if given, holds
+    /// ``scratchCount(rows:columns:k:)`` values for this block. `prepare(lower, upper)`, if given,
     /// runs first in each part, on its thread: it may write that part's rows of `A` (centring
     /// them, say), which the kernel then reads.
     @usableFromInline
     static func product(_ a: UnsafePointer<Double>, rows m: Int, columns d: Int, beta: Double,
                         _ c: UnsafeMutablePointer<Double>, targets: UnsafePointer<Double>? = nil, k: Int = 0,
                         xt: UnsafeMutablePointer<Double>? = nil, sums: UnsafeMutablePointer<Double>? = nil,
-                        threads: Int = BLASConfiguration.threads, prepare: ((Int, Int) -> Void)? = nil) -> Bool {
+                        threads: Int = BLASConfiguration.threads, scratch: UnsafeMutablePointer<Double>? = nil,
+                        prepare: ((Int, Int) -> Void)? = nil) -> Bool {
         guard beta == 0 || beta == 1, m > 0, d >= 8, CompiledKernels.runsGram else { return false }
         let k = targets == nil ? 0 : k
         // Each further part's C (d²), AᵀT (d·k) and sums (d); the first part writes the outputs.
         return RowParts.run(rows: m, parts: parts(rows: m, columns: d), stride: d * d + d * k + d, threads: threads,
-                            { p, lower, upper, s in
+                            buffer: scratch, { p, lower, upper, s in
             prepare?(lower, upper)
             return CompiledKernels.gram(a + lower * d, rows: upper - lower, columns: d, targets: targets.map { $0 + lower * k },
                                  k: k, overwrite: p > 0 || beta == 0, into: p == 0 ? c : s,

@@ -21,11 +21,15 @@ enum RowParts {
     /// `threads` > 1, then `add(p, scratch)` for every part in order. `false`, with nothing added,
     /// when a part did not run (the kernels run for every part or none: it depends on the CPU and
     /// the width only).
-    static func run(rows m: Int, parts: Int, stride: Int, threads: Int,
+    /// `buffer`, when given, holds at least `parts · stride` values and serves as the scratch
+    /// (a pass over many blocks allocates it once: a fresh megabyte per block cost a `mmap`, its
+    /// page faults and a `munmap` each time).
+    static func run(rows m: Int, parts: Int, stride: Int, threads: Int, buffer: UnsafeMutablePointer<Double>? = nil,
                     _ part: @escaping (_ p: Int, _ lower: Int, _ upper: Int, _ scratch: UnsafeMutablePointer<Double>) -> Bool,
                     add: (_ p: Int, _ scratch: UnsafeMutablePointer<Double>) -> Void) -> Bool {
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(1, parts * stride))
-        defer { scratch.deallocate() }
+        let owned = buffer == nil ? UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(1, parts * stride)) : nil
+        defer { owned?.deallocate() }
+        let scratch = buffer ?? owned!
         func run(_ p: Int) -> Bool { part(p, m * p / parts, m * (p + 1) / parts, scratch + p * stride) }
         var ran = true
         if parts > 1 && threads > 1 {

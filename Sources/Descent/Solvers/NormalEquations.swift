@@ -164,6 +164,8 @@ extension LeastSquares {
         let t = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * k)
         defer { t.deallocate() }
         let ones = [Double](repeating: 1, count: blockRows)
+        let partSums = UnsafeMutablePointer<Double>.allocate(capacity: GramProduct.scratchCount(rows: blockRows, columns: d, k: k))
+        defer { partSums.deallocate() }
         // One buffer for every sum: Gram (d²), right-hand sides (d·k), deviation (d), targets (k),
         // targets' squares (k).
         var sums = [Double](repeating: 0, count: d * d + d * k + d + 2 * k)
@@ -176,7 +178,8 @@ extension LeastSquares {
                 let base = s.baseAddress!
                 let prepare: ((Int, Int) -> Void)? = inPlace ? nil : { block.centredFeatures($0..<$1, shift: shift, into: z) }
                 if !GramProduct.product(rows, rows: m, columns: d, beta: 1, base, targets: UnsafePointer(t), k: k,
-                                        xt: base + d * d, sums: inPlace ? nil : base + d * d + d * k, prepare: prepare) {
+                                        xt: base + d * d, sums: inPlace ? nil : base + d * d + d * k, scratch: partSums,
+                                        prepare: prepare) {
                     if !inPlace { block.centredFeatures(shift: shift, into: z) }
                     BLAS.syrk(rows, rows: m, columns: d, beta: 1, base)
                     if k == 1 {
