@@ -67,11 +67,17 @@ enum DecimalParser {
                 exponentNegative = e.pointee == UInt8(ascii: "-")
                 e += 1
             }
-            guard e < end, e.pointee &- 48 < 10 else { return nil }
+            guard e < end, case let first = e.pointee &- 48, first < 10 else { return nil }
             var written = 0
-            while e < end, case let digit = e.pointee &- 48, digit < 10 {
-                if written < exponentLimit { written = written &* 10 &+ Int(digit) } else { hugeExponent = true }
-                e += 1
+            if end - e >= 3, case let second = e[1] &- 48, second < 10, e[2] &- 48 >= 10 {
+                // Two digits, as printf writes them (`e-05`, `e+00`): at once.
+                written = Int(first) &* 10 &+ Int(second)
+                e += 2
+            } else {
+                while e < end, case let digit = e.pointee &- 48, digit < 10 {
+                    if written < exponentLimit { written = written &* 10 &+ Int(digit) } else { hugeExponent = true }
+                    e += 1
+                }
             }
             exponent += exponentNegative ? -written : written
             p = e

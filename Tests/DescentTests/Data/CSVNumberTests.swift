@@ -135,6 +135,46 @@ struct CSVNumberTests {
     }
     #endif
 
+    @Test("numbers followed by more bytes (a cell's end, digits, an exponent): read up to where Double(_:)'s number ends")
+    func followed() {
+        var random = RandomSource(seed: 6)
+        var mismatches = [String]()
+        for _ in 0..<Self.perKind {
+            let value = Double(bitPattern: random.next() & 0x7FEF_FFFF_FFFF_FFFF) * (random.next() % 2 == 0 ? 1 : -1)
+            let small = Double(random.next() >> 11) * 0x1p-53 * 100
+            for text in [Self.format("%.18e", value), Self.format("%.17e", value), Self.format("%.3e", value),
+                         Self.format("%.18e", small), Self.format("%.10g", small), small.description] {
+                // (Not "e": a marker without digits makes no number here, where Double(_:)'s prefix would be one.)
+                for suffix in [",", "\n", "\r", "x", ".", "5", "55", ",1", "e5", "e-05,", "e+123x"] {
+                    let bytes = Array((text + suffix).utf8)
+                    var value = 0.0
+                    let consumed = bytes.withUnsafeBufferPointer { buffer in
+                        DecimalParser.parse(buffer.baseAddress!, buffer.baseAddress! + buffer.count, into: &value)
+                            .map { $0 - buffer.baseAddress! }
+                    }
+                    // The longest prefix Double(_:) reads is the number.
+                    let length = (1...bytes.count).last { Double(String(decoding: bytes[..<$0], as: UTF8.self)) != nil }
+                    let expected = length.flatMap { Double(String(decoding: bytes[..<$0], as: UTF8.self)) }
+                    if consumed != length || value.bitPattern != expected?.bitPattern { mismatches.append(text + suffix) }
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(20))")
+        // Exponents of one, two, three and more digits, with and without leading zeros and signs.
+        let exponents = ["1e5,", "1e05,", "1e005,", "1e-5,", "1e-05,", "1e+05,", "1e-005,", "2.5e99,", "2.5e-99,", "2.5e100,",
+                         "2.5e-100,", "9e308,", "9e309,", "1e-323,", "1e-324,", "1e-400,", "1e00,", "1e-00,", "1.5e22,", "1.5e23,",
+                         "123456789012345678e-10,", "1234567890123456789e-19,", "1e0000000000000000000000001,"]
+        let wrong = exponents.filter { text in
+            let bytes = Array(text.utf8)
+            var value = 0.0
+            let end = bytes.withUnsafeBufferPointer { buffer in
+                DecimalParser.parse(buffer.baseAddress!, buffer.baseAddress! + buffer.count, into: &value).map { $0 - buffer.baseAddress! }
+            }
+            return end != bytes.count - 1 || value.bitPattern != Double(String(text.dropLast()))!.bitPattern
+        }
+        #expect(wrong.isEmpty, "\(wrong)")
+    }
+
     @Test("random integers up to 2⁶⁴ and short decimals")
     func integers() {
         let mismatches = Self.sweep(seed: 5) { random in

@@ -197,6 +197,49 @@ struct CSVTests {
         #expect(bits.count == expected.bits.count && table.values.map(\.bitPattern) == bits)
     }
 
+    @Test("rows shorter after the first run than in it: the values outgrow their estimate, and are read whole")
+    func outgrownEstimate() throws {
+        // 20 long rows, then 2000 short ones: runs of 64 bytes make the first run two long rows,
+        // whose rows per byte promise far fewer rows than the file holds.
+        let long = (0..<20).map { "\(Double($0) + 1234567890.125),\(-9876543210.5 - Double($0))" }
+        let short = (0..<2000).map { "\($0 % 10),\($0 % 7)" }
+        let text = "a,b\n" + (long + short).joined(separator: "\n") + "\n"
+        let tuning = CSVReader.Tuning(threads: 2, bytesPerRun: 64, runsPerThread: 1000, window: 1 << 20)
+        let bytes = Array(text.utf8)
+        let estimate = bytes.withUnsafeBufferPointer { buffer in
+            let start = buffer.baseAddress! + 4, end = buffer.baseAddress! + buffer.count
+            let runs = CSVReader.runs(from: start, to: end, tuning: tuning)
+            return CSVReader.estimatedRows(runs, firstLines: CSVReader.lineEnds(from: runs[0].start, to: runs[0].end,
+                                                                                 window: 1 << 20, releasingPages: false).lines,
+                                           columns: 2)
+        }
+        #expect(estimate < 2020, "the estimate \(estimate) must fall short for this test to reach the growth")
+        let expected = (long + short).flatMap { $0.split(separator: ",").map { Double(String($0))! } }
+        #expect(try Self.parse(bytes, CSVOptions(), tuning).get() == CSVTable(columnNames: ["a", "b"], rows: 2020, columns: 2,
+                                                                             values: expected, droppedRows: 0))
+        // An error after the growth names its line.
+        let bad = "a,b\n" + (long + short.prefix(1000) + ["1,x"] + short.suffix(999)).joined(separator: "\n") + "\n"
+        #expect(Self.parse(Array(bad.utf8), CSVOptions(), tuning)
+                == .failure(.invalidCSV(path: "test.csv", line: 1022, column: 3, reason: "the cell \"x\" is not a number")))
+    }
+
+    @Test("a quote after the first runs: the rest is read on one thread, lines counted across quoted line ends")
+    func laterQuote() throws {
+        let rows = (0..<300).map { "\($0),\(Double($0) / 8)" }
+        let numbers = rows.flatMap { $0.split(separator: ",").map { Double(String($0))! } }
+        let table = try Self.read("a,b\n" + rows.joined(separator: "\n") + "\n\"1\",2\n" + rows.joined(separator: "\n") + "\n")
+        #expect(table.rows == 601 && table.values == numbers + [1, 2] + numbers)
+        // A quoted cell over two lines (dropped: not a number), five rows, then a quote never closed:
+        // header 1, rows 2–301, the quoted cell 302–303, five rows 304–308, the open quote on 309.
+        var options = CSVOptions()
+        options.dropInvalidRows = true
+        Self.expectProblem("a,b\n" + rows.joined(separator: "\n") + "\n\"x\ny\",2\n" + rows.prefix(5).joined(separator: "\n")
+                           + "\n\"7,8\n", options, line: 309, column: 1, "the quoted cell that opens here is never closed")
+        let dropped = try Self.read("a,b\n" + rows.joined(separator: "\n") + "\n\"x\ny\",2\n" + rows.joined(separator: "\n"),
+                                    options)
+        #expect(dropped.rows == 600 && dropped.droppedRows == 1 && dropped.values == numbers + numbers)
+    }
+
     @Test("files: missing, a directory, empty; a file reads as its bytes parse")
     func files() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("descent-csv-\(UUID().uuidString)")
