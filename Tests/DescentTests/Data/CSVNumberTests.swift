@@ -175,6 +175,44 @@ struct CSVNumberTests {
         #expect(wrong.isEmpty, "\(wrong)")
     }
 
+    @Test("signs: only + and - before the digits or after the exponent marker, read without a branch")
+    func signs() {
+        func read(_ bytes: [UInt8]) -> (length: Int, value: Double)? {
+            bytes.withUnsafeBufferPointer { buffer in
+                var value = 0.0
+                return DecimalParser.parse(buffer.baseAddress!, buffer.baseAddress! + buffer.count, into: &value)
+                    .map { ($0 - buffer.baseAddress!, value) }
+            }
+        }
+        var wrong = [String]()
+        for byte in UInt8(0)...UInt8(255) {
+            let digit = byte >= 48 && byte < 58
+            let lead = read([byte, 53])  // byte, "5"
+            switch byte {
+            case UInt8(ascii: "+"): if lead?.length != 2 || lead?.value.bitPattern != (5.0).bitPattern { wrong.append("+5") }
+            case UInt8(ascii: "-"): if lead?.length != 2 || lead?.value.bitPattern != (-5.0).bitPattern { wrong.append("-5") }
+            case UInt8(ascii: "."): if lead?.length != 2 || lead?.value != 0.5 { wrong.append(".5") }
+            default: if digit ? lead?.length != 2 : lead != nil { wrong.append("byte \(byte) then 5") }
+            }
+            let exponent = read([49, 101, byte, 53, 44])  // "1e", byte, "5,"
+            switch byte {
+            case UInt8(ascii: "+"): if exponent?.length != 4 || exponent?.value != 1e5 { wrong.append("1e+5") }
+            case UInt8(ascii: "-"): if exponent?.length != 4 || exponent?.value != 1e-5 { wrong.append("1e-5") }
+            default:
+                if digit ? exponent?.length != 4 || exponent?.value != Double("1e\(byte - 48)5") : exponent != nil {
+                    wrong.append("1e, byte \(byte), 5")
+                }
+            }
+        }
+        #expect(wrong.isEmpty, "\(wrong)")
+        let zeros = ["-0", "+0", "-0.0e-5", "-0e+5"].map { text in Array(text.utf8).withUnsafeBufferPointer { buffer in
+            var value = 1.0
+            _ = DecimalParser.parse(buffer.baseAddress!, buffer.baseAddress! + buffer.count, into: &value)
+            return value.bitPattern
+        } }
+        #expect(zeros == [(-0.0).bitPattern, (0.0).bitPattern, (-0.0).bitPattern, (-0.0).bitPattern])
+    }
+
     @Test("random integers up to 2⁶⁴ and short decimals")
     func integers() {
         let mismatches = Self.sweep(seed: 5) { random in
