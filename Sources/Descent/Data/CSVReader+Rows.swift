@@ -22,8 +22,8 @@ extension CSVReader {
     /// until the run before has taken its rows, takes as many after them, and parses the run
     /// straight into them while its bytes are still in cache: one pass over the file, each page
     /// mapped once. The values are sized before any run is read, from the rows per byte of the
-    /// first run (with a margin: the part never written is never touched, so it costs address
-    /// space, not memory). Where that is too few, or a run holds a quote (a quoted cell may hold
+    /// first MiB (``estimatedRows(_:columns:)``, with a margin: the part never written is never
+    /// touched, so it costs address space, not memory). Where that is too few, or a run holds a quote (a quoted cell may hold
     /// line ends, so lines are no longer records), the rest is read by
     /// ``readCounted(_:after:rows:columns:dropInvalid:tuning:path:)``: counted first, then parsed,
     /// on one thread from the first quote. The gaps that blank lines and dropped rows left between
@@ -45,8 +45,8 @@ extension CSVReader {
             _ = isText.initialize(from: text)
             planned.textColumns = TextColumns(isText: UnsafePointer(isText.baseAddress!), origin: dataStart)
         }
-        let first = lineEnds(from: runs[0].start, to: runs[0].end, window: window, releasingPages: false)
-        let capacity = first.quoted ? 0 : estimatedRows(runs, firstLines: first.lines, columns: columns)
+        let (estimate, first) = estimatedRows(runs, columns: columns)
+        let capacity = first.quoted ? 0 : estimate
         var results = [PartResult](repeating: PartResult(), count: runs.count)
         var offsets = [Int](repeating: 0, count: runs.count + 1)
         var lines = [Int](repeating: 0, count: runs.count)
@@ -62,7 +62,8 @@ extension CSVReader {
                     let reserved = Atomic<Int>(0)
                     inTurn(runs.count, threads: tuning.threads) { k in
                         let run = runs[k]
-                        let counted = k == 0 ? first : lineEnds(from: run.start, to: run.end, window: window, releasingPages: false)
+                        let counted = k == 0 && runs.count == 1 ? first
+                            : lineEnds(from: run.start, to: run.end, window: window, releasingPages: false)
                         // The runs before k take their rows in order; then k's start at offsets[k].
                         while reserved.load(ordering: .acquiring) < k { sched_yield() }
                         let rowsHere = Swift.min(counted.lines + (k == runs.count - 1 ? 1 : 0),
@@ -100,16 +101,20 @@ extension CSVReader {
         return (values, rows, dropped, lineEndCount)
     }
 
-    /// The rows the values are sized for before `runs` are read: the first run's rows per byte
-    /// (`firstLines` line ends, plus one) over all the bytes, a quarter more and 16 rows (the first
-    /// run alone: its rows), but never more than the bytes can hold (2 bytes a cell).
-    static func estimatedRows(_ runs: [(start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>)], firstLines: Int,
-                              columns: Int) -> Int {
+    /// The rows the values are sized for before `runs` are read: the rows per byte of the first
+    /// run's first MiB (its line ends, plus one) over all the bytes, a quarter more and 16 rows,
+    /// but never more than the bytes can hold (2 bytes a cell); with one run, its rows. Also the
+    /// line ends counted and whether a quote was seen there (with one run: all of it; else the
+    /// first MiB, so the other thread waits only that long).
+    static func estimatedRows(_ runs: [(start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>)],
+                              columns: Int) -> (rows: Int, sample: (lines: Int, quoted: Bool)) {
         let bytes = runs[runs.count - 1].end - runs[0].start
         let bound = bytes / (2 * columns) + runs.count
-        guard runs.count > 1 else { return Swift.min(bound, firstLines + 1) }
-        let perByte = Double(firstLines + 1) / Double(runs[0].end - runs[0].start)
-        return Swift.min(bound, Int(perByte * Double(bytes) * 1.25) + 16)
+        let sampleEnd = runs.count == 1 ? runs[0].end : Swift.min(runs[0].end, runs[0].start + (1 << 20))
+        let sample = lineEnds(from: runs[0].start, to: sampleEnd, window: Int.max, releasingPages: false)
+        guard runs.count > 1 else { return (Swift.min(bound, sample.lines + 1), sample) }
+        let perByte = Double(sample.lines + 1) / Double(sampleEnd - runs[0].start)
+        return (Swift.min(bound, Int(perByte * Double(bytes) * 1.25) + 16), sample)
     }
 
     /// The runs of whole lines of `start..<end`: as many as ``Tuning/bytesPerRun`` and

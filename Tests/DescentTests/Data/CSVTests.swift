@@ -208,10 +208,7 @@ struct CSVTests {
         let bytes = Array(text.utf8)
         let estimate = bytes.withUnsafeBufferPointer { buffer in
             let start = buffer.baseAddress! + 4, end = buffer.baseAddress! + buffer.count
-            let runs = CSVReader.runs(from: start, to: end, tuning: tuning)
-            return CSVReader.estimatedRows(runs, firstLines: CSVReader.lineEnds(from: runs[0].start, to: runs[0].end,
-                                                                                 window: 1 << 20, releasingPages: false).lines,
-                                           columns: 2)
+            return CSVReader.estimatedRows(CSVReader.runs(from: start, to: end, tuning: tuning), columns: 2).rows
         }
         #expect(estimate < 2020, "the estimate \(estimate) must fall short for this test to reach the growth")
         let expected = (long + short).flatMap { $0.split(separator: ",").map { Double(String($0))! } }
