@@ -16,18 +16,18 @@ extension CSVReader {
 
     /// Reads the data rows from `header`'s position to the end.
     ///
-    /// Splits the bytes into runs of whole lines (at most one per ``Tuning/bytesPerRun``, up to
-    /// ``Tuning/runsPerThread`` per thread), which the threads take in turn. A thread counts its
-    /// run's line ends (a run cannot hold more rows than line ends, plus one for the last), waits
-    /// until the run before has taken its rows, takes as many after them, and parses the run
-    /// straight into them while its bytes are still in cache: one pass over the file, each page
-    /// mapped once. The values are sized before any run is read, from the rows per byte of the
-    /// first MiB (``estimatedRows(_:columns:)``, with a margin: the part never written is never
-    /// touched, so it costs address space, not memory). Where that is too few, or a run holds a quote (a quoted cell may hold
-    /// line ends, so lines are no longer records), the rest is read by
-    /// ``readCounted(_:after:rows:columns:dropInvalid:tuning:path:)``: counted first, then parsed,
-    /// on one thread from the first quote. The gaps that blank lines and dropped rows left between
-    /// runs are closed at the end, and the first problem in file order is thrown.
+    /// Splits the bytes into runs of whole lines (``runs(from:to:tuning:)``), which the threads
+    /// take in turn. A thread counts its run's line ends (a run cannot hold more rows than line
+    /// ends, plus one for the last), waits until the run before has taken its rows, takes as many
+    /// after them, and parses the run straight into them while its bytes are still in cache: one
+    /// pass over the file, each page mapped once. The values are sized before any run is read,
+    /// from the rows per byte of the first MiB (``estimatedRows(_:columns:)``, with a margin: the
+    /// part never written is never touched, so it costs address space, not memory). Where that is
+    /// too few, or a run holds a quote (a quoted cell may hold line ends, so lines are no longer
+    /// records), the rest is read by ``readCounted(_:after:rows:columns:dropInvalid:tuning:path:firstRun:)``:
+    /// counted first, then parsed, on one thread from the first quote. The gaps that blank lines
+    /// and dropped rows left between runs are closed at the end, and the first problem in file
+    /// order is thrown.
     ///
     /// With `text`, the columns it flags are read as positions (``TextColumns``), and any row that
     /// is not plain (blanks around a cell, an empty numeric cell, a quote anywhere in the data, the
@@ -118,12 +118,14 @@ extension CSVReader {
     }
 
     /// The runs of whole lines of `start..<end`: as many as ``Tuning/bytesPerRun`` and
-    /// ``Tuning/runsPerThread`` allow, each but the last ending just after a line feed (at least one).
+    /// ``Tuning/runsPerThread`` allow, but enough that none is much over ``Tuning/maxBytesPerRun``;
+    /// each but the last ending just after a line feed (at least one).
     static func runs(from start: UnsafePointer<UInt8>, to end: UnsafePointer<UInt8>,
                      tuning: Tuning) -> [(start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>)] {
         var starts = [start]
-        let runCount = Swift.min(Swift.max(1, tuning.threads) * Swift.max(1, tuning.runsPerThread),
-                                 (end - start) / Swift.max(1, tuning.bytesPerRun))
+        let runCount = Swift.max(Swift.min(Swift.max(1, tuning.threads) * Swift.max(1, tuning.runsPerThread),
+                                           (end - start) / Swift.max(1, tuning.bytesPerRun)),
+                                 (end - start) / Swift.max(1, tuning.maxBytesPerRun))
         for k in 1..<Swift.max(runCount, 1) {
             let nominal = start + (end - start) / runCount * k
             guard let lineFeed = memchr(nominal, Int32(CSVScanner.lineFeed), end - nominal) else { break }

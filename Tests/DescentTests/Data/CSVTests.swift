@@ -8,8 +8,8 @@ import Testing
 @Suite("CSV files")
 struct CSVTests {
     /// Splits that must not change anything: one-byte windows (every record crosses a window's
-    /// end), tiny windows, several threads on runs of a few bytes, and one or two threads taking
-    /// many runs in turn.
+    /// end), tiny windows, several threads on runs of a few bytes, one or two threads taking many
+    /// runs in turn, and runs made short by their largest size.
     static let tunings: [CSVReader.Tuning] = [
         CSVReader.Tuning(),
         CSVReader.Tuning(threads: 1, bytesPerRun: 1 << 30, window: 1),
@@ -19,6 +19,7 @@ struct CSVTests {
         CSVReader.Tuning(threads: 4, bytesPerRun: 4, window: 1 << 20),
         CSVReader.Tuning(threads: 1, bytesPerRun: 3, runsPerThread: 64, window: 4),
         CSVReader.Tuning(threads: 2, bytesPerRun: 1, runsPerThread: 1000, window: 3),
+        CSVReader.Tuning(threads: 2, bytesPerRun: 1 << 30, runsPerThread: 1, maxBytesPerRun: 6, window: 1 << 20),
     ]
 
     /// `bytes` parsed with one tuning.
