@@ -15,11 +15,12 @@ import Dispatch
 /// A file is memory-mapped read-only (measured on a 196 MB file in the page cache: mapping and
 /// touching every page took 13–22 ms, reading it with `pread` in 4 MiB chunks 42–66 ms, and a
 /// chunked reader must read twice or guess the result's size). The cells go straight into the
-/// result, sized from the number of line ends before any is written; pages already read are
-/// handed back (`MADV_DONTNEED`) every ``Tuning/window`` bytes, so resident memory stays the
-/// values plus a window per thread. Large files without quotes are read on
-/// ``BLASConfiguration/threads`` threads, which take runs of whole lines in turn (see
-/// ``readRows(after:columns:dropInvalid:tuning:path:)``).
+/// result, sized from the rows per byte of the first MiB (with a quarter more) before any is
+/// written; the file is read once, each run of lines counted just before it is parsed; pages
+/// already read are handed back (`MADV_DONTNEED`) every ``Tuning/window`` bytes, so resident
+/// memory stays the values plus a run (at most ``Tuning/maxBytesPerRun``) per thread. Large files
+/// without quotes are read on ``BLASConfiguration/threads`` threads, which take runs of whole lines
+/// in turn (see ``readRows(after:columns:dropInvalid:tuning:path:text:)``).
 /// The file must not be truncated while it is read, as for any memory map.
 package enum CSVReader {
     /// How the bytes are divided between threads and windows; any tuning gives the same table
@@ -32,6 +33,9 @@ package enum CSVReader {
         /// The most runs per thread: the threads take the next run as each finishes one, so a
         /// thread slowed by other work on its core leaves its share to the others.
         var runsPerThread = 8
+        /// The most bytes in a run (larger data is read in more runs): a run's pages stay mapped
+        /// from when its line ends are counted until each window of it is read.
+        var maxBytesPerRun = 32 << 20
         /// The bytes scanned at a time, ≥ 1; a mapped file's pages are handed back after each.
         var window = 16 << 20
         /// Whether to hand pages back: only for a mapping this reader made itself.

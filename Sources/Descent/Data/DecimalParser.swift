@@ -37,8 +37,11 @@ enum DecimalParser {
                       into value: inout Double) -> UnsafePointer<UInt8>? {
         var p = start
         guard p < end else { return nil }
-        let negative = p.pointee == UInt8(ascii: "-")
-        if negative || p.pointee == UInt8(ascii: "+") { p += 1 }
+        // The signs are read without a branch: in data they are often `-` and `+` at random.
+        // (`+` and `-` are 0x2B and 0x2D: the byte less 0x2B is 0 or 2.)
+        let lead = Int(p.pointee)
+        let signBit = UInt64(truncatingIfNeeded: ((lead ^ 0x2D) &- 1) >> 63) << 63
+        p += (Int((p.pointee &- 0x2B) & 0xFD) &- 1) >> 63 & 1
         let digitsStart = p
         var w: UInt64 = 0
         // A lone digit (`0.5`, `-1.25e-3`: most written fractions) is taken at once; a longer run
@@ -62,18 +65,22 @@ enum DecimalParser {
         var hugeExponent = false
         if p < end, p.pointee | 0x20 == UInt8(ascii: "e") {
             var e = p + 1
-            var exponentNegative = false
-            if e < end, e.pointee == UInt8(ascii: "-") || e.pointee == UInt8(ascii: "+") {
-                exponentNegative = e.pointee == UInt8(ascii: "-")
-                e += 1
-            }
-            guard e < end, e.pointee &- 48 < 10 else { return nil }
+            let sign: UInt8 = e < end ? e.pointee : 0
+            let exponentSign = ((Int(sign) ^ 0x2D) &- 1) >> 63  // −1 for `-`, else 0
+            e += (Int((sign &- 0x2B) & 0xFD) &- 1) >> 63 & 1
+            guard e < end, case let first = e.pointee &- 48, first < 10 else { return nil }
             var written = 0
-            while e < end, case let digit = e.pointee &- 48, digit < 10 {
-                if written < exponentLimit { written = written &* 10 &+ Int(digit) } else { hugeExponent = true }
-                e += 1
+            if end - e >= 3, case let second = e[1] &- 48, second < 10, e[2] &- 48 >= 10 {
+                // Two digits, as printf writes them (`e-05`, `e+00`): at once.
+                written = Int(first) &* 10 &+ Int(second)
+                e += 2
+            } else {
+                while e < end, case let digit = e.pointee &- 48, digit < 10 {
+                    if written < exponentLimit { written = written &* 10 &+ Int(digit) } else { hugeExponent = true }
+                    e += 1
+                }
             }
-            exponent += exponentNegative ? -written : written
+            exponent &+= (written ^ exponentSign) &- exponentSign
             p = e
         }
         if digitCount > 19 || hugeExponent {
@@ -88,13 +95,13 @@ enum DecimalParser {
         }
         if exponent >= -22, exponent <= 22, digitCount <= 15 {  // w < 10¹⁵
             let magnitude = exponent < 0 ? Double(w) / exactPowersOfTen[-exponent] : Double(w) * exactPowersOfTen[exponent]
-            value = negative ? -magnitude : magnitude
+            value = Double(bitPattern: magnitude.bitPattern | signBit)
             return p
         }
         guard let magnitude = EiselLemire.value(significand: w, exponent: exponent) else {
             return fallback(start, p, into: &value)
         }
-        value = negative ? -magnitude : magnitude
+        value = Double(bitPattern: magnitude.bitPattern | signBit)
         return p
     }
 

@@ -136,7 +136,9 @@ extension Table {
     }
 
     /// A text column's cells (``TextColumns`` positions from `origin`) as strings, blanks trimmed,
-    /// `nil` for a missing spelling: blocks of rows on the reader's threads.
+    /// `nil` for a missing spelling: blocks of rows on the reader's threads. A column's values
+    /// usually repeat (levels, labels): each block remembers the last cell of each length and
+    /// first byte, and a cell with the same bytes takes its string instead of decoding a new one.
     static func strings(_ cells: [Double], from origin: UnsafePointer<UInt8>, missing spellings: MissingSpellings) -> [String?] {
         let n = cells.count, block = 16384
         return [String?](unsafeUninitializedCapacity: n) { out, count in
@@ -144,6 +146,7 @@ extension Table {
             cells.withUnsafeBufferPointer { cells in
                 nonisolated(unsafe) let base = base, cells = cells, origin = origin
                 DispatchQueue.concurrentPerform(iterations: (n + block - 1) / block) { b in
+                    var recent = RecentStrings()
                     for i in (b * block)..<Swift.min(n, (b + 1) * block) {
                         let (offset, length) = TextColumns.unpack(cells[i])
                         var text = UnsafeBufferPointer(start: origin + offset, count: length)
@@ -154,12 +157,62 @@ extension Table {
                         while let last = text.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
                             text = UnsafeBufferPointer(rebasing: text.dropLast())
                         }
-                        (base + i).initialize(to: spellings.contains(text) ? nil : String(decoding: text, as: UTF8.self))
+                        (base + i).initialize(to: recent.string(text) { spellings.contains(text) ? nil : String(decoding: text, as: UTF8.self) })
                     }
                 }
             }
             count = n
         }
+    }
+}
+
+/// The strings of recent cells, one per slot chosen by a cell's length and first byte, with the
+/// bytes they were made from: a cell whose bytes match its slot's takes the slot's string (`nil` for
+/// a missing spelling).
+struct RecentStrings {
+    static let slots = 64
+    var bytes = [UnsafeBufferPointer<UInt8>](repeating: UnsafeBufferPointer(start: nil, count: 0), count: slots)
+    var strings = [String?](repeating: nil, count: slots)
+    var filled = [Bool](repeating: false, count: slots)
+
+    /// The string of `text`: the slot's, if it was made from the same bytes; otherwise `make()`'s, kept in the slot.
+    @inline(__always)
+    mutating func string(_ text: UnsafeBufferPointer<UInt8>, _ make: () -> String?) -> String? {
+        let slot = (text.count &* 31 &+ Int(text.first ?? 0)) & (Self.slots - 1)
+        if filled[slot], bytes[slot].count == text.count, Self.same(bytes[slot], text) {
+            return strings[slot]
+        }
+        let made = make()
+        bytes[slot] = text
+        strings[slot] = made
+        filled[slot] = true
+        return made
+    }
+
+    /// Whether `a` and `b`, of the same length, hold the same bytes: eight at a time (the last
+    /// eight overlapping), four, or one, never reading outside either.
+    @inline(__always)
+    static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = a.count
+        guard n > 0, let p = a.baseAddress.map(UnsafeRawPointer.init), let q = b.baseAddress.map(UnsafeRawPointer.init) else {
+            return true
+        }
+        if n >= 8 {
+            var i = 0
+            while i + 8 < n {
+                if p.loadUnaligned(fromByteOffset: i, as: UInt64.self) != q.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                    return false
+                }
+                i += 8
+            }
+            return p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == q.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        }
+        if n >= 4 {
+            return p.loadUnaligned(as: UInt32.self) == q.loadUnaligned(as: UInt32.self)
+                && p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == q.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+        }
+        for i in 0..<n where a[i] != b[i] { return false }
+        return true
     }
 }
 

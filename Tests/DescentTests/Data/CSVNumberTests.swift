@@ -135,6 +135,84 @@ struct CSVNumberTests {
     }
     #endif
 
+    @Test("numbers followed by more bytes (a cell's end, digits, an exponent): read up to where Double(_:)'s number ends")
+    func followed() {
+        var random = RandomSource(seed: 6)
+        var mismatches = [String]()
+        for _ in 0..<Self.perKind {
+            let value = Double(bitPattern: random.next() & 0x7FEF_FFFF_FFFF_FFFF) * (random.next() % 2 == 0 ? 1 : -1)
+            let small = Double(random.next() >> 11) * 0x1p-53 * 100
+            for text in [Self.format("%.18e", value), Self.format("%.17e", value), Self.format("%.3e", value),
+                         Self.format("%.18e", small), Self.format("%.10g", small), small.description] {
+                // (Not "e": a marker without digits makes no number here, where Double(_:)'s prefix would be one.)
+                for suffix in [",", "\n", "\r", "x", ".", "5", "55", ",1", "e5", "e-05,", "e+123x"] {
+                    let bytes = Array((text + suffix).utf8)
+                    var value = 0.0
+                    let consumed = bytes.withUnsafeBufferPointer { buffer in
+                        DecimalParser.parse(buffer.baseAddress!, buffer.baseAddress! + buffer.count, into: &value)
+                            .map { $0 - buffer.baseAddress! }
+                    }
+                    // The longest prefix Double(_:) reads is the number.
+                    let length = (1...bytes.count).last { Double(String(decoding: bytes[..<$0], as: UTF8.self)) != nil }
+                    let expected = length.flatMap { Double(String(decoding: bytes[..<$0], as: UTF8.self)) }
+                    if consumed != length || value.bitPattern != expected?.bitPattern { mismatches.append(text + suffix) }
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(20))")
+        // Exponents of one, two, three and more digits, with and without leading zeros and signs.
+        let exponents = ["1e5,", "1e05,", "1e005,", "1e-5,", "1e-05,", "1e+05,", "1e-005,", "2.5e99,", "2.5e-99,", "2.5e100,",
+                         "2.5e-100,", "9e308,", "9e309,", "1e-323,", "1e-324,", "1e-400,", "1e00,", "1e-00,", "1.5e22,", "1.5e23,",
+                         "123456789012345678e-10,", "1234567890123456789e-19,", "1e0000000000000000000000001,"]
+        let wrong = exponents.filter { text in
+            let bytes = Array(text.utf8)
+            var value = 0.0
+            let end = bytes.withUnsafeBufferPointer { buffer in
+                DecimalParser.parse(buffer.baseAddress!, buffer.baseAddress! + buffer.count, into: &value).map { $0 - buffer.baseAddress! }
+            }
+            return end != bytes.count - 1 || value.bitPattern != Double(String(text.dropLast()))!.bitPattern
+        }
+        #expect(wrong.isEmpty, "\(wrong)")
+    }
+
+    @Test("signs: only + and - before the digits or after the exponent marker, read without a branch")
+    func signs() {
+        func read(_ bytes: [UInt8]) -> (length: Int, value: Double)? {
+            bytes.withUnsafeBufferPointer { buffer in
+                var value = 0.0
+                return DecimalParser.parse(buffer.baseAddress!, buffer.baseAddress! + buffer.count, into: &value)
+                    .map { ($0 - buffer.baseAddress!, value) }
+            }
+        }
+        var wrong = [String]()
+        for byte in UInt8(0)...UInt8(255) {
+            let digit = byte >= 48 && byte < 58
+            let lead = read([byte, 53])  // byte, "5"
+            switch byte {
+            case UInt8(ascii: "+"): if lead?.length != 2 || lead?.value.bitPattern != (5.0).bitPattern { wrong.append("+5") }
+            case UInt8(ascii: "-"): if lead?.length != 2 || lead?.value.bitPattern != (-5.0).bitPattern { wrong.append("-5") }
+            case UInt8(ascii: "."): if lead?.length != 2 || lead?.value != 0.5 { wrong.append(".5") }
+            default: if digit ? lead?.length != 2 : lead != nil { wrong.append("byte \(byte) then 5") }
+            }
+            let exponent = read([49, 101, byte, 53, 44])  // "1e", byte, "5,"
+            switch byte {
+            case UInt8(ascii: "+"): if exponent?.length != 4 || exponent?.value != 1e5 { wrong.append("1e+5") }
+            case UInt8(ascii: "-"): if exponent?.length != 4 || exponent?.value != 1e-5 { wrong.append("1e-5") }
+            default:
+                if digit ? exponent?.length != 4 || exponent?.value != Double("1e\(byte - 48)5") : exponent != nil {
+                    wrong.append("1e, byte \(byte), 5")
+                }
+            }
+        }
+        #expect(wrong.isEmpty, "\(wrong)")
+        let zeros = ["-0", "+0", "-0.0e-5", "-0e+5"].map { text in Array(text.utf8).withUnsafeBufferPointer { buffer in
+            var value = 1.0
+            _ = DecimalParser.parse(buffer.baseAddress!, buffer.baseAddress! + buffer.count, into: &value)
+            return value.bitPattern
+        } }
+        #expect(zeros == [(-0.0).bitPattern, (0.0).bitPattern, (-0.0).bitPattern, (-0.0).bitPattern])
+    }
+
     @Test("random integers up to 2⁶⁴ and short decimals")
     func integers() {
         let mismatches = Self.sweep(seed: 5) { random in

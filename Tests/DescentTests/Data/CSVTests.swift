@@ -8,8 +8,8 @@ import Testing
 @Suite("CSV files")
 struct CSVTests {
     /// Splits that must not change anything: one-byte windows (every record crosses a window's
-    /// end), tiny windows, several threads on runs of a few bytes, and one or two threads taking
-    /// many runs in turn.
+    /// end), tiny windows, several threads on runs of a few bytes, one or two threads taking many
+    /// runs in turn, and runs made short by their largest size.
     static let tunings: [CSVReader.Tuning] = [
         CSVReader.Tuning(),
         CSVReader.Tuning(threads: 1, bytesPerRun: 1 << 30, window: 1),
@@ -19,6 +19,7 @@ struct CSVTests {
         CSVReader.Tuning(threads: 4, bytesPerRun: 4, window: 1 << 20),
         CSVReader.Tuning(threads: 1, bytesPerRun: 3, runsPerThread: 64, window: 4),
         CSVReader.Tuning(threads: 2, bytesPerRun: 1, runsPerThread: 1000, window: 3),
+        CSVReader.Tuning(threads: 2, bytesPerRun: 1 << 30, runsPerThread: 1, maxBytesPerRun: 6, window: 1 << 20),
     ]
 
     /// `bytes` parsed with one tuning.
@@ -195,6 +196,46 @@ struct CSVTests {
         #expect(table.columnNames == expected.columns && table.rows == expected.rows && table.columns == 6)
         let bits = expected.bits.compactMap { UInt64($0, radix: 16) }
         #expect(bits.count == expected.bits.count && table.values.map(\.bitPattern) == bits)
+    }
+
+    @Test("rows shorter after the first run than in it: the values outgrow their estimate, and are read whole")
+    func outgrownEstimate() throws {
+        // 20 long rows, then 2000 short ones: runs of 64 bytes make the first run two long rows,
+        // whose rows per byte promise far fewer rows than the file holds.
+        let long = (0..<20).map { "\(Double($0) + 1234567890.125),\(-9876543210.5 - Double($0))" }
+        let short = (0..<2000).map { "\($0 % 10),\($0 % 7)" }
+        let text = "a,b\n" + (long + short).joined(separator: "\n") + "\n"
+        let tuning = CSVReader.Tuning(threads: 2, bytesPerRun: 64, runsPerThread: 1000, window: 1 << 20)
+        let bytes = Array(text.utf8)
+        let estimate = bytes.withUnsafeBufferPointer { buffer in
+            let start = buffer.baseAddress! + 4, end = buffer.baseAddress! + buffer.count
+            return CSVReader.estimatedRows(CSVReader.runs(from: start, to: end, tuning: tuning), columns: 2).rows
+        }
+        #expect(estimate < 2020, "the estimate \(estimate) must fall short for this test to reach the growth")
+        let expected = (long + short).flatMap { $0.split(separator: ",").map { Double(String($0))! } }
+        #expect(try Self.parse(bytes, CSVOptions(), tuning).get() == CSVTable(columnNames: ["a", "b"], rows: 2020, columns: 2,
+                                                                             values: expected, droppedRows: 0))
+        // An error after the growth names its line.
+        let bad = "a,b\n" + (long + short.prefix(1000) + ["1,x"] + short.suffix(999)).joined(separator: "\n") + "\n"
+        #expect(Self.parse(Array(bad.utf8), CSVOptions(), tuning)
+                == .failure(.invalidCSV(path: "test.csv", line: 1022, column: 3, reason: "the cell \"x\" is not a number")))
+    }
+
+    @Test("a quote after the first runs: the rest is read on one thread, lines counted across quoted line ends")
+    func laterQuote() throws {
+        let rows = (0..<300).map { "\($0),\(Double($0) / 8)" }
+        let numbers = rows.flatMap { $0.split(separator: ",").map { Double(String($0))! } }
+        let table = try Self.read("a,b\n" + rows.joined(separator: "\n") + "\n\"1\",2\n" + rows.joined(separator: "\n") + "\n")
+        #expect(table.rows == 601 && table.values == numbers + [1, 2] + numbers)
+        // A quoted cell over two lines (dropped: not a number), five rows, then a quote never closed:
+        // header 1, rows 2–301, the quoted cell 302–303, five rows 304–308, the open quote on 309.
+        var options = CSVOptions()
+        options.dropInvalidRows = true
+        Self.expectProblem("a,b\n" + rows.joined(separator: "\n") + "\n\"x\ny\",2\n" + rows.prefix(5).joined(separator: "\n")
+                           + "\n\"7,8\n", options, line: 309, column: 1, "the quoted cell that opens here is never closed")
+        let dropped = try Self.read("a,b\n" + rows.joined(separator: "\n") + "\n\"x\ny\",2\n" + rows.joined(separator: "\n"),
+                                    options)
+        #expect(dropped.rows == 600 && dropped.droppedRows == 1 && dropped.values == numbers + numbers)
     }
 
     @Test("files: missing, a directory, empty; a file reads as its bytes parse")

@@ -66,7 +66,10 @@ struct TableColumnsReaderTests {
 
     @Test("plain files: the cell-by-cell reader's table, for every split of the bytes")
     func plainFiles() throws {
-        let words = ["alpha", "beta", "", "NA", "True", "x,y".replacingOccurrences(of: ",", with: " ")]
+        // Repeated words, and words that share a length and a first byte (one slot of the strings
+        // each block remembers) but not their bytes, at 3, 4–7 and 8 or more bytes.
+        let words = ["alpha", "beta", "", "NA", "True", "x,y".replacingOccurrences(of: ",", with: " "), "alphA", "ab1", "ab2",
+                     "bets", "labels-0001", "labels-0002", "labels-1001", "NaN", "Nb"]
         var random = RandomSource(seed: 25)
         let many = "name,value,count\n" + (0..<300).map { i in
             "\(words[Int(random.next() % UInt64(words.count))]),\(random.nextNormal()),\(i - 150)"
