@@ -52,7 +52,9 @@ extension CSVReader {
         var lines = [Int](repeating: 0, count: runs.count)
         let stopped = Atomic<Int>(first.quoted ? 0 : runs.count)
         var rows = 0
-        var values = [Double](unsafeUninitializedCapacity: capacity * columns) { buffer, initialized in
+        // At least one element: with none, the array would be the shared empty storage, whose
+        // count the initialiser still writes (ThreadSanitizer saw two reads race on it).
+        var values = [Double](unsafeUninitializedCapacity: Swift.max(1, capacity * columns)) { buffer, initialized in
             guard let output = buffer.baseAddress, capacity > 0 else { return }
             adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
             results.withUnsafeMutableBufferPointer { results in offsets.withUnsafeMutableBufferPointer { offsets in
@@ -166,7 +168,8 @@ extension CSVReader {
         let offsets = capacity.indices.reduce(into: [read.rows]) { offsets, k in offsets.append(offsets[k] + capacity[k]) }
         var results = [PartResult](repeating: PartResult(), count: parts.count)
         var rows = 0
-        let values = [Double](unsafeUninitializedCapacity: offsets[parts.count] * columns) { buffer, initialized in
+        // At least one element (see ``readRows``: never the shared empty storage).
+        let values = [Double](unsafeUninitializedCapacity: Swift.max(1, offsets[parts.count] * columns)) { buffer, initialized in
             guard let output = buffer.baseAddress else { return }
             adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
             read.values.withUnsafeBufferPointer { done in
