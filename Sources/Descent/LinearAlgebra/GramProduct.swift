@@ -27,12 +27,12 @@ enum GramProduct {
         parts(rows: rows, columns: d) * (d * d + d * k + d)
     }
 
-    /// `sums ← Aᵀ1` for `A` of `rows × columns`, in the parts and order of ``product(_:rows:columns:beta:_:targets:k:xt:sums:threads:)``
-    /// (scratch of `d` per further part); `false`, having done nothing, where the kernel does not run.
+    /// `sums ← Aᵀ1` for `A` of `rows × columns`, in parts as ``RowParts`` cuts them (scratch of `d`
+    /// per further part); `false`, having done nothing, where the kernel does not run.
     static func columnSums(_ a: UnsafePointer<Double>, rows m: Int, columns d: Int, into sums: UnsafeMutablePointer<Double>,
                            threads: Int = BLASConfiguration.threads) -> Bool {
         guard m > 0, d >= 8, CompiledKernels.runsGram else { return false }
-        return RowParts.run(rows: m, parts: parts(rows: m, columns: d), stride: d, threads: threads, { p, lower, upper, s in
+        return RowParts.run(rows: m, parts: RowParts.count(rows: m), stride: d, threads: threads, { p, lower, upper, s in
             CompiledKernels.columnSums(a + lower * d, rows: upper - lower, columns: d, into: p == 0 ? sums : s)
         }, add: { p, s in if p > 0 { for j in 0..<d { sums[j] += s[j] } } })
     }
@@ -41,7 +41,8 @@ enum GramProduct {
     /// `rows × columns`; with `targets` (`rows × k`, row-major) also `xt ← AᵀT + β·xt`
     /// (`columns × k`, row-major), and with `sums` `sums ← Aᵀ1 + β·sums`. Returns `false`, having
     /// done nothing, when the kernel does not run here (no AVX-512, `CompiledKernels.enabled`
-    /// off, fewer than 8 columns, no rows) or `β` is neither 0 nor 1. `threads` above 1 runs the
+    /// off, fewer than 8 columns, no rows), `β` is neither 0 nor 1, or the rows would make two
+    /// parts but the columns leave room for one scratch matrix (OpenBLAS threads those). `threads` above 1 runs the
     /// parts at the same time (the bits do not depend on it). `scratch`, if given, holds
     /// ``scratchCount(rows:columns:k:)`` values for this block. `prepare(lower, upper)`, if given,
     /// runs first in each part, on its thread: it may write that part's rows of `A` (centring
@@ -53,9 +54,13 @@ enum GramProduct {
                         threads: Int = BLASConfiguration.threads, scratch: UnsafeMutablePointer<Double>? = nil,
                         prepare: ((Int, Int) -> Void)? = nil) -> Bool {
         guard beta == 0 || beta == 1, m > 0, d >= 8, CompiledKernels.runsGram else { return false }
+        let parts = parts(rows: m, columns: d)
+        // Rows for two parts but room for one scratch matrix only (d ≳ 2900): OpenBLAS's threads
+        // beat one thread of the kernel there.
+        guard parts > 1 || threads == 1 || m < 2 * RowParts.minimumRows else { return false }
         let k = targets == nil ? 0 : k
         // Each further part's C (d²), AᵀT (d·k) and sums (d); the first part writes the outputs.
-        return RowParts.run(rows: m, parts: parts(rows: m, columns: d), stride: d * d + d * k + d, threads: threads,
+        return RowParts.run(rows: m, parts: parts, stride: d * d + d * k + d, threads: threads,
                             buffer: scratch, { p, lower, upper, s in
             prepare?(lower, upper)
             return CompiledKernels.gram(a + lower * d, rows: upper - lower, columns: d, targets: targets.map { $0 + lower * k },

@@ -110,6 +110,14 @@ struct GramProductTests {
         var d = [Double](repeating: 1, count: 81)
         let half = wide.withUnsafeBufferPointer { GramProduct.product($0.baseAddress!, rows: 20, columns: 9, beta: 0.5, &d) }
         #expect(!half, "β other than 0 or 1 goes to OpenBLAS")
+        // 3000 columns: one scratch matrix fits in the budget, so 1024 rows make one part, and
+        // two threads go to OpenBLAS (it declines before reading a row or writing C).
+        #expect(GramProduct.parts(rows: 1024, columns: 3000) == 1)
+        var unread = [Double](repeating: 0, count: 1)
+        let wide3000 = unread.withUnsafeMutableBufferPointer { p in
+            GramProduct.product(p.baseAddress!, rows: 1024, columns: 3000, beta: 0, p.baseAddress!, threads: 2)
+        }
+        #expect(!wide3000)
         // α = 2 through BLAS.syrk: OpenBLAS, twice the kernel's product (exactly, up to rounding).
         var viaKernel = [Double](repeating: 0, count: 81), viaBLAS = viaKernel
         wide.withUnsafeBufferPointer { w in
