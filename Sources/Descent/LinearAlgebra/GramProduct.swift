@@ -18,13 +18,14 @@ enum GramProduct {
     /// How many parts a block of `rows × columns` is cut into (``RowParts``, each further part
     /// with a `d × d` scratch matrix).
     static func parts(rows: Int, columns: Int) -> Int {
-        RowParts.count(rows: rows, limit: 1 + scratchBytes / Swift.max(1, columns * columns * MemoryLayout<Double>.size))
+        RowParts.count(rows: rows, limit: 1 + scratchBytes / Swift.max(1, MemoryBudget.count(columns, columns, MemoryLayout<Double>.size)))
     }
 
     /// The scratch ``product(_:rows:columns:beta:_:targets:k:xt:sums:threads:scratch:prepare:)``
     /// needs for blocks of up to `rows × columns` with `k` targets.
     static func scratchCount(rows: Int, columns d: Int, k: Int) -> Int {
-        parts(rows: rows, columns: d) * (d * d + d * k + d)
+        MemoryBudget.count(parts(rows: rows, columns: d) - 1,
+                           MemoryBudget.total(MemoryBudget.count(d, d), MemoryBudget.count(d, k), d))
     }
 
     /// `sums ← Aᵀ1` for `A` of `rows × columns`, in parts as ``RowParts`` cuts them (scratch of `d`
@@ -33,8 +34,8 @@ enum GramProduct {
                            threads: Int = BLASConfiguration.threads) -> Bool {
         guard m > 0, d >= 8, CompiledKernels.runsGram else { return false }
         return RowParts.run(rows: m, parts: RowParts.count(rows: m), stride: d, threads: threads, { p, lower, upper, s in
-            CompiledKernels.columnSums(a + lower * d, rows: upper - lower, columns: d, into: p == 0 ? sums : s)
-        }, add: { p, s in if p > 0 { for j in 0..<d { sums[j] += s[j] } } })
+            CompiledKernels.columnSums(a + lower * d, rows: upper - lower, columns: d, into: s ?? sums)
+        }, add: { _, s in for j in 0..<d { sums[j] += s[j] } })
     }
 
     /// `C ← AᵀA + β·C` on and above the diagonal of `c` (the rest untouched) for `A` of
@@ -64,10 +65,9 @@ enum GramProduct {
                             buffer: scratch, { p, lower, upper, s in
             prepare?(lower, upper)
             return CompiledKernels.gram(a + lower * d, rows: upper - lower, columns: d, targets: targets.map { $0 + lower * k },
-                                 k: k, overwrite: p > 0 || beta == 0, into: p == 0 ? c : s,
-                                 xt: xt.map { p == 0 ? $0 : s + d * d }, sums: sums.map { p == 0 ? $0 : s + d * d + d * k })
-        }, add: { p, s in
-            guard p > 0 else { return }
+                                 k: k, overwrite: s != nil || beta == 0, into: s ?? c,
+                                 xt: xt.map { s.map { $0 + d * d } ?? $0 }, sums: sums.map { s.map { $0 + d * d + d * k } ?? $0 })
+        }, add: { _, s in
             for i in 0..<d {
                 for j in i..<d { c[i * d + j] += s[i * d + j] }
             }

@@ -142,6 +142,16 @@ extension LeastSquares {
         return try gramOfRows(rows, shift: shift, targetMeans: targetMeans, centre: true)
     }
 
+    /// Rows per block of ``gramOfRows(_:shift:targetMeans:centre:)``: about 6.5 MB (3.3 MB
+    /// centred) per block, so the right-hand sides' product finds it in cache; at least 2048 rows
+    /// up to 4 Mi elements, so wide rows still give the Gram product (``GramProduct``) four parts
+    /// to run on the threads.
+    static func gramBlockRows(localRows: Int, columns d: Int, inPlace: Bool) -> Int {
+        let d = Swift.max(1, d)
+        let wanted = Swift.max((inPlace ? 819_200 : 409_600) / d, Swift.min(2048, 4_194_304 / d))
+        return Swift.max(1, Swift.min(Swift.max(1, localRows), wanted))
+    }
+
     /// The centred Gram matrix `Xcᵀ Xc` (full, symmetric), `Xcᵀ(Y − 1ȳᵀ)` (row-major `d × k`, one
     /// column per target), the column sums of `X − shift`, and how much accuracy centring after the
     /// product cost (1 when the rows were centred first). Row-major, `d × d`. Blocks of rows are
@@ -154,11 +164,7 @@ extension LeastSquares {
                                           centre: Bool) throws(DescentError) -> GramPass {
         let d = rows.columns, k = rows.targets
         let inPlace = !centre && S.self == Double.self
-        // About 6.5 MB (3.3 MB centred) per block, so the right-hand sides' product finds it in
-        // cache; at least 2048 rows up to 4 Mi elements, so wide rows still give the Gram product
-        // (``GramProduct``) four parts to run on the threads.
-        let wanted = Swift.max((inPlace ? 819_200 : 409_600) / d, Swift.min(2048, 4_194_304 / d))
-        let blockRows = Swift.max(1, Swift.min(Swift.max(1, rows.localRows), wanted))
+        let blockRows = gramBlockRows(localRows: rows.localRows, columns: d, inPlace: inPlace)
         let z = UnsafeMutablePointer<Double>.allocate(capacity: inPlace ? 0 : blockRows * d)
         defer { z.deallocate() }
         let t = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * k)

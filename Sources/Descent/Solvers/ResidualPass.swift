@@ -92,19 +92,30 @@ struct ResidualPass {
                       prepare: ((Int, Int) -> Void)? = nil) -> Bool {
         guard CompiledKernels.runs(Double.self, columns: d) else { return false }
         // The kernel's residual is r = z·u − offset − t = −f.
-        return RowParts.run(rows: m, parts: RowParts.count(rows: m), stride: d + 2, threads: BLASConfiguration.threads,
-                            { _, lower, upper, s in
+        let first = UnsafeMutablePointer<Double>.allocate(capacity: d + 2)
+        defer { first.deallocate() }
+        func add(_ s: UnsafeMutablePointer<Double>) {
+            for j in 0..<d { sums[j] -= s[j] }
+            sums[d] -= s[d]
+            sums[d + 1] += s[d + 1]
+        }
+        let parts = RowParts.count(rows: m)
+        let ran = RowParts.run(rows: m, parts: parts, stride: d + 2, threads: BLASConfiguration.threads,
+                            { _, lower, upper, scratch in
             prepare?(lower, upper)
+            // The first part's sums too go to scratch of their own (d + 2 values), then in order.
+            let s = scratch ?? first
             s.update(repeating: 0, count: d)
             let block = RowBlock(features: z + lower * d, targets: t + lower, count: upper - lower, columns: d)
             guard let (sum, squares) = CompiledKernels.fusedGradient(block, weights: u, bias: -offset, into: s) else { return false }
             s[d] = sum
             s[d + 1] = squares
             return true
-        }, add: { _, s in
-            for j in 0..<d { sums[j] -= s[j] }
-            sums[d] -= s[d]
-            sums[d + 1] += s[d + 1]
+        }, add: { p, s in
+            if p == 1 { add(first) }   // the parts in order: the first before the others
+            add(s)
         })
+        if ran && parts == 1 { add(first) }
+        return ran
     }
 }

@@ -3,6 +3,15 @@ extension LeastSquares {
     /// the Gram pass's 819,200 rows' worth of `Double`s): the slack every estimate adds.
     static let blockValues = 1 << 20
 
+    /// Values a Gram pass over `n` rows holds besides its sums (the block slack at least): a
+    /// centred block and the parts' scratch of ``GramProduct`` (a `d × d` matrix per part, up to
+    /// eight, or as many as 64 MB allow).
+    static func gramPassValues(rows n: Int, columns d: Int, targets k: Int) -> Int {
+        let rows = gramBlockRows(localRows: n, columns: d, inPlace: false)
+        return Swift.max(blockValues, MemoryBudget.total(MemoryBudget.count(rows, d),
+                                                         GramProduct.scratchCount(rows: rows, columns: d, k: k)))
+    }
+
     /// The working memory `method` needs beyond the input for `d` columns and `k` targets, in
     /// bytes (`Int.max` when the count overflows): the most `d × d` matrices and workspaces it
     /// holds at once, counted from its code.
@@ -22,23 +31,24 @@ extension LeastSquares {
     static func workspace(_ method: Method, rows n: Int, columns d: Int, targets k: Int, inMemory: Bool,
                           parts: Int = 1) -> Int {
         let square = MemoryBudget.count(d, d), wide = MemoryBudget.count(d, k)
+        let gram = gramPassValues(rows: n, columns: d, targets: k)
         let values: Int
         switch method {
         case .normalEquations:
-            values = MemoryBudget.total(MemoryBudget.count(3, square), MemoryBudget.count(6, wide), blockValues)
+            values = MemoryBudget.total(MemoryBudget.count(3, square), MemoryBudget.count(6, wide), gram)
         case .qr:
             if inMemory && MemoryBudget.count(n, d) <= smallProblem {
                 values = MemoryBudget.total(MemoryBudget.count(n, d), MemoryBudget.count(4, n), blockValues)
             } else {
                 values = MemoryBudget.total(MemoryBudget.count(4, square), MemoryBudget.count(4096, d),
-                                            MemoryBudget.count(4, wide), blockValues)
+                                            MemoryBudget.count(4, wide), gram)
             }
         case .svd where parts == 1 && n <= d:
             values = MemoryBudget.total(MemoryBudget.count(n, d), MemoryBudget.count(d, k), MemoryBudget.count(n, n),
                                         gelsdValues(n, targets: k), MemoryBudget.count(64, d), blockValues)
         case .svd:
             values = MemoryBudget.total(MemoryBudget.count(3, square), MemoryBudget.count(4, wide),
-                                        gelsdValues(d, targets: k), blockValues)
+                                        gelsdValues(d, targets: k), gram)
         case .automatic:
             return [Method.normalEquations, .qr, .svd].map {
                 workspace($0, rows: n, columns: d, targets: k, inMemory: inMemory, parts: parts)

@@ -74,6 +74,18 @@ struct SolverMemoryTests {
         return (try Matrix(rows: n, columns: d, elements: x), y)
     }
 
+    @Test("the Gram pass's budget holds its centred block and the Gram product's parts, wide or narrow",
+          arguments: [(1_000_000, 100), (100_000, 1000), (20_000, 3000)])
+    func gramPassBudget(n: Int, d: Int) {
+        // What gramOfRows allocates besides its d × d sums: the centred block (Float or centred
+        // rows) and the scratch of GramProduct's parts for that block.
+        let rows = LeastSquares.gramBlockRows(localRows: n, columns: d, inPlace: false)
+        let held = rows * d + GramProduct.scratchCount(rows: rows, columns: d, k: 1)
+        #expect(LeastSquares.gramPassValues(rows: n, columns: d, targets: 1) >= held)
+        let bytes = MemoryLayout<Double>.size * (3 * d * d + held)
+        #expect(LeastSquares.workspace(.normalEquations, rows: n, columns: d, targets: 1, inMemory: true) >= bytes)
+    }
+
     @Test(".automatic takes only methods that fit: the normal equations when they serve, the SVD when QR does not fit")
     func automaticFits() throws {
         let budget = LeastSquares.workspace(.svd, rows: 27_000, columns: 40, targets: 1, inMemory: true)
