@@ -21,6 +21,8 @@ struct Measurement {
     /// The method an exact solver used, and its condition estimate.
     var methodUsed: String? = nil
     var condition: Double? = nil
+    /// An exact solver's refinement passes over the rows (after the passes that factor).
+    var refinementSteps: Int? = nil
     /// The training mode an agreement row checks, and how far it ended from the exact solution.
     var mode: String? = nil
     var maxWeightError: Double? = nil
@@ -61,7 +63,7 @@ extension Measurement: JSONRow {
         case ratioToReadOnce = "ratio_to_read_once", ratioToStream = "ratio_to_stream"
         case streamSeconds = "stream_seconds"
         case streamFastestSeconds = "stream_fastest_seconds", streamSlowestSeconds = "stream_slowest_seconds"
-        case shuffling, methodUsed = "method_used", condition, mode
+        case shuffling, methodUsed = "method_used", condition, refinementSteps = "refinement_steps", mode
         case maxWeightError = "max_weight_error", relativeMSEGap = "relative_mse_gap"
         case loss, squaredSeconds = "squared_seconds", ratioToSquared = "ratio_to_squared"
         case ratioToOneThreadRead = "ratio_to_one_thread_read"
@@ -86,7 +88,8 @@ extension Measurement: JSONRow {
             (.streamFastestSeconds, streamRange.map { .number($0.fastest) }),
             (.streamSlowestSeconds, streamRange.map { .number($0.slowest) }),
             (.shuffling, shuffling.map(JSONValue.string)), (.methodUsed, methodUsed.map(JSONValue.string)),
-            (.condition, condition.map(JSONValue.number)), (.mode, mode.map(JSONValue.string)),
+            (.condition, condition.map(JSONValue.number)), (.refinementSteps, refinementSteps.map(JSONValue.int)),
+            (.mode, mode.map(JSONValue.string)),
             (.maxWeightError, maxWeightError.map(JSONValue.number)),
             (.relativeMSEGap, relativeMSEGap.map(JSONValue.number)),
             (.loss, loss.map(JSONValue.string)), (.squaredSeconds, squaredSeconds.map(JSONValue.number)),

@@ -220,6 +220,7 @@ struct Workload<S: BLASScalar> {
             var result = measurement(name, times, readOnce: readOnce)
             result.methodUsed = solution.method.description
             result.condition = solution.conditionEstimate
+            result.refinementSteps = solution.refinementSteps
             results.append(result)
         }
         return results

@@ -70,6 +70,27 @@ struct CholeskyQRTests {
                 "\(Self.gap(solution, reference) / (reference.condition * Double.ulpOfOne)) κ·ε")
     }
 
+    /// Above `smallProblem`, a design with `κ₁(R) ≤ 10` keeps its first solution once the first
+    /// pass certifies it; one with a larger `κ` refines on. Both land within `(d + 1)·κ·ε` of
+    /// pivoted QR with extended refinement.
+    @Test("a well-conditioned design stops after one certifying pass, within (d + 1)·κ·ε of pivoted QR")
+    func firstSolution() throws {
+        let d = 40
+        let cases: [(Matrix<Double>, [Double], oneStep: Bool)] = [
+            { let p = RandomProblem<Double>(rows: 27_000, columns: d, noise: 0.5, seed: 61); return (p.features, p.targets, true) }(),
+            { let (x, y) = Self.nearlyCollinear(rows: 27_000, columns: d, delta: 0.05, seed: 62); return (x, y, false) }(),
+        ]
+        for (index, (x, y, oneStep)) in cases.enumerated() {
+            let solution = try #require(try Self.fast(x, y))
+            let reference = try Self.reference(x, y)
+            #expect((solution.condition <= LeastSquares.choleskyQRFirstSolutionCondition) == oneStep, "case \(index): κ₁ = \(solution.condition)")
+            #expect(oneStep ? solution.refinementSteps == 1 : solution.refinementSteps >= 2, "case \(index)")
+            let gap = Self.gap(solution, reference)
+            #expect(gap <= Double(d + 1) * reference.condition * Double.ulpOfOne,
+                    "case \(index): \(gap / (reference.condition * Double.ulpOfOne)) κ·ε")
+        }
+    }
+
     /// The singular values of the centred, unit-norm-column design, from LAPACK's SVD of a copy.
     static func singularValues(_ x: Matrix<Double>, _ y: [Double]) throws -> [Double] {
         try x.withUnsafeBufferPointer { xs in
