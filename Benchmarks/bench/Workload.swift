@@ -210,7 +210,7 @@ struct Workload<S: BLASScalar> {
         for (name, method) in methods where settings.selected(name) {
             var solution: LeastSquaresSolution<S>? = nil
             let times = try Progress.phase("\(precision) \(name.rawValue)") {
-                try pairing.interleave(repetitions: method == .qr || method == .svd ? 1 : 3) {
+                try pairing.interleave(repetitions: 3) {
                     solution = try LeastSquares.solve(features, targets, method: method)
                     return nil
                 }

@@ -16,7 +16,9 @@ size_t dk_max_columns_f32(void);
 
 /// Stochastic steps, one per row in order: r = xᵢ·w + b − yᵢ; if r² is not finite, stop before
 /// that row and set *failed to its index; else q += r², w ← w − 2ηr·xᵢ, b ← b − 2ηr.
-/// *failed = n when every row was used. Returns 1 when it ran.
+/// *failed = n when every row was used. Returns 1 when it ran. Float rows are taken two at a time
+/// (the second row's r from the first's step, without waiting for it; see kernels.c): the same
+/// steps, rounded differently.
 int dk_sgd_f64(const double *x, const double *y, size_t n, size_t d, double *w, double *b, double eta,
                double *q, size_t *failed);
 int dk_sgd_f32(const float *x, const float *y, size_t n, size_t d, float *w, float *b, float eta,
@@ -24,7 +26,7 @@ int dk_sgd_f32(const float *x, const float *y, size_t n, size_t d, float *w, flo
 
 /// Stochastic steps for k targets sharing each row (weights `k × d` row-major, biases `k`): per row
 /// every rₜ first, then every update, each target's arithmetic exactly as dk_sgd_* does it; stops
-/// before a row whose Σrₜ² is not finite. `r` holds k scratch values. Returns 1 when it ran.
+/// before a row whose Σrₜ² is not finite. `r` holds 2k scratch values. Returns 1 when it ran.
 int dk_sgd_targets_f64(const double *x, const double *y, size_t n, size_t d, size_t k, double *w, double *b,
                        double eta, double *r, double *q, size_t *failed);
 int dk_sgd_targets_f32(const float *x, const float *y, size_t n, size_t d, size_t k, float *w, float *b,

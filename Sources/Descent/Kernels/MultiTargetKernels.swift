@@ -62,7 +62,7 @@ extension Kernels {
     /// `rₜ = xᵢᵀwₜ + bₜ − yᵢₜ` for all `t` first, then `wₜ ← wₜ − η·2rₜ·xᵢ`, `bₜ ← bₜ − η·2rₜ`.
     /// The row stays in L1 while its `k` dot products and updates run (a per-row `gemm` would cost
     /// more than the row's work). Returns `Σr²` over the rows updated, and the index of the first
-    /// row whose loss was not finite (no update is made for it), if any. `r` holds `k` scratch values.
+    /// row whose loss was not finite (no update is made for it), if any. `r` holds `2k` scratch values.
     @inlinable
     static func stochasticSteps<S: BLASScalar>(_ block: RowBlock<S>, targets k: Int, weights w: UnsafeMutablePointer<S>,
                                                biases b: UnsafeMutablePointer<S>, learningRate eta: S,

@@ -65,7 +65,8 @@ final class Workspace<S: BLASScalar>: @unchecked Sendable {  // partitions write
         weightCount = d * k
         let p = (d + 1) * k
         parameterCount = p
-        residuals = .allocate(capacity: partitions * blockRows * k)
+        // At least 2k: the stochastic steps' slopes and residuals, and the paired kernel's two rows.
+        residuals = .allocate(capacity: partitions * Swift.max(blockRows, 2) * k)
         partialGradients = .allocate(capacity: partitions * d * k)
         partialSums = .allocate(capacity: partitions * (k + 1))
         theta = Self.zeroed(p)

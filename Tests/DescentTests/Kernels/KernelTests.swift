@@ -147,6 +147,62 @@ struct KernelTests {
         stochastic(precision.scalar, variant)
     }
 
+    /// A row whose loss is not finite stops the steps before it, wherever it falls in the Float
+    /// kernel's pairs (first or second of two): the weights, bias and `Σr²` are then, bit for bit,
+    /// those of the rows before it alone; and `k` targets sharing the rows stop at the same row
+    /// with each target's numbers those of its own one-target run.
+    func stochasticStop<S: BLASScalar>(_: S.Type) {
+        let (m, d, k) = (11, 100, 3)
+        let eta: S = 0.01
+        for stop in [0, 1, 4, 5, 10] {
+            var block = Block<S>(m: m, d: d, seed: UInt64(40 + stop))
+            block.y[stop] = .infinity
+            func run(_ rows: Int) -> (w: [S], b: S, q: S, failed: Int?) {
+                var w = block.w, b = block.b
+                let (q, failed) = block.with { all in
+                    w.withUnsafeMutableBufferPointer { w in
+                        Kernels.stochasticSteps(RowBlock(features: all.features, targets: all.targets, count: rows, columns: d),
+                                                weights: w.baseAddress!, bias: &b, learningRate: eta)
+                    }
+                }
+                return (w, b, q, failed)
+            }
+            let stopped = run(m), before = run(stop)
+            #expect(stopped.failed == stop && before.failed == nil, "row \(stop)")
+            #expect(stopped.w == before.w && stopped.b == before.b && stopped.q == before.q, "row \(stop)")
+
+            // k targets: target t's y is the one-target y scaled by t + 1 (the bad row bad in each).
+            var ys = [S](repeating: 0, count: m * k), ws = [S](repeating: 0, count: d * k), bs = [S](repeating: block.b, count: k)
+            for i in 0..<m { for t in 0..<k { ys[i * k + t] = block.y[i] * S(t + 1) } }
+            for t in 0..<k { for j in 0..<d { ws[t * d + j] = block.w[j] } }
+            var scratch = [S](repeating: 0, count: 2 * k)
+            let (_, failed) = block.x.withUnsafeBufferPointer { x in
+                ys.withUnsafeBufferPointer { y in
+                    Kernels.stochasticSteps(RowBlock(features: x.baseAddress!, targets: y.baseAddress!, count: m, columns: d),
+                                            targets: k, weights: &ws, biases: &bs, learningRate: eta, scratch: &scratch)
+                }
+            }
+            #expect(failed == stop, "row \(stop), \(k) targets")
+            for t in 0..<k {
+                var one = block
+                one.y = (0..<m).map { block.y[$0] * S(t + 1) }
+                var w = block.w, b = block.b
+                _ = one.with { all in
+                    w.withUnsafeMutableBufferPointer { w in
+                        Kernels.stochasticSteps(all, weights: w.baseAddress!, bias: &b, learningRate: eta)
+                    }
+                }
+                #expect(Array(ws[(t * d)..<((t + 1) * d)]) == w && bs[t] == b, "row \(stop), target \(t)")
+            }
+        }
+    }
+
+    @Test("stochastic steps stop before a row whose loss is not finite, in either place of a pair",
+          arguments: Precision.allCases)
+    func stochasticStop(_ precision: Precision) {
+        stochasticStop(precision.scalar)
+    }
+
     func compiledCoverage<S: BLASScalar>(_: S.Type) {
         let widest = S.self == Double.self ? 128 : 256
         #expect(CompiledKernels.maxColumns(S.self) == widest)
