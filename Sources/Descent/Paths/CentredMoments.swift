@@ -16,6 +16,8 @@ struct CentredMoments {
     /// `ȳ`.
     let targetMean: Double
 
+    @specialized(where S == Float)
+    @specialized(where S == Double)
     init<S: BLASScalar>(_ rows: SolverRows<S>) throws(DescentError) {
         let totals = try RowTotals.gather(rows, intercept: true)
         guard !totals.sumsOverflow else {

@@ -51,6 +51,8 @@ struct PathProblem {
     /// The covariance-mode problem of unweighted rows (in memory, streamed, or over the parts of a
     /// collective): the first pass (``RowTotals``), then one Gram pass
     /// (``LeastSquares/centredGram(_:shift:targetMeans:)``).
+    @specialized(where S == Float)
+    @specialized(where S == Double)
     static func covariance<S: BLASScalar>(_ rows: SolverRows<S>, standardize: Bool) throws(DescentError) -> PathProblem {
         let m = try CentredMoments(rows)
         return try standardized(gram: m.gram, rhs: m.rhs, targetSquares: m.targetSquares, total: Double(m.rows), rows: m.rows,

@@ -179,6 +179,8 @@ public enum LeastSquares {
     /// over row blocks combined by the rows' collective. Returns one solution per target. When all
     /// rows are in this process's memory (``SolverRows/inMemory``), QR may factor a copy with
     /// column pivoting where the fast path cannot certify its answer.
+    @specialized(where S == Float)
+    @specialized(where S == Double)
     static func solve<S: BLASScalar>(_ rows: SolverRows<S>, intercept: Bool, method: Method,
                                      ridge: Double) throws(DescentError) -> [RawSolution] {
         let totals = try RowTotals.gather(rows, intercept: intercept)

@@ -28,6 +28,8 @@ struct PiecewiseQuadraticOptimum: Sendable {
     let exact: Bool
 
     /// Newton's method with Armijo backtracking from the (weighted) least-squares solution.
+    @specialized(where S == Float)
+    @specialized(where S == Double)
     static func solve<S: BLASScalar>(_ solverRows: SolverRows<S>, loss: Loss, weights: [S]?,
                                      intercept: Bool, maxSteps: Int = 200) throws(DescentError) -> PiecewiseQuadraticOptimum {
         try loss.validate()

@@ -134,6 +134,8 @@ extension RobustRegression {
     }
 
     /// The one IRLS every entry point runs.
+    @specialized(where S == Float)
+    @specialized(where S == Double)
     static func fit<S: BLASScalar>(_ solverRows: SolverRows<S>, norm: Norm, scale: Scale, weights: [S]?,
                                    intercept: Bool, tolerance: Double, maxIterations: Int,
                                    featureNames: [String]?) throws(DescentError) -> RobustRegressionFit<S> {

@@ -15,6 +15,8 @@ struct RowTotals {
     /// Checks shapes across parts, then one pass: column sums (`gemv` against ones, in the data's
     /// precision, per block of 65,536 rows, added up in `Double`) and target sums, with every part's
     /// first non-finite value reported through `collective.agree`.
+    @specialized(where S == Float)
+    @specialized(where S == Double)
     static func gather<S: BLASScalar>(_ rows: SolverRows<S>, intercept: Bool) throws(DescentError) -> RowTotals {
         let d = rows.columns, k = rows.targets, c = rows.collective
         var shape = [Double(d), Double(rows.localRows), Double(k)]
