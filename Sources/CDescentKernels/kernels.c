@@ -66,13 +66,13 @@ DK_TARGET T dk_dot_##SUF(const T *x, const V *W, int nv, M tail) {              
     return _mm512_reduce_add_##P(_mm512_add_##P(a0, a1));                                               \
 }                                                                                                       \
                                                                                                         \
-/* x·z of two rows: two accumulators, as dk_dot. */                                                      \
-DK_TARGET T dk_cross_##SUF(const T *x, const T *z, int nv, M tail) {                                    \
+/* x·z, both in memory (two rows; a row and one target's weights): two accumulators, as dk_dot. */ \
+DK_TARGET T dk_dot_memory_##SUF(const T *x, const T *wt, int nv, M tail) {                              \
     V a0 = _mm512_setzero_##P(), a1 = _mm512_setzero_##P();                                             \
-    for (int k = 0; k < nv; k += 2) {                                                                   \
-        a0 = _mm512_fmadd_##P(dk_load_##SUF(x, k, nv, tail), dk_load_##SUF(z, k, nv, tail), a0);        \
-        if (k + 1 < nv)                                                                                 \
-            a1 = _mm512_fmadd_##P(dk_load_##SUF(x, k + 1, nv, tail), dk_load_##SUF(z, k + 1, nv, tail), a1); \
+    for (int v = 0; v < nv; v += 2) {                                                                   \
+        a0 = _mm512_fmadd_##P(dk_load_##SUF(x, v, nv, tail), dk_load_##SUF(wt, v, nv, tail), a0);       \
+        if (v + 1 < nv)                                                                                 \
+            a1 = _mm512_fmadd_##P(dk_load_##SUF(x, v + 1, nv, tail), dk_load_##SUF(wt, v + 1, nv, tail), a1); \
     }                                                                                                   \
     return _mm512_reduce_add_##P(_mm512_add_##P(a0, a1));                                               \
 }                                                                                                       \
@@ -97,7 +97,7 @@ DK_TARGET void dk_sgd_body_##SUF(const int nv, const T *x, const T *y, size_t n,
         dk_prefetch_##SUF(xi, nv, DK_AHEAD_ALONE, x + n * d);                                           \
         dk_prefetch_##SUF(xj, nv, DK_AHEAD_ALONE, x + n * d);                                           \
         T ri = dk_dot_##SUF(xi, W, nv, tail) + bias - y[i];                                             \
-        T cj = dk_dot_##SUF(xj, W, nv, tail), cross = dk_cross_##SUF(xi, xj, nv, tail);                 \
+        T cj = dk_dot_##SUF(xj, W, nv, tail), cross = dk_dot_memory_##SUF(xi, xj, nv, tail);                 \
         T loss = ri * ri;                                                                               \
         if (!isfinite(loss)) goto done;                                                                 \
         squares += loss;                                                                                \
@@ -191,15 +191,6 @@ DK_TARGET void dk_gradient_body_##SUF(const int nv, const T *x, const T *r, size
 /* Several targets: the weights are read from memory (k rows of d), the operations in the order */    \
 /* of dk_dot and dk_sgd_body (paired as it is), so each target's numbers are bit for bit those of a */ \
 /* one-target run. r holds 2k scratch values.                                                      */ \
-DK_TARGET T dk_dot_memory_##SUF(const T *x, const T *wt, int nv, M tail) {                              \
-    V a0 = _mm512_setzero_##P(), a1 = _mm512_setzero_##P();                                             \
-    for (int v = 0; v < nv; v += 2) {                                                                   \
-        a0 = _mm512_fmadd_##P(dk_load_##SUF(x, v, nv, tail), dk_load_##SUF(wt, v, nv, tail), a0);       \
-        if (v + 1 < nv)                                                                                 \
-            a1 = _mm512_fmadd_##P(dk_load_##SUF(x, v + 1, nv, tail), dk_load_##SUF(wt, v + 1, nv, tail), a1); \
-    }                                                                                                   \
-    return _mm512_reduce_add_##P(_mm512_add_##P(a0, a1));                                               \
-}                                                                                                       \
 DK_TARGET void dk_step_memory_##SUF(const T *x, T *wt, int nv, M tail, T step) {                        \
     V s = _mm512_set1_##P(step);                                                                        \
     for (int v = 0; v < nv; v++)                                                                        \
@@ -216,7 +207,7 @@ DK_ENTRY int dk_sgd_targets_##SUF(const T *x, const T *y, size_t n, size_t d, si
         const T *xi = x + i * d, *xj = xi + d;                                                          \
         dk_prefetch_##SUF(xi, nv, DK_AHEAD_ALONE, x + n * d);                                           \
         dk_prefetch_##SUF(xj, nv, DK_AHEAD_ALONE, x + n * d);                                           \
-        T cross = dk_cross_##SUF(xi, xj, nv, tail), loss = 0, lossj = 0;                                \
+        T cross = dk_dot_memory_##SUF(xi, xj, nv, tail), loss = 0, lossj = 0;                                \
         for (size_t t = 0; t < k; t++) {                                                                \
             r[t] = dk_dot_memory_##SUF(xi, w + t * d, nv, tail) + b[t] - y[i * k + t];                  \
             loss += r[t] * r[t];                                                                        \
