@@ -96,8 +96,8 @@ struct EpochDriver<Source: RowBlockSource> {
             model.store(from: workspace, &state, optimizer: settings.optimizer, separateModel: averaging)
             model.trainingState = state
         }
-        // The mini-batch helper thread serves one process (across parts, every update waits for a sum).
-        if collective.size == 1 { gradient.startHelper() }
+        // The helper thread serves one process (across parts, every update waits for a sum).
+        if collective.size == 1 { gradient.startHelper(chunked: chunks.training.count > 1) }
         defer { gradient.stopHelper() }
         let ws = workspace, rows = settings.rows
         var rules = settings.stopRules

@@ -61,7 +61,12 @@ struct ParallelGradient<Source: RowBlockSource> {
     /// sums; returns `Σr²` over all targets.
     func gradient(_ range: Range<Int>) -> S {
         let parts = partitionCount(range.count)
-        if (parts > 2 || (parts == 2 && batchSize == rows)) && threads > 1 {
+        if let (_, handOver, _) = pair, batchSize == rows, parts > 1 {
+            // A chunk's full batch: the helper takes the second half of the partitions.
+            publish(range, parts: parts, handOver)
+            for p in 0..<(parts / 2) { partialGradient(p, of: parts, in: range) }
+            BatchHandOver.wait { handOver.done.load(ordering: .acquiring) >= handOver.published.load(ordering: .relaxed) }
+        } else if (parts > 2 || (parts == 2 && batchSize == rows)) && threads > 1 {
             let shared = UncheckedSendable(self)
             DispatchQueue.concurrentPerform(iterations: parts) { p in
                 shared.value.partialGradient(p, of: parts, in: range)
@@ -135,14 +140,21 @@ struct ParallelGradient<Source: RowBlockSource> {
     // MARK: The helper thread of mini-batch training
 
     /// Whether mini-batches are split with a helper thread in this fit.
-    var hasHelper: Bool { pair != nil }
+    var hasHelper: Bool { pair != nil && batchSize < rows }
 
-    /// Starts the helper for the whole fit if mini-batches will be split in two: it waits for job
-    /// `k` to be published, reads the job's first position, computes its half into partial buffer 1
-    /// and reports it done. Without a thread (one thread allowed, or none could be started) this
-    /// thread computes both halves.
-    mutating func startHelper() {
-        guard threads > 1, batchSize > 1, partitionCount(batchSize) == 2, rows > batchSize else { return }
+    /// Starts the helper for the whole fit if mini-batches will be split in two, or if the full
+    /// batch is gathered over several chunks (`chunked`, a ``RowSource`` of several chunks): it
+    /// waits for job `k` to be published, reads the job's positions and partitions, computes the
+    /// second half of the partitions into their partial buffers and reports it done. Without a
+    /// thread (one thread allowed, or none could be started) this thread computes every partition.
+    ///
+    /// A chunk's full batch was eight partitions on Dispatch's threads, one `concurrentPerform`
+    /// per chunk (190 per epoch of the bench's 800 MB in 4 MiB chunks); the same partitions,
+    /// reduced in the same order (the same bits), are handed to the helper by a spin wait instead.
+    mutating func startHelper(chunked: Bool = false) {
+        guard threads > 1 else { return }
+        let miniBatches = batchSize > 1 && partitionCount(batchSize) == 2 && rows > batchSize
+        guard miniBatches || (chunked && batchSize == rows) else { return }
         let handOver = BatchHandOver()
         let shared = UncheckedSendable(self)
         guard let thread = WorkerThread({
@@ -153,13 +165,22 @@ struct ParallelGradient<Source: RowBlockSource> {
                     handOver.published.load(ordering: .acquiring) > job || handOver.stop.load(ordering: .acquiring)
                 }
                 if handOver.published.load(ordering: .acquiring) <= job { return }   // stopped
-                let lower = handOver.position.load(ordering: .relaxed)
-                gradient.partialGradient(1, of: 2, in: lower..<(lower + gradient.batchSize))
+                let range = handOver.position.load(ordering: .relaxed)..<handOver.end.load(ordering: .relaxed)
+                let parts = handOver.parts.load(ordering: .relaxed)
+                for p in (parts / 2)..<parts { gradient.partialGradient(p, of: parts, in: range) }
                 job += 1
                 handOver.done.store(job, ordering: .releasing)
             }
         }) else { return }
         pair = (thread, handOver, PairChoice(pattern: pairingPattern))
+    }
+
+    /// Publishes the next job: the helper computes the second half of `parts` partitions of `range`.
+    func publish(_ range: Range<Int>, parts: Int, _ handOver: BatchHandOver) {
+        handOver.position.store(range.lowerBound, ordering: .relaxed)
+        handOver.end.store(range.upperBound, ordering: .relaxed)
+        handOver.parts.store(parts, ordering: .relaxed)
+        handOver.published.wrappingAdd(1, ordering: .releasing)
     }
 
     /// Ends the helper and waits for it.
@@ -192,8 +213,7 @@ struct ParallelGradient<Source: RowBlockSource> {
                     partialGradient(1, of: 2, in: range)
                 } else {
                     // θ is up to date (the previous update is done): publish the job.
-                    handOver.position.store(range.lowerBound, ordering: .relaxed)
-                    handOver.published.store(job + 1, ordering: .releasing)
+                    publish(range, parts: 2, handOver)
                     partialGradient(0, of: 2, in: range)
                     BatchHandOver.wait { handOver.done.load(ordering: .acquiring) > job }
                     job += 1

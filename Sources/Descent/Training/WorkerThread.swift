@@ -35,16 +35,19 @@ final class WorkerThread: @unchecked Sendable {
     }
 }
 
-/// The hand-over between the two workers of mini-batch training, for a whole fit: worker 0 owns
-/// the weights and publishes each batch as a numbered job; worker 1 computes the second half of
-/// its gradient. Job numbers run on across epochs, so the helper thread is started once per fit.
+/// The hand-over between the two workers of a fit's gradients, for a whole fit: worker 0 owns
+/// the weights and publishes each gradient (a mini-batch, or a chunk's full-batch gradient) as a
+/// numbered job; worker 1 computes the second half of its partitions. Job numbers run on across
+/// epochs, so the helper thread is started once per fit.
 final class BatchHandOver: Sendable {
     /// Jobs published so far: worker 1 may start job `k` once `published > k`.
     let published = Atomic<Int>(0)
     /// Jobs whose second half worker 1 has finished.
     let done = Atomic<Int>(0)
-    /// The first epoch position of the latest job (written before `published` is raised).
+    /// The latest job's epoch positions and partitions (written before `published` is raised).
     let position = Atomic<Int>(0)
+    let end = Atomic<Int>(0)
+    let parts = Atomic<Int>(2)
     /// Set by worker 0 to end the helper.
     let stop = Atomic<Bool>(false)
 

@@ -189,6 +189,29 @@ struct RowSourceTrainingTests {
         }
     }
 
+    /// A chunk's full-batch gradient is eight partitions; on two threads the helper takes the
+    /// second four (``ParallelGradient/startHelper(chunked:)``), reduced in the same order.
+    @Test("full batches over chunks: one thread and two give the same bits, and match the matrix path")
+    func pairedChunkBatches() throws {
+        // Chunks of 2,000 × 80 elements and more: eight partitions each (ParallelGradient.parallelElements).
+        let problem = RandomProblem<Double>(rows: 9000, columns: 80)
+        let source = SplitRows(problem.features, problem.targets, starts: [0, 2000, 4100, 4101, 6500])
+        var runs = [LinearModel<Double>]()
+        for threads in [1, 2] {
+            var gd = GradientDescent<Double>(mode: .batch, learningRate: 0.1, epochs: 5)
+            gd.threadsOverride = threads
+            var expected = LinearModel<Double>(), actual = LinearModel<Double>()
+            try gd.fit(&expected, features: problem.features, targets: problem.targets)
+            try gd.fit(&actual, from: source)
+            let scale = expected.weights.map(Swift.abs).max()!
+            for j in 0..<80 {
+                #expect(Swift.abs(actual.weights[j] - expected.weights[j]) <= 1e-12 * scale, "threads \(threads)")
+            }
+            runs.append(actual)
+        }
+        #expect(runs[0].weights == runs[1].weights && runs[0].bias == runs[1].bias, "the thread count changes no bit")
+    }
+
     @Test("a chunked shuffle visits every row once per epoch, in a new order of chunks each epoch")
     func chunkedShuffle() throws {
         let problem = RandomProblem<Double>(rows: 200, columns: 3)
