@@ -137,7 +137,7 @@ struct ParallelGradient<Source: RowBlockSource> {
         return sums[k]
     }
 
-    // MARK: The helper thread of mini-batch training
+    // MARK: The helper thread of mini-batch and chunked full-batch training
 
     /// Whether mini-batches are split with a helper thread in this fit.
     var hasHelper: Bool { pair != nil && batchSize < rows }
