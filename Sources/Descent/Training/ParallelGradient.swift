@@ -63,9 +63,16 @@ struct ParallelGradient<Source: RowBlockSource> {
         let parts = partitionCount(range.count)
         if let (_, handOver, _) = pair, batchSize == rows, parts > 1 {
             // A chunk's full batch: the helper takes the second half of the partitions.
-            publish(range, parts: parts, handOver)
+            // If the helper has not started it (descheduled, or napping after a long wait),
+            // this thread claims the second half too: the same partitions into the same buffers.
+            let job = publish(range, parts: parts, handOver)
             for p in 0..<(parts / 2) { partialGradient(p, of: parts, in: range) }
-            BatchHandOver.wait { handOver.done.load(ordering: .acquiring) >= handOver.published.load(ordering: .relaxed) }
+            if handOver.claimed.compareExchange(expected: job - 1, desired: job, ordering: .acquiringAndReleasing).exchanged {
+                for p in (parts / 2)..<parts { partialGradient(p, of: parts, in: range) }
+                handOver.done.store(job, ordering: .releasing)
+            } else {
+                BatchHandOver.wait { handOver.done.load(ordering: .acquiring) >= job }
+            }
         } else if (parts > 2 || (parts == 2 && batchSize == rows)) && threads > 1 {
             let shared = UncheckedSendable(self)
             DispatchQueue.concurrentPerform(iterations: parts) { p in
@@ -165,22 +172,27 @@ struct ParallelGradient<Source: RowBlockSource> {
                     handOver.published.load(ordering: .acquiring) > job || handOver.stop.load(ordering: .acquiring)
                 }
                 if handOver.published.load(ordering: .acquiring) <= job { return }   // stopped
+                job += 1
+                // Worker 0 may have claimed this job's second half (a chunk's full batch): skip it.
+                guard handOver.claimed.compareExchange(expected: job - 1, desired: job,
+                                                       ordering: .acquiringAndReleasing).exchanged else { continue }
                 let range = handOver.position.load(ordering: .relaxed)..<handOver.end.load(ordering: .relaxed)
                 let parts = handOver.parts.load(ordering: .relaxed)
                 for p in (parts / 2)..<parts { gradient.partialGradient(p, of: parts, in: range) }
-                job += 1
                 handOver.done.store(job, ordering: .releasing)
             }
         }) else { return }
         pair = (thread, handOver, PairChoice(pattern: pairingPattern))
     }
 
-    /// Publishes the next job: the helper computes the second half of `parts` partitions of `range`.
-    func publish(_ range: Range<Int>, parts: Int, _ handOver: BatchHandOver) {
+    /// Publishes the next job, the second half of `parts` partitions of `range`, and returns its
+    /// number (jobs count from 1).
+    @discardableResult
+    func publish(_ range: Range<Int>, parts: Int, _ handOver: BatchHandOver) -> Int {
         handOver.position.store(range.lowerBound, ordering: .relaxed)
         handOver.end.store(range.upperBound, ordering: .relaxed)
         handOver.parts.store(parts, ordering: .relaxed)
-        handOver.published.wrappingAdd(1, ordering: .releasing)
+        return handOver.published.wrappingAdd(1, ordering: .releasing).newValue
     }
 
     /// Ends the helper and waits for it.

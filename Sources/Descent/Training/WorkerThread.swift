@@ -44,6 +44,9 @@ final class BatchHandOver: Sendable {
     let published = Atomic<Int>(0)
     /// Jobs whose second half worker 1 has finished.
     let done = Atomic<Int>(0)
+    /// Jobs whose second half has been claimed, by worker 1 or (a chunk's full batch whose job
+    /// worker 1 has not started yet) by worker 0, which then computes it and raises `done` itself.
+    let claimed = Atomic<Int>(0)
     /// The latest job's epoch positions and partitions (written before `published` is raised).
     let position = Atomic<Int>(0)
     let end = Atomic<Int>(0)
