@@ -163,6 +163,19 @@ struct RowSourceTrainingTests {
         }
     }
 
+    /// Fits `source` with `gd` and expects the weights of the same fit on the matrix to 1e-12.
+    static func fitMatchingMatrix(_ gd: GradientDescent<Double>, _ problem: RandomProblem<Double>, _ source: SplitRows<Double>,
+                                  _ label: String) throws -> LinearModel<Double> {
+        var expected = LinearModel<Double>(), actual = LinearModel<Double>()
+        try gd.fit(&expected, features: problem.features, targets: problem.targets)
+        try gd.fit(&actual, from: source)
+        let scale = expected.weights.map(Swift.abs).max()!
+        for j in expected.weights.indices {
+            #expect(Swift.abs(actual.weights[j] - expected.weights[j]) <= 1e-12 * scale, "\(label)")
+        }
+        return actual
+    }
+
     @Test("mini-batches large enough for two threads: chunks in stored order match the matrix path")
     func pairedMiniBatches() throws {
         // 64 × 80 elements per batch: each batch's halves run on two threads (when two are allowed).
@@ -171,13 +184,7 @@ struct RowSourceTrainingTests {
         for threads in [1, 2] {
             var gd = GradientDescent<Double>(mode: .miniBatch(size: 64), learningRate: 0.002, epochs: 4, shuffle: false)
             gd.threadsOverride = threads
-            var expected = LinearModel<Double>(), actual = LinearModel<Double>()
-            try gd.fit(&expected, features: problem.features, targets: problem.targets)
-            try gd.fit(&actual, from: source)
-            let scale = expected.weights.map(Swift.abs).max()!
-            for j in 0..<80 {
-                #expect(Swift.abs(actual.weights[j] - expected.weights[j]) <= 1e-12 * scale, "threads \(threads)")
-            }
+            let actual = try Self.fitMatchingMatrix(gd, problem, source, "threads \(threads)")
             var shuffled = gd
             shuffled.shuffle = true
             var a = LinearModel<Double>(), b = LinearModel<Double>()
@@ -200,13 +207,7 @@ struct RowSourceTrainingTests {
         for threads in [1, 2] {
             var gd = GradientDescent<Double>(mode: .batch, learningRate: 0.1, epochs: 5)
             gd.threadsOverride = threads
-            var expected = LinearModel<Double>(), actual = LinearModel<Double>()
-            try gd.fit(&expected, features: problem.features, targets: problem.targets)
-            try gd.fit(&actual, from: source)
-            let scale = expected.weights.map(Swift.abs).max()!
-            for j in 0..<80 {
-                #expect(Swift.abs(actual.weights[j] - expected.weights[j]) <= 1e-12 * scale, "threads \(threads)")
-            }
+            let actual = try Self.fitMatchingMatrix(gd, problem, source, "threads \(threads)")
             runs.append(actual)
         }
         #expect(runs[0].weights == runs[1].weights && runs[0].bias == runs[1].bias, "the thread count changes no bit")
