@@ -224,4 +224,25 @@ extension EpochDriver {
         ws.second.update(repeating: 0)
         return true
     }
+
+    /// Whether the model is certified converged after this fit's epoch `epoch` (``Convergence``):
+    /// in batch mode from the epoch's own gradient (every epoch; confirmed at the model by a pass);
+    /// otherwise from a pass over the data after epochs 1, 2, 4, 8, ….
+    func isConverged(epoch: Int, squares: Double, averaged: Int,
+                     _ convergence: inout Convergence<S>) throws(DescentError) -> Bool {
+        let model = workspace.current(averaging: averaging, averaged: averaged).baseAddress!
+        if settings.batchSize == settings.rows {
+            let cheap = convergence.reference == nil || convergence.wantsGram
+                ? try certify(workspace.savedTheta.baseAddress!, &convergence).verdict
+                : lastBatchVerdict(squares: squares, convergence)
+            // Certified there, or its support found (then the model can be finished on it, once).
+            guard cheap.certifies(settings.convergenceTolerance)
+                    || (cheap.activeSetStep != nil && !convergence.finishedOnSupport) else { return false }
+        } else if epoch & (epoch - 1) != 0 {
+            return false
+        }
+        var verdict = try certify(model, &convergence).verdict
+        if finishOnSupport(verdict, averaged: averaged, &convergence) { verdict = try certify(model, &convergence).verdict }
+        return verdict.certifies(settings.convergenceTolerance)
+    }
 }

@@ -184,7 +184,7 @@ struct RowSourceTrainingTests {
         for threads in [1, 2] {
             var gd = GradientDescent<Double>(mode: .miniBatch(size: 64), learningRate: 0.002, epochs: 4, shuffle: false)
             gd.threadsOverride = threads
-            let actual = try Self.fitMatchingMatrix(gd, problem, source, "threads \(threads)")
+            _ = try Self.fitMatchingMatrix(gd, problem, source, "threads \(threads)")
             var shuffled = gd
             shuffled.shuffle = true
             var a = LinearModel<Double>(), b = LinearModel<Double>()
@@ -207,8 +207,7 @@ struct RowSourceTrainingTests {
         for threads in [1, 2] {
             var gd = GradientDescent<Double>(mode: .batch, learningRate: 0.1, epochs: 5)
             gd.threadsOverride = threads
-            let actual = try Self.fitMatchingMatrix(gd, problem, source, "threads \(threads)")
-            runs.append(actual)
+            runs.append(try Self.fitMatchingMatrix(gd, problem, source, "threads \(threads)"))
         }
         #expect(runs[0].weights == runs[1].weights && runs[0].bias == runs[1].bias, "the thread count changes no bit")
     }
