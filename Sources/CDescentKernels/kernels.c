@@ -28,6 +28,10 @@ int dk_available(void) {
 size_t dk_max_columns_f64(void) { return DK_MAX_VECTORS * 8; }
 size_t dk_max_columns_f32(void) { return DK_MAX_VECTORS * 16; }
 
+void dk_prefetch_l2(const void *p, size_t bytes) {
+    for (size_t c = 0; c < bytes; c += 64) __builtin_prefetch((const char *)p + c, 0, 2);
+}
+
 // One type's kernels. T: scalar; V: vector; M: mask type; L: lanes; SUF: name suffix; P: intrinsic
 // suffix (pd or ps).
 #define DK_KERNELS(T, V, M, L, SUF, P, PAIRED)                                                               \

@@ -32,6 +32,10 @@ int dk_sgd_targets_f64(const double *x, const double *y, size_t n, size_t d, siz
 int dk_sgd_targets_f32(const float *x, const float *y, size_t n, size_t d, size_t k, float *w, float *b,
                        float eta, float *r, float *q, size_t *failed);
 
+/// Asks for the `bytes` from `p` to be brought into this core's L2 cache (prefetches never fault,
+/// so any address may be given). Runs on any CPU.
+void dk_prefetch_l2(const void *p, size_t bytes);
+
 /// Fused gradient: for each row r = xᵢ·w + b − yᵢ, g ← g + r·xᵢ, *sum += r, *squares += r².
 int dk_fused_f64(const double *x, const double *y, size_t n, size_t d, const double *w, double b,
                  double *g, double *sum, double *squares);

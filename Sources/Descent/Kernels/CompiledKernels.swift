@@ -92,6 +92,12 @@ package enum CompiledKernels {
         runsGram && dk_gram_f64(x, rows, columns, targets, targets == nil ? 0 : k, overwrite ? 1 : 0, c, xt, sums) != 0
     }
 
+    /// Asks for the `bytes` from `address` to be brought into this core's L2 cache
+    /// (`dk_prefetch_l2`; on any CPU: a prefetch never faults, whatever the address).
+    static func prefetch(_ address: UnsafeRawPointer, bytes: Int) {
+        dk_prefetch_l2(address, bytes)
+    }
+
     /// `sums ← Xᵀ1` for the row-major `rows × columns` matrix `x` (`dk_column_sums_f64`); `false`
     /// when it did not run (fewer than 8 columns, no rows, no AVX-512).
     static func columnSums(_ x: UnsafePointer<Double>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Double>) -> Bool {

@@ -212,6 +212,14 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         return gather(rowsAt(position, count: Swift.min(limit, blockRows)), slot: slot)
     }
 
+    /// The address of the row at epoch position `position` where ``fetch(_:limit:slot:)`` reads
+    /// it in place (dense, unscaled rows, unshuffled or shuffled by blocks), else `nil`.
+    func rowAddress(_ position: Int) -> UnsafeRawPointer? {
+        guard position >= 0, position < rows, scaling == nil, !source.isSparse, !ordered || byBlocks else { return nil }
+        let row = ordered ? blockRow(at: position).row : position
+        return UnsafeRawPointer(source.block(row..<(row + 1)).features)
+    }
+
     /// The rows `indices` (at most `blockRows`), copied into `slot`'s buffer (standardised with
     /// ``scaling``).
     func gather(_ indices: UnsafeBufferPointer<Int>, slot: Int) -> RowBlock<S> {

@@ -16,6 +16,10 @@ struct ParallelGradient<Source: RowBlockSource> {
     static var parallelElements: Int { 1 << 17 }
     /// Mini-batch gradients over at least this many elements are split in two halves.
     static var pairElements: Int { 1 << 12 }
+    /// The bytes of its next half each thread prefetches while it would otherwise wait: this
+    /// thread for the helper's half (about 1 µs), the helper for the update and the next job
+    /// (under 0.5 µs). See ``pairedBatches(_:_:)``.
+    static var prefetchBytes: (this: Int, helper: Int) { (16384, 8192) }
 
     let order: EpochOrder<Source>
     let workspace: Workspace<S>
@@ -161,7 +165,8 @@ struct ParallelGradient<Source: RowBlockSource> {
     mutating func startHelper(chunked: Bool = false) {
         guard threads > 1 else { return }
         let miniBatches = batchSize > 1 && partitionCount(batchSize) == 2 && rows > batchSize
-        guard miniBatches || (chunked && batchSize == rows) else { return }
+        let chunkedBatches = chunked && batchSize == rows
+        guard miniBatches || chunkedBatches else { return }
         let handOver = BatchHandOver()
         let shared = UncheckedSendable(self)
         guard let thread = WorkerThread({
@@ -174,12 +179,16 @@ struct ParallelGradient<Source: RowBlockSource> {
                 if handOver.published.load(ordering: .acquiring) <= job { return }   // stopped
                 job += 1
                 // Worker 0 may have claimed this job's second half (a chunk's full batch): skip it.
-                guard handOver.claimed.compareExchange(expected: job - 1, desired: job,
-                                                       ordering: .acquiringAndReleasing).exchanged else { continue }
+                guard !chunkedBatches || handOver.claimed.compareExchange(expected: job - 1, desired: job,
+                                                                          ordering: .acquiringAndReleasing).exchanged else { continue }
                 let range = handOver.position.load(ordering: .relaxed)..<handOver.end.load(ordering: .relaxed)
                 let parts = handOver.parts.load(ordering: .relaxed)
                 for p in (parts / 2)..<parts { gradient.partialGradient(p, of: parts, in: range) }
+                let next = handOver.nextRows.load(ordering: .relaxed)
                 handOver.done.store(job, ordering: .releasing)
+                if let next = UnsafeRawPointer(bitPattern: next) {
+                    CompiledKernels.prefetch(next, bytes: Self.prefetchBytes.helper)
+                }
             }
         }) else { return }
         pair = (thread, handOver, PairChoice(pattern: pairingPattern))
@@ -209,6 +218,13 @@ struct ParallelGradient<Source: RowBlockSource> {
     /// is reduced, calls `update(Σr²)` (the bias sums in the partial sums), which returns `false`
     /// to stop. Returns the number of batches whose update was accepted. Both ways compute each
     /// half into its own buffers and reduce them in the same order: the same bits.
+    ///
+    /// Paired, each thread then prefetches the start of its half of the next batch (rows read in
+    /// place only, ``EpochOrder/rowAddress(_:)``) while it would wait: this thread for the helper,
+    /// the helper for the update and the next job. Without it each half began with its first rows'
+    /// misses and memory sat idle while the batch's halves met and the update ran: per batch
+    /// (1,000,000 × 100, batches of 256, fits alternating with and without in one process, 15 pairs
+    /// each), Float64 0.93×, Float32 0.90× the time.
     func pairedBatches(_ window: Range<Int>, _ update: (S) -> Bool) -> Int {
         guard let (_, handOver, choice) = pair else { return 0 }
         let batches = window.count / batchSize
@@ -226,7 +242,11 @@ struct ParallelGradient<Source: RowBlockSource> {
                 } else {
                     // θ is up to date (the previous update is done): publish the job.
                     publish(range, parts: 2, handOver)
+                    let next = b + 1 < batches ? range.upperBound : rows
+                    handOver.nextRows.store(order.rowAddress(next + batchSize / 2).map { Int(bitPattern: $0) } ?? 0,
+                                            ordering: .relaxed)
                     partialGradient(0, of: 2, in: range)
+                    if let rows = order.rowAddress(next) { CompiledKernels.prefetch(rows, bytes: Self.prefetchBytes.this) }
                     BatchHandOver.wait { handOver.done.load(ordering: .acquiring) > job }
                     job += 1
                 }

@@ -42,17 +42,25 @@ final class WorkerThread: @unchecked Sendable {
 final class BatchHandOver: Sendable {
     /// Jobs published so far: worker 1 may start job `k` once `published > k`.
     let published = Atomic<Int>(0)
-    /// Jobs whose second half worker 1 has finished.
-    let done = Atomic<Int>(0)
-    /// Jobs whose second half has been claimed, by worker 1 or (a chunk's full batch whose job
-    /// worker 1 has not started yet) by worker 0, which then computes it and raises `done` itself.
-    let claimed = Atomic<Int>(0)
-    /// The latest job's epoch positions and partitions (written before `published` is raised).
+    /// The latest job's epoch positions and partitions (written before `published` is raised),
+    /// on `published`'s cache line: worker 1 gets the job in one transfer.
     let position = Atomic<Int>(0)
     let end = Atomic<Int>(0)
     let parts = Atomic<Int>(2)
     /// Set by worker 0 to end the helper.
     let stop = Atomic<Bool>(false)
+    /// The address of the rows worker 1 takes in the next job, written by worker 0 once the job
+    /// is published: a hint worker 1 prefetches once it is done (0: none; a stale hint only
+    /// prefetches the wrong rows).
+    let nextRows = Atomic<Int>(0)
+    private let padding0 = CacheLinePadding()
+    /// Jobs whose second half worker 1 has finished (its own line: worker 1 writes it).
+    let done = Atomic<Int>(0)
+    private let padding1 = CacheLinePadding()
+    /// Jobs whose second half has been claimed, by worker 1 or (a chunk's full batch whose job
+    /// worker 1 has not started yet) by worker 0, which then computes it and raises `done` itself.
+    let claimed = Atomic<Int>(0)
+    private let padding2 = CacheLinePadding()
 
     /// Spins until `condition` holds, yielding the processor after a while so an oversubscribed
     /// machine still makes progress.
@@ -65,4 +73,11 @@ final class BatchHandOver: Sendable {
             if spins > 100_000 { usleep(50) } else if spins > 2000 { sched_yield() }
         }
     }
+}
+
+/// 128 bytes between stored properties written by different threads, so they do not share a
+/// cache line (or the adjacent line the hardware prefetcher pairs with it).
+struct CacheLinePadding {
+    private let bytes: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) =
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 }
