@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// How ``QuantileRegression/summary(standardErrors:featureNames:)`` estimates the covariance of
 /// the coefficients: both are Huber sandwiches, `τ(1 − τ)` or the kernel weights around `XᵀX`,
 /// and differ in how they estimate the density of the errors at the quantile.
