@@ -37,6 +37,29 @@ struct FileIdentity: Equatable, Sendable {
     }
 }
 
+extension FileIdentity {
+    /// Opens `path` again for a visit, checking it is still this file.
+    ///
+    /// - Throws: ``DescentError/fileChanged(path:reason:)`` if it was replaced, truncated or
+    ///   modified; ``DescentError/fileNotReadable(path:reason:)`` if it cannot be opened.
+    func reopen(_ path: String) throws(DescentError) -> Int32 {
+        let (fd, _) = try FileIO.openForReading(path)
+        do throws(DescentError) { try check(fd, path: path) } catch {
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    /// Checks that the open file `fd` is still this file.
+    ///
+    /// - Throws: ``DescentError/fileChanged(path:reason:)`` if it was replaced, truncated or modified.
+    func check(_ fd: Int32, path: String) throws(DescentError) {
+        let now = try FileIdentity.of(fd, path: path)
+        guard now == self else { throw .fileChanged(path: path, reason: change(to: now)) }
+    }
+}
+
 extension NPYFormat {
     /// Reads and parses the header of the open file `fd` of `size` bytes; see
     /// ``parseHeader(_:fileSize:path:)-(UnsafeRawBufferPointer,_,_)``.

@@ -63,3 +63,36 @@ struct SparseMatrixRows<Scalar: BLASScalar>: RowBlockSource {
         return buffer.copy(indices, of: rows)
     }
 }
+
+extension SparseMatrix {
+    /// Calls `body` with these rows pinned as a row source with `targets` (`targetColumns` per row).
+    func withRows<R>(targets: [Scalar], targetColumns: Int, weights: UnsafePointer<Scalar>?,
+                     _ body: (SparseMatrixRows<Scalar>) throws(DescentError) -> R) throws(DescentError) -> R {
+        try withSparseRows { (rows) throws(DescentError) in
+            try targets.withUnsafeBufferPointer { (y) throws(DescentError) in
+                let none = UnsafeMutablePointer<Scalar>.allocate(capacity: 1)   // no rows: one unread target
+                defer { none.deallocate() }
+                return try body(SparseMatrixRows(rows: rows, rowCount: self.rows, columns: columns,
+                                                 targets: y.baseAddress ?? UnsafePointer(none),
+                                                 targetColumns: targetColumns, sampleWeights: weights))
+            }
+        }
+    }
+
+    /// Calls `body` with these rows' CSR buffers pinned. A matrix without nonzeros has no index or
+    /// value buffer: one unread element stands in for each.
+    func withSparseRows<R, E: Error>(_ body: (SparseRows<Scalar>) throws(E) -> R) throws(E) -> R {
+        try rowOffsets.withUnsafeBufferPointer { (offsets) throws(E) in
+            try columnIndices.withUnsafeBufferPointer { (indices) throws(E) in
+                try values.withUnsafeBufferPointer { (values) throws(E) in
+                    let noIndex = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+                    defer { noIndex.deallocate() }
+                    let noValue = UnsafeMutablePointer<Scalar>.allocate(capacity: 1)
+                    defer { noValue.deallocate() }
+                    return try body(SparseRows(offsets: offsets.baseAddress!, indices: indices.baseAddress ?? UnsafePointer(noIndex),
+                                               values: values.baseAddress ?? UnsafePointer(noValue)))
+                }
+            }
+        }
+    }
+}
