@@ -39,6 +39,32 @@ struct ShufflingTests {
         }
     }
 
+    /// The prefetch hint of paired mini-batches (``EpochOrder/rowAddress(_:)``) names the row
+    /// ``EpochOrder/fetch(_:limit:slot:)`` reads in place, and nothing where rows are gathered.
+    @Test("a position's row address is where the fetch reads it in place", arguments: [Shuffling.none, .blocks, .uniform])
+    func rowAddress(shuffling: Shuffling) {
+        let rows = 40_000, columns = 20
+        let x = (0..<(rows * columns)).map(Double.init), y = [Double](repeating: 0, count: rows)
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeBufferPointer { y in
+                let order = EpochOrder(source: InMemoryRows(features: x, targets: y, columns: columns), members: nil,
+                                       shuffling: shuffling, blockRows: 64, slots: 1, seed: 3)
+                order.shuffle(epoch: 1)
+                for position in [0, 1, 6553, 6554, 20_000, rows - 1] {
+                    let address = order.rowAddress(position)
+                    if shuffling == .uniform {
+                        #expect(address == nil)
+                    } else {
+                        let row = order.fetch(position, limit: 1, slot: 0).features
+                        #expect(address == UnsafeRawPointer(row), "position \(position)")
+                        #expect(row.pointee == Double(order.rowsInEpochOrder[position] * columns))
+                    }
+                }
+                #expect(order.rowAddress(rows) == nil && order.rowAddress(-1) == nil)
+            }
+        }
+    }
+
     @Test("small data is permuted row by row, uniformly, even in block mode")
     func smallDataUniform() {
         let (orders, blockRows) = order(rows: 1000, columns: 10, shuffling: .blocks)
