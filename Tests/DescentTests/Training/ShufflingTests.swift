@@ -108,4 +108,37 @@ struct ShufflingTests {
         let twoEpochGap = 1e-2
         #expect(check.maxWeightDifference < twoEpochGap)
     }
+
+    /// Paired mini-batches (``ParallelGradient/pairedBatches(_:_:)``) give one thread's bits
+    /// whatever the optimiser, and a step refused while the helper is running stops the fit at
+    /// the same update as on one thread.
+    @Test("paired mini-batches: every optimiser gives one thread's bits; a refused step stops at the same update")
+    func pairedSteps() throws {
+        let problem = RandomProblem<Double>(rows: 20_000, columns: 40)
+        func train(_ configure: (inout GradientDescent<Double>) -> Void, threads: Int) throws -> LinearModel<Double> {
+            var model = LinearModel<Double>()
+            var gd = GradientDescent<Double>(mode: .miniBatch(size: 256), learningRate: 0.05, epochs: 2)
+            configure(&gd)
+            gd.threadsOverride = threads
+            if threads == 2 { gd.pairingPattern = .init(segment: 9, alone: [false, false, true]) }
+            try gd.fit(&model, features: problem.features, targets: problem.targets)
+            return model
+        }
+        for optimizer in [Optimizer.sgd, .momentum(0.9), .averaged()] {
+            let one = try train({ $0.optimizer = optimizer }, threads: 1)
+            #expect(try train({ $0.optimizer = optimizer }, threads: 2) == one, "\(optimizer)")
+        }
+        // A rate far past 2/λmax: the weights overflow within the first segment.
+        func divergence(threads: Int) -> (epoch: Int, update: Int)? {
+            do {
+                _ = try train({ $0.learningRate = 1e3 }, threads: threads)
+            } catch let DescentError.diverged(epoch, update, _, _) {
+                return (epoch, update)
+            } catch {}
+            return nil
+        }
+        let one = try #require(divergence(threads: 1))
+        let two = try #require(divergence(threads: 2))
+        #expect(one == two)
+    }
 }
