@@ -35,6 +35,17 @@ extension CSVReader {
     /// data (exact when it holds no CR), to tell whether every line was a row.
     static func readRows(after header: CSVScanner, columns: Int, dropInvalid: Bool, tuning: Tuning, path: String,
                          text: [Bool]? = nil) throws(DescentError) -> (values: [Double], rows: Int, dropped: Int, lineEnds: Int) {
+        let read = try readRows(after: header, columns: columns, dropInvalid: dropInvalid, tuning: tuning, path: path,
+                                text: text, as: CSVRowMajorValues.self)
+        return (read.values.values, read.rows, read.dropped, read.lineEnds)
+    }
+
+    /// Reads the data rows into `Buffers` (row-major values, or one array per column, which a
+    /// run's thread writes at the run's rows), as ``readRows(after:columns:dropInvalid:tuning:path:text:)``
+    /// describes.
+    static func readRows<Buffers: CSVRowBuffers>(after header: CSVScanner, columns: Int, dropInvalid: Bool, tuning: Tuning,
+                                                 path: String, text: [Bool]?, as: Buffers.Type)
+        throws(DescentError) -> (values: Buffers, rows: Int, dropped: Int, lineEnds: Int) {
         let dataStart = header.position, end = header.end
         let window = Swift.max(1, tuning.window)
         let runs = self.runs(from: dataStart, to: end, tuning: tuning)
@@ -52,11 +63,8 @@ extension CSVReader {
         var lines = [Int](repeating: 0, count: runs.count)
         let stopped = Atomic<Int>(first.quoted ? 0 : runs.count)
         var rows = 0
-        // At least one element: with none, the array would be the shared empty storage, whose
-        // count the initialiser still writes (ThreadSanitizer saw two reads race on it).
-        var values = [Double](unsafeUninitializedCapacity: Swift.max(1, capacity * columns)) { buffer, initialized in
-            guard let output = buffer.baseAddress, capacity > 0 else { return }
-            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+        var values = Buffers.make(capacity: capacity, width: columns) { output in
+            guard capacity > 0 else { return 0 }
             results.withUnsafeMutableBufferPointer { results in offsets.withUnsafeMutableBufferPointer { offsets in
                 lines.withUnsafeMutableBufferPointer { lines in
                     nonisolated(unsafe) let results = results, offsets = offsets, lines = lines, header = planned,
@@ -80,13 +88,13 @@ extension CSVReader {
                         reserved.store(k + 1, ordering: .releasing)
                         // Every run starts at the start of a line; the first continues the header's count.
                         results[k] = readPart(from: run.start, to: run.end, line: k == 0 ? header.line : 1, like: header,
-                                              columns: columns, into: output + offsets[k] * columns, capacity: rowsHere,
+                                              columns: columns, into: output.advanced(by: offsets[k]), capacity: rowsHere,
                                               dropInvalid: dropInvalid, window: window, releasingPages: tuning.releasingPages)
                     }
                 }
             } }
-            rows = closeGaps(output, results[..<stopped.load(ordering: .relaxed)], offsets: offsets, columns: columns)
-            initialized = rows * columns
+            rows = closeGaps(output, results[..<stopped.load(ordering: .relaxed)], offsets: offsets)
+            return rows
         }
         let stop = stopped.load(ordering: .relaxed)
         try throwFirstProblem(results[..<stop], starts: runs.map(\.start), header: header, path: path)
@@ -143,9 +151,10 @@ extension CSVReader {
     /// run into its own stretch, in parallel, or all on one thread if any quote was seen, since a
     /// quoted cell may hold line ends; then closes the gaps. `firstRun` says whether `runs` begin
     /// where `header` does (otherwise their lines are counted from the data's start for errors).
-    static func readCounted(_ runs: [(start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>)], after header: CSVScanner,
-                            rows read: (values: [Double], rows: Int), columns: Int, dropInvalid: Bool, tuning: Tuning,
-                            path: String, firstRun: Bool) throws(DescentError) -> (values: [Double], rows: Int, dropped: Int, lineEnds: Int) {
+    static func readCounted<Buffers: CSVRowBuffers>(_ runs: [(start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>)],
+                                                    after header: CSVScanner, rows read: (values: Buffers, rows: Int),
+                                                    columns: Int, dropInvalid: Bool, tuning: Tuning, path: String,
+                                                    firstRun: Bool) throws(DescentError) -> (values: Buffers, rows: Int, dropped: Int, lineEnds: Int) {
         let window = Swift.max(1, tuning.window), releasingPages = tuning.releasingPages
         var counts = [(lines: Int, quoted: Bool)](repeating: (0, false), count: runs.count)
         counts.withUnsafeMutableBufferPointer { counts in
@@ -168,39 +177,30 @@ extension CSVReader {
         let offsets = capacity.indices.reduce(into: [read.rows]) { offsets, k in offsets.append(offsets[k] + capacity[k]) }
         var results = [PartResult](repeating: PartResult(), count: parts.count)
         var rows = 0
-        // At least one element (see ``readRows``: never the shared empty storage).
-        let values = [Double](unsafeUninitializedCapacity: Swift.max(1, offsets[parts.count] * columns)) { buffer, initialized in
-            guard let output = buffer.baseAddress else { return }
-            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
-            read.values.withUnsafeBufferPointer { done in
-                if let from = done.baseAddress { output.update(from: from, count: read.rows * columns) }
-            }
+        let values = Buffers.make(capacity: offsets[parts.count], width: columns) { output in
+            read.values.copy(rows: read.rows, into: output)
             results.withUnsafeMutableBufferPointer { results in
                 nonisolated(unsafe) let results = results, output = output, parts = parts, header = header
                 inTurn(parts.count, threads: tuning.threads) { k in
                     results[k] = readPart(from: parts[k].start, to: parts[k].end, line: firstRun && k == 0 ? header.line : 1,
-                                          like: header, columns: columns, into: output + offsets[k] * columns,
+                                          like: header, columns: columns, into: output.advanced(by: offsets[k]),
                                           capacity: capacity[k], dropInvalid: dropInvalid, window: window,
                                           releasingPages: releasingPages)
                 }
             }
-            rows = read.rows + closeGaps(output + read.rows * columns, results[...],
-                                         offsets: offsets.map { $0 - read.rows }, columns: columns)
-            initialized = rows * columns
+            rows = read.rows + closeGaps(output.advanced(by: read.rows), results[...],
+                                         offsets: offsets.map { $0 - read.rows })
+            return rows
         }
         try throwFirstProblem(results[...], starts: parts.map(\.start), header: header, path: path, firstRun: firstRun)
         return (values, rows, results.reduce(0) { $0 + $1.dropped }, counts.reduce(0) { $0 + $1.lines })
     }
 
     /// Moves each part's rows (read at `offsets[k]`) down to follow the rows before it; returns the rows.
-    static func closeGaps(_ output: UnsafeMutablePointer<Double>, _ results: ArraySlice<PartResult>, offsets: [Int],
-                          columns: Int) -> Int {
+    static func closeGaps<Store: CSVRowStore>(_ output: Store, _ results: ArraySlice<PartResult>, offsets: [Int]) -> Int {
         var rows = 0
         for k in results.indices {
-            let from = offsets[k]
-            if rows != from {
-                memmove(output + rows * columns, output + from * columns, results[k].rows * columns * MemoryLayout<Double>.stride)
-            }
+            output.moveRows(from: offsets[k], to: rows, count: results[k].rows)
             rows += results[k].rows
         }
         return rows
@@ -227,8 +227,8 @@ extension CSVReader {
     /// Reads the rows of `start..<end` (whose first line is `line`) into `output`, `window` bytes
     /// at a time: a window that ends inside a record is read again from that record, grown if the
     /// record alone is longer than a window.
-    static func readPart(from start: UnsafePointer<UInt8>, to end: UnsafePointer<UInt8>, line: Int,
-                         like header: CSVScanner, columns: Int, into output: UnsafeMutablePointer<Double>,
+    static func readPart<Store: CSVRowStore>(from start: UnsafePointer<UInt8>, to end: UnsafePointer<UInt8>, line: Int,
+                                             like header: CSVScanner, columns: Int, into output: Store,
                          capacity: Int, dropInvalid: Bool, window: Int, releasingPages: Bool) -> PartResult {
         var result = PartResult()
         var position = start, line = line

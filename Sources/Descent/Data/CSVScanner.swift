@@ -118,16 +118,16 @@ struct CSVScanner {
     /// - Throws: ``CSVScanStop/needMore`` with ``position`` at the start of the incomplete record;
     ///   ``CSVScanStop/problem(_:)`` for the first invalid row unless `dropInvalid`, and for an
     ///   unclosed quote or rows beyond `capacity` (a bug: callers size `output` from the line count).
-    mutating func readRows(columns: Int, into output: UnsafeMutablePointer<Double>, capacity: Int,
-                           rows: inout Int, dropped: inout Int, dropInvalid: Bool) throws(CSVScanStop) {
+    mutating func readRows<Store: CSVRowStore>(columns: Int, into output: Store, capacity: Int,
+                                               rows: inout Int, dropped: inout Int, dropInvalid: Bool) throws(CSVScanStop) {
         while position < end {
             // The common row first: numbers (or planned text) and delimiters only, then a line end.
             if numbersFirst, rows < capacity,
                let next = textColumns == nil
                 ? Self.plainRow(at: position, end: end, isFinal: isFinal, delimiter: delimiter, columns: columns,
-                                into: output + rows * columns, text: nil)
+                                into: output.row(rows), text: nil)
                 : Self.plainRow(at: position, end: end, isFinal: isFinal, delimiter: delimiter, columns: columns,
-                                into: output + rows * columns, text: textColumns) {
+                                into: output.row(rows), text: textColumns) {
                 rows += 1
                 line += 1
                 position = next
@@ -152,7 +152,7 @@ struct CSVScanner {
                     if q == end, !isFinal { throw .needMore }
                     throw .problem(CSVProblem(line: line, column: 1, reason: TextColumns.offPlan))
                 }
-                if try readRecord(columns: columns, into: output + rows * columns, dropInvalid: dropInvalid) {
+                if try readRecord(columns: columns, into: output.row(rows), dropInvalid: dropInvalid) {
                     rows += 1
                 } else {
                     dropped += 1
@@ -172,8 +172,9 @@ struct CSVScanner {
     /// then reads, or rejects). With `text`, the cells of its text columns are kept as positions
     /// (``TextColumns/pack(offset:length:)``) instead of numbers.
     @inline(__always)
-    static func plainRow(at start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, isFinal: Bool, delimiter: UInt8,
-                         columns: Int, into out: UnsafeMutablePointer<Double>, text: TextColumns?) -> UnsafePointer<UInt8>? {
+    static func plainRow<Row: CSVRowCells>(at start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, isFinal: Bool,
+                                           delimiter: UInt8, columns: Int, into out: Row,
+                                           text: TextColumns?) -> UnsafePointer<UInt8>? {
         var p = start
         var cell = 0
         while true {
@@ -182,12 +183,12 @@ struct CSVScanner {
                 var q = p
                 while q < end, q.pointee != delimiter, q.pointee != lineFeed, q.pointee != carriageReturn { q += 1 }
                 guard let packed = TextColumns.pack(offset: p - text.origin, length: q - p) else { return nil }
-                out[cell] = packed
+                out.store(packed, at: cell)
                 cellEnd = q
             } else {
                 var value = 0.0
                 guard let numberEnd = DecimalParser.parse(p, end, into: &value), value.isFinite else { return nil }
-                out[cell] = value
+                out.store(value, at: cell)
                 cellEnd = numberEnd
             }
             cell += 1
@@ -210,8 +211,8 @@ struct CSVScanner {
     ///
     /// - Returns: `false` if the row was invalid and skipped (only with `dropInvalid`).
     @inline(__always)
-    mutating func readRecord(columns: Int, into out: UnsafeMutablePointer<Double>,
-                             dropInvalid: Bool) throws(CSVScanStop) -> Bool {
+    mutating func readRecord<Row: CSVRowCells>(columns: Int, into out: Row,
+                                               dropInvalid: Bool) throws(CSVScanStop) -> Bool {
         var p = position
         var cell = 0
         while true {
@@ -251,7 +252,7 @@ struct CSVScanner {
                     return false
                 }
             }
-            out[cell] = value
+            out.store(value, at: cell)
             cell += 1
             if terminator < end, terminator.pointee == delimiter {
                 p = terminator + 1

@@ -67,25 +67,12 @@ extension Table {
             var text = text
             return text.withUTF8 { CSVScanner.finiteNumber(in: $0) != nil }
         } ?? true
-        if !numericMissing, firstIsNumbers, types.values.allSatisfy({ $0 == .numeric }) {
-            // Numbers only: today's numeric reader, threads and all. It stops at the first cell
-            // that is not a finite number, and the text reader below takes over.
-            var strict = options
-            strict.dropInvalidRows = false
-            if let numbers = try? CSVReader.parse(bytes, path: path, options: strict) {
-                for name in types.keys where !numbers.columnNames.contains(name) {
-                    throw .unknownColumn(name: name, available: numbers.columnNames)
-                }
-                let n = numbers.rows, d = numbers.columns
-                // Integral when the first row's text spells an integer and every value is whole.
-                let checked = (0..<d).map { j in firstRow.map { j < $0.count && isIntegerText($0[j]) } ?? true }
-                let byColumn = numbers.values.withUnsafeBufferPointer { columnsOf($0, rows: n, width: d, checked: checked) }
-                let columns = byColumn.columns.indices.map { j in
-                    Column.numeric(byColumn.columns[j], integral: byColumn.integral[j])
-                }
-                return Table(checkedNames: numbers.columnNames, columns: columns, rows: numbers.rows, missing: missing,
-                             source: path)
-            }
+        // Numbers only: the numeric reader, threads and all, straight into the columns. It stops at
+        // the first cell that is not a finite number, and the readers below take over.
+        if !numericMissing, firstIsNumbers, types.values.allSatisfy({ $0 == .numeric }),
+           let table = try parseNumbers(bytes, path: path, missing: missing, types: types, options: options,
+                                        firstRow: firstRow) {
+            return table
         }
         if !numericMissing, types.isEmpty, let firstRow,
            let table = try parseColumns(bytes, path: path, missing: missing, missingValues: missingValues, options: options,
