@@ -20,11 +20,12 @@ extension Table {
     ///
     /// The file is read by the same scanner as ``Matrix/init(csvFile:columns:options:)`` (quoting,
     /// delimiters, line ends, number parsing): a file of numbers only, with no missing cell, is
-    /// read by that reader itself, on the same threads and at the same speed; a plain file with
-    /// text columns (no quote, blank line or CR line end; the first data row's cells say which
-    /// columns are text, and the numeric ones hold numbers only) is read by it too, its text
-    /// cells kept as positions and made strings a column per thread; any other file by one pass
-    /// over its records, cell by cell.
+    /// read by that reader itself, on the same threads, each thread writing its runs of lines
+    /// straight into the columns at their rows (no row-major buffer, no copy; up to 256 columns);
+    /// a plain file with text columns (no quote, blank line or CR line end; the first data row's
+    /// cells say which columns are text, and the numeric ones hold numbers only) is read by it
+    /// too, its text cells kept as positions and made strings a column per thread; any other file
+    /// by one pass over its records, cell by cell.
     ///
     /// - Parameters:
     ///   - path: The file's path.
