@@ -168,7 +168,8 @@ enum CSVConversion<Scalar: BLASScalar> {
                 var rows = 0
                 let stop = values.withUnsafeMutableBufferPointer { output -> CSVScanStop? in
                     do throws(CSVScanStop) {
-                        try scanner.readRows(columns: columns, into: output.baseAddress!, capacity: capacity, rows: &rows,
+                        try scanner.readRows(columns: columns, into: CSVRowMajor(base: output.baseAddress!, width: columns),
+                                             capacity: capacity, rows: &rows,
                                              dropped: &dropped, dropInvalid: options.dropInvalidRows)
                     } catch { return error }
                     return nil

@@ -35,6 +35,17 @@ extension CSVReader {
     /// data (exact when it holds no CR), to tell whether every line was a row.
     static func readRows(after header: CSVScanner, columns: Int, dropInvalid: Bool, tuning: Tuning, path: String,
                          text: [Bool]? = nil) throws(DescentError) -> (values: [Double], rows: Int, dropped: Int, lineEnds: Int) {
+        let read = try readRows(after: header, columns: columns, dropInvalid: dropInvalid, tuning: tuning, path: path,
+                                text: text, as: CSVRowMajorValues.self)
+        return (read.values.values, read.rows, read.dropped, read.lineEnds)
+    }
+
+    /// Reads the data rows into `Buffers` (row-major values, or one array per column, which a
+    /// run's thread writes at the run's rows), as ``readRows(after:columns:dropInvalid:tuning:path:text:)``
+    /// describes.
+    static func readRows<Buffers: CSVRowBuffers>(after header: CSVScanner, columns: Int, dropInvalid: Bool, tuning: Tuning,
+                                                 path: String, text: [Bool]?, as: Buffers.Type)
+        throws(DescentError) -> (values: Buffers, rows: Int, dropped: Int, lineEnds: Int) {
         let dataStart = header.position, end = header.end
         let window = Swift.max(1, tuning.window)
         let runs = self.runs(from: dataStart, to: end, tuning: tuning)
@@ -52,11 +63,8 @@ extension CSVReader {
         var lines = [Int](repeating: 0, count: runs.count)
         let stopped = Atomic<Int>(first.quoted ? 0 : runs.count)
         var rows = 0
-        // At least one element: with none, the array would be the shared empty storage, whose
-        // count the initialiser still writes (ThreadSanitizer saw two reads race on it).
-        var values = [Double](unsafeUninitializedCapacity: Swift.max(1, capacity * columns)) { buffer, initialized in
-            guard let output = buffer.baseAddress, capacity > 0 else { return }
-            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+        var values = Buffers.make(capacity: capacity, width: columns) { output in
+            guard capacity > 0 else { return 0 }
             results.withUnsafeMutableBufferPointer { results in offsets.withUnsafeMutableBufferPointer { offsets in
                 lines.withUnsafeMutableBufferPointer { lines in
                     nonisolated(unsafe) let results = results, offsets = offsets, lines = lines, header = planned,
@@ -80,13 +88,13 @@ extension CSVReader {
                         reserved.store(k + 1, ordering: .releasing)
                         // Every run starts at the start of a line; the first continues the header's count.
                         results[k] = readPart(from: run.start, to: run.end, line: k == 0 ? header.line : 1, like: header,
-                                              columns: columns, into: output + offsets[k] * columns, capacity: rowsHere,
+                                              columns: columns, into: output.advanced(by: offsets[k]), capacity: rowsHere,
                                               dropInvalid: dropInvalid, window: window, releasingPages: tuning.releasingPages)
                     }
                 }
             } }
-            rows = closeGaps(output, results[..<stopped.load(ordering: .relaxed)], offsets: offsets, columns: columns)
-            initialized = rows * columns
+            rows = closeGaps(output, results[..<stopped.load(ordering: .relaxed)], offsets: offsets)
+            return rows
         }
         let stop = stopped.load(ordering: .relaxed)
         try throwFirstProblem(results[..<stop], starts: runs.map(\.start), header: header, path: path)
@@ -143,9 +151,10 @@ extension CSVReader {
     /// run into its own stretch, in parallel, or all on one thread if any quote was seen, since a
     /// quoted cell may hold line ends; then closes the gaps. `firstRun` says whether `runs` begin
     /// where `header` does (otherwise their lines are counted from the data's start for errors).
-    static func readCounted(_ runs: [(start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>)], after header: CSVScanner,
-                            rows read: (values: [Double], rows: Int), columns: Int, dropInvalid: Bool, tuning: Tuning,
-                            path: String, firstRun: Bool) throws(DescentError) -> (values: [Double], rows: Int, dropped: Int, lineEnds: Int) {
+    static func readCounted<Buffers: CSVRowBuffers>(_ runs: [(start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>)],
+                                                    after header: CSVScanner, rows read: (values: Buffers, rows: Int),
+                                                    columns: Int, dropInvalid: Bool, tuning: Tuning, path: String,
+                                                    firstRun: Bool) throws(DescentError) -> (values: Buffers, rows: Int, dropped: Int, lineEnds: Int) {
         let window = Swift.max(1, tuning.window), releasingPages = tuning.releasingPages
         var counts = [(lines: Int, quoted: Bool)](repeating: (0, false), count: runs.count)
         counts.withUnsafeMutableBufferPointer { counts in
@@ -168,39 +177,30 @@ extension CSVReader {
         let offsets = capacity.indices.reduce(into: [read.rows]) { offsets, k in offsets.append(offsets[k] + capacity[k]) }
         var results = [PartResult](repeating: PartResult(), count: parts.count)
         var rows = 0
-        // At least one element (see ``readRows``: never the shared empty storage).
-        let values = [Double](unsafeUninitializedCapacity: Swift.max(1, offsets[parts.count] * columns)) { buffer, initialized in
-            guard let output = buffer.baseAddress else { return }
-            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
-            read.values.withUnsafeBufferPointer { done in
-                if let from = done.baseAddress { output.update(from: from, count: read.rows * columns) }
-            }
+        let values = Buffers.make(capacity: offsets[parts.count], width: columns) { output in
+            read.values.copy(rows: read.rows, into: output)
             results.withUnsafeMutableBufferPointer { results in
                 nonisolated(unsafe) let results = results, output = output, parts = parts, header = header
                 inTurn(parts.count, threads: tuning.threads) { k in
                     results[k] = readPart(from: parts[k].start, to: parts[k].end, line: firstRun && k == 0 ? header.line : 1,
-                                          like: header, columns: columns, into: output + offsets[k] * columns,
+                                          like: header, columns: columns, into: output.advanced(by: offsets[k]),
                                           capacity: capacity[k], dropInvalid: dropInvalid, window: window,
                                           releasingPages: releasingPages)
                 }
             }
-            rows = read.rows + closeGaps(output + read.rows * columns, results[...],
-                                         offsets: offsets.map { $0 - read.rows }, columns: columns)
-            initialized = rows * columns
+            rows = read.rows + closeGaps(output.advanced(by: read.rows), results[...],
+                                         offsets: offsets.map { $0 - read.rows })
+            return rows
         }
         try throwFirstProblem(results[...], starts: parts.map(\.start), header: header, path: path, firstRun: firstRun)
         return (values, rows, results.reduce(0) { $0 + $1.dropped }, counts.reduce(0) { $0 + $1.lines })
     }
 
     /// Moves each part's rows (read at `offsets[k]`) down to follow the rows before it; returns the rows.
-    static func closeGaps(_ output: UnsafeMutablePointer<Double>, _ results: ArraySlice<PartResult>, offsets: [Int],
-                          columns: Int) -> Int {
+    static func closeGaps<Store: CSVRowStore>(_ output: Store, _ results: ArraySlice<PartResult>, offsets: [Int]) -> Int {
         var rows = 0
         for k in results.indices {
-            let from = offsets[k]
-            if rows != from {
-                memmove(output + rows * columns, output + from * columns, results[k].rows * columns * MemoryLayout<Double>.stride)
-            }
+            output.moveRows(from: offsets[k], to: rows, count: results[k].rows)
             rows += results[k].rows
         }
         return rows
@@ -227,8 +227,8 @@ extension CSVReader {
     /// Reads the rows of `start..<end` (whose first line is `line`) into `output`, `window` bytes
     /// at a time: a window that ends inside a record is read again from that record, grown if the
     /// record alone is longer than a window.
-    static func readPart(from start: UnsafePointer<UInt8>, to end: UnsafePointer<UInt8>, line: Int,
-                         like header: CSVScanner, columns: Int, into output: UnsafeMutablePointer<Double>,
+    static func readPart<Store: CSVRowStore>(from start: UnsafePointer<UInt8>, to end: UnsafePointer<UInt8>, line: Int,
+                                             like header: CSVScanner, columns: Int, into output: Store,
                          capacity: Int, dropInvalid: Bool, window: Int, releasingPages: Bool) -> PartResult {
         var result = PartResult()
         var position = start, line = line
@@ -254,83 +254,5 @@ extension CSVReader {
             if releasingPages { releasePages(&released, upTo: position) }
             if position == end { return result }
         }
-    }
-
-    /// Asks for transparent huge pages over the whole 2 MiB pages of a fresh buffer
-    /// (`MADV_HUGEPAGE`, honoured where the kernel's setting is `madvise` or `always`): its first
-    /// writes then fault 2 MiB at a time instead of 4 KiB, a few hundred faults for the values of a
-    /// million rows instead of a hundred thousand. Nothing changes where the kernel says no.
-    static func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
-        let huge = UInt(2 << 20)
-        guard let base = buffer.baseAddress, buffer.count >= 2 * Int(huge) else { return }
-        let from = (UInt(bitPattern: base) + huge - 1) & ~(huge - 1)
-        let to = (UInt(bitPattern: base) + UInt(buffer.count)) & ~(huge - 1)
-        guard to > from, let address = UnsafeMutableRawPointer(bitPattern: from) else { return }
-        _ = madvise(address, Int(to - from), MADV_HUGEPAGE)
-    }
-
-    /// Hands the whole pages of a private, read-only file mapping from `released` up to `limit`
-    /// back to the kernel (`MADV_DONTNEED`: they leave this process's resident memory; the file's
-    /// bytes stay in the page cache and read the same if touched again).
-    static func releasePages(_ released: inout UnsafePointer<UInt8>, upTo limit: UnsafePointer<UInt8>) {
-        let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
-        let from = (UInt(bitPattern: released) + page - 1) & ~(page - 1)
-        let to = UInt(bitPattern: limit) & ~(page - 1)
-        guard to > from, let address = UnsafeMutableRawPointer(bitPattern: from) else { return }
-        _ = madvise(address, Int(to - from), MADV_DONTNEED)
-        released = limit
-    }
-
-    /// An upper bound on the line ends in `start..<end` (every LF and every CR), and whether a
-    /// double quote occurs there: sixteen bytes at a time, `window` bytes between page releases.
-    static func lineEnds(from start: UnsafePointer<UInt8>, to end: UnsafePointer<UInt8>, window: Int,
-                         releasingPages: Bool) -> (lines: Int, quoted: Bool) {
-        typealias Bytes = SIMD16<UInt8>
-        let lineFeed = Bytes(repeating: CSVScanner.lineFeed), carriageReturn = Bytes(repeating: CSVScanner.carriageReturn)
-        let quote = Bytes(repeating: CSVScanner.quote)
-        var count = 0
-        var quotes = Bytes()
-        var p = UnsafeRawPointer(start)
-        let last = UnsafeRawPointer(end)
-        var released = start
-        var nextRelease = p + Swift.min(window, last - p)
-        while last - p >= 16 {
-            // Each lane counts up to 255 matches before they are added up.
-            var lanes = Bytes()
-            var blocks = Swift.min(255, (last - p) / 16)
-            while blocks > 0 {
-                let bytes = p.loadUnaligned(as: Bytes.self)
-                lanes &-= unsafeBitCast(bytes .== lineFeed, to: Bytes.self)
-                lanes &-= unsafeBitCast(bytes .== carriageReturn, to: Bytes.self)
-                quotes |= unsafeBitCast(bytes .== quote, to: Bytes.self)
-                p += 16
-                blocks -= 1
-            }
-            for lane in 0..<16 { count += Int(lanes[lane]) }
-            if p >= nextRelease {
-                if releasingPages { releasePages(&released, upTo: p.assumingMemoryBound(to: UInt8.self)) }
-                nextRelease = p + Swift.min(window, last - p)
-            }
-        }
-        var quoted = quotes != Bytes()
-        for byte in UnsafeBufferPointer(start: p.assumingMemoryBound(to: UInt8.self), count: last - p) {
-            if byte == CSVScanner.lineFeed || byte == CSVScanner.carriageReturn { count += 1 }
-            if byte == CSVScanner.quote { quoted = true }
-        }
-        return (count, quoted)
-    }
-
-    /// The line ends in `start..<end`, exactly: LF, CRLF and lone CR each count once.
-    static func exactLineEnds(from start: UnsafePointer<UInt8>, to end: UnsafePointer<UInt8>) -> Int {
-        var count = 0
-        var p = start
-        while p < end {
-            if p.pointee == CSVScanner.lineFeed || (p.pointee == CSVScanner.carriageReturn
-                                                    && (p + 1 == end || (p + 1).pointee != CSVScanner.lineFeed)) {
-                count += 1
-            }
-            p += 1
-        }
-        return count
     }
 }

@@ -73,15 +73,9 @@ package enum CSVReader {
     static func parse(_ bytes: UnsafeRawBufferPointer, path: String, options: CSVOptions,
                       tuning: Tuning) throws(DescentError) -> CSVTable {
         var scanner = try scanner(bytes, path: path, options: options)
-        let end = scanner.end
-        var names: [String]? = nil
+        let names: [String]?
         do throws(CSVScanStop) {
-            if options.hasHeader {
-                names = try scanner.readNames()
-            } else {
-                try scanner.skipBlankLines()
-                if scanner.position < end { names = try (1...scanner.countCells()).map { "column \($0)" } }
-            }
+            names = try columnNames(&scanner, options: options)
         } catch {
             throw describe(error, path: path)
         }
@@ -92,6 +86,15 @@ package enum CSVReader {
                                 tuning: tuning, path: path)
         return CSVTable(columnNames: names, rows: body.rows, columns: names.count, values: body.values,
                         droppedRows: body.dropped)
+    }
+
+    /// The column names: the header's (read), or `column 1`, `column 2`, … for as many cells as the
+    /// first record has (left for the data); `nil` when there is no record.
+    static func columnNames(_ scanner: inout CSVScanner, options: CSVOptions) throws(CSVScanStop) -> [String]? {
+        if options.hasHeader { return try scanner.readNames() }
+        try scanner.skipBlankLines()
+        guard scanner.position < scanner.end else { return nil }
+        return try (1...scanner.countCells()).map { "column \($0)" }
     }
 
     /// A scanner of all of `bytes` (a UTF-8 byte-order mark skipped), from line 1.

@@ -20,11 +20,12 @@ extension Table {
     ///
     /// The file is read by the same scanner as ``Matrix/init(csvFile:columns:options:)`` (quoting,
     /// delimiters, line ends, number parsing): a file of numbers only, with no missing cell, is
-    /// read by that reader itself, on the same threads and at the same speed; a plain file with
-    /// text columns (no quote, blank line or CR line end; the first data row's cells say which
-    /// columns are text, and the numeric ones hold numbers only) is read by it too, its text
-    /// cells kept as positions and made strings a column per thread; any other file by one pass
-    /// over its records, cell by cell.
+    /// read by that reader itself, on the same threads, each thread writing its runs of lines
+    /// straight into the columns at their rows (no row-major buffer, no copy; up to 256 columns);
+    /// a plain file with text columns (no quote, blank line or CR line end; the first data row's
+    /// cells say which columns are text, and the numeric ones hold numbers only) is read by it
+    /// too, its text cells kept as positions and made strings a column per thread; any other file
+    /// by one pass over its records, cell by cell.
     ///
     /// - Parameters:
     ///   - path: The file's path.
@@ -67,25 +68,12 @@ extension Table {
             var text = text
             return text.withUTF8 { CSVScanner.finiteNumber(in: $0) != nil }
         } ?? true
-        if !numericMissing, firstIsNumbers, types.values.allSatisfy({ $0 == .numeric }) {
-            // Numbers only: today's numeric reader, threads and all. It stops at the first cell
-            // that is not a finite number, and the text reader below takes over.
-            var strict = options
-            strict.dropInvalidRows = false
-            if let numbers = try? CSVReader.parse(bytes, path: path, options: strict) {
-                for name in types.keys where !numbers.columnNames.contains(name) {
-                    throw .unknownColumn(name: name, available: numbers.columnNames)
-                }
-                let n = numbers.rows, d = numbers.columns
-                // Integral when the first row's text spells an integer and every value is whole.
-                let checked = (0..<d).map { j in firstRow.map { j < $0.count && isIntegerText($0[j]) } ?? true }
-                let byColumn = numbers.values.withUnsafeBufferPointer { columnsOf($0, rows: n, width: d, checked: checked) }
-                let columns = byColumn.columns.indices.map { j in
-                    Column.numeric(byColumn.columns[j], integral: byColumn.integral[j])
-                }
-                return Table(checkedNames: numbers.columnNames, columns: columns, rows: numbers.rows, missing: missing,
-                             source: path)
-            }
+        // Numbers only: the numeric reader, threads and all, straight into the columns. It stops at
+        // the first cell that is not a finite number, and the readers below take over.
+        if !numericMissing, firstIsNumbers, types.values.allSatisfy({ $0 == .numeric }),
+           let table = try parseNumbers(bytes, path: path, missing: missing, types: types, options: options,
+                                        firstRow: firstRow) {
+            return table
         }
         if !numericMissing, types.isEmpty, let firstRow,
            let table = try parseColumns(bytes, path: path, missing: missing, missingValues: missingValues, options: options,
@@ -98,187 +86,6 @@ extension Table {
         }
         return try parseText(bytes, path: path, missing: missing, types: types, missingValues: missingValues,
                              options: options)
-    }
-
-    /// Reads the records cell by cell: a cell that is a number stays a number (no text is made for
-    /// it), any other becomes text or missing. `nil` when a column mixes numbers and text, or a
-    /// column of numbers is to be read as text: those need every cell's text (``parseText``).
-    static func parseCells(_ bytes: UnsafeRawBufferPointer, path: String, missing: MissingPolicy,
-                           types: [String: ColumnType], missingValues: Set<String>,
-                           options: CSVOptions) throws(DescentError) -> Table? {
-        var scanner = try CSVReader.scanner(bytes, path: path, options: options)
-        var names: [String] = []
-        var lines: [Int] = []
-        var dropped = 0
-        // Each column's numbers (NaN where missing or text), its text cells once it has one, and
-        // what it holds.
-        var numbers = [[Double]](), texts = [[String?]?]()
-        var hasNumber = [Bool](), hasText = [Bool](), integral = [Bool](), firstText = [Int]()
-        // The record being read, committed once its width is right.
-        var rowNumbers = [Double](), rowTexts = [String?](), rowKinds = [UInt8](), rowIntegral = [Bool]()
-        func classify(_ j: Int, _ text: UnsafeBufferPointer<UInt8>, _ quoted: Bool) {
-            guard j < rowKinds.count else { return }
-            var trimmed = text
-            if quoted {
-                var low = 0, high = text.count
-                while low < high, text[low] == UInt8(ascii: " ") || text[low] == UInt8(ascii: "\t") { low += 1 }
-                while high > low, text[high - 1] == UInt8(ascii: " ") || text[high - 1] == UInt8(ascii: "\t") { high -= 1 }
-                trimmed = UnsafeBufferPointer(rebasing: text[low..<high])
-            }
-            if !trimmed.isEmpty, let value = CSVScanner.finiteNumber(in: trimmed) {
-                rowKinds[j] = 1
-                rowNumbers[j] = value
-                rowIntegral[j] = trimmed.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-                    || (trimmed.count > 1 && (trimmed[0] == UInt8(ascii: "-") || trimmed[0] == UInt8(ascii: "+"))
-                        && trimmed.dropFirst().allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
-                return
-            }
-            let string = String(decoding: text, as: UTF8.self)
-            if missingValues.contains(string) {
-                rowKinds[j] = 0
-            } else {
-                rowKinds[j] = 2
-                rowTexts[j] = string
-            }
-        }
-        do throws(CSVScanStop) {
-            try scanner.skipBlankLines()
-            let firstLine = scanner.line
-            var first = [String]()
-            guard let count = try scanner.readCells({ _, text, _ in first.append(String(decoding: text, as: UTF8.self)) }) else {
-                throw .problem(CSVProblem(line: 1, column: 1, reason: "it holds nothing but blank lines"))
-            }
-            names = options.hasHeader ? first : (1...count).map { "column \($0)" }
-            let d = names.count
-            numbers = .init(repeating: [], count: d)
-            texts = .init(repeating: nil, count: d)
-            hasNumber = .init(repeating: false, count: d)
-            hasText = hasNumber
-            integral = .init(repeating: true, count: d)
-            firstText = .init(repeating: -1, count: d)
-            rowNumbers = .init(repeating: .nan, count: d)
-            rowTexts = .init(repeating: nil, count: d)
-            rowKinds = .init(repeating: 0, count: d)
-            rowIntegral = integral
-            func commit(line: Int) {
-                let row = lines.count
-                lines.append(line)
-                for j in 0..<d {
-                    switch rowKinds[j] {
-                    case 1:
-                        numbers[j].append(rowNumbers[j])
-                        hasNumber[j] = true
-                        if !rowIntegral[j] { integral[j] = false }
-                        texts[j]?.append(nil)
-                    case 2:
-                        numbers[j].append(.nan)
-                        if texts[j] == nil { texts[j] = [String?](repeating: nil, count: row) }
-                        texts[j]!.append(rowTexts[j])
-                        if !hasText[j] { firstText[j] = row }
-                        hasText[j] = true
-                    default:
-                        numbers[j].append(.nan)
-                        integral[j] = false
-                        texts[j]?.append(nil)
-                    }
-                }
-            }
-            if !options.hasHeader {
-                for (j, text) in first.enumerated() {
-                    var text = text
-                    text.withUTF8 { classify(j, $0, false) }
-                }
-                commit(line: firstLine)
-            }
-            while true {
-                try scanner.skipBlankLines()
-                let line = scanner.line
-                for j in 0..<d { rowKinds[j] = 0 }
-                guard let count = try scanner.readCells(classify) else { break }
-                guard count == d else {
-                    if options.dropInvalidRows {
-                        dropped += 1
-                        continue
-                    }
-                    throw widthProblem(line: line, cells: count, names: names, options: options)
-                }
-                commit(line: line)
-            }
-        } catch {
-            throw describe(error, path: path)
-        }
-        for name in types.keys where !names.contains(name) { throw .unknownColumn(name: name, available: names) }
-        var columns = [Column]()
-        for j in names.indices {
-            let type = types[names[j]]
-            if hasNumber[j], hasText[j] || type == .text || type == .boolean { return nil }
-            if hasText[j], type == .numeric {
-                throw .invalidCSV(path: path, line: lines[firstText[j]], column: j + 1,
-                                  reason: "field \(j + 1) ('\(names[j])'): the cell "
-                                      + "\(texts[j]![firstText[j]]!.debugDescription) is not a finite number")
-            }
-            if !hasText[j], type != .text, type != .boolean {
-                columns.append(.numeric(numbers[j], integral: integral[j] && hasNumber[j]))
-                continue
-            }
-            columns.append(try typed(texts[j] ?? [String?](repeating: nil, count: lines.count), as: type, name: names[j],
-                                     field: j + 1, lines: lines, path: path))
-        }
-        var table = Table(checkedNames: names, columns: columns, rows: lines.count, missing: missing, source: path)
-        table.rowLines = lines
-        if dropped > 0 { table.droppedRows["the wrong number of cells"] = dropped }
-        return table
-    }
-
-    /// Reads every record as text, then types each column: for the files ``parseCells(_:path:missing:types:missingValues:options:)``
-    /// leaves (a column mixing numbers and text, numbers read as text, a missing-value spelling that is a number).
-    static func parseText(_ bytes: UnsafeRawBufferPointer, path: String, missing: MissingPolicy,
-                          types: [String: ColumnType], missingValues: Set<String>,
-                          options: CSVOptions) throws(DescentError) -> Table {
-        var scanner = try CSVReader.scanner(bytes, path: path, options: options)
-        var names: [String] = []
-        var cells: [[String?]] = []
-        var lines: [Int] = []
-        var dropped = 0
-        do throws(CSVScanStop) {
-            guard let first = try scanner.readNames() else {
-                throw .problem(CSVProblem(line: 1, column: 1, reason: "it holds nothing but blank lines"))
-            }
-            if options.hasHeader {
-                names = first
-                cells = names.map { _ in [] }
-            } else {
-                names = (1...first.count).map { "column \($0)" }
-                cells = first.map { [missingValues.contains($0) ? nil : $0] }
-                lines.append(1)
-            }
-            while true {
-                try scanner.skipBlankLines()
-                let line = scanner.line
-                guard let record = try scanner.readNames() else { break }
-                guard record.count == names.count else {
-                    if options.dropInvalidRows {
-                        dropped += 1
-                        continue
-                    }
-                    throw widthProblem(line: line, cells: record.count, names: names, options: options)
-                }
-                lines.append(line)
-                for j in record.indices { cells[j].append(missingValues.contains(record[j]) ? nil : record[j]) }
-            }
-        } catch {
-            throw describe(error, path: path)
-        }
-        for name in types.keys where !names.contains(name) { throw .unknownColumn(name: name, available: names) }
-        var columns = [Column]()
-        for j in names.indices {
-            columns.append(try typed(cells[j], as: types[names[j]], name: names[j], field: j + 1, lines: lines,
-                                     path: path))
-        }
-        var table = Table(checkedNames: names, columns: columns, rows: lines.count, missing: missing, source: path)
-        table.rowLines = lines
-        if dropped > 0 { table.droppedRows["the wrong number of cells"] = dropped }
-        return table
     }
 
     /// A row of the wrong width, at its line and first missing or extra field.
@@ -296,62 +103,6 @@ extension Table {
             return .invalidFile(path: path, format: "CSV", reason: problem.reason)
         }
         return CSVReader.describe(error, path: path)
-    }
-
-    /// A column of text cells as the type `type` demands, or as the cells suggest.
-    static func typed(_ cells: [String?], as type: ColumnType?, name: String, field: Int, lines: [Int],
-                      path: String) throws(DescentError) -> Column {
-        func number(_ text: String) -> Double? {
-            var text = text
-            return text.withUTF8 { bytes in
-                if case let .number(value) = CSVScanner.number(in: bytes) { return value }
-                return nil
-            }
-        }
-        func refuse(_ i: Int, _ what: String) -> DescentError {
-            .invalidCSV(path: path, line: lines[i], column: field,
-                        reason: "field \(field) ('\(name)'): the cell \(cells[i]!.debugDescription) is not \(what)")
-        }
-        if type == .text { return .text(cells) }
-        if type == nil || type == .boolean {
-            // The first present cell that is not a boolean ends the search (a text column's first).
-            if let i = cells.indices.first(where: { cells[$0].map { boolean($0) == nil } ?? false }) {
-                if type == .boolean { throw refuse(i, "True or False") }
-            } else if type == .boolean || cells.contains(where: { $0 != nil }) {
-                return .boolean(cells.map { $0.flatMap(boolean) })
-            }
-        }
-        var values = [Double]()
-        values.reserveCapacity(cells.count)
-        for i in cells.indices {
-            guard let text = cells[i] else {
-                values.append(.nan)
-                continue
-            }
-            guard let value = number(text) else {
-                if type == .numeric { throw refuse(i, "a finite number") }
-                return .text(cells)
-            }
-            values.append(value)
-        }
-        let integral = cells.allSatisfy { $0.map(isIntegerText) ?? false }
-        return .numeric(values, integral: integral)
-    }
-
-    /// `true`/`false` for `True`/`False` in any case, as pandas reads booleans; `nil` otherwise.
-    static func boolean(_ text: String) -> Bool? {
-        // Byte by byte, ASCII letters folded (no other character lowercases to these words).
-        func spells(_ word: StaticString) -> Bool {
-            text.utf8.count == word.utf8CodeUnitCount
-                && zip(text.utf8, UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)).allSatisfy { $0 | 0x20 == $1 }
-        }
-        return spells("true") ? true : spells("false") ? false : nil
-    }
-
-    /// Whether `text` spells an integer (an optional sign, then digits).
-    static func isIntegerText(_ text: String) -> Bool {
-        let digits = text.utf8.drop { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") }
-        return !digits.isEmpty && digits.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     /// The first data record's cells as text, or `nil` if there is none.

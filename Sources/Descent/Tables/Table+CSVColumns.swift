@@ -37,8 +37,9 @@ extension Table {
         }
         guard names.count == firstRow.count, isText.contains(true) else { return nil }
         let dataStart = scanner.position, firstLine = scanner.line
-        guard let body = try? CSVReader.readRows(after: scanner, columns: names.count, dropInvalid: false,
-                                                 tuning: tuning, path: path, text: isText)
+        let checked = (0..<names.count).map { !isText[$0] && isIntegerText(firstRow[$0]) }
+        guard let body = try? readColumns(after: scanner, columns: names.count, tuning: tuning, path: path, text: isText,
+                                          checked: checked)
         else { return nil }
         // Every line a row (no blank line, no CR): row i is on line firstLine + i.
         let last = UnsafeRawPointer(scanner.end).load(fromByteOffset: -1, as: UInt8.self)
@@ -46,17 +47,76 @@ extension Table {
         let lines = Array(firstLine..<(firstLine + body.rows))
         let n = body.rows, d = names.count
         let spellings = MissingSpellings(missingValues)
-        let checked = (0..<d).map { !isText[$0] && isIntegerText(firstRow[$0]) }
-        let byColumn = body.values.withUnsafeBufferPointer { columnsOf($0, rows: n, width: d, checked: checked) }
         let columns = (0..<d).map { j -> Column in
-            guard isText[j] else { return .numeric(byColumn.columns[j], integral: byColumn.integral[j]) }
-            let texts = strings(byColumn.columns[j], from: dataStart, missing: spellings)
+            guard isText[j] else { return .numeric(body.columns[j], integral: body.integral[j]) }
+            let texts = strings(body.columns[j], from: dataStart, missing: spellings)
             // With no demanded type, typing cannot fail.
             return (try? typed(texts, as: nil, name: names[j], field: j + 1, lines: lines, path: path)) ?? .text(texts)
         }
         var table = Table(checkedNames: names, columns: columns, rows: n, missing: missing, source: path)
         table.rowLines = lines
         return table
+    }
+
+    /// A file of numbers only (the header, if any, then rows of finite numbers), read straight into
+    /// its columns on the numeric reader's threads; `nil` where it is not one (a cell that is not a
+    /// finite number, a row of the wrong width, nothing but blank lines), which the readers after
+    /// this one then read. A column is integral when the first row's cell spells an integer and
+    /// every value is whole. `tuning` divides the bytes as for ``CSVReader`` (tests split them finely).
+    ///
+    /// - Throws: ``DescentError/unknownColumn(name:available:)`` for a name in `types` the file lacks.
+    static func parseNumbers(_ bytes: UnsafeRawBufferPointer, path: String, missing: MissingPolicy,
+                             types: [String: ColumnType], options: CSVOptions, firstRow: [String]?,
+                             tuning: CSVReader.Tuning = CSVReader.Tuning()) throws(DescentError) -> Table? {
+        var strict = options
+        strict.dropInvalidRows = false
+        guard var scanner = try? CSVReader.scanner(bytes, path: path, options: strict) else { return nil }
+        let names: [String]
+        do throws(CSVScanStop) {
+            guard let found = try CSVReader.columnNames(&scanner, options: strict) else { return nil }
+            names = found
+        } catch {
+            return nil
+        }
+        let d = names.count
+        let checked = (0..<d).map { j in firstRow.map { j < $0.count && isIntegerText($0[j]) } ?? true }
+        guard let body = try? readColumns(after: scanner, columns: d, tuning: tuning, path: path, text: nil, checked: checked)
+        else { return nil }
+        for name in types.keys where !names.contains(name) { throw .unknownColumn(name: name, available: names) }
+        let columns = (0..<d).map { Column.numeric(body.columns[$0], integral: body.integral[$0]) }
+        return Table(checkedNames: names, columns: columns, rows: body.rows, missing: missing, source: path)
+    }
+
+    /// The data rows after `header` as columns, without dropping any (a problem throws), and which
+    /// are integral: those `checked` whose values are all whole numbers below 2⁵³ in magnitude.
+    /// Up to ``CSVColumnValues/maxColumns`` columns, each run's thread writes its rows straight
+    /// into the columns (no row-major buffer, no copy); wider files are read row by row, then
+    /// copied (``columnsOf(_:rows:width:checked:)``). With `text`, its columns hold positions, as
+    /// ``CSVReader/readRows(after:columns:dropInvalid:tuning:path:text:)`` says.
+    ///
+    /// - Complexity: O(file size).
+    static func readColumns(after header: CSVScanner, columns d: Int, tuning: CSVReader.Tuning, path: String,
+                            text: [Bool]?, checked: [Bool]) throws(DescentError)
+        -> (columns: [[Double]], integral: [Bool], rows: Int, lineEnds: Int) {
+        guard d <= CSVColumnValues.maxColumns else {
+            let read = try CSVReader.readRows(after: header, columns: d, dropInvalid: false, tuning: tuning, path: path,
+                                              text: text)
+            let byColumn = read.values.withUnsafeBufferPointer { columnsOf($0, rows: read.rows, width: d, checked: checked) }
+            return (byColumn.columns, byColumn.integral, read.rows, read.lineEnds)
+        }
+        let read = try CSVReader.readRows(after: header, columns: d, dropInvalid: false, tuning: tuning, path: path,
+                                          text: text, as: CSVColumnValues.self)
+        let columns = read.values.columns
+        // Each checked column on a thread, one pass over its values.
+        let todo = checked.indices.filter { checked[$0] }
+        var integral = checked
+        integral.withUnsafeMutableBufferPointer { flags in
+            nonisolated(unsafe) let flags = flags
+            CSVReader.inTurn(todo.count, threads: tuning.threads) { k in
+                flags[todo[k]] = columns[todo[k]].withUnsafeBufferPointer(allWhole)
+            }
+        }
+        return (columns, integral, read.rows, read.lineEnds)
     }
 
     /// The columns of `n` row-major rows of `d` cells, and which are integral: those `checked`
@@ -75,8 +135,8 @@ extension Table {
             let checks = Array(checked[first..<(first + group)])
             // Per block and column: whether the block's cells of the column are all whole.
             var blockWhole = [Bool](repeating: true, count: blocks * group)
-            let made = withNewColumns(group, rows: n) { targets in
-                guard let from = cells.baseAddress else { return }
+            let made = CSVReader.withNewColumns(group, capacity: n) { targets in
+                guard let from = cells.baseAddress else { return n }
                 blockWhole.withUnsafeMutableBufferPointer { flags in
                     nonisolated(unsafe) let from = from, targets = targets, flags = flags
                     CSVReader.inTurn(blocks, threads: BLASConfiguration.threads) { b in
@@ -91,6 +151,7 @@ extension Table {
                         }
                     }
                 }
+                return n
             }
             columns += made
             integral += (0..<group).map { k in checks[k] && (0..<blocks).allSatisfy { blockWhole[$0 * group + k] } }
@@ -112,28 +173,8 @@ extension Table {
     }
 
     /// The most columns ``columnsOf(_:rows:width:checked:)`` fills in one pass over the cells (each is one
-    /// nested allocation, ``withNewColumns(_:rows:_:)``).
+    /// nested allocation, ``CSVReader/withNewColumns(_:capacity:_:)``).
     static let columnGroup = 64
-
-    /// `count` new arrays of `n` numbers each, handed all at once to `fill` (uninitialized), which
-    /// must set every element.
-    static func withNewColumns(_ count: Int, rows n: Int,
-                               _ fill: ([UnsafeMutablePointer<Double>]) -> Void) -> [[Double]] {
-        var targets = [UnsafeMutablePointer<Double>](), made = [[Double]]()
-        // Each array's initializer makes the next inside itself; the innermost calls `fill`.
-        func make(_ k: Int) {
-            guard k < count else { return fill(targets) }
-            let column = [Double](unsafeUninitializedCapacity: n) { column, initialized in
-                CSVReader.adviseHugePages(UnsafeMutableRawBufferPointer(column))
-                targets.append(column.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!)
-                make(k + 1)
-                initialized = n
-            }
-            made.append(column)
-        }
-        make(0)
-        return made.reversed()
-    }
 
     /// A text column's cells (``TextColumns`` positions from `origin`) as strings, blanks trimmed,
     /// `nil` for a missing spelling: blocks of rows on the reader's threads. A column's values
