@@ -75,7 +75,9 @@ extension ParallelGradient {
     /// the helper for the update and the next job. Without it each half began with its first rows'
     /// misses and memory sat idle while the batch's halves met and the update ran: per batch
     /// (1,000,000 × 100, batches of 256, fits alternating with and without in one process, 15 pairs
-    /// each), Float64 0.93×, Float32 0.90× the time.
+    /// each), Float64 0.93×, Float32 0.90× the time in one hour, 1.02× and 1.00× in a slower one;
+    /// the bench's mini-batch epoch, seven alternating runs: 1.33× → 1.25× the read (Float64),
+    /// 1.47× → 1.36× (Float32), medians.
     func pairedBatches(_ window: Range<Int>, _ update: (S) -> Bool) -> Int {
         guard let (_, handOver, choice) = pair else { return 0 }
         let batches = window.count / batchSize
