@@ -55,6 +55,20 @@ extension ParallelGradient {
         return handOver.published.wrappingAdd(1, ordering: .releasing).newValue
     }
 
+    /// A chunk's full batch of `parts` partitions over `range`: the helper takes the second half.
+    /// If the helper has not started it (descheduled, or napping after a long wait), this thread
+    /// claims the second half too: the same partitions into the same buffers, the same bits.
+    func pairedFullBatch(_ range: Range<Int>, parts: Int, _ handOver: BatchHandOver) {
+        let job = publish(range, parts: parts, handOver)
+        for p in 0..<(parts / 2) { partialGradient(p, of: parts, in: range) }
+        if handOver.claimed.compareExchange(expected: job - 1, desired: job, ordering: .acquiringAndReleasing).exchanged {
+            for p in (parts / 2)..<parts { partialGradient(p, of: parts, in: range) }
+            handOver.done.store(job, ordering: .releasing)
+        } else {
+            BatchHandOver.wait { handOver.done.load(ordering: .acquiring) >= job }
+        }
+    }
+
     /// Ends the helper and waits for it.
     mutating func stopHelper() {
         guard let (thread, handOver, _) = pair else { return }

@@ -66,17 +66,7 @@ struct ParallelGradient<Source: RowBlockSource> {
     func gradient(_ range: Range<Int>) -> S {
         let parts = partitionCount(range.count)
         if let (_, handOver, _) = pair, batchSize == rows, parts > 1 {
-            // A chunk's full batch: the helper takes the second half of the partitions.
-            // If the helper has not started it (descheduled, or napping after a long wait),
-            // this thread claims the second half too: the same partitions into the same buffers.
-            let job = publish(range, parts: parts, handOver)
-            for p in 0..<(parts / 2) { partialGradient(p, of: parts, in: range) }
-            if handOver.claimed.compareExchange(expected: job - 1, desired: job, ordering: .acquiringAndReleasing).exchanged {
-                for p in (parts / 2)..<parts { partialGradient(p, of: parts, in: range) }
-                handOver.done.store(job, ordering: .releasing)
-            } else {
-                BatchHandOver.wait { handOver.done.load(ordering: .acquiring) >= job }
-            }
+            pairedFullBatch(range, parts: parts, handOver)
         } else if (parts > 2 || (parts == 2 && batchSize == rows)) && threads > 1 {
             let shared = UncheckedSendable(self)
             DispatchQueue.concurrentPerform(iterations: parts) { p in
