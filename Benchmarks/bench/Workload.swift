@@ -17,7 +17,11 @@ struct Workload<S: BLASScalar> {
         self.data = data
         rows = data.rows
         columns = data.columns
-        features = try Matrix(rows: rows, columns: columns, elements: data.x.map { S($0) })
+        // Built in place, as a user building a large matrix would: on huge pages (`HugePages`).
+        let x = data.x
+        features = try Matrix(rows: rows, columns: columns, initializingWith: { out in
+            for i in out.indices { out[i] = S(x[i]) }
+        })
         targets = data.y.map { S($0) }
     }
 

@@ -50,13 +50,18 @@ DK_TARGET void dk_store_##SUF(T *p, int k, int nv, M tail, V v) {               
     else _mm512_storeu_##P(p + (size_t)k * L, v);                                                       \
 }                                                                                                       \
                                                                                                         \
-/* Prefetches one row's length of lines, `ahead` bytes past row `x`, unless that is past the block's \
-   end: a mini-batch half's successor is the other thread's half, which then came from this core's   \
-   cache (the helper's half took 5.5 µs against this thread's 4.9 µs; clamped, both about 4.1 µs, in   \
-   one run of `bench --only minibatch-epoch` timed per half). Prefetches never fault. */              \
-DK_TARGET void dk_prefetch_##SUF(const T *x, int nv, size_t ahead, const T *end) {                      \
+/* Prefetches one row's length of lines, `ahead` bytes past row `x`. Past the block's `end` the  */    \
+/* rows this thread reads next are at `then` (the same address when they follow in memory), so the */    \
+/* prefetch goes on there; with no `then` it stops. A mini-batch half's successor is the other      */    \
+/* thread's half, which then came from this core's cache (the helper's half took 5.5 µs against     */    \
+/* this thread's 4.9 µs; clamped, both about 4.1 µs, in one run of `bench --only minibatch-epoch`    */    \
+/* timed per half). Prefetches never fault. */                                                          \
+DK_TARGET void dk_prefetch_##SUF(const T *x, int nv, size_t ahead, const T *end, const T *then) {       \
     const char *p = (const char *)x + ahead;                                                            \
-    if (p >= (const char *)end) return;                                                                 \
+    if (p >= (const char *)end) {                                                                       \
+        if (!then) return;                                                                              \
+        p = (const char *)then + (p - (const char *)end);                                               \
+    }                                                                                                   \
     for (size_t c = 0; c < (size_t)nv * L * sizeof(T); c += 64) _mm_prefetch(p + c, _MM_HINT_T0);        \
 }                                                                                                       \
                                                                                                         \
@@ -90,7 +95,7 @@ DK_TARGET T dk_dot_memory_##SUF(const T *x, const T *wt, int nv, M tail) {      
 /* before; 12.2–12.9 ms, 1.10–1.13×, paired). Double rows are bounded by memory, and paired they    */  \
 /* gained nothing in a C harness (the extra dot product costs as much as the chain it hides).       */  \
 DK_TARGET void dk_sgd_body_##SUF(const int nv, const T *x, const T *y, size_t n, size_t d, T *w, T *b,  \
-                                 T eta, T *q, size_t *failed) {                                         \
+                                 T eta, T *q, size_t *failed, const T *then) {                          \
     M tail = dk_tail_##SUF(d);                                                                          \
     V W[DK_MAX_VECTORS];                                                                                \
     for (int k = 0; k < nv; k++) W[k] = dk_load_##SUF(w, k, nv, tail);                                  \
@@ -98,8 +103,8 @@ DK_TARGET void dk_sgd_body_##SUF(const int nv, const T *x, const T *y, size_t n,
     size_t i = 0;                                                                                       \
     for (; PAIRED && i + 1 < n; i += 2) {                                                               \
         const T *xi = x + i * d, *xj = xi + d;                                                          \
-        dk_prefetch_##SUF(xi, nv, DK_AHEAD_ALONE, x + n * d);                                           \
-        dk_prefetch_##SUF(xj, nv, DK_AHEAD_ALONE, x + n * d);                                           \
+        dk_prefetch_##SUF(xi, nv, DK_AHEAD_ALONE, x + n * d, then);                                           \
+        dk_prefetch_##SUF(xj, nv, DK_AHEAD_ALONE, x + n * d, then);                                           \
         T ri = dk_dot_##SUF(xi, W, nv, tail) + bias - y[i];                                             \
         T cj = dk_dot_##SUF(xj, W, nv, tail), cross = dk_dot_memory_##SUF(xi, xj, nv, tail);                 \
         T loss = ri * ri;                                                                               \
@@ -126,7 +131,7 @@ DK_TARGET void dk_sgd_body_##SUF(const int nv, const T *x, const T *y, size_t n,
     }                                                                                                   \
     for (; i < n; i++) {                                                                                \
         const T *xi = x + i * d;                                                                        \
-        dk_prefetch_##SUF(xi, nv, DK_AHEAD_ALONE, x + n * d);                                                      \
+        dk_prefetch_##SUF(xi, nv, DK_AHEAD_ALONE, x + n * d, then);                                                      \
         T r = dk_dot_##SUF(xi, W, nv, tail) + bias - y[i];                                              \
         T loss = r * r;                                                                                 \
         if (!isfinite(loss)) break;                                                                     \
@@ -144,14 +149,14 @@ done:                                                                           
 }                                                                                                       \
                                                                                                         \
 DK_TARGET void dk_fused_body_##SUF(const int nv, const T *x, const T *y, size_t n, size_t d, const T *w, \
-                                   T b, T *g, T *sum, T *squares) {                                     \
+                                   T b, T *g, T *sum, T *squares, const T *then) {                      \
     M tail = dk_tail_##SUF(d);                                                                          \
     V W[DK_MAX_VECTORS], G[DK_MAX_VECTORS];                                                             \
     for (int k = 0; k < nv; k++) { W[k] = dk_load_##SUF(w, k, nv, tail); G[k] = dk_load_##SUF(g, k, nv, tail); } \
     T s = 0, sq = 0;                                                                                    \
     for (size_t i = 0; i < n; i++) {                                                                    \
         const T *xi = x + i * d;                                                                        \
-        dk_prefetch_##SUF(xi, nv, DK_AHEAD_SHARED, x + n * d);                                                     \
+        dk_prefetch_##SUF(xi, nv, DK_AHEAD_SHARED, x + n * d, then);                                                     \
         T r = dk_dot_##SUF(xi, W, nv, tail) + b - y[i];                                                 \
         s += r;                                                                                         \
         sq += r * r;                                                                                    \
@@ -170,7 +175,7 @@ DK_TARGET void dk_residuals_body_##SUF(const int nv, const T *x, const T *y, siz
     for (int k = 0; k < nv; k++) W[k] = dk_load_##SUF(w, k, nv, tail);                                  \
     T s = 0, sq = 0;                                                                                    \
     for (size_t i = 0; i < n; i++) {                                                                    \
-        dk_prefetch_##SUF(x + i * d, nv, DK_AHEAD_SHARED, x + n * d);                                              \
+        dk_prefetch_##SUF(x + i * d, nv, DK_AHEAD_SHARED, x + n * d, NULL);                                              \
         T ri = dk_dot_##SUF(x + i * d, W, nv, tail) + b - y[i];                                         \
         r[i] = ri;                                                                                      \
         s += ri;                                                                                        \
@@ -201,7 +206,7 @@ DK_TARGET void dk_step_memory_##SUF(const T *x, T *wt, int nv, M tail, T step) {
         dk_store_##SUF(wt, v, nv, tail, _mm512_fmadd_##P(s, dk_load_##SUF(x, v, nv, tail), dk_load_##SUF(wt, v, nv, tail))); \
 }                                                                                                       \
 DK_ENTRY int dk_sgd_targets_##SUF(const T *x, const T *y, size_t n, size_t d, size_t k, T *w, T *b,    \
-                                  T eta, T *r, T *q, size_t *failed) {                                  \
+                                  T eta, T *r, T *q, size_t *failed, const T *then) {                   \
     int nv = (int)((d + L - 1) / L);                                                                    \
     if (nv > DK_MAX_VECTORS) return 0;                                                                  \
     M tail = dk_tail_##SUF(d);                                                                          \
@@ -209,8 +214,8 @@ DK_ENTRY int dk_sgd_targets_##SUF(const T *x, const T *y, size_t n, size_t d, si
     size_t i = 0;                                                                                       \
     for (; PAIRED && i + 1 < n; i += 2) {                                                               \
         const T *xi = x + i * d, *xj = xi + d;                                                          \
-        dk_prefetch_##SUF(xi, nv, DK_AHEAD_ALONE, x + n * d);                                           \
-        dk_prefetch_##SUF(xj, nv, DK_AHEAD_ALONE, x + n * d);                                           \
+        dk_prefetch_##SUF(xi, nv, DK_AHEAD_ALONE, x + n * d, then);                                           \
+        dk_prefetch_##SUF(xj, nv, DK_AHEAD_ALONE, x + n * d, then);                                           \
         T cross = dk_dot_memory_##SUF(xi, xj, nv, tail), loss = 0, lossj = 0;                                \
         for (size_t t = 0; t < k; t++) {                                                                \
             r[t] = dk_dot_memory_##SUF(xi, w + t * d, nv, tail) + b[t] - y[i * k + t];                  \
@@ -248,7 +253,7 @@ DK_ENTRY int dk_sgd_targets_##SUF(const T *x, const T *y, size_t n, size_t d, si
     }                                                                                                   \
     for (; i < n; i++) {                                                                                \
         const T *xi = x + i * d;                                                                        \
-        dk_prefetch_##SUF(xi, nv, DK_AHEAD_ALONE, x + n * d);                                                      \
+        dk_prefetch_##SUF(xi, nv, DK_AHEAD_ALONE, x + n * d, then);                                                      \
         T loss = 0;                                                                                     \
         for (size_t t = 0; t < k; t++) {                                                                \
             r[t] = dk_dot_memory_##SUF(xi, w + t * d, nv, tail) + b[t] - y[i * k + t];                  \
@@ -278,14 +283,14 @@ DK_KERNELS(float, __m512, __mmask16, 16, f32, ps, 1)
 
 #define DK_ENTRIES(T, L, SUF)                                                                           \
 DK_ENTRY int dk_sgd_##SUF(const T *x, const T *y, size_t n, size_t d, T *w, T *b, T eta, T *q,          \
-                          size_t *failed) {                                                             \
+                          size_t *failed, const T *then) {                                              \
     switch ((d + L - 1) / L) {                                                                          \
     DK_CASES(DK_SGD_CASE_##SUF)                                                                         \
     default: return 0;                                                                                  \
     }                                                                                                   \
 }                                                                                                       \
 DK_ENTRY int dk_fused_##SUF(const T *x, const T *y, size_t n, size_t d, const T *w, T b, T *g, T *sum,  \
-                            T *squares) {                                                               \
+                            T *squares, const T *then) {                                                \
     switch ((d + L - 1) / L) {                                                                          \
     DK_CASES(DK_FUSED_CASE_##SUF)                                                                       \
     default: return 0;                                                                                  \
@@ -305,10 +310,10 @@ DK_ENTRY int dk_gradient_##SUF(const T *x, const T *r, size_t n, size_t d, T *g)
     }                                                                                                   \
 }
 
-#define DK_SGD_CASE_f64(NV) case NV: dk_sgd_body_f64(NV, x, y, n, d, w, b, eta, q, failed); return 1;
-#define DK_SGD_CASE_f32(NV) case NV: dk_sgd_body_f32(NV, x, y, n, d, w, b, eta, q, failed); return 1;
-#define DK_FUSED_CASE_f64(NV) case NV: dk_fused_body_f64(NV, x, y, n, d, w, b, g, sum, squares); return 1;
-#define DK_FUSED_CASE_f32(NV) case NV: dk_fused_body_f32(NV, x, y, n, d, w, b, g, sum, squares); return 1;
+#define DK_SGD_CASE_f64(NV) case NV: dk_sgd_body_f64(NV, x, y, n, d, w, b, eta, q, failed, then); return 1;
+#define DK_SGD_CASE_f32(NV) case NV: dk_sgd_body_f32(NV, x, y, n, d, w, b, eta, q, failed, then); return 1;
+#define DK_FUSED_CASE_f64(NV) case NV: dk_fused_body_f64(NV, x, y, n, d, w, b, g, sum, squares, then); return 1;
+#define DK_FUSED_CASE_f32(NV) case NV: dk_fused_body_f32(NV, x, y, n, d, w, b, g, sum, squares, then); return 1;
 #define DK_RESIDUALS_CASE_f64(NV) case NV: dk_residuals_body_f64(NV, x, y, n, d, w, b, r, sum, squares); return 1;
 #define DK_RESIDUALS_CASE_f32(NV) case NV: dk_residuals_body_f32(NV, x, y, n, d, w, b, r, sum, squares); return 1;
 #define DK_GRADIENT_CASE_f64(NV) case NV: dk_gradient_body_f64(NV, x, r, n, d, g); return 1;

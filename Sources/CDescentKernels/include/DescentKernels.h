@@ -14,23 +14,27 @@ int dk_available(void);
 size_t dk_max_columns_f64(void);
 size_t dk_max_columns_f32(void);
 
+/// Rows are prefetched a few KB ahead of their use. `then`, where an entry takes it, is where the
+/// rows this thread reads after these n rows begin (x + n·d when they follow in memory): the
+/// prefetch goes on there past the last row. NULL: nothing is prefetched past it.
+
 /// Stochastic steps, one per row in order: r = xᵢ·w + b − yᵢ; if r² is not finite, stop before
 /// that row and set *failed to its index; else q += r², w ← w − 2ηr·xᵢ, b ← b − 2ηr.
 /// *failed = n when every row was used. Returns 1 when it ran. Float rows are taken two at a time
 /// (the second row's r from the first's step, without waiting for it; see kernels.c): the same
 /// steps, rounded differently.
 int dk_sgd_f64(const double *x, const double *y, size_t n, size_t d, double *w, double *b, double eta,
-               double *q, size_t *failed);
+               double *q, size_t *failed, const double *then);
 int dk_sgd_f32(const float *x, const float *y, size_t n, size_t d, float *w, float *b, float eta,
-               float *q, size_t *failed);
+               float *q, size_t *failed, const float *then);
 
 /// Stochastic steps for k targets sharing each row (weights `k × d` row-major, biases `k`): per row
 /// every rₜ first, then every update, each target's arithmetic exactly as dk_sgd_* does it; stops
 /// before a row whose Σrₜ² is not finite. `r` holds 2k scratch values. Returns 1 when it ran.
 int dk_sgd_targets_f64(const double *x, const double *y, size_t n, size_t d, size_t k, double *w, double *b,
-                       double eta, double *r, double *q, size_t *failed);
+                       double eta, double *r, double *q, size_t *failed, const double *then);
 int dk_sgd_targets_f32(const float *x, const float *y, size_t n, size_t d, size_t k, float *w, float *b,
-                       float eta, float *r, float *q, size_t *failed);
+                       float eta, float *r, float *q, size_t *failed, const float *then);
 
 /// Asks for the `bytes` from `p` to be brought into this core's L2 cache (prefetches never fault,
 /// so any address may be given). Runs on any CPU.
@@ -38,9 +42,9 @@ void dk_prefetch_l2(const void *p, size_t bytes);
 
 /// Fused gradient: for each row r = xᵢ·w + b − yᵢ, g ← g + r·xᵢ, *sum += r, *squares += r².
 int dk_fused_f64(const double *x, const double *y, size_t n, size_t d, const double *w, double b,
-                 double *g, double *sum, double *squares);
+                 double *g, double *sum, double *squares, const double *then);
 int dk_fused_f32(const float *x, const float *y, size_t n, size_t d, const float *w, float b,
-                 float *g, float *sum, float *squares);
+                 float *g, float *sum, float *squares, const float *then);
 
 /// Residuals: rᵢ = xᵢ·w + b − yᵢ into r; *sum = Σr, *squares = Σr².
 int dk_residuals_f64(const double *x, const double *y, size_t n, size_t d, const double *w, double b,

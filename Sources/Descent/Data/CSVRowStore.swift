@@ -88,8 +88,7 @@ struct CSVRowMajorValues: CSVRowBuffers {
     static func make(capacity: Int, width: Int, _ fill: (CSVRowMajor) -> Int) -> CSVRowMajorValues {
         // At least one element: with none, the array would be the shared empty storage, whose
         // count the initialiser still writes (ThreadSanitizer saw two reads race on it).
-        CSVRowMajorValues(values: [Double](unsafeUninitializedCapacity: Swift.max(1, capacity * width)) { buffer, initialized in
-            CSVReader.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+        CSVRowMajorValues(values: [Double](largeUninitializedCapacity: Swift.max(1, capacity * width)) { buffer, initialized in
             initialized = fill(CSVRowMajor(base: buffer.baseAddress!, width: width)) * width
         })
     }
@@ -143,8 +142,7 @@ extension CSVReader {
                 return
             }
             // At least one element (see ``CSVRowMajorValues``: never the shared empty storage).
-            let column = [Double](unsafeUninitializedCapacity: Swift.max(1, capacity)) { column, initialized in
-                adviseHugePages(UnsafeMutableRawBufferPointer(column))
+            let column = [Double](largeUninitializedCapacity: Swift.max(1, capacity)) { column, initialized in
                 targets.append(column.baseAddress!)
                 make(k + 1)
                 initialized = rows

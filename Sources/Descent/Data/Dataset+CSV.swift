@@ -117,7 +117,7 @@ extension CSVTable {
     /// cells on pointers, with no intermediate `[Double]` copy.
     func selecting<S: BLASScalar>(_ columns: [Int], as _: S.Type = S.self) -> [S] {
         let width = columns.count, stride = self.columns
-        return [S](unsafeUninitializedCapacity: rows * width) { out, initialized in
+        return [S](largeUninitializedCapacity: rows * width) { out, initialized in
             values.withUnsafeBufferPointer { cells in
                 columns.withUnsafeBufferPointer { columns in
                     for i in 0..<rows {

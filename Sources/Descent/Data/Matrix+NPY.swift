@@ -44,7 +44,7 @@ extension Matrix {
         }
         // Every element is written by the conversion, so the array is not zero-filled first.
         var failure: DescentError?
-        let elements = [Scalar](unsafeUninitializedCapacity: header.count) { buffer, initialized in
+        let elements = [Scalar](largeUninitializedCapacity: header.count) { buffer, initialized in
             do throws(DescentError) {
                 try NPYReader.convert(fd, header: header, path: path, rowMajor: rowMajor, into: buffer)
                 initialized = header.count

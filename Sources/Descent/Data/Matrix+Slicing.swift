@@ -26,12 +26,12 @@ extension Matrix {
     /// - Complexity: O(rows × selected columns).
     public func selecting(columns selected: [Int]) -> Matrix {
         for j in selected { precondition(j >= 0 && j < columns, "column \(j) out of range 0..<\(columns)") }
-        var elements = [Scalar]()
-        elements.reserveCapacity(rows * selected.count)
-        withUnsafeBufferPointer { x in
-            for i in 0..<rows { for j in selected { elements.append(x[i * columns + j]) } }
+        let (d, width) = (columns, selected.count)
+        return withUnsafeBufferPointer { x in
+            Matrix(rows: rows, columns: width, validInitializingWith: { out in
+                for i in 0..<rows { for (k, j) in selected.enumerated() { out[i * width + k] = x[i * d + j] } }
+            })
         }
-        return Matrix(rows: rows, columns: selected.count, validElements: elements)
     }
 
     /// A new matrix of the given rows (zero-based), in the order given; a row may repeat.
@@ -41,12 +41,14 @@ extension Matrix {
     /// - Complexity: O(selected rows × columns).
     public func selecting(rows selected: [Int]) -> Matrix {
         for i in selected { precondition(i >= 0 && i < rows, "row \(i) out of range 0..<\(rows)") }
-        var elements = [Scalar]()
-        elements.reserveCapacity(selected.count * columns)
-        withUnsafeBufferPointer { x in
-            for i in selected { elements.append(contentsOf: x[(i * columns)..<((i + 1) * columns)]) }
+        let d = columns
+        return withUnsafeBufferPointer { x in
+            Matrix(rows: selected.count, columns: d, validInitializingWith: { out in
+                for (k, i) in selected.enumerated() {
+                    (out.baseAddress! + k * d).update(from: x.baseAddress! + i * d, count: d)
+                }
+            })
         }
-        return Matrix(rows: selected.count, columns: columns, validElements: elements)
     }
 
     /// A new matrix of the consecutive rows `range` (zero-based).
@@ -56,8 +58,13 @@ extension Matrix {
     /// - Complexity: O(range.count × columns).
     public func rows(_ range: Range<Int>) -> Matrix {
         precondition(range.lowerBound >= 0 && range.upperBound <= rows, "rows \(range) out of range 0..<\(rows)")
-        let elements = withUnsafeBufferPointer { Array($0[(range.lowerBound * columns)..<(range.upperBound * columns)]) }
-        return Matrix(rows: range.count, columns: columns, validElements: elements)
+        let d = columns
+        return withUnsafeBufferPointer { x in
+            Matrix(rows: range.count, columns: d, validInitializingWith: { out in
+                guard !range.isEmpty, d > 0 else { return }
+                out.baseAddress!.update(from: x.baseAddress! + range.lowerBound * d, count: range.count * d)
+            })
+        }
     }
 
     /// A matrix from elements whose count is known to be `rows × columns`.

@@ -38,6 +38,40 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
         self._mapped = nil
     }
 
+    /// Creates a matrix whose `rows × columns` elements `body` writes in place, in row-major order,
+    /// into the buffer it is given: nothing is built first and copied.
+    ///
+    /// A matrix of 4 MiB or more is placed on 2 MiB pages where Linux allows (transparent huge
+    /// pages, asked for before the first write), so that passes over it walk 512 times fewer
+    /// pages: the way to build a large matrix to train on. An array handed to
+    /// ``init(rows:columns:elements:)`` keeps the pages it was written on. Descent's own readers
+    /// (`.npy`, CSV, tables) place their matrices the same way.
+    ///
+    /// - Parameters:
+    ///   - rows: The number of rows, ≥ 0.
+    ///   - columns: The number of columns, ≥ 0.
+    ///   - body: Writes every element of the uninitialised buffer (`rows × columns` long); an
+    ///     element it leaves unwritten has no specified value.
+    /// - Throws: ``DescentError/invalidMatrixShape(rows:columns:elementCount:)`` when a dimension is
+    ///   negative or their product overflows.
+    /// - Complexity: O(rows × columns), in `body`.
+    public init(rows: Int, columns: Int,
+                initializingWith body: (UnsafeMutableBufferPointer<Scalar>) -> Void) throws(DescentError) {
+        guard rows >= 0, columns >= 0, case (_, false) = rows.multipliedReportingOverflow(by: columns) else {
+            throw .invalidMatrixShape(rows: rows, columns: columns, elementCount: 0)
+        }
+        self.init(rows: rows, columns: columns, validInitializingWith: body)
+    }
+
+    /// ``init(rows:columns:initializingWith:)`` for a shape known to be valid.
+    init(rows: Int, columns: Int, validInitializingWith body: (UnsafeMutableBufferPointer<Scalar>) -> Void) {
+        let count = rows * columns
+        self.init(rows: rows, columns: columns, validElements: [Scalar](largeUninitializedCapacity: count) { buffer, initialized in
+            body(buffer)
+            initialized = count
+        })
+    }
+
     /// A matrix over `rows × columns` elements already in memory that a mapped file keeps alive.
     init(rows: Int, columns: Int, mapped: _MappedElements<Scalar>) {
         self.rows = rows
@@ -84,13 +118,9 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
     /// - Complexity: O(rows × columns).
     @inlinable
     public init(rows: Int, columns: Int, _ value: (_ row: Int, _ column: Int) -> Scalar) throws(DescentError) {
-        guard rows >= 0, columns >= 0, case (let count, false) = rows.multipliedReportingOverflow(by: columns) else {
-            throw .invalidMatrixShape(rows: rows, columns: columns, elementCount: 0)
-        }
-        var elements = [Scalar]()
-        elements.reserveCapacity(count)
-        for i in 0..<rows { for j in 0..<columns { elements.append(value(i, j)) } }
-        try self.init(rows: rows, columns: columns, elements: elements)
+        try self.init(rows: rows, columns: columns, initializingWith: { elements in
+            for i in 0..<rows { for j in 0..<columns { elements[i * columns + j] = value(i, j) } }
+        })
     }
 
     /// The elements in row-major order (a copy when the matrix is memory-mapped).

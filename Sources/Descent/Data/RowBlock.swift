@@ -15,6 +15,10 @@ struct RowBlock<Scalar: BLASScalar>: @unchecked Sendable {  // a read-only view;
     /// block's ``features`` is its values and must not be read as rows: every kernel branches on
     /// the layout first (``SparseKernels``).
     @usableFromInline let sparse: SparseRows<Scalar>?
+    /// Where the dense rows read after this block begin, when the reader knows and reads them in
+    /// place (`features + count·columns` when they follow in memory): the compiled kernels
+    /// prefetch on into them past the block's last row. `nil`: nothing is prefetched past it.
+    @usableFromInline var followedBy: UnsafeRawPointer? = nil
 
     @inlinable
     init(features: UnsafePointer<Scalar>, targets: UnsafePointer<Scalar>, sampleWeights: UnsafePointer<Scalar>? = nil,

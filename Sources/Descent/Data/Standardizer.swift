@@ -44,12 +44,12 @@ public struct Standardizer<Scalar: BLASScalar>: Sendable {
     public func transform(_ features: Matrix<Scalar>) throws(DescentError) -> Matrix<Scalar> {
         let d = features.columns
         guard d == means.count else { throw .weightCountMismatch(weights: means.count, features: d) }
-        var out = [Scalar](repeating: 0, count: features.rows * d)
-        features.withUnsafeBufferPointer { x in
-            for i in 0..<features.rows {
-                for j in 0..<d { out[i * d + j] = Scalar((Double(x[i * d + j]) - means[j]) / deviations[j]) }
-            }
+        return features.withUnsafeBufferPointer { x in
+            Matrix(rows: features.rows, columns: d, validInitializingWith: { out in
+                for i in 0..<features.rows {
+                    for j in 0..<d { out[i * d + j] = Scalar((Double(x[i * d + j]) - means[j]) / deviations[j]) }
+                }
+            })
         }
-        return try! Matrix(rows: features.rows, columns: d, elements: out)
     }
 }

@@ -39,12 +39,14 @@ package enum CompiledKernels {
         if S.self == Double.self {
             var b = Double(bias), squares = 0.0
             ran = dk_sgd_f64(double(block.features), double(block.targets), block.count, block.columns,
-                             mutableDouble(w), &b, Double(eta), &squares, &failed)
+                             mutableDouble(w), &b, Double(eta), &squares, &failed,
+                             then(block))
             (bias, q) = (S(b), S(squares))
         } else {
             var b = Float(bias), squares: Float = 0
             ran = dk_sgd_f32(float(block.features), float(block.targets), block.count, block.columns,
-                             mutableFloat(w), &b, Float(eta), &squares, &failed)
+                             mutableFloat(w), &b, Float(eta), &squares, &failed,
+                             then(block))
             (bias, q) = (S(b), S(squares))
         }
         guard ran != 0 else { return nil }
@@ -65,12 +67,13 @@ package enum CompiledKernels {
             var squares = 0.0
             ran = dk_sgd_targets_f64(double(block.features), double(block.targets), block.count, block.columns, k,
                                      mutableDouble(w), mutableDouble(b), Double(eta), mutableDouble(r), &squares,
-                                     &failed)
+                                     &failed, then(block))
             q = S(squares)
         } else {
             var squares: Float = 0
             ran = dk_sgd_targets_f32(float(block.features), float(block.targets), block.count, block.columns, k,
-                                     mutableFloat(w), mutableFloat(b), Float(eta), mutableFloat(r), &squares, &failed)
+                                     mutableFloat(w), mutableFloat(b), Float(eta), mutableFloat(r), &squares, &failed,
+                                     then(block))
             q = S(squares)
         }
         guard ran != 0 else { return nil }
@@ -112,12 +115,12 @@ package enum CompiledKernels {
         if S.self == Double.self {
             var sum = 0.0, squares = 0.0
             let ran = dk_fused_f64(double(block.features), double(block.targets), block.count, block.columns,
-                                   double(w), Double(bias), mutableDouble(g), &sum, &squares)
+                                   double(w), Double(bias), mutableDouble(g), &sum, &squares, then(block))
             return ran != 0 ? (S(sum), S(squares)) : nil
         }
         var sum: Float = 0, squares: Float = 0
         let ran = dk_fused_f32(float(block.features), float(block.targets), block.count, block.columns,
-                               float(w), Float(bias), mutableFloat(g), &sum, &squares)
+                               float(w), Float(bias), mutableFloat(g), &sum, &squares, then(block))
         return ran != 0 ? (S(sum), S(squares)) : nil
     }
 
@@ -147,6 +150,11 @@ package enum CompiledKernels {
             return dk_gradient_f64(double(block.features), double(r), block.count, block.columns, mutableDouble(g)) != 0
         }
         return dk_gradient_f32(float(block.features), float(r), block.count, block.columns, mutableFloat(g)) != 0
+    }
+
+    /// Where the kernels prefetch on past `block`'s last row (``RowBlock/followedBy``).
+    private static func then<S, T>(_ block: RowBlock<S>) -> UnsafePointer<T>? {
+        block.followedBy?.assumingMemoryBound(to: T.self)
     }
 
     // The same memory seen as the concrete type the caller has checked `S` to be.

@@ -134,7 +134,7 @@ enum NPZMember {
     }
 
     static func values<S: BLASScalar>(_ bytes: [UInt8], header: NPYFormat.Header, as _: S.Type) -> [S] {
-        [S](unsafeUninitializedCapacity: header.count) { out, initialized in
+        [S](largeUninitializedCapacity: header.count) { out, initialized in
             bytes.withUnsafeBytes { raw in
                 if header.count > 0 {
                     NPYReader.widen(raw.baseAddress! + header.dataOffset, count: header.count, header.element,

@@ -180,12 +180,16 @@ struct DesignColumns {
     init(rows: Int, columns: Int) {
         self.rows = rows
         self.columns = columns
-        values = [Double](repeating: 0, count: rows * columns)
+        values = [Double](largeRepeating: 0, count: rows * columns)
     }
 
     mutating func set(row: Int, column: Int, _ value: Double) { values[row * columns + column] = value }
 
     func matrix<Scalar: BLASScalar>(as: Scalar.Type) -> Matrix<Scalar> {
-        Matrix(rows: rows, columns: columns, validElements: values.map { Scalar($0) })
+        values.withUnsafeBufferPointer { values in
+            Matrix(rows: rows, columns: columns, validInitializingWith: { out in
+                for i in values.indices { out[i] = Scalar(values[i]) }
+            })
+        }
     }
 }

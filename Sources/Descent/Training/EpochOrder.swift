@@ -212,6 +212,14 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         return gather(rowsAt(position, count: Swift.min(limit, blockRows)), slot: slot)
     }
 
+    /// ``fetch(_:limit:slot:)``, the block's ``RowBlock/followedBy`` set where this thread reads
+    /// on in place from the next position (before `end`), so the kernels prefetch on into it.
+    func fetch(_ position: Int, limit: Int, slot: Int, readingOnTo end: Int) -> RowBlock<S> {
+        var block = fetch(position, limit: limit, slot: slot)
+        if position + block.count < end { block.followedBy = rowAddress(position + block.count) }
+        return block
+    }
+
     /// The address of the row at epoch position `position` where ``fetch(_:limit:slot:)`` reads
     /// it in place (dense, unscaled rows, unshuffled or shuffled by blocks), else `nil`.
     func rowAddress(_ position: Int) -> UnsafeRawPointer? {

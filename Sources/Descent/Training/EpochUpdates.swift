@@ -37,7 +37,8 @@ extension EpochDriver {
             // doubles about 5 %; `perf` on `bench --only stochastic-epoch`).
             let limit = order.source.isSparse ? order.blockRows : window.count
             while position < window.upperBound {
-                let block = order.fetch(position, limit: Swift.min(limit, window.upperBound - position), slot: 0)
+                let block = order.fetch(position, limit: Swift.min(limit, window.upperBound - position), slot: 0,
+                                        readingOnTo: window.upperBound)
                 let q: S, failed: Int?
                 if let lazy, block.sparse != nil {
                     (q, failed) = lazySteps(block, lazy, &progress)

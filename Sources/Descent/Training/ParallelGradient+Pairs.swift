@@ -34,10 +34,12 @@ extension ParallelGradient {
                                                                           ordering: .acquiringAndReleasing).exchanged else { continue }
                 let range = handOver.position.load(ordering: .relaxed)..<handOver.end.load(ordering: .relaxed)
                 let parts = handOver.parts.load(ordering: .relaxed)
-                for p in (parts / 2)..<parts { gradient.partialGradient(p, of: parts, in: range) }
-                let next = handOver.nextRows.load(ordering: .relaxed)
+                let next = UnsafeRawPointer(bitPattern: handOver.nextRows.load(ordering: .relaxed))
+                for p in (parts / 2)..<parts {
+                    gradient.partialGradient(p, of: parts, in: range, then: p == parts - 1 ? next : nil)
+                }
                 handOver.done.store(job, ordering: .releasing)
-                if let next = UnsafeRawPointer(bitPattern: next) {
+                if let next {
                     CompiledKernels.prefetch(next, bytes: Self.prefetchBytes.helper)
                 }
             }
@@ -107,13 +109,15 @@ extension ParallelGradient {
                     partialGradient(0, of: 2, in: range)
                     partialGradient(1, of: 2, in: range)
                 } else {
-                    // θ is up to date (the previous update is done): publish the job.
-                    publish(range, parts: 2, handOver)
+                    // θ is up to date (the previous update is done): publish the job, with where
+                    // the helper's half of the next batch is.
                     let next = b + 1 < batches ? range.upperBound : rows
                     handOver.nextRows.store(order.rowAddress(next + batchSize / 2).map { Int(bitPattern: $0) } ?? 0,
                                             ordering: .relaxed)
-                    partialGradient(0, of: 2, in: range)
-                    if let rows = order.rowAddress(next) { CompiledKernels.prefetch(rows, bytes: Self.prefetchBytes.this) }
+                    publish(range, parts: 2, handOver)
+                    let nextHalf = order.rowAddress(next)
+                    partialGradient(0, of: 2, in: range, then: nextHalf)
+                    if let nextHalf { CompiledKernels.prefetch(nextHalf, bytes: Self.prefetchBytes.this) }
                     BatchHandOver.wait { handOver.done.load(ordering: .acquiring) > job }
                     job += 1
                 }

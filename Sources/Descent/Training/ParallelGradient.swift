@@ -81,7 +81,9 @@ struct ParallelGradient<Source: RowBlockSource> {
     /// Partition `p` of `parts` of the gradient over epoch positions `range`, into partial
     /// buffer `p` (`d·k` gradient entries; `k` bias sums and `Σr²` at `p·(k + 1)`). Touches only
     /// partition `p`'s buffers.
-    func partialGradient(_ p: Int, of parts: Int, in range: Range<Int>) {
+    /// `then`: where this thread reads on after the partition's last row, if known (its half of
+    /// the next mini-batch), for the kernels' prefetch (``RowBlock/followedBy``).
+    func partialGradient(_ p: Int, of parts: Int, in range: Range<Int>, then: UnsafeRawPointer? = nil) {
         let d = columns, k = targets
         let ws = workspace
         let w = UnsafePointer(ws.theta.baseAddress!), biases = w + d * k
@@ -112,7 +114,9 @@ struct ParallelGradient<Source: RowBlockSource> {
         var squares = S.zero
         var position = lower
         while position < upper {
-            let rows = order.fetch(position, limit: Swift.min(order.blockRows, upper - position), slot: p)
+            var rows = order.fetch(position, limit: Swift.min(order.blockRows, upper - position), slot: p,
+                                   readingOnTo: upper)
+            if position + rows.count == upper { rows.followedBy = then }
             if fused {
                 let (s, q) = Kernels.fusedGradient(rows, weights: w, bias: biases[0], into: g)
                 sums[0] += s

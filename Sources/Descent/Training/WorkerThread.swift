@@ -49,9 +49,9 @@ final class BatchHandOver: Sendable {
     let parts = Atomic<Int>(2)
     /// Set by worker 0 to end the helper.
     let stop = Atomic<Bool>(false)
-    /// The address of the rows worker 1 takes in the next job, written by worker 0 once the job
-    /// is published: a hint worker 1 prefetches once it is done (0: none; a stale hint only
-    /// prefetches the wrong rows).
+    /// The address of the rows worker 1 takes in the job after this one, written by worker 0
+    /// before it publishes a job: a hint worker 1 prefetches on into as its half ends and once it
+    /// is done (0: none; a stale hint only prefetches the wrong rows).
     let nextRows = Atomic<Int>(0)
     private let padding0 = CacheLinePadding()
     /// Jobs whose second half worker 1 has finished (its own line: worker 1 writes it).
