@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Descent
 
@@ -9,6 +10,57 @@ struct MatrixTests {
         expectDescentError(.invalidMatrixShape(rows: -1, columns: 2, elementCount: 0)) { _ = try Matrix<Double>(rows: -1, columns: 2, elements: []) }
         expectDescentError(.invalidMatrixShape(rows: Int.max, columns: 2, elementCount: 0)) { _ = try Matrix<Float>(rows: Int.max, columns: 2, elements: []) }
         expectDescentError(.invalidMatrixShape(rows: 2, columns: 2, elementCount: 3)) { _ = try Matrix<Double>([[1, 2], [3]]) }
+    }
+
+    /// A matrix written in place: the elements `body` writes, in row-major order; bad shapes are
+    /// typed errors before `body` runs.
+    @Test("a matrix written in place holds what was written")
+    func initializingWith() throws {
+        let x = try Matrix<Float>(rows: 3, columns: 4, initializingWith: { out in
+            for i in out.indices { out[i] = Float(i) / 2 }
+        })
+        #expect(x.rows == 3 && x.columns == 4 && x.elements == (0..<12).map { Float($0) / 2 } && x[2, 1] == 4.5)
+        var given = -1
+        let empty = try Matrix<Double>(rows: 0, columns: 5, initializingWith: { given = $0.count })
+        #expect(empty.elements.isEmpty && given == 0)
+        var ran = false
+        expectDescentError(.invalidMatrixShape(rows: -2, columns: 3, elementCount: 0)) {
+            _ = try Matrix<Double>(rows: -2, columns: 3, initializingWith: { _ in ran = true })
+        }
+        expectDescentError(.invalidMatrixShape(rows: Int.max, columns: 3, elementCount: 0)) {
+            _ = try Matrix<Double>(rows: Int.max, columns: 3, initializingWith: { _ in ran = true })
+        }
+        #expect(!ran)
+    }
+
+    /// A large matrix written in place asked Linux for huge pages before its first write: the
+    /// memory around its middle is marked `hg` (`MADV_HUGEPAGE`) in `/proc/self/smaps`, whatever
+    /// pages the kernel then found. Where the kernel has no transparent huge pages, nothing to check.
+    @Test("a large matrix written in place is advised for huge pages")
+    func hugePages() throws {
+        guard FileManager.default.fileExists(atPath: "/sys/kernel/mm/transparent_hugepage/enabled") else { return }
+        let x = try Matrix<Double>(rows: 4096, columns: 512, initializingWith: { out in   // 16 MiB
+            for i in out.indices { out[i] = Double(i) }
+        })
+        let middle = x.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress! + $0.count / 2) }
+        // (/proc files report size 0: read to the end rather than by size.)
+        let file = try #require(FileHandle(forReadingAtPath: "/proc/self/smaps"))
+        let smaps = String(decoding: file.readDataToEndOfFile(), as: UTF8.self)
+        var inside = false, flags: String? = nil
+        for line in smaps.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if let range = fields.first, fields.count >= 5, range.contains("-"),
+               let dash = range.firstIndex(of: "-"), let start = UInt(range[..<dash], radix: 16),
+               let end = UInt(range[range.index(after: dash)...], radix: 16) {
+                inside = start <= middle && middle < end
+            } else if inside, line.hasPrefix("VmFlags:") {
+                flags = String(line)
+                break
+            }
+        }
+        let found = try #require(flags, "no mapping holds the matrix")
+        #expect(found.split(separator: " ").contains("hg"), "\(found)")
+        #expect(x[4095, 511] == Double(4096 * 512 - 1))
     }
 
     /// `X·v` against a naive loop, for shapes around the SIMD and BLAS blocking sizes, into a

@@ -231,6 +231,42 @@ struct KernelTests {
         compiledCoverage(precision.scalar)
     }
 
+    /// Where a block says its rows go on (``RowBlock/followedBy``) the kernels only prefetch: the
+    /// same bits with it as without, whether it names the rows that follow, rows elsewhere, or the
+    /// block's own last row (its prefetches then reach past the end of the allocation: they never
+    /// fault).
+    func prefetchOnly<S: BLASScalar>(_: S.Type) {
+        let (m, d, k) = (600, 100, 2)   // 600 rows: past the kernels' prefetch distance
+        let block = Block<S>(m: m, d: d, seed: 77)
+        let ys = (0..<(m * k)).map { S($0 % 7) - 3 }
+        func run(_ place: Int?) -> [S] {
+            block.with { all in
+                ys.withUnsafeBufferPointer { ys in
+                    let x = all.features
+                    var rows = RowBlock(features: x, targets: all.targets, count: m / 2, columns: d)
+                    rows.followedBy = place.map { UnsafeRawPointer(x + $0 * d) }
+                    var g = [S](repeating: 0, count: d), w = block.w, b = block.b
+                    let fused = Kernels.fusedGradient(rows, weights: w, bias: b, into: &g)
+                    let stochastic = Kernels.stochasticSteps(rows, weights: &w, bias: &b, learningRate: 1e-3)
+                    var several = RowBlock(features: x, targets: ys.baseAddress!, count: m / 2, columns: d)
+                    several.followedBy = rows.followedBy
+                    var wk = [S](repeating: 0.1, count: d * k), bk = [S](repeating: 0, count: k)
+                    var scratch = [S](repeating: 0, count: 2 * k)
+                    let q = Kernels.stochasticSteps(several, targets: k, weights: &wk, biases: &bk, learningRate: 1e-3,
+                                                    scratch: &scratch).0
+                    return g + w + wk + bk + [fused.0, fused.1, stochastic.0, b, q]
+                }
+            }
+        }
+        let plain = run(nil)
+        for place in [m / 2, 0, m - 1] { #expect(run(place) == plain, "followed by row \(place)") }
+    }
+
+    @Test("prefetching on into the rows that follow changes no bit", arguments: Precision.allCases)
+    func prefetchChangesNothing(_ precision: Precision) {
+        prefetchOnly(precision.scalar)
+    }
+
     /// The error of a central difference with step h = 1e-6: O(h²) truncation plus the rounding of
     /// the two losses divided by 2h (≈ ε·L/h ≈ 1e-10 · L) — a discretisation bound, not an ulp count.
     static let finiteDifferenceError = 1e-6

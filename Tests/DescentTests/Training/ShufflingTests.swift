@@ -65,6 +65,40 @@ struct ShufflingTests {
         }
     }
 
+    /// A block fetched for a thread that reads on (``EpochOrder/fetch(_:limit:slot:readingOnTo:)``)
+    /// names where the next position's row is read in place, for the kernels' prefetch: right
+    /// after the block when the rows run on, another block's first row across a shuffled block's
+    /// edge, and nothing where rows are gathered or at the end.
+    @Test("a block is followed by the next position's row where it is read in place",
+          arguments: [Shuffling.none, .blocks, .uniform])
+    func followedBy(shuffling: Shuffling) {
+        let rows = 40_000, columns = 20, end = 30_000
+        let x = (0..<(rows * columns)).map(Double.init), y = [Double](repeating: 0, count: rows)
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeBufferPointer { y in
+                let order = EpochOrder(source: InMemoryRows(features: x, targets: y, columns: columns), members: nil,
+                                       shuffling: shuffling, blockRows: 64, slots: 1, seed: 5)
+                order.shuffle(epoch: 2)
+                var position = 0, jumps = 0
+                while position < end {
+                    let block = order.fetch(position, limit: Swift.min(64, end - position), slot: 0, readingOnTo: end)
+                    let next = position + block.count
+                    if next == end || shuffling == .uniform {
+                        #expect(block.followedBy == nil, "position \(position)")
+                    } else {
+                        #expect(block.followedBy == order.rowAddress(next), "position \(position)")
+                        let runsOn = block.followedBy == UnsafeRawPointer(block.features + block.count * columns)
+                        if !runsOn { jumps += 1 }
+                        #expect(runsOn || shuffling == .blocks, "position \(position)")
+                    }
+                    position = next
+                }
+                // Block shuffling: about one jump per 1 MiB block (6553 rows of 160 bytes).
+                #expect(shuffling != .blocks || (1...6).contains(jumps), "\(jumps) jumps")
+            }
+        }
+    }
+
     @Test("small data is permuted row by row, uniformly, even in block mode")
     func smallDataUniform() {
         let (orders, blockRows) = order(rows: 1000, columns: 10, shuffling: .blocks)
