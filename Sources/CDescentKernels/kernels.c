@@ -52,10 +52,14 @@ DK_TARGET void dk_store_##SUF(T *p, int k, int nv, M tail, V v) {               
                                                                                                         \
 /* Prefetches one row's length of lines, `ahead` bytes past row `x`. Past the block's `end` the  */    \
 /* rows this thread reads next are at `then` (the same address when they follow in memory), so the */    \
-/* prefetch goes on there; with no `then` it stops. A mini-batch half's successor is the other      */    \
-/* thread's half, which then came from this core's cache (the helper's half took 5.5 µs against     */    \
-/* this thread's 4.9 µs; clamped, both about 4.1 µs, in one run of `bench --only minibatch-epoch`    */    \
-/* timed per half). Prefetches never fault. */                                                          \
+/* prefetch goes on there; with no `then` it stops. A mini-batch half goes on into this thread's   */    \
+/* half of the next batch, not into the other thread's half after it in memory, which then came     */    \
+/* from this core's cache (the helper's half took 5.5 µs against this thread's 4.9 µs; stopped at   */    \
+/* the half's end, both about 4.1 µs, in one run of `bench --only minibatch-epoch` timed per half).  */    \
+/* Going on past a block (81 rows of a full batch's partition, a 1 MiB shuffled   */    \
+/* block of a stochastic epoch) instead of stopping there, three alternating runs of `bench --only   */    \
+/* batch-epoch,minibatch-epoch,stochastic-epoch`: Float64 batch 1.11–1.13× → 1.07–1.10× the read,   */    \
+/* stochastic 1.07–1.08× → 1.02–1.07× a one-thread read. Prefetches never fault. */                    \
 DK_TARGET void dk_prefetch_##SUF(const T *x, int nv, size_t ahead, const T *end, const T *then) {       \
     const char *p = (const char *)x + ahead;                                                            \
     if (p >= (const char *)end) {                                                                       \

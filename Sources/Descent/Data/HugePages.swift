@@ -8,9 +8,10 @@ import Glibc
 /// kernels' prefetches ahead of the rows in use (``RowBlock/followedBy``) rarely cross a page.
 ///
 /// Measured on the bench's 1,000,000 × 100 doubles, the matrix built with and without the advice
-/// (alternating runs of `bench --only stochastic-epoch`): a stochastic epoch 23.5–25.7 ms (1.07–1.08×
-/// a one-thread read of X) → 21.8–22.5 ms (0.99–1.04×). numpy does the same for arrays of 4 MiB
-/// and more.
+/// (four alternating runs of `bench --only batch-epoch,stochastic-epoch --epochs 25`): a
+/// stochastic epoch 24.1–25.5 ms (1.07–1.08× a one-thread read of X, which is on the same pages)
+/// → 22.0–22.5 ms (1.03×); a full batch 18.3–19.6 ms → 18.2–18.9 ms (1.08–1.12× and 1.10–1.14×
+/// the two-thread read: level). numpy does the same for arrays of 4 MiB and more.
 enum HugePages {
     /// Buffers of at least this many bytes are advised.
     static var threshold: Int { 4 << 20 }
