@@ -101,7 +101,8 @@ extension ParallelGradient {
         let clock = ContinuousClock()
         var batch = 0
         while batch < batches {
-            let alone = choice.alone(), end = Swift.min(batches, batch + choice.segment)
+            let (alone, length) = choice.next()
+            let end = Swift.min(batches, batch + length)
             let start = clock.now
             for b in batch..<end {
                 let range = (window.lowerBound + b * batchSize)..<(window.lowerBound + (b + 1) * batchSize)
@@ -146,6 +147,10 @@ final class PairChoice {
     let segment: Int
     /// Segments run the faster way between two trials (one segment each way).
     static var runBetweenTrials: Int { 16 }
+    /// A trial of one thread is this fraction of a segment. On a quiet host it is the slower way
+    /// (per batch of 256 × 100, 6.6–7.0 µs against 4.9–5.2 µs for `Double`, 3.5–3.9 against
+    /// 2.7–3.0 µs for `Float`), and a fit of one epoch (the bench's) made two whole trials.
+    static var aloneTrialFraction: Int { 4 }
     private let pattern: [Bool]?
     /// The latest seconds per batch: two threads, one thread.
     private var cost = (paired: Double.nan, alone: Double.nan)
@@ -156,20 +161,26 @@ final class PairChoice {
         self.pattern = pattern?.alone
     }
 
-    /// Whether the next segment runs on this thread alone.
-    func alone() -> Bool {
-        if let pattern { return pattern[index % pattern.count] }
-        switch index % (Self.runBetweenTrials + 2) {
-        case 0: return false
-        case 1: return true
-        default: return cost.alone < cost.paired
+    /// The next segment: whether it runs on this thread alone, and its batches. The first runs on
+    /// two threads untimed: the helper has just started, and its first batches wait for it to be
+    /// scheduled (7.9 µs per `Float` batch against 2.8 µs in the first segment of some fits,
+    /// which then ran on one thread until the next trial). Then a trial of each way, and the
+    /// faster for ``runBetweenTrials`` segments, in turn.
+    func next() -> (alone: Bool, batches: Int) {
+        if let pattern { return (pattern[index % pattern.count], segment) }
+        guard index > 0 else { return (false, segment) }
+        switch (index - 1) % (Self.runBetweenTrials + 2) {
+        case 0: return (false, segment)
+        case 1: return (true, Swift.max(1, segment / Self.aloneTrialFraction))
+        default: return (cost.alone < cost.paired, segment)
         }
     }
 
-    /// Records a segment's time and moves to the next.
+    /// Records a segment's time (not the first's) and moves to the next.
     func record(alone: Bool, seconds: Double, batches: Int) {
+        defer { index += 1 }
+        guard index > 0 || pattern != nil else { return }
         let perBatch = seconds / Double(Swift.max(1, batches))
         if alone { cost.alone = perBatch } else { cost.paired = perBatch }
-        index += 1
     }
 }

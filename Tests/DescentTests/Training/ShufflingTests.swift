@@ -143,6 +143,32 @@ struct ShufflingTests {
         #expect(check.maxWeightDifference < twoEpochGap)
     }
 
+    /// The timing choice between two threads and one (``PairChoice``): a first segment on two
+    /// threads whose time does not count (the helper has just started), a trial of each way (one
+    /// thread's a quarter segment), then the faster way until the next trials.
+    @Test("the choice between two threads and one skips the helper's start and runs the faster way")
+    func pairChoice() {
+        let choice = PairChoice()
+        var seen = [(Bool, Int)]()
+        func step(_ seconds: (Bool) -> Double) {
+            let (alone, batches) = choice.next()
+            seen.append((alone, batches))
+            choice.record(alone: alone, seconds: seconds(alone) * Double(batches), batches: batches)
+        }
+        step { _ in 1 }                            // warm-up, very slow: ignored
+        step { _ in 2e-6 }                         // two threads' trial
+        step { _ in 3e-6 }                         // one thread's trial
+        for _ in 0..<PairChoice.runBetweenTrials { step { $0 ? 3e-6 : 2e-6 } }
+        step { _ in 9e-6 }                         // two threads' trial: now slower (a busy host)
+        step { _ in 3e-6 }
+        step { $0 ? 3e-6 : 9e-6 }
+        let segment = choice.segment, quarter = segment / PairChoice.aloneTrialFraction
+        #expect(seen.map(\.0) == [false, false, true] + [Bool](repeating: false, count: PairChoice.runBetweenTrials)
+                    + [false, true, true])
+        #expect(seen.map(\.1) == [segment, segment, quarter] + [Int](repeating: segment, count: PairChoice.runBetweenTrials)
+                    + [segment, quarter, segment])
+    }
+
     /// Paired mini-batches (``ParallelGradient/pairedBatches(_:_:)``) give one thread's bits
     /// whatever the optimiser, and a step refused while the helper is running stops the fit at
     /// the same update as on one thread.
