@@ -18,6 +18,21 @@ struct ShufflingTests {
         }
     }
 
+    /// Calls `body` with the order of 40,000 rows of 20 columns (row `i`'s first feature `20i`) in
+    /// 64-row blocks, shuffled for `epoch`.
+    func withOrder(_ shuffling: Shuffling, seed: UInt64, epoch: Int, _ body: (EpochOrder<InMemoryRows<Double>>) -> Void) {
+        let rows = 40_000, columns = 20
+        let x = (0..<(rows * columns)).map(Double.init), y = [Double](repeating: 0, count: rows)
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeBufferPointer { y in
+                let order = EpochOrder(source: InMemoryRows(features: x, targets: y, columns: columns), members: nil,
+                                       shuffling: shuffling, blockRows: 64, slots: 1, seed: seed)
+                order.shuffle(epoch: epoch)
+                body(order)
+            }
+        }
+    }
+
     @Test("every epoch visits every row once, in a new order", arguments: [Shuffling.blocks, .uniform])
     func permutation(shuffling: Shuffling) {
         // 40 000 rows × 20 doubles = 6.4 MB: above the size that is always permuted row by row.
@@ -44,24 +59,18 @@ struct ShufflingTests {
     @Test("a position's row address is where the fetch reads it in place", arguments: [Shuffling.none, .blocks, .uniform])
     func rowAddress(shuffling: Shuffling) {
         let rows = 40_000, columns = 20
-        let x = (0..<(rows * columns)).map(Double.init), y = [Double](repeating: 0, count: rows)
-        x.withUnsafeBufferPointer { x in
-            y.withUnsafeBufferPointer { y in
-                let order = EpochOrder(source: InMemoryRows(features: x, targets: y, columns: columns), members: nil,
-                                       shuffling: shuffling, blockRows: 64, slots: 1, seed: 3)
-                order.shuffle(epoch: 1)
-                for position in [0, 1, 6553, 6554, 20_000, rows - 1] {
-                    let address = order.rowAddress(position)
-                    if shuffling == .uniform {
-                        #expect(address == nil)
-                    } else {
-                        let row = order.fetch(position, limit: 1, slot: 0).features
-                        #expect(address == UnsafeRawPointer(row), "position \(position)")
-                        #expect(row.pointee == Double(order.rowsInEpochOrder[position] * columns))
-                    }
+        withOrder(shuffling, seed: 3, epoch: 1) { order in
+            for position in [0, 1, 6553, 6554, 20_000, rows - 1] {
+                let address = order.rowAddress(position)
+                if shuffling == .uniform {
+                    #expect(address == nil)
+                } else {
+                    let row = order.fetch(position, limit: 1, slot: 0).features
+                    #expect(address == UnsafeRawPointer(row), "position \(position)")
+                    #expect(row.pointee == Double(order.rowsInEpochOrder[position] * columns))
                 }
-                #expect(order.rowAddress(rows) == nil && order.rowAddress(-1) == nil)
             }
+            #expect(order.rowAddress(rows) == nil && order.rowAddress(-1) == nil)
         }
     }
 
@@ -72,30 +81,24 @@ struct ShufflingTests {
     @Test("a block is followed by the next position's row where it is read in place",
           arguments: [Shuffling.none, .blocks, .uniform])
     func followedBy(shuffling: Shuffling) {
-        let rows = 40_000, columns = 20, end = 30_000
-        let x = (0..<(rows * columns)).map(Double.init), y = [Double](repeating: 0, count: rows)
-        x.withUnsafeBufferPointer { x in
-            y.withUnsafeBufferPointer { y in
-                let order = EpochOrder(source: InMemoryRows(features: x, targets: y, columns: columns), members: nil,
-                                       shuffling: shuffling, blockRows: 64, slots: 1, seed: 5)
-                order.shuffle(epoch: 2)
-                var position = 0, jumps = 0
-                while position < end {
-                    let block = order.fetch(position, limit: Swift.min(64, end - position), slot: 0, readingOnTo: end)
-                    let next = position + block.count
-                    if next == end || shuffling == .uniform {
-                        #expect(block.followedBy == nil, "position \(position)")
-                    } else {
-                        #expect(block.followedBy == order.rowAddress(next), "position \(position)")
-                        let runsOn = block.followedBy == UnsafeRawPointer(block.features + block.count * columns)
-                        if !runsOn { jumps += 1 }
-                        #expect(runsOn || shuffling == .blocks, "position \(position)")
-                    }
-                    position = next
+        let columns = 20, end = 30_000
+        withOrder(shuffling, seed: 5, epoch: 2) { order in
+            var position = 0, jumps = 0
+            while position < end {
+                let block = order.fetch(position, limit: Swift.min(64, end - position), slot: 0, readingOnTo: end)
+                let next = position + block.count
+                if next == end || shuffling == .uniform {
+                    #expect(block.followedBy == nil, "position \(position)")
+                } else {
+                    #expect(block.followedBy == order.rowAddress(next), "position \(position)")
+                    let runsOn = block.followedBy == UnsafeRawPointer(block.features + block.count * columns)
+                    if !runsOn { jumps += 1 }
+                    #expect(runsOn || shuffling == .blocks, "position \(position)")
                 }
-                // Block shuffling: about one jump per 1 MiB block (6553 rows of 160 bytes).
-                #expect(shuffling != .blocks || (1...6).contains(jumps), "\(jumps) jumps")
+                position = next
             }
+            // Block shuffling: about one jump per 1 MiB block (6553 rows of 160 bytes).
+            #expect(shuffling != .blocks || (1...6).contains(jumps), "\(jumps) jumps")
         }
     }
 
