@@ -38,6 +38,8 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     private var byBlocks = false
     /// With ``byBlocks``: the epoch position where each drawn block starts, and the rows (`blocks + 1` entries).
     private var blockStarts: [Int] = []
+    /// With ``byBlocks``: where the last block (the only one that may be short) was drawn.
+    private var lastDrawn = 0
     /// Gathered rows, targets (`targetColumns` per row) and sample weights: `slots × blockRows` rows.
     private let gatheredFeatures: UnsafeMutableBufferPointer<S>
     private let gatheredTargets: UnsafeMutableBufferPointer<S>
@@ -141,6 +143,7 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
                         let block = blockOrder[drawn]
                         let blockRows = (block * shuffleBlockRows)..<Swift.min(rows, (block + 1) * shuffleBlockRows)
                         if byBlocks {
+                            if block == blocks - 1 { lastDrawn = drawn }
                             starts[drawn] = position
                             position += blockRows.count
                             continue
@@ -157,14 +160,14 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     }
 
     /// With ``byBlocks``: the drawn block holding epoch position `position`, and the row there.
+    /// Every block but the last holds ``shuffleBlockRows`` rows, so the drawn blocks before the
+    /// last start at multiples of it and those after it are shifted by its length: O(1). (A
+    /// binary search over the starts ran several times per mini-batch, twice per kernel call.)
     private func blockRow(at position: Int) -> (drawn: Int, row: Int) {
-        let blocks = (rows + shuffleBlockRows - 1) / shuffleBlockRows
-        var low = 0, high = blocks   // blockStarts[low] ≤ position < blockStarts[high]
-        while high - low > 1 {
-            let middle = (low + high) / 2
-            if blockStarts[middle] <= position { low = middle } else { high = middle }
-        }
-        return (low, blockOrder[low] * shuffleBlockRows + position - blockStarts[low])
+        let size = shuffleBlockRows, shortStart = blockStarts[lastDrawn], shortEnd = blockStarts[lastDrawn + 1]
+        let drawn = position < shortStart ? position / size
+            : position < shortEnd ? lastDrawn : lastDrawn + 1 + (position - shortEnd) / size
+        return (drawn, blockOrder[drawn] * size + position - blockStarts[drawn])
     }
 
     /// The row at each of the `count` epoch positions from `position` on.

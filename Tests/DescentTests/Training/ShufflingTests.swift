@@ -60,15 +60,21 @@ struct ShufflingTests {
     func rowAddress(shuffling: Shuffling) {
         let rows = 40_000, columns = 20
         withOrder(shuffling, seed: 3, epoch: 1) { order in
-            for position in [0, 1, 6553, 6554, 20_000, rows - 1] {
-                let address = order.rowAddress(position)
-                if shuffling == .uniform {
-                    #expect(address == nil)
-                } else {
-                    let row = order.fetch(position, limit: 1, slot: 0).features
-                    #expect(address == UnsafeRawPointer(row), "position \(position)")
-                    #expect(row.pointee == Double(order.rowsInEpochOrder[position] * columns))
+            // Every position, over epochs that draw the short last block at different places.
+            for epoch in 1...4 {
+                order.shuffle(epoch: epoch)
+                let rowAt = order.rowsInEpochOrder
+                var wrong = 0
+                for position in shuffling == .uniform ? [0, 1, 6553, 6554, 20_000, rows - 1] : Array(0..<rows) {
+                    let address = order.rowAddress(position)
+                    if shuffling == .uniform {
+                        #expect(address == nil)
+                    } else {
+                        let row = order.fetch(position, limit: 1, slot: 0).features
+                        if address != UnsafeRawPointer(row) || row.pointee != Double(rowAt[position] * columns) { wrong += 1 }
+                    }
                 }
+                #expect(wrong == 0, "epoch \(epoch)")
             }
             #expect(order.rowAddress(rows) == nil && order.rowAddress(-1) == nil)
         }
