@@ -159,10 +159,8 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         }
     }
 
-    /// With ``byBlocks``: the drawn block holding epoch position `position`, and the row there.
-    /// Every block but the last holds ``shuffleBlockRows`` rows, so the drawn blocks before the
-    /// last start at multiples of it and those after it are shifted by its length: O(1). (A
-    /// binary search over the starts ran several times per mini-batch, twice per kernel call.)
+    /// With ``byBlocks``: the drawn block holding epoch position `position`, and the row there, in
+    /// O(1): every block but the last is full (a binary search ran several times per mini-batch).
     private func blockRow(at position: Int) -> (drawn: Int, row: Int) {
         let size = shuffleBlockRows, shortStart = blockStarts[lastDrawn], shortEnd = blockStarts[lastDrawn + 1]
         let drawn = position < shortStart ? position / size
@@ -215,8 +213,7 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         return gather(rowsAt(position, count: Swift.min(limit, blockRows)), slot: slot)
     }
 
-    /// ``fetch(_:limit:slot:)``, the block's ``RowBlock/followedBy`` set where this thread reads
-    /// on in place from the next position (before `end`), so the kernels prefetch on into it.
+    /// ``fetch(_:limit:slot:)``, with ``RowBlock/followedBy`` where the next position (before `end`) is read in place.
     func fetch(_ position: Int, limit: Int, slot: Int, readingOnTo end: Int) -> RowBlock<S> {
         var block = fetch(position, limit: limit, slot: slot)
         if position + block.count < end { block.followedBy = rowAddress(position + block.count) }
