@@ -44,6 +44,7 @@ extension Matrix {
         let d = columns
         return withUnsafeBufferPointer { x in
             Matrix(rows: selected.count, columns: d, validInitializingWith: { out in
+                guard d > 0 else { return }
                 for (k, i) in selected.enumerated() {
                     (out.baseAddress! + k * d).update(from: x.baseAddress! + i * d, count: d)
                 }

@@ -33,6 +33,20 @@ struct MatrixTests {
         #expect(!ran)
     }
 
+    /// Slices are written in place too (``Matrix/selecting(rows:)`` and the rest): the elements of
+    /// the rows and columns asked for, and degenerate shapes without a crash.
+    @Test("slices, including of empty and zero-width matrices")
+    func slices() throws {
+        let x = try Matrix<Float>(rows: 2, columns: 3, elements: [1, 2, 3, 4, 5, 6])
+        #expect(x.selecting(columns: [2, 0, 2]).elements == [3, 1, 3, 6, 4, 6])
+        #expect(x.selecting(rows: [1, 0, 1]).elements == [4, 5, 6, 1, 2, 3, 4, 5, 6])
+        #expect(x.rows(1..<2).elements == [4, 5, 6])
+        let none = x.selecting(columns: [])
+        #expect(none.rows == 2 && none.columns == 0 && x.selecting(rows: []).rows == 0 && x.rows(1..<1).elements.isEmpty)
+        let thin = try Matrix<Double>(rows: 3, columns: 0, elements: [])
+        #expect(thin.selecting(rows: [2, 0, 2]).rows == 3 && thin.rows(1..<3).rows == 2)
+    }
+
     /// A large matrix written in place asked Linux for huge pages before its first write: the
     /// memory around its middle is marked `hg` (`MADV_HUGEPAGE`) in `/proc/self/smaps`, whatever
     /// pages the kernel then found. Where the kernel has no transparent huge pages, nothing to check.
