@@ -106,17 +106,18 @@ extension ParallelGradient {
             let start = clock.now
             for b in batch..<end {
                 let range = (window.lowerBound + b * batchSize)..<(window.lowerBound + (b + 1) * batchSize)
+                let next = b + 1 < batches ? range.upperBound : rows
+                let nextHalf = order.rowAddress(next)
                 if alone {
-                    partialGradient(0, of: 2, in: range)
-                    partialGradient(1, of: 2, in: range)
+                    // This thread reads the second half after the first, then the next batch.
+                    partialGradient(0, of: 2, in: range, then: order.rowAddress(range.lowerBound + batchSize / 2))
+                    partialGradient(1, of: 2, in: range, then: nextHalf)
                 } else {
                     // θ is up to date (the previous update is done): publish the job, with where
                     // the helper's half of the next batch is.
-                    let next = b + 1 < batches ? range.upperBound : rows
                     handOver.nextRows.store(order.rowAddress(next + batchSize / 2).map { Int(bitPattern: $0) } ?? 0,
                                             ordering: .relaxed)
                     publish(range, parts: 2, handOver)
-                    let nextHalf = order.rowAddress(next)
                     partialGradient(0, of: 2, in: range, then: nextHalf)
                     if let nextHalf { CompiledKernels.prefetch(nextHalf, bytes: Self.prefetchBytes.this) }
                     BatchHandOver.wait { handOver.done.load(ordering: .acquiring) > job }

@@ -81,8 +81,8 @@ struct ParallelGradient<Source: RowBlockSource> {
     /// Partition `p` of `parts` of the gradient over epoch positions `range`, into partial
     /// buffer `p` (`d·k` gradient entries; `k` bias sums and `Σr²` at `p·(k + 1)`). Touches only
     /// partition `p`'s buffers.
-    /// `then`: where this thread reads on after the partition's last row, if known (its half of
-    /// the next mini-batch), for the kernels' prefetch (``RowBlock/followedBy``).
+    /// `then`: where this thread reads on after the partition's last row, if known (the next
+    /// mini-batch half it computes), for the kernels' prefetch (``RowBlock/followedBy``).
     func partialGradient(_ p: Int, of parts: Int, in range: Range<Int>, then: UnsafeRawPointer? = nil) {
         let d = columns, k = targets
         let ws = workspace
