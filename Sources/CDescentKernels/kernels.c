@@ -15,6 +15,11 @@
 // read of X on two threads, and a stochastic epoch at 1.1× a one-thread read; with the rows
 // prefetched 3 KB (two threads share the memory) or 6 KB ahead (one thread has it to itself), at
 // 1.0× (a C harness calling these kernels on the bench's shape, alternating with the read).
+// The fused gradient takes 6 KB too when its caller reads alone (a mini-batch on one thread, a
+// one-thread fit); at 3 KB it sat at the latency bound of one core (3 KB in flight over ~130 ns:
+// about 24 GB/s). `bench --threads 1 --only batch-epoch,minibatch-epoch --epochs 12`, two
+// alternating runs: Float32 mini-batch 1.19–1.25× → 1.11–1.12× the one-thread read, batch
+// 0.97–1.02× → 0.94–0.96×, Float64 mini-batch 1.10–1.14× → 1.07–1.08×, batch 0.99× → 0.95×.
 #define DK_AHEAD_SHARED 3072
 #define DK_AHEAD_ALONE 6144
 #define DK_TARGET __attribute__((target("avx512f,fma"), always_inline)) static inline
@@ -153,14 +158,14 @@ done:                                                                           
 }                                                                                                       \
                                                                                                         \
 DK_TARGET void dk_fused_body_##SUF(const int nv, const T *x, const T *y, size_t n, size_t d, const T *w, \
-                                   T b, T *g, T *sum, T *squares, const T *then) {                      \
+                                   T b, T *g, T *sum, T *squares, const T *then, size_t ahead) {        \
     M tail = dk_tail_##SUF(d);                                                                          \
     V W[DK_MAX_VECTORS], G[DK_MAX_VECTORS];                                                             \
     for (int k = 0; k < nv; k++) { W[k] = dk_load_##SUF(w, k, nv, tail); G[k] = dk_load_##SUF(g, k, nv, tail); } \
     T s = 0, sq = 0;                                                                                    \
     for (size_t i = 0; i < n; i++) {                                                                    \
         const T *xi = x + i * d;                                                                        \
-        dk_prefetch_##SUF(xi, nv, DK_AHEAD_SHARED, x + n * d, then);                                                     \
+        dk_prefetch_##SUF(xi, nv, ahead, x + n * d, then);                                              \
         T r = dk_dot_##SUF(xi, W, nv, tail) + b - y[i];                                                 \
         s += r;                                                                                         \
         sq += r * r;                                                                                    \
@@ -294,7 +299,7 @@ DK_ENTRY int dk_sgd_##SUF(const T *x, const T *y, size_t n, size_t d, T *w, T *b
     }                                                                                                   \
 }                                                                                                       \
 DK_ENTRY int dk_fused_##SUF(const T *x, const T *y, size_t n, size_t d, const T *w, T b, T *g, T *sum,  \
-                            T *squares, const T *then) {                                                \
+                            T *squares, const T *then, int alone) {                                     \
     switch ((d + L - 1) / L) {                                                                          \
     DK_CASES(DK_FUSED_CASE_##SUF)                                                                       \
     default: return 0;                                                                                  \
@@ -316,8 +321,8 @@ DK_ENTRY int dk_gradient_##SUF(const T *x, const T *r, size_t n, size_t d, T *g)
 
 #define DK_SGD_CASE_f64(NV) case NV: dk_sgd_body_f64(NV, x, y, n, d, w, b, eta, q, failed, then); return 1;
 #define DK_SGD_CASE_f32(NV) case NV: dk_sgd_body_f32(NV, x, y, n, d, w, b, eta, q, failed, then); return 1;
-#define DK_FUSED_CASE_f64(NV) case NV: dk_fused_body_f64(NV, x, y, n, d, w, b, g, sum, squares, then); return 1;
-#define DK_FUSED_CASE_f32(NV) case NV: dk_fused_body_f32(NV, x, y, n, d, w, b, g, sum, squares, then); return 1;
+#define DK_FUSED_CASE_f64(NV) case NV: dk_fused_body_f64(NV, x, y, n, d, w, b, g, sum, squares, then, alone ? DK_AHEAD_ALONE : DK_AHEAD_SHARED); return 1;
+#define DK_FUSED_CASE_f32(NV) case NV: dk_fused_body_f32(NV, x, y, n, d, w, b, g, sum, squares, then, alone ? DK_AHEAD_ALONE : DK_AHEAD_SHARED); return 1;
 #define DK_RESIDUALS_CASE_f64(NV) case NV: dk_residuals_body_f64(NV, x, y, n, d, w, b, r, sum, squares); return 1;
 #define DK_RESIDUALS_CASE_f32(NV) case NV: dk_residuals_body_f32(NV, x, y, n, d, w, b, r, sum, squares); return 1;
 #define DK_GRADIENT_CASE_f64(NV) case NV: dk_gradient_body_f64(NV, x, r, n, d, g); return 1;

@@ -41,10 +41,12 @@ int dk_sgd_targets_f32(const float *x, const float *y, size_t n, size_t d, size_
 void dk_prefetch_l2(const void *p, size_t bytes);
 
 /// Fused gradient: for each row r = xᵢ·w + b − yᵢ, g ← g + r·xᵢ, *sum += r, *squares += r².
+/// `alone`: no other thread streams rows meanwhile, so rows are prefetched as far ahead as the
+/// one-thread kernels do (dk_sgd_*), not the shorter distance of two threads sharing the memory.
 int dk_fused_f64(const double *x, const double *y, size_t n, size_t d, const double *w, double b,
-                 double *g, double *sum, double *squares, const double *then);
+                 double *g, double *sum, double *squares, const double *then, int alone);
 int dk_fused_f32(const float *x, const float *y, size_t n, size_t d, const float *w, float b,
-                 float *g, float *sum, float *squares, const float *then);
+                 float *g, float *sum, float *squares, const float *then, int alone);
 
 /// Residuals: rᵢ = xᵢ·w + b − yᵢ into r; *sum = Σr, *squares = Σr².
 int dk_residuals_f64(const double *x, const double *y, size_t n, size_t d, const double *w, double b,

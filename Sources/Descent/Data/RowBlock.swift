@@ -19,6 +19,11 @@ struct RowBlock<Scalar: BLASScalar>: @unchecked Sendable {  // a read-only view;
     /// place (`features + count·columns` when they follow in memory): the compiled kernels
     /// prefetch on into them past the block's last row. `nil`: nothing is prefetched past it.
     @usableFromInline var followedBy: UnsafeRawPointer? = nil
+    /// Whether no other thread of the fit streams rows while this block is read (a mini-batch
+    /// computed on one thread, any gradient of a one-thread fit): the compiled kernels then
+    /// prefetch as far ahead as a one-thread read needs, not the shorter distance two threads
+    /// sharing the memory do.
+    @usableFromInline var readAlone = false
 
     @inlinable
     init(features: UnsafePointer<Scalar>, targets: UnsafePointer<Scalar>, sampleWeights: UnsafePointer<Scalar>? = nil,

@@ -115,12 +115,14 @@ package enum CompiledKernels {
         if S.self == Double.self {
             var sum = 0.0, squares = 0.0
             let ran = dk_fused_f64(double(block.features), double(block.targets), block.count, block.columns,
-                                   double(w), Double(bias), mutableDouble(g), &sum, &squares, then(block))
+                                   double(w), Double(bias), mutableDouble(g), &sum, &squares, then(block),
+                                   block.readAlone ? 1 : 0)
             return ran != 0 ? (S(sum), S(squares)) : nil
         }
         var sum: Float = 0, squares: Float = 0
         let ran = dk_fused_f32(float(block.features), float(block.targets), block.count, block.columns,
-                               float(w), Float(bias), mutableFloat(g), &sum, &squares, then(block))
+                               float(w), Float(bias), mutableFloat(g), &sum, &squares, then(block),
+                               block.readAlone ? 1 : 0)
         return ran != 0 ? (S(sum), S(squares)) : nil
     }
 

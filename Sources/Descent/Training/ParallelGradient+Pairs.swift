@@ -110,8 +110,9 @@ extension ParallelGradient {
                 let nextHalf = order.rowAddress(next)
                 if alone {
                     // This thread reads the second half after the first, then the next batch.
-                    partialGradient(0, of: 2, in: range, then: order.rowAddress(range.lowerBound + batchSize / 2))
-                    partialGradient(1, of: 2, in: range, then: nextHalf)
+                    partialGradient(0, of: 2, in: range, then: order.rowAddress(range.lowerBound + batchSize / 2),
+                                    alone: true)
+                    partialGradient(1, of: 2, in: range, then: nextHalf, alone: true)
                 } else {
                     // θ is up to date (the previous update is done): publish the job, with where
                     // the helper's half of the next batch is.

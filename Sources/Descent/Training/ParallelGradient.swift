@@ -73,7 +73,7 @@ struct ParallelGradient<Source: RowBlockSource> {
                 shared.value.partialGradient(p, of: parts, in: range)
             }
         } else {
-            for p in 0..<parts { partialGradient(p, of: parts, in: range) }
+            for p in 0..<parts { partialGradient(p, of: parts, in: range, alone: true) }
         }
         return reducePartials(parts)
     }
@@ -83,7 +83,9 @@ struct ParallelGradient<Source: RowBlockSource> {
     /// partition `p`'s buffers.
     /// `then`: where this thread reads on after the partition's last row, if known (the next
     /// mini-batch half it computes), for the kernels' prefetch (``RowBlock/followedBy``).
-    func partialGradient(_ p: Int, of parts: Int, in range: Range<Int>, then: UnsafeRawPointer? = nil) {
+    /// `alone`: no other thread of the fit reads rows meanwhile (``RowBlock/readAlone``).
+    func partialGradient(_ p: Int, of parts: Int, in range: Range<Int>, then: UnsafeRawPointer? = nil,
+                         alone: Bool = false) {
         let d = columns, k = targets
         let ws = workspace
         let w = UnsafePointer(ws.theta.baseAddress!), biases = w + d * k
@@ -117,6 +119,7 @@ struct ParallelGradient<Source: RowBlockSource> {
             var rows = order.fetch(position, limit: Swift.min(order.blockRows, upper - position), slot: p,
                                    readingOnTo: upper)
             if position + rows.count == upper { rows.followedBy = then }
+            rows.readAlone = alone
             if fused {
                 let (s, q) = Kernels.fusedGradient(rows, weights: w, bias: biases[0], into: g)
                 sums[0] += s

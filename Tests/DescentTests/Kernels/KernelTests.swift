@@ -234,17 +234,19 @@ struct KernelTests {
     /// Where a block says its rows go on (``RowBlock/followedBy``) the kernels only prefetch: the
     /// same bits with it as without, whether it names the rows that follow, rows elsewhere, or the
     /// block's own last row (its prefetches then reach past the end of the allocation: they never
-    /// fault).
+    /// fault); and the same whether the block is read alone (``RowBlock/readAlone``: the
+    /// one-thread prefetch distance) or not.
     func prefetchOnly<S: BLASScalar>(_: S.Type) {
         let (m, d, k) = (600, 100, 2)   // 600 rows: past the kernels' prefetch distance
         let block = Block<S>(m: m, d: d, seed: 77)
         let ys = (0..<(m * k)).map { S($0 % 7) - 3 }
-        func run(_ place: Int?) -> [S] {
+        func run(_ place: Int?, alone: Bool = false) -> [S] {
             block.with { all in
                 ys.withUnsafeBufferPointer { ys in
                     let x = all.features
                     var rows = RowBlock(features: x, targets: all.targets, count: m / 2, columns: d)
                     rows.followedBy = place.map { UnsafeRawPointer(x + $0 * d) }
+                    rows.readAlone = alone
                     var g = [S](repeating: 0, count: d), w = block.w, b = block.b
                     let fused = Kernels.fusedGradient(rows, weights: w, bias: b, into: &g)
                     let stochastic = Kernels.stochasticSteps(rows, weights: &w, bias: &b, learningRate: 1e-3)
@@ -259,7 +261,11 @@ struct KernelTests {
             }
         }
         let plain = run(nil)
-        for place in [m / 2, 0, m - 1] { #expect(run(place) == plain, "followed by row \(place)") }
+        for place in [m / 2, 0, m - 1] {
+            #expect(run(place) == plain, "followed by row \(place)")
+            #expect(run(place, alone: true) == plain, "followed by row \(place), read alone")
+        }
+        #expect(run(nil, alone: true) == plain, "read alone")
     }
 
     @Test("prefetching on into the rows that follow changes no bit", arguments: Precision.allCases)
