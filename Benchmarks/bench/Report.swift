@@ -35,6 +35,9 @@ struct Measurement {
     /// `stochastic-epoch`: the median of the per-repetition ratios to a one-thread streaming read
     /// timed just before each repetition.
     var ratioToOneThreadRead: Double? = nil
+    /// A mini-batch epoch on two threads: the median hand-over round trip between two threads
+    /// (``HandOverProbe``), in nanoseconds, timed right before each repetition.
+    var handOverRoundTrip: Double? = nil
     /// An exact robust solver's iterations, whether it converged, its scale (IRLS) and its
     /// certified relative duality gap (quantile regression).
     var iterations: Int? = nil
@@ -67,6 +70,7 @@ extension Measurement: JSONRow {
         case maxWeightError = "max_weight_error", relativeMSEGap = "relative_mse_gap"
         case loss, squaredSeconds = "squared_seconds", ratioToSquared = "ratio_to_squared"
         case ratioToOneThreadRead = "ratio_to_one_thread_read"
+        case handOverRoundTrip = "handover_round_trip_ns"
         case iterations, converged, scale, dualityGap = "duality_gap"
         case peakRSSMB = "peak_rss_mb", phaseGrowthMB = "phase_growth_mb", xMB = "x_mb"
     }
@@ -95,6 +99,7 @@ extension Measurement: JSONRow {
             (.loss, loss.map(JSONValue.string)), (.squaredSeconds, squaredSeconds.map(JSONValue.number)),
             (.ratioToSquared, ratioToSquared.map(JSONValue.number)),
             (.ratioToOneThreadRead, ratioToOneThreadRead.map(JSONValue.number)),
+            (.handOverRoundTrip, handOverRoundTrip.map { .number(($0 * 10).rounded() / 10) }),
             (.iterations, iterations.map(JSONValue.int)), (.converged, converged.map(JSONValue.bool)),
             (.scale, scale.map(JSONValue.number)), (.dualityGap, dualityGap.map(JSONValue.number)),
             (.peakRSSMB, memory.map { .int($0.peak) }), (.phaseGrowthMB, memory.map { .int($0.growth) }),

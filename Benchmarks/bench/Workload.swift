@@ -150,7 +150,9 @@ struct Workload<S: BLASScalar> {
         for (name, mode, shuffling) in runs where settings.selected(name) {
             // `stochastic-epoch` also reads X on one thread before each repetition (untimed in it).
             let againstOneThread = name == .stochasticEpoch
-            var oneThreadReads = [Double]()
+            // A mini-batch on two threads: the hand-over's round trip right before each repetition.
+            let pairs = if case .miniBatch = mode { BLASConfiguration.threads > 1 } else { false }
+            var oneThreadReads = [Double](), roundTrips = [Double]()
             let times = try Progress.phase("\(precision) \(name.rawValue) ×\(settings.epochs)") {
                 var model = LinearModel<S>()
                 var gd = GradientDescent<S>(mode: mode, learningRate: learningRate(mode), epochs: 1,
@@ -158,11 +160,13 @@ struct Workload<S: BLASScalar> {
                 gd.shuffling = shuffling
                 return try pairing.interleave(repetitions: settings.epochs - 1) {
                     if againstOneThread { oneThreadReads.append(oneThread.time()) }
+                    if pairs, let trip = HandOverProbe.roundTripNanoseconds() { roundTrips.append(trip) }
                     return try gd.partialFit(&model, features: features, targets: targets).elapsedSeconds.last
                 }
             }
             var result = measurement(name, times, readOnce: readOnce)
             if mode != .batch { result.shuffling = shuffling.description }
+            if !roundTrips.isEmpty { result.handOverRoundTrip = median(roundTrips) }
             if againstOneThread {
                 let reads = Array(oneThreadReads.suffix(times.workload.count))   // the warm-up's read dropped
                 result.ratioToOneThreadRead = median(zip(times.workload, reads).map { $0 / $1 })

@@ -103,7 +103,9 @@ extension ParallelGradient {
         while batch < batches {
             let (alone, length) = choice.next()
             let end = Swift.min(batches, batch + length)
-            let start = clock.now
+            // The segment is timed from its second batch: its first waits for a helper that napped
+            // while batches ran on this thread alone (tens of µs), a cost of switching, not of the way.
+            var start = clock.now
             for b in batch..<end {
                 let range = (window.lowerBound + b * batchSize)..<(window.lowerBound + (b + 1) * batchSize)
                 let next = b + 1 < batches ? range.upperBound : rows
@@ -125,8 +127,10 @@ extension ParallelGradient {
                     job += 1
                 }
                 guard update(reducePartials(2)) else { return b }
+                if b == batch && end - batch > 1 { start = clock.now }
             }
-            choice.record(alone: alone, seconds: (clock.now - start) / .seconds(1), batches: end - batch)
+            choice.record(alone: alone, seconds: (clock.now - start) / .seconds(1),
+                          batches: end - batch > 1 ? end - batch - 1 : 1)
             batch = end
         }
         return batches
@@ -154,7 +158,11 @@ final class PairChoice {
     /// 2.7–3.0 µs for `Float`), and a fit of one epoch (the bench's) made two whole trials.
     static var aloneTrialFraction: Int { 4 }
     private let pattern: [Bool]?
-    /// The latest seconds per batch: two threads, one thread.
+    /// Seconds per batch, two threads and one: a trial's time, then moved a quarter of the way to
+    /// each later segment's. One slow segment among fast ones (a paired Float32 segment at 3.4 µs
+    /// per batch among 2.6–2.9 µs, one thread at 3.0 µs) then no longer sends every segment to the
+    /// slower way until the next trial; a helper descheduled by a busy host (twice the time or
+    /// more) still does within a segment.
     private var cost = (paired: Double.nan, alone: Double.nan)
     private var index = 0
 
@@ -178,11 +186,13 @@ final class PairChoice {
         }
     }
 
-    /// Records a segment's time (not the first's) and moves to the next.
+    /// Records a segment's time (not the first's) over its timed `batches` and moves to the next.
     func record(alone: Bool, seconds: Double, batches: Int) {
         defer { index += 1 }
         guard index > 0 || pattern != nil else { return }
         let perBatch = seconds / Double(Swift.max(1, batches))
-        if alone { cost.alone = perBatch } else { cost.paired = perBatch }
+        let trial = pattern == nil && (index - 1) % (Self.runBetweenTrials + 2) < 2
+        func moved(_ old: Double) -> Double { trial || !old.isFinite ? perBatch : old + (perBatch - old) / 4 }
+        if alone { cost.alone = moved(cost.alone) } else { cost.paired = moved(cost.paired) }
     }
 }

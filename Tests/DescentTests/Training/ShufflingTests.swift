@@ -154,7 +154,8 @@ struct ShufflingTests {
 
     /// The timing choice between two threads and one (``PairChoice``): a first segment on two
     /// threads whose time does not count (the helper has just started), a trial of each way (one
-    /// thread's a quarter segment), then the faster way until the next trials.
+    /// thread's a quarter segment), then the faster way until the next trials; one slow segment
+    /// of the faster way does not switch, a lasting slowdown does.
     @Test("the choice between two threads and one skips the helper's start and runs the faster way")
     func pairChoice() {
         let choice = PairChoice()
@@ -167,14 +168,18 @@ struct ShufflingTests {
         step { _ in 1 }                            // warm-up, very slow: ignored
         step { _ in 2e-6 }                         // two threads' trial
         step { _ in 3e-6 }                         // one thread's trial
-        for _ in 0..<PairChoice.runBetweenTrials { step { $0 ? 3e-6 : 2e-6 } }
-        step { _ in 9e-6 }                         // two threads' trial: now slower (a busy host)
+        let run = PairChoice.runBetweenTrials
+        step { $0 ? 3e-6 : 5e-6 }                  // one slow segment: 2 → 2.75 µs, still the faster
+        for _ in 0..<(run - 3) { step { $0 ? 3e-6 : 2e-6 } }
+        step { $0 ? 3e-6 : 9e-6 }                  // slower for good (a busy host): past one thread
+        step { $0 ? 3e-6 : 9e-6 }
+        step { _ in 9e-6 }                         // two threads' trial: still slower
         step { _ in 3e-6 }
         step { $0 ? 3e-6 : 9e-6 }
         let segment = choice.segment, quarter = segment / PairChoice.aloneTrialFraction
-        #expect(seen.map(\.0) == [false, false, true] + [Bool](repeating: false, count: PairChoice.runBetweenTrials)
+        #expect(seen.map(\.0) == [false, false, true] + [Bool](repeating: false, count: run - 1) + [true]
                     + [false, true, true])
-        #expect(seen.map(\.1) == [segment, segment, quarter] + [Int](repeating: segment, count: PairChoice.runBetweenTrials)
+        #expect(seen.map(\.1) == [segment, segment, quarter] + [Int](repeating: segment, count: run)
                     + [segment, quarter, segment])
     }
 
