@@ -9,8 +9,8 @@ import Glibc
 /// `bench --out-of-core DIR`: the synthetic data written as `X.npy` and `y.npy` in `DIR`, then
 /// read back as a ``StreamingDataset``: a plain sequential read of the files (the reference: what
 /// the disk or page cache gives), a visit of every chunk with no arithmetic, a streamed epoch of
-/// each mode and the streamed exact solvers; beside them the same epochs and solvers in memory
-/// (when X takes at most a third of the machine's memory). Each phase reports its peak resident
+/// each mode and the streamed exact solvers; in turn with them, round by round, the same epochs and
+/// solvers in memory (when X takes at most a third of the machine's memory). Each phase reports its peak resident
 /// memory and its growth. The files are removed at the end (unless `--keep-files`). `--only`
 /// picks epochs and solvers by the in-memory bench's names (`batch-epoch`, `normal-equations`…).
 struct OutOfCoreBenchmark<S: BLASScalar> {
@@ -63,55 +63,40 @@ struct OutOfCoreBenchmark<S: BLASScalar> {
             }
         }
         results.append(measurement("ooc-stream-visit", source: "stream", visit))
+        // In memory too, where X fits comfortably: each streamed figure in turn with its twin.
+        let memoryBytes = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
+        let data = bytes <= memoryBytes / 3 ? try Progress.phase("\(precision) loading into memory") {
+            let x = try Matrix<S>(npyFile: xPath)
+            return (x: Matrix<S>(copying: x), y: try Matrix<S>(npyFile: yPath).elements)
+        } : nil
+        var streamed = [OutOfCoreMeasurement](), twins = [OutOfCoreMeasurement]()
         for (name, mode) in modes where chosen(name + "-epoch") {
-            let seconds = try Progress.phase("\(precision) streamed \(name) ×\(settings.epochs)") {
+            let rows = try inTurn("ooc-\(name)-epoch", rounds: data == nil ? 1 : Self.rounds, warmUp: false, streamed: {
                 try epochSeconds(mode) { gd, model in try gd.fit(&model, from: stream) }
-            }
-            results.append(measurement("ooc-\(name)-epoch", source: "stream", seconds))
+            }, inMemory: data.map { data in {
+                try epochSeconds(mode) { gd, model in try gd.fit(&model, features: data.x, targets: data.y) }
+            } })
+            streamed.append(rows[0])
+            twins += rows.dropFirst()
         }
         if !settings.skipSolvers {
             for (name, method) in methods where chosen(name) {
                 var used = ""
-                let seconds = try Progress.phase("\(precision) streamed \(name)") {
-                    try time(repetitions: Self.solverRepetitions) {
-                        used = try LeastSquares.solve(from: stream, method: method).method.description
-                    }
-                }
-                var row = measurement("ooc-\(name)", source: "stream", seconds)
-                row.methodUsed = used
-                results.append(row)
+                var rows = try inTurn("ooc-\(name)", rounds: Self.solverRepetitions, warmUp: true, streamed: {
+                    try measureSeconds { used = try LeastSquares.solve(from: stream, method: method).method.description }
+                }, inMemory: data.map { data in {
+                    try measureSeconds { _ = try LeastSquares.solve(data.x, data.y, method: method) }
+                } })
+                rows[0].methodUsed = used
+                streamed.append(rows[0])
+                twins += rows.dropFirst()
             }
         }
-        // In memory, where X fits comfortably.
-        let memoryBytes = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
-        if bytes <= memoryBytes / 3 {
-            let data = try Progress.phase("\(precision) loading into memory") {
-                let x = try Matrix<S>(npyFile: xPath)
-                return (x: Matrix<S>(copying: x), y: try Matrix<S>(npyFile: yPath).elements)
-            }
-            for (name, mode) in modes where chosen(name + "-epoch") {
-                let seconds = try Progress.phase("\(precision) in-memory \(name) ×\(settings.epochs)") {
-                    try epochSeconds(mode) { gd, model in try gd.fit(&model, features: data.x, targets: data.y) }
-                }
-                results.append(measurement("ooc-\(name)-epoch", source: "memory", seconds))
-            }
-            if !settings.skipSolvers {
-                for (name, method) in methods where chosen(name) {
-                    let seconds = try Progress.phase("\(precision) in-memory \(name)") {
-                        try time(repetitions: Self.solverRepetitions) { _ = try LeastSquares.solve(data.x, data.y, method: method) }
-                    }
-                    results.append(measurement("ooc-\(name)", source: "memory", seconds))
-                }
-            }
-        }
-        // Ratios: to the sequential read, and each streamed figure to its in-memory twin.
+        results += streamed + twins
+        // Ratios to the sequential read.
         for k in results.indices {
             results[k].sequentialReadSeconds = read
             if results[k].source == "stream" { results[k].mapped = stream.isMapped }
-            if results[k].source == "stream",
-               let twin = results.first(where: { $0.benchmark == results[k].benchmark && $0.source == "memory" }) {
-                results[k].inMemorySeconds = twin.seconds
-            }
         }
         return results
     }
@@ -260,14 +245,16 @@ struct OutOfCoreMeasurement {
     /// A streamed row: whether the files were mapped (else read with `pread`).
     var mapped: Bool? = nil
     var sequentialReadSeconds: Double? = nil
-    /// The same benchmark in memory, on a streamed row.
+    /// The same benchmark in memory, on a streamed row, and the median of the ratios of the
+    /// rounds taken in turn with it (``OutOfCoreBenchmark/inTurn(_:rounds:warmUp:streamed:inMemory:)``).
     var inMemorySeconds: Double? = nil
+    var pairedRatio: Double? = nil
     /// The phase's peak resident memory and its growth, in MB.
     var memory: (peak: Int, growth: Int)? = nil
 
     var gigabytesPerSecond: Double { bytes / seconds / 1e9 }
     var ratioToSequentialRead: Double? { sequentialReadSeconds.map { seconds / $0 } }
-    var ratioToInMemory: Double? { inMemorySeconds.map { seconds / $0 } }
+    var ratioToInMemory: Double? { pairedRatio ?? inMemorySeconds.map { seconds / $0 } }
 }
 
 extension OutOfCoreMeasurement: JSONRow {

@@ -167,6 +167,14 @@ public struct StreamingDataset<Scalar: BLASScalar>: RowSource {
         return index * rowsPerChunk ..< Swift.min((index + 1) * rowsPerChunk, rowCount)
     }
 
+    /// Mapped chunks whose pages the read-ahead thread brings in at one wake-up: enough for about
+    /// 32 MiB, at least one. Woken for every 4 MiB chunk (the default), the thread took a core from
+    /// the two training threads 200 times per epoch over 800 MB (its `mincore` check and the
+    /// hand-overs). `bench --out-of-core` alternating builds: see the README's "Beyond memory".
+    static func preparedTogether(_ chunkBytes: Int) -> Int {
+        Swift.max(1, (32 << 20) / Swift.max(1, chunkBytes))
+    }
+
     /// Reads the chunks `order` from the files, in that order, and calls `body` with each; the
     /// next chunk is read on a read-ahead thread while `body` works.
     ///
@@ -183,6 +191,15 @@ public struct StreamingDataset<Scalar: BLASScalar>: RowSource {
     @specialized(where Scalar == Float)
     @specialized(where Scalar == Double)
     public func forEachChunk(_ order: [Int], _ body: (RowChunk<Scalar>) throws(DescentError) -> Void) throws(DescentError) {
+        try forEachChunk(order, preparing: Self.preparedTogether(bufferBytes), body)
+    }
+
+    /// ``forEachChunk(_:_:)`` with mapped files' pages brought in `group` chunks at a time (tests:
+    /// groups that do not divide the visit).
+    @specialized(where Scalar == Float)
+    @specialized(where Scalar == Double)
+    func forEachChunk(_ order: [Int], preparing group: Int,
+                      _ body: (RowChunk<Scalar>) throws(DescentError) -> Void) throws(DescentError) {
         guard !order.isEmpty else { return }
         for index in order { precondition(index >= 0 && index < chunkCount, "chunk \(index) is not in 0..<\(chunkCount)") }
         let x = featuresFile, y = targetsFile
@@ -193,14 +210,18 @@ public struct StreamingDataset<Scalar: BLASScalar>: RowSource {
         let targetsOffset = targetsOffset, d = columns, k = targetColumns
         let ranges = order.map(chunkRows)
         if let (xm, ym) = mappings {
-            // The thread brings the next chunk's pages in; the chunk is the mapped rows.
-            let readAhead = try ReadAhead(steps: order.count, bufferBytes: 64) { (step, _) throws(DescentError) in
-                try xm.prepare(x.byteRange(rows: ranges[step]))
-                try ym.prepare(y.byteRange(rows: ranges[step]))
+            // The thread brings the pages of the next group of chunks in; a chunk is its mapped rows.
+            let group = Swift.max(1, group)
+            let groups = (order.count + group - 1) / group
+            let readAhead = try ReadAhead(steps: groups, bufferBytes: 64) { (step, _) throws(DescentError) in
+                for chunk in (step * group)..<Swift.min(order.count, (step + 1) * group) {
+                    try xm.prepare(x.byteRange(rows: ranges[chunk]))
+                    try ym.prepare(y.byteRange(rows: ranges[chunk]))
+                }
             }
             defer { readAhead.finish() }
             for step in order.indices {
-                _ = try readAhead.take(step)
+                if step % group == 0 { _ = try readAhead.take(step / group) }
                 try x.identity.check(xfd, path: x.path)
                 try y.identity.check(yfd, path: y.path)
                 let rows = ranges[step]
@@ -209,7 +230,7 @@ public struct StreamingDataset<Scalar: BLASScalar>: RowSource {
                 try body(RowChunk(index: order[step], rows: rows, columns: d,
                                   features: UnsafeBufferPointer(start: features, count: rows.count * d),
                                   targets: UnsafeBufferPointer(start: targets, count: rows.count * k), targetColumns: k))
-                readAhead.release(step)
+                if step % group == group - 1 || step == order.count - 1 { readAhead.release(step / group) }
             }
             return
         }

@@ -130,6 +130,47 @@ struct StreamingDatasetTests {
           arguments: Precision.allCases)
     func written(_ precision: Precision) throws { try writtenFiles(precision.scalar) }
 
+    /// Mapped files' pages are brought in several chunks at a time
+    /// (``StreamingDataset/preparedTogether(_:)``: 32 MiB, so one group for every small file):
+    /// groups that do not divide the visit, in a shuffled order with repeats, give every chunk its
+    /// own rows; a body that throws in the middle of a group ends the visit with its error.
+    @Test("mapped chunks prepared in groups give each chunk its own rows, and a throw mid-group ends the visit")
+    func preparedInGroups() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let problem = RandomProblem<Double>(rows: 100, columns: 3, seed: 5)
+        try problem.features.writeNPY(to: folder + "/X.npy")
+        try problem.targets.writeNPY(to: folder + "/y.npy")
+        let stream = try StreamingDataset<Double>(npyFeatures: folder + "/X.npy", targets: folder + "/y.npy",
+                                                  chunkBytes: 7 * 4 * 8)
+        #expect(stream.isMapped && stream.chunkCount == 15)
+        #expect(StreamingDataset<Double>.preparedTogether(4 << 20) == 8)
+        #expect(StreamingDataset<Double>.preparedTogether(64 << 20) == 1)
+        var random = RandomSource(seed: 3)
+        var order = Array(0..<stream.chunkCount)
+        random.shuffle(&order)
+        order += [order[4], order[0]]
+        for group in [1, 2, 4, 16, 40] {
+            var seen = [Int]()
+            try stream.forEachChunk(order, preparing: group) { chunk in
+                seen.append(chunk.index)
+                #expect(chunk.rows == chunk.index * 7 ..< Swift.min(chunk.index * 7 + 7, 100))
+                #expect(Array(chunk.features) == Array(problem.features.elements[(chunk.rows.lowerBound * 3)..<(chunk.rows.upperBound * 3)]))
+                #expect(Array(chunk.targets) == Array(problem.targets[chunk.rows]))
+            }
+            #expect(seen == order, "groups of \(group)")
+            var visited = 0
+            let stopped = Self.error { () throws(DescentError) in
+                try stream.forEachChunk(order, preparing: group) { (_: RowChunk<Double>) throws(DescentError) in
+                    visited += 1
+                    if visited == 6 { throw .invalidOption(name: "body", value: "6", expected: "a test's stop") }
+                }
+            }
+            #expect(stopped == .invalidOption(name: "body", value: "6", expected: "a test's stop"), "groups of \(group)")
+            #expect(visited == 6)
+        }
+    }
+
     @Test("the default chunk buffers stay within 64 MiB")
     func defaultBound() throws {
         let folder = Self.folder()
