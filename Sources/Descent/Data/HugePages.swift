@@ -12,16 +12,28 @@ import Glibc
 /// stochastic epoch 24.1–25.5 ms (1.07–1.08× a one-thread read of X, which is on the same pages)
 /// → 22.0–22.5 ms (1.03×); a full batch 18.3–19.6 ms → 18.2–18.9 ms (1.08–1.12× and 1.10–1.14×
 /// the two-thread read: level). numpy does the same for arrays of 4 MiB and more.
+///
+/// The pages cost at their first write, and on a VM whose host takes free memory back (the
+/// project's: free blocks of 2 MiB and more are handed to the host and brought back on use) a
+/// fresh huge page's first write cost 6× a 4 KiB page's: 800 MB in 1.5–1.7 s against 0.26 s on
+/// one thread (0.47–0.67 s against 0.15 s on two; a C harness). Memory freed moments before is
+/// reused at once. So the file converters that make a one-off copy (a `.npy` file widened or
+/// reordered) do not ask; the buffers a caller fills and trains on, and the CSV readers (whose
+/// parse outweighs it), do.
 enum HugePages {
     /// Buffers of at least this many bytes are advised.
     static var threshold: Int { 4 << 20 }
+
+    /// Whether buffers are advised: unless the environment sets `DESCENT_MADVISE_HUGEPAGE=0`, as
+    /// `NUMPY_MADVISE_HUGEPAGE=0` turns numpy's advice off. Read once per process.
+    static let enabled: Bool = getenv("DESCENT_MADVISE_HUGEPAGE").map { String(cString: $0) != "0" } ?? true
 
     /// Advises the kernel to back the whole 2 MiB pages inside `buffer` with huge pages, if it is
     /// at least ``threshold`` bytes. Call before the buffer is first written; harmless (and
     /// without effect) on memory already written, and where the kernel does not support it.
     static func advise(_ buffer: UnsafeMutableRawBufferPointer) {
         #if os(Linux)
-        guard let base = buffer.baseAddress, buffer.count >= threshold else { return }
+        guard enabled, let base = buffer.baseAddress, buffer.count >= threshold else { return }
         let page = 2 << 20
         let start = (Int(bitPattern: base) + page - 1) / page * page
         let end = (Int(bitPattern: base) + buffer.count) / page * page

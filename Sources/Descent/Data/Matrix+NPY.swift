@@ -42,9 +42,14 @@ extension Matrix {
                       mapped: _MappedElements(file: file, offset: header.dataOffset, count: header.count))
             return
         }
-        // Every element is written by the conversion, so the array is not zero-filled first.
+        // Every element is written by the conversion, so the array is not zero-filled first. Not
+        // on huge pages (``HugePages``): on the project's VM, whose host takes free memory back, a
+        // fresh 2 MiB page's first write cost 6× a 4 KiB page's (800 MB: 1.5–1.7 s against 0.26 s,
+        // a C harness), and a float32 file of 1,000,000 × 100 widened into Double took 0.57–1.42 s
+        // advised against 0.34 s not (`bench --out-of-core`, three alternating runs): more than
+        // the pages save over hundreds of epochs.
         var failure: DescentError?
-        let elements = [Scalar](largeUninitializedCapacity: header.count) { buffer, initialized in
+        let elements = [Scalar](unsafeUninitializedCapacity: header.count) { buffer, initialized in
             do throws(DescentError) {
                 try NPYReader.convert(fd, header: header, path: path, rowMajor: rowMajor, into: buffer)
                 initialized = header.count
