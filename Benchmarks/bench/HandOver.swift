@@ -7,15 +7,16 @@ import Glibc
 /// least twice per batch (the job out to the helper, its half back), measured in the bench's
 /// process right before each mini-batch repetition.
 ///
-/// On this 2-vCPU VM it is not a constant of the machine: within one hour it was 107–150 ns
-/// (the host ran both vCPUs close together) and 525–577 ns (far apart), switching every few
-/// minutes, and the Float32 mini-batch epoch went with it (2.7 µs against 3.3 µs per batch of 256
+/// On this 2-vCPU VM it is not a constant of the machine: within one hour a C ping-pong measured
+/// 98–185 ns (the host running both vCPUs close together) and 513–584 ns (far apart) by turns,
+/// switching every few minutes, and the Float32 mini-batch epoch went with it (2.7 µs against 3.3 µs per batch of 256
 /// × 100 in a C harness of the same hand-over). The row's `handover_round_trip_ns` says which
 /// the repetitions saw.
 enum HandOverProbe {
     /// The mean nanoseconds of one round trip over `trips` round trips between this thread and a
     /// new one; nil if no thread could be started.
     static func roundTripNanoseconds(trips: Int = 2000) -> Double? {
+        let trips = Swift.max(2, trips)   // the first trip only starts the thread
         let state = Shared()
         let context = Unmanaged.passRetained(Box(state: state, trips: trips)).toOpaque()
         var thread = pthread_t()
@@ -35,13 +36,13 @@ enum HandOverProbe {
         while state.pong.load(ordering: .acquiring) < 1 {}
         let clock = ContinuousClock()
         let start = clock.now
-        for i in 2...Swift.max(2, trips) {
+        for i in 2...trips {
             state.ping.store(i, ordering: .releasing)
             while state.pong.load(ordering: .acquiring) < i {}
         }
         let seconds = (clock.now - start) / .seconds(1)
         pthread_join(thread, nil)
-        return seconds * 1e9 / Double(Swift.max(1, trips - 1))
+        return seconds * 1e9 / Double(trips - 1)
     }
 
     /// The two counters, each on its own cache lines.

@@ -17,9 +17,12 @@ import Glibc
 /// project's: free blocks of 2 MiB and more are handed to the host and brought back on use) a
 /// fresh huge page's first write cost 6× a 4 KiB page's: 800 MB in 1.5–1.7 s against 0.26 s on
 /// one thread (0.47–0.67 s against 0.15 s on two; a C harness). Memory freed moments before is
-/// reused at once. So the file converters that make a one-off copy (a `.npy` file widened or
-/// reordered) do not ask; the buffers a caller fills and trains on, and the CSV readers (whose
-/// parse outweighs it), do.
+/// reused at once. So the `.npy` converter, whose one-off copy of a large file is timed by itself
+/// (a file widened or reordered: 0.57–1.42 s advised against 0.34 s for 800 MB), does not ask; the
+/// buffers a caller fills and trains on do (epochs over them read faster), and so do the CSV
+/// readers, whose repeated reads in one process measured faster with the pages (`bench --only
+/// csv`, two alternating runs: 43–46 ms against 61–65 ms for integers, 53–57 against 67–74 ms for
+/// `%.10g`); a one-off read of a large CSV file pays the first write as the converter would.
 enum HugePages {
     /// Buffers of at least this many bytes are advised.
     static var threshold: Int { 4 << 20 }
