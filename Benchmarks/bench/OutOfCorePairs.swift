@@ -1,4 +1,5 @@
 import Descent
+import Foundation
 
 /// Streamed figures and their in-memory twins taken in turn, so that both see the host in the
 /// same state: the host's read swung by 2× within a minute on the project's VM, and one run that

@@ -133,7 +133,6 @@ extension PiecewiseLinearSolver {
                 if try finish(iteration - 1) { return iteration - 1 }
             }
             let mu = gap.complementarity / Swift.max(1, gap.hinges) / 2
-            if debug { print("it \(iteration) gap \(gap.relative) mu \(mu)") }
 
             // Predictor: θ, the affine right-hand side and the centring vector, with the Gram matrix.
             let predictor = try pass(gram: true, coefficients: 2) { first, m, _, _, gw, coef, _ in
@@ -230,7 +229,6 @@ extension PiecewiseLinearSolver {
                 z[j] += dualStep * dzs[j]
                 v[j] += dualStep * dvs[j]
             }
-            if debug { print("   steps \(primalStep) \(dualStep) sigma \(sigma)") }
             for c in 0..<p { beta[c] += dualStep * step[c] }
             for i in 0..<n { r[i] += dualStep * u[i] }
         }

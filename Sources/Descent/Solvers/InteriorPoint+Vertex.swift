@@ -51,7 +51,6 @@ extension PiecewiseLinearSolver {
             defer { r.assign(residuals) }
             guard let basis = try selectBasis(), let vertex = interpolate(basis) else { return false }
             let certificate = try certify(vertex, basis: basis, interiorG: (0..<n).map(interiorSubgradient), vertex: true)
-            if debug { print("early vertex at \(iteration): \(certificate)") }
             guard certificate.margin >= -Self.subgradientTolerance, certificate.relativeGap <= 1e-12 else { return false }
             early = outcome(vertex, basis: basis, certificate: certificate, iterations: iteration, totalWeight: totalWeight)
             return true
@@ -69,14 +68,12 @@ extension PiecewiseLinearSolver {
         }
         if let vertex = interpolate(basis) {
             let certificate = try certify(vertex, basis: basis, interiorG: interiorG, vertex: true)
-            if debug { print("vertex: \(certificate) interior objective \(interiorObjective)") }
             if certificate.margin >= -Self.subgradientTolerance,
                certificate.objective <= interiorObjective + 1e-12 * Swift.abs(interiorObjective) {
                 return outcome(vertex, basis: basis, certificate: certificate, iterations: iterations, totalWeight: totalWeight)
             }
         }
         let certificate = try certify(interior, basis: basis, interiorG: interiorG, vertex: false)
-        if debug { print("interior: \(certificate)") }
         return Outcome(beta: interior, certificate: certificate, iterations: iterations, isVertex: false, basisRows: [],
                        totalWeight: totalWeight)
     }

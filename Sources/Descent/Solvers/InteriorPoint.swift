@@ -55,7 +55,6 @@ final class PiecewiseLinearSolver<S: BLASScalar> {
 
     /// The iteration limit, and the interior point's stopping gap (relative).
     static var iterationLimit: Int { 100 }
-    var debug: Bool { getenv("QDEBUG") != nil }
     static var interiorGap: Double { 1e-11 }
     /// The fraction of the way to the boundary each step goes (rqfnb's `beta`).
     static var stepFraction: Double { 0.99995 }

@@ -32,7 +32,6 @@ extension PiecewiseLinearSolver {
                 var size = Swift.abs(self.y[i])
                 for j in 0..<p { size += Swift.abs(design[(i - first) * p + j] * beta[j]) }
                 e[i] = Swift.abs(ri) <= 16 * Double(p + 1) * Double.ulpOfOne * size ? 0 : -self.w[i] * ri
-                if self.debug && Swift.abs(ri) < 1e-6 * size { print("row \(i) r \(ri) size \(size) e \(e[i])") }
             }
         }
         // Ṽ: Σwᵢρ_τ(yᵢ − b) at the weighted τ-quantile b of y.
@@ -53,7 +52,6 @@ extension PiecewiseLinearSolver {
         }
         var lo = key(try minimum(values.min() ?? .infinity))
         var hi = key(-(try minimum(-(values.max() ?? -.infinity))))
-        if debug { print("order \(lo) \(hi) \(values.min()!) \(values.max()!) target \(target)") }
         while lo < hi {
             let mid = lo + (hi - lo) / 2, v = value(mid)
             var count = 0.0
