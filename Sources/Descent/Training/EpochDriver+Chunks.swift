@@ -25,6 +25,7 @@ extension EpochDriver {
             var failure: Int? = nil
             try chunks.visit(shuffledChunks) { (index, source) throws(DescentError) in
                 bind(index, source, epoch: epoch)
+                order.deal(batchSize: settings.batchSize, from: 0)
                 failure = compute(0..<order.rows, &progress)
             }
             return failure
@@ -53,6 +54,11 @@ extension EpochDriver {
             try chunks.visit(shuffledChunks) { (index, source) throws(DescentError) in
                 guard !stopped, failure == nil, source.rowCount > 0 else { return }
                 bind(index, source, epoch: epoch)
+                // One process: global batches start at multiples of B (several parts: shares of them).
+                if collective.size == 1 {
+                    let b = settings.batchSize
+                    order.deal(batchSize: b, from: (b - offset % b) % b)
+                }
                 let rows = order.rows
                 var position = offset
                 while u < count {

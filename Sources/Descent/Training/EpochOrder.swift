@@ -35,11 +35,13 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     /// written; a position's row comes from `blockOrder` and `blockStarts`. Writing and scanning
     /// an order of every row cost a stochastic epoch over 1,000,000 × 100 doubles about a tenth
     /// of its time (`bench --only stochastic-epoch`, sampled with `perf`).
-    private var byBlocks = false
+    private(set) var byBlocks = false
     /// With ``byBlocks``: the epoch position where each drawn block starts, and the rows (`blocks + 1` entries).
     private var blockStarts: [Int] = []
     /// With ``byBlocks``: where the last block (the only one that may be short) was drawn.
     private var lastDrawn = 0
+    /// Mini-batches dealt from the two halves of the block order (``deal(batchSize:from:)``).
+    var dealing: BatchDealing?
     /// Gathered rows, targets (`targetColumns` per row) and sample weights: `slots × blockRows` rows.
     private let gatheredFeatures: UnsafeMutableBufferPointer<S>
     private let gatheredTargets: UnsafeMutableBufferPointer<S>
@@ -101,6 +103,7 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         rows = count
         shuffleBlockRows = Shuffling.blockRows(rows: Swift.max(count, epochRowCount), rowBytes: source.rowBytes)
         ordered = shuffling != .none || members != nil
+        dealing = nil
         if chunk != shuffledChunk || epoch != shuffledEpoch { shuffle(epoch: epoch, chunk: chunk) }
     }
 
@@ -173,16 +176,22 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         let positions = UnsafeMutableBufferPointer(rebasing: order[position..<(position + count)])
         guard byBlocks else { return UnsafeBufferPointer(positions) }
         // Written into the positions' own stretch of `order`: partitions fetch disjoint positions.
-        var (drawn, row) = blockRow(at: position)
-        for k in 0..<count {
-            if position + k == blockStarts[drawn + 1] {
-                drawn += 1
-                row = blockOrder[drawn] * shuffleBlockRows
-            }
-            positions[k] = row
-            row += 1
+        var k = 0
+        while k < count {
+            let (first, run) = contiguousRun(from: position + k, limit: count - k)
+            for i in 0..<run { positions[k + i] = first + i }
+            k += run
         }
         return UnsafeBufferPointer(positions)
+    }
+
+    /// With ``byBlocks``: the row at epoch position `position`, and how many positions from it
+    /// on (at most `limit`) hold the rows after it: to the end of its drawn block, and of its
+    /// half-batch where batches are dealt.
+    private func contiguousRun(from position: Int, limit: Int) -> (row: Int, count: Int) {
+        let place = dealing?.source(of: position) ?? position
+        let (drawn, row) = blockRow(at: place)
+        return (row, Swift.min(limit, blockStarts[drawn + 1] - place, dealing?.run(from: position) ?? Int.max))
     }
 
     /// The row at every epoch position of the bound rows, in epoch order (for tests and checks).
@@ -201,8 +210,7 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
         guard ordered else { return scaled(source.block(position..<(position + limit)), slot: slot) }
         let first: Int, run: Int
         if byBlocks {
-            let (drawn, row) = blockRow(at: position)
-            (first, run) = (row, Swift.min(limit, blockStarts[drawn + 1] - position))
+            (first, run) = contiguousRun(from: position, limit: limit)
         } else {
             first = order[position]
             var length = 1
@@ -224,7 +232,7 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     /// it in place (dense, unscaled rows, unshuffled or shuffled by blocks), else `nil`.
     func rowAddress(_ position: Int) -> UnsafeRawPointer? {
         guard position >= 0, position < rows, scaling == nil, !source.isSparse, !ordered || byBlocks else { return nil }
-        let row = ordered ? blockRow(at: position).row : position
+        let row = ordered ? contiguousRun(from: position, limit: 1).row : position
         return UnsafeRawPointer(source.block(row..<(row + 1)).features)
     }
 
@@ -269,31 +277,5 @@ final class EpochOrder<Source: RowBlockSource>: @unchecked Sendable {  // partit
     /// `slot`'s scratch for whitening (`nil` when the map does not whiten).
     func scratch(_ slot: Int) -> UnsafeMutablePointer<S>? {
         mapScratch.isEmpty ? nil : mapScratch.baseAddress! + slot * blockRows * columns
-    }
-
-    /// `out ← (x − μ)/σ` for `rows` rows (`out` may be `x`), as ``Standardizer/transform(_:)`` computes
-    /// it, then whitened when the map whitens, in either of its modes (``FeatureMap/whiten(_:from:rows:scratch:)``):
-    /// the rows the automatic learning rate is estimated on.
-    static func standardize(_ out: UnsafeMutablePointer<S>, from x: UnsafePointer<S>, rows: Int,
-                            _ scaling: FeatureMap<S>) {
-        scaling.whiten(out, from: x, rows: rows)
-    }
-}
-
-/// `out ← (x − μ)/σ` row by row, each element as ``Standardizer/transform(_:)`` computes it:
-/// specialised, so that the per-element conversions are not generic calls.
-@specialized(where S == Float)
-@specialized(where S == Double)
-func standardizeRows<S: BLASScalar>(_ out: UnsafeMutablePointer<S>, from x: UnsafePointer<S>, rows: Int,
-                                    means: [Double], deviations: [Double]) {
-    let d = means.count
-    let source = RowBlock(features: x, count: rows, columns: d)
-    means.withUnsafeBufferPointer { means in
-        deviations.withUnsafeBufferPointer { deviations in
-            for i in 0..<rows {
-                let row = source.row(i), target = out + i * d   // `out`: the slot's own dense scratch
-                for j in 0..<d { target[j] = S((Double(row[j]) - means[j]) / deviations[j]) }
-            }
-        }
     }
 }

@@ -190,3 +190,21 @@ struct FeatureMap<S: BLASScalar>: Sendable {
         try model.mapTargets { (column) throws(DescentError) in try original(column) }
     }
 }
+
+/// `out ← (x − μ)/σ` row by row, each element as ``Standardizer/transform(_:)`` computes it:
+/// specialised, so that the per-element conversions are not generic calls.
+@specialized(where S == Float)
+@specialized(where S == Double)
+func standardizeRows<S: BLASScalar>(_ out: UnsafeMutablePointer<S>, from x: UnsafePointer<S>, rows: Int,
+                                    means: [Double], deviations: [Double]) {
+    let d = means.count
+    let source = RowBlock(features: x, count: rows, columns: d)
+    means.withUnsafeBufferPointer { means in
+        deviations.withUnsafeBufferPointer { deviations in
+            for i in 0..<rows {
+                let row = source.row(i), target = out + i * d   // `out`: the slot's own dense scratch
+                for j in 0..<d { target[j] = S((Double(row[j]) - means[j]) / deviations[j]) }
+            }
+        }
+    }
+}

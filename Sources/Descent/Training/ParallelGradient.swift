@@ -73,7 +73,12 @@ struct ParallelGradient<Source: RowBlockSource> {
                 shared.value.partialGradient(p, of: parts, in: range)
             }
         } else {
-            for p in 0..<parts { partialGradient(p, of: parts, in: range, alone: true) }
+            // Each partition prefetches where the next begins (the next batch's rows after the
+            // last): dealt mini-batches (``BatchDealing``) jump between the block order's halves.
+            for p in 0..<parts {
+                let next = range.lowerBound + range.count * (p + 1) / parts
+                partialGradient(p, of: parts, in: range, then: order.rowAddress(next), alone: true)
+            }
         }
         return reducePartials(parts)
     }

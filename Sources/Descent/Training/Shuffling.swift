@@ -8,6 +8,13 @@ public enum Shuffling: Sendable, Hashable, CustomStringConvertible {
     /// stays in cache, is instead permuted row by row, uniformly. This is what `shuffle: true`
     /// means. Rows inside a block keep their stored order: if that order means something (sorted
     /// by time or by target), use ``uniform``, or shuffle the rows once before training.
+    ///
+    /// Mini-batches (in one process) are dealt from the two halves of this order: batch `b`'s
+    /// first `⌊B/2⌋` rows are the next run of the order's first half, its other rows the next run
+    /// of its second half, so each of the two threads that compute a batch reads one run through
+    /// the blocks (any rows before the first whole batch or after the last keep their place).
+    /// A batch is then two runs from two random blocks; the same seed gives the same batches with
+    /// any number of threads.
     case blocks
     /// A uniformly random permutation of all rows every epoch. Exact, but on data far larger
     /// than cache every row is a random memory access, and an epoch costs several times a

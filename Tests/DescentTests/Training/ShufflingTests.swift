@@ -108,6 +108,72 @@ struct ShufflingTests {
         }
     }
 
+    /// Mini-batches dealt from the two halves of the block order (``BatchDealing``): batch `b`'s
+    /// first half is the next run of the order's first half, its second half the next run of its
+    /// second half; positions before the first whole batch and after the last keep their rows;
+    /// every fetch in place stays inside one half-batch, and the row addresses follow.
+    @Test("mini-batches are dealt from the two halves of the block order",
+          arguments: [(256, 0), (255, 37), (2, 1), (7_000, 100)])
+    func dealtBatches(size: Int, start: Int) {
+        let rows = 40_000, columns = 20
+        withOrder(.blocks, seed: 7, epoch: 3) { order in
+            let undealt = order.rowsInEpochOrder
+            order.deal(batchSize: size, from: start)
+            let dealt = order.rowsInEpochOrder
+            let isPermutation = dealt.sorted() == Array(0..<rows)
+            #expect(isPermutation)
+            let batches = (rows - start) / size, first = size / 2, second = size - first
+            var expected = undealt
+            for b in 0..<batches {
+                let at = start + b * size
+                expected[at..<(at + first)] = undealt[(start + b * first)..<(start + (b + 1) * first)]
+                let from = start + batches * first + b * second
+                expected[(at + first)..<(at + size)] = undealt[from..<(from + second)]
+            }
+            let differing = zip(dealt, expected).filter { $0 != $1 }.count
+            #expect(differing == 0)
+            // In place, block by block: the fetched rows are the dealt ones, no block crosses a half-batch.
+            var position = 0, wrong = 0, crossing = 0, misplaced = 0
+            while position < rows {
+                let block = order.fetch(position, limit: rows - position, slot: 0)
+                let offset = position - start
+                let halfEnd = offset < 0 ? start : offset >= batches * size ? rows
+                    : position + (offset % size < first ? first - offset % size : size - offset % size)
+                for i in 0..<block.count where block.features[i * columns] != Double(dealt[position + i] * columns) { wrong += 1 }
+                // A run of under four rows is gathered instead (its address is only a prefetch hint).
+                let inPlace = order.source.block(dealt[position]..<(dealt[position] + 1)).features == block.features
+                if inPlace && position + block.count > halfEnd { crossing += 1 }
+                if inPlace && order.rowAddress(position) != UnsafeRawPointer(block.features) { misplaced += 1 }
+                position += block.count
+            }
+            #expect(wrong == 0 && crossing == 0 && misplaced == 0)
+            // A new binding deals nothing until asked again.
+            order.bind(order.source, members: nil, chunk: 0, epoch: 3)
+            let restored = order.rowsInEpochOrder == undealt
+            #expect(order.dealing == nil && restored)
+        }
+    }
+
+    @Test("only mini-batches of an order shuffled by blocks in place are dealt")
+    func dealtOnlyByBlocks() {
+        withOrder(.uniform, seed: 7, epoch: 0) { order in
+            order.deal(batchSize: 256, from: 0)
+            #expect(order.dealing == nil)
+        }
+        withOrder(.none, seed: 7, epoch: 0) { order in
+            order.deal(batchSize: 256, from: 0)
+            #expect(order.dealing == nil)
+        }
+        withOrder(.blocks, seed: 7, epoch: 0) { order in
+            for (size, start) in [(1, 0), (40_000, 0), (20_001, 0), (256, 39_900)] {
+                order.deal(batchSize: size, from: start)
+                #expect(order.dealing == nil, "\(size) from \(start)")
+            }
+            order.deal(batchSize: 20_000, from: 0)
+            #expect(order.dealing == BatchDealing(start: 0, batches: 2, size: 20_000, first: 10_000))
+        }
+    }
+
     @Test("small data is permuted row by row, uniformly, even in block mode")
     func smallDataUniform() {
         let (orders, blockRows) = order(rows: 1000, columns: 10, shuffling: .blocks)
