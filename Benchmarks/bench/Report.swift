@@ -32,6 +32,9 @@ struct Measurement {
     var loss: String? = nil
     var squaredSeconds: Double? = nil
     var ratioToSquared: Double? = nil
+    /// `fit-call`: the median seconds its epochs recorded (`FitHistory.elapsedSeconds`), the rest of
+    /// the call being validation, setup and the certificate.
+    var epochsSeconds: Double? = nil
     /// `stochastic-epoch`: the median of the per-repetition ratios to a one-thread streaming read
     /// timed just before each repetition.
     var ratioToOneThreadRead: Double? = nil
@@ -69,7 +72,7 @@ extension Measurement: JSONRow {
         case shuffling, methodUsed = "method_used", condition, refinementSteps = "refinement_steps", mode
         case maxWeightError = "max_weight_error", relativeMSEGap = "relative_mse_gap"
         case loss, squaredSeconds = "squared_seconds", ratioToSquared = "ratio_to_squared"
-        case ratioToOneThreadRead = "ratio_to_one_thread_read"
+        case ratioToOneThreadRead = "ratio_to_one_thread_read", epochsSeconds = "epochs_seconds"
         case handOverRoundTrip = "handover_round_trip_ns"
         case iterations, converged, scale, dualityGap = "duality_gap"
         case peakRSSMB = "peak_rss_mb", phaseGrowthMB = "phase_growth_mb", xMB = "x_mb"
@@ -99,6 +102,7 @@ extension Measurement: JSONRow {
             (.loss, loss.map(JSONValue.string)), (.squaredSeconds, squaredSeconds.map(JSONValue.number)),
             (.ratioToSquared, ratioToSquared.map(JSONValue.number)),
             (.ratioToOneThreadRead, ratioToOneThreadRead.map(JSONValue.number)),
+            (.epochsSeconds, epochsSeconds.map(JSONValue.number)),
             (.handOverRoundTrip, handOverRoundTrip.map { .number(($0 * 10).rounded() / 10) }),
             (.iterations, iterations.map(JSONValue.int)), (.converged, converged.map(JSONValue.bool)),
             (.scale, scale.map(JSONValue.number)), (.dualityGap, dualityGap.map(JSONValue.number)),

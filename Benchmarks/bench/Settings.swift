@@ -38,6 +38,10 @@ enum BenchmarkName: String, CaseIterable, Sendable {
     case normalEquationsIllConditioned = "normal-equations-illconditioned"
     case qrIllConditioned = "qr-illconditioned"
     case agreement
+    /// The user's entry point: the wall time of one `GradientDescent.fit` call (full batch, the
+    /// run's epochs), input validation and the convergence certificate included (FitCall.swift),
+    /// with the seconds its epochs recorded (`epochs_seconds`).
+    case fitCall = "fit-call"
     /// Robust losses (RobustEpochs.swift): a full-batch epoch of Huber's loss and of the pinball
     /// loss, each paired repetition by repetition with a squared-loss epoch on the same data
     /// (`ratio_to_squared`); then a stochastic Huber epoch against a stochastic squared one. On the

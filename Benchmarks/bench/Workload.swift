@@ -74,6 +74,7 @@ struct Workload<S: BLASScalar> {
             var results = try measureEpochs(pairing, readOnce: readOnce)
             results += try measureWhitenedEpochs(pairing, readOnce: readOnce)
             results += measureNaiveEpochs(pairing, readOnce: readOnce)
+            results += try measureFitCall(pairing, readOnce: readOnce)
             var exact: LeastSquaresSolution<S>? = nil
             if !settings.skipSolvers {
                 results += try measureSolvers(pairing, readOnce: readOnce, automatic: &exact)

@@ -31,6 +31,10 @@ struct CorrelationMeasurement {
         self.scratch = []
         defer { self.scratch = scratch }
         let inverseDeviations = scaling.deviations.map { 1 / $0 }
+        // Summed here and stored once: `self.total` written per row inside the closures below
+        // was an exclusivity check per row.
+        var total = self.total
+        defer { self.total = total }
         scratch.withUnsafeMutableBufferPointer { scratchBuffer in
         let block = scratchBuffer.baseAddress!
         scaling.means.withUnsafeBufferPointer { mu in
@@ -59,6 +63,25 @@ struct CorrelationMeasurement {
             }
         }
         }
+    }
+
+    /// `totals[j] += Σᵢ ŵᵢxᵢⱼ` for every column, and `totals[d] += Σᵢ ŵᵢ`, row by row in `Double`.
+    @specialized(where S == Float)
+    @specialized(where S == Double)
+    static func addWeightedRows<S: BLASScalar>(_ block: RowBlock<S>, into totals: UnsafeMutablePointer<Double>) {
+        let d = block.columns
+        for i in 0..<block.count {
+            let weight = Double(block.sampleWeights?[i] ?? 1), row = block.row(i)
+            for j in 0..<d { totals[j] += weight * Double(row[j]) }
+            totals[d] += weight
+        }
+    }
+
+    /// Adds `other`'s sums (the measurement of other rows) to this one's.
+    mutating func merge(_ other: CorrelationMeasurement) {
+        for i in gram.indices { gram[i] += other.gram[i] }
+        for j in sums.indices { sums[j] += other.sums[j] }
+        total += other.total
     }
 
     /// Sums the measurement over the parts of a distributed data set (in rank order).

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Certifying convergence (``Convergence``) inside the epoch driver: the pass that measures the
 /// residual moments at a model, the Gram pass of the exact reference, and the cheap check a full
 /// batch makes from its own gradient.
@@ -16,6 +18,38 @@ extension EpochDriver {
                 if sparse || block.sparse == nil { body(block) } else { Self.densified(block, body) }
                 position += block.count
             }
+        }
+    }
+
+    /// ``forEachTrainingBlock(sparse:_:)`` with each training chunk's rows cut in two halves:
+    /// `body(half, block)` for the dense blocks of each, the halves at the same time when the fit
+    /// has two threads or more. The calls are the same either way, so what a body sums per half
+    /// does not depend on the threads. The Gram pass of the exact reference took one core:
+    /// about 100 ms of a 1,000,000 × 100 `fit`'s 240–280 ms outside its epochs.
+    func forEachTrainingBlockInHalves(_ body: @escaping (Int, RowBlock<S>) -> Void) throws(DescentError) {
+        try chunks.visit(chunks.training) { (index, source) throws(DescentError) in
+            bind(index, source)
+            if settings.threads > 1 {
+                let shared = UncheckedSendable((self, body))
+                DispatchQueue.concurrentPerform(iterations: 2) { half in
+                    shared.value.0.visitHalf(half, shared.value.1)
+                }
+            } else {
+                visitHalf(0, body)
+                visitHalf(1, body)
+            }
+        }
+    }
+
+    /// The blocks of half `half` (0 or 1) of the bound chunk's rows, from slot `half`.
+    private func visitHalf(_ half: Int, _ body: (Int, RowBlock<S>) -> Void) {
+        let rows = order.rows
+        var position = rows * half / 2
+        let end = rows * (half + 1) / 2
+        while position < end {
+            let block = order.fetch(position, limit: Swift.min(order.blockRows, end - position), slot: half)
+            if block.sparse == nil { body(half, block) } else { Self.densified(block) { body(half, $0) } }
+            position += block.count
         }
     }
 
@@ -162,21 +196,23 @@ extension EpochDriver {
         var shift = [Double](repeating: 0, count: d)
         if order.scaling == nil {
             var sums = [Double](repeating: 0, count: d + 1)
-            try forEachTrainingBlock { block in
-                for i in 0..<block.count {
-                    let weight = Double(block.sampleWeights?[i] ?? 1), row = block.row(i)
-                    for j in 0..<d { sums[j] += weight * Double(row[j]) }
-                    sums[d] += weight
-                }
-            }
+            // Into a buffer of its own: the array captured and written per element cost an
+            // exclusivity and a uniqueness check each, and kept the loop scalar.
+            let totals = UnsafeMutableBufferPointer<Double>.allocate(capacity: d + 1)
+            defer { totals.deallocate() }
+            totals.initialize(repeating: 0)
+            try forEachTrainingBlock { block in CorrelationMeasurement.addWeightedRows(block, into: totals.baseAddress!) }
+            for j in 0...d { sums[j] = totals[j] }
             try collective.sum(&sums)
             if sums[d] > 0 { shift = (0..<d).map { sums[$0] / sums[d] } }
         }
-        var measurement = CorrelationMeasurement(columns: d)
         let scaling = Standardizer<S>(means: shift, deviations: [Double](repeating: 1, count: d))
-        try forEachTrainingBlock { block in
-            measurement.add(block, scaling: scaling)
-        }
+        let halves = UnsafeMutableBufferPointer<CorrelationMeasurement>.allocate(capacity: 2)
+        halves.initialize(repeating: CorrelationMeasurement(columns: d))
+        defer { halves.baseAddress!.deinitialize(count: 2); halves.deallocate() }
+        try forEachTrainingBlockInHalves { half, block in halves[half].add(block, scaling: scaling) }
+        var measurement = halves[0]
+        measurement.merge(halves[1])
         try measurement.combine(collective)
         if let gram = GramReference(measurement, shift: shift, l2: settings.l2) {
             convergence.gram = gram

@@ -40,6 +40,22 @@ struct CertificateTests {
         }
     }
 
+    /// The exact reference's Gram pass reads the rows in two halves, at the same time on two
+    /// threads (``EpochDriver/forEachTrainingBlockInHalves(_:)``): the same sums either way.
+    @Test("the certificate is the same with one thread and two", arguments: [BatchMode.batch, .miniBatch(size: 64)])
+    func certificateThreads(mode: BatchMode) throws {
+        let problem = RandomProblem<Double>(rows: 20_001, columns: 30)
+        var gaps = [Double]()
+        for threads in [1, 2] {
+            var gd = GradientDescent<Double>(mode: mode, learningRate: 0.01, epochs: 5)
+            gd.threadsOverride = threads
+            var model = LinearModel<Double>()
+            let history = try gd.fit(&model, features: problem.features, targets: problem.targets)
+            gaps.append(try #require(history.objectiveGap))
+        }
+        #expect(gaps[0] == gaps[1] && gaps[0] > 0)
+    }
+
     @Test("ridge and least squares: the certified gap bounds the true gap to the exact solution",
           .disabled(if: ConvergenceTests.sanitized, "a numerical sweep: it runs in the plain test run"),
           arguments: ConvergenceTests.modes)
