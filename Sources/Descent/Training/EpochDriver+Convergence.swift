@@ -24,8 +24,10 @@ extension EpochDriver {
     /// ``forEachTrainingBlock(sparse:_:)`` with each training chunk's rows cut in two halves:
     /// `body(half, block)` for the dense blocks of each, the halves at the same time when the fit
     /// has two threads or more. The calls are the same either way, so what a body sums per half
-    /// does not depend on the threads. The Gram pass of the exact reference took one core:
-    /// about 100 ms of a 1,000,000 × 100 `fit`'s 240–280 ms outside its epochs.
+    /// does not depend on the threads. The Gram pass of the exact reference ran on one core; with
+    /// it in halves and the fixes to its mean pass, a `fit` of five batch epochs over 1,000,000 ×
+    /// 100 took 261–266 ms against 459–479 (`Double`), 179–190 against 412–418 (`Float`), three
+    /// alternating runs of `bench --only fit-call,batch-epoch --precision both`.
     func forEachTrainingBlockInHalves(_ body: @escaping (Int, RowBlock<S>) -> Void) throws(DescentError) {
         try chunks.visit(chunks.training) { (index, source) throws(DescentError) in
             bind(index, source)
