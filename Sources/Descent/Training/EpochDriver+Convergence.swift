@@ -199,7 +199,7 @@ extension EpochDriver {
         if order.scaling == nil {
             var sums = [Double](repeating: 0, count: d + 1)
             // Into a buffer of its own: the array captured and written per element cost an
-            // exclusivity and a uniqueness check each, and kept the loop scalar.
+            // exclusivity and a uniqueness check each (`perf`: more than the Gram product itself).
             let totals = UnsafeMutableBufferPointer<Double>.allocate(capacity: d + 1)
             defer { totals.deallocate() }
             totals.initialize(repeating: 0)
