@@ -12,10 +12,10 @@
 /// with `bench --only minibatch-epoch --precision both` (1,000,000 × 100, batches of 256),
 /// builds without and with dealing alternating, five runs each:
 ///
-/// - two threads: `Double` 19.5–21.4 → 19.2–19.5 ms at the short cross-core round trip and
-///   19.2–19.6 → 17.4–17.9 ms at the long one, `Float` 10.7–11.0 → 9.7–10.0 ms at the short one
+/// - two threads: `Double` 19.5–21.4 → 19.2–19.5 ms at the short cross-core round trip (the read
+///   at 48–51 GB/s) and 19.2–19.6 → 17.4–17.9 ms at the long one (68–71 GB/s), `Float` 10.7–11.0 → 9.7–10.0 ms at the short one
 ///   (at the long one a `Float` fit runs its batches on one thread);
-/// - `--threads 1`, three runs each: `Double` 23.1–23.3 → 24.2–24.4 ms, `Float` 12.1–12.3 →
+/// - `--threads 1`, three runs each (the one-thread read at 37–39 GB/s): `Double` 23.1–23.3 → 24.2–24.4 ms, `Float` 12.1–12.3 →
 ///   12.7–12.9 ms. One thread reading two runs by turns is a few per cent slower than one run; the
 ///   pair is the default wherever two cores are allowed.
 ///

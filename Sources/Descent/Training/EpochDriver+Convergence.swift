@@ -27,7 +27,7 @@ extension EpochDriver {
     /// does not depend on the threads. The Gram pass of the exact reference ran on one core; with
     /// it in halves and the fixes to its mean pass, a `fit` of five batch epochs over 1,000,000 ×
     /// 100 took 261–266 ms against 459–479 (`Double`), 179–190 against 412–418 (`Float`), three
-    /// alternating runs of `bench --only fit-call,batch-epoch --precision both`.
+    /// alternating runs of `bench --only fit-call,batch-epoch --precision both` (the read at 46–54 GB/s).
     func forEachTrainingBlockInHalves(_ body: @escaping (Int, RowBlock<S>) -> Void) throws(DescentError) {
         try chunks.visit(chunks.training) { (index, source) throws(DescentError) in
             bind(index, source)

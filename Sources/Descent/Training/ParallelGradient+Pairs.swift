@@ -108,16 +108,15 @@ extension ParallelGradient {
             var start = clock.now
             for b in batch..<end {
                 let range = (window.lowerBound + b * batchSize)..<(window.lowerBound + (b + 1) * batchSize)
-                let next = b + 1 < batches ? range.upperBound : rows
-                let nextHalf = order.rowAddress(next)
+                let q: S
                 if alone {
-                    // This thread reads the second half after the first, then the next batch.
-                    partialGradient(0, of: 2, in: range, then: order.rowAddress(range.lowerBound + batchSize / 2),
-                                    alone: true)
-                    partialGradient(1, of: 2, in: range, then: nextHalf, alone: true)
+                    // Both halves on this thread, as a fit without a helper computes them.
+                    q = gradient(range)
                 } else {
                     // θ is up to date (the previous update is done): publish the job, with where
                     // the helper's half of the next batch is.
+                    let next = b + 1 < batches ? range.upperBound : rows
+                    let nextHalf = order.rowAddress(next)
                     handOver.nextRows.store(order.rowAddress(next + batchSize / 2).map { Int(bitPattern: $0) } ?? 0,
                                             ordering: .relaxed)
                     publish(range, parts: 2, handOver)
@@ -125,8 +124,9 @@ extension ParallelGradient {
                     if let nextHalf { CompiledKernels.prefetch(nextHalf, bytes: Self.prefetchBytes.this) }
                     BatchHandOver.wait { handOver.done.load(ordering: .acquiring) > job }
                     job += 1
+                    q = reducePartials(2)
                 }
-                guard update(reducePartials(2)) else { return b }
+                guard update(q) else { return b }
                 if b == batch && end - batch > 1 { start = clock.now }
             }
             choice.record(alone: alone, seconds: (clock.now - start) / .seconds(1),

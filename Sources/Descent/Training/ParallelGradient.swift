@@ -75,6 +75,7 @@ struct ParallelGradient<Source: RowBlockSource> {
         } else {
             // Each partition prefetches where the next begins (the next batch's rows after the
             // last): dealt mini-batches (``BatchDealing``) jump between the block order's halves.
+            // Also the batches ``pairedBatches(_:_:)`` runs on this thread alone.
             for p in 0..<parts {
                 let next = range.lowerBound + range.count * (p + 1) / parts
                 partialGradient(p, of: parts, in: range, then: order.rowAddress(next), alone: true)
